@@ -1,0 +1,67 @@
+"""Fixtures shared by every app's tests: the persona world, built once per test database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from accord.core.personas import PERSONAS, build_world
+from accord.orgs.models import Organisation, Person, Program
+from accord.parts.models import Bom, Part
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    with django_db_blocker.unblock():
+        build_world()
+    yield
+
+
+class People(dict[str, Person]):
+    def __getattr__(self, name: str) -> Person:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@pytest.fixture
+def people(db: Any) -> People:
+    return People({p.username: p for p in Person.objects.select_related("organisation")})
+
+
+@pytest.fixture
+def programs(db: Any) -> dict[str, Program]:
+    return {p.code: p for p in Program.objects.all()}
+
+
+@pytest.fixture
+def orgs(db: Any) -> dict[str, Organisation]:
+    return {o.slug.split("-")[0]: o for o in Organisation.objects.all()}
+
+
+@pytest.fixture
+def parts(db: Any) -> dict[str, Part]:
+    return {p.number: p for p in Part.objects.all()}
+
+
+@pytest.fixture
+def boms(db: Any) -> dict[str, Bom]:
+    return {b.assembly.number: b for b in Bom.objects.select_related("assembly")}
+
+
+@pytest.fixture
+def client_for(db: Any) -> Any:
+    """client_for("oem_buyer") is a test client signed in as that persona; "anonymous" is not."""
+
+    def make(persona: str) -> Client:
+        client = Client()
+        if persona != "anonymous":
+            assert persona in PERSONAS or Person.objects.filter(username=persona).exists()
+            client.force_login(Person.objects.get(username=persona))
+        return client
+
+    return make

@@ -1,0 +1,113 @@
+"""The event log, the access log, API tokens and idempotency records."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from accord.core.choices import Classification
+
+
+class Event(models.Model):
+    """Who did what to which object, written in the same transaction as the change itself."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    program = models.ForeignKey(
+        "orgs.Program", on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    classification = models.CharField(
+        max_length=20, choices=Classification.choices, default=Classification.PROGRAM
+    )
+    verb = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=300)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "-created_at"]),
+            models.Index(fields=["program", "-created_at"]),
+            models.Index(fields=["organisation", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.verb} {self.object_repr}"
+
+
+class AccessLogEntry(models.Model):
+    """A read of another organisation's restricted data, reviewable by the owner's admins."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reader_organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    owner = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey(
+        "orgs.Program", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=300)
+    channel = models.CharField(max_length=10, default="web")  # web, api, export
+    path = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+        verbose_name_plural = "access log entries"
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a SHA-256 digest is stored; the secret is shown once."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a creating request, replayed when the same key comes again."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    request_digest = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response_body = models.BinaryField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "key"], name="idempotency_key_unique")
+        ]
+
+
+class LoginAttempt(models.Model):
+    """Failed sign-ins, counted per username and per address to slow down guessing."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)

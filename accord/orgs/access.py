@@ -1,0 +1,111 @@
+"""Who may see which organisation, program, membership and NDA. The only way to reach them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accord.core.access import get_or_404, is_person, today
+from accord.core.errors import Forbidden
+from accord.orgs.choices import MemberRole, NdaStatus
+from accord.orgs.models import Nda, Organisation, Program, ProgramMember
+
+
+def member_program_ids(user: Any) -> QuerySet[ProgramMember, Any]:
+    """A subquery of the programs this person is a member of (person-level need-to-know)."""
+    return ProgramMember.objects.filter(person_id=user.pk).values("program_id")
+
+
+def ndas_in_force() -> QuerySet[Nda]:
+    day = today()
+    return Nda.objects.filter(status=NdaStatus.ACTIVE, effective_date__lte=day).filter(
+        Q(expiry_date__isnull=True) | Q(expiry_date__gte=day)
+    )
+
+
+def nda_covers(organisation_id: int, owner_ref: Any, program_ref: Any) -> Exists:
+    """An NDA in force between the organisation and the owner, covering the program."""
+    return Exists(
+        ndas_in_force()
+        .filter(
+            Q(party_a_id=organisation_id, party_b_id=owner_ref)
+            | Q(party_b_id=organisation_id, party_a_id=owner_ref)
+        )
+        .filter(Q(covers_all_programs=True) | Q(programs=program_ref))
+    )
+
+
+def restricted_program_ids(user: Any) -> QuerySet[Program, Any]:
+    """Programs in which this person may read the owner's restricted data, decided now."""
+    if not is_person(user):
+        return Program.objects.none().values("pk")
+    return (
+        Program.objects.filter(pk__in=member_program_ids(user))
+        .filter(
+            Q(owner_id=user.organisation_id)
+            | nda_covers(user.organisation_id, OuterRef("owner_id"), OuterRef("pk"))
+        )
+        .values("pk")
+    )
+
+
+def programs_visible_to(user: Any) -> QuerySet[Program]:
+    if not is_person(user):
+        return Program.objects.none()
+    return Program.objects.filter(pk__in=member_program_ids(user))
+
+
+def get_program_for_user(user: Any, pk: Any, *, write: bool = False) -> Program:
+    program = get_or_404(programs_visible_to(user).select_related("owner"), pk=pk)
+    if write and not can_manage_program(user, program):
+        raise Forbidden("Only the program's managers can change its members and partners.")
+    return program
+
+
+def can_manage_program(user: Any, program: Program) -> bool:
+    return ProgramMember.objects.filter(
+        program=program, person_id=user.pk, role=MemberRole.MANAGER
+    ).exists()
+
+
+def members_visible_to(user: Any, program: Program) -> QuerySet[ProgramMember]:
+    """The people of a program the person can see: all of them, once the program is visible."""
+    return ProgramMember.objects.filter(program__in=programs_visible_to(user), program=program)
+
+
+def organisations_visible_to(user: Any) -> QuerySet[Organisation]:
+    """Own organisation, plus owners and partners of the person's programs."""
+    if not is_person(user):
+        return Organisation.objects.none()
+    programs = member_program_ids(user)
+    return Organisation.objects.filter(
+        Q(pk=user.organisation_id)
+        | Q(programs__in=programs)
+        | Q(partnerships__program__in=programs)
+    ).distinct()
+
+
+def ndas_visible_to(user: Any) -> QuerySet[Nda]:
+    """An NDA is the business of its two parties only."""
+    if not is_person(user):
+        return Nda.objects.none()
+    org = user.organisation_id
+    return Nda.objects.filter(Q(party_a_id=org) | Q(party_b_id=org))
+
+
+def get_nda_for_user(user: Any, pk: Any, *, write: bool = False) -> Nda:
+    nda = get_or_404(ndas_visible_to(user).select_related("party_a", "party_b"), pk=pk)
+    if write and not user.is_org_admin:
+        raise Forbidden("Only an organisation administrator can change NDAs.")
+    return nda
+
+
+def ndas_in_force_for_program(user: Any, program: Program) -> QuerySet[Nda]:
+    """NDAs in force that cover the program, among those the person may see."""
+    return (
+        ndas_visible_to(user)
+        .filter(pk__in=ndas_in_force().values("pk"))
+        .filter(Q(covers_all_programs=True) | Q(programs=program))
+        .distinct()
+    )

@@ -1,0 +1,131 @@
+"""Who may see which part, source and BOM. Lists are the visible set, computed in the query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accord.core.access import get_or_404, is_person, record_restricted_read
+from accord.core.choices import Classification
+from accord.core.errors import Forbidden
+from accord.orgs.access import member_program_ids, restricted_program_ids
+from accord.orgs.choices import OrganisationKind
+from accord.orgs.models import ProgramMember
+from accord.parts.models import ApprovedSource, Bom, BomLine, ManufacturerPart, Part
+
+
+def _is_seller(user: Any) -> bool:
+    return user.organisation.kind in OrganisationKind.sellers()
+
+
+def bom_visibility(user: Any, prefix: str = "") -> Q:
+    """The condition for a BOM (reached through `prefix`) to be visible to this person.
+
+    Sellers never see BOMs: they see only the parts they are approved for.
+    """
+    if not is_person(user) or _is_seller(user):
+        return Q(pk__in=[])
+    p = prefix
+    program = f"{p}program"
+    return Q(**{f"{program}__in": member_program_ids(user)}) & (
+        Q(**{f"{p}classification": Classification.PROGRAM})
+        | Q(
+            **{
+                f"{p}classification": Classification.RESTRICTED,
+                f"{program}__in": restricted_program_ids(user),
+            }
+        )
+        | Q(
+            **{
+                f"{p}classification": Classification.INTERNAL,
+                f"{program}__owner_id": user.organisation_id,
+            }
+        )
+    )
+
+
+def boms_visible_to(user: Any) -> QuerySet[Bom]:
+    if not is_person(user):
+        return Bom.objects.none()
+    return Bom.objects.filter(bom_visibility(user))
+
+
+def get_bom_for_user(
+    user: Any, pk: Any, *, write: bool = False, channel: str = "web", path: str = ""
+) -> Bom:
+    bom = get_or_404(
+        boms_visible_to(user).select_related("program__owner", "assembly"), pk=pk
+    )
+    if write and not can_edit_program_boms(user, bom.program_id, bom.program.owner_id):
+        raise Forbidden("Only members of the program's owner may change its BOMs.")
+    if bom.classification == Classification.RESTRICTED:
+        record_restricted_read(
+            user, bom, owner=bom.program.owner, program=bom.program, channel=channel, path=path
+        )
+    return bom
+
+
+def can_edit_program_boms(user: Any, program_id: int, owner_id: int) -> bool:
+    return (
+        is_person(user)
+        and user.organisation_id == owner_id
+        and ProgramMember.objects.filter(program_id=program_id, person_id=user.pk).exists()
+    )
+
+
+def parts_visible_to(user: Any) -> QuerySet[Part]:
+    """Own catalogue; parts in BOMs the person may see; for sellers, parts they are approved for."""
+    if not is_person(user):
+        return Part.objects.none()
+    org = user.organisation_id
+    if _is_seller(user):
+        approved_for = ApprovedSource.objects.filter(part=OuterRef("pk")).filter(
+            Q(supplier_id=org) | Q(manufacturer_part__manufacturer__organisation_id=org)
+        )
+        return Part.objects.filter(Q(owner_id=org) | Exists(approved_for))
+    in_visible_bom = BomLine.objects.filter(part=OuterRef("pk")).filter(
+        bom_visibility(user, prefix="bom__")
+    )
+    return Part.objects.filter(Q(owner_id=org) | Exists(in_visible_bom))
+
+
+def get_part_for_user(user: Any, pk: Any, *, write: bool = False) -> Part:
+    part = get_or_404(parts_visible_to(user).select_related("owner", "category"), pk=pk)
+    if write and part.owner_id != user.organisation_id:
+        raise Forbidden("Only the part's owner may change it.")
+    return part
+
+
+def sources_visible_to(user: Any, part: Part) -> QuerySet[ApprovedSource]:
+    """A part's approved sources; a seller sees only its own lines of the AML."""
+    qs = ApprovedSource.objects.filter(part=part).select_related(
+        "manufacturer_part__manufacturer", "supplier"
+    )
+    if not is_person(user):
+        return qs.none()
+    if _is_seller(user) and part.owner_id != user.organisation_id:
+        org = user.organisation_id
+        qs = qs.filter(
+            Q(supplier_id=org) | Q(manufacturer_part__manufacturer__organisation_id=org)
+        )
+    return qs
+
+
+def manufacturer_parts_visible_to(user: Any) -> QuerySet[ManufacturerPart]:
+    """Catalogue parts are public facts; custom parts only to their owner and approved users."""
+    if not is_person(user):
+        return ManufacturerPart.objects.none()
+    return ManufacturerPart.objects.filter(
+        Q(owner__isnull=True)
+        | Q(owner_id=user.organisation_id)
+        | Q(approvals__part__in=parts_visible_to(user))
+    ).distinct()
+
+
+def where_used_visible_to(user: Any, part: Part) -> QuerySet[BomLine]:
+    return (
+        BomLine.objects.filter(part=part)
+        .filter(bom_visibility(user, prefix="bom__"))
+        .select_related("bom__assembly", "bom__program")
+    )

@@ -1,0 +1,143 @@
+"""Reference designators: parsing the many ways EDA tools and humans write them.
+
+Seen in the wild: "C1, C3, C5" (KiCad grouped), "C1 C14 C19 " (KiCad XSL, trailing
+space), "R10..R12", "C1-C6", "C1-6", one per line inside a quoted cell, mixed case.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+# A range cell like "R1-R100000" would otherwise allocate a huge list from a few bytes.
+MAX_RANGE_SIZE = 10_000
+# Cap for one cell as a whole (many ranges in one cell).
+MAX_DESIGNATORS_PER_CELL = 100_000
+
+_SEPARATORS = re.compile(r"[,;\s\u00a0\u3001\uff0c]+")
+# Join "C1 - C6", "R10 .. R12" into one token before splitting on whitespace.
+_RANGE_GLUE = re.compile(r"(?<=\d)\s*(-|\u2013|\u2014|\.\.|~)\s*(?=[A-Za-z]*\d)")
+_RANGE = re.compile(r"^([A-Z][A-Z_]*)(\d+)(?:-|\u2013|\u2014|\.\.|~)([A-Z][A-Z_]*)?(\d+)$")
+_SIMPLE = re.compile(r"^[A-Z][A-Z_]*\d+[A-Z]?$")
+# Characters we accept in an unusual but plausible designator (Eagle "U$1", "J1.1", "#PWR01").
+_PLAUSIBLE = re.compile(r"^[A-Z0-9_$#.+/:'\-]+$")
+_NATURAL_CHUNK = re.compile(r"(\d+)")
+
+
+@dataclass
+class DesignatorParse:
+    """Result of `parse_designators`: the designators in order of appearance (each once)
+    plus what was odd about the cell."""
+
+    designators: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    unusual: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.designators)
+
+    def __len__(self) -> int:
+        return len(self.designators)
+
+
+def natural_key(designator: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key so that C2 < C10 < D1 and R1 < R1A < R2."""
+    parts: list[tuple[int, int | str]] = []
+    for i, chunk in enumerate(_NATURAL_CHUNK.split(designator.upper())):
+        if not chunk:
+            continue
+        # Odd positions of re.split with one group are the digit runs.
+        parts.append((1, int(chunk)) if i % 2 else (0, chunk))
+    return tuple(parts)
+
+
+def natural_sorted(designators: Iterable[str]) -> list[str]:
+    return sorted(designators, key=natural_key)
+
+
+def _expand_range(token: str, out: DesignatorParse, budget: int) -> list[str] | None:
+    m = _RANGE.match(token)
+    if not m:
+        return None
+    prefix, start_s, prefix2, end_s = m.groups()
+    if prefix2 is not None and prefix2 != prefix:
+        out.problems.append(f"'{token}' mixes two designator prefixes and is not a range.")
+        return [token]
+    start, end = int(start_s), int(end_s)
+    if end <= start:
+        # "U1-1" is more often a sub-unit name than a backwards range; keep it verbatim.
+        return [token]
+    size = end - start + 1
+    if size > MAX_RANGE_SIZE:
+        out.problems.append(
+            f"The range {token} would expand to {size:,} designators; the limit is {MAX_RANGE_SIZE:,}."
+        )
+        return []
+    if size > budget:
+        out.problems.append(
+            f"The cell expands to more than {MAX_DESIGNATORS_PER_CELL:,} designators; the rest were ignored."
+        )
+        return []
+    width = len(start_s) if start_s.startswith("0") and len(start_s) > 1 else 0
+    return [f"{prefix}{str(n).zfill(width)}" for n in range(start, end + 1)]
+
+
+def parse_designators(text: str) -> DesignatorParse:
+    """Split a designator cell into designators.
+
+    Any mix of commas, semicolons, spaces, tabs and newlines separates; ranges
+    "C1-C6", "C1-6", "R10..R12" are expanded; everything is upper-cased. Duplicates
+    inside the cell are reported in `duplicates` and kept once.
+    """
+    out = DesignatorParse()
+    if not text or not text.strip():
+        return out
+    glued = _RANGE_GLUE.sub(lambda m: "-" if m.group(1) != ".." else "..", text.strip())
+    seen: set[str] = set()
+    dup_seen: set[str] = set()
+    for raw in _SEPARATORS.split(glued):
+        token = raw.strip().upper()
+        if not token:
+            continue
+        budget = MAX_DESIGNATORS_PER_CELL - len(out.designators)
+        expanded = _expand_range(token, out, budget)
+        if expanded is None:
+            expanded = [token]
+        for d in expanded:
+            if d in seen:
+                if d not in dup_seen:
+                    out.duplicates.append(d)
+                    dup_seen.add(d)
+                continue
+            if len(out.designators) >= MAX_DESIGNATORS_PER_CELL:
+                out.problems.append(
+                    f"The cell has more than {MAX_DESIGNATORS_PER_CELL:,} designators; the rest were ignored."
+                )
+                return out
+            seen.add(d)
+            out.designators.append(d)
+            if not _SIMPLE.match(d) and d not in out.unusual:
+                if not _PLAUSIBLE.match(d) or not any(c.isalpha() for c in d):
+                    out.unusual.append(d)
+    return out
+
+
+def format_designators(designators: Iterable[str]) -> str:
+    """'C1, C2, C10' — natural order, comma+space, no range compression, so that
+    `parse_designators(format_designators(x))` gives back the same designators."""
+    return ", ".join(natural_sorted(dict.fromkeys(d.strip().upper() for d in designators if d.strip())))
+
+
+def designator_prefix(designator: str) -> str:
+    """'C12' -> 'C', 'LED3' -> 'LED', 'U$1' -> 'U'."""
+    m = re.match(r"[A-Za-z]+", designator)
+    return m.group(0).upper() if m else ""
+
+
+def summarize(designators: list[str], limit: int = 10) -> str:
+    """Short list for messages: 'C1, C2, C3' or 'C1, C2, ... (57 in total)'."""
+    if len(designators) <= limit:
+        return ", ".join(designators)
+    return ", ".join(designators[:limit]) + f", ... ({len(designators)} in total)"

@@ -1,0 +1,61 @@
+from django.db import models
+
+
+class Lifecycle(models.TextChoices):
+    """Manufacturer lifecycle of a manufacturer part, best first."""
+
+    ACTIVE = "active", "Active"
+    UNKNOWN = "unknown", "Unknown"
+    NRND = "nrnd", "NRND (not recommended for new designs)"
+    LTB = "ltb", "Last time buy"
+    EOL = "eol", "End of life"
+    OBSOLETE = "obsolete", "Obsolete"
+
+    @classmethod
+    def risk_rank(cls) -> dict[str, int]:
+        """Higher is worse; used to keep the worst state of a part's sources."""
+        return {value: rank for rank, value in enumerate(cls.values)}
+
+    @classmethod
+    def at_risk(cls) -> list[str]:
+        return [cls.NRND.value, cls.LTB.value, cls.EOL.value, cls.OBSOLETE.value]
+
+
+class RohsStatus(models.TextChoices):
+    COMPLIANT = "compliant", "RoHS compliant"
+    EXEMPT = "exempt", "RoHS exempt"
+    NON_COMPLIANT = "non_compliant", "Not RoHS compliant"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class ReachStatus(models.TextChoices):
+    COMPLIANT = "compliant", "REACH unaffected"
+    AFFECTED = "affected", "REACH affected (SVHC)"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class SourceStatus(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    PENDING = "pending", "Pending approval"
+    REJECTED = "rejected", "Rejected"
+
+
+class Sourcing(models.TextChoices):
+    """Filter on the number of approved sources of a part."""
+
+    NONE = "none", "No approved source"
+    SINGLE = "single", "Single-sourced"
+    MULTI = "multi", "Multi-sourced"
+
+
+class BomStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    RELEASED = "released", "Released"
+    OBSOLETE = "obsolete", "Obsolete"
+
+
+class MaterialResponsibility(models.TextChoices):
+    """Who buys the material: the EMS (turnkey) or the OEM, who ships it (consigned)."""
+
+    TURNKEY = "turnkey", "Turnkey (EMS buys)"
+    CONSIGNED = "consigned", "Consigned (OEM supplies)"

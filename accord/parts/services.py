@@ -1,0 +1,336 @@
+"""Every write to parts, manufacturer parts, approved sources and BOMs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Concat, Lower
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accord.core.choices import Classification
+from accord.core.db import GroupConcat, chunked
+from accord.core.errors import Conflict, Forbidden, InvalidInput
+from accord.core.events import diff_fields, record_event, snapshot
+from accord.orgs.models import Organisation, Person, Program
+from accord.parts.choices import BomStatus, Lifecycle, MaterialResponsibility, SourceStatus
+from accord.parts.models import (
+    ApprovedSource,
+    Bom,
+    BomLine,
+    Category,
+    Manufacturer,
+    ManufacturerPart,
+    Part,
+)
+from accord.parts.normalise import manufacturer_key, mpn_key
+
+PART_EDITABLE_FIELDS = ("description", "category", "value", "package", "classification", "revision")
+
+
+def get_or_create_manufacturer(name: str) -> Manufacturer:
+    """Find a manufacturer by any of its names; create it when nobody knows it yet."""
+    key = manufacturer_key(name)
+    if not key:
+        raise InvalidInput("A manufacturer needs a name.", detail={"field": "manufacturer"})
+    found = Manufacturer.objects.filter(Q(key=key) | Q(aliases__key=key)).first()
+    if found:
+        return found
+    return Manufacturer.objects.create(name=name.strip(), key=key)
+
+
+def get_or_create_category(name: str) -> Category | None:
+    name = name.strip()
+    if not name:
+        return None
+    category, _ = Category.objects.get_or_create(
+        slug=slugify(name)[:120] or "other", defaults={"name": name[:120]}
+    )
+    return category
+
+
+def create_part(
+    *,
+    actor: Person,
+    number: str,
+    description: str = "",
+    category: Category | None = None,
+    value: str = "",
+    package: str = "",
+    classification: str = Classification.PROGRAM,
+    is_assembly: bool = False,
+    revision: str = "",
+) -> Part:
+    number = number.strip()
+    if not number:
+        raise InvalidInput("A part needs a part number.", detail={"field": "number"})
+    if classification not in Classification.values:
+        raise InvalidInput(f"Unknown classification {classification!r}.")
+    if actor.organisation is None:
+        raise Forbidden("Only people of an organisation can create parts.")
+    with transaction.atomic():
+        if Part.objects.filter(owner=actor.organisation, number=number).exists():
+            raise Conflict(f"Part number {number} already exists.", detail={"field": "number"})
+        part = Part.objects.create(
+            owner=actor.organisation,
+            number=number,
+            description=description,
+            category=category,
+            value=value,
+            package=package,
+            classification=classification,
+            is_assembly=is_assembly,
+            revision=revision,
+        )
+        refresh_part_rollups([part.pk])
+        record_event(
+            actor=actor,
+            verb="created part",
+            obj=part,
+            classification=Classification.INTERNAL,
+            changes={"number": number, "description": description},
+        )
+    return part
+
+
+def update_part(*, actor: Person, part: Part, **changes: Any) -> Part:
+    unknown = set(changes) - set(PART_EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+    if "classification" in changes and changes["classification"] not in Classification.values:
+        raise InvalidInput("Unknown classification.", detail={"field": "classification"})
+    with transaction.atomic():
+        part = Part.objects.select_for_update().get(pk=part.pk)
+        before = snapshot(part, changes)
+        for name, value in changes.items():
+            setattr(part, name, value)
+        part.save()
+        refresh_part_rollups([part.pk])
+        record_event(
+            actor=actor,
+            verb="updated part",
+            obj=part,
+            classification=Classification.INTERNAL,
+            changes=diff_fields(before, changes),
+        )
+    return part
+
+
+def add_approved_source(
+    *,
+    actor: Person,
+    part: Part,
+    manufacturer: str,
+    mpn: str,
+    rank: int | None = None,
+    status: str = SourceStatus.PENDING,
+    supplier: Organisation | None = None,
+    supplier_part_number: str = "",
+    notes: str = "",
+) -> ApprovedSource:
+    if status not in SourceStatus.values:
+        raise InvalidInput(f"Unknown source status {status!r}.", detail={"field": "status"})
+    if not mpn.strip():
+        raise InvalidInput("A source needs an MPN.", detail={"field": "mpn"})
+    with transaction.atomic():
+        maker = get_or_create_manufacturer(manufacturer)
+        mpart, _ = ManufacturerPart.objects.get_or_create(
+            manufacturer=maker, mpn_key=mpn_key(mpn), defaults={"mpn": mpn.strip()}
+        )
+        if ApprovedSource.objects.filter(part=part, manufacturer_part=mpart).exists():
+            raise Conflict(f"{mpart} is already a source of {part.number}.")
+        if rank is None:
+            rank = part.sources.count() + 1
+        source = ApprovedSource.objects.create(
+            part=part,
+            manufacturer_part=mpart,
+            rank=rank,
+            status=status,
+            supplier=supplier,
+            supplier_part_number=supplier_part_number,
+            notes=notes,
+            approved_by=actor if status == SourceStatus.APPROVED else None,
+            approved_at=timezone.now() if status == SourceStatus.APPROVED else None,
+        )
+        refresh_part_rollups([part.pk])
+        record_event(
+            actor=actor,
+            verb="added source",
+            obj=part,
+            classification=Classification.INTERNAL,
+            changes={"manufacturer": maker.name, "mpn": mpart.mpn, "rank": rank, "status": status},
+        )
+    return source
+
+
+def set_source_status(*, actor: Person, source: ApprovedSource, status: str) -> ApprovedSource:
+    if status not in SourceStatus.values:
+        raise InvalidInput(f"Unknown source status {status!r}.", detail={"field": "status"})
+    with transaction.atomic():
+        source = ApprovedSource.objects.select_for_update().get(pk=source.pk)
+        before = source.status
+        source.status = status
+        source.approved_by = actor if status == SourceStatus.APPROVED else None
+        source.approved_at = timezone.now() if status == SourceStatus.APPROVED else None
+        source.save()
+        refresh_part_rollups([source.part_id])
+        record_event(
+            actor=actor,
+            verb="changed source status",
+            obj=source.part,
+            classification=Classification.INTERNAL,
+            changes={"source": str(source.manufacturer_part), "status": [before, status]},
+        )
+    return source
+
+
+def refresh_part_rollups(part_ids: Iterable[int]) -> None:
+    """Recompute source count, worst lifecycle and search text of parts, in SQL, in batches."""
+    rank = Lifecycle.risk_rank()
+    worst_first = Case(
+        *[When(manufacturer_part__lifecycle=value, then=Value(r)) for value, r in rank.items()],
+        output_field=IntegerField(),
+    )
+    approved = ApprovedSource.objects.filter(part=OuterRef("pk"), status=SourceStatus.APPROVED)
+    count = approved.values("part").annotate(n=Count("pk")).values("n")[:1]
+    worst = approved.order_by(worst_first.desc()).values("manufacturer_part__lifecycle")[:1]
+    sources_text = (
+        ApprovedSource.objects.filter(part=OuterRef("pk"))
+        .values("part")
+        .annotate(
+            text=GroupConcat(
+                Concat(
+                    F("manufacturer_part__manufacturer__name"),
+                    Value(" "),
+                    F("manufacturer_part__mpn"),
+                    output_field=Part._meta.get_field("search_text"),
+                ),
+                " ",
+            )
+        )
+        .values("text")[:1]
+    )
+    for batch in chunked(list(part_ids), 2000):
+        Part.objects.filter(pk__in=batch).update(
+            approved_source_count=Coalesce(Subquery(count), Value(0)),
+            lifecycle=Coalesce(Subquery(worst), Value(Lifecycle.UNKNOWN)),
+            search_text=Lower(
+                Concat(
+                    F("number"),
+                    Value(" "),
+                    F("description"),
+                    Value(" "),
+                    F("value"),
+                    Value(" "),
+                    Coalesce(Subquery(sources_text), Value("")),
+                    output_field=Part._meta.get_field("search_text"),
+                )
+            ),
+        )
+
+
+@dataclass
+class BomLineInput:
+    part: Part
+    quantity: Decimal
+    designators: Sequence[str] = ()
+    dnp: bool = False
+    material_responsibility: str = MaterialResponsibility.TURNKEY
+    value: str = ""
+    footprint: str = ""
+    notes: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def create_bom(
+    *,
+    actor: Person,
+    program: Program,
+    assembly: Part,
+    revision: str,
+    lines: Sequence[BomLineInput],
+    classification: str = Classification.RESTRICTED,
+    status: str = BomStatus.DRAFT,
+    source_filename: str = "",
+    notes: str = "",
+) -> Bom:
+    if classification not in Classification.values:
+        raise InvalidInput("Unknown classification.", detail={"field": "classification"})
+    if status not in BomStatus.values:
+        raise InvalidInput("Unknown BOM status.", detail={"field": "status"})
+    if not revision.strip():
+        raise InvalidInput("A BOM needs a revision.", detail={"field": "revision"})
+    if assembly.owner_id != program.owner_id:
+        raise InvalidInput("The assembly must be a part of the program's owner.")
+    for n, line in enumerate(lines, start=1):
+        if line.quantity < 0:
+            raise InvalidInput(f"Line {n}: the quantity is negative.", detail={"line": n})
+        if line.part.pk == assembly.pk:
+            raise InvalidInput(f"Line {n}: an assembly cannot contain itself.", detail={"line": n})
+    with transaction.atomic():
+        if Bom.objects.filter(program=program, assembly=assembly, revision=revision).exists():
+            raise Conflict(f"{assembly.number} rev {revision} already exists in {program}.")
+        bom = Bom.objects.create(
+            program=program,
+            assembly=assembly,
+            revision=revision.strip(),
+            classification=classification,
+            status=status,
+            source_filename=source_filename,
+            notes=notes,
+            created_by=actor,
+        )
+        BomLine.objects.bulk_create(
+            [
+                BomLine(
+                    bom=bom,
+                    position=n,
+                    part=line.part,
+                    quantity=line.quantity,
+                    designators=", ".join(line.designators),
+                    designator_count=len(line.designators),
+                    dnp=line.dnp,
+                    material_responsibility=line.material_responsibility,
+                    value=line.value[:120],
+                    footprint=line.footprint[:200],
+                    notes=line.notes[:500],
+                )
+                for n, line in enumerate(lines, start=1)
+            ],
+            batch_size=1000,
+        )
+        if not assembly.is_assembly:
+            Part.objects.filter(pk=assembly.pk).update(is_assembly=True)
+        record_event(
+            actor=actor,
+            verb="created BOM",
+            obj=bom,
+            program=program,
+            classification=classification,
+            changes={"lines": len(lines), "revision": revision, "file": source_filename},
+        )
+    return bom
+
+
+def set_bom_status(*, actor: Person, bom: Bom, status: str) -> Bom:
+    if status not in BomStatus.values:
+        raise InvalidInput("Unknown BOM status.", detail={"field": "status"})
+    with transaction.atomic():
+        bom = Bom.objects.select_for_update().get(pk=bom.pk)
+        before = bom.status
+        bom.status = status
+        bom.save(update_fields=["status"])
+        record_event(
+            actor=actor,
+            verb="changed BOM status",
+            obj=bom,
+            program=bom.program,
+            classification=bom.classification,
+            changes={"status": [before, status]},
+        )
+    return bom

@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from accord.api.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("accord.web.urls")),
+    path("", include("accord.orgs.urls")),
+    path("", include("accord.parts.urls")),
+]
