@@ -5,6 +5,7 @@ from accord.api.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("accord.web.urls")),
+    path("", include("accord.core.urls")),
     path("", include("accord.orgs.urls")),
     path("", include("accord.parts.urls")),
 ]

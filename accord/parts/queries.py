@@ -1,0 +1,336 @@
+"""Read-side computations over parts and BOMs: list filters, multi-level explosion, summary.
+
+Each BOM level is one query for its lines, one for the approved sources of those lines'
+parts and one to resolve sub-assemblies, so the number of queries follows the depth of the
+structure, never the number of lines.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from accord.parts.choices import BomStatus, Lifecycle, Sourcing, SourceStatus
+from accord.parts.models import ApprovedSource, Bom, BomLine, Part
+
+MAX_BOM_DEPTH = 12
+
+PART_SORTS = {
+    "number": "number",
+    "-number": "-number",
+    "description": "description",
+    "-description": "-description",
+    "category": "category__name",
+    "-category": "-category__name",
+    "lifecycle": "lifecycle",
+    "-lifecycle": "-lifecycle",
+    "sources": "approved_source_count",
+    "-sources": "-approved_source_count",
+    "updated": "updated_at",
+    "-updated": "-updated_at",
+}
+
+
+@dataclass(frozen=True)
+class PartFilters:
+    q: str = ""
+    category: str = ""
+    lifecycle: str = ""
+    sourcing: str = ""
+    sort: str = "number"
+
+
+def filter_parts(qs: QuerySet[Part], filters: PartFilters) -> QuerySet[Part]:
+    """Search and filters on an already visible queryset (the caller went through access.py)."""
+    term = filters.q.strip().lower()
+    if term:
+        # search_text holds number, description, value, manufacturers and MPNs, lower-cased;
+        # PostgreSQL answers this from a trigram GIN index.
+        for word in term.split()[:5]:
+            qs = qs.filter(search_text__contains=word)
+    if filters.category:
+        qs = qs.filter(category__slug=filters.category)
+    if filters.lifecycle in Lifecycle.values:
+        qs = qs.filter(lifecycle=filters.lifecycle)
+    if filters.sourcing == Sourcing.NONE:
+        qs = qs.filter(approved_source_count=0)
+    elif filters.sourcing == Sourcing.SINGLE:
+        qs = qs.filter(approved_source_count=1)
+    elif filters.sourcing == Sourcing.MULTI:
+        qs = qs.filter(approved_source_count__gte=2)
+    order = PART_SORTS.get(filters.sort, "number")
+    return qs.select_related("category").order_by(order, "pk")
+
+
+@dataclass
+class SourceRow:
+    manufacturer: str
+    mpn: str
+    rank: int
+    status: str
+    lifecycle: str
+    last_time_buy_date: Any
+    rohs: str
+    reach: str
+    supplier: str
+
+
+@dataclass
+class BomRow:
+    level: int
+    path: str
+    line_id: int
+    bom_id: int
+    part_id: int
+    part_number: str
+    description: str
+    quantity_per: Decimal
+    extended_quantity: Decimal
+    designators: str
+    designator_count: int
+    dnp: bool
+    material_responsibility: str
+    value: str
+    footprint: str
+    notes: str
+    is_assembly: bool
+    child_bom_id: int | None = None
+    sources: list[SourceRow] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BomSummary:
+    lines: int
+    top_level_lines: int
+    unique_parts: int
+    dual_sourced_pct: float
+    single_source_lines: int
+    no_source_lines: int
+    lifecycle_risk_lines: int
+    dnp_lines: int
+    placements: Decimal
+    levels: int
+
+
+def _sources_by_part(part_ids: set[int]) -> dict[int, list[SourceRow]]:
+    rows = (
+        ApprovedSource.objects.filter(part_id__in=part_ids)
+        .order_by("part_id", "rank", "pk")
+        .values(
+            "part_id",
+            "rank",
+            "status",
+            "manufacturer_part__mpn",
+            "manufacturer_part__manufacturer__name",
+            "manufacturer_part__lifecycle",
+            "manufacturer_part__last_time_buy_date",
+            "manufacturer_part__rohs",
+            "manufacturer_part__reach",
+            "supplier__name",
+        )
+    )
+    out: dict[int, list[SourceRow]] = defaultdict(list)
+    for r in rows:
+        out[r["part_id"]].append(
+            SourceRow(
+                manufacturer=r["manufacturer_part__manufacturer__name"],
+                mpn=r["manufacturer_part__mpn"],
+                rank=r["rank"],
+                status=r["status"],
+                lifecycle=r["manufacturer_part__lifecycle"],
+                last_time_buy_date=r["manufacturer_part__last_time_buy_date"],
+                rohs=r["manufacturer_part__rohs"],
+                reach=r["manufacturer_part__reach"],
+                supplier=r["supplier__name"] or "",
+            )
+        )
+    return out
+
+
+def current_boms(program_id: int, assembly_ids: set[int]) -> dict[int, int]:
+    """The BOM each sub-assembly uses in this program: released before draft, newest first."""
+    if not assembly_ids:
+        return {}
+    chosen: dict[int, int] = {}
+    candidates = (
+        Bom.objects.filter(program_id=program_id, assembly_id__in=assembly_ids)
+        .exclude(status=BomStatus.OBSOLETE)
+        .order_by("assembly_id", "-status", "-created_at", "-pk")  # "released" > "draft"
+        .values_list("assembly_id", "pk")
+    )
+    for assembly_id, bom_id in candidates:
+        chosen.setdefault(assembly_id, bom_id)
+    return chosen
+
+
+def line_flags(row: BomRow) -> list[str]:
+    if row.is_assembly:
+        return []
+    approved = [s for s in row.sources if s.status == SourceStatus.APPROVED]
+    flags: list[str] = []
+    if not approved:
+        flags.append("no_source")
+    elif len(approved) == 1:
+        flags.append("single_source")
+    for state in Lifecycle.at_risk():
+        if any(s.lifecycle == state for s in approved):
+            flags.append(state)
+    return flags
+
+
+def explode_bom(bom: Bom, *, max_depth: int = MAX_BOM_DEPTH) -> list[BomRow]:
+    """The indented multi-level BOM, depth first, with extended quantities and flags."""
+    rows_by_bom: dict[int, list[BomRow]] = {}
+    level_boms: dict[int, tuple[int, Decimal, str]] = {bom.pk: (0, Decimal(1), "")}
+    seen_assemblies = {bom.assembly_id}
+    depth = 0
+    while level_boms and depth < max_depth:
+        lines = (
+            BomLine.objects.filter(bom_id__in=level_boms)
+            .order_by("bom_id", "position")
+            .values(
+                "pk",
+                "bom_id",
+                "position",
+                "part_id",
+                "part__number",
+                "part__description",
+                "part__is_assembly",
+                "quantity",
+                "designators",
+                "designator_count",
+                "dnp",
+                "material_responsibility",
+                "value",
+                "footprint",
+                "notes",
+            )
+        )
+        level_rows: list[BomRow] = []
+        for line in lines:
+            _, parent_qty, parent_path = level_boms[line["bom_id"]]
+            row = BomRow(
+                level=depth,
+                path=f"{parent_path}.{line['position']}" if parent_path else str(line["position"]),
+                line_id=line["pk"],
+                bom_id=line["bom_id"],
+                part_id=line["part_id"],
+                part_number=line["part__number"],
+                description=line["part__description"],
+                quantity_per=line["quantity"],
+                extended_quantity=line["quantity"] * parent_qty,
+                designators=line["designators"],
+                designator_count=line["designator_count"],
+                dnp=line["dnp"],
+                material_responsibility=line["material_responsibility"],
+                value=line["value"],
+                footprint=line["footprint"],
+                notes=line["notes"],
+                is_assembly=line["part__is_assembly"],
+            )
+            rows_by_bom.setdefault(row.bom_id, []).append(row)
+            level_rows.append(row)
+        sources = _sources_by_part({r.part_id for r in level_rows})
+        assemblies = {r.part_id for r in level_rows if r.is_assembly} - seen_assemblies
+        children = current_boms(bom.program_id, assemblies)
+        seen_assemblies |= assemblies
+        next_level: dict[int, tuple[int, Decimal, str]] = {}
+        for row in level_rows:
+            row.sources = sources.get(row.part_id, [])
+            row.flags = line_flags(row)
+            child = children.get(row.part_id)
+            if child is not None and child not in next_level:
+                row.child_bom_id = child
+                # A DNP sub-assembly contributes nothing to extended quantities below it.
+                qty = Decimal(0) if row.dnp else row.extended_quantity
+                next_level[child] = (depth + 1, qty, row.path)
+        level_boms = next_level
+        depth += 1
+    return _depth_first(bom.pk, rows_by_bom)
+
+
+def _depth_first(root: int, rows_by_bom: dict[int, list[BomRow]]) -> list[BomRow]:
+    out: list[BomRow] = []
+    stack = list(reversed(rows_by_bom.get(root, [])))
+    while stack:
+        row = stack.pop()
+        out.append(row)
+        if row.child_bom_id is not None:
+            stack.extend(reversed(rows_by_bom.get(row.child_bom_id, [])))
+    return out
+
+
+def summarise_bom(rows: list[BomRow]) -> BomSummary:
+    components = [r for r in rows if not r.is_assembly]
+    unique = {r.part_id: r for r in components}
+    dual = sum(
+        1
+        for r in unique.values()
+        if sum(1 for s in r.sources if s.status == SourceStatus.APPROVED) >= 2
+    )
+    at_risk = set(Lifecycle.at_risk())
+    return BomSummary(
+        lines=len(rows),
+        top_level_lines=sum(1 for r in rows if r.level == 0),
+        unique_parts=len(unique),
+        dual_sourced_pct=round(100.0 * dual / len(unique), 1) if unique else 0.0,
+        single_source_lines=sum(1 for r in components if "single_source" in r.flags),
+        no_source_lines=sum(1 for r in components if "no_source" in r.flags),
+        lifecycle_risk_lines=sum(1 for r in components if at_risk & set(r.flags)),
+        dnp_lines=sum(1 for r in rows if r.dnp),
+        placements=sum((r.extended_quantity for r in components if not r.dnp), Decimal(0)),
+        levels=1 + max((r.level for r in rows), default=0),
+    )
+
+
+def bom_export_table(rows: list[BomRow]) -> tuple[list[str], list[list[Any]]]:
+    """Columns an importer understands again: exporting then importing gives the same BOM."""
+    width = max((len(r.sources) for r in rows), default=1) or 1
+    headers = [
+        "Level",
+        "Item",
+        "Part Number",
+        "Description",
+        "Quantity",
+        "Extended Quantity",
+        "Designators",
+        "DNP",
+        "Value",
+        "Footprint",
+        "Material",
+        "Manufacturer",
+        "MPN",
+    ]
+    for n in range(2, width + 1):
+        headers += [f"Manufacturer {n}", f"MPN {n}"]
+    headers += ["Flags", "Notes"]
+    table: list[list[Any]] = []
+    for r in rows:
+        sources: list[Any] = []
+        for s in r.sources[:width]:
+            sources += [s.manufacturer, s.mpn]
+        sources += [""] * (2 * width - len(sources))
+        table.append(
+            [
+                r.level,
+                r.path,
+                r.part_number,
+                r.description,
+                r.quantity_per,
+                r.extended_quantity,
+                r.designators,
+                "DNP" if r.dnp else "",
+                r.value,
+                r.footprint,
+                r.material_responsibility,
+                *sources,
+                " ".join(r.flags),
+                r.notes,
+            ]
+        )
+    return headers, table
