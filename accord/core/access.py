@@ -81,13 +81,9 @@ def events_visible_to(user: Any) -> models.QuerySet[Any]:
 
 def events_for_object(user: Any, obj: models.Model) -> models.QuerySet[Any]:
     """History of an object the caller has already fetched through its app's access.py."""
-    from accord.core.models import Event
-
-    if not is_person(user):
-        return Event.objects.none()
-    return Event.objects.filter(
+    return events_visible_to(user).filter(
         object_type=obj._meta.label_lower, object_id=str(obj.pk)
-    ).select_related("actor")
+    )
 
 
 def access_log_visible_to(user: Any) -> models.QuerySet[AccessLogEntry]:
