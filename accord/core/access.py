@@ -81,9 +81,7 @@ def events_visible_to(user: Any) -> models.QuerySet[Any]:
 
 def events_for_object(user: Any, obj: models.Model) -> models.QuerySet[Any]:
     """History of an object the caller has already fetched through its app's access.py."""
-    return events_visible_to(user).filter(
-        object_type=obj._meta.label_lower, object_id=str(obj.pk)
-    )
+    return events_visible_to(user).filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
 
 
 def access_log_visible_to(user: Any) -> models.QuerySet[AccessLogEntry]:

@@ -20,7 +20,13 @@ from accord.orgs import services as org_services
 from accord.orgs.choices import MemberRole, OrganisationKind, PersonRole
 from accord.orgs.models import Organisation, Person, Program
 from accord.parts import services as part_services
-from accord.parts.choices import BomStatus, Lifecycle, MaterialResponsibility, RohsStatus, SourceStatus
+from accord.parts.choices import (
+    BomStatus,
+    Lifecycle,
+    MaterialResponsibility,
+    RohsStatus,
+    SourceStatus,
+)
 from accord.parts.models import Bom, ManufacturerPart, Part
 
 PERSONAS = (
@@ -58,11 +64,35 @@ ORGANISATIONS = [
 # username, organisation, first, last, role, title, org admin
 PEOPLE = [
     ("oem_buyer", "halcyon", "Maya", "Okafor", PersonRole.BUYER, "Senior buyer", True),
-    ("oem_engineer", "halcyon", "Tomas", "Lindqvist", PersonRole.ENGINEER, "Hardware engineer", False),
+    (
+        "oem_engineer",
+        "halcyon",
+        "Tomas",
+        "Lindqvist",
+        PersonRole.ENGINEER,
+        "Hardware engineer",
+        False,
+    ),
     ("ems_planner", "meridian", "Aisha", "Rahman", PersonRole.PLANNER, "Material planner", True),
-    ("ems_quality", "meridian", "Daniel", "Tan", PersonRole.QUALITY, "Supplier quality engineer", False),
+    (
+        "ems_quality",
+        "meridian",
+        "Daniel",
+        "Tan",
+        PersonRole.QUALITY,
+        "Supplier quality engineer",
+        False,
+    ),
     ("supplier_rep", "sunridge", "Mei", "Lin", PersonRole.SALES, "Key account manager", True),
-    ("other_oem_user", "roverly", "Jonas", "Becker", PersonRole.PROGRAM_MANAGER, "Program manager", True),
+    (
+        "other_oem_user",
+        "roverly",
+        "Jonas",
+        "Becker",
+        PersonRole.PROGRAM_MANAGER,
+        "Program manager",
+        True,
+    ),
     ("nda_expired_partner", "brightline", "Lucia", "Ortega", PersonRole.PLANNER, "Planner", True),
     ("outsider", "quillon", "Wei", "Zhang", PersonRole.SALES, "Sales engineer", True),
     ("kestrel_rep", "kestrel", "Ji-ho", "Park", PersonRole.SALES, "Account manager", True),
@@ -72,8 +102,20 @@ PEOPLE = [
 # code, name, owner, creator, description
 PROGRAMS = [
     ("EBX2", "Earbuds X2", "halcyon", "oem_buyer", "True-wireless earbuds, second generation."),
-    ("PHRM", "Pulse HRM", "halcyon", "oem_buyer", "Medical chest-strap heart-rate monitor (ISO 13485)."),
-    ("RVC", "Rover Controller", "roverly", "other_oem_user", "Motor controller for the Rover platform."),
+    (
+        "PHRM",
+        "Pulse HRM",
+        "halcyon",
+        "oem_buyer",
+        "Medical chest-strap heart-rate monitor (ISO 13485).",
+    ),
+    (
+        "RVC",
+        "Rover Controller",
+        "roverly",
+        "other_oem_user",
+        "Motor controller for the Rover platform.",
+    ),
 ]
 
 PARTNERS = [
@@ -102,106 +144,361 @@ MEMBERS = [
 
 def _ndas(day: dt.date) -> list[tuple[str, str, str, dt.date, dt.date | None, list[str], str]]:
     return [
-        ("NDA-HAL-MER-2025", "halcyon", "meridian", day - dt.timedelta(days=400),
-         day + dt.timedelta(days=700), ["EBX2", "PHRM"], "Mutual NDA, manufacturing services"),
-        ("NDA-HAL-BRL-2023", "halcyon", "brightline", day - dt.timedelta(days=1000),
-         day - dt.timedelta(days=120), ["EBX2"], "Mutual NDA, EVT builds (lapsed)"),
-        ("NDA-HAL-SUN-2025", "halcyon", "sunridge", day - dt.timedelta(days=300),
-         day + dt.timedelta(days=400), ["EBX2"], "Mutual NDA, acoustic components"),
-        ("NDA-HAL-KES-2026", "halcyon", "kestrel", day - dt.timedelta(days=60),
-         None, ["PHRM"], "Mutual NDA, battery cells"),
-        ("NDA-ROV-MER-2024", "roverly", "meridian", day - dt.timedelta(days=600),
-         day + dt.timedelta(days=500), ["RVC"], "Mutual NDA, contract manufacturing"),
+        (
+            "NDA-HAL-MER-2025",
+            "halcyon",
+            "meridian",
+            day - dt.timedelta(days=400),
+            day + dt.timedelta(days=700),
+            ["EBX2", "PHRM"],
+            "Mutual NDA, manufacturing services",
+        ),
+        (
+            "NDA-HAL-BRL-2023",
+            "halcyon",
+            "brightline",
+            day - dt.timedelta(days=1000),
+            day - dt.timedelta(days=120),
+            ["EBX2"],
+            "Mutual NDA, EVT builds (lapsed)",
+        ),
+        (
+            "NDA-HAL-SUN-2025",
+            "halcyon",
+            "sunridge",
+            day - dt.timedelta(days=300),
+            day + dt.timedelta(days=400),
+            ["EBX2"],
+            "Mutual NDA, acoustic components",
+        ),
+        (
+            "NDA-HAL-KES-2026",
+            "halcyon",
+            "kestrel",
+            day - dt.timedelta(days=60),
+            None,
+            ["PHRM"],
+            "Mutual NDA, battery cells",
+        ),
+        (
+            "NDA-ROV-MER-2024",
+            "roverly",
+            "meridian",
+            day - dt.timedelta(days=600),
+            day + dt.timedelta(days=500),
+            ["RVC"],
+            "Mutual NDA, contract manufacturing",
+        ),
     ]
 
 
 # Catalogue sources: manufacturer, mpn, lifecycle, LTB date offset (days), description
 SOURCES = {
     "murata_100n": ("Murata", "GRM155R61A104KA01D", Lifecycle.ACTIVE, "CAP CER 0.1UF 10V X5R 0402"),
-    "samsung_100n": ("Samsung Electro-Mechanics", "CL05A104KA5NNNC", Lifecycle.ACTIVE, "CAP CER 0.1UF 25V X5R 0402"),
+    "samsung_100n": (
+        "Samsung Electro-Mechanics",
+        "CL05A104KA5NNNC",
+        Lifecycle.ACTIVE,
+        "CAP CER 0.1UF 25V X5R 0402",
+    ),
     "yageo_10k": ("Yageo", "RC0402FR-0710KL", Lifecycle.ACTIVE, "RES 10K OHM 1% 1/16W 0402"),
-    "panasonic_10k": ("Panasonic Electronic Components", "ERJ-2RKF1002X", Lifecycle.NRND, "RES 10K OHM 1% 1/10W 0402"),
-    "nordic_mcu": ("Nordic Semiconductor", "NRF5340-QKAA-R7", Lifecycle.ACTIVE, "IC RF TXRX BLUETOOTH 94AQFN"),
-    "ti_ldo": ("Texas Instruments", "TPS7A0233PDBVR", Lifecycle.LTB, "IC REG LINEAR 3.3V 200MA SOT23-5"),
-    "abracon_xtal": ("Abracon", "ABM8-32.000MHZ-B2-T", Lifecycle.EOL, "CRYSTAL 32.0000MHZ 18PF SMD"),
+    "panasonic_10k": (
+        "Panasonic Electronic Components",
+        "ERJ-2RKF1002X",
+        Lifecycle.NRND,
+        "RES 10K OHM 1% 1/10W 0402",
+    ),
+    "nordic_mcu": (
+        "Nordic Semiconductor",
+        "NRF5340-QKAA-R7",
+        Lifecycle.ACTIVE,
+        "IC RF TXRX BLUETOOTH 94AQFN",
+    ),
+    "ti_ldo": (
+        "Texas Instruments",
+        "TPS7A0233PDBVR",
+        Lifecycle.LTB,
+        "IC REG LINEAR 3.3V 200MA SOT23-5",
+    ),
+    "abracon_xtal": (
+        "Abracon",
+        "ABM8-32.000MHZ-B2-T",
+        Lifecycle.EOL,
+        "CRYSTAL 32.0000MHZ 18PF SMD",
+    ),
     "epson_xtal": ("Epson", "FA-128 32.0000MB-W3", Lifecycle.ACTIVE, "CRYSTAL 32.0000MHZ 9PF SMD"),
-    "st_imu": ("STMicroelectronics", "LIS2DW12TR", Lifecycle.ACTIVE, "ACCELEROMETER 2-16G I2C/SPI 12LGA"),
+    "st_imu": (
+        "STMicroelectronics",
+        "LIS2DW12TR",
+        Lifecycle.ACTIVE,
+        "ACCELEROMETER 2-16G I2C/SPI 12LGA",
+    ),
     "old_mems": ("Knowles", "SPH0645LM4H-B", Lifecycle.OBSOLETE, "MIC MEMS DIGITAL I2S OMNI -26DB"),
-    "sunridge_driver": ("Sunridge Acoustics", "SA-BA-3110", Lifecycle.ACTIVE, "Balanced armature driver 3.1mm"),
-    "kestrel_cell": ("Kestrel Cells", "KC-CR2032-HT", Lifecycle.ACTIVE, "Coin cell CR2032 high temp"),
-    "maxim_hr": ("Maxim Integrated", "MAX30102EFD+T", Lifecycle.NRND, "Pulse oximeter and heart-rate sensor"),
-    "adi_afe": ("Analog Devices", "ADPD4101BCBZR7", Lifecycle.ACTIVE, "Multimodal sensor front end"),
-    "st_mcu": ("STMicroelectronics", "STM32G431CBU6", Lifecycle.ACTIVE, "IC MCU 32BIT 128KB FLASH 48UFQFPN"),
-    "ti_gate": ("Texas Instruments", "DRV8301DCAR", Lifecycle.ACTIVE, "IC MOTOR DRIVER 6-60V 56HTSSOP"),
+    "sunridge_driver": (
+        "Sunridge Acoustics",
+        "SA-BA-3110",
+        Lifecycle.ACTIVE,
+        "Balanced armature driver 3.1mm",
+    ),
+    "kestrel_cell": (
+        "Kestrel Cells",
+        "KC-CR2032-HT",
+        Lifecycle.ACTIVE,
+        "Coin cell CR2032 high temp",
+    ),
+    "maxim_hr": (
+        "Maxim Integrated",
+        "MAX30102EFD+T",
+        Lifecycle.NRND,
+        "Pulse oximeter and heart-rate sensor",
+    ),
+    "adi_afe": (
+        "Analog Devices",
+        "ADPD4101BCBZR7",
+        Lifecycle.ACTIVE,
+        "Multimodal sensor front end",
+    ),
+    "st_mcu": (
+        "STMicroelectronics",
+        "STM32G431CBU6",
+        Lifecycle.ACTIVE,
+        "IC MCU 32BIT 128KB FLASH 48UFQFPN",
+    ),
+    "ti_gate": (
+        "Texas Instruments",
+        "DRV8301DCAR",
+        Lifecycle.ACTIVE,
+        "IC MOTOR DRIVER 6-60V 56HTSSOP",
+    ),
 }
 
 # owner, number, description, category, value, package, classification, sources (key, status)
 PARTS = [
-    ("halcyon", "HAL-100-0001", "Capacitor 100nF 10V X5R 0402", "Capacitors", "100n", "0402",
-     Classification.PROGRAM, [("murata_100n", SourceStatus.APPROVED), ("samsung_100n", SourceStatus.APPROVED)]),
-    ("halcyon", "HAL-100-0002", "Resistor 10k 1% 0402", "Resistors", "10k", "0402",
-     Classification.PROGRAM, [("panasonic_10k", SourceStatus.APPROVED), ("yageo_10k", SourceStatus.PENDING)]),
-    ("halcyon", "HAL-200-0001", "Bluetooth LE SoC nRF5340", "ICs", "", "aQFN-94",
-     Classification.PROGRAM, [("nordic_mcu", SourceStatus.APPROVED)]),
-    ("halcyon", "HAL-200-0002", "LDO 3.3V 200mA", "ICs", "3V3", "SOT-23-5",
-     Classification.PROGRAM, [("ti_ldo", SourceStatus.APPROVED)]),
-    ("halcyon", "HAL-300-0001", "Crystal 32 MHz", "Crystals", "32MHz", "2016",
-     Classification.PROGRAM, [("abracon_xtal", SourceStatus.APPROVED), ("epson_xtal", SourceStatus.APPROVED)]),
-    ("halcyon", "HAL-200-0003", "Accelerometer 3-axis", "Sensors", "", "LGA-12",
-     Classification.PROGRAM, [("st_imu", SourceStatus.APPROVED)]),
-    ("halcyon", "HAL-200-0004", "MEMS microphone I2S", "Sensors", "", "LGA",
-     Classification.PROGRAM, [("old_mems", SourceStatus.APPROVED)]),
-    ("halcyon", "HAL-400-0001", "Balanced armature driver", "Acoustics", "", "",
-     Classification.RESTRICTED, [("sunridge_driver", SourceStatus.APPROVED)]),
-    ("halcyon", "HAL-500-0001", "Earbud housing, left (custom)", "Mechanical", "", "",
-     Classification.RESTRICTED, []),
-    ("halcyon", "HAL-600-0001", "Coin cell CR2032 high temperature", "Batteries", "", "",
-     Classification.PROGRAM, [("kestrel_cell", SourceStatus.APPROVED)]),
-    ("halcyon", "HAL-200-0005", "Heart-rate optical sensor", "Sensors", "", "OESIP",
-     Classification.PROGRAM, [("maxim_hr", SourceStatus.APPROVED), ("adi_afe", SourceStatus.PENDING)]),
-    ("halcyon", "EBX2-PCBA", "Earbuds X2 main PCBA", "Assemblies", "", "",
-     Classification.RESTRICTED, []),
-    ("halcyon", "EBX2-L", "Earbuds X2 earbud, left", "Assemblies", "", "",
-     Classification.RESTRICTED, []),
-    ("halcyon", "PHRM-MAIN", "Pulse HRM main assembly", "Assemblies", "", "",
-     Classification.RESTRICTED, []),
-    ("roverly", "RVC-200-0001", "MCU STM32G431", "ICs", "", "UFQFPN-48",
-     Classification.PROGRAM, [("st_mcu", SourceStatus.APPROVED)]),
-    ("roverly", "RVC-200-0002", "Three-phase gate driver", "ICs", "", "HTSSOP-56",
-     Classification.PROGRAM, [("ti_gate", SourceStatus.APPROVED)]),
-    ("roverly", "RVC-MAIN", "Rover Controller main board", "Assemblies", "", "",
-     Classification.RESTRICTED, []),
+    (
+        "halcyon",
+        "HAL-100-0001",
+        "Capacitor 100nF 10V X5R 0402",
+        "Capacitors",
+        "100n",
+        "0402",
+        Classification.PROGRAM,
+        [("murata_100n", SourceStatus.APPROVED), ("samsung_100n", SourceStatus.APPROVED)],
+    ),
+    (
+        "halcyon",
+        "HAL-100-0002",
+        "Resistor 10k 1% 0402",
+        "Resistors",
+        "10k",
+        "0402",
+        Classification.PROGRAM,
+        [("panasonic_10k", SourceStatus.APPROVED), ("yageo_10k", SourceStatus.PENDING)],
+    ),
+    (
+        "halcyon",
+        "HAL-200-0001",
+        "Bluetooth LE SoC nRF5340",
+        "ICs",
+        "",
+        "aQFN-94",
+        Classification.PROGRAM,
+        [("nordic_mcu", SourceStatus.APPROVED)],
+    ),
+    (
+        "halcyon",
+        "HAL-200-0002",
+        "LDO 3.3V 200mA",
+        "ICs",
+        "3V3",
+        "SOT-23-5",
+        Classification.PROGRAM,
+        [("ti_ldo", SourceStatus.APPROVED)],
+    ),
+    (
+        "halcyon",
+        "HAL-300-0001",
+        "Crystal 32 MHz",
+        "Crystals",
+        "32MHz",
+        "2016",
+        Classification.PROGRAM,
+        [("abracon_xtal", SourceStatus.APPROVED), ("epson_xtal", SourceStatus.APPROVED)],
+    ),
+    (
+        "halcyon",
+        "HAL-200-0003",
+        "Accelerometer 3-axis",
+        "Sensors",
+        "",
+        "LGA-12",
+        Classification.PROGRAM,
+        [("st_imu", SourceStatus.APPROVED)],
+    ),
+    (
+        "halcyon",
+        "HAL-200-0004",
+        "MEMS microphone I2S",
+        "Sensors",
+        "",
+        "LGA",
+        Classification.PROGRAM,
+        [("old_mems", SourceStatus.APPROVED)],
+    ),
+    (
+        "halcyon",
+        "HAL-400-0001",
+        "Balanced armature driver",
+        "Acoustics",
+        "",
+        "",
+        Classification.RESTRICTED,
+        [("sunridge_driver", SourceStatus.APPROVED)],
+    ),
+    (
+        "halcyon",
+        "HAL-500-0001",
+        "Earbud housing, left (custom)",
+        "Mechanical",
+        "",
+        "",
+        Classification.RESTRICTED,
+        [],
+    ),
+    (
+        "halcyon",
+        "HAL-600-0001",
+        "Coin cell CR2032 high temperature",
+        "Batteries",
+        "",
+        "",
+        Classification.PROGRAM,
+        [("kestrel_cell", SourceStatus.APPROVED)],
+    ),
+    (
+        "halcyon",
+        "HAL-200-0005",
+        "Heart-rate optical sensor",
+        "Sensors",
+        "",
+        "OESIP",
+        Classification.PROGRAM,
+        [("maxim_hr", SourceStatus.APPROVED), ("adi_afe", SourceStatus.PENDING)],
+    ),
+    (
+        "halcyon",
+        "EBX2-PCBA",
+        "Earbuds X2 main PCBA",
+        "Assemblies",
+        "",
+        "",
+        Classification.RESTRICTED,
+        [],
+    ),
+    (
+        "halcyon",
+        "EBX2-L",
+        "Earbuds X2 earbud, left",
+        "Assemblies",
+        "",
+        "",
+        Classification.RESTRICTED,
+        [],
+    ),
+    (
+        "halcyon",
+        "PHRM-MAIN",
+        "Pulse HRM main assembly",
+        "Assemblies",
+        "",
+        "",
+        Classification.RESTRICTED,
+        [],
+    ),
+    (
+        "roverly",
+        "RVC-200-0001",
+        "MCU STM32G431",
+        "ICs",
+        "",
+        "UFQFPN-48",
+        Classification.PROGRAM,
+        [("st_mcu", SourceStatus.APPROVED)],
+    ),
+    (
+        "roverly",
+        "RVC-200-0002",
+        "Three-phase gate driver",
+        "ICs",
+        "",
+        "HTSSOP-56",
+        Classification.PROGRAM,
+        [("ti_gate", SourceStatus.APPROVED)],
+    ),
+    (
+        "roverly",
+        "RVC-MAIN",
+        "Rover Controller main board",
+        "Assemblies",
+        "",
+        "",
+        Classification.RESTRICTED,
+        [],
+    ),
 ]
 
 MANUFACTURER_ORGS = {"Sunridge Acoustics": "sunridge", "Kestrel Cells": "kestrel"}
 
 # program, assembly, revision, status, lines (part number, qty, designators, dnp, consigned)
 BOMS = [
-    ("EBX2", "EBX2-PCBA", "B", BomStatus.RELEASED, [
-        ("HAL-200-0001", "1", "U1", False, False),
-        ("HAL-200-0002", "1", "U2", False, False),
-        ("HAL-200-0003", "1", "U3", False, False),
-        ("HAL-200-0004", "1", "MK1", False, False),
-        ("HAL-100-0001", "6", "C1, C2, C3, C4, C5, C6", False, False),
-        ("HAL-100-0002", "3", "R1, R2, R3", False, False),
-        ("HAL-100-0002", "1", "R4", True, False),
-        ("HAL-300-0001", "1", "Y1", False, False),
-    ]),
-    ("EBX2", "EBX2-L", "A", BomStatus.RELEASED, [
-        ("EBX2-PCBA", "1", "", False, False),
-        ("HAL-400-0001", "1", "", False, True),
-        ("HAL-500-0001", "1", "", False, True),
-    ]),
-    ("PHRM", "PHRM-MAIN", "A", BomStatus.DRAFT, [
-        ("HAL-200-0005", "1", "U1", False, False),
-        ("HAL-200-0002", "1", "U2", False, False),
-        ("HAL-600-0001", "1", "BT1", False, True),
-        ("HAL-100-0001", "4", "C1-C4", False, False),
-    ]),
-    ("RVC", "RVC-MAIN", "C", BomStatus.RELEASED, [
-        ("RVC-200-0001", "1", "U1", False, False),
-        ("RVC-200-0002", "1", "U2", False, False),
-    ]),
+    (
+        "EBX2",
+        "EBX2-PCBA",
+        "B",
+        BomStatus.RELEASED,
+        [
+            ("HAL-200-0001", "1", "U1", False, False),
+            ("HAL-200-0002", "1", "U2", False, False),
+            ("HAL-200-0003", "1", "U3", False, False),
+            ("HAL-200-0004", "1", "MK1", False, False),
+            ("HAL-100-0001", "6", "C1, C2, C3, C4, C5, C6", False, False),
+            ("HAL-100-0002", "3", "R1, R2, R3", False, False),
+            ("HAL-100-0002", "1", "R4", True, False),
+            ("HAL-300-0001", "1", "Y1", False, False),
+        ],
+    ),
+    (
+        "EBX2",
+        "EBX2-L",
+        "A",
+        BomStatus.RELEASED,
+        [
+            ("EBX2-PCBA", "1", "", False, False),
+            ("HAL-400-0001", "1", "", False, True),
+            ("HAL-500-0001", "1", "", False, True),
+        ],
+    ),
+    (
+        "PHRM",
+        "PHRM-MAIN",
+        "A",
+        BomStatus.DRAFT,
+        [
+            ("HAL-200-0005", "1", "U1", False, False),
+            ("HAL-200-0002", "1", "U2", False, False),
+            ("HAL-600-0001", "1", "BT1", False, True),
+            ("HAL-100-0001", "4", "C1-C4", False, False),
+        ],
+    ),
+    (
+        "RVC",
+        "RVC-MAIN",
+        "C",
+        BomStatus.RELEASED,
+        [
+            ("RVC-200-0001", "1", "U1", False, False),
+            ("RVC-200-0002", "1", "U2", False, False),
+        ],
+    ),
 ]
 
 
@@ -300,7 +597,9 @@ def _build_parts(world: World, day: dt.date) -> None:
                 lifecycle=lifecycle,
                 description=mpn_description,
                 rohs=RohsStatus.COMPLIANT,
-                last_time_buy_date=day + dt.timedelta(days=90) if lifecycle == Lifecycle.LTB else None,
+                last_time_buy_date=day + dt.timedelta(days=90)
+                if lifecycle == Lifecycle.LTB
+                else None,
             )
     part_services.refresh_part_rollups([p.pk for p in world.parts.values()])
 
@@ -321,7 +620,9 @@ def _build_boms(world: World) -> None:
                     designators=[d.strip() for d in _expand(designators)],
                     dnp=dnp,
                     material_responsibility=(
-                        MaterialResponsibility.CONSIGNED if consigned else MaterialResponsibility.TURNKEY
+                        MaterialResponsibility.CONSIGNED
+                        if consigned
+                        else MaterialResponsibility.TURNKEY
                     ),
                 )
                 for number, qty, designators, dnp, consigned in lines
@@ -335,7 +636,10 @@ def _expand(designators: str) -> list[str]:
         if "-" in token:
             start, end = token.split("-")
             prefix = start.rstrip("0123456789")
-            out += [f"{prefix}{n}" for n in range(int(start[len(prefix):]), int(end[len(prefix):]) + 1)]
+            out += [
+                f"{prefix}{n}"
+                for n in range(int(start[len(prefix) :]), int(end[len(prefix) :]) + 1)
+            ]
         else:
             out.append(token)
     return out

@@ -15,7 +15,7 @@ from accord.core.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from accord.core.events import record_event
 from accord.core.models import ApiToken, LoginAttempt
 
-TOKEN_PREFIX = "acc_"
+TOKEN_PREFIX = "acc_"  # noqa: S105 - a marker, not a secret
 
 
 def token_digest(secret: str) -> str:
@@ -98,9 +98,7 @@ def check_login_allowed(username: str, ip_address: str | None) -> None:
     by_ip = recent.filter(ip_address=ip_address).count() if ip_address else 0
     if by_name >= limit or by_ip >= limit * 4:
         minutes = settings.LOGIN_RATE_LIMIT_WINDOW_SECONDS // 60
-        raise TooManyRequests(
-            f"Too many failed sign-in attempts. Try again in {minutes} minutes."
-        )
+        raise TooManyRequests(f"Too many failed sign-in attempts. Try again in {minutes} minutes.")
 
 
 def record_failed_login(username: str, ip_address: str | None) -> None:

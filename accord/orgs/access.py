@@ -109,3 +109,22 @@ def ndas_in_force_for_program(user: Any, program: Program) -> QuerySet[Nda]:
         .filter(Q(covers_all_programs=True) | Q(programs=program))
         .distinct()
     )
+
+
+def candidate_members_for(user: Any, program: Program) -> QuerySet[Any]:
+    """People who could be added to the program: active people of the owner and partner
+    organisations who are not members yet. Empty unless the person manages the program."""
+    from accord.orgs.models import Person
+
+    if not is_person(user) or not can_manage_program(user, program):
+        return Person.objects.none()
+    organisations = Q(organisation_id=program.owner_id) | Q(
+        organisation__partnerships__program=program
+    )
+    return (
+        Person.objects.filter(organisations, is_active=True)
+        .exclude(memberships__program=program)
+        .select_related("organisation")
+        .distinct()
+        .order_by("organisation__name", "last_name", "first_name", "username")
+    )

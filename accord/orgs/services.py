@@ -148,7 +148,10 @@ def add_program_member(
     if role not in MemberRole.values:
         raise InvalidInput(f"Unknown member role {role!r}.", detail={"field": "role"})
     with transaction.atomic():
-        allowed_orgs = {program.owner_id, *program.partners.values_list("organisation_id", flat=True)}
+        allowed_orgs = {
+            program.owner_id,
+            *program.partners.values_list("organisation_id", flat=True),
+        }
         if person.organisation_id not in allowed_orgs:
             raise InvalidInput(
                 f"{person} works for {person.organisation}, which is not a partner of this "
@@ -169,14 +172,20 @@ def add_program_member(
             verb="added member",
             obj=program,
             program=program,
-            changes={"person": person.username, "organisation": str(person.organisation), "role": role},
+            changes={
+                "person": person.username,
+                "organisation": str(person.organisation),
+                "role": role,
+            },
         )
     return member
 
 
 def remove_program_member(*, actor: Person, program: Program, person: Person) -> None:
     with transaction.atomic():
-        member = ProgramMember.objects.select_for_update().filter(program=program, person=person).first()
+        member = (
+            ProgramMember.objects.select_for_update().filter(program=program, person=person).first()
+        )
         if member is None:
             raise NotFound(f"{person} is not a member of {program}.")
         if (
@@ -215,7 +224,9 @@ def register_nda(
     if party_a.pk == party_b.pk:
         raise InvalidInput("An NDA needs two different parties.")
     if expiry_date is not None and expiry_date < effective_date:
-        raise InvalidInput("The expiry date is before the effective date.", detail={"field": "expiry_date"})
+        raise InvalidInput(
+            "The expiry date is before the effective date.", detail={"field": "expiry_date"}
+        )
     with transaction.atomic():
         nda = Nda.objects.create(
             reference=reference,

@@ -59,3 +59,9 @@ class MaterialResponsibility(models.TextChoices):
 
     TURNKEY = "turnkey", "Turnkey (EMS buys)"
     CONSIGNED = "consigned", "Consigned (OEM supplies)"
+
+
+class BomImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", "Previewed"
+    COMMITTED = "committed", "Committed"
+    DISCARDED = "discarded", "Discarded"

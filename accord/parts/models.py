@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from accord.core.choices import Classification
 from accord.parts.choices import (
+    BomImportStatus,
     BomStatus,
     Lifecycle,
     MaterialResponsibility,
@@ -274,3 +275,53 @@ class BomLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bom} #{self.position} {self.part.number} x{self.quantity}"
+
+
+class ColumnMappingMemory(models.Model):
+    """A user's column mapping, remembered per organisation for files with the same header."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    header_signature = models.CharField(max_length=64)
+    overrides = models.JSONField(default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "header_signature"], name="mapping_memory_unique"
+            )
+        ]
+
+
+class BomImport(models.Model):
+    """An uploaded file waiting for the user's confirmation. Nothing else is written before it.
+
+    The file is kept in the database, not on local disk, so that any web process can commit it.
+    """
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey("orgs.Program", on_delete=models.CASCADE, related_name="+")
+    assembly_number = models.CharField(max_length=80)
+    assembly_description = models.CharField(max_length=500, blank=True)
+    revision = models.CharField(max_length=20)
+    filename = models.CharField(max_length=255)
+    data = models.BinaryField()
+    sheet = models.CharField(max_length=120, blank=True)
+    overrides = models.JSONField(default=dict, blank=True)
+    options = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=20, choices=BomImportStatus.choices, default=BomImportStatus.PREVIEWED
+    )
+    bom = models.ForeignKey(Bom, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} → {self.assembly_number} rev {self.revision}"

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from accord.parts.choices import BomStatus, Lifecycle, Sourcing, SourceStatus
+from accord.parts.choices import BomStatus, Lifecycle, SourceStatus, Sourcing
 from accord.parts.models import ApprovedSource, Bom, BomLine, Part
 
 MAX_BOM_DEPTH = 12

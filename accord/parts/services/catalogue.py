@@ -1,10 +1,8 @@
-"""Every write to parts, manufacturer parts, approved sources and BOMs."""
+"""Writes to parts, manufacturer parts and approved sources (the AML)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -17,12 +15,10 @@ from accord.core.choices import Classification
 from accord.core.db import GroupConcat, chunked
 from accord.core.errors import Conflict, Forbidden, InvalidInput
 from accord.core.events import diff_fields, record_event, snapshot
-from accord.orgs.models import Organisation, Person, Program
-from accord.parts.choices import BomStatus, Lifecycle, MaterialResponsibility, SourceStatus
+from accord.orgs.models import Organisation, Person
+from accord.parts.choices import Lifecycle, SourceStatus
 from accord.parts.models import (
     ApprovedSource,
-    Bom,
-    BomLine,
     Category,
     Manufacturer,
     ManufacturerPart,
@@ -232,105 +228,3 @@ def refresh_part_rollups(part_ids: Iterable[int]) -> None:
                 )
             ),
         )
-
-
-@dataclass
-class BomLineInput:
-    part: Part
-    quantity: Decimal
-    designators: Sequence[str] = ()
-    dnp: bool = False
-    material_responsibility: str = MaterialResponsibility.TURNKEY
-    value: str = ""
-    footprint: str = ""
-    notes: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-def create_bom(
-    *,
-    actor: Person,
-    program: Program,
-    assembly: Part,
-    revision: str,
-    lines: Sequence[BomLineInput],
-    classification: str = Classification.RESTRICTED,
-    status: str = BomStatus.DRAFT,
-    source_filename: str = "",
-    notes: str = "",
-) -> Bom:
-    if classification not in Classification.values:
-        raise InvalidInput("Unknown classification.", detail={"field": "classification"})
-    if status not in BomStatus.values:
-        raise InvalidInput("Unknown BOM status.", detail={"field": "status"})
-    if not revision.strip():
-        raise InvalidInput("A BOM needs a revision.", detail={"field": "revision"})
-    if assembly.owner_id != program.owner_id:
-        raise InvalidInput("The assembly must be a part of the program's owner.")
-    for n, line in enumerate(lines, start=1):
-        if line.quantity < 0:
-            raise InvalidInput(f"Line {n}: the quantity is negative.", detail={"line": n})
-        if line.part.pk == assembly.pk:
-            raise InvalidInput(f"Line {n}: an assembly cannot contain itself.", detail={"line": n})
-    with transaction.atomic():
-        if Bom.objects.filter(program=program, assembly=assembly, revision=revision).exists():
-            raise Conflict(f"{assembly.number} rev {revision} already exists in {program}.")
-        bom = Bom.objects.create(
-            program=program,
-            assembly=assembly,
-            revision=revision.strip(),
-            classification=classification,
-            status=status,
-            source_filename=source_filename,
-            notes=notes,
-            created_by=actor,
-        )
-        BomLine.objects.bulk_create(
-            [
-                BomLine(
-                    bom=bom,
-                    position=n,
-                    part=line.part,
-                    quantity=line.quantity,
-                    designators=", ".join(line.designators),
-                    designator_count=len(line.designators),
-                    dnp=line.dnp,
-                    material_responsibility=line.material_responsibility,
-                    value=line.value[:120],
-                    footprint=line.footprint[:200],
-                    notes=line.notes[:500],
-                )
-                for n, line in enumerate(lines, start=1)
-            ],
-            batch_size=1000,
-        )
-        if not assembly.is_assembly:
-            Part.objects.filter(pk=assembly.pk).update(is_assembly=True)
-        record_event(
-            actor=actor,
-            verb="created BOM",
-            obj=bom,
-            program=program,
-            classification=classification,
-            changes={"lines": len(lines), "revision": revision, "file": source_filename},
-        )
-    return bom
-
-
-def set_bom_status(*, actor: Person, bom: Bom, status: str) -> Bom:
-    if status not in BomStatus.values:
-        raise InvalidInput("Unknown BOM status.", detail={"field": "status"})
-    with transaction.atomic():
-        bom = Bom.objects.select_for_update().get(pk=bom.pk)
-        before = bom.status
-        bom.status = status
-        bom.save(update_fields=["status"])
-        record_event(
-            actor=actor,
-            verb="changed BOM status",
-            obj=bom,
-            program=bom.program,
-            classification=bom.classification,
-            changes={"status": [before, status]},
-        )
-    return bom

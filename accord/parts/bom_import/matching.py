@@ -1,0 +1,389 @@
+"""Turn parsed BOM lines into a plan against the catalogue: which existing part each line
+is, what would be created, and how the BOM differs from the previous revision.
+
+Matching is set-based: one query per kind of key for the whole file (manufacturers,
+manufacturer parts, the owner's parts by number, by approved source, by value and package),
+then dictionary look-ups, so a 5,000-line BOM costs the same handful of queries as a
+50-line one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from accord.parts.bom_import.problems import Problem
+from accord.parts.bom_import.values import parse_value
+from accord.parts.choices import SourceStatus
+from accord.parts.models import (
+    ApprovedSource,
+    Bom,
+    Manufacturer,
+    ManufacturerAlias,
+    ManufacturerPart,
+    Part,
+    PartParameter,
+)
+from accord.parts.normalise import manufacturer_key, mpn_key
+
+MatchKind = Literal["part_number", "mpn", "value_package", "new"]
+MATCH_LABELS = {
+    "part_number": "Matched by part number",
+    "mpn": "Matched by manufacturer part number",
+    "value_package": "Matched by value and package (no MPN in the file)",
+    "new": "New part (will be created)",
+}
+# Electrical values that identify a generic passive together with its package.
+GENERIC_PARAMETERS = ("resistance", "capacitance", "inductance")
+_PACKAGE_IN_FOOTPRINT = re.compile(r"(?<!\d)(01005|0201|0402|0603|0805|1206|1210|1812|2010|2512)(?!\d)")
+
+
+@dataclass
+class PlannedSource:
+    manufacturer: str
+    mpn: str
+    rank: int
+    status: str
+    manufacturer_part_id: int | None = None
+    already_approved: bool = False
+
+
+@dataclass
+class PlannedLine:
+    position: int
+    source_row: int
+    part_number: str
+    description: str
+    quantity: Decimal
+    designators: list[str]
+    dnp: bool
+    value: str
+    footprint: str
+    notes: str
+    match: MatchKind
+    part_id: int | None = None
+    package: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict)
+    sources: list[PlannedSource] = field(default_factory=list)
+
+    @property
+    def match_label(self) -> str:
+        return MATCH_LABELS[self.match]
+
+
+@dataclass
+class BomDiff:
+    previous_bom_id: int
+    previous_revision: str
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    quantity_changed: list[tuple[str, Decimal, Decimal]] = field(default_factory=list)
+    designators_changed: list[str] = field(default_factory=list)
+    sources_changed: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.added
+            or self.removed
+            or self.quantity_changed
+            or self.designators_changed
+            or self.sources_changed
+        )
+
+
+@dataclass
+class ImportPlan:
+    lines: list[PlannedLine]
+    problems: list[Problem]
+    diff: BomDiff | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def new_parts(self) -> int:
+        return len({line.part_number for line in self.lines if line.part_id is None})
+
+    @property
+    def new_sources(self) -> int:
+        return sum(1 for line in self.lines for s in line.sources if not s.already_approved)
+
+    @property
+    def match_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for line in self.lines:
+            counts[line.match] += 1
+        return dict(counts)
+
+
+def package_of(footprint: str, value_package: Any) -> str:
+    if isinstance(value_package, str) and value_package:
+        return value_package
+    found = _PACKAGE_IN_FOOTPRINT.search(footprint or "")
+    return found.group(1) if found else ""
+
+
+def resolve_manufacturers(names: Iterable[str]) -> dict[str, int]:
+    """Manufacturer key -> id for every name known directly or through an alias."""
+    keys = {manufacturer_key(n) for n in names if n and n.strip()}
+    keys.discard("")
+    if not keys:
+        return {}
+    found = dict(Manufacturer.objects.filter(key__in=keys).values_list("key", "pk"))
+    for key, maker_id in ManufacturerAlias.objects.filter(key__in=keys).values_list(
+        "key", "manufacturer_id"
+    ):
+        found.setdefault(key, maker_id)
+    return found
+
+
+def _line_attr(line: Any, name: str, default: Any = "") -> Any:
+    return getattr(line, name, default) or default
+
+
+def plan_import(
+    parsed_lines: Sequence[Any],
+    *,
+    owner_id: int,
+    file: str,
+    sheet: str | None,
+    approve_alternates: bool = False,
+    previous: Bom | None = None,
+) -> ImportPlan:
+    problems: list[Problem] = []
+    pairs: list[tuple[str, str]] = []  # (manufacturer, mpn) of every line, primary and alternates
+    for line in parsed_lines:
+        if _line_attr(line, "mpn"):
+            pairs.append((_line_attr(line, "manufacturer"), line.mpn))
+        for maker, mpn in _line_attr(line, "alternates", []):
+            if mpn:
+                pairs.append((maker or "", mpn))
+    makers = resolve_manufacturers(m for m, _ in pairs)
+    mpn_keys = {mpn_key(mpn) for _, mpn in pairs}
+    by_pair: dict[tuple[int, str], int] = {}
+    by_mpn: dict[str, list[int]] = defaultdict(list)
+    for mp_id, key, maker_id in ManufacturerPart.objects.filter(mpn_key__in=mpn_keys).values_list(
+        "pk", "mpn_key", "manufacturer_id"
+    ):
+        by_pair[(maker_id, key)] = mp_id
+        by_mpn[key].append(mp_id)
+
+    def find_mp(maker: str, mpn: str) -> int | None:
+        key = mpn_key(mpn)
+        maker_id = makers.get(manufacturer_key(maker)) if maker else None
+        if maker_id is not None:
+            return by_pair.get((maker_id, key))
+        candidates = by_mpn.get(key, [])
+        return candidates[0] if len(candidates) == 1 else None
+
+    line_mps = [
+        find_mp(_line_attr(line, "manufacturer"), line.mpn) if _line_attr(line, "mpn") else None
+        for line in parsed_lines
+    ]
+    known_mps = {mp for mp in line_mps if mp is not None}
+    part_by_mp: dict[int, int] = {}
+    approved_pairs: set[tuple[int, int]] = set()
+    for part_id, mp_id in (
+        ApprovedSource.objects.filter(manufacturer_part_id__in=known_mps, part__owner_id=owner_id)
+        .order_by("part__number")
+        .values_list("part_id", "manufacturer_part_id")
+    ):
+        part_by_mp.setdefault(mp_id, part_id)
+        approved_pairs.add((part_id, mp_id))
+    numbers = {_line_attr(line, "part_number").strip() for line in parsed_lines} - {""}
+    part_by_number = dict(
+        Part.objects.filter(owner_id=owner_id, number__in=numbers).values_list("number", "pk")
+    )
+    generic = _generic_index(owner_id, parsed_lines)
+    values = [
+        parse_value(_line_attr(line, "value"), designator=(line.designators or [None])[0])
+        for line in parsed_lines
+    ]
+    packages = [
+        package_of(_line_attr(line, "footprint"), v.parameters.get("package"))
+        for line, v in zip(parsed_lines, values, strict=True)
+    ]
+    existing_numbers = dict(
+        Part.objects.filter(owner_id=owner_id)
+        .filter(
+            number__in={
+                _proposed_number(line, package)
+                for line, package in zip(parsed_lines, packages, strict=True)
+            }
+        )
+        .values_list("number", "pk")
+    )
+
+    planned: list[PlannedLine] = []
+    for index, (line, mp_id) in enumerate(zip(parsed_lines, line_mps, strict=True)):
+        position = index + 1
+        value_text = _line_attr(line, "value")
+        params = dict(values[index].parameters)
+        package = packages[index]
+        number = _line_attr(line, "part_number").strip()
+        part_id: int | None
+        match: MatchKind
+        if number and number in part_by_number:
+            part_id, match = part_by_number[number], "part_number"
+        elif mp_id is not None and mp_id in part_by_mp:
+            part_id, match = part_by_mp[mp_id], "mpn"
+            number = ""
+        elif not _line_attr(line, "mpn") and (hit := _generic_key(params, package)) in generic:
+            part_id, match = generic[hit], "value_package"
+            number = ""
+        else:
+            number = number or _proposed_number(line, package)
+            part_id, match = existing_numbers.get(number), "new"
+            if part_id is not None:
+                match = "part_number"
+        sources: list[PlannedSource] = []
+        if _line_attr(line, "mpn"):
+            sources.append(
+                PlannedSource(
+                    manufacturer=_line_attr(line, "manufacturer") or "Unknown",
+                    mpn=line.mpn,
+                    rank=1,
+                    status=SourceStatus.APPROVED,
+                    manufacturer_part_id=mp_id,
+                    already_approved=part_id is not None and (part_id, mp_id) in approved_pairs,
+                )
+            )
+        for rank, (maker, mpn) in enumerate(_line_attr(line, "alternates", []), start=2):
+            if not mpn:
+                continue
+            alt_mp = find_mp(maker or "", mpn)
+            sources.append(
+                PlannedSource(
+                    manufacturer=maker or _line_attr(line, "manufacturer") or "Unknown",
+                    mpn=mpn,
+                    rank=rank,
+                    status=SourceStatus.APPROVED if approve_alternates else SourceStatus.PENDING,
+                    manufacturer_part_id=alt_mp,
+                    already_approved=part_id is not None and (part_id, alt_mp) in approved_pairs,
+                )
+            )
+        planned.append(
+            PlannedLine(
+                position=position,
+                source_row=line.source_row,
+                part_number=number,
+                description=_line_attr(line, "description") or value_text,
+                quantity=line.quantity,
+                designators=list(line.designators),
+                dnp=bool(line.dnp),
+                value=value_text,
+                footprint=_line_attr(line, "footprint"),
+                notes=_line_attr(line, "notes"),
+                match=match,
+                part_id=part_id,
+                package=package,
+                parameters={k: v for k, v in params.items() if k != "package"},
+                sources=sources,
+            )
+        )
+    _fill_existing_numbers(planned)
+    diff = diff_against(previous, planned) if previous is not None else None
+    return ImportPlan(lines=planned, problems=problems, diff=diff)
+
+
+def _generic_key(params: dict[str, Any], package: str) -> tuple[str, Decimal, str] | None:
+    for name in GENERIC_PARAMETERS:
+        value = params.get(name)
+        if isinstance(value, Decimal) and package:
+            return (name, value.normalize(), package)
+    return None
+
+
+def _generic_index(owner_id: int, parsed_lines: Sequence[Any]) -> dict[Any, int]:
+    """(parameter, value, package) -> part id for the owner's generic passives."""
+    wanted = [
+        line for line in parsed_lines if not _line_attr(line, "mpn") and _line_attr(line, "value")
+    ]
+    if not wanted:
+        return {}
+    index: dict[Any, int] = {}
+    rows = (
+        PartParameter.objects.filter(
+            part__owner_id=owner_id, name__in=GENERIC_PARAMETERS, value_number__isnull=False
+        )
+        .exclude(part__package="")
+        .order_by("part__number")
+        .values_list("name", "value_number", "part__package", "part_id")
+    )
+    for name, number, package, part_id in rows:
+        index.setdefault((name, Decimal(number).normalize(), package), part_id)
+    return index
+
+
+def _proposed_number(line: Any, package: str = "") -> str:
+    """Part number for a new part: the file's own, else the MPN, else value and package."""
+    number = _line_attr(line, "part_number").strip()
+    if number:
+        return number[:80]
+    if _line_attr(line, "mpn"):
+        return str(line.mpn).strip()[:80]
+    prefix = "".join(c for c in ((line.designators or ["X"])[0]) if c.isalpha())[:3] or "X"
+    value = re.sub(r"[^0-9A-Za-zµΩ.]+", "", _line_attr(line, "value"))[:30] or "ITEM"
+    return "-".join(filter(None, ["GEN", prefix.upper(), value.upper(), package]))[:80]
+
+
+def _fill_existing_numbers(planned: list[PlannedLine]) -> None:
+    ids = {line.part_id for line in planned if line.part_id is not None and not line.part_number}
+    numbers = dict(Part.objects.filter(pk__in=ids).values_list("pk", "number"))
+    for line in planned:
+        if line.part_id is not None and not line.part_number:
+            line.part_number = numbers.get(line.part_id, "")
+
+
+def diff_against(previous: Bom, planned: Sequence[PlannedLine]) -> BomDiff:
+    """Lines added, removed, with quantity, designators or sources changed, by part number."""
+    diff = BomDiff(previous_bom_id=previous.pk, previous_revision=previous.revision)
+    old: dict[str, dict[str, Any]] = {}
+    for number, qty, designators, part_id in previous.lines.values_list(
+        "part__number", "quantity", "designators", "part_id"
+    ):
+        entry = old.setdefault(number, {"qty": Decimal(0), "designators": set(), "part_id": part_id})
+        entry["qty"] += qty
+        entry["designators"] |= {d.strip() for d in designators.split(",") if d.strip()}
+    new: dict[str, dict[str, Any]] = {}
+    for line in planned:
+        entry = new.setdefault(
+            line.part_number, {"qty": Decimal(0), "designators": set(), "sources": set()}
+        )
+        entry["qty"] += line.quantity
+        entry["designators"] |= set(line.designators)
+        entry["sources"] |= {f"{s.manufacturer} {s.mpn}" for s in line.sources}
+    old_sources: dict[int, set[str]] = defaultdict(set)
+    for part_id, maker, mpn in ApprovedSource.objects.filter(
+        part_id__in=[e["part_id"] for e in old.values()]
+    ).values_list("part_id", "manufacturer_part__manufacturer__name", "manufacturer_part__mpn"):
+        old_sources[part_id].add(f"{maker} {mpn}")
+    diff.added = sorted(set(new) - set(old))
+    diff.removed = sorted(set(old) - set(new))
+    for number in sorted(set(new) & set(old)):
+        if new[number]["qty"] != old[number]["qty"]:
+            diff.quantity_changed.append((number, old[number]["qty"], new[number]["qty"]))
+        if new[number]["designators"] != old[number]["designators"]:
+            diff.designators_changed.append(number)
+        added_sources = new[number]["sources"] - old_sources[old[number]["part_id"]]
+        if added_sources:
+            diff.sources_changed.append(
+                (number, sorted(old_sources[old[number]["part_id"]]), sorted(added_sources))
+            )
+    return diff
+
+
+def previous_revision(program_id: int, assembly_number: str, owner_id: int) -> Bom | None:
+    return (
+        Bom.objects.filter(
+            program_id=program_id, assembly__number=assembly_number, assembly__owner_id=owner_id
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
