@@ -35,7 +35,9 @@ if not SECRET_KEY:
     # Development only: a fixed key keeps sessions valid across restarts of `make demo`.
     SECRET_KEY = "dev-only-insecure-key-change-me-" + "x" * 32  # noqa: S105
 
-ALLOWED_HOSTS = [h for h in env("ACCORD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in env("ACCORD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 CSRF_TRUSTED_ORIGINS = [o for o in env("ACCORD_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [

@@ -54,9 +54,7 @@ def boms_visible_to(user: Any) -> QuerySet[Bom]:
 def get_bom_for_user(
     user: Any, pk: Any, *, write: bool = False, channel: str = "web", path: str = ""
 ) -> Bom:
-    bom = get_or_404(
-        boms_visible_to(user).select_related("program__owner", "assembly"), pk=pk
-    )
+    bom = get_or_404(boms_visible_to(user).select_related("program__owner", "assembly"), pk=pk)
     if write and not can_edit_program_boms(user, bom.program_id, bom.program.owner_id):
         raise Forbidden("Only members of the program's owner may change its BOMs.")
     if bom.classification == Classification.RESTRICTED:
@@ -106,9 +104,7 @@ def sources_visible_to(user: Any, part: Part) -> QuerySet[ApprovedSource]:
         return qs.none()
     if _is_seller(user) and part.owner_id != user.organisation_id:
         org = user.organisation_id
-        qs = qs.filter(
-            Q(supplier_id=org) | Q(manufacturer_part__manufacturer__organisation_id=org)
-        )
+        qs = qs.filter(Q(supplier_id=org) | Q(manufacturer_part__manufacturer__organisation_id=org))
     return qs
 
 

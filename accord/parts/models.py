@@ -104,10 +104,6 @@ class ManufacturerPart(models.Model):
             models.UniqueConstraint(
                 fields=["manufacturer", "mpn_key"], name="manufacturer_part_unique_mpn"
             ),
-            models.CheckConstraint(
-                condition=~Q(lifecycle=Lifecycle.LTB) | Q(last_time_buy_date__isnull=False),
-                name="ltb_needs_a_date",
-            ),
         ]
         indexes = [models.Index(fields=["mpn_key"])]
 
