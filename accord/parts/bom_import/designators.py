@@ -72,12 +72,14 @@ def _expand_range(token: str, out: DesignatorParse, budget: int) -> list[str] | 
     size = end - start + 1
     if size > MAX_RANGE_SIZE:
         out.problems.append(
-            f"The range {token} would expand to {size:,} designators; the limit is {MAX_RANGE_SIZE:,}."
+            f"The range {token} would expand to {size:,} designators; the limit is "
+            f"{MAX_RANGE_SIZE:,}."
         )
         return []
     if size > budget:
         out.problems.append(
-            f"The cell expands to more than {MAX_DESIGNATORS_PER_CELL:,} designators; the rest were ignored."
+            f"The cell expands to more than {MAX_DESIGNATORS_PER_CELL:,} designators; the rest "
+            "were ignored."
         )
         return []
     width = len(start_s) if start_s.startswith("0") and len(start_s) > 1 else 0
@@ -113,21 +115,24 @@ def parse_designators(text: str) -> DesignatorParse:
                 continue
             if len(out.designators) >= MAX_DESIGNATORS_PER_CELL:
                 out.problems.append(
-                    f"The cell has more than {MAX_DESIGNATORS_PER_CELL:,} designators; the rest were ignored."
+                    f"The cell has more than {MAX_DESIGNATORS_PER_CELL:,} designators; the rest "
+                    "were ignored."
                 )
                 return out
             seen.add(d)
             out.designators.append(d)
-            if not _SIMPLE.match(d) and d not in out.unusual:
-                if not _PLAUSIBLE.match(d) or not any(c.isalpha() for c in d):
-                    out.unusual.append(d)
+            implausible = not _PLAUSIBLE.match(d) or not any(c.isalpha() for c in d)
+            if not _SIMPLE.match(d) and implausible and d not in out.unusual:
+                out.unusual.append(d)
     return out
 
 
 def format_designators(designators: Iterable[str]) -> str:
     """'C1, C2, C10' — natural order, comma+space, no range compression, so that
     `parse_designators(format_designators(x))` gives back the same designators."""
-    return ", ".join(natural_sorted(dict.fromkeys(d.strip().upper() for d in designators if d.strip())))
+    return ", ".join(
+        natural_sorted(dict.fromkeys(d.strip().upper() for d in designators if d.strip()))
+    )
 
 
 def designator_prefix(designator: str) -> str:

@@ -82,7 +82,7 @@ def preview_as_dict(preview: ImportPreview) -> dict[str, Any]:
         "can_commit": preview.can_commit,
         "sheet": parsed.sheet if parsed else None,
         "sheets": parsed.sheet_names if parsed else [],
-        "header_row": parsed.header_row + 1 if parsed else None,
+        "header_row": parsed.header_row if parsed else None,
         "remembered_mapping": preview.remembered_mapping,
         "columns": [
             {

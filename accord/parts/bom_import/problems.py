@@ -50,7 +50,9 @@ class ImportRejected(Exception):
     """The file cannot be imported at all (empty, too large, hostile, not a BOM...)."""
 
     def __init__(self, problems: list[Problem] | Problem) -> None:
-        self.problems: list[Problem] = [problems] if isinstance(problems, Problem) else list(problems)
+        self.problems: list[Problem] = (
+            [problems] if isinstance(problems, Problem) else list(problems)
+        )
         super().__init__("; ".join(p.message for p in self.problems) or "The file was rejected.")
 
     @property
@@ -111,13 +113,19 @@ class ProblemLog:
             return
         self.problems.append(Problem(severity, code, message, self.file, self.sheet, row, column))
 
-    def error(self, code: str, message: str, *, row: int | None = None, column: str | None = None) -> None:
+    def error(
+        self, code: str, message: str, *, row: int | None = None, column: str | None = None
+    ) -> None:
         self.add("error", code, message, row=row, column=column)
 
-    def warning(self, code: str, message: str, *, row: int | None = None, column: str | None = None) -> None:
+    def warning(
+        self, code: str, message: str, *, row: int | None = None, column: str | None = None
+    ) -> None:
         self.add("warning", code, message, row=row, column=column)
 
-    def info(self, code: str, message: str, *, row: int | None = None, column: str | None = None) -> None:
+    def info(
+        self, code: str, message: str, *, row: int | None = None, column: str | None = None
+    ) -> None:
         self.add("info", code, message, row=row, column=column)
 
     def finish(self) -> list[Problem]:

@@ -1,0 +1,637 @@
+"""From an uploaded file to BOM lines: the part of the importer with the BOM rules.
+
+`parse_bom_file` never touches the database. It returns every line it could read
+plus a list of problems (with row/column as the user sees them); only file-level
+failures raise ImportRejected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from .designators import natural_sorted, parse_designators, summarize
+from .mapping import (
+    ColumnMapping,
+    apply_overrides,
+    field_label,
+    find_header,
+    header_cells,
+    header_score,
+    header_signature,
+    is_designator_cell,
+    is_dnp_word,
+    looks_like_placement,
+    map_columns,
+    supplier_from_header,
+)
+from .problems import ImportRejected, Problem, ProblemLog, column_label, reject
+from .readers import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_ROWS, RawSheet, read_tables
+from .values import parse_value
+from .vocabulary import (
+    ANY_WORDS,
+    DNP_FALSE,
+    DNP_MARKER,
+    DNP_TRUE,
+    FITTED_FALSE,
+    FITTED_TRUE,
+    NF_MARKER,
+    PLACEHOLDERS,
+    TOTAL_ROW,
+    UNDECIDED,
+)
+
+
+@dataclass
+class ParsedLine:
+    source_row: int
+    designators: list[str]
+    quantity: Decimal
+    value: str
+    value_parameters: dict[str, Decimal | str]
+    footprint: str
+    description: str
+    manufacturer: str
+    mpn: str
+    alternates: list[tuple[str, str]]
+    supplier: str
+    supplier_pn: str
+    dnp: bool
+    notes: str
+    raw: dict[str, str]
+    item: str = ""
+    lcsc: str = ""
+    datasheet: str = ""
+    part_number: str = ""
+    # Every spreadsheet row that went into this line (several when grouped).
+    source_rows: list[int] = field(default_factory=list)
+    quantity_derived: bool = False
+    any_manufacturer: bool = False
+
+
+@dataclass
+class ParsedBom:
+    filename: str
+    sheet_names: list[str]
+    sheet: str
+    header_row: int | None  # 1-based spreadsheet row of the header; None = headerless file
+    mappings: list[ColumnMapping]
+    lines: list[ParsedLine]
+    problems: list[Problem]
+    header_signature: str
+    grouped: bool = False
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def dnp_count(self) -> int:
+        """Number of lines marked do-not-place."""
+        return sum(1 for line in self.lines if line.dnp)
+
+    def total_quantity(self, *, include_dnp: bool = False) -> Decimal:
+        """Sum of line quantities (by default only fitted lines): parts per board."""
+        return sum(
+            (line.quantity for line in self.lines if include_dnp or not line.dnp), Decimal(0)
+        )
+
+
+# A plain decimal number, exponent allowed: KiBoM writes "2.0000000000000000e+00".
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+_TEXT_FIELDS = (
+    "item",
+    "value",
+    "footprint",
+    "description",
+    "manufacturer",
+    "mpn",
+    "supplier",
+    "supplier_pn",
+    "lcsc",
+    "datasheet",
+    "part_number",
+    "notes",
+)
+
+
+def parse_quantity(text: str) -> tuple[Decimal | None, str | None]:
+    """'3', '3.0', '2.0000000000000000e+00', '1,000', '4 pcs' -> Decimal; else (None, reason)."""
+    t = text.strip().replace("\u00a0", " ")
+    t = re.sub(r"\s*(?:pcs?\.?|pieces?|ea|stk\.?|st\.?|x)$", "", t, flags=re.IGNORECASE)
+    if re.fullmatch(r"\d{1,3}(?:[, ]\d{3})+(?:\.\d+)?", t):
+        t = t.replace(",", "").replace(" ", "")
+    elif re.fullmatch(r"[+-]?\d+,\d+", t):
+        t = t.replace(",", ".")
+    if not _NUMBER.fullmatch(t):
+        return None, f"Quantity '{text}' is not a number"
+    try:
+        d = Decimal(t)
+    except InvalidOperation:
+        return None, f"Quantity '{text}' is not a number"
+    if d < 0:
+        return None, f"Quantity {text} is negative"
+    if d.adjusted() > 9:
+        return None, f"Quantity {text} is unreasonably large"
+    d = d.normalize()
+    if d == d.to_integral_value():
+        d = d.quantize(Decimal(1))
+    return d, None
+
+
+def _clean_text(value: str) -> str:
+    v = value.strip()
+    return "" if v.lower() in PLACEHOLDERS else v
+
+
+@dataclass
+class _Row:
+    number: int
+    cells: dict[str, str]
+    raw: dict[str, str]
+    designators: list[str]
+    quantity: Decimal | None
+    dnp: bool
+    alternates: list[tuple[str, str]]
+    any_manufacturer: bool
+
+
+class _Parser:
+    def __init__(
+        self, sheet: RawSheet, mappings: list[ColumnMapping], log: ProblemLog, data_start: int
+    ) -> None:
+        self.sheet = sheet
+        self.mappings = mappings
+        self.log = log
+        self.data_start = data_start
+        self.columns: dict[str, int] = {m.field: m.index for m in mappings if m.field}
+        # Columns that lost a field to another column still fill its empty cells
+        # (fomu's "APN" backs up "AMPN", a second "Value" backs up the first).
+        self.fallbacks: dict[int, list[int]] = {}
+        for m in mappings:
+            if m.field is None and m.duplicate_of is not None:
+                self.fallbacks.setdefault(m.duplicate_of, []).append(m.index)
+        self.labels = {
+            m.index: column_label(m.header, sheet.first_column + m.index) for m in mappings
+        }
+        self.raw_keys = self._raw_keys()
+        self.alt_numbers = sorted(
+            {int(f.rsplit("_", 1)[1]) for f in self.columns if f.startswith("alt_")}
+        )
+        sp = self.columns.get("supplier_pn")
+        self.supplier_hint = supplier_from_header(mappings[sp].header) if sp is not None else None
+
+    def _raw_keys(self) -> dict[int, str]:
+        seen: dict[str, int] = {}
+        keys: dict[int, str] = {}
+        for m in self.mappings:
+            name = m.header.strip()
+            seen[name] = seen.get(name, 0) + 1
+            keys[m.index] = name if name and seen[name] == 1 else self.labels[m.index]
+        return keys
+
+    def label(self, field_name: str) -> str | None:
+        index = self.columns.get(field_name)
+        return self.labels.get(index) if index is not None else None
+
+    def cell(self, row: Sequence[str], field_name: str) -> str:
+        index = self.columns.get(field_name)
+        if index is None:
+            return ""
+        for i in [index, *self.fallbacks.get(index, [])]:
+            if i < len(row) and _clean_text(row[i]):
+                return row[i]
+        return row[index] if index < len(row) else ""
+
+    # ---------------------------------------------------------------- rows
+
+    def rows(self) -> list[_Row]:
+        out: list[_Row] = []
+        skipped: dict[str, list[int]] = {}
+        header_norm = [m.header.strip().lower() for m in self.mappings]
+        for offset, row in enumerate(self.sheet.rows[self.data_start :]):
+            number = self.sheet.first_row + self.data_start + offset
+            kind = self._skip_kind(row, header_norm)
+            if kind:
+                skipped.setdefault(kind, []).append(number)
+                continue
+            parsed = self._parse_row(row, number)
+            if parsed is not None:
+                out.append(parsed)
+        for kind, numbers in skipped.items():
+            if len(numbers) == 1:
+                self.log.info(
+                    "skipped-rows", f"Skipped 1 {kind} row (row {numbers[0]}).", row=numbers[0]
+                )
+            else:
+                rows_text = summarize([str(n) for n in numbers], 8)
+                self.log.info(
+                    "skipped-rows", f"Skipped {len(numbers)} {kind} rows (rows {rows_text})."
+                )
+        return out
+
+    def _skip_kind(self, row: Sequence[str], header_norm: list[str]) -> str | None:
+        filled = [(i, c) for i, c in enumerate(row) if c]
+        if not filled:
+            return "blank"
+        if [c.lower() for c in row] == header_norm[: len(row)] and len(filled) >= 2:
+            return "repeated header"
+        designators = self.cell(row, "designators")
+        if not designators or not is_designator_cell(designators):
+            first_texts = [c for _, c in filled[:3]]
+            if any(TOTAL_ROW.match(c) for c in first_texts):
+                return "total/subtotal"
+            if len(filled) <= 2 and filled[0][1].endswith(":"):
+                return "summary/footer"
+            qty_index = self.columns.get("quantity")
+            if len(filled) == 1 and filled[0][0] == qty_index and _NUMBER.fullmatch(filled[0][1]):
+                return "subtotal (a lone number in the quantity column)"
+            if len(filled) == 1 and filled[0][0] not in (self.columns.get("mpn"), qty_index):
+                return "section heading"
+        return None
+
+    def _parse_row(self, row: Sequence[str], number: int) -> _Row | None:
+        raw: dict[str, str] = {}
+        for i, c in enumerate(row):
+            if c:
+                key = self.raw_keys.get(i) or column_label("", self.sheet.first_column + i)
+                raw[key] = c
+        cells = {f: _clean_text(self.cell(row, f)) for f in _TEXT_FIELDS}
+        dnp = self._dnp(row, cells, number)
+        any_mfr = False
+        for f in ("manufacturer", "mpn"):
+            v = cells[f].lower()
+            if v in ANY_WORDS:
+                cells[f], any_mfr = "", True
+            elif v in UNDECIDED:
+                self.log.warning(
+                    "undecided-part",
+                    f"The {'MPN' if f == 'mpn' else 'manufacturer'} is '{cells[f]}', i.e. not "
+                    "decided yet.",
+                    row=number,
+                    column=self.label(f),
+                )
+                cells[f] = ""
+            elif is_dnp_word(v):
+                cells[f] = ""
+        if cells["value"] and is_dnp_word(cells["value"]):
+            dnp = True
+        for f in ("supplier_pn", "part_number", "lcsc"):
+            if is_dnp_word(cells[f]) or cells[f].lower() in ANY_WORDS:
+                cells[f] = ""
+        if any_mfr:
+            note = "Any manufacturer is acceptable."
+            cells["notes"] = f"{cells['notes']} {note}".strip() if cells["notes"] else note
+        if not cells["supplier"] and cells["supplier_pn"] and self.supplier_hint:
+            cells["supplier"] = self.supplier_hint
+        alternates = self._alternates(row)
+        designators = self._designators(row, number)
+        quantity = self._quantity(row, number)
+        if (
+            quantity is None
+            and self.columns.get("quantity") is not None
+            and self.cell(row, "quantity").strip()
+        ):
+            return None  # invalid quantity already reported as an error
+        if quantity is None and not designators:
+            if not any(cells[f] for f in ("mpn", "value", "description", "manufacturer")):
+                return None
+            self.log.error(
+                "no-quantity",
+                "This row has neither a quantity nor designators, so the quantity is unknown.",
+                row=number,
+                column=self.label("quantity") or self.label("designators"),
+            )
+            return None
+        return _Row(number, cells, raw, designators, quantity, dnp, alternates, any_mfr)
+
+    def _alternates(self, row: Sequence[str]) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for n in self.alt_numbers:
+            mfr = _clean_text(self.cell(row, f"alt_manufacturer_{n}"))
+            mpn = _clean_text(self.cell(row, f"alt_mpn_{n}"))
+            if mfr.lower() in ANY_WORDS or is_dnp_word(mfr):
+                mfr = ""
+            if mpn.lower() in ANY_WORDS or is_dnp_word(mpn):
+                mpn = ""
+            if mfr or mpn:
+                out.append((mfr, mpn))
+        return out
+
+    def _designators(self, row: Sequence[str], number: int) -> list[str]:
+        text = self.cell(row, "designators")
+        if not text or _clean_text(text) == "":
+            return []
+        parsed = parse_designators(text)
+        column = self.label("designators")
+        for message in parsed.problems:
+            self.log.error("designator-range", message, row=number, column=column)
+        if parsed.duplicates:
+            self.log.warning(
+                "duplicate-in-cell",
+                f"{summarize(parsed.duplicates)} listed more than once in the same cell (counted "
+                "once).",
+                row=number,
+                column=column,
+            )
+        if parsed.unusual:
+            self.log.warning(
+                "unusual-designator",
+                f"Unusual designator(s): {summarize(parsed.unusual)}.",
+                row=number,
+                column=column,
+            )
+        return parsed.designators
+
+    def _quantity(self, row: Sequence[str], number: int) -> Decimal | None:
+        text = self.cell(row, "quantity").strip()
+        if not text:
+            return None
+        value, error = parse_quantity(text)
+        if error:
+            self.log.error("bad-quantity", error + ".", row=number, column=self.label("quantity"))
+        return value
+
+    def _dnp(self, row: Sequence[str], cells: dict[str, str], number: int) -> bool:
+        dnp = False
+        flag = self.cell(row, "dnp").strip().lower()
+        if flag in DNP_TRUE or is_dnp_word(flag) or DNP_MARKER.search(flag):
+            dnp = True
+        elif flag not in DNP_FALSE:
+            self.log.warning(
+                "dnp-unclear",
+                f"'{self.cell(row, 'dnp')}' in the DNP column is not a yes/no value; the part is "
+                "treated as fitted.",
+                row=number,
+                column=self.label("dnp"),
+            )
+        fitted = self.cell(row, "fitted").strip().lower()
+        if fitted in FITTED_FALSE:
+            dnp = True
+        elif fitted and fitted not in FITTED_TRUE:
+            self.log.warning(
+                "fitted-unclear",
+                f"'{self.cell(row, 'fitted')}' in the fitted column is not a yes/no value; the "
+                "part is treated as fitted.",
+                row=number,
+                column=self.label("fitted"),
+            )
+        for f in ("value", "description", "notes"):
+            if DNP_MARKER.search(cells[f]) or NF_MARKER.search(cells[f]):
+                dnp = True
+        for f in ("manufacturer", "mpn"):
+            if is_dnp_word(cells[f]):
+                dnp = True
+        return dnp
+
+    # ---------------------------------------------------------------- lines
+
+    def lines(self, rows: list[_Row]) -> tuple[list[ParsedLine], bool]:
+        self._check_duplicates(rows)
+        grouped = self._one_line_per_reference(rows)
+        lines: list[ParsedLine] = []
+        groups: dict[tuple[str, ...], ParsedLine] = {}
+        for r in rows:
+            groupable = grouped and len(r.designators) == 1 and r.quantity in (None, Decimal(1))
+            if groupable:
+                key = tuple(
+                    r.cells[f].casefold() for f in ("value", "footprint", "manufacturer", "mpn")
+                )
+                key += ("dnp" if r.dnp else "",)
+                existing = groups.get(key)
+                if existing is not None:
+                    existing.designators.append(r.designators[0])
+                    existing.source_rows.append(r.number)
+                    existing.quantity += 1
+                    continue
+            line = self._line(r)
+            if groupable:
+                groups[key] = line
+            lines.append(line)
+        for line in lines:
+            if len(line.source_rows) > 1:
+                line.designators = natural_sorted(line.designators)
+                line.quantity = Decimal(len(line.designators))
+                line.quantity_derived = False
+        if grouped:
+            self.log.info(
+                "grouped",
+                f"The file lists one designator per row: {len(rows)} rows were grouped into "
+                f"{len(lines)} lines with the same value, footprint, manufacturer, MPN and DNP "
+                "status.",
+            )
+        for line in lines:
+            if len(line.source_rows) == 1:
+                self._check_quantity(line)
+        return lines, grouped
+
+    def _line(self, r: _Row) -> ParsedLine:
+        derived = r.quantity is None
+        quantity = Decimal(len(r.designators)) if derived else r.quantity
+        assert quantity is not None
+        c = r.cells
+        first = r.designators[0] if r.designators else None
+        return ParsedLine(
+            source_row=r.number,
+            designators=natural_sorted(r.designators),
+            quantity=quantity,
+            value=c["value"],
+            value_parameters=parse_value(c["value"], designator=first).parameters,
+            footprint=c["footprint"],
+            description=c["description"],
+            manufacturer=c["manufacturer"],
+            mpn=c["mpn"],
+            alternates=r.alternates,
+            supplier=c["supplier"],
+            supplier_pn=c["supplier_pn"],
+            dnp=r.dnp,
+            notes=c["notes"],
+            raw=r.raw,
+            item=c["item"],
+            lcsc=c["lcsc"],
+            datasheet=c["datasheet"],
+            part_number=c["part_number"],
+            source_rows=[r.number],
+            quantity_derived=derived,
+            any_manufacturer=r.any_manufacturer,
+        )
+
+    def _one_line_per_reference(self, rows: list[_Row]) -> bool:
+        placed = [r for r in rows if r.designators]
+        single = [r for r in placed if len(r.designators) == 1 and r.quantity in (None, Decimal(1))]
+        if len(placed) < 2 or len(single) < 0.9 * len(placed):
+            return False
+        keys = {
+            (
+                tuple(r.cells[f].casefold() for f in ("value", "footprint", "manufacturer", "mpn")),
+                r.dnp,
+            )
+            for r in single
+        }
+        return len(keys) < len(single)
+
+    def _check_duplicates(self, rows: list[_Row]) -> None:
+        first_seen: dict[str, int] = {}
+        column = self.label("designators")
+        for r in rows:
+            for d in r.designators:
+                if d in first_seen and first_seen[d] != r.number:
+                    self.log.error(
+                        "duplicate-designator",
+                        f"Designator {d} appears in row {first_seen[d]} and again in row "
+                        f"{r.number}.",
+                        row=r.number,
+                        column=column,
+                    )
+                else:
+                    first_seen.setdefault(d, r.number)
+
+    def _check_quantity(self, line: ParsedLine) -> None:
+        if line.quantity_derived:
+            if self.columns.get("quantity") is not None:
+                self.log.info(
+                    "quantity-derived",
+                    f"No quantity given; {line.quantity} was counted from the designators.",
+                    row=line.source_row,
+                    column=self.label("quantity"),
+                )
+            return
+        n = len(line.designators)
+        if n and line.quantity != n and not (line.dnp and line.quantity == 0):
+            noun = "designator" if n == 1 else "designators"
+            self.log.warning(
+                "quantity-mismatch",
+                f"Quantity {line.quantity} does not match the {n} {noun} "
+                f"{summarize(line.designators)}.",
+                row=line.source_row,
+                column=self.label("quantity"),
+            )
+
+
+def _signature(header: list[str], mappings: list[ColumnMapping]) -> str:
+    if any(h.strip() for h in header):
+        return header_signature(header)
+    # Headerless files are told apart by width and by what their columns look like.
+    inferred = [m.field or "" for m in mappings]
+    return header_signature(["#headerless", str(len(mappings)), *inferred])
+
+
+def _choose_sheet(sheets: list[RawSheet], wanted: str | None, file: str) -> RawSheet:
+    if wanted is not None:
+        for s in sheets:
+            if s.name == wanted:
+                return s
+        for s in sheets:
+            if s.name.casefold() == wanted.strip().casefold():
+                return s
+        names = ", ".join(s.name for s in sheets)
+        raise reject(
+            file, "no-such-sheet", f"The file has no sheet named '{wanted}' (sheets: {names})."
+        )
+    best: tuple[float, int] | None = None
+    for i, s in enumerate(sheets):
+        if not s.rows or any(looks_like_placement(r) for r in s.rows[:30]):
+            continue
+        h = find_header(s.rows)
+        score = header_score(s.rows[h]) if h is not None else 0.5
+        if best is None or score > best[0]:
+            best = (score, i)
+    return sheets[best[1]] if best is not None else sheets[0]
+
+
+def parse_bom_file(
+    data: bytes,
+    filename: str,
+    *,
+    sheet: str | None = None,
+    overrides: dict[int, str | None] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_cells: int = DEFAULT_MAX_CELLS,
+) -> ParsedBom:
+    """Read, map and check a BOM file. Raises ImportRejected only for file-level failures."""
+    sheets = read_tables(
+        data, filename, max_bytes=max_bytes, max_rows=max_rows, max_cells=max_cells
+    )
+    file = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    chosen = _choose_sheet(sheets, sheet, file)
+    rows = chosen.rows
+    sheet_label = chosen.name if chosen.source_format in ("xlsx", "xls") else None
+    if any(looks_like_placement(r) for r in rows[:30]):
+        raise reject(
+            file,
+            "placement-file",
+            "This looks like a pick-and-place (component position) file, not a BOM: it has X/Y "
+            "position and rotation columns. Upload the bill of materials instead.",
+            sheet=sheet_label,
+        )
+    first_filled = next((i for i, r in enumerate(rows) if any(r)), None)
+    if first_filled is None:
+        raise reject(file, "empty-file", "The file has no data.", sheet=sheet_label)
+    header_index = find_header(rows)
+    if header_index is None:
+        header: list[str] = []
+        data_start = first_filled
+        header_row = None
+    else:
+        header, used = header_cells(rows, header_index)
+        data_start = header_index + used
+        header_row = chosen.first_row + header_index
+    mappings = map_columns(header, rows[data_start : data_start + 200])
+    # Before overrides: the same file must give the same signature with or without them.
+    signature = _signature(header, mappings)
+    if overrides:
+        mappings = apply_overrides(mappings, overrides)
+    fields = {m.field for m in mappings if m.field}
+    if not fields & {"designators", "mpn", "value", "description", "quantity"}:
+        raise ImportRejected(
+            Problem(
+                "error",
+                "no-bom-columns",
+                "No BOM columns (designators, quantity, value, MPN, description) were recognised "
+                "in this file.",
+                file,
+                sheet_label,
+            )
+        )
+    log = ProblemLog(file, sheet_label)
+    if header_index is None:
+        log.info(
+            "no-header",
+            "The file has no header row; the columns were recognised from their content.",
+        )
+    for m in mappings:
+        if m.field and m.confidence < 0.8:
+            where = column_label(m.header, chosen.first_column + m.index)
+            log.info(
+                "column-guess",
+                f"{where} was read as {field_label(m.field)} ({m.reason.lower()}). Please check.",
+            )
+    if "quantity" not in fields:
+        log.info(
+            "no-quantity-column",
+            "There is no quantity column; quantities were counted from the designators.",
+        )
+    parser = _Parser(chosen, mappings, log, data_start)
+    parsed_rows = parser.rows()
+    lines, grouped = parser.lines(parsed_rows)
+    if not lines and not log.problems:
+        log.warning("no-lines", "No BOM lines were found under the header.")
+    return ParsedBom(
+        filename=file,
+        sheet_names=[s.name for s in sheets],
+        sheet=chosen.name,
+        header_row=header_row,
+        mappings=mappings,
+        lines=lines,
+        problems=log.finish(),
+        header_signature=signature,
+        grouped=grouped,
+    )

@@ -1,0 +1,109 @@
+"""Shared pieces of the readers: limits, the RawSheet table, cell formatting."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .problems import ImportRejected, reject
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_ROWS = 100_000
+DEFAULT_MAX_CELLS = 2_000_000
+# Title blocks, blank lines and footers around the table do not count against max_rows.
+HEADER_ALLOWANCE = 100
+
+
+@dataclass(frozen=True)
+class RawSheet:
+    """One table: every cell a stripped string, rows possibly ragged.
+
+    `rows[i][j]` is the spreadsheet cell at row `first_row + i` (1-based) and column
+    index `first_column + j` (0-based, 0 = "A"), so messages can point at the cell
+    the user sees.
+    """
+
+    name: str
+    rows: list[list[str]]
+    first_row: int = 1
+    first_column: int = 0
+    source_format: str = ""
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The caps for one upload, and the rejections that name them."""
+
+    file: str
+    max_bytes: int
+    max_rows: int
+    max_cells: int
+
+    @property
+    def row_cap(self) -> int:
+        return self.max_rows + HEADER_ALLOWANCE
+
+    def too_many_rows(self, sheet: str | None = None) -> ImportRejected:
+        return reject(
+            self.file,
+            "too-many-rows",
+            f"The file has more than {self.max_rows:,} rows; the limit is {self.max_rows:,}.",
+            sheet=sheet,
+        )
+
+    def too_many_cells(self, sheet: str | None = None) -> ImportRejected:
+        return reject(
+            self.file,
+            "too-many-cells",
+            f"The file has more than {self.max_cells:,} cells; the limit is {self.max_cells:,}.",
+            sheet=sheet,
+        )
+
+
+def cell_to_str(value: Any) -> str:
+    """Spreadsheet cell -> text as a user would read it: 3.0 -> '3', 0.1 -> '0.1'."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        text = format(
+            value, ".15g"
+        )  # what Excel displays; hides binary noise like 0.30000000000000004
+        if "e" in text:
+            try:
+                d = Decimal(text)
+            except InvalidOperation:
+                return text
+            if -12 < d.adjusted() < 15:
+                text = format(d, "f")
+        return text
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return str(value)
+    return str(value).strip()
+
+
+def trim_row(row: list[str]) -> list[str]:
+    """Drop trailing empty cells (they carry no data and cost memory)."""
+    end = len(row)
+    while end and not row[end - 1]:
+        end -= 1
+    return row[:end] if end != len(row) else row

@@ -1,0 +1,331 @@
+"""Words and names the importer recognises: column headers, DNP markers,
+placeholders, manufacturers. Kept apart from the logic so the lists can grow."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Mounted/Fitted/Populate columns map to "fitted", the inverse of "dnp".
+CANONICAL_FIELDS: tuple[str, ...] = (
+    "item",
+    "designators",
+    "quantity",
+    "value",
+    "footprint",
+    "description",
+    "manufacturer",
+    "mpn",
+    "supplier",
+    "supplier_pn",
+    "lcsc",
+    "datasheet",
+    "part_number",
+    "dnp",
+    "fitted",
+    "notes",
+)
+
+FIELD_LABELS: dict[str, str] = {
+    "item": "Line number",
+    "designators": "Designators",
+    "quantity": "Quantity",
+    "value": "Value",
+    "footprint": "Package / footprint",
+    "description": "Description",
+    "manufacturer": "Manufacturer",
+    "mpn": "Manufacturer part number",
+    "supplier": "Supplier",
+    "supplier_pn": "Supplier part number",
+    "lcsc": "LCSC part number",
+    "datasheet": "Datasheet",
+    "part_number": "Internal part number",
+    "dnp": "Do not place (DNP)",
+    "fitted": "Fitted / mounted (inverse of DNP)",
+    "notes": "Notes",
+}
+
+_ALT_FIELD = re.compile(r"^alt_(manufacturer|mpn)_([2-9]|[1-9]\d)$")
+
+
+def is_valid_field(name: str) -> bool:
+    return name in CANONICAL_FIELDS or bool(_ALT_FIELD.match(name))
+
+
+def field_label(name: str) -> str:
+    m = _ALT_FIELD.match(name)
+    if m:
+        kind = "Manufacturer" if m.group(1) == "manufacturer" else "Manufacturer part number"
+        return f"Alternate {kind} {m.group(2)}"
+    return FIELD_LABELS.get(name, name)
+
+
+def normalize_header(text: str) -> str:
+    """'Reference(s)' -> 'references', 'LCSC Part #' -> 'lcscpartno', 'Bestückt' -> 'bestuckt'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_ish = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    ascii_ish = ascii_ish.replace("#", "no")
+    return re.sub(r"[^a-z0-9]+", "", ascii_ish)
+
+
+def _keys(*names: str) -> list[str]:
+    return [normalize_header(n) for n in names]
+
+
+def _names(spec: str) -> list[str]:
+    """'A | B\n C' -> normalised ['a', 'b', 'c']: keeps the long alias lists readable."""
+    return _keys(*(n.strip() for line in spec.splitlines() for n in line.split("|") if n.strip()))
+
+
+# Exact aliases (normalised) -> (field, confidence). One line per field and
+# confidence; names separated by "|". Manufacturer/MPN names are handled by
+# _mfr_or_mpn because of alternates and numbering.
+_ALIAS_SPEC = """
+item 1.0: Item | Item No | Item Number | Line | Line No | Line Number | Pos | # | No | Nr | BOM Item
+designators 1.0: Reference | References | Reference(s) | Ref | Refs | Ref Des | RefDes | Designator
+designators 1.0: Reference Designator | Reference Designators | Designators | Designation
+designators 1.0: Part Reference | Ref Designator | Ref. Des. | Circuit Reference | Bauteil
+designators 0.8: Parts | Location | Locations | Placement
+quantity 1.0: Quantity | Qty | Qnty | Quant | Count | Quantity Per PCB | Qty Per PCB | Qty per board
+quantity 1.0: Quantity per board | Qty/Board | QTY per unit | Pcs | BOM Qty | Quantity (per board)
+quantity 1.0: Menge | Anzahl | Stückzahl
+quantity 0.7: Amount | Usage
+value 1.0: Value | Val | Values | Part Value | Nominal Value | Wert
+value 0.8: Comment
+footprint 1.0: Footprint | Package | PCB Footprint | Case | Package / Case | Case/Package | Pattern
+footprint 1.0: Footprint Name | Case Code | PCB Decal | Gehäuse | Bauform
+footprint 0.7: Size
+description 1.0: Description | Desc | Part Description | Component Description | Details
+description 1.0: Beschreibung | Bezeichnung
+description 0.7: Characteristics | Specification | Specs
+supplier 1.0: Supplier | Distributor | Source | Supplier Name | Distributor Name
+supplier 0.8: Vendor
+supplier_pn 1.0: Supplier Part Number | Supplier PN | Supplier P/N | Supplier Part No
+supplier_pn 1.0: Supplier Code | Distributor Part Number | Distributor PN | Order Code
+supplier_pn 1.0: Order Number | Bestellnummer
+supplier_pn 1.0: SPN | DPN | Digi-Key | Digikey | Digi-Key Part Number | Digikey Part Number
+supplier_pn 1.0: Digi-Key PN | DK | DK PN | DK Part Number | Mouser | Mouser Part Number | Mouser PN
+supplier_pn 1.0: Mouser No | Farnell | Farnell Order Code | Farnell PN | Newark | Newark Part Number
+supplier_pn 1.0: RS | RS Part Number | RS Stock No | Arrow Part Number | TME | TME Part Number
+lcsc 1.0: LCSC | LCSC Part | LCSC Part # | LCSC Part Number | LCSC PN | LCSC Number
+lcsc 1.0: JLCPCB Part | JLCPCB Part # | JLC Part
+mpn 0.5: LibRef | Lib Ref | Library Reference
+datasheet 1.0: Datasheet | Datasheet URL | Datasheets | Data Sheet
+datasheet 0.7: URL | Link
+part_number 1.0: Internal Part Number | IPN | Internal PN | Company Part Number | MYPN | Our PN
+part_number 1.0: Stock Code | Customer Part Number | CPN | Part ID | Article Number | Artikelnummer
+notes 1.0: Notes | Note | Remarks | Remark | Comments | Assembly Notes | Customer Reference
+notes 1.0: Instructions | Bemerkung
+dnp 1.0: DNP | DNF | DNI | Do Not Populate | Do Not Place | Do Not Fit | No Pop | NoPop
+dnp 1.0: Not Fitted | Not Populated | DNP/DNF | Exclude from board
+fitted 1.0: Fitted | Mounted | Populate | Populated | Mount | Place | Placed | Install | Installed
+fitted 1.0: Assemble | Assembled | Fit | Bestückt | Bestueckt
+"""
+# Altium calls the value "Comment" (0.8); its LibRef often is the MPN but can be
+# a library name like "CAP_0603" (0.5).
+
+
+def _parse_alias_spec(spec: str) -> dict[str, tuple[str, float]]:
+    table: dict[str, tuple[str, float]] = {}
+    for line in spec.strip().splitlines():
+        head, _, names = line.partition(":")
+        field_name, confidence = head.split()
+        for key in _names(names):
+            table.setdefault(key, (field_name, float(confidence)))
+    return table
+
+
+ALIASES = _parse_alias_spec(_ALIAS_SPEC)
+
+# Columns that are BOM-ish but have no canonical field: never guess for these.
+IGNORED_HEADERS = set(
+    _names(
+        """
+        Order Quantity | Order Qty | Oqhard | Quantity Available | Available Quantity | Stock
+        In Stock | Unit Price | Extended Price | Price | Total Price | Cost | Lead Time | Currency
+        Mfg Std Lead Time | RoHS | RoHS Status | Lead Free Status | REACH Status | Packaging
+        Part Status | Pin Count | SMD | Layer | Side | Footprint Library | FootprintLib | Symbol
+        Database Table Name | LibPart | Lib Part | Library | Spice_Model | Spice_Netlist_Enabled
+        Spice_Primitive | Sim.Device | Sim.Pins | Voltage - Rated | Minimum Quantity | MOQ | Part
+        Cmp name | Exclude from BOM | 1b2-bom-key | Sheetname | Sheetfile
+        """
+    )
+)
+
+MANUFACTURER_HEADERS = set(
+    _names(
+        """
+        Manufacturer | Manufacturer Name | Mfr | Mfr Name | Mfg | Mfg Name | Manuf | Manufacture
+        Make | Maker | Brand | Hersteller | Fabricant
+        """
+    )
+)
+MPN_HEADERS = set(
+    _names(
+        """
+        MPN | Manufacturer Part Number | Manufacturer Part No | Manufacturer PN | Manufacturer P/N
+        Manufacturer Part | Mfr Part Number | Mfr Part No | Mfr PN | Mfr P/N | Mfr Part
+        Mfg Part Number | Mfg Part No | Mfg PN | Mfg P/N | Mfg Part | Manufacturers Part Number
+        Herstellerteilenummer | Hersteller Teilenummer
+        """
+    )
+)
+# "Part Number" is the MPN in most BOMs, but an internal number when a real MPN column exists.
+WEAK_PN_HEADERS = set(_names("Part Number | Part No | PN | P/N | Part # | PartNo | Part Num"))
+ALT_PREFIXES = ("alternative", "alternate", "second", "alt", "2nd")
+GENERIC_HEADER = re.compile(r"^(?:field|column|col|unnamed|spalte)?\d*$")
+
+X_HEADERS = set(
+    _names(
+        "PosX | Pos X | Mid X | Center-X | Center X | X | X (mm) | Loc X | Ref X | X Pos | Cent X"
+    )
+)
+Y_HEADERS = set(
+    _names(
+        "PosY | Pos Y | Mid Y | Center-Y | Center Y | Y | Y (mm) | Loc Y | Ref Y | Y Pos | Cent Y"
+    )
+)
+ROTATION_HEADERS = set(_names("Rot | Rotation | Angle | Orientation | Side | Layer | TB"))
+
+
+_SUPPLIER_NAMES: tuple[tuple[str, str], ...] = (
+    (r"digi-?key|^dk(pn|partnumber)?$|^dpn$", "Digi-Key"),
+    (r"mouser", "Mouser"),
+    (r"farnell", "Farnell"),
+    (r"newark", "Newark"),
+    (r"^rs(pn|partnumber|stockno)?$", "RS"),
+    (r"arrow", "Arrow"),
+    (r"^tme", "TME"),
+    (r"lcsc|jlc", "LCSC"),
+)
+
+
+def supplier_from_header(header: str) -> str | None:
+    """'Digi-Key Part Number' -> 'Digi-Key', 'DPN' -> 'Digi-Key', 'Farnell order code' -> 'Farnell'.
+
+    Used when a file has a supplier part number column but no supplier column."""
+    norm = normalize_header(header)
+    for pattern, name in _SUPPLIER_NAMES:
+        if re.search(pattern, norm):
+            return name
+    return None
+
+
+DNP_WORDS = {
+    "dnp",
+    "dnf",
+    "dni",
+    "nf",
+    "np",
+    "nopop",
+    "no pop",
+    "not fitted",
+    "not populated",
+    "do not populate",
+    "do not place",
+    "do not fit",
+    "not mounted",
+    "no fit",
+    "omit",
+    "nc",
+}
+
+KNOWN_MANUFACTURERS = tuple(
+    _names(
+        """
+        Murata | Taiyo Yuden | TDK | Yageo | Samsung | Kemet | AVX | Kyocera | Vishay
+        Panasonic | Rohm | Stackpole | Bourns | TE Connectivity | Molex | Amphenol | Hirose
+        JST | Wurth | Würth | Texas Instruments | TI | Analog Devices | ADI | Maxim | Microchip
+        Atmel | NXP | ST | STMicroelectronics | Infineon | ON Semiconductor | onsemi | Diodes
+        Nexperia | Fairchild | Lite-On | Kingbright | Cree | Osram | Everlight | Xilinx
+        Lattice | Altera | Intel | Cypress | Silicon Lab | Winbond | Macronix | Micron | ISSI
+        GigaDevice | Skyworks | Qorvo | RFMD | Anaren | Johanson | Abracon | Epson | TXC | ECS
+        Nichicon | Rubycon | Sullins | Samtec | FCI | C&K | Omron | Alps | E-Switch | Littelfuse
+        Littlefuse | Espressif | FTDI | Linear Technology | Richtek | Monolithic Power | Toshiba
+        Alpha and Omega | Renesas | Pololu | Harwin | Keystone | Avago | Broadcom | Nordic
+        Sensirion | Bosch | Kycon | CUI | Wago | Phoenix Contact | Ohmite | KOA | Susumu
+        Coilcraft | Sumida | Eaton | Comchip | Walsin | Uniroyal
+        """
+    )
+)
+
+
+def is_dnp_word(text: str) -> bool:
+    return text.strip().lower().strip("()[]") in DNP_WORDS
+
+
+# Cell contents that mean "nothing here" in various tools (Altium "[NoValue]", KiBoM "~~").
+PLACEHOLDERS = {
+    "~",
+    "~~",
+    "[novalue]",
+    "<novalue>",
+    "novalue",
+    "-",
+    "--",
+    "---",
+    "n/a",
+    "na",
+    "none",
+    "null",
+    "?",
+}
+UNDECIDED = {"tbd", "tba", "to be defined", "to be determined"}
+ANY_WORDS = {"any", "generic", "any manufacturer", "various"}
+DNP_TRUE = {
+    "dnp",
+    "x",
+    "yes",
+    "y",
+    "1",
+    "true",
+    "nf",
+    "dnf",
+    "dni",
+    "np",
+    "no pop",
+    "nopop",
+    "not fitted",
+    "do not populate",
+    "do not place",
+    "omit",
+    "✓",
+    "✔",
+    "*",
+}
+DNP_FALSE = {"", "no", "n", "0", "false", "fitted", "populate", "place", "-", "mounted"}
+FITTED_FALSE = {
+    "no",
+    "n",
+    "0",
+    "false",
+    "dnp",
+    "dnf",
+    "nf",
+    "not fitted",
+    "not mounted",
+    "-",
+    "nopop",
+    "no pop",
+}
+FITTED_TRUE = {
+    "yes",
+    "y",
+    "1",
+    "true",
+    "x",
+    "fitted",
+    "mounted",
+    "populate",
+    "populated",
+    "✓",
+    "✔",
+}
+DNP_MARKER = re.compile(
+    r"(?<![A-Za-z0-9])(?:DNP|DNF|DNI|NO[ _-]?POP|NOT[ _-]FITTED|NOT[ _-]POPULATED|NOT[ _-]MOUNTED|"
+    r"DO[ _-]NOT[ _-](?:POPULATE|PLACE|FIT|MOUNT|STUFF))(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+# "NF" only upper-case and not right after a number: "10NF" and "10 NF" are capacitances.
+NF_MARKER = re.compile(r"(?<![A-Za-z0-9.])(?<!\d )NF(?![A-Za-z0-9])")
+TOTAL_ROW = re.compile(r"^(?:sub\s*-?\s*)?totals?\b|^grand\s+total|^sum\b|^summe\b", re.IGNORECASE)
