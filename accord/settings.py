@@ -33,7 +33,7 @@ if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("ACCORD_SECRET_KEY must be set when ACCORD_ENV=production")
     # Development only: a fixed key keeps sessions valid across restarts of `make demo`.
-    SECRET_KEY = "dev-only-insecure-key-change-me-" + "x" * 32  # noqa: S105
+    SECRET_KEY = "dev-only-insecure-key-change-me-" + "x" * 32
 
 ALLOWED_HOSTS = [
     h for h in env("ACCORD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "accord.core.middleware.ContentSecurityPolicyMiddleware",
+    "accord.core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -5,4 +5,4 @@ import os
 os.environ.setdefault("ACCORD_ENV", "test")
 os.environ.setdefault("ACCORD_TASK_BACKEND", "immediate")
 
-from accord.settings import *  # noqa: E402, F403
+from accord.settings import *  # noqa: F403

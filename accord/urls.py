@@ -9,3 +9,6 @@ urlpatterns = [
     path("", include("accord.orgs.urls")),
     path("", include("accord.parts.urls")),
 ]
+
+handler404 = "accord.web.views.page_not_found"
+handler500 = "accord.web.views.server_error"

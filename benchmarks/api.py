@@ -12,6 +12,7 @@ Last line: RESULT bench=api db=<vendor> parts_p95_ms=... api_p95_ms=... bom_p95_
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import http.client
 import os
 import secrets
@@ -62,13 +63,14 @@ def generate(scale: float) -> dict[str, object]:
         lifecycles = np.array(Lifecycle.values)
         lifecycle_p = np.array([0.80, 0.04, 0.06, 0.03, 0.03, 0.04])
         part_cat = rng.integers(0, len(categories), n_parts)
+        kinds = [c.name.removeprefix("Bench ").rstrip("s") for c in categories]
         n_sources = rng.choice([0, 1, 2, 3], size=n_parts, p=[0.05, 0.55, 0.3, 0.1])
         Part.objects.bulk_create(
             [
                 Part(
                     owner=owner,
                     number=f"BX-{i:06d}",
-                    description=f"{categories[part_cat[i]].name[6:-1]} bench part {i} {rng.integers(1, 999)}",
+                    description=f"{kinds[part_cat[i]]} bench part {i} {rng.integers(1, 999)}",
                     category=categories[part_cat[i]],
                     value=f"{rng.integers(1, 100)}k",
                     package=str(rng.choice(["0402", "0603", "0805", "SOT-23", "QFN-32"])),
@@ -99,15 +101,8 @@ def generate(scale: float) -> dict[str, object]:
                 owners.append(part_id)
         for mp in mparts:
             if mp.lifecycle == Lifecycle.LTB:
-                import datetime as dt
-
                 mp.last_time_buy_date = dt.date(2027, 3, 31)
         created = ManufacturerPart.objects.bulk_create(mparts, batch_size=5000)
-        ids = (
-            ManufacturerPart.objects.filter(mpn__startswith="BM")
-            .order_by("mpn")
-            .values_list("pk", flat=True)
-        )
         by_mpn = dict(
             ManufacturerPart.objects.filter(mpn__startswith="BM").values_list("mpn", "pk")
         )
@@ -123,7 +118,6 @@ def generate(scale: float) -> dict[str, object]:
             ],
             batch_size=5000,
         )
-        del ids
         refresh_part_rollups(parts)
         # A 2,000-line BOM: 190 components + 10 sub-assemblies of 180 lines each.
         program = world.programs["EBX2"]

@@ -1,3 +1,102 @@
+"""The HTTP API under /api/v1/. Each app contributes a router; this module mounts them.
+
+Besides ninja's routes, the URL list carries the offline docs assets and a catch-all so that
+every path under /api/v1/ answers JSON, and unsupported methods answer a JSON 405.
+"""
+
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from django.urls import URLPattern, URLResolver, path, re_path
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Accord API", version="1")
+from accord.api.auth import API_AUTH
+from accord.api.docs import OfflineSwagger, docs_asset
+from accord.api.errors import (
+    JsonObjectParser,
+    install_error_handlers,
+    json_method_not_allowed,
+    not_found_view,
+)
+from accord.api.schemas import ErrorOut
+
+DESCRIPTION = """\
+Accord's HTTP API. Authenticate with a personal API token (`Authorization: Bearer acc_...`,
+created at `POST /api/v1/tokens` from a signed-in browser) or with the browser session (send the
+`X-CSRFToken` header on unsafe methods).
+
+Every error is JSON `{"code", "message", "detail"}`. Something you may not see answers 404, exactly
+as if it did not exist. Lists are paginated with `page` and `page_size` (at most 200). Creating
+requests accept an `Idempotency-Key` header. Quantities are decimal strings, dates ISO 8601.
+"""
+
+ERROR_RESPONSE = {
+    "description": "Error: code, message and detail",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+}
+
+
+class AccordAPI(NinjaAPI):
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls: list[URLResolver | URLPattern] = []
+        for pattern in super()._get_urls():
+            if isinstance(pattern, URLPattern) and pattern.name == "api-root":
+                pattern = path("", api_root, name="api-root")
+            elif isinstance(pattern, URLPattern):
+                pattern = URLPattern(
+                    pattern.pattern,
+                    json_method_not_allowed(pattern.callback),
+                    pattern.default_args,
+                    pattern.name,
+                )
+            urls.append(pattern)
+        urls.append(path("docs/assets/<str:name>", docs_asset, name="docs-asset"))
+        urls.append(re_path(r"^.*$", not_found_view, name="not-found"))
+        return urls
+
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        # Short, stable names for generated clients: list_parts, create_bom...
+        return str(operation.view_func.__name__)
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["ErrorOut"] = ErrorOut.model_json_schema()
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                operation.setdefault("responses", {}).setdefault("4XX", ERROR_RESPONSE)
+        return schema
+
+
+def api_root(request: HttpRequest, **kwargs: Any) -> JsonResponse:
+    return JsonResponse(
+        {
+            "name": "Accord API",
+            "version": "1",
+            "docs": request.build_absolute_uri("docs"),
+            "openapi": request.build_absolute_uri("openapi.json"),
+        }
+    )
+
+
+def build_api() -> AccordAPI:
+    from accord.core.api import router as core_router
+    from accord.orgs.api import router as orgs_router
+    from accord.parts.api import router as parts_router
+
+    new_api = AccordAPI(
+        title="Accord API",
+        version="1",
+        description=DESCRIPTION,
+        auth=API_AUTH,
+        docs=OfflineSwagger(),
+        parser=JsonObjectParser(),
+    )
+    install_error_handlers(new_api)
+    new_api.add_router("", core_router)
+    new_api.add_router("", orgs_router)
+    new_api.add_router("", parts_router)
+    return new_api
+
+
+api = build_api()

@@ -76,7 +76,11 @@ def events_visible_to(user: Any) -> models.QuerySet[Any]:
         | Q(organisation_id=org)
     )
     own_org = Q(program__isnull=True, organisation_id=org)
-    return Event.objects.filter(in_programs | own_org).select_related("actor", "program")
+    events = Event.objects.filter(in_programs | own_org).select_related("actor", "program")
+    if user.organisation.is_seller:
+        # Sellers never see BOMs, so neither do they see what happened to one.
+        events = events.exclude(object_type="parts.bom")
+    return events
 
 
 def events_for_object(user: Any, obj: models.Model) -> models.QuerySet[Any]:
@@ -99,3 +103,11 @@ def tokens_visible_to(user: Any) -> models.QuerySet[Any]:
     if not is_person(user):
         return ApiToken.objects.none()
     return ApiToken.objects.filter(person_id=user.pk)
+
+
+def access_log_for_reviewer(user: Any) -> models.QuerySet[AccessLogEntry]:
+    """The access log of the person's organisation, for its administrators. To anyone else it
+    does not exist: NotFound (404), like any object a person may not see."""
+    if not is_person(user) or not user.is_org_admin:
+        raise NotFound()
+    return access_log_visible_to(user)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from accord.core.errors import DomainError
@@ -40,3 +40,37 @@ class DomainErrorMiddleware:
             {"error": exception},
             status=exception.http_status,
         )
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a body larger than ACCORD_MAX_UPLOAD_MB with 413, before reading any of it.
+
+    Django limits only the non-file part of a request (DATA_UPLOAD_MAX_MEMORY_SIZE): a file in a
+    multipart body of any size would otherwise be streamed to a temporary file. The margin
+    leaves room for the multipart boundaries and the form's other fields.
+    """
+
+    MARGIN = 256 * 1024
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit is not None and length > limit + self.MARGIN:
+            error = DomainError(
+                f"The upload is larger than {settings.MAX_UPLOAD_MB} MB.",
+                code="too_large",
+                http_status=413,
+                detail={"max_mb": settings.MAX_UPLOAD_MB},
+            )
+            if request.path.startswith("/api/"):
+                return JsonResponse(error.as_dict(), status=error.http_status)
+            return HttpResponse(
+                error.message, status=error.http_status, content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)

@@ -128,3 +128,16 @@ def candidate_members_for(user: Any, program: Program) -> QuerySet[Any]:
         .distinct()
         .order_by("organisation__name", "last_name", "first_name", "username")
     )
+
+
+def get_organisation_for_user(user: Any, pk: Any) -> Organisation:
+    return get_or_404(organisations_visible_to(user), pk=pk)
+
+
+def partners_visible_to(user: Any, program: Program) -> QuerySet[Any]:
+    """The partner organisations of a program, once the program is visible."""
+    from accord.orgs.models import ProgramPartner
+
+    return ProgramPartner.objects.filter(
+        program__in=programs_visible_to(user), program=program
+    ).select_related("organisation")

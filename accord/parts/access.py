@@ -57,7 +57,7 @@ def get_bom_for_user(
     bom = get_or_404(boms_visible_to(user).select_related("program__owner", "assembly"), pk=pk)
     if write and not can_edit_program_boms(user, bom.program_id, bom.program.owner_id):
         raise Forbidden("Only members of the program's owner may change its BOMs.")
-    if bom.classification == Classification.RESTRICTED:
+    if bom.classification == Classification.RESTRICTED and not write:
         record_restricted_read(
             user, bom, owner=bom.program.owner, program=bom.program, channel=channel, path=path
         )
@@ -88,10 +88,16 @@ def parts_visible_to(user: Any) -> QuerySet[Part]:
     return Part.objects.filter(Q(owner_id=org) | Exists(in_visible_bom))
 
 
-def get_part_for_user(user: Any, pk: Any, *, write: bool = False) -> Part:
+def get_part_for_user(
+    user: Any, pk: Any, *, write: bool = False, channel: str = "web", path: str = ""
+) -> Part:
     part = get_or_404(parts_visible_to(user).select_related("owner", "category"), pk=pk)
     if write and part.owner_id != user.organisation_id:
         raise Forbidden("Only the part's owner may change it.")
+    if part.classification == Classification.RESTRICTED and not write:
+        record_restricted_read(
+            user, part, owner=part.owner, program=None, channel=channel, path=path
+        )
     return part
 
 
@@ -125,3 +131,39 @@ def where_used_visible_to(user: Any, part: Part) -> QuerySet[BomLine]:
         .filter(bom_visibility(user, prefix="bom__"))
         .select_related("bom__assembly", "bom__program")
     )
+
+
+def categories_visible_to(user: Any) -> QuerySet[Any]:
+    """Categories are a shared vocabulary: every person of an organisation may use them."""
+    from accord.parts.models import Category
+
+    if not is_person(user):
+        return Category.objects.none()
+    return Category.objects.all()
+
+
+def get_program_for_bom_create(user: Any, pk: Any) -> Any:
+    """The program a new BOM goes into: NotFound if the person cannot see it, Forbidden unless
+    they are a member from the program's owner."""
+    from accord.orgs.access import get_program_for_user
+
+    program = get_program_for_user(user, pk)
+    if not can_edit_program_boms(user, program.pk, program.owner_id):
+        raise Forbidden("Only members of the program's owner may create its BOMs.")
+    return program
+
+
+def exploded_bom_for_user(user: Any, bom: Bom) -> list[Any]:
+    """The multi-level BOM as this person may read it (see queries.explode_bom)."""
+    from accord.parts.queries import explode_bom
+
+    return explode_bom(bom, visible_boms=boms_visible_to(user))
+
+
+def parameters_visible_to(user: Any, part: Part) -> QuerySet[Any]:
+    """A part's parameters, for a part the caller reached through get_part_for_user."""
+    from accord.parts.models import PartParameter
+
+    if not is_person(user):
+        return PartParameter.objects.none()
+    return PartParameter.objects.filter(part=part)

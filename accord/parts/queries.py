@@ -152,13 +152,19 @@ def _sources_by_part(part_ids: set[int]) -> dict[int, list[SourceRow]]:
     return out
 
 
-def current_boms(program_id: int, assembly_ids: set[int]) -> dict[int, int]:
+HIDDEN_SUB_BOM_FLAG = "contents_not_visible"
+
+
+def current_boms(
+    program_id: int, assembly_ids: set[int], boms: QuerySet[Bom] | None = None
+) -> dict[int, int]:
     """The BOM each sub-assembly uses in this program: released before draft, newest first."""
     if not assembly_ids:
         return {}
     chosen: dict[int, int] = {}
     candidates = (
-        Bom.objects.filter(program_id=program_id, assembly_id__in=assembly_ids)
+        (Bom.objects.all() if boms is None else boms)
+        .filter(program_id=program_id, assembly_id__in=assembly_ids)
         .exclude(status=BomStatus.OBSOLETE)
         .order_by("assembly_id", "-status", "-created_at", "-pk")  # "released" > "draft"
         .values_list("assembly_id", "pk")
@@ -183,8 +189,15 @@ def line_flags(row: BomRow) -> list[str]:
     return flags
 
 
-def explode_bom(bom: Bom, *, max_depth: int = MAX_BOM_DEPTH) -> list[BomRow]:
-    """The indented multi-level BOM, depth first, with extended quantities and flags."""
+def explode_bom(
+    bom: Bom, *, visible_boms: QuerySet[Bom], max_depth: int = MAX_BOM_DEPTH
+) -> list[BomRow]:
+    """The indented multi-level BOM, depth first, with extended quantities and flags.
+
+    Sub-assemblies are expanded only into BOMs in `visible_boms` (the reader's visible set,
+    from access.py); a sub-assembly whose current BOM the reader may not see keeps its line,
+    flagged, and nothing below it is read.
+    """
     rows_by_bom: dict[int, list[BomRow]] = {}
     level_boms: dict[int, tuple[int, Decimal, str]] = {bom.pk: (0, Decimal(1), "")}
     seen_assemblies = {bom.assembly_id}
@@ -238,12 +251,16 @@ def explode_bom(bom: Bom, *, max_depth: int = MAX_BOM_DEPTH) -> list[BomRow]:
         sources = _sources_by_part({r.part_id for r in level_rows})
         assemblies = {r.part_id for r in level_rows if r.is_assembly} - seen_assemblies
         children = current_boms(bom.program_id, assemblies)
+        readable = set(visible_boms.filter(pk__in=children.values()).values_list("pk", flat=True))
         seen_assemblies |= assemblies
         next_level: dict[int, tuple[int, Decimal, str]] = {}
         for row in level_rows:
             row.sources = sources.get(row.part_id, [])
             row.flags = line_flags(row)
             child = children.get(row.part_id)
+            if child is not None and child not in readable:
+                row.flags.append(HIDDEN_SUB_BOM_FLAG)
+                child = None
             if child is not None and child not in next_level:
                 row.child_bom_id = child
                 # A DNP sub-assembly contributes nothing to extended quantities below it.

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from accord.parts.bom_import.problems import Problem
-from accord.parts.bom_import.values import parse_value
+from accord.parts.bom_import.values import PARAMETER_UNITS, format_si, parse_value
 from accord.parts.choices import SourceStatus
 from accord.parts.models import (
     ApprovedSource,
@@ -39,7 +39,9 @@ MATCH_LABELS = {
 }
 # Electrical values that identify a generic passive together with its package.
 GENERIC_PARAMETERS = ("resistance", "capacitance", "inductance")
-_PACKAGE_IN_FOOTPRINT = re.compile(r"(?<!\d)(01005|0201|0402|0603|0805|1206|1210|1812|2010|2512)(?!\d)")
+_PACKAGE_IN_FOOTPRINT = re.compile(
+    r"(?<!\d)(01005|0201|0402|0603|0805|1206|1210|1812|2010|2512)(?!\d)"
+)
 
 
 @dataclass
@@ -49,7 +51,7 @@ class PlannedSource:
     rank: int
     status: str
     manufacturer_part_id: int | None = None
-    already_approved: bool = False
+    already_listed: bool = False
 
 
 @dataclass
@@ -112,7 +114,7 @@ class ImportPlan:
 
     @property
     def new_sources(self) -> int:
-        return sum(1 for line in self.lines for s in line.sources if not s.already_approved)
+        return sum(1 for line in self.lines for s in line.sources if not s.already_listed)
 
     @property
     def match_counts(self) -> dict[str, int]:
@@ -186,16 +188,26 @@ def plan_import(
         find_mp(_line_attr(line, "manufacturer"), line.mpn) if _line_attr(line, "mpn") else None
         for line in parsed_lines
     ]
-    known_mps = {mp for mp in line_mps if mp is not None}
+    alternate_mps = [
+        [
+            find_mp(maker or "", mpn) if mpn else None
+            for maker, mpn in _line_attr(line, "alternates", [])
+        ]
+        for line in parsed_lines
+    ]
+    known_mps = {mp for mp in line_mps if mp is not None} | {
+        mp for alts in alternate_mps for mp in alts if mp is not None
+    }
     part_by_mp: dict[int, int] = {}
-    approved_pairs: set[tuple[int, int]] = set()
-    for part_id, mp_id in (
+    listed_pairs: set[tuple[int, int]] = set()
+    for part_id, mp_id, rank in (
         ApprovedSource.objects.filter(manufacturer_part_id__in=known_mps, part__owner_id=owner_id)
         .order_by("part__number")
-        .values_list("part_id", "manufacturer_part_id")
+        .values_list("part_id", "manufacturer_part_id", "rank")
     ):
-        part_by_mp.setdefault(mp_id, part_id)
-        approved_pairs.add((part_id, mp_id))
+        if rank == 1 or mp_id not in part_by_mp:
+            part_by_mp[mp_id] = part_id
+        listed_pairs.add((part_id, mp_id))
     numbers = {_line_attr(line, "part_number").strip() for line in parsed_lines} - {""}
     part_by_number = dict(
         Part.objects.filter(owner_id=owner_id, number__in=numbers).values_list("number", "pk")
@@ -251,13 +263,13 @@ def plan_import(
                     rank=1,
                     status=SourceStatus.APPROVED,
                     manufacturer_part_id=mp_id,
-                    already_approved=part_id is not None and (part_id, mp_id) in approved_pairs,
+                    already_listed=part_id is not None and (part_id, mp_id) in listed_pairs,
                 )
             )
-        for rank, (maker, mpn) in enumerate(_line_attr(line, "alternates", []), start=2):
+        alternates = zip(_line_attr(line, "alternates", []), alternate_mps[index], strict=True)
+        for rank, ((maker, mpn), alt_mp) in enumerate(alternates, start=2):
             if not mpn:
                 continue
-            alt_mp = find_mp(maker or "", mpn)
             sources.append(
                 PlannedSource(
                     manufacturer=maker or _line_attr(line, "manufacturer") or "Unknown",
@@ -265,7 +277,7 @@ def plan_import(
                     rank=rank,
                     status=SourceStatus.APPROVED if approve_alternates else SourceStatus.PENDING,
                     manufacturer_part_id=alt_mp,
-                    already_approved=part_id is not None and (part_id, alt_mp) in approved_pairs,
+                    already_listed=part_id is not None and (part_id, alt_mp) in listed_pairs,
                 )
             )
         planned.append(
@@ -321,6 +333,9 @@ def _generic_index(owner_id: int, parsed_lines: Sequence[Any]) -> dict[Any, int]
     return index
 
 
+_DNP_WORDS = re.compile(r"\b(DNP|DNF|NF|NOPOP|NO POP|NOT FITTED|DO NOT POPULATE)\b", re.IGNORECASE)
+
+
 def _proposed_number(line: Any, package: str = "") -> str:
     """Part number for a new part: the file's own, else the MPN, else value and package."""
     number = _line_attr(line, "part_number").strip()
@@ -329,8 +344,16 @@ def _proposed_number(line: Any, package: str = "") -> str:
     if _line_attr(line, "mpn"):
         return str(line.mpn).strip()[:80]
     prefix = "".join(c for c in ((line.designators or ["X"])[0]) if c.isalpha())[:3] or "X"
-    value = re.sub(r"[^0-9A-Za-zµΩ.]+", "", _line_attr(line, "value"))[:30] or "ITEM"
-    return "-".join(filter(None, ["GEN", prefix.upper(), value.upper(), package]))[:80]
+    parsed = parse_value(_line_attr(line, "value"), designator=(line.designators or [None])[0])
+    primary = parsed.primary
+    if primary is not None:
+        name, amount = primary
+        value = format_si(amount, PARAMETER_UNITS.get(name, "")).replace(" ", "")
+    else:
+        value = _DNP_WORDS.sub("", _line_attr(line, "value"))
+    value = value.replace("µ", "U").replace("Ω", "R")
+    value = re.sub(r"[^0-9A-Za-z.]+", "", value)[:30].upper() or "ITEM"
+    return "-".join(filter(None, ["GEN", prefix.upper(), value, package]))[:80]
 
 
 def _fill_existing_numbers(planned: list[PlannedLine]) -> None:
@@ -348,7 +371,9 @@ def diff_against(previous: Bom, planned: Sequence[PlannedLine]) -> BomDiff:
     for number, qty, designators, part_id in previous.lines.values_list(
         "part__number", "quantity", "designators", "part_id"
     ):
-        entry = old.setdefault(number, {"qty": Decimal(0), "designators": set(), "part_id": part_id})
+        entry = old.setdefault(
+            number, {"qty": Decimal(0), "designators": set(), "part_id": part_id}
+        )
         entry["qty"] += qty
         entry["designators"] |= {d.strip() for d in designators.split(",") if d.strip()}
     new: dict[str, dict[str, Any]] = {}
@@ -358,12 +383,13 @@ def diff_against(previous: Bom, planned: Sequence[PlannedLine]) -> BomDiff:
         )
         entry["qty"] += line.quantity
         entry["designators"] |= set(line.designators)
-        entry["sources"] |= {f"{s.manufacturer} {s.mpn}" for s in line.sources}
+        entry["sources"] |= {mpn_key(s.mpn) for s in line.sources}
+    # Sources compare by MPN key: "Diodes Inc." and "Diodes Incorporated" are one source.
     old_sources: dict[int, set[str]] = defaultdict(set)
-    for part_id, maker, mpn in ApprovedSource.objects.filter(
+    for part_id, key in ApprovedSource.objects.filter(
         part_id__in=[e["part_id"] for e in old.values()]
-    ).values_list("part_id", "manufacturer_part__manufacturer__name", "manufacturer_part__mpn"):
-        old_sources[part_id].add(f"{maker} {mpn}")
+    ).values_list("part_id", "manufacturer_part__mpn_key"):
+        old_sources[part_id].add(key)
     diff.added = sorted(set(new) - set(old))
     diff.removed = sorted(set(old) - set(new))
     for number in sorted(set(new) & set(old)):

@@ -27,7 +27,9 @@ class ImportPreview:
         return self.plan is not None and not self.errors
 
 
-def remembered_overrides(organisation_id: int, data: bytes, filename: str, sheet: str | None) -> dict[int, str | None] | None:
+def remembered_overrides(
+    organisation_id: int, data: bytes, filename: str, sheet: str | None
+) -> dict[int, str | None] | None:
     """The mapping this organisation chose last time for files with this header layout."""
     parsed = parse_bom_file(data, filename, sheet=sheet)
     memory = ColumnMappingMemory.objects.filter(
@@ -70,7 +72,9 @@ def preview_import(
     if not parsed.lines:
         problems.insert(
             0,
-            Problem("error", "no_lines", "No BOM lines were found in the file.", filename, parsed.sheet),
+            Problem(
+                "error", "no_lines", "No BOM lines were found in the file.", filename, parsed.sheet
+            ),
         )
     return ImportPreview(parsed=parsed, plan=plan, problems=problems, remembered_mapping=remembered)
 
@@ -124,7 +128,12 @@ def preview_as_dict(preview: ImportPreview) -> dict[str, Any]:
                 "parameters": {k: str(v) for k, v in line.parameters.items()},
                 "package": line.package,
                 "sources": [
-                    {"manufacturer": s.manufacturer, "mpn": s.mpn, "rank": s.rank, "status": s.status}
+                    {
+                        "manufacturer": s.manufacturer,
+                        "mpn": s.mpn,
+                        "rank": s.rank,
+                        "status": s.status,
+                    }
                     for s in line.sources
                 ],
             }
@@ -142,7 +151,8 @@ def preview_as_dict(preview: ImportPreview) -> dict[str, Any]:
             ],
             "designators_changed": plan.diff.designators_changed,
             "sources_changed": [
-                {"part_number": n, "old": old, "added": new} for n, old, new in plan.diff.sources_changed
+                {"part_number": n, "old": old, "added": new}
+                for n, old, new in plan.diff.sources_changed
             ],
         },
     }

@@ -103,6 +103,8 @@ def update_part(*, actor: Person, part: Part, **changes: Any) -> Part:
     with transaction.atomic():
         part = Part.objects.select_for_update().get(pk=part.pk)
         before = snapshot(part, changes)
+        if all(before[name] == value for name, value in changes.items()):
+            return part
         for name, value in changes.items():
             setattr(part, name, value)
         part.save()

@@ -83,7 +83,9 @@ def import_catalogue(
     with transaction.atomic():
         maker_ids = _upsert_manufacturers(frame, result)
         frame = frame.with_columns(
-            manufacturer_id=pl.col("manufacturer_key").replace_strict(maker_ids, return_dtype=pl.Int64)
+            manufacturer_id=pl.col("manufacturer_key").replace_strict(
+                maker_ids, return_dtype=pl.Int64
+            )
         )
         mp_ids = _upsert_manufacturer_parts(frame, result)
         ids = pl.DataFrame(
@@ -92,7 +94,11 @@ def import_catalogue(
                 "mpn_key": [k[1] for k in mp_ids],
                 "manufacturer_part_id": list(mp_ids.values()),
             },
-            schema={"manufacturer_id": pl.Int64, "mpn_key": pl.Utf8, "manufacturer_part_id": pl.Int64},
+            schema={
+                "manufacturer_id": pl.Int64,
+                "mpn_key": pl.Utf8,
+                "manufacturer_part_id": pl.Int64,
+            },
         )
         frame = frame.join(ids, on=["manufacturer_id", "mpn_key"], how="left")
         if create_parts:
@@ -260,7 +266,10 @@ def _insert_sources(frame: pl.DataFrame) -> int:
         )
     new = [
         ApprovedSource(
-            part_id=part_id, manufacturer_part_id=mp_id, rank=rank or 1, status=SourceStatus.APPROVED
+            part_id=part_id,
+            manufacturer_part_id=mp_id,
+            rank=rank or 1,
+            status=SourceStatus.APPROVED,
         )
         for part_id, mp_id, rank in pairs.iter_rows()
         if (part_id, mp_id) not in existing
@@ -276,7 +285,9 @@ def _insert_parameters(frame: pl.DataFrame) -> int:
     ).select("part_id", "parameters")
     if with_params.height == 0:
         return 0
-    decoded = with_params.with_columns(pl.col("parameters").str.json_decode(infer_schema_length=None))
+    decoded = with_params.with_columns(
+        pl.col("parameters").str.json_decode(infer_schema_length=None)
+    )
     long = (
         decoded.unnest("parameters")
         .unpivot(index="part_id", variable_name="name", value_name="value")

@@ -1,0 +1,144 @@
+"""Every API error is JSON {"code", "message", "detail"} with the matching HTTP status."""
+
+import functools
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
+from ninja.responses import NinjaJSONEncoder
+
+from accord.core.errors import DomainError
+
+logger = logging.getLogger("accord.api")
+
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+
+# Codes for errors raised by ninja itself (authentication, body parsing, throttling).
+HTTP_ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    429: "rate_limited",
+}
+
+
+def error_response(
+    status: int, code: str, message: str, detail: Any = None, **headers: str
+) -> HttpResponse:
+    body = json.dumps({"code": code, "message": message, "detail": detail}, cls=NinjaJSONEncoder)
+    response = HttpResponse(body, status=status, content_type=JSON_CONTENT_TYPE)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error_response(exc.http_status, exc.code, exc.message, exc.detail)
+
+
+def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """422 listing each field that failed: where it is, what is wrong, pydantic's error type."""
+    fields = [
+        {"loc": list(error.get("loc", ())), "msg": error.get("msg", ""), "type": error.get("type")}
+        for error in exc.errors
+    ]
+    return error_response(422, "invalid", "The request is not valid.", fields)
+
+
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = HTTP_ERROR_CODES.get(exc.status_code, "error")
+    message = str(exc)
+    if exc.status_code == 401:
+        message = "Sign in, or send a personal API token: Authorization: Bearer acc_..."
+    elif exc.status_code == 400:
+        message = "The request body must be a JSON object."
+    return error_response(exc.status_code, code, message)
+
+
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(404, "not_found", "Not found.")
+
+
+def _permission_denied(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(403, "forbidden", "You may not do this.")
+
+
+def _suspicious(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Django answers 400 for these too (oversized body, too many fields, bad host...).
+    return error_response(400, "bad_request", "The request was refused.")
+
+
+def _django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    return error_response(422, "invalid", "; ".join(exc.messages), exc.messages)
+
+
+def _integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    # Services check uniqueness first; this is the loser of a race between two writers.
+    logger.warning("Integrity error under %s: %s", request.path, exc)
+    return error_response(409, "conflict", "This conflicts with data saved at the same time.")
+
+
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("Unhandled error under %s", request.path, exc_info=exc)
+    return error_response(500, "server_error", "Something went wrong on our side.")
+
+
+class JsonObjectParser(Parser):
+    """Request bodies are JSON objects; anything else (null, a list, a number) is a 400."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("The request body must be a JSON object.")
+        return data
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Replace ninja's default handlers (which answer HTML or tracebacks) with JSON ones."""
+    handlers: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
+        (Exception, _server_error),
+        (DomainError, _domain_error),
+        (NinjaValidationError, _validation_error),
+        (HttpError, _http_error),
+        (Http404, _not_found),
+        (PermissionDenied, _permission_denied),
+        (SuspiciousOperation, _suspicious),
+        (DjangoValidationError, _django_validation_error),
+        (IntegrityError, _integrity_error),
+    ]
+    for exc_class, handler in handlers:
+        api.add_exception_handler(exc_class, handler)
+
+
+def not_found_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Unknown paths under /api/v1/ answer JSON, not the site's HTML 404 page."""
+    return error_response(404, "not_found", "There is no such API endpoint.")
+
+
+def json_method_not_allowed(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Ninja answers an unsupported method with a plain-text 405; make it JSON."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            return error_response(
+                405,
+                "method_not_allowed",
+                f"{request.method} is not allowed here.",
+                Allow=response["Allow"],
+            )
+        return response
+
+    return wrapper

@@ -1,0 +1,192 @@
+"""The `accord` console command.
+
+    accord demo  [--port 8000] [--host 127.0.0.1] [--workers N] [--reset] [--no-serve]
+    accord serve [--port 8000] [--host 127.0.0.1] [--workers N]
+    accord <any Django management command>     e.g. accord migrate, accord createorg ...
+
+`demo` migrates the database (SQLite under ./var unless DATABASE_URL says otherwise), loads the
+demo workspace when the database has no organisation yet, prints the demo logins and serves.
+`serve` is the production server: gunicorn with the app preloaded (see accord/gunicorn_conf.py);
+with ACCORD_ENV=production it first collects the static files that whitenoise serves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+USAGE = """\
+usage: accord <command> [options]
+
+  demo   [--port 8000] [--host 127.0.0.1] [--workers N] [--reset] [--no-serve]
+         migrate, load the demo workspace if the database is empty, print the demo logins
+         and serve it
+  serve  [--port 8000] [--host 127.0.0.1] [--workers N]
+         serve with gunicorn (collects static files first when ACCORD_ENV=production)
+  help   list every management command (migrate, createorg, createtoken, ...)
+  <command> [options]
+         run that Django management command, e.g. `accord createorg --help`
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
+    if not args or args[0] in {"-h", "--help"}:
+        print(USAGE, end="")
+        return 0
+    command, rest = args[0], args[1:]
+    if command == "demo":
+        return demo(rest)
+    if command == "serve":
+        return serve(rest)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["accord", *args])
+    return 0
+
+
+def _server_parser(prog: str, description: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes (default: accord/gunicorn_conf.py)",
+    )
+    return parser
+
+
+def demo(argv: Sequence[str]) -> int:
+    parser = _server_parser("accord demo", "Run the demo workspace.")
+    parser.add_argument("--reset", action="store_true", help="delete every row and load it anew")
+    parser.add_argument("--no-serve", action="store_true", help="prepare the database, then exit")
+    options = parser.parse_args(argv)
+    if os.environ.get("ACCORD_ENV") == "production":
+        print(
+            "accord demo loads people with a published password; it refuses to run with "
+            "ACCORD_ENV=production.",
+            file=sys.stderr,
+        )
+        return 2
+
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from accord.demo import DEMO_PASSWORD
+    from accord.demo.loader import format_logins, load_demo
+    from accord.orgs.models import Organisation
+
+    Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise looks there
+    if options.reset:
+        _reset_sqlite_file()
+    print("Applying migrations...", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    if options.reset and Organisation.objects.exists():
+        call_command("flush", interactive=False, verbosity=0)
+    if Organisation.objects.exists():
+        print("The database already has organisations: kept as they are (--reset starts over).")
+    else:
+        print("Loading the demo workspace...", flush=True)
+        load_demo()
+    print()
+    print(f"Demo logins (password for everyone: {DEMO_PASSWORD}):")
+    print(format_logins())
+    if options.no_serve:
+        return 0
+    print(
+        f"\nServing http://{_url_host(options.host)}:{options.port}/  (Ctrl-C stops)\n", flush=True
+    )
+    _exec_gunicorn(options.host, options.port, options.workers)
+    return 0  # not reached: the process became gunicorn
+
+
+def serve(argv: Sequence[str]) -> int:
+    parser = _server_parser("accord serve", "Serve Accord with gunicorn.")
+    options = parser.parse_args(argv)
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.PRODUCTION:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    _warn_unapplied_migrations()
+    _exec_gunicorn(options.host, options.port, options.workers)
+    return 0  # not reached
+
+
+def gunicorn_argv(host: str, port: int, workers: int | None) -> list[str]:
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        "python:accord.gunicorn_conf",
+        "--bind",
+        f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+    ]
+    if workers is not None:
+        argv += ["--workers", str(workers)]
+    return [*argv, "accord.wsgi:application"]
+
+
+def _exec_gunicorn(host: str, port: int, workers: int | None) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    argv = gunicorn_argv(host, port, workers)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(argv[0], argv)  # noqa: S606 (argv built above, no shell involved)
+
+
+def _setup_django() -> None:
+    import django
+
+    django.setup()
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _reset_sqlite_file() -> None:
+    """Start from an empty SQLite file (other databases are flushed after migrating)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    name = str(connection.settings_dict["NAME"])
+    connection.close()
+    if name == ":memory:" or name.startswith("file:"):
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(name + suffix).unlink(missing_ok=True)
+
+
+def _warn_unapplied_migrations() -> None:
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception as exc:  # a database that cannot be reached is reported by gunicorn's workers
+        print(f"warning: could not check migrations: {exc}", file=sys.stderr)
+        return
+    if plan:
+        print(
+            f"warning: {len(plan)} migration(s) not applied; run `accord migrate`.",
+            file=sys.stderr,
+        )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,150 @@
+"""API: personal API tokens, the event log and the access log."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.responses import Status
+from pydantic import Field, field_validator
+
+from accord.api.auth import person, session_auth
+from accord.api.idempotency import idempotent
+from accord.api.pagination import Page, PageParams, paginate
+from accord.api.schemas import Id, OrgRef, PersonRef, ProgramRef, Text
+from accord.core import access
+from accord.core import services as core_services
+from accord.core.access import get_or_404
+from accord.core.models import ApiToken
+
+router = Router()
+
+
+# Schemas ---------------------------------------------------------------------------------------
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    active: bool
+
+    @staticmethod
+    def resolve_active(obj: ApiToken) -> bool:
+        expired = obj.expires_at is not None and obj.expires_at <= timezone.now()
+        return obj.revoked_at is None and not expired
+
+
+class TokenCreated(TokenOut):
+    secret: str | None = Field(
+        description="The token itself. Shown once: Accord keeps only a digest of it."
+    )
+
+
+class TokenIn(Schema):
+    name: Text = Field(min_length=1, max_length=100)
+    expires_at: dt.datetime | None = None
+
+    @field_validator("expires_at")
+    @classmethod
+    def in_the_future(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None:
+            if timezone.is_naive(value):
+                raise ValueError("Give the time zone, e.g. 2030-01-31T00:00:00Z.")
+            if value <= timezone.now():
+                raise ValueError("The expiry must be in the future.")
+        return value
+
+
+class EventOut(Schema):
+    id: int
+    created_at: dt.datetime
+    actor: PersonRef | None
+    program: ProgramRef | None
+    classification: str
+    verb: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    changes: dict[str, Any]
+
+
+class EventQuery(Schema):
+    program: Id | None = None
+    object_type: Text | None = Field(None, max_length=60, description="e.g. parts.part")
+
+
+class AccessLogOut(Schema):
+    id: int
+    created_at: dt.datetime
+    reader: PersonRef
+    reader_organisation: OrgRef
+    program: ProgramRef | None
+    object_type: str
+    object_id: str
+    object_repr: str
+    channel: str
+    path: str
+
+
+# Tokens ------------------------------------------------------------------------------------------
+
+
+@router.get("/tokens", response=Page[TokenOut], tags=["tokens"])
+def list_tokens(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
+    """The caller's own tokens, revoked ones included. Never the secret."""
+    return paginate(request, access.tokens_visible_to(person(request)), paging)
+
+
+@router.post("/tokens", response={201: TokenCreated}, tags=["tokens"], auth=[session_auth])
+@idempotent(redact=("secret",))
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenCreated]:
+    """Create a personal API token; the response is the only time the secret is shown.
+
+    Browser session only: a token cannot mint further tokens, so revoking a leaked token ends
+    the leak. A replay of the same Idempotency-Key returns the token with `secret: null`.
+    """
+    token, secret = core_services.create_api_token(
+        actor=person(request), name=payload.name, expires_at=payload.expires_at
+    )
+    token.secret = secret  # type: ignore[attr-defined]  # on this instance only, never saved
+    return Status(201, TokenCreated.model_validate(token))
+
+
+@router.delete("/tokens/{token_id}", response={204: None}, tags=["tokens"])
+def revoke_token(request: HttpRequest, token_id: Id) -> Status[None]:
+    """Revoke one of the caller's tokens. It stops working at once."""
+    user = person(request)
+    token = get_or_404(access.tokens_visible_to(user), pk=token_id)
+    core_services.revoke_api_token(actor=user, token_id=token.pk)
+    return Status(204, None)
+
+
+# Event log and access log ------------------------------------------------------------------------
+
+
+@router.get("/events", response=Page[EventOut], tags=["events"])
+def list_events(
+    request: HttpRequest, filters: Query[EventQuery], paging: Query[PageParams]
+) -> dict[str, Any]:
+    """What happened in the caller's programs and organisation, newest first."""
+    qs = access.events_visible_to(person(request))
+    if filters.program is not None:
+        qs = qs.filter(program_id=filters.program)
+    if filters.object_type:
+        qs = qs.filter(object_type=filters.object_type)
+    return paginate(request, qs, paging)
+
+
+@router.get("/access-log", response=Page[AccessLogOut], tags=["events"])
+def list_access_log(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
+    """Who read the restricted data of the caller's organisation, newest first.
+
+    For organisation administrators only; to anyone else this list does not exist (404).
+    """
+    return paginate(request, access.access_log_for_reviewer(person(request)), paging)

@@ -1,0 +1,144 @@
+"""The demo workspace: the enrichment, the demo passwords, the logins table, `accord demo`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import authenticate
+
+from accord.core.models import Event
+from accord.demo import DATA_DIR, DEMO_PASSWORD, data_path
+from accord.demo.loader import (
+    DEMO_USERNAMES,
+    EXTRA_PEOPLE,
+    PROGRAM_STORY,
+    demo_logins,
+    enrich_world,
+    format_logins,
+    world_from_db,
+)
+from accord.demo.services import set_demo_passwords
+from accord.orgs.access import programs_visible_to
+from accord.orgs.models import Person, Program
+
+
+def codes(qs) -> set[str]:
+    return set(qs.values_list("code", flat=True))
+
+
+def test_enrichment_adds_people_who_see_only_their_programs(db):
+    enrich_world(world_from_db())
+    assert Person.objects.filter(username__in=[p[0] for p in EXTRA_PEOPLE]).count() == len(
+        EXTRA_PEOPLE
+    )
+    pm = Person.objects.get(username="oem_program_manager")
+    assert pm.organisation is not None and pm.organisation.slug.startswith("halcyon")
+    assert codes(programs_visible_to(pm)) == {"EBX2", "PHRM"}
+    assert codes(programs_visible_to(Person.objects.get(username="ems_executive"))) == {
+        "EBX2",
+        "PHRM",
+        "RVC",
+    }
+    # Need-to-know still holds: nobody at Halcyon sees Roverly's program.
+    for person in Person.objects.filter(organisation__slug__startswith="halcyon"):
+        assert "RVC" not in codes(programs_visible_to(person))
+
+
+def test_enrichment_tells_each_program_story_with_an_event(db):
+    enrich_world(world_from_db())
+    for code, (description, status) in PROGRAM_STORY.items():
+        program = Program.objects.get(code=code)
+        assert program.description == description
+        assert program.status == status
+        assert Event.objects.filter(
+            verb="described program", object_type="orgs.program", object_id=str(program.pk)
+        ).exists()
+
+
+def test_demo_password_signs_everyone_in(db):
+    enrich_world(world_from_db())
+    changed = set_demo_passwords(actor=None, usernames=DEMO_USERNAMES, password=DEMO_PASSWORD)
+    assert changed == len(DEMO_USERNAMES)
+    for username in DEMO_USERNAMES:
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+    assert authenticate(username="oem_buyer", password="oem_buyer") is None
+    assert Event.objects.filter(verb="set demo password").count() == len(DEMO_USERNAMES)
+
+
+def test_logins_table_shows_what_each_person_sees(db):
+    rows = {row.username: row for row in demo_logins()}
+    assert set(rows) <= set(DEMO_USERNAMES)
+    assert rows["outsider"].sees.startswith("no program")
+    assert rows["nda_expired_partner"].sees.startswith("EBX2 (restricted data: none)")
+    assert rows["ems_planner"].sees.startswith("EBX2, PHRM, RVC;")
+    table = format_logins()
+    assert table.splitlines()[0].startswith("username")
+    assert "oem_buyer" in table and "Halcyon Devices (OEM)" in table
+
+
+def test_demo_data_ships_with_the_package_and_its_sources():
+    csvs = sorted(DATA_DIR.rglob("*.csv"))
+    assert len(csvs) == 6
+    for csv in csvs:
+        sources = csv.parent / "SOURCES.md"
+        assert sources.is_file(), csv
+        text = sources.read_text()
+        assert csv.name in text and "commit" in text and "Licence" in text
+    assert data_path("boms", "glasgowembedded_glasgow", "revC3_bom.csv").stat().st_size == 10580
+    # Byte for byte: the ODrive file stays Windows-1252 (0xB5 is the micro sign).
+    assert (
+        b"\xb5"
+        in data_path("boms", "odriverobotics_ODriveHardware", "BOM_v3.4_48V.csv").read_bytes()
+    )
+    with pytest.raises(ValueError):
+        data_path("..", "__init__.py")
+
+
+def _command_env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="accord.settings",
+        ACCORD_ENV="test",  # the fast password hasher; otherwise the development settings
+        ACCORD_DATA_DIR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+    )
+    return env
+
+
+def test_accord_demo_migrates_loads_and_prints_the_logins(tmp_path):
+    env = _command_env(tmp_path)
+    command = [sys.executable, "-m", "accord.cli", "demo", "--no-serve"]
+    first = subprocess.run(  # noqa: S603
+        command, env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=180
+    )
+    assert first.returncode == 0, first.stderr
+    assert "Loading the demo workspace" in first.stdout
+    assert DEMO_PASSWORD in first.stdout
+    for username in DEMO_USERNAMES:
+        assert username in first.stdout
+    again = subprocess.run(  # noqa: S603
+        command, env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=180
+    )
+    assert again.returncode == 0, again.stderr
+    assert "already has organisations" in again.stdout
+    assert "oem_buyer" in again.stdout
+
+
+def test_accord_demo_refuses_production(tmp_path):
+    env = _command_env(tmp_path) | {"ACCORD_ENV": "production"}
+    result = subprocess.run(
+        [sys.executable, "-m", "accord.cli", "demo", "--no-serve"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "refuses" in result.stderr
+    assert not (tmp_path / "demo.sqlite3").exists()

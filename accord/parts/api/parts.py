@@ -1,0 +1,149 @@
+"""API: parts, their parameters, approved sources and where they are used."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.responses import Status
+
+from accord.api.auth import person
+from accord.api.idempotency import idempotent
+from accord.api.pagination import Page, PageParams, paginate
+from accord.api.schemas import Id
+from accord.core.access import get_or_404
+from accord.core.errors import InvalidInput
+from accord.orgs.access import organisations_visible_to
+from accord.orgs.models import Organisation, Person
+from accord.parts import access
+from accord.parts import services as part_services
+from accord.parts.api.schemas import (
+    PartDetail,
+    PartIn,
+    PartOut,
+    PartPatch,
+    PartQuery,
+    SourceIn,
+    SourceOut,
+    SourcePatch,
+)
+from accord.parts.models import Category, Part
+from accord.parts.queries import PartFilters, filter_parts
+
+router = Router(tags=["parts"])
+
+
+def part_detail(user: Person, part: Part) -> PartDetail:
+    """A part the caller reached through access.py, with what they may see around it."""
+    return PartDetail.model_validate(
+        {
+            **PartOut.model_validate(part).model_dump(),
+            "created_at": part.created_at,
+            "parameters": list(access.parameters_visible_to(user, part)),
+            "sources": list(access.sources_visible_to(user, part)),
+            "where_used": list(access.where_used_visible_to(user, part)),
+        }
+    )
+
+
+def category_by_slug(user: Person, slug: str | None) -> Category | None:
+    if not slug:
+        return None
+    category = access.categories_visible_to(user).filter(slug=slug).first()
+    if category is None:
+        raise InvalidInput(f"There is no category {slug!r}.", detail={"field": "category"})
+    return category
+
+
+def supplier_by_id(user: Person, supplier_id: int | None) -> Organisation | None:
+    if supplier_id is None:
+        return None
+    supplier = organisations_visible_to(user).filter(pk=supplier_id).first()
+    if supplier is None:
+        raise InvalidInput("There is no such supplier.", detail={"field": "supplier_id"})
+    return supplier
+
+
+@router.get("/parts", response=Page[PartOut])
+def list_parts(
+    request: HttpRequest, filters: Query[PartQuery], paging: Query[PageParams]
+) -> dict[str, Any]:
+    """Parts the caller may see: their organisation's, those in BOMs they may see, and for a
+    supplier the parts it is approved for."""
+    user = person(request)
+    wanted = PartFilters(
+        q=filters.q,
+        category=filters.category,
+        lifecycle=filters.lifecycle or "",
+        sourcing=filters.sourcing or "",
+        sort=filters.sort,
+    )
+    qs = filter_parts(access.parts_visible_to(user), wanted).select_related("owner")
+    return paginate(request, qs, paging)
+
+
+@router.get("/parts/{part_id}", response=PartDetail)
+def get_part(request: HttpRequest, part_id: Id) -> PartDetail:
+    user = person(request)
+    return part_detail(user, access.get_part_for_user(user, part_id))
+
+
+@router.post("/parts", response={201: PartDetail})
+@idempotent
+def create_part(request: HttpRequest, payload: PartIn) -> Status[PartDetail]:
+    """A part of the caller's organisation."""
+    user = person(request)
+    part = part_services.create_part(
+        actor=user,
+        number=payload.number,
+        revision=payload.revision,
+        description=payload.description,
+        category=category_by_slug(user, payload.category),
+        value=payload.value,
+        package=payload.package,
+        classification=payload.classification,
+        is_assembly=payload.is_assembly,
+    )
+    return Status(201, part_detail(user, access.get_part_for_user(user, part.pk)))
+
+
+@router.patch("/parts/{part_id}", response=PartDetail)
+def update_part(request: HttpRequest, part_id: Id, payload: PartPatch) -> PartDetail:
+    """Change a part of the caller's organisation (403 for anyone else's)."""
+    user = person(request)
+    part = access.get_part_for_user(user, part_id, write=True)
+    changes = payload.model_dump(exclude_unset=True)
+    if "category" in changes:
+        changes["category"] = category_by_slug(user, changes["category"])
+    part_services.update_part(actor=user, part=part, **changes)
+    return part_detail(user, access.get_part_for_user(user, part.pk))
+
+
+@router.post("/parts/{part_id}/sources", response={201: SourceOut})
+@idempotent
+def add_source(request: HttpRequest, part_id: Id, payload: SourceIn) -> Status[SourceOut]:
+    """Add a manufacturer part to the part's approved manufacturer list (owner only)."""
+    user = person(request)
+    part = access.get_part_for_user(user, part_id, write=True)
+    source = part_services.add_approved_source(
+        actor=user,
+        part=part,
+        manufacturer=payload.manufacturer,
+        mpn=payload.mpn,
+        rank=payload.rank,
+        status=payload.status,
+        supplier=supplier_by_id(user, payload.supplier_id),
+        supplier_part_number=payload.supplier_part_number,
+        notes=payload.notes,
+    )
+    created = access.sources_visible_to(user, part).get(pk=source.pk)
+    return Status(201, SourceOut.model_validate(created))
+
+
+@router.patch("/parts/{part_id}/sources/{source_id}", response=SourceOut)
+def update_source(request: HttpRequest, part_id: Id, source_id: Id, payload: SourcePatch) -> Any:
+    """Approve, reject or return a source to pending (owner only)."""
+    user = person(request)
+    part = access.get_part_for_user(user, part_id, write=True)
+    source = get_or_404(access.sources_visible_to(user, part), pk=source_id)
+    part_services.set_source_status(actor=user, source=source, status=payload.status)
+    return access.sources_visible_to(user, part).get(pk=source.pk)

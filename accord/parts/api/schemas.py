@@ -1,0 +1,329 @@
+"""Schemas of the parts and BOM endpoints."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal, get_args
+
+from ninja import Schema
+from pydantic import Field, field_validator
+
+from accord.api.schemas import Id, OrgRef, ProgramRef, Quantity, Text
+from accord.core.choices import Classification
+from accord.parts.choices import (
+    BomStatus,
+    Lifecycle,
+    MaterialResponsibility,
+    SourceStatus,
+    Sourcing,
+)
+from accord.parts.models import ApprovedSource
+from accord.parts.queries import PART_SORTS
+
+PartSort = Literal[
+    "number",
+    "-number",
+    "description",
+    "-description",
+    "category",
+    "-category",
+    "lifecycle",
+    "-lifecycle",
+    "sources",
+    "-sources",
+    "updated",
+    "-updated",
+]
+# The sorts filter_parts knows; this fails at import if the two lists drift apart.
+assert set(get_args(PartSort)) == set(PART_SORTS), "PartSort must list queries.PART_SORTS"
+
+MAX_BOM_LINES = 20_000
+
+
+def _split_designators(value: str) -> list[str]:
+    return [d.strip() for d in value.split(",") if d.strip()]
+
+
+# Parts -----------------------------------------------------------------------------------------
+
+
+class CategoryOut(Schema):
+    slug: str
+    name: str
+
+
+class PartOut(Schema):
+    id: int
+    number: str
+    revision: str
+    description: str
+    category: CategoryOut | None
+    value: str
+    package: str
+    is_assembly: bool
+    classification: str
+    lifecycle: str = Field(description="Worst lifecycle among the approved sources.")
+    approved_source_count: int
+    owner: OrgRef
+    updated_at: dt.datetime
+
+
+class ParameterOut(Schema):
+    name: str
+    value_text: str
+    value_number: Quantity | None
+    unit: str
+
+
+class SourceOut(Schema):
+    """A line of the approved manufacturer list, with the manufacturer part's facts."""
+
+    id: int
+    manufacturer_part_id: int
+    manufacturer: str
+    mpn: str
+    rank: int
+    status: str
+    lifecycle: str
+    last_time_buy_date: dt.date | None
+    end_of_life_date: dt.date | None
+    rohs: str
+    reach: str
+    lead_time_weeks: int | None
+    supplier: OrgRef | None
+    supplier_part_number: str
+    approved_at: dt.datetime | None
+    notes: str
+
+    @staticmethod
+    def resolve_manufacturer(obj: ApprovedSource) -> str:
+        return obj.manufacturer_part.manufacturer.name
+
+    @staticmethod
+    def resolve_mpn(obj: ApprovedSource) -> str:
+        return obj.manufacturer_part.mpn
+
+    @staticmethod
+    def resolve_lifecycle(obj: ApprovedSource) -> str:
+        return obj.manufacturer_part.lifecycle
+
+    @staticmethod
+    def resolve_last_time_buy_date(obj: ApprovedSource) -> dt.date | None:
+        return obj.manufacturer_part.last_time_buy_date
+
+    @staticmethod
+    def resolve_end_of_life_date(obj: ApprovedSource) -> dt.date | None:
+        return obj.manufacturer_part.end_of_life_date
+
+    @staticmethod
+    def resolve_rohs(obj: ApprovedSource) -> str:
+        return obj.manufacturer_part.rohs
+
+    @staticmethod
+    def resolve_reach(obj: ApprovedSource) -> str:
+        return obj.manufacturer_part.reach
+
+    @staticmethod
+    def resolve_lead_time_weeks(obj: ApprovedSource) -> int | None:
+        return obj.manufacturer_part.lead_time_weeks
+
+
+class WhereUsedOut(Schema):
+    bom_id: int
+    program: ProgramRef
+    assembly_id: int
+    assembly_number: str
+    revision: str
+    position: int
+    quantity: Quantity
+    designators: list[str]
+    dnp: bool
+
+    @staticmethod
+    def resolve_program(obj: Any) -> Any:
+        return obj.bom.program
+
+    @staticmethod
+    def resolve_assembly_id(obj: Any) -> int:
+        return int(obj.bom.assembly_id)
+
+    @staticmethod
+    def resolve_assembly_number(obj: Any) -> str:
+        return str(obj.bom.assembly.number)
+
+    @staticmethod
+    def resolve_revision(obj: Any) -> str:
+        return str(obj.bom.revision)
+
+    @staticmethod
+    def resolve_designators(obj: Any) -> list[str]:
+        return _split_designators(obj.designators)
+
+
+class PartDetail(PartOut):
+    created_at: dt.datetime
+    parameters: list[ParameterOut]
+    sources: list[SourceOut]
+    where_used: list[WhereUsedOut]
+
+
+class PartQuery(Schema):
+    q: Text = Field("", max_length=200, description="Words of the number, description, MPN...")
+    category: Text = Field("", max_length=120, description="A category slug.")
+    lifecycle: Lifecycle | None = None
+    sourcing: Sourcing | None = Field(None, description="Number of approved sources.")
+    sort: PartSort = "number"
+
+
+class PartIn(Schema):
+    number: Text = Field(min_length=1, max_length=80)
+    revision: Text = Field("", max_length=20)
+    description: Text = Field("", max_length=500)
+    category: Text | None = Field(None, max_length=120, description="A category slug.")
+    value: Text = Field("", max_length=120)
+    package: Text = Field("", max_length=120)
+    classification: Classification = Classification.PROGRAM
+    is_assembly: bool = False
+
+
+class PartPatch(Schema):
+    """Only the fields sent change. category: a slug, or null to clear it."""
+
+    revision: Text | None = Field(None, max_length=20)
+    description: Text | None = Field(None, max_length=500)
+    category: Text | None = Field(None, max_length=120)
+    value: Text | None = Field(None, max_length=120)
+    package: Text | None = Field(None, max_length=120)
+    classification: Classification | None = None
+
+    @field_validator("revision", "description", "value", "package", "classification")
+    @classmethod
+    def not_null(cls, value: Any) -> Any:
+        # Validators run only on values sent: an explicit null is refused, an absent field is not.
+        if value is None:
+            raise ValueError("This field cannot be null.")
+        return value
+
+
+class SourceIn(Schema):
+    manufacturer: Text = Field(min_length=1, max_length=200)
+    mpn: Text = Field(min_length=1, max_length=120)
+    rank: int | None = Field(None, ge=1, le=32767)
+    status: SourceStatus = SourceStatus.PENDING
+    supplier_id: Id | None = None
+    supplier_part_number: Text = Field("", max_length=80)
+    notes: Text = Field("", max_length=500)
+
+
+class SourcePatch(Schema):
+    status: SourceStatus
+
+
+# BOMs ------------------------------------------------------------------------------------------
+
+
+class PartRef(Schema):
+    id: int
+    number: str
+    description: str
+
+
+class BomOut(Schema):
+    id: int
+    program: ProgramRef
+    assembly: PartRef
+    revision: str
+    status: str
+    classification: str
+    line_count: int
+    created_at: dt.datetime
+
+
+class BomSourceOut(Schema):
+    manufacturer: str
+    mpn: str
+    rank: int
+    status: str
+    lifecycle: str
+    last_time_buy_date: dt.date | None
+    rohs: str
+    reach: str
+    supplier: str
+
+
+class BomLineOut(Schema):
+    level: int = Field(description="0 for the lines of this BOM, 1 for a sub-assembly's...")
+    path: str = Field(description="Item numbers from the top, e.g. 1.3")
+    line_id: int
+    bom_id: int
+    part_id: int
+    part_number: str
+    description: str
+    quantity_per: Quantity
+    extended_quantity: Quantity
+    designators: list[str]
+    designator_count: int
+    dnp: bool
+    material_responsibility: str
+    value: str
+    footprint: str
+    notes: str
+    is_assembly: bool
+    child_bom_id: int | None
+    flags: list[str]
+    sources: list[BomSourceOut]
+
+    @staticmethod
+    def resolve_designators(obj: Any) -> list[str]:
+        return _split_designators(obj.designators)
+
+
+class BomSummaryOut(Schema):
+    lines: int
+    top_level_lines: int
+    unique_parts: int
+    dual_sourced_pct: float
+    single_source_lines: int
+    no_source_lines: int
+    lifecycle_risk_lines: int
+    dnp_lines: int
+    placements: Quantity
+    levels: int
+
+
+class BomDetail(BomOut):
+    notes: str
+    source_filename: str
+    summary: BomSummaryOut
+    lines: list[BomLineOut]
+
+
+class BomQuery(Schema):
+    program: Id | None = None
+
+
+class ExportQuery(Schema):
+    format: Literal["csv", "xlsx"] = "csv"
+
+
+Designator = Annotated[Text, Field(min_length=1, max_length=50)]
+
+
+class BomLineIn(Schema):
+    part_id: Id
+    quantity: Decimal = Field(ge=0, max_digits=14, decimal_places=4)
+    designators: list[Designator] = Field(default_factory=list, max_length=10_000)
+    dnp: bool = False
+    material_responsibility: MaterialResponsibility = MaterialResponsibility.TURNKEY
+    value: Text = Field("", max_length=120)
+    footprint: Text = Field("", max_length=200)
+    notes: Text = Field("", max_length=500)
+
+
+class BomIn(Schema):
+    program_id: Id
+    assembly_id: Id = Field(description="The part this BOM builds, owned by the program's owner.")
+    revision: Text = Field(min_length=1, max_length=20)
+    classification: Classification = Classification.RESTRICTED
+    status: BomStatus = BomStatus.DRAFT
+    notes: Text = Field("", max_length=10_000)
+    lines: list[BomLineIn] = Field(max_length=MAX_BOM_LINES)

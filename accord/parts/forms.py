@@ -1,0 +1,111 @@
+"""Forms of the part and BOM pages. Choices always come from access.py querysets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from accord.orgs.models import Organisation
+from accord.parts.choices import BomStatus, Lifecycle, SourceStatus, Sourcing
+from accord.parts.queries import PartFilters
+
+SOURCING_LABELS = {
+    Sourcing.NONE.value: "No approved source",
+    Sourcing.SINGLE.value: "Single source",
+    Sourcing.MULTI.value: "Two or more sources",
+}
+
+
+class PartFilterForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Search",
+        help_text="Part number, description, value, manufacturer or MPN",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "e.g. 100n 0402 or GRM155", "size": 28}
+        ),
+    )
+    category = forms.ChoiceField(required=False, label="Category")
+    lifecycle = forms.ChoiceField(
+        required=False,
+        label="Lifecycle",
+        choices=[("", "Any lifecycle"), *Lifecycle.choices],
+    )
+    sourcing = forms.ChoiceField(
+        required=False,
+        label="Sourcing",
+        choices=[("", "Any sourcing"), *SOURCING_LABELS.items()],
+    )
+
+    def __init__(self, *args: Any, categories: Iterable[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "Any category"), *categories]  # type: ignore[attr-defined]
+
+    def filters(self, sort: str) -> PartFilters:
+        """The valid filters; a garbled one is ignored rather than failing the page."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return PartFilters(
+            q=data.get("q", ""),
+            category=data.get("category", ""),
+            lifecycle=data.get("lifecycle", ""),
+            sourcing=data.get("sourcing", ""),
+            sort=sort,
+        )
+
+
+class AddSourceForm(forms.Form):
+    manufacturer = forms.CharField(max_length=200, label="Manufacturer")
+    mpn = forms.CharField(max_length=120, label="Manufacturer part number (MPN)")
+    rank = forms.IntegerField(
+        required=False, min_value=1, max_value=99, label="Rank", help_text="1 is preferred."
+    )
+    status = forms.ChoiceField(
+        choices=[
+            (SourceStatus.PENDING.value, SourceStatus.PENDING.label),
+            (SourceStatus.APPROVED.value, SourceStatus.APPROVED.label),
+        ],
+        initial=SourceStatus.PENDING,
+        label="Status",
+    )
+    supplier = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        label="Supplier",
+        empty_label="No agreed supplier",
+    )
+    supplier_part_number = forms.CharField(
+        max_length=80, required=False, label="Supplier part number"
+    )
+    notes = forms.CharField(max_length=500, required=False, label="Notes")
+
+    def __init__(self, *args: Any, suppliers: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = suppliers  # type: ignore[attr-defined]
+
+
+class SourceStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (SourceStatus.APPROVED.value, "Approve"),
+            (SourceStatus.REJECTED.value, "Reject"),
+        ]
+    )
+
+
+class BomFilterForm(forms.Form):
+    program = forms.ChoiceField(required=False, label="Program")
+    status = forms.ChoiceField(
+        required=False, label="Status", choices=[("", "Any status"), *BomStatus.choices]
+    )
+
+    def __init__(self, *args: Any, programs: Iterable[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].choices = [  # type: ignore[attr-defined]
+            ("", "Any program"),
+            *((str(pk), name) for pk, name in programs),
+        ]
