@@ -113,6 +113,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.Person"
 LOGIN_URL = "login"
+CSRF_FAILURE_VIEW = "accord.web.views.csrf_failure"
+AUTHENTICATION_BACKENDS = ["accord.orgs.auth.PersonBackend"]
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 

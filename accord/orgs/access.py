@@ -103,10 +103,14 @@ def get_nda_for_user(user: Any, pk: Any, *, write: bool = False) -> Nda:
 
 def ndas_in_force_for_program(user: Any, program: Program) -> QuerySet[Nda]:
     """NDAs in force that cover the program, among those the person may see."""
+    parties = {program.owner_id, *program.partners.values_list("organisation_id", flat=True)}
     return (
         ndas_visible_to(user)
         .filter(pk__in=ndas_in_force().values("pk"))
-        .filter(Q(covers_all_programs=True) | Q(programs=program))
+        .filter(
+            Q(programs=program)
+            | Q(covers_all_programs=True, party_a_id__in=parties, party_b_id__in=parties)
+        )
         .distinct()
     )
 

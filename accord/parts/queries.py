@@ -56,10 +56,11 @@ def filter_parts(qs: QuerySet[Part], filters: PartFilters) -> QuerySet[Part]:
         qs = qs.filter(category__slug=filters.category)
     if filters.lifecycle in Lifecycle.values:
         qs = qs.filter(lifecycle=filters.lifecycle)
+    # Assemblies are built, not bought: they have no sources to count.
     if filters.sourcing == Sourcing.NONE:
-        qs = qs.filter(approved_source_count=0)
+        qs = qs.filter(approved_source_count=0, is_assembly=False)
     elif filters.sourcing == Sourcing.SINGLE:
-        qs = qs.filter(approved_source_count=1)
+        qs = qs.filter(approved_source_count=1, is_assembly=False)
     elif filters.sourcing == Sourcing.MULTI:
         qs = qs.filter(approved_source_count__gte=2)
     order = PART_SORTS.get(filters.sort, "number")

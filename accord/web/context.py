@@ -1,14 +1,42 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool
+
+
+# label, URL name, path prefixes that belong to the section, admins only
+SECTIONS: list[tuple[str, str, tuple[str, ...], bool]] = [
+    ("Dashboard", "dashboard", (), False),
+    ("Programs", "program_list", ("/programs/",), False),
+    ("Parts", "part_list", ("/parts/",), False),
+    ("BOMs", "bom_list", ("/boms/",), False),
+    ("NDAs", "nda_list", ("/ndas/",), False),
+    ("Events", "event_list", ("/events/",), False),
+    ("Access log", "access_log", ("/access-log/",), True),
+    ("API tokens", "token_list", ("/settings/tokens/",), False),
+]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    return {
-        "nav_organisation": getattr(user, "organisation", None)
-        if user is not None and user.is_authenticated
-        else None,
-    }
+    if user is None or not user.is_authenticated:
+        return {"nav_organisation": None, "nav_items": []}
+    is_admin = bool(getattr(user, "is_org_admin", False))
+    items = []
+    for label, name, prefixes, admins_only in SECTIONS:
+        if admins_only and not is_admin:
+            continue
+        url = reverse(name)
+        current = request.path == url or any(request.path.startswith(p) for p in prefixes)
+        items.append(NavItem(label, url, current))
+    return {"nav_organisation": getattr(user, "organisation", None), "nav_items": items}

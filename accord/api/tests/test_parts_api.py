@@ -31,7 +31,7 @@ def part_state(part: Part) -> dict:
         ("lifecycle=nrnd", ["HAL-100-0002", "HAL-200-0005"]),
         ("lifecycle=obsolete", ["HAL-200-0004"]),
         ("sourcing=multi", ["HAL-100-0001", "HAL-300-0001"]),
-        ("sourcing=none", ["EBX2-L", "EBX2-PCBA", "HAL-500-0001", "PHRM-MAIN"]),
+        ("sourcing=none", ["HAL-500-0001"]),  # assemblies are built, not bought
         ("sourcing=single&category=ics", ["HAL-200-0001", "HAL-200-0002"]),
         ("q=no-such-thing", []),
     ],

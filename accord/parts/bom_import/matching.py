@@ -30,6 +30,8 @@ from accord.parts.models import (
 )
 from accord.parts.normalise import manufacturer_key, mpn_key
 
+UNKNOWN_MANUFACTURER = "Unknown"
+UNKNOWN_MANUFACTURER_KEY = manufacturer_key(UNKNOWN_MANUFACTURER)
 MatchKind = Literal["part_number", "mpn", "value_package", "new"]
 MATCH_LABELS = {
     "part_number": "Matched by part number",
@@ -170,17 +172,20 @@ def plan_import(
     mpn_keys = {mpn_key(mpn) for _, mpn in pairs}
     by_pair: dict[tuple[int, str], int] = {}
     by_mpn: dict[str, list[int]] = defaultdict(list)
-    for mp_id, key, maker_id in ManufacturerPart.objects.filter(mpn_key__in=mpn_keys).values_list(
-        "pk", "mpn_key", "manufacturer_id"
-    ):
+    unnamed: dict[str, int] = {}  # MPNs first seen in a file that did not name their maker
+    for mp_id, key, maker_id, maker_key in ManufacturerPart.objects.filter(
+        mpn_key__in=mpn_keys
+    ).values_list("pk", "mpn_key", "manufacturer_id", "manufacturer__key"):
         by_pair[(maker_id, key)] = mp_id
         by_mpn[key].append(mp_id)
+        if maker_key == UNKNOWN_MANUFACTURER_KEY:
+            unnamed[key] = mp_id
 
     def find_mp(maker: str, mpn: str) -> int | None:
         key = mpn_key(mpn)
         maker_id = makers.get(manufacturer_key(maker)) if maker else None
         if maker_id is not None:
-            return by_pair.get((maker_id, key))
+            return by_pair.get((maker_id, key)) or unnamed.get(key)
         candidates = by_mpn.get(key, [])
         return candidates[0] if len(candidates) == 1 else None
 
@@ -258,7 +263,7 @@ def plan_import(
         if _line_attr(line, "mpn"):
             sources.append(
                 PlannedSource(
-                    manufacturer=_line_attr(line, "manufacturer") or "Unknown",
+                    manufacturer=_line_attr(line, "manufacturer") or UNKNOWN_MANUFACTURER,
                     mpn=line.mpn,
                     rank=1,
                     status=SourceStatus.APPROVED,
@@ -272,7 +277,7 @@ def plan_import(
                 continue
             sources.append(
                 PlannedSource(
-                    manufacturer=maker or _line_attr(line, "manufacturer") or "Unknown",
+                    manufacturer=maker or _line_attr(line, "manufacturer") or UNKNOWN_MANUFACTURER,
                     mpn=mpn,
                     rank=rank,
                     status=SourceStatus.APPROVED if approve_alternates else SourceStatus.PENDING,

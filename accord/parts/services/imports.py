@@ -116,7 +116,11 @@ def import_bom(
         owner_id = program.owner_id
         sources = [s for line in plan.lines for s in line.sources]
         # Manufacturers nobody knows yet.
-        wanted = {manufacturer_key(s.manufacturer): s.manufacturer.strip() for s in sources}
+        wanted = {
+            manufacturer_key(s.manufacturer): s.manufacturer.strip()
+            for s in sources
+            if s.manufacturer_part_id is None
+        }
         wanted.pop("", None)
         known = resolve_manufacturers(wanted.values())
         Manufacturer.objects.bulk_create(
@@ -206,7 +210,7 @@ def import_bom(
                 )
                 for line in plan.lines
                 for s in line.sources
-                if not s.already_approved
+                if not s.already_listed
             ],
             ignore_conflicts=True,
             batch_size=1000,

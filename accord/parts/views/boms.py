@@ -1,0 +1,118 @@
+"""BOM pages: the list of visible BOMs, the multi-level BOM with its risk flags, exports."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accord.orgs.access import programs_visible_to
+from accord.parts.access import boms_visible_to, exploded_bom_for_user, get_bom_for_user
+from accord.parts.forms import BomFilterForm
+from accord.parts.models import Bom
+from accord.parts.queries import BomRow, bom_export_table, summarise_bom
+from accord.parts.views.display import present_rows
+from accord.web.tables import export_table, paginate, parse_sort, person, requested_export
+
+BOM_SORTS = {
+    "assembly": "assembly__number",
+    "program": "program__name",
+    "revision": "revision",
+    "status": "status",
+    "lines": "line_count",
+    "created": "created_at",
+}
+# Past this many rows a BOM page shows a page at a time, with a link to show everything.
+BOM_PAGE_ROWS = 500
+
+
+@login_required
+@require_GET
+def bom_list(request: HttpRequest) -> HttpResponse:
+    user = person(request)
+    programs = programs_visible_to(user).order_by("name").values_list("pk", "name")
+    form = BomFilterForm(request.GET, programs=list(programs))
+    form.is_valid()
+    filters = getattr(form, "cleaned_data", {})
+    sort, order = parse_sort(request, BOM_SORTS, "assembly")
+    boms = (
+        boms_visible_to(user)
+        .select_related("program", "assembly")
+        .annotate(line_count=Count("lines"))
+        .order_by(order, "pk")
+    )
+    if filters.get("program"):
+        boms = boms.filter(program_id=filters["program"])
+    if filters.get("status"):
+        boms = boms.filter(status=filters["status"])
+    fmt = requested_export(request)
+    if fmt:
+        headers = ["Assembly", "Description", "Revision", "Program", "Status", "Lines", "Created"]
+        rows = (
+            [
+                b.assembly.number,
+                b.assembly.description,
+                b.revision,
+                b.program.name,
+                b.get_status_display(),
+                b.line_count,
+                b.created_at.date(),
+            ]
+            for b in boms.iterator(chunk_size=2000)
+        )
+        return export_table(fmt, "boms", headers, rows)
+    context = {"form": form, "sort": sort, "page_obj": paginate(request, boms)}
+    return render(request, "parts/bom_list.html", context)
+
+
+def _exploded(request: HttpRequest, pk: int, channel: str) -> tuple[Bom, list[BomRow]]:
+    user = person(request)
+    bom = get_bom_for_user(user, pk, channel=channel, path=request.path)
+    # Sub-assembly BOMs the person may not see are not expanded; their line is flagged.
+    return bom, exploded_bom_for_user(user, bom)
+
+
+def _flagged_only(request: HttpRequest) -> bool:
+    return request.GET.get("flagged", "") in {"1", "on", "true", "yes"}
+
+
+@login_required
+@require_GET
+def bom_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    fmt = requested_export(request)
+    if fmt:
+        return bom_export(request, pk, fmt)
+    bom, rows = _exploded(request, pk, channel="web")
+    summary = summarise_bom(rows)
+    flagged = _flagged_only(request)
+    shown = [r for r in rows if r.flags] if flagged else rows
+    show_all = request.GET.get("all") == "1"
+    page_obj = None
+    if not show_all and len(shown) > BOM_PAGE_ROWS:
+        page_obj = Paginator(shown, BOM_PAGE_ROWS).get_page(request.GET.get("page"))
+        shown = list(page_obj.object_list)
+    context = {
+        "bom": bom,
+        "summary": summary,
+        "rows": present_rows(shown),
+        "flagged": flagged,
+        "flagged_count": sum(1 for r in rows if r.flags),
+        "page_obj": page_obj,
+        "show_all": show_all,
+        "page_rows": BOM_PAGE_ROWS,
+    }
+    return render(request, "parts/bom_detail.html", context)
+
+
+@login_required
+@require_GET
+def bom_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    bom, rows = _exploded(request, pk, channel="export")
+    if _flagged_only(request):
+        rows = [r for r in rows if r.flags]
+    headers, table = bom_export_table(rows)
+    filename = f"{bom.assembly.number}-rev{bom.revision}-bom"
+    return export_table(fmt, filename, headers, table)
