@@ -143,7 +143,11 @@ def test_exact_lines_of_hackrf_after_import(people, programs):
 
 
 def test_a_file_with_errors_writes_nothing(people, programs):
-    data = b"Designator,Qty,Value,MPN,Manufacturer\nR1 R2,2,10k,RC0402FR-0710KL,Yageo\nR2,1,1k,RC0402FR-071KL,Yageo\n"
+    data = (
+        b"Designator,Qty,Value,MPN,Manufacturer\n"
+        b"R1 R2,2,10k,RC0402FR-0710KL,Yageo\n"
+        b"R2,1,1k,RC0402FR-071KL,Yageo\n"
+    )
     before = snapshot()
     with pytest.raises(InvalidInput) as refused:
         import_file(people, programs, data, "dup.csv")
@@ -165,7 +169,11 @@ def test_only_the_programs_owner_imports(people, programs):
 
 
 def test_manufacturer_aliases_match_existing_parts(people, programs, parts):
-    data = b"Designator,Qty,Manufacturer,MPN\nU2,1,TI,TPS7A0233PDBVR\nC1 C2,2,Murata Electronics,GRM155R61A104KA01D\n"
+    data = (
+        b"Designator,Qty,Manufacturer,MPN\n"
+        b"U2,1,TI,TPS7A0233PDBVR\n"
+        b"C1 C2,2,Murata Electronics,GRM155R61A104KA01D\n"
+    )
     preview = preview_import(
         organisation_id=people.oem_buyer.organisation_id,
         program_id=programs["EBX2"].pk,
