@@ -7,6 +7,7 @@ A benchmark never touches the database DATABASE_URL names: it creates its own be
 from __future__ import annotations
 
 import os
+import secrets
 import statistics
 import sys
 import tempfile
@@ -39,6 +40,8 @@ def prepare_database(bench: str) -> str:
         os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
         os.environ["ACCORD_DATA_DIR"] = str(folder)
         vendor = "sqlite"
+    # The in-process set-up signs sessions that the benchmark's server must accept.
+    os.environ.setdefault("ACCORD_SECRET_KEY", secrets.token_urlsafe(50))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
     os.environ.setdefault("ACCORD_TASK_BACKEND", "immediate")
     import django

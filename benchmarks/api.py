@@ -15,7 +15,6 @@ import argparse
 import datetime as dt
 import http.client
 import os
-import secrets
 import socket
 import subprocess
 import sys
@@ -159,7 +158,7 @@ def session_cookie(person: object) -> str:
 
     store = SessionStore()
     store[SESSION_KEY] = str(person.pk)  # type: ignore[attr-defined]
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = person.get_session_auth_hash()  # type: ignore[attr-defined]
     store.create()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
@@ -175,7 +174,6 @@ def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env.update(
         ACCORD_ENV="production",
-        ACCORD_SECRET_KEY=env.get("ACCORD_SECRET_KEY") or secrets.token_urlsafe(50),
         ACCORD_ALLOWED_HOSTS="127.0.0.1,localhost",
         ACCORD_SSL_REDIRECT="0",
         ACCORD_LOG_LEVEL="ERROR",
@@ -197,6 +195,8 @@ def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
         str(workers),
         "--log-level",
         "warning",
+        "--access-logfile",
+        "/dev/null",
     ]
     if conf.exists():
         cmd += ["--config", str(conf)]
@@ -222,7 +222,9 @@ def measure(port: int, path: str, headers: dict[str, str], n: int) -> list[float
         body = response.read()
         elapsed = time.perf_counter() - start
         if response.status != 200:
-            raise SystemExit(f"{path}: HTTP {response.status} {body[:300]!r}")
+            raise SystemExit(
+                f"{path}: HTTP {response.status} {response.getheader('Location')} {body[:300]!r}"
+            )
         if i >= 10:  # the first requests warm each worker's caches
             samples.append(elapsed)
     conn.close()

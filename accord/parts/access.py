@@ -153,11 +153,15 @@ def get_program_for_bom_create(user: Any, pk: Any) -> Any:
     return program
 
 
-def exploded_bom_for_user(user: Any, bom: Bom) -> list[Any]:
-    """The multi-level BOM as this person may read it (see queries.explode_bom)."""
-    from accord.parts.queries import explode_bom
+def exploded_bom_for_user(user: Any, bom: Bom, *, with_sources: bool = True) -> list[Any]:
+    """The multi-level BOM as this person may read it (see queries.explode_bom).
 
-    return explode_bom(bom, visible_boms=boms_visible_to(user))
+    Without sources, a page attaches them (queries.attach_sources) to the rows it shows only.
+    """
+    from accord.parts.queries import attach_sources, explode_bom
+
+    rows = explode_bom(bom, visible_boms=boms_visible_to(user))
+    return attach_sources(rows) if with_sources else rows
 
 
 def parameters_visible_to(user: Any, part: Part) -> QuerySet[Any]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from accord.parts.choices import BomStatus, Lifecycle, SourceStatus, Sourcing
+from accord.parts.choices import BomStatus, Lifecycle, Sourcing
 from accord.parts.models import ApprovedSource, Bom, BomLine, Part
 
 MAX_BOM_DEPTH = 12
@@ -67,7 +67,7 @@ def filter_parts(qs: QuerySet[Part], filters: PartFilters) -> QuerySet[Part]:
     return qs.select_related("category").order_by(order, "pk")
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceRow:
     manufacturer: str
     mpn: str
@@ -80,7 +80,7 @@ class SourceRow:
     supplier: str
 
 
-@dataclass
+@dataclass(slots=True)
 class BomRow:
     level: int
     path: str
@@ -99,6 +99,8 @@ class BomRow:
     footprint: str
     notes: str
     is_assembly: bool
+    approved_sources: int = 0
+    lifecycle: str = Lifecycle.UNKNOWN
     child_bom_id: int | None = None
     sources: list[SourceRow] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
@@ -122,12 +124,12 @@ def _sources_by_part(part_ids: set[int]) -> dict[int, list[SourceRow]]:
     rows = (
         ApprovedSource.objects.filter(part_id__in=part_ids)
         .order_by("part_id", "rank", "pk")
-        .values(
+        .values_list(
             "part_id",
+            "manufacturer_part__manufacturer__name",
+            "manufacturer_part__mpn",
             "rank",
             "status",
-            "manufacturer_part__mpn",
-            "manufacturer_part__manufacturer__name",
             "manufacturer_part__lifecycle",
             "manufacturer_part__last_time_buy_date",
             "manufacturer_part__rohs",
@@ -136,21 +138,17 @@ def _sources_by_part(part_ids: set[int]) -> dict[int, list[SourceRow]]:
         )
     )
     out: dict[int, list[SourceRow]] = defaultdict(list)
-    for r in rows:
-        out[r["part_id"]].append(
-            SourceRow(
-                manufacturer=r["manufacturer_part__manufacturer__name"],
-                mpn=r["manufacturer_part__mpn"],
-                rank=r["rank"],
-                status=r["status"],
-                lifecycle=r["manufacturer_part__lifecycle"],
-                last_time_buy_date=r["manufacturer_part__last_time_buy_date"],
-                rohs=r["manufacturer_part__rohs"],
-                reach=r["manufacturer_part__reach"],
-                supplier=r["supplier__name"] or "",
-            )
-        )
+    for part_id, *fields, supplier in rows:
+        out[part_id].append(SourceRow(*fields, supplier or ""))
     return out
+
+
+def attach_sources(rows: list[BomRow]) -> list[BomRow]:
+    """Load the approved sources of these rows' parts (one query), e.g. for the page shown."""
+    sources = _sources_by_part({r.part_id for r in rows})
+    for row in rows:
+        row.sources = sources.get(row.part_id, [])
+    return rows
 
 
 HIDDEN_SUB_BOM_FLAG = "contents_not_visible"
@@ -176,18 +174,39 @@ def current_boms(
 
 
 def line_flags(row: BomRow) -> list[str]:
+    """From the part's rollups, the same figures the parts list filters on."""
     if row.is_assembly:
         return []
-    approved = [s for s in row.sources if s.status == SourceStatus.APPROVED]
     flags: list[str] = []
-    if not approved:
+    if row.approved_sources == 0:
         flags.append("no_source")
-    elif len(approved) == 1:
+    elif row.approved_sources == 1:
         flags.append("single_source")
-    for state in Lifecycle.at_risk():
-        if any(s.lifecycle == state for s in approved):
-            flags.append(state)
+    if row.lifecycle in AT_RISK:
+        flags.append(row.lifecycle)
     return flags
+
+
+AT_RISK = frozenset(Lifecycle.at_risk())
+LINE_FIELDS = (
+    "pk",
+    "bom_id",
+    "position",
+    "part_id",
+    "part__number",
+    "part__description",
+    "quantity",
+    "designators",
+    "designator_count",
+    "dnp",
+    "material_responsibility",
+    "value",
+    "footprint",
+    "notes",
+    "part__is_assembly",
+    "part__approved_source_count",
+    "part__lifecycle",
+)
 
 
 def explode_bom(
@@ -200,64 +219,41 @@ def explode_bom(
     flagged, and nothing below it is read.
     """
     rows_by_bom: dict[int, list[BomRow]] = {}
-    level_boms: dict[int, tuple[int, Decimal, str]] = {bom.pk: (0, Decimal(1), "")}
+    level_boms: dict[int, tuple[Decimal, str]] = {bom.pk: (Decimal(1), "")}
     seen_assemblies = {bom.assembly_id}
     depth = 0
     while level_boms and depth < max_depth:
         lines = (
             BomLine.objects.filter(bom_id__in=level_boms)
             .order_by("bom_id", "position")
-            .values(
-                "pk",
-                "bom_id",
-                "position",
-                "part_id",
-                "part__number",
-                "part__description",
-                "part__is_assembly",
-                "quantity",
-                "designators",
-                "designator_count",
-                "dnp",
-                "material_responsibility",
-                "value",
-                "footprint",
-                "notes",
-            )
+            .values_list(*LINE_FIELDS)
         )
         level_rows: list[BomRow] = []
-        for line in lines:
-            _, parent_qty, parent_path = level_boms[line["bom_id"]]
+        for pk, bom_id, position, part_id, number, description, qty, *rest in lines:
+            parent_qty, parent_path = level_boms[bom_id]
             row = BomRow(
-                level=depth,
-                path=f"{parent_path}.{line['position']}" if parent_path else str(line["position"]),
-                line_id=line["pk"],
-                bom_id=line["bom_id"],
-                part_id=line["part_id"],
-                part_number=line["part__number"],
-                description=line["part__description"],
-                quantity_per=line["quantity"],
-                extended_quantity=line["quantity"] * parent_qty,
-                designators=line["designators"],
-                designator_count=line["designator_count"],
-                dnp=line["dnp"],
-                material_responsibility=line["material_responsibility"],
-                value=line["value"],
-                footprint=line["footprint"],
-                notes=line["notes"],
-                is_assembly=line["part__is_assembly"],
+                depth,
+                f"{parent_path}.{position}" if parent_path else str(position),
+                pk,
+                bom_id,
+                part_id,
+                number,
+                description,
+                qty,
+                qty * parent_qty,
+                *rest,
             )
-            rows_by_bom.setdefault(row.bom_id, []).append(row)
+            row.flags = line_flags(row)
+            rows_by_bom.setdefault(bom_id, []).append(row)
             level_rows.append(row)
-        sources = _sources_by_part({r.part_id for r in level_rows})
         assemblies = {r.part_id for r in level_rows if r.is_assembly} - seen_assemblies
         children = current_boms(bom.program_id, assemblies)
         readable = set(visible_boms.filter(pk__in=children.values()).values_list("pk", flat=True))
         seen_assemblies |= assemblies
-        next_level: dict[int, tuple[int, Decimal, str]] = {}
+        next_level: dict[int, tuple[Decimal, str]] = {}
         for row in level_rows:
-            row.sources = sources.get(row.part_id, [])
-            row.flags = line_flags(row)
+            if not row.is_assembly:
+                continue
             child = children.get(row.part_id)
             if child is not None and child not in readable:
                 row.flags.append(HIDDEN_SUB_BOM_FLAG)
@@ -266,7 +262,7 @@ def explode_bom(
                 row.child_bom_id = child
                 # A DNP sub-assembly contributes nothing to extended quantities below it.
                 qty = Decimal(0) if row.dnp else row.extended_quantity
-                next_level[child] = (depth + 1, qty, row.path)
+                next_level[child] = (qty, row.path)
         level_boms = next_level
         depth += 1
     return _depth_first(bom.pk, rows_by_bom)
@@ -286,12 +282,8 @@ def _depth_first(root: int, rows_by_bom: dict[int, list[BomRow]]) -> list[BomRow
 def summarise_bom(rows: list[BomRow]) -> BomSummary:
     components = [r for r in rows if not r.is_assembly]
     unique = {r.part_id: r for r in components}
-    dual = sum(
-        1
-        for r in unique.values()
-        if sum(1 for s in r.sources if s.status == SourceStatus.APPROVED) >= 2
-    )
-    at_risk = set(Lifecycle.at_risk())
+    dual = sum(1 for r in unique.values() if r.approved_sources >= 2)
+    at_risk = AT_RISK
     return BomSummary(
         lines=len(rows),
         top_level_lines=sum(1 for r in rows if r.level == 0),

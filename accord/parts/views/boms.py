@@ -13,7 +13,7 @@ from accord.orgs.access import programs_visible_to
 from accord.parts.access import boms_visible_to, exploded_bom_for_user, get_bom_for_user
 from accord.parts.forms import BomFilterForm
 from accord.parts.models import Bom
-from accord.parts.queries import BomRow, bom_export_table, summarise_bom
+from accord.parts.queries import BomRow, attach_sources, bom_export_table, summarise_bom
 from accord.parts.views.display import present_rows
 from accord.web.tables import export_table, paginate, parse_sort, person, requested_export
 
@@ -26,7 +26,7 @@ BOM_SORTS = {
     "created": "created_at",
 }
 # Past this many rows a BOM page shows a page at a time, with a link to show everything.
-BOM_PAGE_ROWS = 500
+BOM_PAGE_ROWS = 200
 
 
 @login_required
@@ -68,11 +68,13 @@ def bom_list(request: HttpRequest) -> HttpResponse:
     return render(request, "parts/bom_list.html", context)
 
 
-def _exploded(request: HttpRequest, pk: int, channel: str) -> tuple[Bom, list[BomRow]]:
+def _exploded(
+    request: HttpRequest, pk: int, channel: str, *, with_sources: bool = True
+) -> tuple[Bom, list[BomRow]]:
     user = person(request)
     bom = get_bom_for_user(user, pk, channel=channel, path=request.path)
     # Sub-assembly BOMs the person may not see are not expanded; their line is flagged.
-    return bom, exploded_bom_for_user(user, bom)
+    return bom, exploded_bom_for_user(user, bom, with_sources=with_sources)
 
 
 def _flagged_only(request: HttpRequest) -> bool:
@@ -85,7 +87,7 @@ def bom_detail(request: HttpRequest, pk: int) -> HttpResponse:
     fmt = requested_export(request)
     if fmt:
         return bom_export(request, pk, fmt)
-    bom, rows = _exploded(request, pk, channel="web")
+    bom, rows = _exploded(request, pk, channel="web", with_sources=False)
     summary = summarise_bom(rows)
     flagged = _flagged_only(request)
     shown = [r for r in rows if r.flags] if flagged else rows
@@ -97,7 +99,7 @@ def bom_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "bom": bom,
         "summary": summary,
-        "rows": present_rows(shown),
+        "rows": present_rows(attach_sources(shown)),
         "flagged": flagged,
         "flagged_count": sum(1 for r in rows if r.flags),
         "page_obj": page_obj,
