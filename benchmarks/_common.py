@@ -42,6 +42,7 @@ def prepare_database(bench: str) -> str:
         vendor = "sqlite"
     # The in-process set-up signs sessions that the benchmark's server must accept.
     os.environ.setdefault("ACCORD_SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("ACCORD_DEBUG", "0")  # no per-query bookkeeping while timing
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
     os.environ.setdefault("ACCORD_TASK_BACKEND", "immediate")
     import django

@@ -9,6 +9,7 @@ like KiCad's "Field1..Field8" or headerless files — by looking at the data.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Sequence
@@ -114,7 +115,8 @@ class _Candidate:
     rank: int = 0
 
 
-def _classify(header: str) -> _Candidate:
+@functools.lru_cache(maxsize=8192)
+def _classify(header: str, *, fuzzy: bool = True) -> _Candidate:
     norm = normalize_header(header)
     if not norm or GENERIC_HEADER.match(norm):
         return _Candidate(None, 0.0, "generic")
@@ -127,6 +129,8 @@ def _classify(header: str) -> _Candidate:
     if found:
         kind, rank, conf = found
         return _Candidate(kind, conf, f"Header '{header}' is a known name for this field", rank)
+    if not fuzzy:
+        return _Candidate(None, 0.0, "unknown")
     close = difflib.get_close_matches(norm, _FUZZY_KEYS, n=1, cutoff=0.8) if len(norm) >= 5 else []
     if close:
         ratio = difflib.SequenceMatcher(None, norm, close[0]).ratio()
@@ -157,13 +161,16 @@ def header_score(row: Sequence[str]) -> float:
     for cell in row:
         if not cell:
             continue
-        cand = _classify(cell)
+        if _looks_like_data(cell):
+            score -= 0.5
+            continue
+        # Exact names only: fuzzy matching every cell of the first rows costs seconds, and a
+        # header row is recognised by its well-spelt columns; misspellings are mapped later.
+        cand = _classify(cell, fuzzy=False)
         if cand.field and cand.reason.startswith("Header") and "misspelling" not in cand.reason:
             score += 1.0
         elif cand.field or cand.reason.startswith("Known column"):
             score += 0.5
-        elif _looks_like_data(cell):
-            score -= 0.5
     return score
 
 
@@ -264,7 +271,8 @@ def map_columns(
     rows = list(data_rows or [])
     width = max([len(header)] + [len(r) for r in rows[:200]]) if rows else len(header)
     headers = list(header) + [""] * (width - len(header))
-    cands = [_classify(h) for h in headers]
+    # Copies: the classifier is cached and the candidates are adjusted below.
+    cands = [replace(_classify(h)) for h in headers]
 
     _resolve_part_numbers(cands)
     _assign_alternates(cands)

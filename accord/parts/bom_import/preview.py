@@ -27,13 +27,10 @@ class ImportPreview:
         return self.plan is not None and not self.errors
 
 
-def remembered_overrides(
-    organisation_id: int, data: bytes, filename: str, sheet: str | None
-) -> dict[int, str | None] | None:
+def remembered_overrides(organisation_id: int, header_signature: str) -> dict[int, str | None] | None:
     """The mapping this organisation chose last time for files with this header layout."""
-    parsed = parse_bom_file(data, filename, sheet=sheet)
     memory = ColumnMappingMemory.objects.filter(
-        organisation_id=organisation_id, header_signature=parsed.header_signature
+        organisation_id=organisation_id, header_signature=header_signature
     ).first()
     if memory is None:
         return None
@@ -53,10 +50,12 @@ def preview_import(
 ) -> ImportPreview:
     remembered = False
     try:
-        if overrides is None:
-            overrides = remembered_overrides(organisation_id, data, filename, sheet)
-            remembered = overrides is not None
         parsed = parse_bom_file(data, filename, sheet=sheet, overrides=overrides or None)
+        if overrides is None:
+            memory = remembered_overrides(organisation_id, parsed.header_signature)
+            if memory:
+                parsed = parse_bom_file(data, filename, sheet=sheet, overrides=memory)
+                remembered = True
     except ImportRejected as rejected:
         return ImportPreview(parsed=None, plan=None, problems=rejected.problems)
     previous = previous_revision(program_id, assembly_number, organisation_id)

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from accord.core.choices import Classification
+from accord.core.db import insert_rows
 from accord.core.errors import Conflict, InvalidInput
 from accord.core.events import record_event
 from accord.orgs.models import Person, Program
@@ -19,6 +20,20 @@ from accord.parts.models import (
     BomLine,
     Part,
 )
+
+BOM_LINE_COLUMNS = [
+    "bom",
+    "position",
+    "part",
+    "quantity",
+    "designators",
+    "designator_count",
+    "dnp",
+    "material_responsibility",
+    "value",
+    "footprint",
+    "notes",
+]
 
 
 @dataclass
@@ -72,24 +87,25 @@ def create_bom(
             notes=notes,
             created_by=actor,
         )
-        BomLine.objects.bulk_create(
-            [
-                BomLine(
-                    bom=bom,
-                    position=n,
-                    part=line.part,
-                    quantity=line.quantity,
-                    designators=", ".join(line.designators),
-                    designator_count=len(line.designators),
-                    dnp=line.dnp,
-                    material_responsibility=line.material_responsibility,
-                    value=line.value[:120],
-                    footprint=line.footprint[:200],
-                    notes=line.notes[:500],
+        insert_rows(
+            BomLine,
+            BOM_LINE_COLUMNS,
+            (
+                (
+                    bom.pk,
+                    n,
+                    line.part.pk,
+                    line.quantity,
+                    ", ".join(line.designators),
+                    len(line.designators),
+                    line.dnp,
+                    line.material_responsibility,
+                    line.value[:120],
+                    line.footprint[:200],
+                    line.notes[:500],
                 )
                 for n, line in enumerate(lines, start=1)
-            ],
-            batch_size=1000,
+            ),
         )
         if not assembly.is_assembly:
             Part.objects.filter(pk=assembly.pk).update(is_assembly=True)

@@ -13,9 +13,10 @@ from typing import Any
 
 import polars as pl
 from django.db import transaction
+from django.utils import timezone
 
 from accord.core.choices import Classification
-from accord.core.db import chunked
+from accord.core.db import chunked, insert_rows
 from accord.core.errors import Forbidden, InvalidInput
 from accord.core.events import record_event
 from accord.orgs.models import Person
@@ -31,6 +32,17 @@ from accord.parts.models import (
 )
 from accord.parts.services.catalogue import refresh_part_rollups
 
+PART_COLUMNS = [
+    "owner",
+    "number",
+    "description",
+    "value",
+    "package",
+    "category",
+    "classification",
+    "created_at",
+    "updated_at",
+]
 MP_FIELDS = ("mpn", "description", "lifecycle", "rohs", "reach", "datasheet", "package")
 PART_NUMBER_LIMIT = 80
 
@@ -154,8 +166,9 @@ def _upsert_manufacturer_parts(
         ).values_list("pk", "manufacturer_id", "mpn_key", *MP_FIELDS, "parameters"):
             current[(maker_id, key)] = tuple(values)
             ids[(maker_id, key)] = pk
-    to_create: list[ManufacturerPart] = []
+    to_create: list[tuple[Any, ...]] = []
     to_update: list[ManufacturerPart] = []
+    now = timezone.now()
     for record in rows.iter_rows(named=True):
         key = (record["manufacturer_id"], record["mpn_key"])
         values = {
@@ -169,16 +182,18 @@ def _upsert_manufacturer_parts(
             "parameters": json.loads(record["parameters"] or "{}"),
         }
         if key not in current:
-            to_create.append(
-                ManufacturerPart(manufacturer_id=key[0], mpn_key=key[1][:120], **values)
-            )
+            to_create.append((key[0], key[1][:120], *values.values(), now, now))
         elif current[key] != tuple(values.values()):
             to_update.append(ManufacturerPart(pk=ids[key], **values))
-    ManufacturerPart.objects.bulk_create(to_create, batch_size=2000)
+    insert_rows(
+        ManufacturerPart,
+        ["manufacturer", "mpn_key", *MP_FIELDS, "parameters", "created_at", "updated_at"],
+        to_create,
+    )
     ManufacturerPart.objects.bulk_update(to_update, [*MP_FIELDS, "parameters"], batch_size=1000)
     result.manufacturer_parts_created = len(to_create)
     result.manufacturer_parts_updated = len(to_update)
-    for batch in chunked([m.mpn_key for m in to_create], 5000):
+    for batch in chunked([row[1] for row in to_create], 5000):
         for pk, maker_id, key in ManufacturerPart.objects.filter(mpn_key__in=batch).values_list(
             "pk", "manufacturer_id", "mpn_key"
         ):
@@ -214,21 +229,25 @@ def _upsert_parts(actor: Person, frame: pl.DataFrame, result: CatalogueImportRes
         existing.update(
             Part.objects.filter(owner_id=owner_id, number__in=batch).values_list("number", "pk")
         )
+    now = timezone.now()
     new = [
-        Part(
-            owner_id=owner_id,
-            number=record["part_number"],
-            description=_text(record["description"], 500),
-            value=_text(record["value"], 120),
-            package=_text(record["package"], 120),
-            category_id=categories.get(record["category"] or ""),
+        (
+            owner_id,
+            record["part_number"],
+            _text(record["description"], 500),
+            _text(record["value"], 120),
+            _text(record["package"], 120),
+            categories.get(record["category"] or ""),
+            Classification.PROGRAM,
+            now,
+            now,
         )
         for record in parts.iter_rows(named=True)
         if record["part_number"] not in existing
     ]
-    Part.objects.bulk_create(new, batch_size=2000)
+    insert_rows(Part, PART_COLUMNS, new)
     result.parts_created = len(new)
-    for batch in chunked([p.number for p in new], 5000):
+    for batch in chunked([row[1] for row in new], 5000):
         existing.update(
             Part.objects.filter(owner_id=owner_id, number__in=batch).values_list("number", "pk")
         )
@@ -264,17 +283,15 @@ def _insert_sources(frame: pl.DataFrame) -> int:
                 "part_id", "manufacturer_part_id"
             )
         )
-    new = [
-        ApprovedSource(
-            part_id=part_id,
-            manufacturer_part_id=mp_id,
-            rank=rank or 1,
-            status=SourceStatus.APPROVED,
-        )
-        for part_id, mp_id, rank in pairs.iter_rows()
-        if (part_id, mp_id) not in existing
-    ]
-    ApprovedSource.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    new: dict[tuple[int, int], tuple[Any, ...]] = {}
+    for part_id, mp_id, rank in pairs.iter_rows():
+        if (part_id, mp_id) not in existing:
+            new.setdefault((part_id, mp_id), (part_id, mp_id, rank or 1, SourceStatus.APPROVED, ""))
+    insert_rows(
+        ApprovedSource,
+        ["part", "manufacturer_part", "rank", "status", "supplier_part_number"],
+        new.values(),
+    )
     return len(new)
 
 
@@ -285,33 +302,35 @@ def _insert_parameters(frame: pl.DataFrame) -> int:
     ).select("part_id", "parameters")
     if with_params.height == 0:
         return 0
-    decoded = with_params.with_columns(
-        pl.col("parameters").str.json_decode(infer_schema_length=None)
+    # The JSON is flat {"name": "text"}: its keys, found once, give the decoder its schema.
+    names = (
+        with_params["parameters"]
+        .str.extract_all(r'"([^"\\]+)":')
+        .explode()
+        .str.strip_chars('":')
+        .drop_nulls()
+        .unique()
+        .sort()
+        .to_list()
     )
+    schema = pl.Struct([pl.Field(name, pl.Utf8) for name in names])
     long = (
-        decoded.unnest("parameters")
+        with_params.with_columns(pl.col("parameters").str.json_decode(schema))
+        .unnest("parameters")
         .unpivot(index="part_id", variable_name="name", value_name="value")
         .drop_nulls("value")
-        .with_columns(pl.col("value").cast(pl.Utf8))
     )
     existing: set[tuple[int, str]] = set()
     for batch in chunked(long["part_id"].unique().to_list(), 5000):
         existing.update(
             PartParameter.objects.filter(part_id__in=batch).values_list("part_id", "name")
         )
-    new = []
-    for part_id, name, value in long.iter_rows():
-        if (part_id, name) in existing:
-            continue
-        new.append(
-            PartParameter(
-                part_id=part_id,
-                name=name[:60],
-                value_text=value[:120],
-                value_number=_decimal_or_none(value),
-            )
-        )
-    PartParameter.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    new = [
+        (part_id, name[:60], value[:120], _decimal_or_none(value), "")
+        for part_id, name, value in long.iter_rows()
+        if (part_id, name) not in existing
+    ]
+    insert_rows(PartParameter, ["part", "name", "value_text", "value_number", "unit"], new)
     return len(new)
 
 
