@@ -6,20 +6,23 @@ the demo reads like the history of a real workspace.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
 
+from accord.core.access import today
 from accord.core.db import refresh_planner_statistics
 from accord.core.personas import PEOPLE, World, build_world
-from accord.demo import DEMO_PASSWORD
-from accord.demo.services import describe_program, set_demo_passwords
+from accord.demo import DEMO_PASSWORD, data_path
+from accord.demo.services import set_demo_passwords
 from accord.orgs import services as org_services
 from accord.orgs.access import programs_visible_to, restricted_program_ids
 from accord.orgs.choices import MemberRole, OrganisationKind, PersonRole, ProgramStatus
 from accord.orgs.models import Organisation, Person, Program
 from accord.parts.access import boms_visible_to, parts_visible_to
-from accord.parts.models import Bom, Part
+from accord.parts.choices import Lifecycle, SourceStatus
+from accord.parts.models import Bom, ManufacturerPart, Part
 
 # code: (description, status)
 PROGRAM_STORY = {
@@ -95,11 +98,49 @@ KIND_LABELS: dict[str, str] = {
 DEMO_USERNAMES = [row[0] for row in PEOPLE] + [row[0] for row in EXTRA_PEOPLE]
 
 
+# Real files shipped in accord/demo/data/ (see each folder's SOURCES.md), imported through the
+# same importers a user would use.
+# catalogue file, importing person
+CATALOGUES = [
+    (("parts", "Digi-Key_digikey-kicad-library", "digikey_kicad_library_parts_flattened.csv"),
+     "oem_buyer"),
+    (("parts", "octopart_CPL-Data", "cpl_parts_with_alternates_flattened.csv"), "ems_planner"),
+]  # fmt: skip
+# file, program, assembly, description, revision, released, importing person
+REAL_BOMS = [
+    (("boms", "im-tomu_fomu-hardware", "pvt1_tomu-fpga-bom.csv"), "EBX2", "EBX2-PCBA",
+     "Earbuds X2 main PCBA", "C", True, "oem_buyer"),
+    (("boms", "greatscottgadgets_hackrf", "hackrf-one-bom.csv"), "EBX2", "EBX2-CASE-PCBA",
+     "Earbuds X2 charging case PCBA", "A", False, "oem_buyer"),
+    (("boms", "glasgowembedded_glasgow", "revC3_bom.csv"), "PHRM", "PHRM-MAIN",
+     "Pulse HRM main assembly", "B", True, "oem_buyer"),
+    (("boms", "odriverobotics_ODriveHardware", "BOM_v3.4_48V.csv"), "RVC", "RVC-MAIN",
+     "Rover Controller main board", "D", True, "other_oem_user"),
+]  # fmt: skip
+
+
+# Notices a manufacturer sent about MPNs of the real BOMs: (mpn, lifecycle, LTB in days, ref).
+LIFECYCLE_NOTICES = [
+    ("ESD5Z5.0T1G", Lifecycle.NRND, None, "PCN-ONS-2026-114"),
+    ("A765EB157M1ALAE022", Lifecycle.LTB, 75, "EOL-KEM-2026-031"),
+    ("ORH-B36G", Lifecycle.OBSOLETE, None, "Distributor notice"),
+    ("NCD0603O1", Lifecycle.EOL, None, "PDN-NS-2026-07"),
+    ("UHD1110-FKA", Lifecycle.LTB, 120, "PCN-CREE-2026-002"),
+]
+# Second sources approved after the import: (part number, manufacturer, mpn).
+SECOND_SOURCES = [
+    ("TMK105BJ104KV-F", "Murata", "GRM155R61A104KA01D"),
+    ("LMK107BJ475KAHT", "Samsung Electro-Mechanics", "CL10A475KO8NNNC"),
+    ("RC0402FR-1310KL", "Panasonic Electronic Components", "ERJ-2RKF1002X"),
+]
+
+
 def load_demo() -> World:
     """Build the demo workspace in an empty database; refuses a database with organisations."""
     with transaction.atomic():
         world = build_world()
         enrich_world(world)
+        import_real_files(world)
         set_demo_passwords(actor=None, usernames=DEMO_USERNAMES, password=DEMO_PASSWORD)
     refresh_planner_statistics()
     return world
@@ -110,7 +151,7 @@ def enrich_world(world: World) -> None:
     with transaction.atomic():
         for code, (description, status) in PROGRAM_STORY.items():
             program = world.programs[code]
-            world.programs[code] = describe_program(
+            world.programs[code] = org_services.update_program(
                 actor=_program_creator(program),
                 program=program,
                 description=description,
@@ -138,6 +179,53 @@ def enrich_world(world: World) -> None:
                     person=person,
                     role=member_role,
                 )
+
+
+def import_real_files(world: World) -> None:
+    """Catalogues first, so the BOMs' MPNs find their lifecycle; then the real BOMs."""
+    from accord.parts import services as part_services
+    from accord.parts.choices import BomStatus
+    from accord.parts.services.catalogue_import import import_catalogue
+
+    for path, username in CATALOGUES:
+        import_catalogue(
+            actor=world.people[username], data=data_path(*path).read_bytes(), filename=path[-1]
+        )
+    for path, code, assembly, description, revision, released, username in REAL_BOMS:
+        bom = part_services.import_bom(
+            actor=world.people[username],
+            program=world.programs[code],
+            assembly_number=assembly,
+            assembly_description=description,
+            revision=revision,
+            data=data_path(*path).read_bytes(),
+            filename=path[-1],
+        )
+        if released:
+            bom = part_services.set_bom_status(
+                actor=world.people[username], bom=bom, status=BomStatus.RELEASED
+            )
+        world.boms[assembly] = bom
+    buyer = world.people["oem_buyer"]
+    for mpn, lifecycle, ltb_days, reference in LIFECYCLE_NOTICES:
+        for mp in ManufacturerPart.objects.filter(mpn=mpn):
+            part_services.record_lifecycle_notice(
+                actor=buyer,
+                manufacturer_part=mp,
+                lifecycle=lifecycle,
+                last_time_buy_date=today() + dt.timedelta(days=ltb_days) if ltb_days else None,
+                reference=reference,
+            )
+    for number, manufacturer, mpn in SECOND_SOURCES:
+        part = Part.objects.get(owner=buyer.organisation, number=number)
+        part_services.add_approved_source(
+            actor=buyer,
+            part=part,
+            manufacturer=manufacturer,
+            mpn=mpn,
+            status=SourceStatus.APPROVED,
+            notes="Qualified as second source",
+        )
 
 
 def world_from_db() -> World:

@@ -10,8 +10,8 @@ from django.utils.text import slugify
 
 from accord.core.choices import Classification
 from accord.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from accord.core.events import record_event
-from accord.orgs.choices import MemberRole, NdaStatus, OrganisationKind, PersonRole
+from accord.core.events import diff_fields, record_event
+from accord.orgs.choices import MemberRole, NdaStatus, OrganisationKind, PersonRole, ProgramStatus
 from accord.orgs.models import Nda, Organisation, Person, Program, ProgramMember, ProgramPartner
 
 
@@ -116,6 +116,35 @@ def create_program(
             obj=program,
             program=program,
             changes={"code": code, "name": name},
+        )
+    return program
+
+
+def update_program(
+    *, actor: Person, program: Program, description: str | None = None, status: str | None = None
+) -> Program:
+    """Change a program's description or status; managers only (the caller checked access)."""
+    if status is not None and status not in ProgramStatus.values:
+        raise InvalidInput(f"Unknown program status {status!r}.", detail={"field": "status"})
+    with transaction.atomic():
+        if not ProgramMember.objects.filter(
+            program=program, person=actor, role=MemberRole.MANAGER
+        ).exists():
+            raise Forbidden("Only a manager of the program can change it.")
+        program = Program.objects.select_for_update().get(pk=program.pk)
+        before = {"description": program.description, "status": program.status}
+        if description is not None:
+            program.description = description.strip()
+        if status is not None:
+            program.status = status
+        program.save(update_fields=["description", "status"])
+        after = {"description": program.description, "status": program.status}
+        record_event(
+            actor=actor,
+            verb="updated program",
+            obj=program,
+            program=program,
+            changes=diff_fields(before, after),
         )
     return program
 

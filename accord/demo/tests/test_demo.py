@@ -56,7 +56,7 @@ def test_enrichment_tells_each_program_story_with_an_event(db):
         assert program.description == description
         assert program.status == status
         assert Event.objects.filter(
-            verb="described program", object_type="orgs.program", object_id=str(program.pk)
+            verb="updated program", object_type="orgs.program", object_id=str(program.pk)
         ).exists()
 
 
@@ -142,3 +142,26 @@ def test_accord_demo_refuses_production(tmp_path):
     assert result.returncode == 2
     assert "refuses" in result.stderr
     assert not (tmp_path / "demo.sqlite3").exists()
+
+
+def test_demo_imports_the_real_files_through_the_importers(db):
+    from accord.demo.loader import REAL_BOMS, import_real_files
+    from accord.parts.models import Bom
+
+    world = world_from_db()
+    import_real_files(world)
+    for _path, code, assembly, _description, revision, released, _who in REAL_BOMS:
+        bom = Bom.objects.get(program__code=code, assembly__number=assembly, revision=revision)
+        assert bom.lines.exists()
+        assert (bom.status == "released") == released
+        assert Event.objects.filter(verb="imported BOM", object_id=str(bom.pk)).exists()
+    # The Glasgow revC3 file as Pulse HRM's main board: 57 lines, 224 placements, 4 DNP.
+    phrm = Bom.objects.get(program__code="PHRM", assembly__number="PHRM-MAIN", revision="B")
+    lines = list(phrm.lines.all())
+    assert len(lines) == 57
+    assert sum(line.quantity for line in lines if not line.dnp) == 224
+    assert sum(1 for line in lines if line.dnp) == 4
+    # The manufacturers' notices reached the parts that use those MPNs.
+    esd = phrm.lines.get(part__sources__manufacturer_part__mpn="ESD5Z5.0T1G").part
+    assert esd.lifecycle == "nrnd"
+    assert Event.objects.filter(verb="imported catalogue").count() == 2

@@ -230,3 +230,37 @@ def refresh_part_rollups(part_ids: Iterable[int]) -> None:
                 )
             ),
         )
+
+
+def record_lifecycle_notice(
+    *,
+    actor: Person,
+    manufacturer_part: ManufacturerPart,
+    lifecycle: str,
+    last_time_buy_date: Any = None,
+    end_of_life_date: Any = None,
+    reference: str = "",
+) -> ManufacturerPart:
+    """A manufacturer's PCN or EOL notice: the part's lifecycle changes for every part using it."""
+    if lifecycle not in Lifecycle.values:
+        raise InvalidInput(f"Unknown lifecycle {lifecycle!r}.", detail={"field": "lifecycle"})
+    with transaction.atomic():
+        mp = ManufacturerPart.objects.select_for_update().get(pk=manufacturer_part.pk)
+        before = snapshot(mp, ("lifecycle", "last_time_buy_date", "end_of_life_date"))
+        mp.lifecycle = lifecycle
+        mp.last_time_buy_date = last_time_buy_date
+        mp.end_of_life_date = end_of_life_date
+        mp.save(update_fields=["lifecycle", "last_time_buy_date", "end_of_life_date", "updated_at"])
+        users = list(
+            ApprovedSource.objects.filter(manufacturer_part=mp).values_list("part_id", flat=True)
+        )
+        refresh_part_rollups(users)
+        after = snapshot(mp, ("lifecycle", "last_time_buy_date", "end_of_life_date"))
+        record_event(
+            actor=actor,
+            verb="recorded lifecycle notice",
+            obj=mp,
+            classification=Classification.INTERNAL,
+            changes={**diff_fields(before, after), "reference": reference, "parts": len(users)},
+        )
+    return mp
