@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils import timezone
 
@@ -30,7 +31,7 @@ def is_person(user: Any) -> bool:
 def get_or_404(queryset: models.QuerySet[M], **lookup: Any) -> M:
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise NotFound() from None
 
 
@@ -44,7 +45,7 @@ def record_restricted_read(
     path: str = "",
 ) -> None:
     """Log a read of another organisation's restricted data so its owner can review it."""
-    if reader.organisation_id == owner.pk:
+    if reader.organisation_id is None or reader.organisation_id == owner.pk:
         return
     AccessLogEntry.objects.create(
         reader=reader,

@@ -537,13 +537,13 @@ def build_world() -> World:
                 organisation=world.orgs[org],
                 responsibility=responsibility,
             )
-        for code, username, role in MEMBERS:
+        for code, username, member_role in MEMBERS:
             program = world.programs[code]
             org_services.add_program_member(
                 actor=_owner_actor(world, program),
                 program=program,
                 person=world.people[username],
-                role=role,
+                role=member_role,
             )
         for ref, a, b, effective, expiry, codes, title in _ndas(day):
             org_services.register_nda(

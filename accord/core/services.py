@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -15,6 +16,9 @@ from accord.core.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from accord.core.events import record_event
 from accord.core.models import ApiToken, LoginAttempt
 
+if TYPE_CHECKING:
+    from accord.orgs.models import Person
+
 TOKEN_PREFIX = "acc_"  # noqa: S105 - a marker, not a secret
 
 
@@ -24,7 +28,7 @@ def token_digest(secret: str) -> str:
 
 
 def create_api_token(
-    *, actor: object, name: str, expires_at: dt.datetime | None = None
+    *, actor: Person, name: str, expires_at: dt.datetime | None = None
 ) -> tuple[ApiToken, str]:
     """Returns the token and its secret; the secret is never stored and shown only now."""
     name = name.strip()
@@ -42,7 +46,7 @@ def create_api_token(
             expires_at=expires_at,
         )
         record_event(
-            actor=actor,  # type: ignore[arg-type]
+            actor=actor,
             verb="created API token",
             obj=token,
             classification=Classification.INTERNAL,
@@ -51,7 +55,7 @@ def create_api_token(
     return token, secret
 
 
-def revoke_api_token(*, actor: object, token_id: int) -> ApiToken:
+def revoke_api_token(*, actor: Person, token_id: int) -> ApiToken:
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().filter(pk=token_id, person=actor).first()
         if token is None:
@@ -61,7 +65,7 @@ def revoke_api_token(*, actor: object, token_id: int) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         record_event(
-            actor=actor,  # type: ignore[arg-type]
+            actor=actor,
             verb="revoked API token",
             obj=token,
             classification=Classification.INTERNAL,

@@ -10,6 +10,6 @@ from accord.orgs.models import Person
 class PersonBackend(ModelBackend):
     """Loads the person with their organisation: every page and access check needs it."""
 
-    def get_user(self, user_id: Any) -> Person | None:  # type: ignore[override]
+    def get_user(self, user_id: Any) -> Person | None:
         person = Person.objects.select_related("organisation").filter(pk=user_id).first()
         return person if person is not None and self.user_can_authenticate(person) else None

@@ -138,8 +138,10 @@ def _sources_by_part(part_ids: set[int]) -> dict[int, list[SourceRow]]:
         )
     )
     out: dict[int, list[SourceRow]] = defaultdict(list)
-    for part_id, *fields, supplier in rows:
-        out[part_id].append(SourceRow(*fields, supplier or ""))
+    for part_id, maker, mpn, rank, status, lifecycle, ltb, rohs, reach, supplier in rows:
+        out[part_id].append(
+            SourceRow(maker, mpn, rank, status, lifecycle, ltb, rohs, reach, supplier or "")
+        )
     return out
 
 

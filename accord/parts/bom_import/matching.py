@@ -205,14 +205,14 @@ def plan_import(
     }
     part_by_mp: dict[int, int] = {}
     listed_pairs: set[tuple[int, int]] = set()
-    for part_id, mp_id, rank in (
+    for listed_part, mp_id, rank in (
         ApprovedSource.objects.filter(manufacturer_part_id__in=known_mps, part__owner_id=owner_id)
         .order_by("part__number")
         .values_list("part_id", "manufacturer_part_id", "rank")
     ):
         if rank == 1 or mp_id not in part_by_mp:
-            part_by_mp[mp_id] = part_id
-        listed_pairs.add((part_id, mp_id))
+            part_by_mp[mp_id] = listed_part
+        listed_pairs.add((listed_part, mp_id))
     numbers = {_line_attr(line, "part_number").strip() for line in parsed_lines} - {""}
     part_by_number = dict(
         Part.objects.filter(owner_id=owner_id, number__in=numbers).values_list("number", "pk")
@@ -238,7 +238,7 @@ def plan_import(
     )
 
     planned: list[PlannedLine] = []
-    for index, (line, mp_id) in enumerate(zip(parsed_lines, line_mps, strict=True)):
+    for index, (line, line_mp) in enumerate(zip(parsed_lines, line_mps, strict=True)):
         position = index + 1
         value_text = _line_attr(line, "value")
         params = dict(values[index].parameters)
@@ -248,8 +248,8 @@ def plan_import(
         match: MatchKind
         if number and number in part_by_number:
             part_id, match = part_by_number[number], "part_number"
-        elif mp_id is not None and mp_id in part_by_mp:
-            part_id, match = part_by_mp[mp_id], "mpn"
+        elif line_mp is not None and line_mp in part_by_mp:
+            part_id, match = part_by_mp[line_mp], "mpn"
             number = ""
         elif not _line_attr(line, "mpn") and (hit := _generic_key(params, package)) in generic:
             part_id, match = generic[hit], "value_package"
@@ -267,8 +267,8 @@ def plan_import(
                     mpn=line.mpn,
                     rank=1,
                     status=SourceStatus.APPROVED,
-                    manufacturer_part_id=mp_id,
-                    already_listed=part_id is not None and (part_id, mp_id) in listed_pairs,
+                    manufacturer_part_id=line_mp,
+                    already_listed=part_id is not None and (part_id, line_mp) in listed_pairs,
                 )
             )
         alternates = zip(_line_attr(line, "alternates", []), alternate_mps[index], strict=True)
@@ -334,7 +334,8 @@ def _generic_index(owner_id: int, parsed_lines: Sequence[Any]) -> dict[Any, int]
         .values_list("name", "value_number", "part__package", "part_id")
     )
     for name, number, package, part_id in rows:
-        index.setdefault((name, Decimal(number).normalize(), package), part_id)
+        if number is not None:
+            index.setdefault((name, Decimal(number).normalize(), package), part_id)
     return index
 
 
