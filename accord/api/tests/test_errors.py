@@ -186,7 +186,7 @@ def test_bad_input_fuzz_is_always_a_4xx(client_for, parts, programs, boms):
         ("POST", f"{API}/tokens", {"name": "x", "expires_at": "2999-01-01T00:00:00"}),
         ("DELETE", f"{API}/tokens/abc", None),
     ]
-    quantities = ["NaN", "Infinity", "-1", "1e400", "0.00001", "abc", None, [], 1e308]
+    quantities: list[object] = ["NaN", "Infinity", "-1", "1e400", "0.00001", "abc", None, [], 1e308]
     requests += [
         ("POST", f"{API}/boms", _bom(programs, parts, lines=[_line(parts, quantity=q)]))
         for q in quantities

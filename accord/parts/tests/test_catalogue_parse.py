@@ -7,6 +7,7 @@ import io
 import json
 import time
 from collections import Counter
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -138,7 +139,7 @@ def test_cpl_rows_and_problems(cpl: CatalogueFrame) -> None:
     # 477 cplids name 482 generic parts (see below); 25 lose every row to a skip.
     assert cpl.frame["group_key"].n_unique() == 457
     assert set(cpl.frame["lifecycle"].unique()) == {"unknown"}
-    kinds = Counter(p["message"].split(" ")[0] for p in cpl.problems)  # type: ignore[union-attr]
+    kinds = Counter(p["message"].split(" ")[0] for p in cpl.problems)
     assert kinds == {"No": 18, "Duplicate": 28, "cplid": 5}
     # Energizer AA batteries have no MPN; the row number is the spreadsheet row.
     assert {
@@ -285,7 +286,7 @@ MPN_ALPHABET = st.sampled_from(
 )
 
 
-def _vector(values: list[str | None], expr: pl.Expr) -> list[str]:
+def _vector(values: Sequence[str | None], expr: pl.Expr) -> list[str]:
     return pl.DataFrame({"v": values}, schema={"v": pl.Utf8}).select(expr).to_series().to_list()
 
 
