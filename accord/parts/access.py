@@ -9,9 +9,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from accord.core.access import get_or_404, is_person, record_restricted_read
 from accord.core.choices import Classification
 from accord.core.errors import Forbidden
-from accord.orgs.access import member_program_ids, restricted_program_ids
+from accord.orgs.access import member_program_ids, ndas_in_force, restricted_program_ids
 from accord.orgs.choices import OrganisationKind
 from accord.orgs.models import ProgramMember
+from accord.parts.choices import BomImportStatus, SourceStatus
 from accord.parts.models import ApprovedSource, Bom, BomLine, ManufacturerPart, Part
 
 
@@ -73,19 +74,43 @@ def can_edit_program_boms(user: Any, program_id: int, owner_id: int) -> bool:
 
 
 def parts_visible_to(user: Any) -> QuerySet[Part]:
-    """Own catalogue; parts in BOMs the person may see; for sellers, parts they are approved for."""
+    """Own catalogue; parts in BOMs the person may see; for sellers, parts they are approved for.
+
+    Another organisation's part follows its own classification too: internal parts never
+    leave their owner; restricted parts need the NDA that restricted BOMs need (for program
+    members: an NDA covering a program whose BOM uses the part; for sellers: an NDA in force
+    with the owner).
+    """
     if not is_person(user):
         return Part.objects.none()
     org = user.organisation_id
+    shareable = ~Q(classification=Classification.INTERNAL)
     if _is_seller(user):
-        approved_for = ApprovedSource.objects.filter(part=OuterRef("pk")).filter(
-            Q(supplier_id=org) | Q(manufacturer_part__manufacturer__organisation_id=org)
+        approved_for = (
+            ApprovedSource.objects.filter(part=OuterRef("pk"))
+            .exclude(status=SourceStatus.REJECTED)
+            .filter(Q(supplier_id=org) | Q(manufacturer_part__manufacturer__organisation_id=org))
         )
-        return Part.objects.filter(Q(owner_id=org) | Exists(approved_for))
+        nda_with_owner = Exists(
+            ndas_in_force().filter(
+                Q(party_a_id=org, party_b_id=OuterRef("owner_id"))
+                | Q(party_b_id=org, party_a_id=OuterRef("owner_id"))
+            )
+        )
+        restricted_ok = ~Q(classification=Classification.RESTRICTED) | Q(nda_with_owner)
+        return Part.objects.filter(
+            Q(owner_id=org) | (Q(Exists(approved_for)) & shareable & restricted_ok)
+        )
     in_visible_bom = BomLine.objects.filter(part=OuterRef("pk")).filter(
         bom_visibility(user, prefix="bom__")
     )
-    return Part.objects.filter(Q(owner_id=org) | Exists(in_visible_bom))
+    in_nda_program = BomLine.objects.filter(
+        part=OuterRef("pk"), bom__program__in=restricted_program_ids(user)
+    )
+    restricted_ok = ~Q(classification=Classification.RESTRICTED) | Q(Exists(in_nda_program))
+    return Part.objects.filter(
+        Q(owner_id=org) | (Q(Exists(in_visible_bom)) & shareable & restricted_ok)
+    )
 
 
 def get_part_for_user(
@@ -133,6 +158,27 @@ def where_used_visible_to(user: Any, part: Part) -> QuerySet[BomLine]:
     )
 
 
+def where_used_for_user(
+    user: Any, part: Part, *, channel: str = "web", path: str = ""
+) -> list[BomLine]:
+    """Where the part is used, among the BOMs the person may see; reading the lines of another
+    organisation's restricted BOM is logged, as reading the BOM itself is."""
+    lines = list(
+        where_used_visible_to(user, part)
+        .select_related("bom__program__owner")
+        .order_by("bom__assembly__number", "bom__revision", "position")
+    )
+    logged: set[int] = set()
+    for line in lines:
+        bom = line.bom
+        if bom.classification == Classification.RESTRICTED and bom.pk not in logged:
+            logged.add(bom.pk)
+            record_restricted_read(
+                user, bom, owner=bom.program.owner, program=bom.program, channel=channel, path=path
+            )
+    return lines
+
+
 def categories_visible_to(user: Any) -> QuerySet[Any]:
     """Categories are a shared vocabulary: every person of an organisation may use them."""
     from accord.parts.models import Category
@@ -171,3 +217,71 @@ def parameters_visible_to(user: Any, part: Part) -> QuerySet[Any]:
     if not is_person(user):
         return PartParameter.objects.none()
     return PartParameter.objects.filter(part=part)
+
+
+def programs_for_bom_import(user: Any) -> QuerySet[Any]:
+    """Programs this person may import BOMs into: those they are a member of, owned by their
+    own organisation (the same rule as can_edit_program_boms, as one query)."""
+    from accord.orgs.access import programs_visible_to
+
+    if not is_person(user):
+        return programs_visible_to(user)
+    return programs_visible_to(user).filter(owner_id=user.organisation_id)
+
+
+def get_program_for_bom_import(user: Any, ref: Any) -> Any:
+    """A program to import into, named by id or by code: NotFound if the person cannot see it,
+    Forbidden if they see it but are not a member from its owner."""
+    from accord.core.errors import NotFound
+    from accord.orgs.access import programs_visible_to
+
+    text = str(ref).strip()
+    if text.isdigit():
+        return get_program_for_bom_create(user, int(text))
+    program = programs_for_bom_import(user).filter(code=text).select_related("owner").first()
+    if program is not None:
+        return program
+    if programs_visible_to(user).filter(code=text).exists():
+        raise Forbidden("Only members of the program's owner may import its BOMs.")
+    raise NotFound()
+
+
+def bom_imports_visible_to(user: Any) -> QuerySet[Any]:
+    """Uploaded BOM files: only their uploader sees them, only while they may still import into
+    the program, and not once discarded (the file is gone)."""
+    from accord.parts.models import BomImport
+
+    if not is_person(user):
+        return BomImport.objects.none()
+    return BomImport.objects.filter(
+        person_id=user.pk, program__in=programs_for_bom_import(user)
+    ).exclude(status=BomImportStatus.DISCARDED)
+
+
+def get_bom_import_for_user(user: Any, pk: Any) -> Any:
+    return get_or_404(bom_imports_visible_to(user).select_related("program"), pk=pk)
+
+
+def can_import_catalogue(user: Any) -> bool:
+    """Parts lists feed the shared manufacturer catalogue (lifecycle, descriptions): only people
+    of the organisations that own programs (OEMs) load them, never sellers or EMS."""
+    return is_person(user) and user.organisation.kind == OrganisationKind.OEM
+
+
+def check_catalogue_import(user: Any) -> None:
+    if not can_import_catalogue(user):
+        raise Forbidden("Only people of an OEM organisation can import a parts list.")
+
+
+def catalogue_imports_visible_to(user: Any) -> QuerySet[Any]:
+    from accord.parts.models import CatalogueImport
+
+    if not can_import_catalogue(user):
+        return CatalogueImport.objects.none()
+    return CatalogueImport.objects.filter(
+        person_id=user.pk, organisation_id=user.organisation_id
+    ).exclude(status=BomImportStatus.DISCARDED)
+
+
+def get_catalogue_import_for_user(user: Any, pk: Any) -> Any:
+    return get_or_404(catalogue_imports_visible_to(user), pk=pk)

@@ -80,3 +80,32 @@ def test_reading_restricted_bom_of_another_org_is_logged(people, boms):
 def test_world_was_built_through_services_with_events(people):
     assert Event.objects.filter(verb="created BOM").count() == 4
     assert Event.objects.filter(verb="added member", actor=people.oem_buyer).exists()
+
+
+def test_another_orgs_part_follows_its_own_classification(people, parts):
+    from accord.parts.models import Part
+
+    planner, expired = people.ems_planner, people.nda_expired_partner
+    capacitor = parts["HAL-100-0001"]  # program part, in EBX2-PCBA and PHRM-MAIN
+    assert parts_visible_to(planner).filter(pk=capacitor.pk).exists()
+    Part.objects.filter(pk=capacitor.pk).update(classification="internal")
+    assert not parts_visible_to(planner).filter(pk=capacitor.pk).exists()
+    assert parts_visible_to(people.oem_engineer).filter(pk=capacitor.pk).exists()  # owner
+    # Restricted: the planner has the NDA covering EBX2; the lapsed partner would not.
+    Part.objects.filter(pk=capacitor.pk).update(classification="restricted")
+    assert parts_visible_to(planner).filter(pk=capacitor.pk).exists()
+    assert not parts_visible_to(expired).filter(pk=capacitor.pk).exists()
+
+
+def test_sellers_lose_a_part_when_their_source_is_rejected_or_the_nda_lapses(people, parts):
+    from accord.parts.models import ApprovedSource
+
+    rep, driver = people.supplier_rep, parts["HAL-400-0001"]  # restricted, made by Sunridge
+    assert parts_visible_to(rep).filter(pk=driver.pk).exists()
+    Nda.objects.filter(reference="NDA-HAL-SUN-2025").update(
+        expiry_date=dt.date.today() - dt.timedelta(days=1)
+    )
+    assert not parts_visible_to(rep).filter(pk=driver.pk).exists()
+    Nda.objects.filter(reference="NDA-HAL-SUN-2025").update(expiry_date=None)
+    ApprovedSource.objects.filter(part=driver).update(status="rejected")
+    assert not parts_visible_to(rep).filter(pk=driver.pk).exists()

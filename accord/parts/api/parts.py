@@ -32,7 +32,7 @@ from accord.parts.queries import PartFilters, filter_parts
 router = Router(tags=["parts"])
 
 
-def part_detail(user: Person, part: Part) -> PartDetail:
+def part_detail(user: Person, part: Part, path: str = "") -> PartDetail:
     """A part the caller reached through access.py, with what they may see around it."""
     return PartDetail.model_validate(
         {
@@ -40,7 +40,7 @@ def part_detail(user: Person, part: Part) -> PartDetail:
             "created_at": part.created_at,
             "parameters": list(access.parameters_visible_to(user, part)),
             "sources": list(access.sources_visible_to(user, part)),
-            "where_used": list(access.where_used_visible_to(user, part)),
+            "where_used": access.where_used_for_user(user, part, channel="api", path=path),
         }
     )
 
@@ -84,7 +84,8 @@ def list_parts(
 @router.get("/parts/{part_id}", response=PartDetail)
 def get_part(request: HttpRequest, part_id: Id) -> PartDetail:
     user = person(request)
-    return part_detail(user, access.get_part_for_user(user, part_id))
+    part = access.get_part_for_user(user, part_id, channel="api", path=request.path)
+    return part_detail(user, part, path=request.path)
 
 
 @router.post("/parts", response={201: PartDetail})

@@ -17,11 +17,12 @@ from accord.orgs.access import organisations_visible_to
 from accord.orgs.choices import OrganisationKind
 from accord.orgs.models import Person
 from accord.parts.access import (
+    can_import_catalogue,
     get_part_for_user,
     parameters_visible_to,
     parts_visible_to,
     sources_visible_to,
-    where_used_visible_to,
+    where_used_for_user,
 )
 from accord.parts.forms import SOURCING_LABELS, AddSourceForm, PartFilterForm, SourceStatusForm
 from accord.parts.models import Part
@@ -101,6 +102,7 @@ def part_list(request: HttpRequest) -> HttpResponse:
         "page_obj": page_obj,
         "export_capped": page_obj.paginator.count > tables.EXPORT_CAP,
         "export_cap": tables.EXPORT_CAP,
+        "can_import": can_import_catalogue(user),
     }
     template = "parts/_part_results.html" if request.htmx else "parts/part_list.html"  # type: ignore[attr-defined]
     return vary_on_htmx(render(request, template, context))
@@ -119,9 +121,7 @@ def _part_context(
         "source_form": source_form if is_owner else None,
         "parameters": parameters_visible_to(user, part),
         "sources": sources_visible_to(user, part).order_by("rank", "pk"),
-        "where_used": where_used_visible_to(user, part).order_by(
-            "bom__assembly__number", "bom__revision", "position"
-        ),
+        "where_used": where_used_for_user(user, part, path=request.path),
         "events": events_for_object(user, part).select_related("organisation")[:PART_EVENTS],
     }
 
@@ -133,7 +133,7 @@ def _suppliers(user: Person) -> Any:
 @login_required
 @require_GET
 def part_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    part = get_part_for_user(person(request), pk)
+    part = get_part_for_user(person(request), pk, path=request.path)
     return render(request, "parts/part_detail.html", _part_context(request, part))
 
 

@@ -1,4 +1,13 @@
-"""Every page, every persona: the status code each one gets. A page missing here fails."""
+"""Every page, every persona: the status code each one gets. A page missing here fails.
+
+HOW TO ADD AN ENTRY: name the page's route in its app's urls.py, then add the name to GET_MATRIX:
+route name -> (URL kwargs built from the `world` fixture below, expected status per signed-in
+persona). If the route takes a POST, add it to POST_MATRIX too: (kwargs, form data, statuses).
+`only({...})` gives everyone not listed 404; anonymous is checked for every page (sent to the
+login page). Reason the statuses from the access rules (DESIGN.md, "Need-to-know access"), not
+from what the code answers. accord/core/tests/test_route_coverage.py also checks the whole URL
+resolver against this matrix and the API matrix (accord/api/tests/test_access_matrix.py).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +15,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accord.core.models import AccessLogEntry, ApiToken, Event
 from accord.core.services import create_api_token
 from accord.orgs.models import Nda, ProgramMember
-from accord.parts.models import ApprovedSource
+from accord.parts.models import ApprovedSource, BomImport, CatalogueImport
+from accord.parts.services import stage_bom_import
+from accord.parts.services.catalogue_staging import stage_catalogue_import
 
 PERSONAS = [
     "anonymous",
@@ -50,6 +62,10 @@ ADMINS = {
     )
 }
 HALCYON_MERIDIAN = {"oem_buyer": 200, "oem_engineer": 200, "ems_planner": 200, "ems_quality": 200}
+# People of OEMs (the owners of programs) load parts lists; everyone else is refused with 403.
+OEM_PEOPLE = {"oem_buyer": 200, "oem_engineer": 200, "other_oem_user": 200}
+MATRIX_BOM = b"Designator,Qty,Value,Manufacturer,MPN\nR1 R2,2,10k,Yageo,RC0402FR-0710KL\n"
+MATRIX_PARTS = b"Manufacturer,MPN,Description\nYageo,RC0402FR-07MATRIX,Matrix resistor\n"
 
 
 # GET pages: route name -> (kwargs from the world, expected status per persona)
@@ -73,6 +89,16 @@ GET_MATRIX: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], dict[str
     "access_log": (lambda w: {}, only(ADMINS)),
     "token_list": (lambda w: {}, EVERYONE),
     "event_list": (lambda w: {}, EVERYONE),
+    # Imports: the upload pages, and the uploads of oem_buyer that only the uploader sees.
+    "bom_import": (lambda w: {}, EVERYONE),
+    "bom_import_preview": (lambda w: {"pk": w["bom_upload"].pk}, only({"oem_buyer": 200})),
+    # Not running: the progress poll sends the uploader back to the preview.
+    "bom_import_progress": (lambda w: {"pk": w["bom_upload"].pk}, only({"oem_buyer": 302})),
+    "catalogue_import": (lambda w: {}, only(OEM_PEOPLE, default=403)),
+    "catalogue_import_preview": (
+        lambda w: {"pk": w["parts_upload"].pk},
+        only({"oem_buyer": 200}),
+    ),
     # Signed-in people are sent on to the dashboard.
     "login": (lambda w: {}, dict.fromkeys(PERSONAS[1:], 302)),
     # Signing out takes a POST (CSRF-protected), never a GET.
@@ -118,12 +144,65 @@ POST_MATRIX: dict[
         only({"oem_buyer": 302}),
     ),
     "token_list": (lambda w: {}, lambda w: {"name": "matrix"}, EVERYONE),
+    # Only members from the program's owner may upload into it (members from partners: 403).
+    "bom_import": (
+        lambda w: {},
+        lambda w: {
+            "program": w["EBX2"].pk,
+            "assembly_number": "MATRIX-ASSY",
+            "revision": "A",
+            "file": SimpleUploadedFile("matrix.csv", MATRIX_BOM),
+        },
+        only({"oem_buyer": 302, "oem_engineer": 302})
+        | {p: 403 for p in ("ems_planner", "supplier_rep", "nda_expired_partner")},
+    ),
+    "bom_import_preview": (
+        lambda w: {"pk": w["bom_upload"].pk},
+        lambda w: {"approve_alternates": "on"},
+        only({"oem_buyer": 302}),
+    ),
+    "bom_import_confirm": (
+        lambda w: {"pk": w["bom_upload"].pk},
+        lambda w: {},
+        only({"oem_buyer": 302}),
+    ),
+    "bom_import_discard": (
+        lambda w: {"pk": w["bom_upload"].pk},
+        lambda w: {},
+        only({"oem_buyer": 302}),
+    ),
+    "catalogue_import": (
+        lambda w: {},
+        lambda w: {"file": SimpleUploadedFile("parts.csv", MATRIX_PARTS)},
+        only({"oem_buyer": 302, "oem_engineer": 302, "other_oem_user": 302}, default=403),
+    ),
+    "catalogue_import_confirm": (
+        lambda w: {"pk": w["parts_upload"].pk},
+        lambda w: {},
+        only({"oem_buyer": 302}),
+    ),
+    "catalogue_import_discard": (
+        lambda w: {"pk": w["parts_upload"].pk},
+        lambda w: {},
+        only({"oem_buyer": 302}),
+    ),
 }
 
 
 @pytest.fixture
 def world(people: Any, programs: Any, parts: Any, boms: Any) -> dict[str, Any]:
     token, _ = create_api_token(actor=people.oem_buyer, name="buyer script")
+    bom_upload = stage_bom_import(
+        actor=people.oem_buyer,
+        program=programs["EBX2"],
+        assembly_number="MATRIX-UPLOAD",
+        revision="A",
+        data=MATRIX_BOM,
+        filename="matrix.csv",
+    )
+    parts_upload = stage_catalogue_import(
+        actor=people.oem_buyer, data=MATRIX_PARTS, filename="parts.csv"
+    )
     yageo = ApprovedSource.objects.get(
         part=parts["HAL-100-0002"], manufacturer_part__mpn="RC0402FR-0710KL"
     )
@@ -135,6 +214,8 @@ def world(people: Any, programs: Any, parts: Any, boms: Any) -> dict[str, Any]:
         **{n.reference: n for n in Nda.objects.all()},
         "yageo": yageo,
         "buyer_token": token,
+        "bom_upload": bom_upload,
+        "parts_upload": parts_upload,
     }
 
 
@@ -160,6 +241,9 @@ def _snapshot() -> tuple[int, ...]:
         ApprovedSource.objects.count(),
         ApprovedSource.objects.filter(status="approved").count(),
         ApiToken.objects.filter(revoked_at__isnull=True).count(),
+        BomImport.objects.count(),
+        BomImport.objects.filter(status="previewed").count(),
+        CatalogueImport.objects.filter(status="previewed").count(),
     )
 
 
