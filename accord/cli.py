@@ -2,6 +2,8 @@
 
     accord demo  [--port 8000] [--host 127.0.0.1] [--workers N] [--reset] [--no-serve]
     accord serve [--port 8000] [--host 127.0.0.1] [--workers N]
+    accord import-bom FILE --program CODE --assembly NUMBER --revision REV --as USERNAME
+    accord import-catalogue FILE --as USERNAME [--dry-run]
     accord <any Django management command>     e.g. accord migrate, accord createorg ...
 
 `demo` migrates the database (SQLite under ./var unless DATABASE_URL says otherwise), loads the
@@ -26,6 +28,11 @@ usage: accord <command> [options]
          and serve it
   serve  [--port 8000] [--host 127.0.0.1] [--workers N]
          serve with gunicorn (collects static files first when ACCORD_ENV=production)
+  import-bom FILE --program CODE --assembly NUMBER --revision REV --as USERNAME
+         [--sheet S] [--dry-run] [--approve-alternates] [--json]
+         preview a BOM file (problems with row and column, summary, diff), then import it
+  import-catalogue FILE --as USERNAME [--dry-run] [--json]
+         load a parts list into the catalogue (the same file twice changes nothing)
   help   list every management command (migrate, createorg, createtoken, ...)
   <command> [options]
          run that Django management command, e.g. `accord createorg --help`
@@ -45,7 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve(rest)
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["accord", *args])
+    # Django's command names use underscores; the console takes them with hyphens too.
+    if not command.startswith("-"):
+        command = command.replace("-", "_")
+    execute_from_command_line(["accord", command, *rest])
     return 0
 
 

@@ -84,7 +84,7 @@ def run_idempotently(
     if raw_key is None:
         return _render(call())[0]
     key = _valid_key(raw_key)
-    digest = _body_digest(request.body)
+    digest = _request_digest(request)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -116,6 +116,30 @@ def _valid_key(key: str) -> str:
             detail={"header": HEADER},
         )
     return key
+
+
+def _request_digest(request: HttpRequest) -> str:
+    """A multipart upload is digested from its fields and files, not its bytes: the boundary
+    differs at every retry (and the body was already read to parse the form)."""
+    if request.content_type == "multipart/form-data":
+        return _multipart_digest(request)
+    return _body_digest(request.body)
+
+
+def _multipart_digest(request: HttpRequest) -> str:
+    digest = hashlib.sha256(b"multipart/form-data\0")
+    for name in sorted(request.POST):
+        if name == "csrfmiddlewaretoken":
+            continue
+        for value in request.POST.getlist(name):
+            digest.update(json.dumps(["field", name, value]).encode())
+    for name in sorted(request.FILES):
+        for upload in request.FILES.getlist(name):
+            digest.update(json.dumps(["file", name, upload.name, upload.size]).encode())
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+    return digest.hexdigest()
 
 
 def _body_digest(body: bytes) -> str:

@@ -62,6 +62,20 @@ class MaterialResponsibility(models.TextChoices):
 
 
 class BomImportStatus(models.TextChoices):
+    """An uploaded file waiting for, or after, the user's confirmation."""
+
     PREVIEWED = "previewed", "Previewed"
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Importing"
     COMMITTED = "committed", "Committed"
+    FAILED = "failed", "Failed"
     DISCARDED = "discarded", "Discarded"
+
+    @classmethod
+    def open(cls) -> set[str]:
+        """States in which the person may still change the options, confirm or discard."""
+        return {cls.PREVIEWED.value, cls.FAILED.value}
+
+    @classmethod
+    def in_progress(cls) -> set[str]:
+        return {cls.QUEUED.value, cls.RUNNING.value}

@@ -109,3 +109,40 @@ class BomFilterForm(forms.Form):
             ("", "Any program"),
             *((str(pk), name) for pk, name in programs),
         ]
+
+
+class BomUploadForm(forms.Form):
+    """The upload page of the BOM import: where the file goes, and the file."""
+
+    program = forms.ChoiceField(label="Program")
+    assembly_number = forms.CharField(
+        max_length=80,
+        label="Assembly number",
+        help_text="The part number of the board or product this BOM builds, e.g. EBX2-PCBA.",
+    )
+    assembly_description = forms.CharField(
+        max_length=500, required=False, label="Assembly description"
+    )
+    revision = forms.CharField(max_length=20, label="Revision", help_text="e.g. A, B, 1.2")
+    file = forms.FileField(label="BOM file", allow_empty_file=True)
+    approve_alternates = forms.BooleanField(
+        required=False,
+        label="Approve alternates",
+        help_text="Alternate manufacturer parts in the file become approved sources, not "
+        "pending ones.",
+    )
+
+    def __init__(
+        self, *args: Any, programs: Iterable[tuple[int, str]], accept: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].choices = [(str(pk), name) for pk, name in programs]  # type: ignore[attr-defined]
+        self.fields["file"].widget.attrs.update({"accept": accept, "data-drop-input": ""})
+
+
+class CatalogueUploadForm(forms.Form):
+    file = forms.FileField(label="Parts list", allow_empty_file=True)
+
+    def __init__(self, *args: Any, accept: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs.update({"accept": accept, "data-drop-input": ""})

@@ -314,10 +314,38 @@ class BomImport(models.Model):
         max_length=20, choices=BomImportStatus.choices, default=BomImportStatus.PREVIEWED
     )
     bom = models.ForeignKey(Bom, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    error = models.JSONField(
+        null=True, blank=True, help_text="Why a queued import failed: {code, message, detail}."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.filename} → {self.assembly_number} rev {self.revision}"
+
+
+class CatalogueImport(models.Model):
+    """An uploaded parts list waiting for the user's confirmation (kept in the database, like
+    BomImport, so that any web process can commit it). Nothing else is written before it."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    data = models.BinaryField()
+    status = models.CharField(
+        max_length=20, choices=BomImportStatus.choices, default=BomImportStatus.PREVIEWED
+    )
+    result = models.JSONField(null=True, blank=True, help_text="What the import created.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"parts list {self.filename}"

@@ -4,6 +4,18 @@ from accord.parts import views
 
 urlpatterns = [
     path("parts/", views.part_list, name="part_list"),
+    path("parts/import/", views.catalogue_import, name="catalogue_import"),
+    path("parts/import/<int:pk>/", views.catalogue_import_preview, name="catalogue_import_preview"),
+    path(
+        "parts/import/<int:pk>/confirm/",
+        views.catalogue_import_confirm,
+        name="catalogue_import_confirm",
+    ),
+    path(
+        "parts/import/<int:pk>/discard/",
+        views.catalogue_import_discard,
+        name="catalogue_import_discard",
+    ),
     path("parts/<int:pk>/", views.part_detail, name="part_detail"),
     path("parts/<int:pk>/sources/add/", views.part_source_add, name="part_source_add"),
     path(
@@ -12,6 +24,11 @@ urlpatterns = [
         name="part_source_status",
     ),
     path("boms/", views.bom_list, name="bom_list"),
+    path("boms/import/", views.bom_import, name="bom_import"),
+    path("boms/import/<int:pk>/", views.bom_import_preview, name="bom_import_preview"),
+    path("boms/import/<int:pk>/confirm/", views.bom_import_confirm, name="bom_import_confirm"),
+    path("boms/import/<int:pk>/discard/", views.bom_import_discard, name="bom_import_discard"),
+    path("boms/import/<int:pk>/progress/", views.bom_import_progress, name="bom_import_progress"),
     path("boms/<int:pk>/", views.bom_detail, name="bom_detail"),
     re_path(
         r"^boms/(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx)$", views.bom_export, name="bom_export"

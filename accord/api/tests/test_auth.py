@@ -42,6 +42,8 @@ OPERATIONS = {
     ("GET", "/boms/{bom_id}"),
     ("GET", "/boms/{bom_id}/export"),
     ("POST", "/boms"),
+    ("POST", "/boms/import"),
+    ("POST", "/parts/import"),
 }
 
 CREATING = {(m, p) for m, p in OPERATIONS if m == "POST"}

@@ -1,12 +1,33 @@
-"""Pages of the parts app: parts and their sources (parts.py), BOMs (boms.py)."""
+"""Pages of the parts app: parts and their sources (parts.py), BOMs (boms.py), imports
+of BOM files and parts lists (imports.py)."""
 
 from accord.parts.views.boms import bom_detail, bom_export, bom_list
+from accord.parts.views.imports import (
+    bom_import,
+    bom_import_confirm,
+    bom_import_discard,
+    bom_import_preview,
+    bom_import_progress,
+    catalogue_import,
+    catalogue_import_confirm,
+    catalogue_import_discard,
+    catalogue_import_preview,
+)
 from accord.parts.views.parts import part_detail, part_list, part_source_add, part_source_status
 
 __all__ = [
     "bom_detail",
     "bom_export",
+    "bom_import",
+    "bom_import_confirm",
+    "bom_import_discard",
+    "bom_import_preview",
+    "bom_import_progress",
     "bom_list",
+    "catalogue_import",
+    "catalogue_import_confirm",
+    "catalogue_import_discard",
+    "catalogue_import_preview",
     "part_detail",
     "part_list",
     "part_source_add",

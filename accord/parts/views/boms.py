@@ -10,7 +10,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accord.orgs.access import programs_visible_to
-from accord.parts.access import boms_visible_to, exploded_bom_for_user, get_bom_for_user
+from accord.parts.access import (
+    boms_visible_to,
+    exploded_bom_for_user,
+    get_bom_for_user,
+    programs_for_bom_import,
+)
 from accord.parts.forms import BomFilterForm
 from accord.parts.models import Bom
 from accord.parts.queries import BomRow, attach_sources, bom_export_table, summarise_bom
@@ -64,7 +69,12 @@ def bom_list(request: HttpRequest) -> HttpResponse:
             for b in boms.iterator(chunk_size=2000)
         )
         return export_table(fmt, "boms", headers, rows)
-    context = {"form": form, "sort": sort, "page_obj": paginate(request, boms)}
+    context = {
+        "form": form,
+        "sort": sort,
+        "page_obj": paginate(request, boms),
+        "can_import": programs_for_bom_import(user).exists(),
+    }
     return render(request, "parts/bom_list.html", context)
 
 

@@ -1,0 +1,168 @@
+"""`accord import-bom FILE --program CODE --assembly NUMBER --revision REV --as USERNAME`.
+
+Prints what Accord understood (columns, every problem with file, sheet, row and column, the
+summary, the diff against the previous revision), then imports the BOM in one transaction
+unless --dry-run. Exit status 0 when the file is (or would be) imported, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from accord.core.errors import DomainError
+from accord.orgs.models import Person
+from accord.parts.access import get_program_for_bom_import
+from accord.parts.bom_import.inputs import (
+    BomImportRequest,
+    build_preview,
+    clean_names,
+    commit,
+    parse_overrides,
+    preview_payload,
+    rejection_error,
+)
+from accord.parts.bom_import.tables import DEFAULT_MAX_BYTES
+
+
+def active_person(username: str) -> Person:
+    person = Person.objects.select_related("organisation").filter(username__iexact=username).first()
+    if person is None or not person.is_active or person.organisation_id is None:
+        raise CommandError(f"No active person with the username {username!r}.")
+    return person
+
+
+def read_file(path: str) -> tuple[bytes, str]:
+    file = Path(path)
+    if not file.is_file():
+        raise CommandError(f"There is no file {path}.")
+    with file.open("rb") as handle:
+        return handle.read(DEFAULT_MAX_BYTES + 1), file.name
+
+
+def where(problem: dict[str, Any]) -> str:
+    bits = [problem["file"]] if problem.get("file") else []
+    bits += [f"sheet {problem['sheet']}"] if problem.get("sheet") else []
+    bits += [f"row {problem['row']}"] if problem.get("row") else []
+    bits += [f"column {problem['column']}"] if problem.get("column") else []
+    return ", ".join(bits)
+
+
+def preview_lines(payload: dict[str, Any]) -> list[str]:
+    """The dry run as text, for a terminal."""
+    out = [
+        f"{payload['file']} -> {payload['program']['code']} {payload['assembly']} "
+        f"rev {payload['revision']}"
+        + (f", sheet {payload['sheet']}" if len(payload["sheets"]) > 1 else "")
+        + (f", header on row {payload['header_row']}" if payload["header_row"] else ""),
+        "Columns:",
+    ]
+    for column in payload["columns"]:
+        field = column["field"] or "not imported"
+        confidence = f" ({round(column['confidence'] * 100)}%)" if column["field"] else ""
+        out.append(
+            f"  {column['index']:>3}  {column['header'] or '(no header)'} -> {field}{confidence}"
+        )
+    problems = payload["problems"]
+    counts = {s: sum(1 for p in problems if p["severity"] == s) for s in ("error", "warning")}
+    out.append(f"Problems: {counts['error']} errors, {counts['warning']} warnings")
+    order = {"error": 0, "warning": 1, "info": 2}
+    for p in sorted(problems, key=lambda p: order[p["severity"]]):
+        out.append(f"  {p['severity']}: {p['message']} ({where(p)})")
+    summary = payload["summary"]
+    matches = summary["matches"]
+    out.append(
+        f"Summary: {summary['lines']} lines, {summary['new_parts']} new parts, "
+        f"{summary['new_sources']} new sources; matched by part number "
+        f"{matches.get('part_number', 0)}, by MPN {matches.get('mpn', 0)}, by value and "
+        f"package {matches.get('value_package', 0)}, new {matches.get('new', 0)}"
+    )
+    diff = payload["diff"]
+    if diff:
+        out.append(f"Changes against rev {diff['previous_revision']}:")
+        out.append(f"  added: {', '.join(diff['added']) or 'none'}")
+        out.append(f"  removed: {', '.join(diff['removed']) or 'none'}")
+        changed = [f"{c['part_number']} {c['old']} -> {c['new']}" for c in diff["quantity_changed"]]
+        out.append(f"  quantity changed: {'; '.join(changed) or 'none'}")
+        out.append(f"  designators changed: {', '.join(diff['designators_changed']) or 'none'}")
+        sources = [
+            f"{c['part_number']} adds {', '.join(c['added'])}" for c in diff["sources_changed"]
+        ]
+        out.append(f"  sources changed: {'; '.join(sources) or 'none'}")
+    return out
+
+
+class Command(BaseCommand):
+    help = "Preview, then import, a BOM file as it is (CSV, TSV, TXT, XLSX, XLS, XML)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file")
+        parser.add_argument("--program", required=True, help="the program's code (or id)")
+        parser.add_argument("--assembly", required=True, help="the assembly's part number")
+        parser.add_argument("--description", default="", help="the assembly's description")
+        parser.add_argument("--revision", required=True)
+        parser.add_argument("--as", dest="as_user", required=True, metavar="USERNAME")
+        parser.add_argument("--sheet", default=None, help="sheet of a workbook")
+        parser.add_argument(
+            "--overrides", default=None, help='column choices as JSON, e.g. {"2": "value"}'
+        )
+        parser.add_argument("--dry-run", action="store_true", help="show the preview only")
+        parser.add_argument("--approve-alternates", action="store_true")
+        parser.add_argument("--json", action="store_true", help="print JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor = active_person(options["as_user"])
+        data, filename = read_file(options["file"])
+        try:
+            program = get_program_for_bom_import(actor, options["program"])
+            assembly, revision = clean_names(options["assembly"], options["revision"])
+            request = BomImportRequest(
+                program=program,
+                assembly_number=assembly,
+                revision=revision,
+                data=data,
+                filename=filename,
+                assembly_description=options["description"],
+                sheet=options["sheet"],
+                overrides=parse_overrides(options["overrides"]),
+                approve_alternates=options["approve_alternates"],
+            )
+            preview = build_preview(request)
+            if preview.parsed is None:
+                raise rejection_error(preview.problems)
+            payload = {"dry_run": True, **preview_payload(request, preview)}
+            if not options["json"]:
+                self.stdout.write("\n".join(preview_lines(payload)))
+            elif options["dry_run"] or not preview.can_commit:
+                self.stdout.write(json.dumps(payload, default=str))
+            if not preview.can_commit:
+                raise CommandError(
+                    f"{len(preview.errors)} error(s) to fix first; nothing was imported."
+                )
+            if options["dry_run"]:
+                self.stderr.write("Dry run: nothing was written.")
+                return
+            bom = commit(actor, request)
+        except DomainError as error:
+            if options["json"]:
+                self.stdout.write(json.dumps(error.as_dict(), default=str))
+            raise CommandError(error.message) from None
+        result = {
+            "dry_run": False,
+            "id": bom.pk,
+            "program": program.code,
+            "assembly": assembly,
+            "revision": bom.revision,
+            "file": filename,
+            "lines": bom.lines.count(),
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(result))
+        else:
+            self.stdout.write(
+                f"Imported {filename}: BOM {bom.pk}, {program.code} {assembly} rev "
+                f"{bom.revision}, {result['lines']} lines."
+            )
