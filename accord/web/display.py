@@ -75,6 +75,8 @@ def _plain(value: Any) -> str:
         return "—"
     if isinstance(value, list):
         return ", ".join(_plain(v) for v in value)
+    if isinstance(value, dict):  # e.g. counts by kind: {"mpn": 11, "new": 7} -> "mpn 11, new 7"
+        return ", ".join(f"{k} {_plain(v)}" for k, v in value.items())
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)

@@ -547,6 +547,7 @@ def test_api_matrix(world: World, method: str, path: str, index: int, persona: s
     expected = entry.expected[persona]
 
     before = fingerprint()
+    response: Any
     if entry.multipart:
         response = client.post(url, data=body or {}, headers=headers)
     else:

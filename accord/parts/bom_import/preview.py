@@ -27,7 +27,9 @@ class ImportPreview:
         return self.plan is not None and not self.errors
 
 
-def remembered_overrides(organisation_id: int, header_signature: str) -> dict[int, str | None] | None:
+def remembered_overrides(
+    organisation_id: int, header_signature: str
+) -> dict[int, str | None] | None:
     """The mapping this organisation chose last time for files with this header layout."""
     memory = ColumnMappingMemory.objects.filter(
         organisation_id=organisation_id, header_signature=header_signature

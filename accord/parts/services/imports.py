@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from accord.core.choices import Classification
+from accord.core.db import insert_rows
 from accord.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from accord.core.events import diff_fields, record_event
 from accord.orgs.models import Person, Program
@@ -143,19 +145,25 @@ def import_bom(
             for s in sources
             if s.manufacturer_part_id is None
         }
-        ManufacturerPart.objects.bulk_create(
-            [
-                ManufacturerPart(manufacturer_id=maker_id, mpn=mpn[:120], mpn_key=key[:120])
-                for (maker_id, key), mpn in mp_wanted.items()
-            ],
-            ignore_conflicts=True,
-            batch_size=1000,
-        )
         mp_ids: dict[tuple[int, str], int] = {}
-        for pk, maker_id, key in ManufacturerPart.objects.filter(
-            mpn_key__in={k for _, k in mp_wanted}
-        ).values_list("pk", "manufacturer_id", "mpn_key"):
-            mp_ids[(maker_id, key)] = pk
+
+        def load_mp_ids() -> None:
+            for pk, maker_id, key in ManufacturerPart.objects.filter(
+                mpn_key__in={k for _, k in mp_wanted}
+            ).values_list("pk", "manufacturer_id", "mpn_key"):
+                mp_ids[(maker_id, key)] = pk
+
+        load_mp_ids()
+        insert_rows(
+            ManufacturerPart,
+            ["manufacturer", "mpn", "mpn_key"],
+            (
+                (maker_id, mpn[:120], key[:120])
+                for (maker_id, key), mpn in mp_wanted.items()
+                if (maker_id, key) not in mp_ids
+            ),
+        )
+        load_mp_ids()
         for s in sources:
             if s.manufacturer_part_id is None:
                 s.manufacturer_part_id = mp_ids[
@@ -167,59 +175,68 @@ def import_bom(
             number: _category_for(line.designators) for number, line in new_lines.items()
         }
         category_ids = {name: get_or_create_category(name) for name in set(category_names.values())}
-        categories = {number: category_ids[name] for number, name in category_names.items()}
-        Part.objects.bulk_create(
-            [
-                Part(
-                    owner_id=owner_id,
-                    number=number,
-                    description=line.description[:500],
-                    value=line.value[:120],
-                    package=line.package[:120],
-                    category=categories[number],
+        categories = {
+            number: getattr(category_ids[name], "pk", None)
+            for number, name in category_names.items()
+        }
+        insert_rows(
+            Part,
+            ["owner", "number", "description", "value", "package", "category"],
+            (
+                (
+                    owner_id,
+                    number,
+                    line.description[:500],
+                    line.value[:120],
+                    line.package[:120],
+                    categories[number],
                 )
                 for number, line in new_lines.items()
-            ],
-            batch_size=1000,
+            ),
         )
         part_ids = dict(
             Part.objects.filter(owner_id=owner_id, number__in=new_lines).values_list("number", "pk")
         )
-        PartParameter.objects.bulk_create(
-            [
-                PartParameter(
-                    part_id=part_ids[number],
-                    name=name[:60],
-                    value_text=str(value)[:120],
-                    value_number=value if isinstance(value, Decimal) else None,
+        insert_rows(
+            PartParameter,
+            ["part", "name", "value_text", "value_number"],
+            (
+                (
+                    part_ids[number],
+                    name[:60],
+                    str(value)[:120],
+                    value if isinstance(value, Decimal) and _fits(value) else None,
                 )
                 for number, line in new_lines.items()
                 for name, value in line.parameters.items()
-            ],
-            ignore_conflicts=True,
-            batch_size=1000,
+            ),
         )
         for line in plan.lines:
             if line.part_id is None:
                 line.part_id = part_ids[line.part_number]
         # Approved sources; the primary source is approved, alternates as the user chose.
         now = timezone.now()
-        ApprovedSource.objects.bulk_create(
-            [
-                ApprovedSource(
-                    part_id=line.part_id,
-                    manufacturer_part_id=s.manufacturer_part_id,
-                    rank=s.rank,
-                    status=s.status,
-                    approved_by=actor if s.status == SourceStatus.APPROVED else None,
-                    approved_at=now if s.status == SourceStatus.APPROVED else None,
+        new_sources: dict[tuple[int, int], tuple[Any, ...]] = {}
+        for line in plan.lines:
+            for s in line.sources:
+                if s.already_listed or line.part_id is None or s.manufacturer_part_id is None:
+                    continue
+                approved = s.status == SourceStatus.APPROVED
+                new_sources.setdefault(
+                    (line.part_id, s.manufacturer_part_id),
+                    (
+                        line.part_id,
+                        s.manufacturer_part_id,
+                        s.rank,
+                        s.status,
+                        actor.pk if approved else None,
+                        now if approved else None,
+                    ),
                 )
-                for line in plan.lines
-                for s in line.sources
-                if not s.already_listed
-            ],
-            ignore_conflicts=True,
-            batch_size=1000,
+        insert_rows(
+            ApprovedSource,
+            ["part", "manufacturer_part", "rank", "status", "approved_by", "approved_at"],
+            new_sources.values(),
         )
         assembly = Part.objects.filter(owner_id=owner_id, number=assembly_number).first()
         if assembly is None:
@@ -501,3 +518,8 @@ def _fail(staged: BomImport, error: dict[str, object]) -> None:
     BomImport.objects.filter(pk=staged.pk).update(
         status=BomImportStatus.FAILED, error=error, updated_at=timezone.now()
     )
+
+
+def _fits(value: Decimal) -> bool:
+    """PartParameter.value_number holds 15 digits before and 15 after the point."""
+    return value.is_finite() and abs(value) < Decimal("1e15")

@@ -12,6 +12,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from accord.core.models import LoginAttempt
+from accord.web.display import changes_text
 from accord.web.tests.helpers import rows_by_first_cell, table, text
 from accord.web.views import csrf_failure, server_error
 
@@ -290,3 +291,8 @@ def test_rendered_pages_label_every_control_and_scope_every_header(
         assert 'style="' not in html, url
         assert '<main id="main"' in html and 'href="#main"' in html, url
     assert checked > 20
+
+
+def test_event_details_read_as_words_not_python() -> None:
+    changes = {"status": ["draft", "released"], "matches": {"mpn": 11, "new": 7}, "dnp": True}
+    assert changes_text(changes) == "status: draft → released; matches: mpn 11, new 7; dnp: yes"
