@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import gc
 import os
+import subprocess
+import sys
 from typing import Any
 
 wsgi_app = "accord.wsgi:application"
@@ -51,3 +53,31 @@ def pre_fork(server: Any, worker: Any) -> None:
 def post_fork(server: Any, worker: Any) -> None:
     """In the new worker: collect the garbage of its own requests again."""
     gc.enable()
+
+
+# The database task backend needs a worker process beside the web workers (BOM imports past a
+# thousand lines run there). The master starts one when it is ready and stops it on exit;
+# ACCORD_TASK_WORKER=0 leaves it to the operator (e.g. workers on other machines, or RQ).
+_task_worker: subprocess.Popen[bytes] | None = None
+
+
+def when_ready(server: Any) -> None:
+    global _task_worker
+    if os.environ.get("ACCORD_TASK_WORKER", "1") == "0":
+        return
+    if os.environ.get("ACCORD_TASK_BACKEND", "database") != "database":
+        return
+    _task_worker = subprocess.Popen(  # noqa: S603 (our own interpreter and command)
+        [sys.executable, "-m", "django", "db_worker", "--interval", "1"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "accord.settings"},
+    )
+    server.log.info("Started the background task worker (pid %s)", _task_worker.pid)
+
+
+def on_exit(server: Any) -> None:
+    if _task_worker is not None and _task_worker.poll() is None:
+        _task_worker.terminate()
+        try:
+            _task_worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            _task_worker.kill()
