@@ -205,11 +205,16 @@ def plan_import(
     }
     part_by_mp: dict[int, int] = {}
     listed_pairs: set[tuple[int, int]] = set()
-    for listed_part, mp_id, rank in (
-        ApprovedSource.objects.filter(manufacturer_part_id__in=known_mps, part__owner_id=owner_id)
-        .order_by("part__number")
-        .values_list("part_id", "manufacturer_part_id", "rank")
-    ):
+    # Driven from the MPNs of the file (their index), the owner checked per row: filtering on
+    # the owner in SQL lets SQLite start from all of the owner's parts instead.
+    listed = sorted(
+        (number, listed_part, mp_id, rank)
+        for listed_part, mp_id, rank, owner, number in ApprovedSource.objects.filter(
+            manufacturer_part_id__in=known_mps
+        ).values_list("part_id", "manufacturer_part_id", "rank", "part__owner_id", "part__number")
+        if owner == owner_id
+    )
+    for _number, listed_part, mp_id, rank in listed:
         if rank == 1 or mp_id not in part_by_mp:
             part_by_mp[mp_id] = listed_part
         listed_pairs.add((listed_part, mp_id))
