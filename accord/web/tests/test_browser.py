@@ -1,0 +1,406 @@
+"""Accord in a real browser: Debian's Chromium, driven by Playwright, against the real server.
+
+The server is gunicorn in a subprocess on its own SQLite file loaded with the demo workspace
+(see live_server.py for why, also when the suite runs on PostgreSQL). People sign in through
+the login form with the demo password, as they would.
+
+Without /usr/bin/chromium these tests are skipped, except under CI (CI=true), where a missing
+browser fails them. They run together on one xdist worker (`--dist loadfile`, see the
+Makefile), so the server starts once per run; the xdist_group mark does the same under
+`--dist loadgroup` once pytest-xdist's grouping works with pytest 9.2 again
+(pytest-dev/pytest-xdist#1386). Under plain `-n 2` each worker would start its own server.
+
+The browser is module-scoped on purpose: Playwright's sync API keeps an asyncio loop running
+in this thread, and Django refuses database queries from a thread with a running loop, so the
+loop must be gone before the worker moves on to the database tests of other modules.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
+
+from accord.demo import DEMO_PASSWORD, data_path
+from accord.web.tests.live_server import (
+    CHROMIUM,
+    VIEWPORT,
+    DemoIds,
+    LiveServer,
+    chromium_available,
+    launch_chromium,
+    running_server,
+    running_under_ci,
+)
+
+# The Fomu PVT1 BOM as KiCad exports it (one row per designator), shipped with the demo data.
+FOMU_BOM = data_path("boms", "im-tomu_fomu-hardware", "pvt1_tomu-fpga-bom.csv")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.skipif(
+        not chromium_available() and not running_under_ci(),
+        reason=f"{CHROMIUM} is missing: install Debian's chromium package "
+        "(apt-get install chromium, or `make test` as root) to run the browser tests",
+    ),
+]
+
+# Reports Content-Security-Policy violations on the console, where the collector below sees
+# them (Chromium also logs most of them itself; this catches every one, with the directive).
+CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const what = event.blockedURI || "inline code";
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${what}`);
+});
+"""
+
+
+@pytest.fixture(scope="session")
+def accord_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    _require_chromium()
+    with running_server(tmp_path_factory.mktemp("accord-browser")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def ids(accord_server: LiveServer) -> DemoIds:
+    return accord_server.ids()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    _require_chromium()
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def problems() -> list[str]:
+    """Console errors, uncaught script errors and CSP violations of the test's page."""
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, accord_server: LiveServer, problems: list[str]) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=accord_server.url, viewport=VIEWPORT, accept_downloads=True
+    )
+    context.set_default_timeout(10_000)
+    context.add_init_script(CSP_REPORTER)
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda m: problems.append(f"{m.text} ({page.url})") if m.type == "error" else None,
+    )
+    page.on("pageerror", lambda error: problems.append(f"script error: {error} ({page.url})"))
+    yield page
+    context.close()
+
+
+def _require_chromium() -> None:
+    if not chromium_available():
+        pytest.fail(f"CI=true and {CHROMIUM} is missing: the browser tests must run under CI")
+
+
+def sign_in(page: Page, username: str) -> None:
+    page.goto("/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
+
+
+def visit(page: Page, path: str, status: int = 200) -> Response:
+    response = page.goto(path)
+    assert response is not None
+    assert response.status == status, f"{path}: {response.status}"
+    return response
+
+
+def programs_table(page: Page, caption: str = "Programs you are a member of") -> list[str]:
+    return page.get_by_role("table", name=caption).locator("tbody th").all_inner_texts()
+
+
+def part_numbers(page: Page) -> list[str]:
+    return page.locator("#results tbody th a").all_inner_texts()
+
+
+def download(page: Page, link_name: str) -> tuple[str, bytes]:
+    with page.expect_download() as info:
+        page.locator("p.exports").get_by_role("link", name=link_name).click()
+    got = info.value
+    path = got.path()
+    assert got.failure() is None
+    return got.suggested_filename, Path(path).read_bytes()
+
+
+def csv_table(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_buyer_goes_from_the_dashboard_to_a_bom_and_exports_it(page: Page) -> None:
+    sign_in(page, "oem_buyer")
+    assert programs_table(page) == ["Earbuds X2", "Pulse HRM"]
+
+    page.get_by_role("table", name="Programs you are a member of").get_by_role(
+        "link", name="Earbuds X2"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Earbuds X2\s+EBX2"))
+    boms = page.get_by_role("table", name="BOMs of Earbuds X2")
+    boms.locator("tbody tr", has_text=re.compile(r"\bB\b")).get_by_role(
+        "link", name="EBX2-PCBA"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^EBX2-PCBA\s+rev B"))
+
+    nrf = page.locator("table.bom tbody tr", has_text="HAL-200-0001")
+    expect(nrf.locator("td.flags")).to_contain_text("Single source")
+    expect(nrf.locator("td.sources")).to_contain_text("Nordic Semiconductor NRF5340-QKAA-R7")
+    crystal = page.locator("table.bom tbody tr", has_text="HAL-300-0001")
+    expect(crystal.locator("td.flags")).to_contain_text("EOL")
+
+    name, data = download(page, "CSV")
+    assert name == "EBX2-PCBA-revB-bom.csv"
+    rows = csv_table(data)
+    assert rows[0][:7] == [
+        "Level",
+        "Item",
+        "Part Number",
+        "Description",
+        "Quantity",
+        "Extended Quantity",
+        "Designators",
+    ]
+    assert rows[0][-2:] == ["Flags", "Notes"]
+    by_part = {row[2]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert by_part["HAL-200-0001"]["Manufacturer"] == "Nordic Semiconductor"
+    assert by_part["HAL-200-0001"]["MPN"] == "NRF5340-QKAA-R7"
+    assert by_part["HAL-200-0001"]["Designators"] == "U1"
+    assert "single_source" in by_part["HAL-200-0001"]["Flags"]
+    assert by_part["HAL-100-0001"]["Quantity"] == "6"
+
+    name, data = download(page, "Excel (XLSX)")
+    assert name == "EBX2-PCBA-revB-bom.xlsx"
+    sheet = load_workbook(io.BytesIO(data), read_only=True).active
+    assert sheet is not None
+    cells = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert cells[0] == rows[0]
+    assert len(cells) == len(rows)
+    xlsx_by_part = {row[2]: row for row in cells[1:]}
+    assert xlsx_by_part["HAL-100-0001"][4] == 6
+    assert xlsx_by_part["HAL-200-0001"][rows[0].index("MPN")] == "NRF5340-QKAA-R7"
+
+
+def test_another_customer_sees_no_trace_of_earbuds(page: Page, ids: DemoIds) -> None:
+    sign_in(page, "other_oem_user")
+    assert programs_table(page) == ["Rover Controller"]
+    expect(page.locator("main")).not_to_contain_text("Earbuds")
+
+    visit(page, "/programs/")
+    expect(page.locator("main table")).to_contain_text("Rover Controller")
+    expect(page.locator("main")).not_to_contain_text("Earbuds")
+
+    for path in (f"/programs/{ids.programs['EBX2']}/", f"/boms/{ids.boms['EBX2-PCBA rev B']}/"):
+        visit(page, path, status=404)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
+        expect(page.locator("main")).not_to_contain_text("EBX2")
+
+
+def test_lapsed_nda_keeps_the_program_but_not_the_bom(page: Page, ids: DemoIds) -> None:
+    sign_in(page, "nda_expired_partner")
+    assert "Earbuds X2" in programs_table(page)
+
+    visit(page, f"/programs/{ids.programs['EBX2']}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Earbuds X2")
+    boms = page.get_by_role("table", name="BOMs of Earbuds X2")
+    expect(boms).not_to_contain_text("EBX2-PCBA")
+
+    visit(page, f"/boms/{ids.boms['EBX2-PCBA rev B']}/", status=404)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
+
+
+def row_count(page: Page) -> int:
+    """The filtered total from "Rows 1–50 of 1229" under the parts table."""
+    text = page.locator("#results .page-count").inner_text()
+    return int(text.rsplit(" of ", 1)[1].replace(",", ""))
+
+
+def test_parts_search_filter_sort_and_export(page: Page) -> None:
+    sign_in(page, "oem_buyer")
+    visit(page, "/parts/")
+    first_page = part_numbers(page)
+    total = row_count(page)
+    assert len(first_page) == min(total, 50)
+    assert first_page == sorted(first_page)  # by part number unless told otherwise
+
+    # Typing searches as you type (htmx), by MPN too.
+    search = page.get_by_label("Search", exact=True)
+    search.fill("NRF5340-QKAA")
+    expect(page.locator("#results tbody th a")).to_have_text(["HAL-200-0001"])
+    expect(page).to_have_url(re.compile(r"q=NRF5340-QKAA"))
+
+    # The lifecycle filter: fewer rows, every one of them NRND.
+    search.fill("")
+    expect(page.locator("#results .page-count")).to_contain_text(f" of {total}")
+    page.get_by_label("Lifecycle").select_option("nrnd")
+    expect(page).to_have_url(re.compile(r"lifecycle=nrnd"))
+    nrnd = row_count(page)
+    assert 2 <= nrnd < total
+    lifecycles = page.locator("#results tbody tr td:nth-child(4)").all_inner_texts()
+    assert set(lifecycles) == {"NRND"}
+
+    # Search and filter together, then sort by description; a second click reverses it.
+    search.fill("HAL-")
+    expect(page.locator("#results tbody th a")).to_have_text(["HAL-100-0002", "HAL-200-0005"])
+    page.locator("#results thead").get_by_role("link", name="Description").click()
+    expect(page).to_have_url(re.compile(r"sort=description"))
+    expect(page.locator("#results tbody th a")).to_have_text(["HAL-200-0005", "HAL-100-0002"])
+    page.locator("#results thead").get_by_role("link", name="Description").click()
+    expect(page).to_have_url(re.compile(r"sort=-description"))
+    expect(page.locator("#results tbody th a")).to_have_text(["HAL-100-0002", "HAL-200-0005"])
+
+    # The export holds the filtered rows, in the order shown.
+    name, data = download(page, "CSV")
+    assert name.endswith(".csv")
+    rows = csv_table(data)
+    assert rows[0][:3] == ["Part number", "Revision", "Description"]
+    assert [row[0] for row in rows[1:]] == ["HAL-100-0002", "HAL-200-0005"]
+    assert {row[rows[0].index("Lifecycle")] for row in rows[1:]} == {"NRND"}
+    # Without the search: every NRND part, not just the page.
+    search.fill("")
+    expect(page.locator("#results .page-count")).to_contain_text(f" of {nrnd}")
+    name, data = download(page, "Excel (XLSX)")
+    sheet = load_workbook(io.BytesIO(data), read_only=True).active
+    assert sheet is not None
+    exported = list(sheet.iter_rows(values_only=True))
+    assert len(exported) == nrnd + 1
+    assert {row[6] for row in exported[1:]} == {"NRND"}
+
+
+def test_manager_adds_a_member_and_removes_them_after_confirming(page: Page, ids: DemoIds) -> None:
+    sign_in(page, "oem_buyer")
+    visit(page, f"/programs/{ids.programs['EBX2']}/")
+    members = page.get_by_role("table", name="People with need-to-know on Earbuds X2")
+    expect(members).not_to_contain_text("Daniel Tan")
+
+    person = page.get_by_label("Person")
+    label = next(t for t in person.locator("option").all_inner_texts() if "Daniel Tan" in t)
+    person.select_option(label=label)
+    page.get_by_role("button", name="Add member").click()
+    expect(page.get_by_role("status")).to_contain_text("Daniel Tan is now a member of Earbuds X2")
+    expect(members.locator("tbody tr", has_text="Daniel Tan")).to_contain_text("Meridian")
+
+    members.get_by_role("link", name="Remove Daniel Tan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Remove Daniel Tan from Earbuds X2?")
+    page.get_by_role("button", name="Remove Daniel Tan").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Daniel Tan is no longer a member of Earbuds X2"
+    )
+    expect(members).not_to_contain_text("Daniel Tan")
+    # Back among the candidates.
+    expect(page.get_by_label("Person").locator("option", has_text="Daniel Tan")).to_have_count(1)
+
+
+def test_sign_in_is_refused_after_five_wrong_passwords(page: Page) -> None:
+    visit(page, "/login/")
+    for _attempt in range(5):
+        page.get_by_label("Username").fill("outsider")
+        page.get_by_label("Password").fill("not-the-password")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("alert")).to_contain_text("correct username and password")
+    page.get_by_label("Username").fill("outsider")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)  # even the right one, now
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Sign in").click()
+    assert answer.value.status == 429
+    expect(page.get_by_role("alert")).to_contain_text("Too many failed sign-in attempts")
+    expect(page.get_by_role("heading", name="Dashboard")).to_have_count(0)
+
+
+def test_main_pages_have_no_console_errors_or_csp_violations(
+    page: Page, ids: DemoIds, problems: list[str]
+) -> None:
+    visit(page, "/login/")
+    sign_in(page, "oem_buyer")
+    for path in (
+        "/",
+        "/programs/",
+        f"/programs/{ids.programs['EBX2']}/",
+        "/parts/",
+        f"/parts/{ids.parts['HAL-300-0001']}/",
+        "/boms/",
+        f"/boms/{ids.boms['EBX2-L rev A']}/",
+        "/ndas/",
+        f"/ndas/{ids.ndas['NDA-HAL-MER-2025']}/",
+        "/access-log/",
+        "/events/",
+        "/settings/tokens/",
+        "/boms/import/",
+        "/parts/import/",
+    ):
+        visit(page, path)
+        expect(page.locator("h1")).to_be_visible()
+    # htmx's partial update of the parts list, under the same policy.
+    visit(page, "/parts/")
+    page.get_by_label("Search", exact=True).fill("ABM8-32")
+    expect(page.locator("#results tbody th a")).to_have_text(["HAL-300-0001"])
+    # Swagger UI boots from our own static script, without inline code.
+    visit(page, "/api/v1/docs")
+    expect(page.locator("#swagger-ui .info .title")).to_contain_text("Accord")
+    expect(page.locator("#swagger-ui .opblock").first).to_be_visible()
+    assert problems == []
+
+
+def test_buyer_imports_a_real_bom_after_checking_the_preview(
+    page: Page, problems: list[str]
+) -> None:
+    sign_in(page, "oem_buyer")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="BOMs").click()
+    page.get_by_role("link", name="Import a BOM file").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import a BOM")
+    page.get_by_label("Program").select_option(label="Earbuds X2")
+    page.get_by_label("Assembly number").fill("FOMU-PVT1")
+    page.get_by_label("Revision").fill("A")
+    page.get_by_label("BOM file").set_input_files(FOMU_BOM)
+    page.get_by_role("button", name="Upload and preview").click()
+
+    # The dry run: nothing written yet, the mapping it guessed, the problems it found.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Preview: pvt1_tomu-fpga-bom.csv")
+    mapping = page.get_by_role("table", name="Columns of the file and the fields they were read as")
+    for header, field in (
+        ("Reference", "Designators"),
+        ("MPN", "Manufacturer part number"),
+        ("Manufacturer", "Manufacturer"),
+    ):
+        select = mapping.locator(
+            "tbody tr", has=page.locator("th", has_text=re.compile(f"^{header}$"))
+        )
+        chosen = select.locator("select").evaluate("s => s.selectedOptions[0].textContent")
+        assert chosen.strip() == field, header
+    found = page.get_by_role("table", name=re.compile(r"^Problems, errors first"))
+    expect(found).to_contain_text("55 rows were grouped into 22 lines")
+    lines = page.get_by_role("table", name="Lines of FOMU-PVT1 rev A as they would be imported")
+    expect(lines.locator("tbody tr", has_text="ICE40UP5K-UWG30")).to_contain_text("U5")
+
+    confirm = page.get_by_role("button", name=re.compile(r"^Confirm and import \d+ lines?$"))
+    expect(confirm).to_be_enabled()
+    count = int(re.sub(r"\D", "", confirm.inner_text()))
+    expect(lines.locator("tbody tr")).to_have_count(count)
+    confirm.click()
+
+    # The new BOM, one level, every line of the preview.
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^FOMU-PVT1\s+rev A"))
+    expect(page.get_by_role("status")).to_contain_text(
+        f"Imported pvt1_tomu-fpga-bom.csv: {count} lines into FOMU-PVT1 rev A"
+    )
+    expect(page.locator("table.bom tbody tr")).to_have_count(count)
+    expect(page.locator("table.bom tbody tr", has_text="ICE40UP5K-UWG30")).to_contain_text("U5")
+    assert problems == []
