@@ -67,7 +67,7 @@ def when_ready(server: Any) -> None:
         return
     if os.environ.get("ACCORD_TASK_BACKEND", "database") != "database":
         return
-    _task_worker = subprocess.Popen(  # noqa: S603 (our own interpreter and command)
+    _task_worker = subprocess.Popen(
         [sys.executable, "-m", "django", "db_worker", "--interval", "1"],
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "accord.settings"},
     )

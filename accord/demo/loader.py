@@ -140,8 +140,9 @@ def load_demo() -> World:
     with transaction.atomic():
         world = build_world()
         enrich_world(world)
-        import_real_files(world)
+        # Before the imports, so that the dashboards open on the workspace's own history.
         set_demo_passwords(actor=None, usernames=DEMO_USERNAMES, password=DEMO_PASSWORD)
+        import_real_files(world)
     refresh_planner_statistics()
     return world
 

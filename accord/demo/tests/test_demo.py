@@ -67,7 +67,11 @@ def test_demo_password_signs_everyone_in(db):
     for username in DEMO_USERNAMES:
         assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
     assert authenticate(username="oem_buyer", password="oem_buyer") is None
-    assert Event.objects.filter(verb="set demo password").count() == len(DEMO_USERNAMES)
+    events = Event.objects.filter(verb="set demo passwords")
+    assert sorted(u for e in events for u in e.changes["people"]) == sorted(DEMO_USERNAMES)
+    assert events.count() == len(
+        {p.organisation_id for p in Person.objects.filter(username__in=DEMO_USERNAMES)}
+    )
 
 
 def test_logins_table_shows_what_each_person_sees(db):

@@ -45,6 +45,7 @@ PART_COLUMNS = [
 ]
 MP_FIELDS = ("mpn", "description", "lifecycle", "rohs", "reach", "datasheet", "package")
 PART_NUMBER_LIMIT = 80
+UNKNOWN_VALUES = ("", "unknown", None)
 
 
 @dataclass
@@ -183,8 +184,18 @@ def _upsert_manufacturer_parts(
         }
         if key not in current:
             to_create.append((key[0], key[1][:120], *values.values(), now, now))
-        elif current[key] != tuple(values.values()):
-            to_update.append(ManufacturerPart(pk=ids[key], **values))
+            continue
+        # A file that does not know a fact leaves the one we have: an empty description or an
+        # "unknown" lifecycle never overwrites what another catalogue or a notice recorded.
+        known = dict(zip([*MP_FIELDS, "parameters"], current[key], strict=True))
+        merged = {
+            name: value if value not in UNKNOWN_VALUES else known[name]
+            for name, value in values.items()
+        }
+        if merged["parameters"] == {} or merged["parameters"] is None:
+            merged["parameters"] = known["parameters"]
+        if tuple(merged.values()) != current[key]:
+            to_update.append(ManufacturerPart(pk=ids[key], **merged))
     insert_rows(
         ManufacturerPart,
         ["manufacturer", "mpn_key", *MP_FIELDS, "parameters", "created_at", "updated_at"],
@@ -193,6 +204,12 @@ def _upsert_manufacturer_parts(
     ManufacturerPart.objects.bulk_update(to_update, [*MP_FIELDS, "parameters"], batch_size=1000)
     result.manufacturer_parts_created = len(to_create)
     result.manufacturer_parts_updated = len(to_update)
+    if to_update:
+        # Parts anywhere that use a changed manufacturer part show its new lifecycle at once.
+        users = ApprovedSource.objects.filter(
+            manufacturer_part_id__in=[mp.pk for mp in to_update]
+        ).values_list("part_id", flat=True)
+        refresh_part_rollups(list(users))
     for batch in chunked([row[1] for row in to_create], 5000):
         for pk, maker_id, key in ManufacturerPart.objects.filter(mpn_key__in=batch).values_list(
             "pk", "manufacturer_id", "mpn_key"

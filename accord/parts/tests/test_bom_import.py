@@ -312,3 +312,26 @@ def test_exports_neutralise_formulas(people, programs):
         for cell in row
         if cell.value
     )
+
+
+def test_a_catalogue_that_does_not_know_a_lifecycle_keeps_the_one_recorded(people, parts):
+    from accord.parts.services.catalogue_import import import_catalogue
+
+    nrnd = ManufacturerPart.objects.get(mpn="ERJ-2RKF1002X")  # NRND in the persona world
+    assert nrnd.lifecycle == "nrnd"
+    data = (
+        b"Manufacturer,Manufacturer Part Number,Description,Part Status\n"
+        b"Panasonic Electronic Components,ERJ-2RKF1002X,RES 10K OHM 1% 1/10W 0402,\n"
+        b"Yageo,RC0402FR-0710KL,RES 10K 0402,Obsolete\n"
+    )
+    import_catalogue(actor=people.oem_buyer, data=data, filename="list.csv")
+    nrnd.refresh_from_db()
+    assert nrnd.lifecycle == "nrnd"
+    assert ManufacturerPart.objects.get(mpn="RC0402FR-0710KL").lifecycle == "obsolete"
+    # The Yageo source of HAL-100-0002 is still pending, so the part's rollup is unchanged;
+    # approving it now brings the obsolete state into the part's worst lifecycle.
+    source = ApprovedSource.objects.get(
+        part=parts["HAL-100-0002"], manufacturer_part__mpn="RC0402FR-0710KL"
+    )
+    services.set_source_status(actor=people.oem_buyer, source=source, status="approved")
+    assert Part.objects.get(pk=parts["HAL-100-0002"].pk).lifecycle == "obsolete"
