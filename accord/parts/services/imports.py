@@ -480,7 +480,7 @@ def run_queued_bom_import(staged_id: int) -> Bom | None:
 
     with transaction.atomic():
         staged = (
-            BomImport.objects.select_for_update()
+            BomImport.objects.select_for_update(of=("self",))
             .select_related("person__organisation", "program")
             .filter(pk=staged_id, status=BomImportStatus.QUEUED)
             .first()
