@@ -126,7 +126,7 @@ def bench_bom(data: bytes) -> dict[str, float]:
     program = Program.objects.get(code="EBX2")
     dry_s, preview = timed(
         lambda: preview_import(
-            organisation_id=buyer.organisation_id,
+            organisation_id=program.owner_id,
             program_id=program.pk,
             assembly_number="BENCH-5000",
             data=data,

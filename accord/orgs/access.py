@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from accord.core.access import get_or_404, is_person, today
 from accord.core.errors import Forbidden
@@ -50,10 +50,15 @@ def restricted_program_ids(user: Any) -> QuerySet[Program, Any]:
     )
 
 
-def programs_visible_to(user: Any) -> QuerySet[Program]:
+def programs_visible_to(user: Any, *, with_role: bool = False) -> QuerySet[Program]:
+    """The person's programs; `with_role` annotates each with their own role (`my_role`)."""
     if not is_person(user):
         return Program.objects.none()
-    return Program.objects.filter(pk__in=member_program_ids(user))
+    programs = Program.objects.filter(pk__in=member_program_ids(user))
+    if with_role:
+        role = ProgramMember.objects.filter(program=OuterRef("pk"), person_id=user.pk)
+        programs = programs.annotate(my_role=Subquery(role.values("role")[:1]))
+    return programs
 
 
 def get_program_for_user(user: Any, pk: Any, *, write: bool = False) -> Program:

@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Annotated, Any
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.responses import Status
@@ -136,12 +136,7 @@ class NdaQuery(Schema):
 
 def programs_with_role(user: Any) -> QuerySet[Program]:
     """Visible programs, each with the caller's own role in it."""
-    my_role = ProgramMember.objects.filter(program=OuterRef("pk"), person_id=user.pk)
-    return (
-        access.programs_visible_to(user)
-        .select_related("owner")
-        .annotate(my_role=Subquery(my_role.values("role")[:1]))
-    )
+    return access.programs_visible_to(user, with_role=True).select_related("owner")
 
 
 def ndas_for_output(user: Any, qs: QuerySet[Nda]) -> QuerySet[Nda]:
