@@ -121,7 +121,7 @@ def generate(scale: float) -> dict[str, object]:
         # A 2,000-line BOM: 190 components + 10 sub-assemblies of 180 lines each.
         program = world.programs["EBX2"]
         subs = []
-        pick = rng.choice(parts, size=2000, replace=False)
+        pick = rng.choice(parts, size=2000, replace=len(parts) < 2000)
         for s in range(10):
             sub = Part.objects.create(
                 owner=owner, number=f"BX-SUB-{s:02d}", description=f"Sub-assembly {s}"
