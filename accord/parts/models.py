@@ -149,6 +149,9 @@ class Part(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["owner", "number"], name="part_number_unique_per_owner")
         ]
+        # Lists are ordered by number then id: walking this index yields the first page without
+        # sorting the whole visible set.
+        indexes = [models.Index(fields=["number", "id"], name="part_number_order")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.description[:60]}".strip()
