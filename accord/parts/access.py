@@ -188,6 +188,17 @@ def categories_visible_to(user: Any) -> QuerySet[Any]:
     return Category.objects.all()
 
 
+def categories_in_use(user: Any) -> QuerySet[Any]:
+    """The categories of the parts this person can see, for a filter: one EXISTS per
+    category (a short index probe each), not a DISTINCT over every visible part."""
+    from accord.parts.models import Category
+
+    if not is_person(user):
+        return Category.objects.none()
+    used = parts_visible_to(user).filter(category=OuterRef("pk"))
+    return Category.objects.filter(Exists(used)).order_by("name")
+
+
 def get_program_for_bom_create(user: Any, pk: Any) -> Any:
     """The program a new BOM goes into: NotFound if the person cannot see it, Forbidden unless
     they are a member from the program's owner."""

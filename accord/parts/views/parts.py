@@ -18,6 +18,7 @@ from accord.orgs.choices import OrganisationKind
 from accord.orgs.models import Person
 from accord.parts.access import (
     can_import_catalogue,
+    categories_in_use,
     get_part_for_user,
     parameters_visible_to,
     parts_visible_to,
@@ -58,12 +59,7 @@ def _sourcing(count: int) -> str:
 def part_list(request: HttpRequest) -> HttpResponse:
     user = person(request)
     visible = parts_visible_to(user)
-    categories = (
-        visible.filter(category__isnull=False)
-        .values_list("category__slug", "category__name")
-        .distinct()
-        .order_by("category__name")
-    )
+    categories = categories_in_use(user).values_list("slug", "name")
     form = PartFilterForm(request.GET, categories=list(categories))
     sort, _ = parse_sort(request, SORTABLE, "number")
     parts = filter_parts(visible, form.filters(sort))
