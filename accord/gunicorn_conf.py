@@ -68,7 +68,7 @@ def when_ready(server: Any) -> None:
     if os.environ.get("ACCORD_TASK_BACKEND", "database") != "database":
         return
     _task_worker = subprocess.Popen(
-        [sys.executable, "-m", "django", "db_worker", "--interval", "1"],
+        [sys.executable, "-m", "django", "db_worker", "--interval", "1", "--no-reload"],
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "accord.settings"},
     )
     server.log.info("Started the background task worker (pid %s)", _task_worker.pid)
