@@ -20,6 +20,7 @@ from accord.orgs import services as org_services
 from accord.orgs.choices import MemberRole, OrganisationKind, PersonRole
 from accord.orgs.models import Organisation, Person, Program
 from accord.parts import services as part_services
+from accord.parts.bom_import.designators import parse_designators
 from accord.parts.choices import (
     BomStatus,
     Lifecycle,
@@ -617,7 +618,7 @@ def _build_boms(world: World) -> None:
                 part_services.BomLineInput(
                     part=world.parts[number],
                     quantity=Decimal(qty),
-                    designators=[d.strip() for d in _expand(designators)],
+                    designators=parse_designators(designators).designators,
                     dnp=dnp,
                     material_responsibility=(
                         MaterialResponsibility.CONSIGNED
@@ -628,18 +629,3 @@ def _build_boms(world: World) -> None:
                 for number, qty, designators, dnp, consigned in lines
             ],
         )
-
-
-def _expand(designators: str) -> list[str]:
-    out: list[str] = []
-    for token in filter(None, (t.strip() for t in designators.split(","))):
-        if "-" in token:
-            start, end = token.split("-")
-            prefix = start.rstrip("0123456789")
-            out += [
-                f"{prefix}{n}"
-                for n in range(int(start[len(prefix) :]), int(end[len(prefix) :]) + 1)
-            ]
-        else:
-            out.append(token)
-    return out
