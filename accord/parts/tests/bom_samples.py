@@ -13,7 +13,7 @@ import pytest
 
 from accord.parts.bom_import.parse import ParsedBom, ParsedLine
 
-# /work/main/accord/parts/tests/x.py -> parents[3] is the repo root; samples live next to it.
+# <repo>/accord/parts/tests/x.py -> parents[3] is the repo root; ../shared lives beside it.
 BOMS_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "boms"
 BOM_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xls", ".xml"}
 
