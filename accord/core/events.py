@@ -30,14 +30,16 @@ def record_event(
     *,
     actor: Person | None,
     verb: str,
-    obj: models.Model,
+    obj: models.Model | type[models.Model],
     changes: Mapping[str, Any] | None = None,
     organisation: Organisation | None = None,
     program: Program | None = None,
     classification: str = Classification.PROGRAM,
 ) -> Event:
+    """`obj` is the changed object, or a model class for a change to many rows at once."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must run inside the service's transaction")
+    many = isinstance(obj, type)
     return Event.objects.create(
         actor=actor,
         organisation=organisation or (actor.organisation if actor else None),
@@ -45,8 +47,8 @@ def record_event(
         classification=classification,
         verb=verb,
         object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
+        object_id="*" if many else str(obj.pk),
+        object_repr=str(obj._meta.verbose_name_plural) if many else str(obj)[:300],
         changes=_jsonable(dict(changes or {})),
     )
 

@@ -103,6 +103,7 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "key"], name="idempotency_key_unique")
         ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created")]
 
 
 class LoginAttempt(models.Model):

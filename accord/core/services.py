@@ -14,7 +14,7 @@ from django.utils import timezone
 from accord.core.choices import Classification
 from accord.core.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from accord.core.events import record_event
-from accord.core.models import ApiToken, LoginAttempt
+from accord.core.models import ApiToken, IdempotencyRecord, LoginAttempt
 
 if TYPE_CHECKING:
     from accord.orgs.models import Person
@@ -111,3 +111,21 @@ def record_failed_login(username: str, ip_address: str | None) -> None:
 
 def clear_failed_logins(username: str) -> None:
     LoginAttempt.objects.filter(username=username.lower()[:150]).delete()
+
+
+def prune_idempotency_records(*, actor: Person | None, older_than: dt.timedelta) -> int:
+    """Forget replayable responses older than the retry window; safe to run again any time."""
+    if older_than < dt.timedelta(hours=1):
+        raise InvalidInput("Keep idempotency records for at least an hour.")
+    cutoff = timezone.now() - older_than
+    with transaction.atomic():
+        deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+        if deleted:
+            record_event(
+                actor=actor,
+                verb="pruned idempotency records",
+                obj=IdempotencyRecord,
+                classification=Classification.INTERNAL,
+                changes={"deleted": deleted, "before": cutoff.isoformat()},
+            )
+    return deleted
