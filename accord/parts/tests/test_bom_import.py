@@ -74,6 +74,17 @@ def import_file(people, programs, data: bytes, filename: str, **kwargs) -> Bom:
     )
 
 
+def dry_run(people, programs, data: bytes, filename: str, assembly: str = "EBX2-TEST"):
+    """A dry run by oem_buyer into Earbuds X2."""
+    return preview_import(
+        organisation_id=people.oem_buyer.organisation_id,
+        program_id=programs["EBX2"].pk,
+        assembly_number=assembly,
+        data=data,
+        filename=filename,
+    )
+
+
 def relative(path: Path) -> str:
     return path.relative_to(BOMS_DIR).as_posix()
 
@@ -81,13 +92,7 @@ def relative(path: Path) -> str:
 @pytest.mark.parametrize("path", bom_files(), ids=relative)
 def test_every_shared_bom_previews_and_commits_or_says_why(people, programs, path):
     data = path.read_bytes()
-    preview = preview_import(
-        organisation_id=people.oem_buyer.organisation_id,
-        program_id=programs["EBX2"].pk,
-        assembly_number="EBX2-TEST",
-        data=data,
-        filename=path.name,
-    )
+    preview = dry_run(people, programs, data, path.name)
     if is_placement_name(path):
         assert not preview.can_commit
         assert "pick-and-place" in preview.errors[0].message
@@ -108,13 +113,7 @@ def test_every_shared_bom_previews_and_commits_or_says_why(people, programs, pat
         assert sum(line.quantity for line in lines if not line.dnp) == placements
         assert sum(1 for line in lines if line.dnp) == dnp
     # A second import of the same file matches every line and changes nothing but the BOM.
-    again = preview_import(
-        organisation_id=people.oem_buyer.organisation_id,
-        program_id=programs["EBX2"].pk,
-        assembly_number="EBX2-TEST",
-        data=data,
-        filename=path.name,
-    )
+    again = dry_run(people, programs, data, path.name)
     assert again.plan.new_parts == 0
     assert again.plan.new_sources == 0
     assert again.plan.diff is not None and again.plan.diff.is_empty
@@ -174,13 +173,7 @@ def test_manufacturer_aliases_match_existing_parts(people, programs, parts):
         b"U2,1,TI,TPS7A0233PDBVR\n"
         b"C1 C2,2,Murata Electronics,GRM155R61A104KA01D\n"
     )
-    preview = preview_import(
-        organisation_id=people.oem_buyer.organisation_id,
-        program_id=programs["EBX2"].pk,
-        assembly_number="EBX2-TEST",
-        data=data,
-        filename="alias.csv",
-    )
+    preview = dry_run(people, programs, data, "alias.csv")
     matched = {line.part_number: line.match for line in preview.plan.lines}
     assert matched == {"HAL-200-0002": "mpn", "HAL-100-0001": "mpn"}
     assert preview.plan.new_parts == 0
@@ -211,13 +204,7 @@ def test_lines_without_mpn_match_by_value_and_package(people, programs):
     first = b"Designator,Qty,Value,Footprint\nR1 R2,2,4k7,R_0402_1005Metric\nC1,1,100n,C_0603\n"
     import_file(people, programs, first, "generic.csv")
     second = b"Ref,Qty,Value,Package\nR7,1,4.7k,0402\nC3 C4,2,0.1uF,0603\nC5,1,0.1uF,0805\n"
-    preview = preview_import(
-        organisation_id=people.oem_buyer.organisation_id,
-        program_id=programs["EBX2"].pk,
-        assembly_number="OTHER",
-        data=second,
-        filename="generic2.csv",
-    )
+    preview = dry_run(people, programs, second, "generic2.csv", assembly="OTHER")
     matches = [(line.match, line.part_number) for line in preview.plan.lines]
     assert matches[0] == ("value_package", "GEN-R-4.7KR-0402")
     assert matches[1] == ("value_package", "GEN-C-100NF-0603")
@@ -238,13 +225,7 @@ def test_new_revision_shows_a_diff(people, programs):
         b"C1,1,100n,Murata,GRM155R61A104KA01D,Samsung,CL05A104KA5NNNC\n"
         b"D1,1,LED,Lite-On,LTST-C170KRKT,,\n"
     )
-    preview = preview_import(
-        organisation_id=people.oem_buyer.organisation_id,
-        program_id=programs["EBX2"].pk,
-        assembly_number="DIFF-ASSY",
-        data=rev_b,
-        filename="b.csv",
-    )
+    preview = dry_run(people, programs, rev_b, "b.csv", assembly="DIFF-ASSY")
     diff = preview.plan.diff
     assert diff.previous_revision == "A"
     assert diff.added == ["LTST-C170KRKT"]
@@ -257,22 +238,12 @@ def test_new_revision_shows_a_diff(people, programs):
 
 def test_remembered_mapping_is_used_for_the_same_layout(people, programs):
     data = b"Refs,Count,Thing,Maker,Code\nR1,1,10k,Yageo,RC0402FR-0710KL\n"
-    first = preview_import(
-        organisation_id=people.oem_buyer.organisation_id,
-        program_id=programs["EBX2"].pk,
-        assembly_number="MAP",
-        data=data,
-        filename="odd.csv",
-    )
+    first = dry_run(people, programs, data, "odd.csv", assembly="MAP")
     overrides = {m.index: m.field for m in first.parsed.mappings}
     overrides.update({2: "value", 3: "manufacturer", 4: "mpn"})
     import_file(people, programs, data, "odd.csv", assembly_number="MAP", overrides=overrides)
-    second = preview_import(
-        organisation_id=people.oem_buyer.organisation_id,
-        program_id=programs["EBX2"].pk,
-        assembly_number="MAP",
-        data=data.replace(b"R1,", b"R2,"),
-        filename="odd-again.csv",
+    second = dry_run(
+        people, programs, data.replace(b"R1,", b"R2,"), "odd-again.csv", assembly="MAP"
     )
     assert second.remembered_mapping
     assert {m.index: m.field for m in second.parsed.mappings}[4] == "mpn"
