@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from accord.core.personas import PERSONAS, build_world
+from accord.demo.personas import PERSONAS, build_world
 from accord.orgs.models import Organisation, Person, Program
 from accord.parts.models import Bom, Part
 

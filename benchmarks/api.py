@@ -33,7 +33,7 @@ def generate(scale: float) -> dict[str, object]:
     from django.db import transaction
 
     from accord.core.db import refresh_planner_statistics
-    from accord.core.personas import build_world
+    from accord.demo.personas import build_world
     from accord.core.services import create_api_token
     from accord.parts.choices import Lifecycle, SourceStatus
     from accord.parts.models import ApprovedSource, Category, Manufacturer, ManufacturerPart, Part

@@ -35,7 +35,7 @@ def seed_catalogue(n: int) -> list[tuple[str, str]]:
     for n parts of the OEM. Returns (manufacturer, mpn) pairs."""
     from django.db import transaction
 
-    from accord.core.personas import build_world
+    from accord.demo.personas import build_world
     from accord.parts.choices import SourceStatus
     from accord.parts.models import ApprovedSource, Manufacturer, ManufacturerPart, Part
     from accord.parts.normalise import manufacturer_key, mpn_key

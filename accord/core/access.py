@@ -60,35 +60,6 @@ def record_restricted_read(
     )
 
 
-def events_visible_to(user: Any) -> models.QuerySet[Any]:
-    """Events of the person's programs they could see the object of, and their own org's."""
-    from django.db.models import Q
-
-    from accord.core.choices import Classification
-    from accord.core.models import Event
-    from accord.orgs.access import member_program_ids, restricted_program_ids
-
-    if not is_person(user):
-        return Event.objects.none()
-    org = user.organisation_id
-    in_programs = Q(program__in=member_program_ids(user)) & (
-        Q(classification=Classification.PROGRAM)
-        | Q(classification=Classification.RESTRICTED, program__in=restricted_program_ids(user))
-        | Q(organisation_id=org)
-    )
-    own_org = Q(program__isnull=True, organisation_id=org)
-    events = Event.objects.filter(in_programs | own_org).select_related("actor", "program")
-    if user.organisation.is_seller:
-        # Sellers never see BOMs, so neither do they see what happened to one.
-        events = events.exclude(object_type="parts.bom")
-    return events
-
-
-def events_for_object(user: Any, obj: models.Model) -> models.QuerySet[Any]:
-    """History of an object the caller has already fetched through its app's access.py."""
-    return events_visible_to(user).filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
-
-
 def access_log_visible_to(user: Any) -> models.QuerySet[AccessLogEntry]:
     """An organisation's administrators review who read its restricted data."""
     if not is_person(user) or not user.is_org_admin:

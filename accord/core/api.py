@@ -17,6 +17,7 @@ from accord.core import access
 from accord.core import services as core_services
 from accord.core.access import get_or_404
 from accord.core.models import ApiToken
+from accord.orgs.access import events_visible_to
 
 router = Router()
 
@@ -133,7 +134,7 @@ def list_events(
     request: HttpRequest, filters: Query[EventQuery], paging: Query[PageParams]
 ) -> dict[str, Any]:
     """What happened in the caller's programs and organisation, newest first."""
-    qs = access.events_visible_to(person(request))
+    qs = events_visible_to(person(request))
     if filters.program is not None:
         qs = qs.filter(program_id=filters.program)
     if filters.object_type:

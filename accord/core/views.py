@@ -14,11 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accord.core.access import access_log_for_reviewer, events_visible_to, tokens_visible_to
+from accord.core.access import access_log_for_reviewer, tokens_visible_to
 from accord.core.errors import Conflict, InvalidInput
 from accord.core.models import ApiToken
 from accord.core.services import create_api_token, revoke_api_token
-from accord.orgs.access import programs_visible_to
+from accord.orgs.access import events_visible_to, programs_visible_to
 from accord.web.display import changes_text
 from accord.web.tables import export_table, paginate, parse_sort, person, requested_export
 

@@ -13,8 +13,8 @@ from django.db import transaction
 
 from accord.core.access import today
 from accord.core.db import refresh_planner_statistics
-from accord.core.personas import PEOPLE, World, build_world
 from accord.demo import DEMO_PASSWORD, data_path
+from accord.demo.personas import PEOPLE, World, build_world
 from accord.demo.services import set_demo_passwords
 from accord.orgs import services as org_services
 from accord.orgs.access import programs_visible_to, restricted_program_ids

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 
 from accord.core.access import get_or_404, is_person, today
+from accord.core.choices import Classification
 from accord.core.errors import Forbidden
+from accord.core.models import Event
 from accord.orgs.choices import MemberRole, NdaStatus
 from accord.orgs.models import Nda, Organisation, Program, ProgramMember
 
@@ -150,3 +152,26 @@ def partners_visible_to(user: Any, program: Program) -> QuerySet[Any]:
     return ProgramPartner.objects.filter(
         program__in=programs_visible_to(user), program=program
     ).select_related("organisation")
+
+
+def events_visible_to(user: Any) -> QuerySet[Event]:
+    """Events of the person's programs they could see the object of, and their own org's."""
+    if not is_person(user):
+        return Event.objects.none()
+    org = user.organisation_id
+    in_programs = Q(program__in=member_program_ids(user)) & (
+        Q(classification=Classification.PROGRAM)
+        | Q(classification=Classification.RESTRICTED, program__in=restricted_program_ids(user))
+        | Q(organisation_id=org)
+    )
+    own_org = Q(program__isnull=True, organisation_id=org)
+    events = Event.objects.filter(in_programs | own_org).select_related("actor", "program")
+    if user.organisation.is_seller:
+        # Sellers never see BOMs, so neither do they see what happened to one.
+        events = events.exclude(object_type="parts.bom")
+    return events
+
+
+def events_for_object(user: Any, obj: Model) -> QuerySet[Event]:
+    """History of an object the caller has already fetched through its app's access.py."""
+    return events_visible_to(user).filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))

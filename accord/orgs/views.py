@@ -26,11 +26,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accord.core.access import events_for_object, events_visible_to, get_or_404, today
+from accord.core.access import get_or_404, today
 from accord.core.errors import Conflict, InvalidInput, NotFound
 from accord.orgs.access import (
     can_manage_program,
     candidate_members_for,
+    events_for_object,
+    events_visible_to,
     get_nda_for_user,
     get_program_for_user,
     members_visible_to,

@@ -12,9 +12,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
-from accord.core.access import events_visible_to
 from accord.core.errors import Forbidden, NotFound, TooManyRequests
 from accord.core.services import check_login_allowed, clear_failed_logins, record_failed_login
+from accord.orgs.access import events_visible_to
 from accord.orgs.views import program_overview
 from accord.parts.access import boms_visible_to, parts_visible_to
 from accord.parts.choices import Lifecycle

@@ -67,7 +67,7 @@ PERSONAS = (
 )
 SIGNED_IN = PERSONAS[:-1]
 
-# Groups of the persona world (accord/core/personas.py), named by why they may see something.
+# Groups of the persona world (accord/demo/personas.py), named by why they may see something.
 HALCYON = ("oem_buyer", "oem_engineer")  # the OEM that owns EBX2 and PHRM
 MERIDIAN = ("ems_planner", "ems_quality")  # the EMS partner of every program
 ADMINS = (

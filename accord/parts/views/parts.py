@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from accord.core.access import events_for_object, get_or_404
+from accord.core.access import get_or_404
 from accord.core.errors import Conflict, InvalidInput
-from accord.orgs.access import organisations_visible_to
+from accord.orgs.access import events_for_object, organisations_visible_to
 from accord.orgs.choices import OrganisationKind
 from accord.orgs.models import Person
 from accord.parts.access import (

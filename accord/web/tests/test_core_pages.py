@@ -9,9 +9,9 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from accord.core.access import events_visible_to
 from accord.core.models import AccessLogEntry, ApiToken
 from accord.core.services import authenticate_token, create_api_token
+from accord.orgs.access import events_visible_to
 from accord.web.tests.helpers import csv_rows, rows_by_first_cell, table, text, xlsx_rows
 
 
