@@ -4,7 +4,9 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import AfterValidator, Field, PlainSerializer
+from pydantic import AfterValidator, ConfigDict, Field, PlainSerializer
+
+from accord.core.text import clean_text
 
 # Primary keys are 64-bit: anything larger cannot exist, and would overflow the database driver.
 MAX_ID = 2**63 - 1
@@ -12,19 +14,26 @@ MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
-def _storable(value: str) -> str:
-    """Text every database can store: no NUL (PostgreSQL refuses it), no lone surrogates."""
-    if "\x00" in value:
-        raise ValueError("Text may not contain NUL characters.")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("Text is not valid Unicode.") from None
-    return value
+def _single_line(value: str) -> str:
+    return clean_text(value)
 
 
-# Text every database can store. Length limits go on the field: Field(max_length=...).
-Text = Annotated[str, AfterValidator(_storable)]
+def _multi_line(value: str) -> str:
+    return clean_text(value, multiline=True)
+
+
+# Text a person types on one line: no control characters (tab and newline included), no bidi
+# embeddings/overrides/isolates (accord/core/text.py). Length limits go on the field.
+Text = Annotated[str, AfterValidator(_single_line)]
+# Multi-line text (notes, descriptions of programs): tabs and newlines allowed.
+LongText = Annotated[str, AfterValidator(_multi_line)]
+
+
+class InputSchema(Schema):
+    """Every request body and form: a field the operation does not know is refused (422 naming
+    it), never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def format_quantity(value: Decimal) -> str:

@@ -1,0 +1,58 @@
+"""What text Accord stores: every input channel (API, pages, CLI, services) applies these rules.
+
+Control characters make exports and terminals misbehave (one BEL in a description once made
+every XLSX export that included it fail), and Unicode bidi embeddings, overrides and isolates
+make a part number read differently from what it is ("Trojan Source"). Text a person types
+may hold neither; multi-line text may hold tabs and newlines (CRLF from a browser's textarea
+becomes LF).
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except tab (09), newline (0A) and carriage return (0D, handled below), DEL, C1.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Embeddings and overrides (U+202A-U+202E) and isolates (U+2066-U+2069).
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_SINGLE_LINE_EXTRA = re.compile(r"[\t\r\n]")
+# What exports strip from stored text written before these rules (or by an import).
+_UNEXPORTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class TextRefused(ValueError):
+    """The text holds a character Accord does not store; the message says which."""
+
+
+def _describe(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """The text as stored, or TextRefused naming the first offending character.
+
+    Single-line text refuses tab, newline and carriage return as well; multi-line text keeps
+    tabs and newlines and turns CRLF (and a lone CR) into LF.
+    """
+    if multiline:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    elif found := _SINGLE_LINE_EXTRA.search(value):
+        raise TextRefused(
+            f"Line breaks and tabs are not allowed here (found {_describe(found.group())})."
+        )
+    if found := _CONTROL.search(value):
+        raise TextRefused(f"Control characters are not allowed (found {_describe(found.group())}).")
+    if found := _BIDI.search(value):
+        raise TextRefused(
+            "Unicode bidirectional embedding, override and isolate characters are not allowed "
+            f"(found {_describe(found.group())})."
+        )
+    if _LONE_SURROGATE.search(value):
+        raise TextRefused("The text is not valid Unicode.")
+    return value
+
+
+def exportable(value: str) -> str:
+    """Stored text made safe for a CSV or XLSX file: control and bidi characters removed."""
+    return _UNEXPORTABLE.sub("", value)
