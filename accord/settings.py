@@ -160,6 +160,23 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
+# Links in invitations printed by the command line and sent by e-mail (pages use the address
+# the browser used).
+ACCORD_BASE_URL = env("ACCORD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+ACCORD_INVITATION_DAYS = int(env("ACCORD_INVITATION_DAYS", "7"))
+# Invitations are e-mailed only when an SMTP server is configured; the link is always shown on
+# the page (and printed by the command line) as well.
+EMAIL_HOST = env("ACCORD_SMTP_HOST")
+ACCORD_EMAIL_ENABLED = bool(EMAIL_HOST)
+EMAIL_PORT = int(env("ACCORD_SMTP_PORT", "587"))
+EMAIL_HOST_USER = env("ACCORD_SMTP_USER")
+EMAIL_HOST_PASSWORD = env("ACCORD_SMTP_PASSWORD")
+EMAIL_USE_TLS = env_bool("ACCORD_SMTP_TLS", True)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env("ACCORD_EMAIL_FROM", "accord@localhost")
+# Signed NDAs: PDF only, at most this size.
+MAX_NDA_DOCUMENT_MB = int(env("ACCORD_MAX_NDA_DOCUMENT_MB", "10"))
+
 LOGIN_RATE_LIMIT_ATTEMPTS = int(env("ACCORD_LOGIN_RATE_LIMIT", "5"))
 LOGIN_RATE_LIMIT_WINDOW_SECONDS = 15 * 60
 

@@ -66,3 +66,13 @@ class Unauthenticated(DomainError):
 class TooManyRequests(DomainError):
     code = "rate_limited"
     http_status = 429
+
+
+class TooLarge(DomainError):
+    code = "too_large"
+    http_status = 413
+
+
+# What a page shows beside its form, the form kept for correcting; NotFound and Forbidden are
+# never shown there: they answer 404 / 403 like everywhere else.
+FORM_ERRORS = (InvalidInput, Conflict, TooLarge)

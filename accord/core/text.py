@@ -56,3 +56,33 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
 def exportable(value: str) -> str:
     """Stored text made safe for a CSV or XLSX file: control and bidi characters removed."""
     return _UNEXPORTABLE.sub("", value)
+
+
+def text_input(
+    value: str | None,
+    field: str,
+    *,
+    max_length: int,
+    multiline: bool = False,
+    required: bool = False,
+    label: str = "",
+) -> str:
+    """A service's text argument, trimmed and checked: InvalidInput (422) naming the field.
+
+    Services apply it too, so a command-line script cannot store what a form refuses.
+    """
+    from accord.core.errors import InvalidInput
+
+    name = label or field.replace("_", " ")
+    text = (value or "").strip()
+    try:
+        text = clean_text(text, multiline=multiline)
+    except TextRefused as refused:
+        raise InvalidInput(f"{name.capitalize()}: {refused}", detail={"field": field}) from None
+    if required and not text:
+        raise InvalidInput(f"Give the {name}.", detail={"field": field})
+    if len(text) > max_length:
+        raise InvalidInput(
+            f"The {name} is longer than {max_length} characters.", detail={"field": field}
+        )
+    return text

@@ -529,6 +529,10 @@ def build_world() -> World:
             world.programs[code] = org_services.create_program(
                 actor=world.people[creator], code=code, name=name, description=description
             )
+        # Organisations agree to work together before one joins the other's programs.
+        pairs = {(world.programs[code].owner, world.orgs[org]) for code, org, _r in PARTNERS}
+        for owner, partner in sorted(pairs, key=lambda p: (p[0].pk, p[1].pk)):
+            org_services.connect_organisations(actor=None, inviter=owner, invitee=partner)
         for code, org, responsibility in PARTNERS:
             program = world.programs[code]
             owner_admin = _owner_actor(world, program)

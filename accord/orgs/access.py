@@ -8,10 +8,18 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 
 from accord.core.access import get_or_404, is_person, today
 from accord.core.choices import Classification
-from accord.core.errors import Forbidden
-from accord.core.models import Event
-from accord.orgs.choices import MemberRole, NdaStatus
-from accord.orgs.models import Nda, Organisation, Program, ProgramMember
+from accord.core.errors import Forbidden, NotFound
+from accord.core.models import AccessLogEntry, Event
+from accord.orgs.choices import ConnectionStatus, MemberRole, NdaStatus
+from accord.orgs.models import (
+    Connection,
+    Invitation,
+    Nda,
+    Organisation,
+    Person,
+    Program,
+    ProgramMember,
+)
 
 
 def member_program_ids(user: Any) -> QuerySet[ProgramMember, Any]:
@@ -86,11 +94,14 @@ def organisations_visible_to(user: Any) -> QuerySet[Organisation]:
     if not is_person(user):
         return Organisation.objects.none()
     programs = member_program_ids(user)
-    return Organisation.objects.filter(
+    visible = (
         Q(pk=user.organisation_id)
         | Q(programs__in=programs)
         | Q(partnerships__program__in=programs)
-    ).distinct()
+    )
+    if user.is_org_admin:  # administrators manage the organisation's connections
+        visible |= Q(pk__in=connected_organisation_ids(user))
+    return Organisation.objects.filter(visible).distinct()
 
 
 def ndas_visible_to(user: Any) -> QuerySet[Nda]:
@@ -175,3 +186,116 @@ def events_visible_to(user: Any) -> QuerySet[Event]:
 def events_for_object(user: Any, obj: Model) -> QuerySet[Event]:
     """History of an object the caller has already fetched through its app's access.py."""
     return events_visible_to(user).filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+
+# The organisation's own people, its connections and its invitations ---------------------------
+
+
+def people_visible_to(user: Any) -> QuerySet[Person]:
+    """A person's colleagues (their own organisation's people, deactivated ones included).
+    People of other organisations appear only as members of shared programs."""
+    if not is_person(user):
+        return Person.objects.none()
+    return Person.objects.filter(organisation_id=user.organisation_id).select_related(
+        "organisation"
+    )
+
+
+def get_person_for_user(user: Any, pk: Any, *, write: bool = False) -> Person:
+    person = get_or_404(people_visible_to(user), pk=pk)
+    if write and not (user.is_org_admin and user.is_active):
+        raise Forbidden("Only an administrator of your organisation can change its people.")
+    return person
+
+
+def invitations_visible_to(user: Any) -> QuerySet[Invitation]:
+    """Invitations to join the organisation: its administrators' business."""
+    if not is_person(user) or not user.is_org_admin:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(organisation_id=user.organisation_id).select_related(
+        "created_by", "person"
+    )
+
+
+def get_invitation_for_user(user: Any, pk: Any) -> Invitation:
+    return get_or_404(invitations_visible_to(user).select_related("organisation"), pk=pk)
+
+
+def connections_visible_to(user: Any) -> QuerySet[Connection]:
+    """The organisation's connections with others, pending and declined ones included: its
+    administrators' business (program managers meet the connected organisations only when they
+    add a partner)."""
+    if not is_person(user) or not user.is_org_admin:
+        return Connection.objects.none()
+    org = user.organisation_id
+    return Connection.objects.filter(Q(inviter_id=org) | Q(invitee_id=org)).select_related(
+        "inviter", "invitee", "created_by", "answered_by"
+    )
+
+
+def get_connection_for_user(user: Any, pk: Any, *, write: bool = False) -> Connection:
+    """Only administrators see connections, so `write` needs nothing more."""
+    return get_or_404(connections_visible_to(user), pk=pk)
+
+
+def connected_organisation_ids(user: Any) -> QuerySet[Organisation, Any]:
+    """Organisations connected with the person's own (accepted both ways), as a subquery."""
+    org = user.organisation_id
+    accepted = Connection.objects.filter(status=ConnectionStatus.ACCEPTED)
+    return Organisation.objects.filter(
+        Q(pk__in=accepted.filter(inviter_id=org).values("invitee_id"))
+        | Q(pk__in=accepted.filter(invitee_id=org).values("inviter_id"))
+    ).values("pk")
+
+
+def partner_candidates_for(user: Any, program: Program) -> QuerySet[Organisation]:
+    """Organisations a program manager may add as partners: connected with the owner, not
+    partners yet. Empty unless the person manages the program."""
+    if not is_person(user) or not can_manage_program(user, program):
+        return Organisation.objects.none()
+    return (
+        Organisation.objects.filter(pk__in=connected_organisation_ids(user))
+        .exclude(partnerships__program=program)
+        .order_by("name")
+    )
+
+
+def programs_for_nda(user: Any) -> QuerySet[Program]:
+    """Programs a person may name as covered when registering or amending an NDA: those they
+    see that their own organisation owns, or that the other party owns (checked by the
+    service)."""
+    return programs_visible_to(user).select_related("owner").order_by("name")
+
+
+def can_read_nda_document(user: Any, nda: Nda) -> bool:
+    """The signed document: administrators of the two parties, and the parties' managers of a
+    program the NDA covers."""
+    if not is_person(user) or user.organisation_id not in {nda.party_a_id, nda.party_b_id}:
+        return False
+    if user.is_org_admin:
+        return True
+    managed = ProgramMember.objects.filter(person_id=user.pk, role=MemberRole.MANAGER)
+    if nda.covers_all_programs:
+        return managed.filter(program__owner_id__in=[nda.party_a_id, nda.party_b_id]).exists()
+    return managed.filter(program__in=nda.programs.all()).exists()
+
+
+def get_nda_document_for_user(user: Any, pk: Any, *, channel: str, path: str) -> Nda:
+    """An NDA whose signed document the person may download: 404 otherwise (the document is
+    as invisible as anything else they may not see). Every download is access-logged for
+    both parties."""
+    nda = get_nda_for_user(user, pk)
+    if not can_read_nda_document(user, nda) or not nda.document:
+        raise NotFound("No document of this NDA is available to you.")
+    for owner in (nda.party_a, nda.party_b):
+        AccessLogEntry.objects.create(
+            reader=user,
+            reader_organisation_id=user.organisation_id,
+            owner=owner,
+            object_type="orgs.nda_document",
+            object_id=str(nda.pk),
+            object_repr=f"Signed document of NDA {nda.reference}"[:300],
+            channel=channel,
+            path=path[:500],
+        )
+    return nda

@@ -40,3 +40,18 @@ class ProgramStatus(models.TextChoices):
 class NdaStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     TERMINATED = "terminated", "Terminated"
+
+
+class ConnectionStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for an answer"
+    ACCEPTED = "accepted", "Connected"
+    DECLINED = "declined", "Declined"
+
+
+class InvitationState(models.TextChoices):
+    """Computed from the invitation's dates, never stored."""
+
+    PENDING = "pending", "Waiting for sign-up"
+    ACCEPTED = "accepted", "Accepted"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"

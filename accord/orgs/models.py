@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 
-from accord.orgs.choices import MemberRole, NdaStatus, OrganisationKind, PersonRole, ProgramStatus
+from accord.orgs.choices import (
+    ConnectionStatus,
+    InvitationState,
+    MemberRole,
+    NdaStatus,
+    OrganisationKind,
+    PersonRole,
+    ProgramStatus,
+)
 
 
 class Organisation(models.Model):
@@ -41,6 +51,8 @@ class Person(AbstractUser):
     is_org_admin = models.BooleanField(
         default=False, help_text="Manages the organisation's people and reviews its access log."
     )
+    # Part of the session hash: raising it ends every session of the person at once.
+    session_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -54,6 +66,14 @@ class Person(AbstractUser):
     def display_name(self) -> str:
         return str(self)
 
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django signs the password hash into each session; adding the version lets
+        # deactivation end every session without touching the password.
+        key_salt = "accord.orgs.models.Person.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.session_version}", secret=secret, algorithm="sha256"
+        ).hexdigest()
+
 
 class Program(models.Model):
     """One product shared between its OEM owner and partner organisations, person by person."""
@@ -65,6 +85,9 @@ class Program(models.Model):
     status = models.CharField(
         max_length=20, choices=ProgramStatus.choices, default=ProgramStatus.DEVELOPMENT
     )
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="Archived programs are kept for the record, read-only."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -75,6 +98,10 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class ProgramPartner(models.Model):
@@ -121,7 +148,8 @@ class ProgramMember(models.Model):
 
 
 def nda_document_path(instance: Nda, filename: str) -> str:
-    return f"ndas/{instance.pk or 'new'}/{filename}"
+    # Never the uploaded name: it is kept in document_name for the download, not as a path.
+    return f"ndas/{instance.pk or 'new'}/{secrets.token_hex(16)}.pdf"
 
 
 class Nda(models.Model):
@@ -138,7 +166,10 @@ class Nda(models.Model):
     covers_all_programs = models.BooleanField(
         default=False, help_text="Covers every program shared between the two parties."
     )
-    document = models.FileField(upload_to=nda_document_path, blank=True)
+    document = models.FileField(upload_to=nda_document_path, blank=True, max_length=200)
+    document_name = models.CharField(
+        max_length=200, blank=True, help_text="The signed document's file name as uploaded."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -164,3 +195,91 @@ class Nda(models.Model):
             and self.effective_date <= day
             and (self.expiry_date is None or self.expiry_date >= day)
         )
+
+
+class Connection(models.Model):
+    """Two organisations that agreed to work together on Accord: either may then add the other
+    to its programs, and see the other's people when choosing program members.
+
+    An organisation's administrator creates a partner organisation (connected at once) or
+    invites one that is already on Accord; the invitee's administrators accept or decline.
+    """
+
+    inviter = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    invitee = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        max_length=20, choices=ConnectionStatus.choices, default=ConnectionStatus.PENDING
+    )
+    message = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["inviter", "invitee"], name="connection_unique"),
+            models.CheckConstraint(
+                condition=~Q(inviter=models.F("invitee")), name="connection_two_organisations"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inviter} ↔ {self.invitee}"
+
+    def other(self, organisation_id: int) -> Organisation:
+        return self.invitee if self.inviter_id == organisation_id else self.inviter
+
+
+class Invitation(models.Model):
+    """A one-time link to join an organisation: the invitee chooses a username (unless the
+    invitation is for a person an administrator already created) and sets a password.
+
+    Only a SHA-256 digest of the link's secret is stored; the link is shown once.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        help_text="Set when the person exists already: accepting sets their password.",
+    )
+    email = models.EmailField()
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=30, choices=PersonRole.choices, blank=True)
+    title = models.CharField(max_length=120, blank=True)
+    is_org_admin = models.BooleanField(default=False)
+    digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"invitation of {self.email} to {self.organisation}"
+
+    def state_on(self, now: dt.datetime) -> str:
+        if self.accepted_at is not None:
+            return InvitationState.ACCEPTED
+        if self.revoked_at is not None:
+            return InvitationState.REVOKED
+        if self.expires_at <= now:
+            return InvitationState.EXPIRED
+        return InvitationState.PENDING

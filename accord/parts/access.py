@@ -296,3 +296,20 @@ def catalogue_imports_visible_to(user: Any) -> QuerySet[Any]:
 
 def get_catalogue_import_for_user(user: Any, pk: Any) -> Any:
     return get_or_404(catalogue_imports_visible_to(user), pk=pk)
+
+
+def notices_visible_to(user: Any, part: Part) -> QuerySet[Any]:
+    """Lifecycle notices about the manufacturer parts of the sources the person sees on a part
+    they reached through get_part_for_user. Who recorded a notice is shown only to their own
+    organisation (the API and page leave it out for others)."""
+    from accord.parts.models import LifecycleNotice
+
+    if not is_person(user):
+        return LifecycleNotice.objects.none()
+    return (
+        LifecycleNotice.objects.filter(
+            manufacturer_part__in=sources_visible_to(user, part).values("manufacturer_part")
+        )
+        .select_related("manufacturer_part__manufacturer", "recorded_by")
+        .order_by("-recorded_at", "-pk")
+    )

@@ -8,8 +8,11 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from accord.core.choices import Classification
+from accord.core.forms import CheckedForm
 from accord.orgs.models import Organisation
 from accord.parts.choices import BomStatus, Lifecycle, SourceStatus, Sourcing
+from accord.parts.models import ApprovedSource, Category
 from accord.parts.queries import PartFilters
 
 SOURCING_LABELS = {
@@ -88,13 +91,82 @@ class AddSourceForm(forms.Form):
         self.fields["supplier"].queryset = suppliers  # type: ignore[attr-defined]
 
 
-class SourceStatusForm(forms.Form):
+class SourceStatusForm(CheckedForm):
+    """Approving or rejecting a source: a decision others rely on, so it carries a reason."""
+
     status = forms.ChoiceField(
         choices=[
             (SourceStatus.APPROVED.value, "Approve"),
             (SourceStatus.REJECTED.value, "Reject"),
-        ]
+        ],
+        widget=forms.HiddenInput,
     )
+    reason = forms.CharField(
+        max_length=1000,
+        label="Reason",
+        widget=forms.Textarea({"rows": 3}),
+        help_text="e.g. qualification report QR-2026-114 passed; kept in the part's history.",
+    )
+
+
+class PartEditForm(CheckedForm):
+    number = forms.CharField(max_length=80, label="Part number")
+    revision = forms.CharField(max_length=20, required=False, label="Revision")
+    description = forms.CharField(max_length=500, required=False, label="Description")
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(), required=False, label="Category", empty_label="None"
+    )
+    value = forms.CharField(max_length=120, required=False, label="Value", help_text="e.g. 10k")
+    package = forms.CharField(max_length=120, required=False, label="Package")
+    classification = forms.ChoiceField(
+        choices=Classification.choices,
+        label="Classification",
+        help_text="Restricted parts of yours are shown to another organisation only under an NDA "
+        "in force; internal ones never leave your organisation.",
+    )
+    is_assembly = forms.BooleanField(required=False, label="Assembly (has a BOM of its own)")
+
+    def __init__(self, *args: Any, categories: QuerySet[Category], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories  # type: ignore[attr-defined]
+
+
+class LifecycleNoticeForm(CheckedForm):
+    source = forms.ModelChoiceField(
+        queryset=ApprovedSource.objects.none(),
+        label="Manufacturer part",
+        empty_label="Choose the source the notice is about…",
+    )
+    lifecycle = forms.ChoiceField(
+        choices=[(v, label) for v, label in Lifecycle.choices if v != Lifecycle.UNKNOWN],
+        label="New lifecycle",
+    )
+    last_time_buy_date = forms.DateField(
+        required=False,
+        label="Last-time-buy date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Required for a last-time-buy notice.",
+    )
+    end_of_life_date = forms.DateField(
+        required=False, label="End-of-life date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reference = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Source of the notice",
+        help_text="PCN or PDN number, a URL, a distributor's letter.",
+    )
+
+    def __init__(self, *args: Any, sources: QuerySet[ApprovedSource], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["source"]
+        field.queryset = sources  # type: ignore[attr-defined]
+        field.label_from_instance = lambda s: str(s.manufacturer_part)  # type: ignore[attr-defined]
+
+
+class BomStatusForm(CheckedForm):
+    status = forms.ChoiceField(choices=BomStatus.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(max_length=2000, required=False, label="Reason")
 
 
 class BomFilterForm(forms.Form):

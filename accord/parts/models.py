@@ -115,6 +115,35 @@ class ManufacturerPart(models.Model):
         return self.lifecycle in Lifecycle.at_risk()
 
 
+class LifecycleNotice(models.Model):
+    """A manufacturer's notice about a manufacturer part (PCN, PDN, LTB/EOL letter, a
+    distributor's notice): kept as history; the latest sets the part's lifecycle."""
+
+    manufacturer_part = models.ForeignKey(
+        ManufacturerPart, on_delete=models.CASCADE, related_name="notices"
+    )
+    lifecycle = models.CharField(max_length=20, choices=Lifecycle.choices)
+    last_time_buy_date = models.DateField(null=True, blank=True)
+    end_of_life_date = models.DateField(null=True, blank=True)
+    reference = models.CharField(
+        max_length=300, blank=True, help_text="Where it comes from: a PCN number, a URL, a letter."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["manufacturer_part", "-recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.manufacturer_part}: {self.get_lifecycle_display()}"
+
+
 class Part(models.Model):
     """An organisation's own part number: what its BOMs call for, sourced through the AML."""
 

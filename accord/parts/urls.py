@@ -17,6 +17,12 @@ urlpatterns = [
         name="catalogue_import_discard",
     ),
     path("parts/<int:pk>/", views.part_detail, name="part_detail"),
+    path("parts/<int:pk>/edit/", views.part_edit, name="part_edit"),
+    path(
+        "parts/<int:pk>/lifecycle-notices/new/",
+        views.part_lifecycle_notice,
+        name="part_lifecycle_notice",
+    ),
     path("parts/<int:pk>/sources/add/", views.part_source_add, name="part_source_add"),
     path(
         "parts/<int:pk>/sources/<int:source_id>/status/",
@@ -30,6 +36,7 @@ urlpatterns = [
     path("boms/import/<int:pk>/discard/", views.bom_import_discard, name="bom_import_discard"),
     path("boms/import/<int:pk>/progress/", views.bom_import_progress, name="bom_import_progress"),
     path("boms/<int:pk>/", views.bom_detail, name="bom_detail"),
+    path("boms/<int:pk>/status/", views.bom_status, name="bom_status"),
     re_path(
         r"^boms/(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx)$", views.bom_export, name="bom_export"
     ),

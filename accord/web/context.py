@@ -21,6 +21,8 @@ SECTIONS: list[tuple[str, str, tuple[str, ...], bool]] = [
     ("Parts", "part_list", ("/parts/",), False),
     ("BOMs", "bom_list", ("/boms/",), False),
     ("NDAs", "nda_list", ("/ndas/",), False),
+    ("People", "people_list", ("/people/",), False),
+    ("Organisation", "organisation_page", ("/organisation/",), False),
     ("Events", "event_list", ("/events/",), False),
     ("Access log", "access_log", ("/access-log/",), True),
     ("API tokens", "token_list", ("/settings/tokens/",), False),

@@ -32,6 +32,7 @@ Idempotency-Key, so a refusal must not leave an idempotency record behind either
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import uuid
@@ -51,8 +52,33 @@ from accord.api.auth import SAFE_METHODS
 from accord.api.tests.utils import API, send
 from accord.core.models import AccessLogEntry, ApiToken, Event
 from accord.core.services import create_api_token
-from accord.orgs.models import Nda, Person, Program, ProgramMember, ProgramPartner
-from accord.parts.models import ApprovedSource, Bom, BomLine, ManufacturerPart, Part
+from accord.orgs.models import (
+    Connection,
+    Invitation,
+    Nda,
+    Organisation,
+    Person,
+    Program,
+    ProgramMember,
+    ProgramPartner,
+)
+from accord.orgs.services import (
+    SignedDocument,
+    add_person,
+    create_organisation,
+    deactivate_person,
+    invite_organisation,
+    invite_person,
+    register_nda,
+)
+from accord.parts.models import (
+    ApprovedSource,
+    Bom,
+    BomLine,
+    LifecycleNotice,
+    ManufacturerPart,
+    Part,
+)
 
 PERSONAS = (
     "oem_buyer",
@@ -83,6 +109,13 @@ EBX2_MEMBERS = ("oem_buyer", "oem_engineer", "ems_planner", "supplier_rep", "nda
 # Members who may read EBX2's restricted data: not sellers (they never see BOMs), and from the
 # owner or an organisation whose NDA is in force and covers EBX2 (Brightline's has lapsed).
 EBX2_RESTRICTED = ("oem_buyer", "oem_engineer", "ems_planner")
+NON_ADMINS = ("oem_engineer", "ems_quality")
+OEM_PEOPLE = ("oem_buyer", "oem_engineer", "other_oem_user")
+# Members of EBX2 who see the program but do not manage it.
+EBX2_NOT_MANAGER = ("oem_engineer", "ems_planner", "supplier_rep", "nda_expired_partner")
+# The administrators of the parties of NDA-HAL-MER-2025.
+HAL_MER_ADMINS = ("oem_buyer", "ems_planner")
+MATRIX_PDF = b"%PDF-1.7\n% matrix\n%%EOF\n"
 # Pulse HRM: oem_buyer manages it, Meridian's two people are members under an NDA in force.
 PHRM_RESTRICTED = ("oem_buyer", "ems_planner", "ems_quality")
 # Rover Controller (Roverly): its manager, and Meridian's planner under the Roverly NDA.
@@ -231,6 +264,178 @@ API_MATRIX: dict[tuple[str, str], list[Case]] = {
             label="lapsed",
         ),
     ],
+    # People: one's own organisation's; administrators manage them ---------------------------
+    ("GET", "/people"): [case(lambda w: "/people", expect(SIGNED_IN))],
+    ("GET", "/people/{person_id}"): [
+        case(lambda w: f"/people/{w['oem_engineer'].pk}", expect(HALCYON))
+    ],
+    ("POST", "/people"): [
+        case(
+            lambda w: "/people",
+            expect(ADMINS, status=201, forbidden=NON_ADMINS),
+            body=lambda w: {"username": "matrix_new", "email": "new@matrix.example"},
+        )
+    ],
+    ("PATCH", "/people/{person_id}"): [
+        case(
+            lambda w: f"/people/{w['oem_engineer'].pk}",
+            expect(["oem_buyer"], forbidden=["oem_engineer"]),
+            body=lambda w: {"title": "Lead engineer"},
+        )
+    ],
+    ("POST", "/people/{person_id}/deactivate"): [
+        case(
+            lambda w: f"/people/{w['oem_engineer'].pk}/deactivate",
+            expect(["oem_buyer"], forbidden=["oem_engineer"]),
+        )
+    ],
+    ("POST", "/people/{person_id}/reactivate"): [
+        case(
+            lambda w: f"/people/{w['deactivated'].pk}/reactivate",
+            expect(["oem_buyer"], forbidden=["oem_engineer"]),
+        )
+    ],
+    ("POST", "/people/{person_id}/invitation"): [
+        case(
+            lambda w: f"/people/{w['no_password'].pk}/invitation",
+            expect(["oem_buyer"], status=201, forbidden=["oem_engineer"]),
+        )
+    ],
+    # Invitations: the organisation's administrators' business; 404 to anyone else.
+    ("GET", "/invitations"): [case(lambda w: "/invitations", expect(ADMINS))],
+    ("POST", "/invitations"): [
+        case(
+            lambda w: "/invitations",
+            expect(ADMINS, status=201, forbidden=NON_ADMINS),
+            body=lambda w: {"email": "invited@matrix.example"},
+        )
+    ],
+    ("DELETE", "/invitations/{invitation_id}"): [
+        case(
+            lambda w: f"/invitations/{w['invitation'].invitation.pk}",
+            expect(["oem_buyer"], status=204),
+        )
+    ],
+    # Organisations and their connections: administrators -------------------------------------
+    ("POST", "/organisations"): [
+        case(
+            lambda w: "/organisations",
+            expect(ADMINS, status=201, forbidden=NON_ADMINS),
+            body=lambda w: {
+                "name": "Matrix Partner Ltd",
+                "kind": "supplier",
+                "admin": {"username": "matrix_partner_admin", "email": "a@partner.example"},
+            },
+        )
+    ],
+    ("GET", "/connections"): [case(lambda w: "/connections", expect(SIGNED_IN))],
+    ("POST", "/connections"): [
+        case(
+            lambda w: "/connections",
+            expect(ADMINS, status=201, forbidden=NON_ADMINS),
+            body=lambda w: {"accord_id": w["unconnected"].slug},
+        )
+    ],
+    # Quillon invited Halcyon: Halcyon's administrator answers; Quillon's may not (403).
+    ("POST", "/connections/{connection_id}/accept"): [
+        case(
+            lambda w: f"/connections/{w['connection'].pk}/accept",
+            expect(["oem_buyer"], forbidden=["outsider"]),
+        )
+    ],
+    ("POST", "/connections/{connection_id}/decline"): [
+        case(
+            lambda w: f"/connections/{w['connection'].pk}/decline",
+            expect(["oem_buyer"], forbidden=["outsider"]),
+        )
+    ],
+    # Programs: OEM people create them; their managers change them and their partners --------
+    ("POST", "/programs"): [
+        case(
+            lambda w: "/programs",
+            expect(OEM_PEOPLE, status=201, forbidden=[p for p in SIGNED_IN if p not in OEM_PEOPLE]),
+            body=lambda w: {"code": "MATRIX", "name": "Matrix program"},
+        )
+    ],
+    ("PATCH", "/programs/{program_id}"): [
+        case(
+            lambda w: f"/programs/{w['EBX2'].pk}",
+            expect(["oem_buyer"], forbidden=EBX2_NOT_MANAGER),
+            body=lambda w: {"status": "production", "name": "Earbuds X2 (renamed)"},
+        )
+    ],
+    # Kestrel is connected with Halcyon (a partner of Pulse HRM), not yet a partner of EBX2.
+    ("POST", "/programs/{program_id}/partners"): [
+        case(
+            lambda w: f"/programs/{w['EBX2'].pk}/partners",
+            expect(["oem_buyer"], status=201, forbidden=EBX2_NOT_MANAGER),
+            body=lambda w: {"organisation_id": w["org:kestrel"].pk, "responsibility": "Cells"},
+        )
+    ],
+    ("PATCH", "/programs/{program_id}/partners/{org_id}"): [
+        case(
+            lambda w: f"/programs/{w['EBX2'].pk}/partners/{w['org:brightline'].pk}",
+            expect(["oem_buyer"], forbidden=EBX2_NOT_MANAGER),
+            body=lambda w: {"responsibility": "Former EMS"},
+        )
+    ],
+    ("DELETE", "/programs/{program_id}/partners/{org_id}"): [
+        case(
+            lambda w: f"/programs/{w['EBX2'].pk}/partners/{w['org:brightline'].pk}",
+            expect(["oem_buyer"], status=204, forbidden=EBX2_NOT_MANAGER),
+        )
+    ],
+    # NDAs: administrators register them with an organisation they see; the parties'
+    # administrators amend, attach and terminate. Meridian's administrator cannot name her own
+    # organisation (422); the outsider does not see Meridian (404).
+    ("POST", "/ndas"): [
+        case(
+            lambda w: "/ndas",
+            {
+                **expect(ADMINS, status=201, forbidden=NON_ADMINS),
+                "ems_planner": 422,
+                "outsider": 404,
+            },
+            body=lambda w: {
+                "reference": "NDA-MATRIX",
+                "counterparty_id": str(w["org:meridian"].pk),
+                "effective_date": "2026-01-01",
+                "document": SimpleUploadedFile("signed.pdf", MATRIX_PDF, "application/pdf"),
+            },
+            multipart=True,
+        )
+    ],
+    ("PATCH", "/ndas/{nda_id}"): [
+        case(
+            lambda w: f"/ndas/{w['NDA-HAL-MER-2025'].pk}",
+            expect(HAL_MER_ADMINS, forbidden=NON_ADMINS),
+            body=lambda w: {"expiry_date": "2031-12-31"},
+        )
+    ],
+    ("POST", "/ndas/{nda_id}/document"): [
+        case(
+            lambda w: f"/ndas/{w['NDA-HAL-MER-2025'].pk}/document",
+            expect(HAL_MER_ADMINS, forbidden=NON_ADMINS),
+            body=lambda w: {
+                "document": SimpleUploadedFile("amended.pdf", MATRIX_PDF, "application/pdf")
+            },
+            multipart=True,
+        )
+    ],
+    # The signed document: the parties' administrators (each download logged for both parties).
+    ("GET", "/ndas/{nda_id}/document"): [
+        case(
+            lambda w: f"/ndas/{w['nda_with_document'].pk}/document",
+            expect(HAL_MER_ADMINS),
+            logged={"oem_buyer": 2, "ems_planner": 2},
+        )
+    ],
+    ("POST", "/ndas/{nda_id}/terminate"): [
+        case(
+            lambda w: f"/ndas/{w['NDA-HAL-MER-2025'].pk}/terminate",
+            expect(HAL_MER_ADMINS, forbidden=NON_ADMINS),
+        )
+    ],
     # Parts: own catalogue, parts in BOMs one may see, for sellers the parts approved for -----
     ("GET", "/parts"): [case(lambda w: "/parts", expect(SIGNED_IN))],
     ("GET", "/parts/{part_id}"): [
@@ -280,14 +485,32 @@ API_MATRIX: dict[tuple[str, str], list[Case]] = {
         case(
             lambda w: f"/parts/{w['part:HAL-400-0001'].pk}/sources/{w['sunridge_source'].pk}",
             expect(HALCYON, forbidden=["ems_planner", "supplier_rep"]),
-            body=lambda w: {"status": "rejected"},
+            body=lambda w: {"status": "rejected", "reason": "Failed qualification"},
         ),
         case(
             lambda w: f"/parts/{w['part:HAL-100-0002'].pk}/sources/{w['yageo_source'].pk}",
             expect(HALCYON, forbidden=["ems_planner"]),
-            body=lambda w: {"status": "approved"},
+            body=lambda w: {"status": "approved", "reason": "Qualified: QR-1"},
             label="pending",
         ),
+    ],
+    ("GET", "/parts/{part_id}/lifecycle-notices"): [
+        case(
+            lambda w: f"/parts/{w['part:HAL-200-0001'].pk}/lifecycle-notices",
+            expect(EBX2_RESTRICTED),
+        )
+    ],
+    ("POST", "/parts/{part_id}/lifecycle-notices"): [
+        case(
+            lambda w: f"/parts/{w['part:HAL-200-0001'].pk}/lifecycle-notices",
+            expect(HALCYON, status=201, forbidden=["ems_planner"]),
+            body=lambda w: {
+                "source_id": w["nordic_source"].pk,
+                "lifecycle": "ltb",
+                "last_time_buy_date": "2027-03-31",
+                "reference": "PCN-NORDIC-1",
+            },
+        )
     ],
     # BOMs: program members, restricted ones under an NDA in force; never sellers --------------
     ("GET", "/boms"): [case(lambda w: "/boms", expect(SIGNED_IN))],
@@ -310,6 +533,14 @@ API_MATRIX: dict[tuple[str, str], list[Case]] = {
             label="other OEM",
             logged=["ems_planner"],
         ),
+    ],
+    # A released BOM made obsolete: members of EBX2 from its owner; a partner who reads it 403.
+    ("POST", "/boms/{bom_id}/status"): [
+        case(
+            lambda w: f"/boms/{w['bom:EBX2-PCBA'].pk}/status",
+            expect(HALCYON, forbidden=["ems_planner"]),
+            body=lambda w: {"status": "obsolete", "reason": "Replaced by rev C"},
+        )
     ],
     ("GET", "/boms/{bom_id}/export"): [
         case(
@@ -383,6 +614,23 @@ API_MATRIX: dict[tuple[str, str], list[Case]] = {
 @pytest.fixture
 def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> World:
     buyer_token, _ = create_api_token(actor=people.oem_buyer, name="buyer script")
+    buyer, halcyon = people.oem_buyer, people.oem_buyer.organisation
+    deactivated, _ = add_person(
+        actor=buyer, organisation=halcyon, username="gone", email="gone@halcyon.example"
+    )
+    deactivate_person(actor=buyer, person=deactivated)
+    no_password, _ = add_person(
+        actor=buyer, organisation=halcyon, username="newcomer", email="new@halcyon.example"
+    )
+    nda_with_document = register_nda(
+        actor=buyer,
+        reference="NDA-WITH-DOCUMENT",
+        party_a=halcyon,
+        party_b=orgs["meridian"],
+        effective_date=dt.date(2026, 1, 1),
+        expiry_date=None,
+        document=SignedDocument(MATRIX_PDF, "signed.pdf"),
+    )
     return {
         **people,
         **programs,
@@ -391,6 +639,13 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> World
         **{f"org:{key}": org for key, org in orgs.items()},
         **{n.reference: n for n in Nda.objects.all()},
         "buyer_token": buyer_token,
+        "deactivated": deactivated,
+        "no_password": no_password,
+        "nda_with_document": nda_with_document,
+        "unconnected": create_organisation(actor=None, name="Matrix Unconnected", kind="supplier"),
+        "invitation": invite_person(actor=buyer, email="someone@halcyon.example"),
+        "connection": invite_organisation(actor=people.outsider, accord_id=halcyon.slug),
+        "nordic_source": ApprovedSource.objects.get(part=parts["HAL-200-0001"]),
         "sunridge_source": ApprovedSource.objects.get(
             part=parts["HAL-400-0001"], manufacturer_part__mpn="SA-BA-3110"
         ),
@@ -420,6 +675,11 @@ def caller(persona: str, world: World, *, session: bool) -> Client:
 COUNTED_APPS = ("core", "orgs", "parts")
 # Rows compared field by field. ApiToken.last_used_at moves on every authenticated request.
 HASHED: dict[type[Model], tuple[str, ...]] = {
+    Organisation: (),
+    Person: ("last_login",),
+    Invitation: (),
+    Connection: (),
+    LifecycleNotice: (),
     Part: (),
     ApprovedSource: (),
     ManufacturerPart: (),
@@ -489,14 +749,14 @@ def fingerprint() -> dict[str, Any]:
     }
 
 
-def _without_access_log(fp: dict[str, Any]) -> dict[str, Any]:
+def without_access_log(fp: dict[str, Any]) -> dict[str, Any]:
     counts = {k: v for k, v in fp["counts"].items() if k != AccessLogEntry._meta.label}
     return {**fp, "counts": counts, "access_log": None}
 
 
 # The tests ----------------------------------------------------------------------------------
 
-ERROR_CODES = {401: "unauthenticated", 403: "forbidden", 404: "not_found"}
+ERROR_CODES = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 422: "invalid"}
 
 
 class StatusMismatch(AssertionError):
@@ -561,7 +821,7 @@ def test_api_matrix(world: World, method: str, path: str, index: int, persona: s
         assert response.json()["code"] == ERROR_CODES[response.status_code]
         assert after == before, "a refused request changed something (or logged a read)"
     elif method in SAFE_METHODS:
-        assert _without_access_log(after) == _without_access_log(before), "a read wrote"
+        assert without_access_log(after) == without_access_log(before), "a read wrote"
         reads_logged = AccessLogEntry.objects.filter(id__gt=before["access_log"] or 0)
         # The owner's reviewers see who read what, and how: through the API or an export.
         channel = "export" if path.endswith("/export") else "api"

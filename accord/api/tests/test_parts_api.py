@@ -268,11 +268,14 @@ def test_owner_adds_and_approves_sources(client_for, parts):
 
     yageo = ApprovedSource.objects.get(part=part, manufacturer_part__mpn="RC0402FR-0710KL")
     url = f"{API}/parts/{part.pk}/sources/{yageo.pk}"
-    body = send(client, "PATCH", url, {"status": "approved"}).json()
+    no_reason = send(client, "PATCH", url, {"status": "approved"})
+    assert_error(no_reason, 422, "invalid")
+    assert no_reason.json()["detail"] == {"field": "reason"}
+    body = send(client, "PATCH", url, {"status": "approved", "reason": "Qualified"}).json()
     assert (body["mpn"], body["status"]) == ("RC0402FR-0710KL", "approved")
     part.refresh_from_db()
     assert part.approved_source_count == 3
-    rejected = send(client, "PATCH", url, {"status": "rejected"}).json()
+    rejected = send(client, "PATCH", url, {"status": "rejected", "reason": "EOL"}).json()
     assert rejected["status"] == "rejected" and rejected["approved_at"] is None
 
 
@@ -280,7 +283,9 @@ def test_source_must_belong_to_the_part_in_the_path(client_for, parts):
     other = ApprovedSource.objects.filter(part=parts["HAL-100-0002"]).first()
     url = f"{API}/parts/{parts['HAL-100-0001'].pk}/sources/{other.pk}"
     assert_error(
-        send(client_for("oem_buyer"), "PATCH", url, {"status": "rejected"}), 404, "not_found"
+        send(client_for("oem_buyer"), "PATCH", url, {"status": "rejected", "reason": "x"}),
+        404,
+        "not_found",
     )
     other.refresh_from_db()
     assert other.status == "approved"

@@ -4,8 +4,8 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from django.http import FileResponse, HttpRequest
+from ninja import File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
 from pydantic import Field, model_validator
 
@@ -14,13 +14,28 @@ from accord.api.idempotency import idempotent
 from accord.api.pagination import Page, PageParams, paginate
 from accord.api.schemas import Id, OrgRef, PersonRef, ProgramRef, Text
 from accord.core.access import get_or_404, today
-from accord.core.errors import Conflict, InvalidInput
+from accord.core.errors import Conflict, Forbidden, InvalidInput
 from accord.orgs import access
 from accord.orgs import services as org_services
+from accord.orgs.api import connections, people
+from accord.orgs.api.schemas import (
+    NdaForm,
+    NdaPatch,
+    PartnerOrganisationIn,
+    PartnerOrganisationOut,
+    ProgramIn,
+    ProgramPartnerIn,
+    ProgramPartnerPatch,
+    ProgramPatch,
+    present,
+)
 from accord.orgs.choices import MemberRole
-from accord.orgs.models import Nda, Person, Program, ProgramMember
+from accord.orgs.documents import NDA_UPLOAD_DOC, PDF_DOC, nda_file_response, read_document
+from accord.orgs.models import Nda, Person, Program, ProgramMember, ProgramPartner
 
 router = Router()
+router.add_router("", people.router)
+router.add_router("", connections.router)
 
 
 # Schemas ---------------------------------------------------------------------------------------
@@ -281,3 +296,201 @@ def list_ndas(request: HttpRequest, filters: Query[NdaQuery], paging: Query[Page
 def get_nda(request: HttpRequest, nda_id: Id) -> Any:
     user = person(request)
     return get_or_404(ndas_for_output(user, access.ndas_visible_to(user)), pk=nda_id)
+
+
+# Writes: organisations, programs, partners, NDAs ----------------------------------------------
+
+
+@router.post("/organisations", response={201: PartnerOrganisationOut}, tags=["organisations"])
+@idempotent(redact=("invitation",))
+def create_organisation(
+    request: HttpRequest, payload: PartnerOrganisationIn
+) -> Status[PartnerOrganisationOut]:
+    """A partner organisation and its first administrator, connected with the caller's own
+    (administrators). The administrator sets a password at `invitation.link`, shown once."""
+    return connections.create_partner_organisation(request, payload)
+
+
+@router.post("/programs", response={201: ProgramDetail}, tags=["programs"])
+@idempotent
+def create_program(request: HttpRequest, payload: ProgramIn) -> Status[ProgramDetail]:
+    """A program of the caller's organisation (OEMs); the caller becomes its first manager."""
+    user = person(request)
+    program = org_services.create_program(
+        actor=user,
+        code=payload.code,
+        name=payload.name,
+        description=payload.description,
+        status=payload.status,
+    )
+    return Status(201, ProgramDetail.model_validate(get_program(request, program.pk)))
+
+
+@router.patch("/programs/{program_id}", response=ProgramDetail, tags=["programs"])
+def update_program(request: HttpRequest, program_id: Id, payload: ProgramPatch) -> Any:
+    """Change a program's name, description or status, or archive/restore it (managers)."""
+    user = person(request)
+    program = access.get_program_for_user(user, program_id, write=True)
+    changes = present(payload)
+    archived = changes.pop("archived", None)
+    if archived is False and program.is_archived:
+        program = org_services.archive_program(actor=user, program=program, archived=False)
+    if changes:
+        program = org_services.edit_program(actor=user, program=program, **changes)
+    if archived and not program.is_archived:
+        org_services.archive_program(actor=user, program=program, archived=True)
+    return get_program(request, program_id)
+
+
+@router.post("/programs/{program_id}/partners", response={201: PartnerOut}, tags=["programs"])
+@idempotent
+def add_partner(
+    request: HttpRequest, program_id: Id, payload: ProgramPartnerIn
+) -> Status[PartnerOut]:
+    """Add an organisation connected with the owner as a partner (managers). Its people can
+    then be made members."""
+    user = person(request)
+    program = access.get_program_for_user(user, program_id, write=True)
+    organisation = (
+        access.partner_candidates_for(user, program).filter(pk=payload.organisation_id).first()
+    )
+    if organisation is None:
+        if (
+            access.partners_visible_to(user, program)
+            .filter(organisation_id=payload.organisation_id)
+            .exists()
+        ):
+            raise Conflict("This organisation is a partner of the program already.")
+        raise InvalidInput(
+            "No organisation connected with yours has this id.",
+            detail={"field": "organisation_id"},
+        )
+    partner = org_services.add_program_partner(
+        actor=user,
+        program=program,
+        organisation=organisation,
+        responsibility=payload.responsibility,
+    )
+    return Status(201, PartnerOut.model_validate(partner))
+
+
+def _partner(user: Person, program: Program, org_id: int) -> ProgramPartner:
+    return get_or_404(access.partners_visible_to(user, program), organisation_id=org_id)
+
+
+@router.patch("/programs/{program_id}/partners/{org_id}", response=PartnerOut, tags=["programs"])
+def update_partner(
+    request: HttpRequest, program_id: Id, org_id: Id, payload: ProgramPartnerPatch
+) -> Any:
+    user = person(request)
+    program = access.get_program_for_user(user, program_id, write=True)
+    partner = _partner(user, program, org_id)
+    return org_services.update_program_partner(
+        actor=user, program=program, partner=partner, responsibility=payload.responsibility
+    )
+
+
+@router.delete("/programs/{program_id}/partners/{org_id}", response={204: None}, tags=["programs"])
+def remove_partner(request: HttpRequest, program_id: Id, org_id: Id) -> Status[None]:
+    """The organisation leaves the program, and its people lose their membership at once."""
+    user = person(request)
+    program = access.get_program_for_user(user, program_id, write=True)
+    partner = _partner(user, program, org_id)
+    org_services.remove_program_partner(actor=user, program=program, partner=partner)
+    return Status(204, None)
+
+
+def _nda_out(user: Person, nda_id: int) -> Nda:
+    return get_or_404(ndas_for_output(user, access.ndas_visible_to(user)), pk=nda_id)
+
+
+def _covered_programs(user: Person, program_ids: list[int]) -> list[Program]:
+    wanted = set(program_ids)
+    found = list(access.programs_for_nda(user).filter(pk__in=wanted))
+    if len(found) != len(wanted):
+        raise InvalidInput(
+            "Some of these programs do not exist or are not yours to see.",
+            detail={"field": "program_ids"},
+        )
+    return found
+
+
+@router.post("/ndas", response={201: NdaOut}, tags=["ndas"], openapi_extra=NDA_UPLOAD_DOC)
+@idempotent
+def register_nda(
+    request: HttpRequest,
+    form: Form[NdaForm],
+    document: File[UploadedFile] = None,  # type: ignore[assignment]
+) -> Status[NdaOut]:
+    """Register an NDA between the caller's organisation and another (administrators), with
+    its signed PDF (`document`, optional: it can be attached later)."""
+    user = person(request)
+    if not user.is_org_admin:
+        raise Forbidden("Only an organisation administrator can register NDAs.")
+    counterparty = get_or_404(access.organisations_visible_to(user), pk=form.counterparty_id)
+    assert user.organisation is not None
+    nda = org_services.register_nda(
+        actor=user,
+        reference=form.reference,
+        title=form.title,
+        party_a=user.organisation,
+        party_b=counterparty,
+        effective_date=form.effective_date,
+        expiry_date=form.expiry_date,
+        programs=_covered_programs(user, form.program_ids),
+        covers_all_programs=form.covers_all_programs,
+        document=read_document(document),
+    )
+    return Status(201, NdaOut.model_validate(_nda_out(user, nda.pk)))
+
+
+@router.patch("/ndas/{nda_id}", response=NdaOut, tags=["ndas"])
+def amend_nda(request: HttpRequest, nda_id: Id, payload: NdaPatch) -> Any:
+    """Amend an NDA: a new expiry (null for no fixed end), the programs covered (administrators
+    of either party). Programs of the other party you cannot see stay covered."""
+    user = person(request)
+    nda = access.get_nda_for_user(user, nda_id, write=True)
+    changes = present(payload)
+    programs = None
+    if "program_ids" in changes:
+        hidden = nda.programs.exclude(pk__in=access.programs_for_nda(user).values("pk"))
+        programs = [*_covered_programs(user, changes["program_ids"]), *hidden]
+    org_services.amend_nda(
+        actor=user,
+        nda=nda,
+        expiry_date=changes.get("expiry_date", ...),
+        programs=programs,
+        covers_all_programs=changes.get("covers_all_programs"),
+    )
+    return _nda_out(user, nda_id)
+
+
+@router.post(
+    "/ndas/{nda_id}/document", response=NdaOut, tags=["ndas"], openapi_extra=NDA_UPLOAD_DOC
+)
+def attach_nda_document(request: HttpRequest, nda_id: Id, document: File[UploadedFile]) -> Any:
+    """Attach or replace the signed PDF (administrators of either party)."""
+    user = person(request)
+    nda = access.get_nda_for_user(user, nda_id, write=True)
+    org_services.amend_nda(actor=user, nda=nda, document=read_document(document))
+    return _nda_out(user, nda_id)
+
+
+@router.get("/ndas/{nda_id}/document", tags=["ndas"], openapi_extra=PDF_DOC)
+def download_nda_document(request: HttpRequest, nda_id: Id) -> FileResponse:
+    """The signed PDF: for administrators of the two parties and the parties' managers of a
+    program it covers. Every download is recorded in both parties' access logs."""
+    nda = access.get_nda_document_for_user(
+        person(request), nda_id, channel="api", path=request.path
+    )
+    return nda_file_response(nda)
+
+
+@router.post("/ndas/{nda_id}/terminate", response=NdaOut, tags=["ndas"])
+def terminate_nda(request: HttpRequest, nda_id: Id) -> Any:
+    """End the NDA today (administrators of either party): the restricted data it opened is
+    no longer shared, at once."""
+    user = person(request)
+    nda = access.get_nda_for_user(user, nda_id, write=True)
+    org_services.terminate_nda(actor=user, nda=nda)
+    return _nda_out(user, nda_id)

@@ -6,13 +6,12 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from accord.core.access import today
-from accord.core.models import Event
+from accord.core.models import AccessLogEntry, Event
 from accord.orgs.models import Nda, ProgramMember
-from accord.orgs.services import register_nda, terminate_nda
+from accord.orgs.services import SignedDocument, amend_nda, register_nda, terminate_nda
 from accord.web.tests.helpers import csv_rows, rows_by_first_cell, table, text, xlsx_rows
 
 
@@ -57,7 +56,7 @@ def test_program_page_shows_members_partners_ndas_boms(client_for: Any, programs
     ]
     assert len(members) == 6
     partners = rows_by_first_cell(table(response, "Organisations taking part"))
-    assert partners["Meridian Electronics Manufacturing"][1:] == [
+    assert partners["Meridian Electronics Manufacturing"][1:3] == [
         "EMS provider",
         "EMS: PCBA and box build",
     ]
@@ -320,20 +319,37 @@ def test_nda_page(client_for: Any) -> None:
     assert client_for("ems_planner").get(reverse("nda_detail", args=[nda.pk])).status_code == 404
 
 
-def test_nda_document_download(client_for: Any, settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path
+def test_nda_document_download(client_for: Any, people: Any) -> None:
+    """The signed PDF: the parties' administrators (and managers of a covered program) only;
+    every download is in both parties' access logs."""
     nda = Nda.objects.get(reference="NDA-HAL-MER-2025")
     url = reverse("nda_document", args=[nda.pk])
     assert client_for("oem_buyer").get(url).status_code == 404  # nothing on file yet
-    nda.document.save("NDA-HAL-MER-2025-signed.pdf", ContentFile(b"%PDF-1.7 signed"))
+    amend_nda(
+        actor=people.oem_buyer,
+        nda=nda,
+        document=SignedDocument(b"%PDF-1.7 signed", "NDA-HAL-MER-2025 signed.pdf"),
+    )
+    before = AccessLogEntry.objects.count()
     response = client_for("ems_planner").get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.7 signed"
-    assert 'attachment; filename="NDA-HAL-MER-2025-signed.pdf"' in response["Content-Disposition"]
-    listing = client_for("oem_buyer").get(reverse("nda_list")).content.decode()
-    assert f'href="{url}"' in listing
+    assert 'filename="NDA-HAL-MER-2025 signed.pdf"' in response["Content-Disposition"]
+    assert response["Content-Type"] == "application/pdf"
+    logged = AccessLogEntry.objects.order_by("-pk")[:2]
+    assert AccessLogEntry.objects.count() == before + 2
+    assert {e.owner.slug.split("-")[0] for e in logged} == {"halcyon", "meridian"}
+    assert {e.reader.username for e in logged} == {"ems_planner"}
+    detail = client_for("oem_buyer").get(reverse("nda_detail", args=[nda.pk])).content.decode()
+    assert f'href="{url}"' in detail
+    # A party's colleague who is neither administrator nor manager of a covered program: 404,
+    # and the detail page offers no link.
+    assert client_for("ems_quality").get(url).status_code == 404
+    detail = client_for("ems_quality").get(reverse("nda_detail", args=[nda.pk])).content.decode()
+    assert f'href="{url}"' not in detail
     for persona in ("supplier_rep", "other_oem_user", "outsider"):
         assert client_for(persona).get(url).status_code == 404
+    nda.refresh_from_db()
     nda.document.storage.delete(nda.document.name)
     assert client_for("oem_buyer").get(url).status_code == 404  # file gone from storage
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from django.contrib import messages
@@ -21,15 +20,16 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.core.access import get_or_404, today
-from accord.core.errors import Conflict, InvalidInput, NotFound
+from accord.core.errors import Conflict, InvalidInput
 from accord.orgs.access import (
     can_manage_program,
+    can_read_nda_document,
     candidate_members_for,
     events_for_object,
     events_visible_to,
@@ -38,11 +38,18 @@ from accord.orgs.access import (
     members_visible_to,
     ndas_in_force_for_program,
     ndas_visible_to,
+    partner_candidates_for,
     partners_visible_to,
     programs_visible_to,
 )
-from accord.orgs.choices import MemberRole, NdaStatus
-from accord.orgs.forms import NDA_STATES, AddMemberForm, NdaFilterForm, ProgramFilterForm
+from accord.orgs.choices import MemberRole, NdaStatus, OrganisationKind
+from accord.orgs.forms import (
+    NDA_STATES,
+    AddMemberForm,
+    NdaFilterForm,
+    PartnerAddForm,
+    ProgramFilterForm,
+)
 from accord.orgs.models import Nda, Person, Program
 from accord.orgs.services import add_program_member, remove_program_member
 from accord.parts.access import boms_visible_to
@@ -96,11 +103,15 @@ def program_overview(user: Person) -> QuerySet[Program]:
 def program_list(request: HttpRequest) -> HttpResponse:
     user = person(request)
     form = ProgramFilterForm(request.GET)
-    status = form.cleaned_data["status"] if form.is_valid() else ""
+    filters = form.cleaned_data if form.is_valid() else {"status": "", "show": ""}
     sort, order = parse_sort(request, PROGRAM_SORTS, "name")
     programs = program_overview(user).order_by(order, "pk")
-    if status:
-        programs = programs.filter(status=status)
+    if filters["status"]:
+        programs = programs.filter(status=filters["status"])
+    if filters["show"] == "archived":
+        programs = programs.filter(archived_at__isnull=False)
+    elif filters["show"] != "all":
+        programs = programs.filter(archived_at__isnull=True)
     fmt = requested_export(request)
     if fmt:
         headers = ["Code", "Name", "Owner", "Status", "My role", "Members", "BOMs"]
@@ -117,7 +128,13 @@ def program_list(request: HttpRequest) -> HttpResponse:
             for p in programs.iterator(chunk_size=2000)
         )
         return export_table(fmt, "programs", headers, rows)
-    context = {"form": form, "sort": sort, "page_obj": paginate(request, programs)}
+    context = {
+        "form": form,
+        "sort": sort,
+        "page_obj": paginate(request, programs),
+        "can_create": user.organisation is not None
+        and user.organisation.kind == OrganisationKind.OEM,
+    }
     return render(request, "orgs/program_list.html", context)
 
 
@@ -128,10 +145,14 @@ def _program_context(
     manager = can_manage_program(user, program)
     if manager and member_form is None:
         member_form = AddMemberForm(candidates=candidate_members_for(user, program))
+    partner_form = None
+    if manager and not program.is_archived:
+        partner_form = PartnerAddForm(candidates=partner_candidates_for(user, program))
     return {
         "program": program,
         "is_manager": manager,
-        "member_form": member_form if manager else None,
+        "member_form": member_form if manager and not program.is_archived else None,
+        "partner_form": partner_form,
         "members": members_visible_to(user, program)
         .select_related("person__organisation")
         .order_by("person__organisation__name", "person__last_name", "person__first_name"),
@@ -297,24 +318,9 @@ def nda_detail(request: HttpRequest, pk: int) -> HttpResponse:
     nda = _ndas_for_page(user).get(pk=nda.pk)  # with today's state and the visible programs
     context = {
         "nda": nda,
+        "can_change": user.is_org_admin and nda.status != NdaStatus.TERMINATED,
+        "can_read_document": bool(nda.document) and can_read_nda_document(user, nda),
         "programs_text": _programs_text(nda),
         "events": events_for_object(user, nda).select_related("organisation")[:50],
     }
     return render(request, "orgs/nda_detail.html", context)
-
-
-@login_required
-@require_GET
-def nda_document(request: HttpRequest, pk: int) -> FileResponse:
-    nda = get_nda_for_user(person(request), pk)
-    if not nda.document:
-        raise NotFound("This NDA has no document on file.")
-    try:
-        handle = nda.document.open("rb")
-    except OSError:
-        raise NotFound("The document of this NDA is missing from storage.") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=os.path.basename(nda.document.name)
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response

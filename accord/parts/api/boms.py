@@ -23,6 +23,7 @@ from accord.parts.api.schemas import (
     BomLineIn,
     BomOut,
     BomQuery,
+    BomStatusIn,
     ExportQuery,
 )
 from accord.parts.models import Bom, Part
@@ -158,3 +159,18 @@ def create_bom(request: HttpRequest, payload: BomIn) -> Status[BomDetail]:
     )
     created = access.get_bom_for_user(user, bom.pk, channel="api", path=request.path)
     return Status(201, bom_detail(user, created))
+
+
+@router.post("/boms/{bom_id}/status", response=BomOut)
+def change_bom_status(request: HttpRequest, bom_id: Id, payload: BomStatusIn) -> Any:
+    """Release a draft, obsolete a released BOM (members of the program from its owner), or
+    take a released BOM back to draft (the owner's program manager only)."""
+    user = person(request)
+    bom = access.get_bom_for_user(user, bom_id, write=True)
+    part_services.set_bom_status(actor=user, bom=bom, status=payload.status, reason=payload.reason)
+    return (
+        access.boms_visible_to(user)
+        .select_related("program", "assembly")
+        .annotate(line_count=Count("lines"))
+        .get(pk=bom.pk)
+    )

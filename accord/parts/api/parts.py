@@ -17,6 +17,8 @@ from accord.orgs.models import Organisation, Person
 from accord.parts import access
 from accord.parts import services as part_services
 from accord.parts.api.schemas import (
+    LifecycleNoticeIn,
+    LifecycleNoticeOut,
     PartDetail,
     PartIn,
     PartOut,
@@ -146,5 +148,42 @@ def update_source(request: HttpRequest, part_id: Id, source_id: Id, payload: Sou
     user = person(request)
     part = access.get_part_for_user(user, part_id, write=True)
     source = get_or_404(access.sources_visible_to(user, part), pk=source_id)
-    part_services.set_source_status(actor=user, source=source, status=payload.status)
+    part_services.set_source_status(
+        actor=user, source=source, status=payload.status, reason=payload.reason
+    )
     return access.sources_visible_to(user, part).get(pk=source.pk)
+
+
+@router.get("/parts/{part_id}/lifecycle-notices", response=Page[LifecycleNoticeOut])
+def list_lifecycle_notices(request: HttpRequest, part_id: Id, paging: Query[PageParams]) -> Any:
+    """Notices recorded about the manufacturer parts of this part's sources, newest first."""
+    user = person(request)
+    part = access.get_part_for_user(user, part_id, channel="api", path=request.path)
+    return paginate(request, access.notices_visible_to(user, part), paging)
+
+
+@router.post("/parts/{part_id}/lifecycle-notices", response={201: LifecycleNoticeOut})
+@idempotent
+def record_lifecycle_notice(
+    request: HttpRequest, part_id: Id, payload: LifecycleNoticeIn
+) -> Status[LifecycleNoticeOut]:
+    """Record a manufacturer's notice (NRND, LTB with its date, EOL, obsolete) about one of the
+    part's sources (the part's owner). The manufacturer part's lifecycle changes for every part
+    that uses it."""
+    user = person(request)
+    part = access.get_part_for_user(user, part_id, write=True)
+    source = access.sources_visible_to(user, part).filter(pk=payload.source_id).first()
+    if source is None:
+        raise InvalidInput(
+            f"{part.number} has no source with this id.", detail={"field": "source_id"}
+        )
+    notice = part_services.record_lifecycle_notice(
+        actor=user,
+        manufacturer_part=source.manufacturer_part,
+        lifecycle=payload.lifecycle,
+        last_time_buy_date=payload.last_time_buy_date,
+        end_of_life_date=payload.end_of_life_date,
+        reference=payload.reference,
+    )
+    created = access.notices_visible_to(user, part).get(pk=notice.pk)
+    return Status(201, LifecycleNoticeOut.model_validate(created, context={"request": request}))

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal, get_args
 from ninja import Schema
 from pydantic import Field, field_validator
 
-from accord.api.schemas import Id, OrgRef, ProgramRef, Quantity, Text
+from accord.api.schemas import Id, InputSchema, LongText, OrgRef, ProgramRef, Quantity, Text
 from accord.core.choices import Classification
 from accord.parts.choices import (
     BomStatus,
@@ -185,17 +185,28 @@ class PartIn(Schema):
     is_assembly: bool = False
 
 
-class PartPatch(Schema):
-    """Only the fields sent change. category: a slug, or null to clear it."""
+class PartPatch(InputSchema):
+    """Only the fields sent change. category: a slug, or null to clear it. Derived fields
+    (lifecycle, approved_source_count, owner, dates) cannot be set: sending one answers 422."""
 
+    number: Text | None = Field(None, min_length=1, max_length=80)
     revision: Text | None = Field(None, max_length=20)
     description: Text | None = Field(None, max_length=500)
     category: Text | None = Field(None, max_length=120)
     value: Text | None = Field(None, max_length=120)
     package: Text | None = Field(None, max_length=120)
     classification: Classification | None = None
+    is_assembly: bool | None = None
 
-    @field_validator("revision", "description", "value", "package", "classification")
+    @field_validator(
+        "number",
+        "revision",
+        "description",
+        "value",
+        "package",
+        "classification",
+        "is_assembly",
+    )
     @classmethod
     def not_null(cls, value: Any) -> Any:
         # Validators run only on values sent: an explicit null is refused, an absent field is not.
@@ -214,8 +225,55 @@ class SourceIn(Schema):
     notes: Text = Field("", max_length=500)
 
 
-class SourcePatch(Schema):
+class SourcePatch(InputSchema):
     status: SourceStatus
+    reason: LongText = Field(
+        "",
+        max_length=1000,
+        description="Why: required to approve or reject (kept in the part's history).",
+    )
+
+
+class LifecycleNoticeIn(InputSchema):
+    source_id: Id = Field(description="The approved-source line whose manufacturer part it is.")
+    lifecycle: Lifecycle
+    last_time_buy_date: dt.date | None = Field(None, description="Required for ltb.")
+    end_of_life_date: dt.date | None = None
+    reference: Text = Field(
+        "", max_length=300, description="Where the notice comes from: PCN number, URL, letter."
+    )
+
+
+class LifecycleNoticeOut(Schema):
+    id: int
+    manufacturer: str
+    mpn: str
+    lifecycle: str
+    last_time_buy_date: dt.date | None
+    end_of_life_date: dt.date | None
+    reference: str
+    recorded_at: dt.datetime
+    recorded_by: str | None = Field(description="Shown for notices of your own organisation.")
+
+    @staticmethod
+    def resolve_manufacturer(obj: Any) -> str:
+        return str(obj.manufacturer_part.manufacturer.name)
+
+    @staticmethod
+    def resolve_mpn(obj: Any) -> str:
+        return str(obj.manufacturer_part.mpn)
+
+    @staticmethod
+    def resolve_recorded_by(obj: Any, context: Any) -> str | None:
+        user = context["request"].user
+        if obj.organisation_id != user.organisation_id or obj.recorded_by is None:
+            return None
+        return str(obj.recorded_by)
+
+
+class BomStatusIn(InputSchema):
+    status: BomStatus
+    reason: LongText = Field("", max_length=2000)
 
 
 # BOMs ------------------------------------------------------------------------------------------

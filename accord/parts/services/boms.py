@@ -11,7 +11,7 @@ from django.db import transaction
 
 from accord.core.choices import Classification
 from accord.core.db import insert_rows
-from accord.core.errors import Conflict, InvalidInput
+from accord.core.errors import Conflict, Forbidden, InvalidInput
 from accord.core.events import record_event
 from accord.orgs.models import Person, Program
 from accord.parts.choices import BomStatus, MaterialResponsibility
@@ -74,6 +74,9 @@ def create_bom(
             raise InvalidInput(f"Line {n}: the quantity is negative.", detail={"line": n})
         if line.part.pk == assembly.pk:
             raise InvalidInput(f"Line {n}: an assembly cannot contain itself.", detail={"line": n})
+    from accord.orgs.services import require_not_archived
+
+    require_not_archived(program)
     with transaction.atomic():
         if Bom.objects.filter(program=program, assembly=assembly, revision=revision).exists():
             raise Conflict(f"{assembly.number} rev {revision} already exists in {program}.")
@@ -120,20 +123,71 @@ def create_bom(
     return bom
 
 
-def set_bom_status(*, actor: Person, bom: Bom, status: str) -> Bom:
+# The life of a BOM revision: draft -> released -> obsolete; a released BOM may go back to
+# draft (to correct it before anyone builds from it), by the owner's program manager only.
+BOM_TRANSITIONS: dict[tuple[str, str], str] = {
+    (BomStatus.DRAFT, BomStatus.RELEASED): "member",
+    (BomStatus.RELEASED, BomStatus.OBSOLETE): "member",
+    (BomStatus.RELEASED, BomStatus.DRAFT): "manager",
+}
+
+
+def allowed_bom_statuses(bom: Bom, *, is_member: bool, is_manager: bool) -> list[str]:
+    """The statuses a person may move this BOM to (for the buttons on its page)."""
+    return [
+        to
+        for (start, to), who in BOM_TRANSITIONS.items()
+        if start == bom.status and (is_manager if who == "manager" else is_member or is_manager)
+    ]
+
+
+def set_bom_status(*, actor: Person, bom: Bom, status: str, reason: str = "") -> Bom:
+    """Release, obsolete or return to draft. Members of the program from its owner release and
+    obsolete; only the owner's program manager takes a released BOM back to draft."""
+    from accord.core.text import text_input
+    from accord.orgs.choices import MemberRole
+    from accord.orgs.models import ProgramMember
+    from accord.orgs.services import require_not_archived
+
     if status not in BomStatus.values:
         raise InvalidInput("Unknown BOM status.", detail={"field": "status"})
+    reason = text_input(reason, "reason", max_length=2000, multiline=True)
     with transaction.atomic():
-        bom = Bom.objects.select_for_update().get(pk=bom.pk)
+        bom = Bom.objects.select_for_update().select_related("program").get(pk=bom.pk)
+        require_not_archived(bom.program)
+        if bom.status == status:
+            raise Conflict(f"{bom} is {bom.get_status_display().lower()} already.")
+        needed = BOM_TRANSITIONS.get((bom.status, status))
+        if needed is None:
+            raise Conflict(
+                f"A {bom.get_status_display().lower()} BOM cannot become "
+                f"{BomStatus(status).label.lower()}."
+            )
+        role = (
+            ProgramMember.objects.filter(
+                program_id=bom.program_id,
+                person_id=actor.pk,
+                person__organisation_id=bom.program.owner_id,
+            )
+            .values_list("role", flat=True)
+            .first()
+        )
+        if role is None:
+            raise Forbidden("Only members of the program's owner may change a BOM's status.")
+        if needed == "manager" and role != MemberRole.MANAGER:
+            raise Forbidden("Only the program's manager can take a released BOM back to draft.")
         before = bom.status
         bom.status = status
         bom.save(update_fields=["status"])
+        changes: dict[str, Any] = {"status": [before, status]}
+        if reason:
+            changes["reason"] = reason
         record_event(
             actor=actor,
             verb="changed BOM status",
             obj=bom,
             program=bom.program,
             classification=bom.classification,
-            changes={"status": [before, status]},
+            changes=changes,
         )
     return bom

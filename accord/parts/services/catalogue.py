@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,18 +16,30 @@ from accord.core.choices import Classification
 from accord.core.db import GroupConcat, chunked
 from accord.core.errors import Conflict, Forbidden, InvalidInput
 from accord.core.events import diff_fields, record_event, snapshot
+from accord.core.text import text_input
 from accord.orgs.models import Organisation, Person
 from accord.parts.choices import Lifecycle, SourceStatus
 from accord.parts.models import (
     ApprovedSource,
     Category,
+    LifecycleNotice,
     Manufacturer,
     ManufacturerPart,
     Part,
 )
 from accord.parts.normalise import manufacturer_key, mpn_key
 
-PART_EDITABLE_FIELDS = ("description", "category", "value", "package", "classification", "revision")
+PART_EDITABLE_FIELDS = (
+    "number",
+    "revision",
+    "description",
+    "category",
+    "value",
+    "package",
+    "classification",
+    "is_assembly",
+)
+PART_TEXT_LIMITS = {"number": 80, "revision": 20, "description": 500, "value": 120, "package": 120}
 
 
 def get_or_create_manufacturer(name: str) -> Manufacturer:
@@ -95,16 +108,41 @@ def create_part(
 
 
 def update_part(*, actor: Person, part: Part, **changes: Any) -> Part:
+    """Change any field a person may edit; derived ones (lifecycle, source count) never."""
     unknown = set(changes) - set(PART_EDITABLE_FIELDS)
     if unknown:
-        raise InvalidInput(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+        raise InvalidInput(
+            f"These fields cannot be changed: {', '.join(sorted(unknown))}.",
+            detail={"fields": sorted(unknown)},
+        )
+    for name, limit in PART_TEXT_LIMITS.items():
+        if name in changes:
+            changes[name] = text_input(
+                changes[name], name, max_length=limit, required=name == "number"
+            )
     if "classification" in changes and changes["classification"] not in Classification.values:
         raise InvalidInput("Unknown classification.", detail={"field": "classification"})
+    if "is_assembly" in changes:
+        changes["is_assembly"] = bool(changes["is_assembly"])
     with transaction.atomic():
         part = Part.objects.select_for_update().get(pk=part.pk)
+        if part.owner_id != actor.organisation_id:
+            raise Forbidden("Only the part's owner may change it.")
         before = snapshot(part, changes)
         if all(before[name] == value for name, value in changes.items()):
             return part
+        if (
+            "number" in changes
+            and changes["number"] != part.number
+            and Part.objects.filter(owner_id=part.owner_id, number=changes["number"]).exists()
+        ):
+            raise Conflict(
+                f"Part number {changes['number']} already exists.", detail={"field": "number"}
+            )
+        if changes.get("is_assembly") is False and part.is_assembly and part.boms.exists():
+            raise Conflict(
+                f"{part.number} has BOMs: it stays an assembly.", detail={"field": "is_assembly"}
+            )
         for name, value in changes.items():
             setattr(part, name, value)
         part.save()
@@ -166,12 +204,34 @@ def add_approved_source(
     return source
 
 
-def set_source_status(*, actor: Person, source: ApprovedSource, status: str) -> ApprovedSource:
+def set_source_status(
+    *, actor: Person, source: ApprovedSource, status: str, reason: str = ""
+) -> ApprovedSource:
+    """Approve, reject or return a source to pending. Approving and rejecting are decisions
+    others rely on: they need a reason, which the event keeps."""
     if status not in SourceStatus.values:
         raise InvalidInput(f"Unknown source status {status!r}.", detail={"field": "status"})
+    reason = text_input(
+        reason,
+        "reason",
+        max_length=1000,
+        multiline=True,
+        required=status in {SourceStatus.APPROVED, SourceStatus.REJECTED},
+        label="reason for this decision",
+    )
     with transaction.atomic():
-        source = ApprovedSource.objects.select_for_update().get(pk=source.pk)
+        source = (
+            ApprovedSource.objects.select_for_update()
+            .select_related("part", "manufacturer_part__manufacturer")
+            .get(pk=source.pk)
+        )
+        if source.part.owner_id != actor.organisation_id:
+            raise Forbidden("Only the part's owner may approve or reject its sources.")
         before = source.status
+        if before == status:
+            raise Conflict(
+                f"{source.manufacturer_part} is {source.get_status_display().lower()} already."
+            )
         source.status = status
         source.approved_by = actor if status == SourceStatus.APPROVED else None
         source.approved_at = timezone.now() if status == SourceStatus.APPROVED else None
@@ -182,7 +242,11 @@ def set_source_status(*, actor: Person, source: ApprovedSource, status: str) -> 
             verb="changed source status",
             obj=source.part,
             classification=Classification.INTERNAL,
-            changes={"source": str(source.manufacturer_part), "status": [before, status]},
+            changes={
+                "source": str(source.manufacturer_part),
+                "status": [before, status],
+                "reason": reason,
+            },
         )
     return source
 
@@ -237,13 +301,29 @@ def record_lifecycle_notice(
     actor: Person,
     manufacturer_part: ManufacturerPart,
     lifecycle: str,
-    last_time_buy_date: Any = None,
-    end_of_life_date: Any = None,
+    last_time_buy_date: dt.date | None = None,
+    end_of_life_date: dt.date | None = None,
     reference: str = "",
-) -> ManufacturerPart:
-    """A manufacturer's PCN or EOL notice: the part's lifecycle changes for every part using it."""
+) -> LifecycleNotice:
+    """A manufacturer's PCN or EOL notice: kept as history, and the manufacturer part's
+    lifecycle changes for every part that uses it (its parts' roll-ups follow at once)."""
     if lifecycle not in Lifecycle.values:
         raise InvalidInput(f"Unknown lifecycle {lifecycle!r}.", detail={"field": "lifecycle"})
+    reference = text_input(reference, "reference", max_length=300, label="reference of the notice")
+    if lifecycle == Lifecycle.LTB and last_time_buy_date is None:
+        raise InvalidInput(
+            "A last-time-buy notice needs its last-time-buy date.",
+            detail={"field": "last_time_buy_date"},
+        )
+    if (
+        last_time_buy_date is not None
+        and end_of_life_date is not None
+        and end_of_life_date < last_time_buy_date
+    ):
+        raise InvalidInput(
+            "The end-of-life date is before the last-time-buy date.",
+            detail={"field": "end_of_life_date"},
+        )
     with transaction.atomic():
         mp = ManufacturerPart.objects.select_for_update().get(pk=manufacturer_part.pk)
         before = snapshot(mp, ("lifecycle", "last_time_buy_date", "end_of_life_date"))
@@ -251,6 +331,15 @@ def record_lifecycle_notice(
         mp.last_time_buy_date = last_time_buy_date
         mp.end_of_life_date = end_of_life_date
         mp.save(update_fields=["lifecycle", "last_time_buy_date", "end_of_life_date", "updated_at"])
+        notice = LifecycleNotice.objects.create(
+            manufacturer_part=mp,
+            lifecycle=lifecycle,
+            last_time_buy_date=last_time_buy_date,
+            end_of_life_date=end_of_life_date,
+            reference=reference,
+            recorded_by=actor,
+            organisation_id=actor.organisation_id,
+        )
         users = list(
             ApprovedSource.objects.filter(manufacturer_part=mp).values_list("part_id", flat=True)
         )
@@ -263,4 +352,4 @@ def record_lifecycle_notice(
             classification=Classification.INTERNAL,
             changes={**diff_fields(before, after), "reference": reference, "parts": len(users)},
         )
-    return mp
+    return notice

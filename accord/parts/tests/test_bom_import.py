@@ -304,5 +304,7 @@ def test_a_catalogue_that_does_not_know_a_lifecycle_keeps_the_one_recorded(peopl
     source = ApprovedSource.objects.get(
         part=parts["HAL-100-0002"], manufacturer_part__mpn="RC0402FR-0710KL"
     )
-    services.set_source_status(actor=people.oem_buyer, source=source, status="approved")
+    services.set_source_status(
+        actor=people.oem_buyer, source=source, status="approved", reason="qualified"
+    )
     assert Part.objects.get(pk=parts["HAL-100-0002"].pk).lifecycle == "obsolete"

@@ -274,24 +274,35 @@ def test_supplier_sees_only_its_own_source_lines(client_for: Any, parts: Any) ->
 
 
 def test_owner_approves_a_pending_source(client_for: Any, parts: Any) -> None:
+    """Approve and reject ask for confirmation and a reason, which the part's history keeps."""
     part = parts["HAL-100-0002"]
     source = ApprovedSource.objects.get(part=part, manufacturer_part__mpn="RC0402FR-0710KL")
     client = client_for("oem_engineer")
+    url = reverse("part_source_status", args=[part.pk, source.pk])
     page = client.get(reverse("part_detail", args=[part.pk])).content.decode()
-    assert reverse("part_source_status", args=[part.pk, source.pk]) in page
+    assert f"{url}?status=approved" in page
+    confirm = client.get(url, {"status": "approved"})
+    assert confirm.status_code == 200
+    assert "Approve Yageo RC0402FR-0710KL for HAL-100-0002?" in text(confirm)
+    no_reason = client.post(url, {"status": "approved", "reason": "  "})
+    assert no_reason.status_code == 422
+    source.refresh_from_db()
+    assert source.status == "pending"
     response = client.post(
-        reverse("part_source_status", args=[part.pk, source.pk]),
-        {"status": "approved"},
-        follow=True,
+        url, {"status": "approved", "reason": "Qualified: report QR-2026-114"}, follow=True
     )
     assert "RC0402FR-0710KL is now approved." in text(response)
     part.refresh_from_db()
     assert part.approved_source_count == 2 and part.lifecycle == "nrnd"
     assert table(response, "Approved manufacturer list")[1][3] == "Approved"
-    client.post(reverse("part_source_status", args=[part.pk, source.pk]), {"status": "rejected"})
+    event = Event.objects.filter(verb="changed source status", object_id=str(part.pk)).first()
+    assert event is not None
+    assert event.changes["reason"] == "Qualified: report QR-2026-114"
+    assert "Qualified: report QR-2026-114" in text(response)  # the history on the part page
+    client.post(url, {"status": "rejected", "reason": "Failed the drop test"})
     source.refresh_from_db()
     assert source.status == "rejected"
-    bad = client.post(reverse("part_source_status", args=[part.pk, source.pk]), {"status": "maybe"})
+    bad = client.post(url, {"status": "maybe", "reason": "x"})
     assert bad.status_code == 422
 
 

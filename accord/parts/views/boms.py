@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
-from accord.orgs.access import programs_visible_to
+from accord.core.errors import Conflict, Forbidden, InvalidInput
+from accord.orgs.access import can_manage_program, programs_visible_to
 from accord.parts.access import (
     boms_visible_to,
+    can_edit_program_boms,
     exploded_bom_for_user,
     get_bom_for_user,
     programs_for_bom_import,
 )
-from accord.parts.forms import BomFilterForm
+from accord.parts.choices import BomStatus
+from accord.parts.forms import BomFilterForm, BomStatusForm
 from accord.parts.models import Bom
 from accord.parts.queries import BomRow, attach_sources, bom_export_table, summarise_bom
+from accord.parts.services import set_bom_status
+from accord.parts.services.boms import allowed_bom_statuses
 from accord.parts.views.display import present_rows
 from accord.web.tables import export_table, paginate, parse_sort, person, requested_export
 
@@ -106,8 +112,18 @@ def bom_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not show_all and len(shown) > BOM_PAGE_ROWS:
         page_obj = Paginator(shown, BOM_PAGE_ROWS).get_page(request.GET.get("page"))
         shown = list(page_obj.object_list)
+    user = person(request)
+    is_member = can_edit_program_boms(user, bom.program_id, bom.program.owner_id)
+    next_statuses = (
+        allowed_bom_statuses(
+            bom, is_member=is_member, is_manager=can_manage_program(user, bom.program)
+        )
+        if is_member and not bom.program.is_archived
+        else []
+    )
     context = {
         "bom": bom,
+        "next_statuses": [(s, BomStatus(s).label) for s in next_statuses],
         "summary": summary,
         "rows": present_rows(attach_sources(shown)),
         "flagged": flagged,
@@ -128,3 +144,26 @@ def bom_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     headers, table = bom_export_table(rows)
     filename = f"{bom.assembly.number}-rev{bom.revision}-bom"
     return export_table(fmt, filename, headers, table)
+
+
+@login_required
+@require_POST
+def bom_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Release, obsolete, or take back to draft (the service checks who may)."""
+    user = person(request)
+    bom = get_bom_for_user(user, pk, write=True)
+    form = BomStatusForm(request.POST)
+    if not form.is_valid():
+        raise InvalidInput("Choose a status.", detail={"field": "status"})
+    try:
+        bom = set_bom_status(
+            actor=user,
+            bom=bom,
+            status=form.cleaned_data["status"],
+            reason=form.cleaned_data["reason"],
+        )
+    except (Conflict, Forbidden) as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{bom} is now {bom.get_status_display().lower()}.")
+    return redirect("bom_detail", bom.pk)

@@ -9,26 +9,42 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.core.access import get_or_404
-from accord.core.errors import Conflict, InvalidInput
+from accord.core.errors import FORM_ERRORS, Conflict, InvalidInput
 from accord.orgs.access import events_for_object, organisations_visible_to
 from accord.orgs.choices import OrganisationKind
 from accord.orgs.models import Person
 from accord.parts.access import (
     can_import_catalogue,
     categories_in_use,
+    categories_visible_to,
     get_part_for_user,
+    notices_visible_to,
     parameters_visible_to,
     parts_visible_to,
     sources_visible_to,
     where_used_for_user,
 )
-from accord.parts.forms import SOURCING_LABELS, AddSourceForm, PartFilterForm, SourceStatusForm
+from accord.parts.choices import Lifecycle, SourceStatus
+from accord.parts.forms import (
+    SOURCING_LABELS,
+    AddSourceForm,
+    LifecycleNoticeForm,
+    PartEditForm,
+    PartFilterForm,
+    SourceStatusForm,
+)
 from accord.parts.models import Part
 from accord.parts.queries import PART_SORTS, filter_parts
-from accord.parts.services import add_approved_source, set_source_status
+from accord.parts.services import (
+    add_approved_source,
+    record_lifecycle_notice,
+    set_source_status,
+    update_part,
+)
+from accord.parts.services.catalogue import PART_EDITABLE_FIELDS
 from accord.web import tables
 from accord.web.display import LIFECYCLE_SHORT
 from accord.web.tables import paginate, parse_sort, person, requested_export, vary_on_htmx
@@ -118,6 +134,7 @@ def _part_context(
         "parameters": parameters_visible_to(user, part),
         "sources": sources_visible_to(user, part).order_by("rank", "pk"),
         "where_used": where_used_for_user(user, part, path=request.path),
+        "notices": notices_visible_to(user, part)[:PART_EVENTS],
         "events": events_for_object(user, part).select_related("organisation")[:PART_EVENTS],
     }
 
@@ -163,16 +180,141 @@ def part_source_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def part_source_status(request: HttpRequest, pk: int, source_id: int) -> HttpResponse:
+    """GET asks to confirm the decision and give its reason; POST approves or rejects."""
     user = person(request)
     part = get_part_for_user(user, pk, write=True)
     source = get_or_404(sources_visible_to(user, part), pk=source_id)
-    form = SourceStatusForm(request.POST)
-    if not form.is_valid():
-        raise InvalidInput("Choose approve or reject.", detail={"field": "status"})
-    source = set_source_status(actor=user, source=source, status=form.cleaned_data["status"])
-    messages.success(
-        request, f"{source.manufacturer_part} is now {source.get_status_display().lower()}."
+    data = request.POST if request.method == "POST" else None
+    form = SourceStatusForm(data, initial={"status": request.GET.get("status", "approved")})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                source = set_source_status(
+                    actor=user,
+                    source=source,
+                    status=form.cleaned_data["status"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except FORM_ERRORS as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    f"{source.manufacturer_part} is now {source.get_status_display().lower()}.",
+                )
+                return redirect(reverse("part_detail", args=[part.pk]) + "#sources")
+        status = 422
+    decision = form["status"].value() or "approved"
+    verb = "Approve" if decision == SourceStatus.APPROVED else "Reject"
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "title": f"{verb} {source.manufacturer_part} for {part.number}?",
+            "lede": (
+                "Approved sources may be bought and built into this part; the decision and its "
+                "reason are kept in the part's history."
+                if verb == "Approve"
+                else "A rejected source is no longer bought for this part, and its supplier no "
+                "longer sees the part; the decision and its reason are kept in the history."
+            ),
+            "form": form,
+            "action": reverse("part_source_status", args=[part.pk, source.pk]),
+            "submit": verb,
+            "danger": verb == "Reject",
+            "cancel_url": reverse("part_detail", args=[part.pk]) + "#sources",
+            "breadcrumbs": [
+                ("Parts", reverse("part_list")),
+                (part.number, reverse("part_detail", args=[part.pk])),
+            ],
+        },
+        status=status,
     )
-    return redirect(reverse("part_detail", args=[part.pk]) + "#sources")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def part_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a part of your organisation (every field but the derived ones)."""
+    user = person(request)
+    part = get_part_for_user(user, pk, write=True)
+    initial = {name: getattr(part, name) for name in PART_EDITABLE_FIELDS}
+    form = PartEditForm(
+        request.POST or None, initial=initial, categories=categories_visible_to(user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_part(actor=user, part=part, **form.cleaned_data)
+        except FORM_ERRORS as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Saved {part.number}.")
+            return redirect("part_detail", part.pk)
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "title": f"Edit {part.number}",
+            "form": form,
+            "action": reverse("part_edit", args=[part.pk]),
+            "submit": "Save",
+            "cancel_url": reverse("part_detail", args=[part.pk]),
+            "breadcrumbs": [
+                ("Parts", reverse("part_list")),
+                (part.number, reverse("part_detail", args=[part.pk])),
+            ],
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def part_lifecycle_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a manufacturer's notice about one of the part's sources (the part's owner)."""
+    user = person(request)
+    part = get_part_for_user(user, pk, write=True)
+    sources = sources_visible_to(user, part).order_by("rank", "pk")
+    initial = {"source": request.GET.get("source")} if request.method == "GET" else None
+    form = LifecycleNoticeForm(request.POST or None, initial=initial, sources=sources)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_lifecycle_notice(
+                actor=user,
+                manufacturer_part=data["source"].manufacturer_part,
+                lifecycle=data["lifecycle"],
+                last_time_buy_date=data["last_time_buy_date"],
+                end_of_life_date=data["end_of_life_date"],
+                reference=data["reference"],
+            )
+        except FORM_ERRORS as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                f"Recorded the notice: {data['source'].manufacturer_part} is now "
+                f"{Lifecycle(data['lifecycle']).label}.",
+            )
+            return redirect(reverse("part_detail", args=[part.pk]) + "#notices")
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "title": f"Record a lifecycle notice for {part.number}",
+            "lede": "The manufacturer part's lifecycle changes for every part that uses it; the "
+            "notice is kept in its history.",
+            "form": form,
+            "action": reverse("part_lifecycle_notice", args=[part.pk]),
+            "submit": "Record the notice",
+            "cancel_url": reverse("part_detail", args=[part.pk]),
+            "breadcrumbs": [
+                ("Parts", reverse("part_list")),
+                (part.number, reverse("part_detail", args=[part.pk])),
+            ],
+        },
+        status=422 if request.method == "POST" else 200,
+    )

@@ -1,8 +1,14 @@
-"""Every write to organisations, people, programs, membership and NDAs."""
+"""Every write to organisations, people, programs, membership and NDAs.
+
+Split by subject: people and invitations (people.py), connections between organisations
+(connections.py), programs after creation (programs.py), NDAs after registration (ndas.py).
+Import every service from here.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
@@ -11,8 +17,77 @@ from django.utils.text import slugify
 from accord.core.choices import Classification
 from accord.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accord.core.events import diff_fields, record_event
-from accord.orgs.choices import MemberRole, NdaStatus, OrganisationKind, PersonRole, ProgramStatus
+from accord.core.text import text_input
+from accord.orgs.choices import MemberRole, OrganisationKind, PersonRole, ProgramStatus
 from accord.orgs.models import Nda, Organisation, Person, Program, ProgramMember, ProgramPartner
+from accord.orgs.services.connections import (
+    answer_connection,
+    are_connected,
+    connect_organisations,
+    create_partner_organisation,
+    invite_organisation,
+)
+from accord.orgs.services.ndas import (
+    SignedDocument,
+    amend_nda,
+    check_covered_programs,
+    store_document,
+    terminate_nda,
+)
+from accord.orgs.services.people import (
+    IssuedInvitation,
+    accept_invitation,
+    add_person,
+    deactivate_person,
+    invitation_for_secret,
+    invite_person,
+    reactivate_person,
+    reissue_invitation,
+    revoke_invitation,
+    update_person,
+)
+from accord.orgs.services.programs import (
+    archive_program,
+    edit_program,
+    remove_program_partner,
+    require_manager,
+    require_not_archived,
+    update_program_partner,
+)
+
+PROGRAM_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+__all__ = [
+    "IssuedInvitation",
+    "SignedDocument",
+    "accept_invitation",
+    "add_person",
+    "add_program_member",
+    "add_program_partner",
+    "amend_nda",
+    "answer_connection",
+    "archive_program",
+    "connect_organisations",
+    "create_organisation",
+    "create_partner_organisation",
+    "create_person",
+    "create_program",
+    "deactivate_person",
+    "edit_program",
+    "invitation_for_secret",
+    "invite_organisation",
+    "invite_person",
+    "reactivate_person",
+    "register_nda",
+    "reissue_invitation",
+    "remove_program_member",
+    "remove_program_partner",
+    "revoke_invitation",
+    "terminate_nda",
+    "update_person",
+    "update_program",
+    "update_program_partner",
+]
 
 
 def create_organisation(
@@ -97,6 +172,16 @@ def create_program(
     """The creator's organisation owns the program and the creator becomes its first manager."""
     if actor.organisation is None or actor.organisation.kind != OrganisationKind.OEM:
         raise Forbidden("Programs are created by OEMs.")
+    code = text_input(code, "code", max_length=40, required=True)
+    if not PROGRAM_CODE.fullmatch(code):
+        raise InvalidInput(
+            "A program code is letters, digits, hyphens and underscores, e.g. EBX2.",
+            detail={"field": "code"},
+        )
+    name = text_input(name, "name", max_length=200, required=True)
+    description = text_input(description, "description", max_length=10_000, multiline=True)
+    if status and status not in ProgramStatus.values:
+        raise InvalidInput(f"Unknown program status {status!r}.", detail={"field": "status"})
     with transaction.atomic():
         if Program.objects.filter(owner=actor.organisation, code=code).exists():
             raise Conflict(f"A program with the code {code!r} already exists.")
@@ -152,9 +237,18 @@ def update_program(
 def add_program_partner(
     *, actor: Person, program: Program, organisation: Organisation, responsibility: str = ""
 ) -> ProgramPartner:
+    responsibility = text_input(responsibility, "responsibility", max_length=200)
     with transaction.atomic():
+        require_manager(actor, program)
+        require_not_archived(program)
         if organisation.pk == program.owner_id:
             raise InvalidInput("The owner is not a partner of its own program.")
+        if not are_connected(program.owner_id, organisation.pk):
+            raise InvalidInput(
+                f"{program.owner} and {organisation} are not connected: invite the organisation "
+                "(or create it as a partner) first.",
+                detail={"field": "organisation"},
+            )
         partner, created = ProgramPartner.objects.get_or_create(
             program=program, organisation=organisation, defaults={"responsibility": responsibility}
         )
@@ -177,10 +271,13 @@ def add_program_member(
     if role not in MemberRole.values:
         raise InvalidInput(f"Unknown member role {role!r}.", detail={"field": "role"})
     with transaction.atomic():
+        require_not_archived(program)
         allowed_orgs = {
             program.owner_id,
             *program.partners.values_list("organisation_id", flat=True),
         }
+        if not person.is_active:
+            raise InvalidInput(f"{person} is deactivated.", detail={"field": "person"})
         if person.organisation_id not in allowed_orgs:
             raise InvalidInput(
                 f"{person} works for {person.organisation}, which is not a partner of this "
@@ -245,17 +342,22 @@ def register_nda(
     programs: Iterable[Program] = (),
     covers_all_programs: bool = False,
     title: str = "",
+    document: SignedDocument | None = None,
 ) -> Nda:
+    """Record an NDA between two organisations, with its signed PDF when there is one."""
     if actor is not None and not (
-        actor.is_org_admin and actor.organisation_id in {party_a.pk, party_b.pk}
+        actor.is_active and actor.is_org_admin and actor.organisation_id in {party_a.pk, party_b.pk}
     ):
         raise Forbidden("Only an administrator of one of the parties can register an NDA.")
     if party_a.pk == party_b.pk:
-        raise InvalidInput("An NDA needs two different parties.")
+        raise InvalidInput("An NDA needs two different parties.", detail={"field": "party_b"})
+    reference = text_input(reference, "reference", max_length=80, required=True)
+    title = text_input(title, "title", max_length=200)
     if expiry_date is not None and expiry_date < effective_date:
         raise InvalidInput(
             "The expiry date is before the effective date.", detail={"field": "expiry_date"}
         )
+    chosen = check_covered_programs({party_a.pk, party_b.pk}, programs)
     with transaction.atomic():
         nda = Nda.objects.create(
             reference=reference,
@@ -266,36 +368,24 @@ def register_nda(
             expiry_date=expiry_date,
             covers_all_programs=covers_all_programs,
         )
-        programs = list(programs)
-        nda.programs.set(programs)
-        record_event(
-            actor=actor,
-            verb="registered NDA",
-            obj=nda,
-            organisation=party_a,
-            classification=Classification.INTERNAL,
-            changes={
-                "parties": [party_a.name, party_b.name],
-                "effective_date": effective_date.isoformat(),
-                "expiry_date": expiry_date.isoformat() if expiry_date else None,
-                "programs": [p.name for p in programs],
-            },
-        )
-    return nda
-
-
-def terminate_nda(*, actor: Person, nda: Nda) -> Nda:
-    with transaction.atomic():
-        nda = Nda.objects.select_for_update().get(pk=nda.pk)
-        if nda.status == NdaStatus.TERMINATED:
-            raise Conflict("This NDA is already terminated.")
-        nda.status = NdaStatus.TERMINATED
-        nda.save(update_fields=["status"])
-        record_event(
-            actor=actor,
-            verb="terminated NDA",
-            obj=nda,
-            classification=Classification.INTERNAL,
-            changes={"status": [NdaStatus.ACTIVE, NdaStatus.TERMINATED]},
-        )
+        nda.programs.set(chosen)
+        if document is not None:
+            store_document(nda, document)
+        changes = {
+            "parties": [party_a.name, party_b.name],
+            "effective_date": effective_date.isoformat(),
+            "expiry_date": expiry_date.isoformat() if expiry_date else None,
+            "programs": [p.name for p in chosen],
+            "covers_all_programs": covers_all_programs,
+            "document": document.filename if document else None,
+        }
+        for party in (party_a, party_b):
+            record_event(
+                actor=actor,
+                verb="registered NDA",
+                obj=nda,
+                organisation=party,
+                classification=Classification.INTERNAL,
+                changes=changes,
+            )
     return nda
