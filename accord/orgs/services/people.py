@@ -355,6 +355,7 @@ def reissue_invitation(*, actor: Person, person: Person) -> IssuedInvitation:
     """A new link for a person who has not set a password yet (or lost the link)."""
     assert person.organisation is not None
     _require_admin(actor, person.organisation)
+    person = Person.objects.select_related("organisation").get(pk=person.pk)
     if not person.is_active:
         raise Conflict(f"{person} is deactivated: reactivate them first.")
     if person.has_usable_password():
