@@ -132,7 +132,7 @@ def test_deactivation_ends_sessions_and_revokes_tokens_at_once(
     engineer = people.oem_engineer
     browser = client_for("oem_engineer")
     assert browser.get(reverse("dashboard")).status_code == 200
-    script, secret = token_client(engineer)
+    script, _ = token_client(engineer)
     assert script.get(f"{API}/me").status_code == 200
 
     response = client_for("oem_buyer").post(reverse("person_deactivate", args=[engineer.pk]))

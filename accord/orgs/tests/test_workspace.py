@@ -18,7 +18,7 @@ from accord.orgs.access import organisations_visible_to, partner_candidates_for
 from accord.orgs.choices import ConnectionStatus
 from accord.orgs.models import Connection, Nda, Organisation, Person, ProgramMember
 from accord.parts.access import boms_visible_to
-from accord.parts.services import BomLineInput, create_bom
+from accord.parts.services import create_bom
 from accord.web.tests.helpers import table, text
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
