@@ -31,7 +31,7 @@ def token_client(person: Person, **client_kwargs: Any) -> tuple[Client, str]:
     return Client(headers={"Authorization": f"Bearer {secret}"}, **client_kwargs), secret
 
 
-def assert_error(response: HttpResponse, status: int, code: str) -> dict[str, Any]:
+def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")
     body = response.json()

@@ -362,10 +362,12 @@ def reissue_invitation(*, actor: Person, person: Person) -> IssuedInvitation:
         raise Conflict(f"{person} has set a password already.")
     if not person.email:
         raise InvalidInput(f"{person} has no e-mail address.", detail={"field": "email"})
+    organisation = person.organisation
+    assert organisation is not None
     with transaction.atomic():
         return _issue(
             actor=actor,
-            organisation=person.organisation,
+            organisation=organisation,
             person=person,
             email=person.email,
             first_name=person.first_name,

@@ -65,8 +65,8 @@ def test_only_the_program_manager_takes_a_released_bom_back_to_draft(
     assert bom.status == "draft"
     # A partner who reads the BOM may not change its status.
     client, _ = token_client(people.ems_planner)
-    refused = send(client, "POST", f"{API}/boms/{bom.pk}/status", {"status": "released"})
-    assert_error(refused, 403, "forbidden")
+    partner = send(client, "POST", f"{API}/boms/{bom.pk}/status", {"status": "released"})
+    assert_error(partner, 403, "forbidden")
     owner, _ = token_client(people.oem_engineer)
     released = send(owner, "POST", f"{API}/boms/{bom.pk}/status", {"status": "released"})
     assert released.status_code == 200 and released.json()["status"] == "released"

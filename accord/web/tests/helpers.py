@@ -61,7 +61,7 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def table(response: HttpResponse, caption: str) -> list[list[str]]:
+def table(response: Any, caption: str) -> list[list[str]]:
     """The body rows of the table whose caption starts with `caption`."""
     parser = _Tables()
     parser.feed(response.content.decode())
@@ -76,7 +76,7 @@ def rows_by_first_cell(rows: list[list[str]]) -> dict[str, list[str]]:
     return {row[0]: row for row in rows}
 
 
-def text(response: HttpResponse) -> str:
+def text(response: Any) -> str:
     """The page's visible text with whitespace squashed (tags removed)."""
     body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.content.decode(), flags=re.S)
     return html.unescape(_squash(re.sub(r"<[^>]+>", " ", body)).replace(" ,", ","))
