@@ -109,6 +109,7 @@ def create_partner_organisation(
             first_name=admin_first_name,
             last_name=admin_last_name,
             is_org_admin=True,
+            invited_by=actor,
         )
         connect_organisations(actor=actor, inviter=own, invitee=organisation)
         record_event(

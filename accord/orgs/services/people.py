@@ -317,8 +317,11 @@ def add_person(
     role: str = "",
     title: str = "",
     is_org_admin: bool = False,
+    invited_by: Person | None = None,
 ) -> tuple[Person, IssuedInvitation]:
-    """Create a person without a password, and the one-time link with which they set it."""
+    """Create a person without a password, and the one-time link with which they set it.
+    `invited_by`: who the invitation names when the actor is the system (a partner
+    organisation's first administrator, created by another organisation's administrator)."""
     from accord.orgs.services import create_person
 
     if actor is not None:
@@ -338,7 +341,7 @@ def add_person(
             is_org_admin=is_org_admin,
         )
         issued = _issue(
-            actor=actor,
+            actor=actor or invited_by,
             organisation=organisation,
             person=person,
             email=email,
@@ -404,7 +407,7 @@ def invitation_for_secret(secret: str) -> Invitation:
     if not secret or len(secret) > 100:
         raise NotFound("This invitation link is not valid.")
     invitation = (
-        Invitation.objects.select_related("organisation", "person", "created_by")
+        Invitation.objects.select_related("organisation", "person", "created_by__organisation")
         .filter(digest=invitation_digest(secret))
         .first()
     )

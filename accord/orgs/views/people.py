@@ -331,5 +331,4 @@ def signup(request: HttpRequest, secret: str) -> HttpResponse:
     context = {"invitation": invitation, "form": form, "signed_in_as": request.user}
     response = render(request, "orgs/signup.html", context, status=status)
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"  # the secret is in this page's address
     return response

@@ -31,7 +31,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -169,8 +169,38 @@ def load_demo_database(data_dir: Path, env: dict[str, str]) -> None:
         )
 
 
-def start_server(data_dir: Path, *, workers: int = 1) -> LiveServer:
-    """Load the demo into data_dir/accord.sqlite3 and start gunicorn as `accord serve` does.
+def empty_database(data_dir: Path, env: dict[str, str]) -> None:
+    """Only the schema: no organisation, no person (`accord migrate`)."""
+    run_accord(["migrate", "--verbosity", "0"], data_dir, env)
+
+
+def run_accord(args: list[str], data_dir: Path, env: dict[str, str]) -> str:
+    """Run an `accord` command against the server's database; its output, or RuntimeError."""
+    result = subprocess.run(  # noqa: S603 (our own console command, no shell)
+        [sys.executable, "-m", "accord.cli", *args],
+        env=env,
+        cwd=data_dir,
+        capture_output=True,
+        text=True,
+        timeout=START_TIMEOUT,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"`accord {' '.join(args)}` failed (exit {result.returncode}):\n"
+            f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        )
+    return result.stdout
+
+
+def start_server(
+    data_dir: Path,
+    *,
+    workers: int = 1,
+    prepare: Callable[[Path, dict[str, str]], None] = load_demo_database,
+) -> LiveServer:
+    """Prepare data_dir/accord.sqlite3 (by default: load the demo) and start gunicorn as
+    `accord serve` does.
 
     One worker with gunicorn_conf's threads is plenty for one browser and keeps the memory
     small on a 2-core machine running the rest of the suite beside it.
@@ -179,7 +209,7 @@ def start_server(data_dir: Path, *, workers: int = 1) -> LiveServer:
 
     data_dir.mkdir(parents=True, exist_ok=True)
     env = server_environment(data_dir)
-    load_demo_database(data_dir, env)
+    prepare(data_dir, env)
     log = data_dir / "server.log"
     last_error = ""
     for _attempt in range(3):  # another process may take the free port before gunicorn binds it
