@@ -11,19 +11,28 @@ from pathlib import Path
 
 import pytest
 
+from accord.demo import DATA_DIR as DEMO_DATA
 from accord.parts.bom_import.parse import ParsedBom, ParsedLine
 
-# <repo>/accord/parts/tests/x.py -> parents[3] is the repo root; ../shared lives beside it.
-BOMS_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "boms"
+# The real files the tests assert on live in the repository (data/boms, with their sources
+# and licences); a sibling ../shared/data/boms may add more. <repo>/accord/parts/tests/x.py:
+# parents[3] is the repository's root.
+OWN_BOMS_DIR = Path(__file__).resolve().parent / "data" / "boms"
+SHARED_BOMS_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "boms"
+BOMS_DIR = OWN_BOMS_DIR
 BOM_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xls", ".xml"}
 
 
 def bom_files() -> list[Path]:
-    if not BOMS_DIR.is_dir():
-        return []
-    return sorted(
-        p for p in BOMS_DIR.rglob("*") if p.is_file() and p.suffix.lower() in BOM_SUFFIXES
-    )
+    """Every sample BOM: the repository's, then those only ../shared holds (by relative path)."""
+    found: dict[str, Path] = {}
+    for root in (OWN_BOMS_DIR, SHARED_BOMS_DIR):
+        if not root.is_dir():
+            continue
+        for path in root.rglob("*"):
+            if path.is_file() and path.suffix.lower() in BOM_SUFFIXES:
+                found.setdefault(path.relative_to(root).as_posix(), path)
+    return [found[key] for key in sorted(found)]
 
 
 def is_placement_name(path: Path) -> bool:
@@ -32,11 +41,34 @@ def is_placement_name(path: Path) -> bool:
     return name.endswith("-pos.csv") or "_cpl_" in name or "-pos-" in name
 
 
+def sample_id(path: Path) -> str:
+    """A sample's path under boms/, wherever it lives."""
+    for root in (OWN_BOMS_DIR, SHARED_BOMS_DIR):
+        if path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+    raise ValueError(path)
+
+
+# The demo's catalogues (accord/demo/data/parts), which the catalogue tests import.
+CPL = DEMO_DATA / "parts" / "octopart_CPL-Data" / "cpl_parts_with_alternates_flattened.csv"
+DIGIKEY = (
+    DEMO_DATA
+    / "parts"
+    / "Digi-Key_digikey-kicad-library"
+    / "digikey_kicad_library_parts_flattened.csv"
+)
+
+
+def sample_path(relative: str) -> Path:
+    """A sample BOM by its path under boms/: the repository's copy, else ../shared's."""
+    for root in (OWN_BOMS_DIR, SHARED_BOMS_DIR):
+        if (root / relative).is_file():
+            return root / relative
+    pytest.skip(f"sample BOM {relative} is neither in {OWN_BOMS_DIR} nor in {SHARED_BOMS_DIR}")
+
+
 def sample_bytes(relative: str) -> bytes:
-    path = BOMS_DIR / relative
-    if not path.is_file():
-        pytest.skip(f"sample BOM {relative} is not available")
-    return path.read_bytes()
+    return sample_path(relative).read_bytes()
 
 
 def line_with(bom: ParsedBom, designator: str) -> ParsedLine:

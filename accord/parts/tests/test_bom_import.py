@@ -28,7 +28,7 @@ from accord.parts.models import (
     PartParameter,
 )
 from accord.parts.queries import bom_export_table
-from accord.parts.tests.bom_samples import BOMS_DIR, bom_files, is_placement_name
+from accord.parts.tests.bom_samples import bom_files, is_placement_name, sample_bytes, sample_id
 
 # Figures counted from each file independently of the parser (awk, csv module, openpyxl):
 # lines, placements (sum of quantities on fitted lines), DNP lines.
@@ -86,7 +86,7 @@ def dry_run(people, programs, data: bytes, filename: str, assembly: str = "EBX2-
 
 
 def relative(path: Path) -> str:
-    return path.relative_to(BOMS_DIR).as_posix()
+    return sample_id(path)
 
 
 @pytest.mark.parametrize("path", bom_files(), ids=relative)
@@ -120,10 +120,7 @@ def test_every_shared_bom_previews_and_commits_or_says_why(people, programs, pat
 
 
 def sample(relative_path: str) -> bytes:
-    path = BOMS_DIR / relative_path
-    if not path.is_file():
-        pytest.skip(f"{relative_path} is not available")
-    return path.read_bytes()
+    return sample_bytes(relative_path)
 
 
 def test_exact_lines_of_hackrf_after_import(people, programs):

@@ -23,7 +23,7 @@ from accord.parts.models import (
     Part,
     PartParameter,
 )
-from accord.parts.tests.bom_samples import BOMS_DIR, make_xlsx, sample_bytes, zip_bomb_xlsx
+from accord.parts.tests.bom_samples import CPL, DIGIKEY, make_xlsx, sample_bytes, zip_bomb_xlsx
 
 BOM_URL = f"{API}/boms/import"
 PARTS_URL = f"{API}/parts/import"
@@ -41,13 +41,6 @@ TABLES = (
     IdempotencyRecord,
 )
 HACKRF = "greatscottgadgets_hackrf/hackrf-one-bom.csv"
-CPL = BOMS_DIR.parent / "parts" / "octopart_CPL-Data" / "cpl_parts_with_alternates_flattened.csv"
-DIGIKEY = (
-    BOMS_DIR.parent
-    / "parts"
-    / "Digi-Key_digikey-kicad-library"
-    / "digikey_kicad_library_parts_flattened.csv"
-)
 
 
 def counts() -> dict[str, int]:

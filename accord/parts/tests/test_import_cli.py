@@ -14,11 +14,10 @@ from django.core.management.base import CommandError
 
 from accord import cli
 from accord.parts.models import Bom, BomImport, ManufacturerPart, Part
-from accord.parts.tests.bom_samples import BOMS_DIR
+from accord.parts.tests.bom_samples import CPL, OWN_BOMS_DIR
 from accord.parts.tests.test_bom_import import snapshot
 
-HACKRF = BOMS_DIR / "greatscottgadgets_hackrf" / "hackrf-one-bom.csv"
-CPL = BOMS_DIR.parent / "parts" / "octopart_CPL-Data" / "cpl_parts_with_alternates_flattened.csv"
+HACKRF = OWN_BOMS_DIR / "greatscottgadgets_hackrf" / "hackrf-one-bom.csv"
 
 
 def run(*args: Any) -> tuple[str, str]:

@@ -26,10 +26,9 @@ from accord.parts.models import (
     Part,
     PartParameter,
 )
-from accord.parts.tests.bom_samples import BOMS_DIR, make_xlsx, sample_bytes
+from accord.parts.tests.bom_samples import CPL, make_xlsx, sample_bytes
 from accord.web.tests.helpers import table, text
 
-CPL = BOMS_DIR.parent / "parts" / "octopart_CPL-Data" / "cpl_parts_with_alternates_flattened.csv"
 ODD = b"Refs,Count,Thing,Maker,Code\nR1,1,10k,Yageo,RC0402FR-0710KL\n"
 WITH_ERRORS = (
     b"Designator,Qty,Value,MPN,Manufacturer\n"
