@@ -175,9 +175,15 @@ def current_boms(
     return chosen
 
 
+def not_populated(row: BomRow) -> bool:
+    """A DNP line, or a line under a DNP sub-assembly (its extended quantity is zero)."""
+    return row.dnp or (row.extended_quantity == 0 and row.quantity_per != 0)
+
+
 def line_flags(row: BomRow) -> list[str]:
-    """From the part's rollups, the same figures the parts list filters on."""
-    if row.is_assembly:
+    """From the part's rollups, the same figures the parts list filters on. A line that is not
+    populated is bought for no build: it is no sourcing or lifecycle risk."""
+    if row.is_assembly or not_populated(row):
         return []
     flags: list[str] = []
     if row.approved_sources == 0:

@@ -430,13 +430,14 @@ def test_ebx2_pcba_flags_and_summary(client_for: Any, boms: Any) -> None:
     dnp = next(r for r in _bom_rows(response) if r[1] == "7")
     assert dnp[7] == "DNP" and dnp[6] == "R4"
     # By hand from personas.py: 8 lines, 7 distinct parts, 2 of them with two approved sources
-    # (capacitor and crystal: 2/7 = 28.6 %), 6 single-source lines (U1, U2, U3, MK1 and both
-    # resistor lines), none without a source, 5 lines at lifecycle risk (LDO LTB, microphone
-    # obsolete, resistor NRND twice, crystal EOL), 1 DNP line, one level.
+    # (capacitor and crystal: 2/7 = 28.6 %), 5 single-source lines (U1, U2, U3, MK1 and the
+    # fitted resistor line; R4 is DNP: no risk), none without a source, 4 lines at lifecycle
+    # risk (LDO LTB, microphone obsolete, fitted resistor NRND, crystal EOL), 1 DNP line.
     assert _summary(response) == (
-        "Lines 8 Unique parts 7 Dual-sourced parts 28.6 % Single-source lines 6 "
-        "No-source lines 0 Lines at lifecycle risk 5 DNP lines 1 Levels 1"
+        "Lines 8 Unique parts 7 Dual-sourced parts 28.6 % Single-source lines 5 "
+        "No-source lines 0 Lines at lifecycle risk 4 DNP lines 1 Levels 1"
     )
+    assert dnp[10] == ""  # the DNP line carries no flag
     facts = text(response)
     assert "Program Earbuds X2 Assembly EBX2-PCBA Revision B Status Released" in facts
     assert "Classification Restricted" in facts
@@ -473,11 +474,12 @@ def test_ebx2_l_is_exploded_with_extended_quantities(client_for: Any, boms: Any)
     assert by_item["3"][10] == "No approved source"
     html = response.content.decode()
     assert '<th scope="row" class="lvl-1"><a href="/parts/' in html
-    # 11 lines; 9 distinct components (the PCBA is an assembly), 2 dual-sourced = 22.2 %;
-    # single source: 6 PCBA lines + the driver; no source: the housing.
+    # 3 lines of its own, 11 in all levels; 9 distinct components (the PCBA is an assembly),
+    # 2 dual-sourced = 22.2 %; single source: 5 fitted PCBA lines + the driver; no source: the
+    # housing; the DNP resistor line (R4) is no risk.
     assert _summary(response) == (
-        "Lines 11 Unique parts 9 Dual-sourced parts 22.2 % Single-source lines 7 "
-        "No-source lines 1 Lines at lifecycle risk 5 DNP lines 1 Levels 2"
+        "Lines 3 Lines in all levels 11 Unique parts 9 Dual-sourced parts 22.2 % "
+        "Single-source lines 6 No-source lines 1 Lines at lifecycle risk 4 DNP lines 1 Levels 2"
     )
 
 
@@ -513,8 +515,9 @@ def test_flagged_filter_shows_only_flagged_lines(client_for: Any, boms: Any) -> 
     url = reverse("bom_detail", args=[boms["EBX2-PCBA"].pk])
     response = client_for("oem_buyer").get(url, {"flagged": "1"})
     rows = [r for r in table(response, "Flagged lines") if len(r) == 11]
-    assert [r[1] for r in rows] == ["1", "2", "3", "4", "6", "7", "8"]
-    assert "Only flagged lines (7)" in text(response)
+    # Line 7 is R4, DNP: not bought, not a risk.
+    assert [r[1] for r in rows] == ["1", "2", "3", "4", "6", "8"]
+    assert "Only flagged lines (6)" in text(response)
     assert "Lines 8" in _summary(response)  # the summary is of the whole BOM
 
 
@@ -575,7 +578,8 @@ def test_bom_export_csv_and_xlsx(client_for: Any, boms: Any) -> None:
     same = csv_rows(client.get(reverse("bom_detail", args=[pk]), {"format": "csv"}))
     assert same == rows
     flagged = csv_rows(client.get(reverse("bom_export", args=[pk, "csv"]), {"flagged": "1"}))
-    assert len(flagged) == 1 + 9  # the PCBA line and the capacitor line carry no flag
+    # The PCBA line, the capacitor line and the DNP resistor line carry no flag.
+    assert len(flagged) == 1 + 8
 
 
 def test_bom_export_neutralises_formulas(client_for: Any, boms: Any, parts: Any) -> None:
