@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
 from accord.core.errors import Forbidden, NotFound, TooManyRequests
 from accord.core.services import check_login_allowed, clear_failed_logins, record_failed_login
-from accord.orgs.access import events_visible_to
-from accord.orgs.views import program_overview
+from accord.orgs.access import (
+    events_visible_to,
+    ndas_visible_to,
+    programs_visible_to,
+    restricted_program_ids,
+)
+from accord.orgs.models import Nda, Person, Program
+from accord.orgs.views import nda_state, program_overview
 from accord.parts.access import boms_visible_to, parts_visible_to
 from accord.parts.choices import Lifecycle
 from accord.web.tables import person
@@ -53,11 +60,49 @@ class SignInView(LoginView):
         return super().form_valid(form)
 
 
+@dataclass(frozen=True)
+class RestrictedGap:
+    """A program whose restricted data the person does not see, and the NDA that would open it."""
+
+    program: Program
+    last_nda: Nda | None
+    last_nda_state: str
+
+
+def restricted_gaps(user: Person) -> list[RestrictedGap]:
+    """Programs of other owners the person is a member of without an NDA in force covering
+    them: their BOMs and restricted parts are hidden, which an empty view must explain."""
+    if user.organisation is None or user.organisation.is_seller:
+        return []
+    hidden = (
+        programs_visible_to(user)
+        .exclude(owner_id=user.organisation_id)
+        .exclude(pk__in=restricted_program_ids(user))
+        .select_related("owner")
+        .order_by("name")
+    )
+    gaps = []
+    for program in hidden:  # a person is a member of a handful of programs
+        last = (
+            ndas_visible_to(user)
+            .filter(Q(party_a_id=program.owner_id) | Q(party_b_id=program.owner_id))
+            .filter(Q(programs=program) | Q(covers_all_programs=True))
+            .annotate(state=nda_state())
+            .order_by(F("expiry_date").desc(nulls_first=True), "-pk")
+            .first()
+        )
+        gaps.append(RestrictedGap(program, last, getattr(last, "state", "")))
+    return gaps
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = person(request)
+    own = Q(owner_id=user.organisation_id)
     part_stats = parts_visible_to(user).aggregate(
         total=Count("pk"),
+        own=Count("pk", filter=own),
+        shared=Count("pk", filter=~own),
         single=Count("pk", filter=Q(approved_source_count=1)),
         none=Count("pk", filter=Q(approved_source_count=0)),
         **{state: Count("pk", filter=Q(lifecycle=state)) for state in Lifecycle.at_risk()},
@@ -67,6 +112,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "events": events_visible_to(user).select_related("organisation")[:DASHBOARD_EVENTS],
         "part_stats": part_stats,
         "bom_count": boms_visible_to(user).count(),
+        "is_seller": user.organisation is not None and user.organisation.is_seller,
+        "gaps": restricted_gaps(user),
     }
     return render(request, "web/dashboard.html", context)
 

@@ -118,6 +118,10 @@ def test_dashboard_counts_only_what_the_person_may_see(client_for: Any) -> None:
     )
     assert set(rows) == {"Earbuds X2"}
     assert rows["Earbuds X2"][4:] == ["Member", "6", "0"]  # the lapsed NDA hides both BOMs
+    explained = text(client_for("nda_expired_partner").get("/"))
+    assert "Restricted data you do not see" in explained
+    assert "The latest, NDA-HAL-BRL-2023, expired on" in explained
+    assert "Restricted data you do not see" not in text(client_for("ems_planner").get("/"))
     rows = rows_by_first_cell(table(client_for("ems_planner").get("/"), "Programs you are"))
     assert set(rows) == {"Earbuds X2", "Pulse HRM", "Rover Controller"}
     assert rows["Earbuds X2"][4:] == ["Member", "6", "2"]
@@ -127,7 +131,14 @@ def test_dashboard_counts_only_what_the_person_may_see(client_for: Any) -> None:
 
 def test_dashboard_tiles_count_risks(client_for: Any) -> None:
     page = text(client_for("oem_buyer").get("/"))
-    assert "14 parts" in page
+    assert "14 parts in your catalogue" in page
+    assert "0 other organisations' parts, in BOMs shared with you" in page
+    planner = text(client_for("ems_planner").get("/"))
+    assert "0 parts in your catalogue" in planner
+    assert "other organisations' parts, in BOMs shared with you" in planner
+    supplier = text(client_for("supplier_rep").get("/"))
+    assert "1 customers' parts you are a source for" in supplier
+    assert "never BOMs" in supplier
     assert "1 NRND parts" not in page and "2 NRND parts" in page  # resistor and HR sensor
     assert "1 parts in last time buy" in page
     assert "1 obsolete parts" in page
