@@ -108,6 +108,11 @@ class LiveServer:
                 ndas=dict(conn.execute("SELECT reference, id FROM orgs_nda")),
             )
 
+    def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a read-only query on the server's database (for addresses and ids)."""
+        with contextlib.closing(sqlite3.connect(self.database, timeout=10)) as conn:
+            return list(conn.execute(sql, params))
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()  # gunicorn: graceful shutdown on SIGTERM

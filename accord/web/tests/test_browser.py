@@ -22,12 +22,15 @@ import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
 
 from accord.demo import DEMO_PASSWORD, data_path
+from accord.web.tests.accessibility import audit
 from accord.web.tests.live_server import (
     CHROMIUM,
     VIEWPORT,
@@ -404,3 +407,130 @@ def test_buyer_imports_a_real_bom_after_checking_the_preview(
     expect(page.locator("table.bom tbody tr")).to_have_count(count)
     expect(page.locator("table.bom tbody tr", has_text="ICE40UP5K-UWG30")).to_contain_text("U5")
     assert problems == []
+
+
+# Accessibility: every page, as the owner, an EMS planner and a supplier ----------------------
+
+AUDITED_PERSONAS = ("oem_buyer", "ems_planner", "supplier_rep")
+# Routes of the page matrix that are not pages a person reads, and why they are not audited.
+NOT_AUDITED = {
+    "bom_export": "a CSV or XLSX download",
+    "nda_document": "a PDF download",
+    "logout": "a POST that signs out",
+    "bom_import_progress": "an htmx fragment polled inside the import preview",
+    "login": "audited signed out, below",
+    "signup": "audited signed out, below",
+}
+MATRIX_PARTS = b"Manufacturer,MPN,Description\nYageo,RC0402FR-07AUDIT,Audit resistor\n"
+
+
+def _demo_world(server: LiveServer) -> dict[str, Any]:
+    """The objects the page matrix's addresses name, as they are in the demo's database."""
+    world: dict[str, Any] = {}
+    queries = {
+        "SELECT code, id FROM orgs_program": "",
+        "SELECT number, id FROM parts_part ORDER BY id DESC": "",
+        "SELECT username, id FROM orgs_person": "",
+        "SELECT reference, id FROM orgs_nda": "",
+        "SELECT substr(slug, 1, instr(slug || '-', '-') - 1), id FROM orgs_organisation": "",
+        "SELECT p.number, b.id FROM parts_bom b JOIN parts_part p ON p.id = b.assembly_id"
+        " ORDER BY b.id DESC": "",
+    }
+    for sql in queries:
+        for key, pk in server.rows(sql):
+            world[key] = SimpleNamespace(pk=pk)
+    for name, number, mpn in (
+        ("yageo", "HAL-100-0002", "RC0402FR-0710KL"),
+        ("nordic", "HAL-200-0001", "NRF5340-QKAA-R7"),
+    ):
+        (pk,) = server.rows(
+            "SELECT s.id FROM parts_approvedsource s JOIN parts_part p ON p.id = s.part_id"
+            " JOIN parts_manufacturerpart m ON m.id = s.manufacturer_part_id"
+            " WHERE p.number = ? AND m.mpn = ?",
+            (number, mpn),
+        )[0]
+        world[name] = SimpleNamespace(pk=pk)
+    return world
+
+
+def _upload_pk(page: Page) -> int:
+    match = re.search(r"/import/(\d+)/$", page.url)
+    assert match, page.url
+    return int(match.group(1))
+
+
+def _uploads_and_invitation(page: Page, world: dict[str, Any]) -> None:
+    """What only exists once someone acted: a staged BOM, a staged parts list, an invitation."""
+    visit(page, "/boms/import/")
+    page.get_by_label("Program").select_option(label="Earbuds X2")
+    page.get_by_label("Assembly number").fill("AUDIT-PCBA")
+    page.get_by_label("Revision").fill("A")
+    page.get_by_label("BOM file").set_input_files(FOMU_BOM)
+    page.get_by_role("button", name="Upload and preview").click()
+    world["bom_upload"] = SimpleNamespace(pk=_upload_pk(page))
+    visit(page, "/parts/import/")
+    page.get_by_label("Parts list").set_input_files(
+        {"name": "audit.csv", "mimeType": "text/csv", "buffer": MATRIX_PARTS}
+    )
+    page.get_by_role("button", name=re.compile("Upload")).click()
+    world["parts_upload"] = SimpleNamespace(pk=_upload_pk(page))
+    visit(page, "/people/invite/")
+    page.get_by_label("E-mail").fill("audit@halcyon.example")
+    page.get_by_role("button", name="Create the invitation").click()
+    link = page.locator("#signup-link").input_value()
+    world["invitation"] = SimpleNamespace(secret=link.rstrip("/").rsplit("/", 1)[1])
+
+
+def test_every_page_passes_the_accessibility_check(
+    browser: Browser, accord_server: LiveServer
+) -> None:
+    """axe-core: no serious or critical violation on any page, as the owner, an EMS planner
+    and a supplier (and the sign-in and sign-up pages signed out)."""
+    from django.urls import reverse
+
+    from accord.web.tests.test_access_matrix import GET_MATRIX
+
+    unknown = set(NOT_AUDITED) - set(GET_MATRIX)
+    assert not unknown, f"NOT_AUDITED names routes that do not exist: {unknown}"
+    world = _demo_world(accord_server)
+    failures: dict[str, list[str]] = {}
+    audited = 0
+    for persona in (*AUDITED_PERSONAS, "anonymous"):
+        context = browser.new_context(
+            base_url=accord_server.url, viewport=VIEWPORT, bypass_csp=True
+        )
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        if persona == "anonymous":
+            paths = ["/login/", reverse("signup", args=[world["invitation"].secret])]
+        else:
+            sign_in(page, persona)
+            if persona == "oem_buyer":
+                _uploads_and_invitation(page, world)
+            paths = [
+                reverse(name, kwargs=kwargs(world))
+                for name, (kwargs, expected) in sorted(GET_MATRIX.items())
+                if name not in NOT_AUDITED and expected.get(persona) == 200
+            ]
+        for path in paths:
+            visit(page, path)
+            audited += 1
+            if found := audit(page):
+                failures[f"{persona} {path}"] = found
+        context.close()
+    assert audited >= 60, audited  # every page the matrix gives them, 3 personas
+    assert not failures, "\n".join(f"{where}: {v}" for where, vs in failures.items() for v in vs)
+
+
+def test_the_accessibility_check_reports_what_it_should(browser: Browser) -> None:
+    """The check above can fail: a page with an unlabelled field and an image without text
+    has critical violations."""
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.set_content(
+        '<!doctype html><html lang="en"><head><title>Bad</title></head><body><main>'
+        '<h1>Bad</h1><img src="data:,"><input type="text"></main></body></html>'
+    )
+    found = " ".join(audit(page))
+    context.close()
+    assert "image-alt (critical)" in found and "label (critical)" in found, found
