@@ -100,12 +100,14 @@ def assert_json_error(answer: Answer, status: int, code: str) -> dict[str, Any]:
     return dict(body)
 
 
-def timed_get(port: int, path: str, timeout: float = 10.0) -> tuple[int, float]:
+def timed_get(
+    port: int, path: str, timeout: float = 10.0, headers: dict[str, str] | None = None
+) -> tuple[int, float]:
     """Status and seconds of an ordinary GET on a new connection."""
     started = time.monotonic()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=headers or {})
         response = conn.getresponse()
         response.read()
         return response.status, time.monotonic() - started

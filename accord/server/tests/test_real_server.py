@@ -1,16 +1,20 @@
 """The server `accord serve` runs, started with its own command line, met by slow, malformed and
 hostile clients over raw sockets (what a browser or the test client never sends).
 
-One server for the module (gunicorn_conf's default number of workers, as `accord serve`), on
-its own SQLite file with the demo workspace (accord/web/tests/live_server.py), with a short
-ACCORD_REQUEST_TIMEOUT so the deadlines can be watched in a few seconds.
+One server for the module (gunicorn_conf's default number of workers, as `accord serve`) with
+the demo workspace (accord/web/tests/live_server.py), with a short ACCORD_REQUEST_TIMEOUT so the
+deadlines can be watched in a few seconds. Its database is a SQLite file of its own or, when the
+suite runs on PostgreSQL, a PostgreSQL database of its own beside the suite's: how the server's
+threads hold their connections is part of what is tested.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -31,12 +35,45 @@ REQUEST_TIMEOUT = 4.0  # seconds: ACCORD_REQUEST_TIMEOUT of this module's server
 ORDINARY_PATHS = ["/login/", "/api/v1/"]
 
 
+WORKERS, THREADS = 2, 4  # gunicorn_conf's, which `accord serve` keeps
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith(("postgres://", "postgresql://")) else None
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def server_database() -> Iterator[dict[str, str]]:
+    """DATABASE_URL for the server: unset (live_server's SQLite file), or a new PostgreSQL
+    database beside the suite's, dropped afterwards."""
+    url = _postgres_url()
+    if url is None:
+        yield {}
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/') or 'accord'}_live_{os.getpid()}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield {"DATABASE_URL": urlunsplit(parts._replace(path=f"/{name}"))}
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, server_database: dict[str, str]
+) -> Iterator[LiveServer]:
     with running_server(
         tmp_path_factory.mktemp("accord-serve"),
         workers=None,
-        extra_env={"ACCORD_REQUEST_TIMEOUT": str(REQUEST_TIMEOUT)},
+        extra_env={"ACCORD_REQUEST_TIMEOUT": str(REQUEST_TIMEOUT), **server_database},
     ) as live:
         # A fresh worker's first requests load templates and open the database; that is not
         # what the tests measure. The kernel spreads the connections over both workers.
@@ -229,3 +266,29 @@ def test_nothing_the_server_answers_under_the_api_is_html(port):
     assert_json_error(refused, 400, "bad_request")
     page = exchange(port, head("GET", "/login/").replace(b"127.0.0.1", b"evil.example"))
     assert page.status == 400  # a page address keeps Django's page
+
+
+def test_database_connections_stay_one_per_thread(server, server_database, port):
+    """Requests run on each worker's fixed threads, which keep their connections (CONN_MAX_AGE)
+    as under gunicorn's threaded workers: many requests, never more connections than threads."""
+    if not server_database:
+        pytest.skip("PostgreSQL only: SQLite connections are files, closed after each request")
+    import psycopg
+
+    bearer = {"Authorization": "Bearer acc_not-a-token"}  # looked up in the database: 401
+
+    def get(_: int) -> int:
+        return timed_get(port, "/api/v1/me", headers=bearer)[0]
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = list(pool.map(get, range(120)))
+    assert set(statuses) == {401}
+    url = server_database["DATABASE_URL"]
+    name = urlsplit(url).path.lstrip("/")
+    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [name]
+        ).fetchone()
+    assert row is not None
+    assert 1 <= row[0] <= WORKERS * THREADS, row[0]
