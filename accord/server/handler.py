@@ -26,7 +26,7 @@ from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers import base
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
-from django.http import HttpResponseBase
+from django.http import FileResponse, HttpResponseBase
 from django.urls import set_script_prefix
 
 from accord.server.errors import ServerError, render
@@ -85,6 +85,8 @@ class ThreadedDjangoHandler(ASGIHandler):
         if request is not None:
             response = self.get_response(request)
         assert isinstance(response, HttpResponseBase)
+        if isinstance(response, FileResponse):
+            response.block_size = self.chunk_size  # read in the chunks it is sent in
         try:
             # A streaming body (a file, a generator over a queryset) is read here, on the thread
             # that opened it and its database connection, as Django's ASGI handler also reads it
