@@ -172,3 +172,37 @@ def test_the_middleware_answers_411_for_a_chunked_body_in_process(client, path, 
     else:
         assert response["Content-Type"].startswith("text/plain")
         assert b"Content-Length" in response.content
+
+
+def test_the_worker_keeps_gunicorns_recycling_threads_and_keepalive():
+    """AccordWorker under gunicorn_conf's settings, built as gunicorn's master builds it."""
+    import gc
+    import importlib
+    import os
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    from accord.server.handler import ThreadedDjangoHandler
+    from accord.server.protocol import AccordH11Protocol
+    from accord.server.worker import AccordWorker
+
+    was_enabled = gc.isenabled()
+    try:
+        conf = importlib.import_module("accord.gunicorn_conf")
+    finally:
+        if was_enabled:
+            gc.enable()  # importing gunicorn_conf turns collection off, for the master
+    cfg = Config()
+    for name in ("worker_class", "workers", "threads", "max_requests", "keepalive", "timeout"):
+        cfg.set(name, getattr(conf, name))
+    cfg.set("max_requests_jitter", 0)
+    worker = AccordWorker(0, os.getpid(), [], None, conf.timeout, cfg, Logger(cfg))
+
+    assert cfg.worker_class is AccordWorker
+    assert worker.config.limit_max_requests == conf.max_requests == 5000
+    assert worker.config.timeout_keep_alive == conf.keepalive
+    assert worker.config.http is AccordH11Protocol
+    assert worker.config.h11_max_incomplete_event_size == MAX_REQUEST_HEAD
+    assert worker.config.proxy_headers is False
+    assert ThreadedDjangoHandler.threads == conf.threads == 4
