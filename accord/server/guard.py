@@ -16,6 +16,9 @@ import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from django.conf import settings
+
+from accord.core.middleware import refused_body
 from accord.server.errors import (
     BAD_REQUEST,
     HEADERS_TOO_LARGE,
@@ -44,8 +47,6 @@ MAX_REQUEST_HEAD = 16 * 1024
 
 class RequestGuard:
     def __init__(self, app: ASGIApp, *, timeout: float | None = None) -> None:
-        from django.conf import settings
-
         self.app = app
         self.timeout = float(settings.REQUEST_TIMEOUT if timeout is None else timeout)
 
@@ -71,8 +72,6 @@ class RequestGuard:
 
 
 def refusal_before_reading(scope: Scope) -> ServerError | None:
-    from accord.core.middleware import refused_body
-
     if scope.get("http_version") not in {"1.0", "1.1"}:
         return BAD_REQUEST  # h11 parses "HTTP/9.9" and would answer it as 1.1
     if len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"") > MAX_REQUEST_LINE:

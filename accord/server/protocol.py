@@ -19,6 +19,7 @@ import asyncio
 from typing import Any
 
 import h11
+from django.conf import settings
 from uvicorn.config import Config
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.server import ServerState
@@ -42,8 +43,6 @@ class AccordH11Protocol(H11Protocol):
         app_state: dict[str, Any],
         _loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
-        from django.conf import settings
-
         super().__init__(config, server_state, app_state, _loop)
         self.head_timeout = float(settings.REQUEST_TIMEOUT)
         self.head_timer: asyncio.TimerHandle | None = None
