@@ -29,7 +29,7 @@ from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.http import FileResponse, HttpResponseBase
 from django.urls import set_script_prefix
 
-from accord.server.errors import ServerError, render
+from accord.server.errors import ServerError, is_api_path, render
 
 logger = logging.getLogger("accord.server")
 
@@ -84,6 +84,13 @@ class ThreadedDjangoHandler(ASGIHandler):
         request, response = self.create_request(scope, body_file)
         if request is not None:
             response = self.get_response(request)
+        elif is_api_path(scope["path"]):
+            # Django's own answer (HTML) to a request it cannot build, e.g. a query string that
+            # is not UTF-8 (h11 lets none through; another server might): the API's JSON.
+            code = "too_large" if response.status_code == 413 else "bad_request"
+            error = ServerError(response.status_code, code, "The request was refused.")
+            headers, body = render(error, path=scope["path"])
+            return error.status, headers, [body]
         assert isinstance(response, HttpResponseBase)
         if isinstance(response, FileResponse):
             response.block_size = self.chunk_size  # read in the chunks it is sent in

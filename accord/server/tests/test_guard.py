@@ -48,8 +48,14 @@ class Answer:
 
 
 def call(
-    scope: Message, receive: Callable[[], Awaitable[Message]], *, timeout: float = 5.0
+    scope: Message,
+    receive: Callable[[], Awaitable[Message]],
+    *,
+    timeout: float = 5.0,
+    query_bytes: bytes | None = None,
 ) -> Answer:
+    if query_bytes is not None:
+        scope["query_string"] = query_bytes
     sent: list[MutableMapping[str, Any]] = []
 
     async def send(message: MutableMapping[str, Any]) -> None:
@@ -152,6 +158,14 @@ def test_a_body_that_trickles_is_cut_but_a_steady_upload_is_not():
     # 0.6 s, twice the timeout: the whole body arrived and Django answered (not signed in).
     assert steady.status == 401
     assert steady.json()["code"] == "unauthenticated"
+
+
+def test_a_request_django_cannot_build_is_json_under_the_api():
+    """A query string that is not UTF-8 (h11 refuses it; another server might pass it on)."""
+    api = call(scope_for("GET", "/api/v1/parts"), body_in_parts(b""), query_bytes=b"q=\xff")
+    assert api.status == 400 and api.json()["code"] == "bad_request"
+    page = call(scope_for("GET", "/parts/"), body_in_parts(b""), query_bytes=b"q=\xff")
+    assert page.status == 400  # Django's own page
 
 
 def test_an_ordinary_request_passes_through_to_django():
