@@ -81,17 +81,20 @@ class ThreadedDjangoHandler(ASGIHandler):
         """On a pool thread: what the WSGI handler does for one request, to the last byte."""
         set_script_prefix(get_script_prefix(scope))
         signals.request_started.send(sender=self.__class__, scope=scope)
-        request, response = self.create_request(scope, body_file)
+        request, refusal = self.create_request(scope, body_file)
         if request is not None:
             response = self.get_response(request)
-        elif is_api_path(scope["path"]):
-            # Django's own answer (HTML) to a request it cannot build, e.g. a query string that
-            # is not UTF-8 (h11 lets none through; another server might): the API's JSON.
-            code = "too_large" if response.status_code == 413 else "bad_request"
-            error = ServerError(response.status_code, code, "The request was refused.")
-            headers, body = render(error, path=scope["path"])
-            return error.status, headers, [body]
-        assert isinstance(response, HttpResponseBase)
+        else:
+            assert refusal is not None
+            if is_api_path(scope["path"]):
+                # Django's own answer (HTML) to a request it cannot build, e.g. a query string
+                # that is not UTF-8 (h11 lets none through; another server might): JSON.
+                code = "too_large" if refusal.status_code == 413 else "bad_request"
+                error = ServerError(refusal.status_code, code, "The request was refused.")
+                headers, body = render(error, path=scope["path"])
+                refusal.close()
+                return error.status, headers, [body]
+            response = refusal
         if isinstance(response, FileResponse):
             response.block_size = self.chunk_size  # read in the chunks it is sent in
         try:
