@@ -3,8 +3,8 @@
 Django's own ASGIHandler runs the synchronous middleware and views of a project like ours
 through sync_to_async: a new thread for every request (so a database connection can never be
 kept: CONN_MAX_AGE must be 0 under it) and a hop between the event loop and that thread at every
-synchronous middleware. Measured in-process on /api/v1/ (median): 0.14 ms under the WSGI
-handler, 1.1 ms under Django's ASGI handler, 0.23 ms here.
+synchronous middleware. Measured in-process on /api/v1/ (benchmarks/handler.py, median):
+0.16 ms under the WSGI handler, 1.18 ms under Django's ASGI handler, 0.28 ms here.
 
 Here the event loop reads the body (Django's read_body, without holding a thread), then one job
 on a pool of `threads` long-lived threads per worker does all the rest as the WSGI handler
