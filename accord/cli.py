@@ -7,8 +7,10 @@
     accord <any Django management command>     e.g. accord migrate, accord createorg ...
 
 `demo` migrates the database (SQLite under ./var unless DATABASE_URL says otherwise), loads the
-demo workspace when the database has no organisation yet, prints the demo logins and serves.
-`serve` is the production server: gunicorn with the app preloaded (see accord/gunicorn_conf.py);
+demo workspace when the database has no organisation yet, prints the demo logins and serves
+with DEBUG off (unless ACCORD_DEBUG says otherwise).
+`serve` is the production server: gunicorn with the app preloaded and asyncio workers (see
+accord/gunicorn_conf.py and accord/server);
 with ACCORD_ENV=production it first collects the static files that whitenoise serves.
 """
 
@@ -84,6 +86,10 @@ def demo(argv: Sequence[str]) -> int:
             file=sys.stderr,
         )
         return 2
+    # The demo is seen by people trying Accord, often on a shared screen: the site's own error
+    # pages, never Django's debug pages (which list every URL pattern on a 404). Static files
+    # are still served from the apps (whitenoise's finders, see settings.py).
+    os.environ.setdefault("ACCORD_DEBUG", "false")
 
     _setup_django()
     from django.conf import settings
@@ -144,7 +150,7 @@ def gunicorn_argv(host: str, port: int, workers: int | None) -> list[str]:
     ]
     if workers is not None:
         argv += ["--workers", str(workers)]
-    return [*argv, "accord.wsgi:application"]
+    return [*argv, "accord.asgi:application"]
 
 
 def _exec_gunicorn(host: str, port: int, workers: int | None) -> None:

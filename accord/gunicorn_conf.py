@@ -2,6 +2,10 @@
 
 The command line given by `accord serve` (--bind, --workers) overrides the defaults below.
 
+The workers are asyncio (uvicorn) workers serving the ASGI application (ADR 0005): a request is
+read and answered by the event loop, and only then given to one of the worker's `threads` to
+run Django, so a client that sends or reads slowly holds no thread (accord/server).
+
 Why preload and gc.freeze(): the app (Django, ninja, pydantic schemas, every module) is imported
 once in the master, then the workers fork and share those pages copy-on-write. CPython's cyclic
 garbage collector would otherwise walk all of those long-lived objects on every full collection
@@ -20,10 +24,10 @@ import subprocess
 import sys
 from typing import Any
 
-wsgi_app = "accord.wsgi:application"
+wsgi_app = "accord.asgi:application"
 bind = ["127.0.0.1:8000"]  # loopback unless told otherwise: put a TLS proxy in front
 workers = 2
-worker_class = "gthread"
+worker_class = "accord.server.worker.AccordWorker"
 threads = 4
 preload_app = True
 timeout = 60

@@ -159,6 +159,9 @@ MAX_UPLOAD_MB = int(env("ACCORD_MAX_UPLOAD_MB", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+# Seconds a client has to send a request's head, and its body (plus a second per 16 KB received):
+# a slower request is answered 408 and its connection closed (accord/server).
+REQUEST_TIMEOUT = float(env("ACCORD_REQUEST_TIMEOUT", "20"))
 
 # Links in invitations printed by the command line and sent by e-mail (pages use the address
 # the browser used).

@@ -1,7 +1,8 @@
-"""Latency of the part list page, GET /api/v1/parts and the BOM page under gunicorn.
+"""Latency of the part list page, GET /api/v1/parts and the BOM page under `accord serve`.
 
 50,000 parts (fixed seed) and a 2,000-line two-level BOM; each URL is requested over
-loopback by one client against several gunicorn workers. Beside it, the same part list
+loopback by one client against the server `accord serve` runs (gunicorn's command line from
+accord.cli) with several workers. Beside it, the same part list
 computed the naive way (icontains over joins, one query per row for sources) in-process.
 
     DATABASE_URL=... python benchmarks/api.py [--scale 0.1] [--requests 200]
@@ -33,8 +34,8 @@ def generate(scale: float) -> dict[str, object]:
     from django.db import transaction
 
     from accord.core.db import refresh_planner_statistics
-    from accord.demo.personas import build_world
     from accord.core.services import create_api_token
+    from accord.demo.personas import build_world
     from accord.parts.choices import Lifecycle, SourceStatus
     from accord.parts.models import ApprovedSource, Category, Manufacturer, ManufacturerPart, Part
     from accord.parts.normalise import manufacturer_key, mpn_key
@@ -183,23 +184,11 @@ def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
         env=env,
         check=True,
     )
-    conf = ROOT / "accord" / "gunicorn_conf.py"
-    cmd = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "accord.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-        "--access-logfile",
-        "/dev/null",
-    ]
-    if conf.exists():
-        cmd += ["--config", str(conf)]
+    from accord.cli import gunicorn_argv
+
+    # The server `accord serve` runs (its workers, its settings), quieter.
+    cmd = gunicorn_argv("127.0.0.1", port, workers)
+    cmd[-1:-1] = ["--log-level", "warning", "--access-logfile", "/dev/null"]
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
     deadline = time.time() + 60
     while time.time() < deadline:

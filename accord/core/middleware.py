@@ -42,35 +42,62 @@ class DomainErrorMiddleware:
         )
 
 
+# Room for the multipart boundaries and the form's other fields beside an upload at the limit.
+BODY_LIMIT_MARGIN = 256 * 1024
+
+
+def refused_body(
+    *, content_length: str | None, transfer_encoding: str | None
+) -> DomainError | None:
+    """Why a request body may not be read at all, judged from its headers alone; else None.
+
+    The size limit can only be enforced before reading when the length is announced, so a body
+    without Content-Length (chunked transfer encoding) is refused with 411. Applied by
+    RequestSizeLimitMiddleware and, before Django reads anything, by accord.server.guard.
+    """
+    if transfer_encoding:
+        return DomainError(
+            "A request body needs a Content-Length header; chunked transfer encoding is not"
+            " accepted.",
+            code="length_required",
+            http_status=411,
+        )
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    try:
+        length = int(content_length or 0)
+    except ValueError:
+        length = 0
+    if limit is not None and length > limit + BODY_LIMIT_MARGIN:
+        return DomainError(
+            f"The upload is larger than {settings.MAX_UPLOAD_MB} MB.",
+            code="too_large",
+            http_status=413,
+            detail={"max_mb": settings.MAX_UPLOAD_MB},
+        )
+    return None
+
+
 class RequestSizeLimitMiddleware:
     """Refuse a body larger than ACCORD_MAX_UPLOAD_MB with 413, before reading any of it.
 
     Django limits only the non-file part of a request (DATA_UPLOAD_MAX_MEMORY_SIZE): a file in a
-    multipart body of any size would otherwise be streamed to a temporary file. The margin
-    leaves room for the multipart boundaries and the form's other fields.
+    multipart body of any size would otherwise be streamed to a temporary file. A body without
+    Content-Length answers 411 (see refused_body). Served by `accord serve`, the same rule has
+    already been applied by the server's guard before the body was read.
     """
-
-    MARGIN = 256 * 1024
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if limit is not None and length > limit + self.MARGIN:
-            error = DomainError(
-                f"The upload is larger than {settings.MAX_UPLOAD_MB} MB.",
-                code="too_large",
-                http_status=413,
-                detail={"max_mb": settings.MAX_UPLOAD_MB},
-            )
-            if request.path.startswith("/api/"):
-                return JsonResponse(error.as_dict(), status=error.http_status)
-            return HttpResponse(
-                error.message, status=error.http_status, content_type="text/plain; charset=utf-8"
-            )
-        return self.get_response(request)
+        error = refused_body(
+            content_length=request.META.get("CONTENT_LENGTH"),
+            transfer_encoding=request.META.get("HTTP_TRANSFER_ENCODING"),
+        )
+        if error is None:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return JsonResponse(error.as_dict(), status=error.http_status)
+        return HttpResponse(
+            error.message, status=error.http_status, content_type="text/plain; charset=utf-8"
+        )

@@ -104,7 +104,7 @@ DEMO_USERNAMES = [row[0] for row in PEOPLE] + [row[0] for row in EXTRA_PEOPLE]
 CATALOGUES = [
     (("parts", "Digi-Key_digikey-kicad-library", "digikey_kicad_library_parts_flattened.csv"),
      "oem_buyer"),
-    (("parts", "octopart_CPL-Data", "cpl_parts_with_alternates_flattened.csv"), "oem_supply_chain"),
+    (("parts", "octopart_CPL-Data", "cpl_parts_with_alternates_flattened.csv"), "oem_buyer"),
 ]  # fmt: skip
 # file, program, assembly, description, revision, released, importing person
 REAL_BOMS = [

@@ -9,11 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.db.models import Count, F, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.views import defaults
 
-from accord.core.errors import Forbidden, NotFound, TooManyRequests
+from accord.core.errors import DomainError, Forbidden, NotFound, TooManyRequests
 from accord.core.services import check_login_allowed, clear_failed_logins, record_failed_login
 from accord.orgs.access import (
     events_visible_to,
@@ -123,8 +124,19 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "web/error.html", {"error": NotFound()}, status=404)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """What Django refuses before any view (a Host not allowed...): JSON under /api/."""
+    if request.path.startswith("/api/"):
+        error = DomainError("The request was refused.", code="bad_request")
+        return JsonResponse(error.as_dict(), status=400)
+    return defaults.bad_request(request, exception)  # type: ignore[arg-type]
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """No context processors, no database: this page must render when everything else fails."""
+    if request.path.startswith("/api/"):
+        error = DomainError("Something went wrong on our side.", code="server_error")
+        return JsonResponse(error.as_dict(), status=500)
     return HttpResponseServerError(loader.get_template("web/500.html").render())
 
 

@@ -233,3 +233,16 @@ def test_bad_idempotency_keys_are_refused(client_for, key):
     assert_error(response, 422, "invalid")
     assert Part.objects.count() == before
     assert not IdempotencyRecord.objects.exists()
+
+
+def test_what_django_refuses_before_the_api_is_json_too(client, rf):
+    """A Host not allowed (handler400) and a failure outside the API's views (handler500)."""
+    from accord.web.views import server_error
+
+    refused = client.get(f"{API}/", headers={"Host": "evil.example"})
+    assert_error(refused, 400, "bad_request")
+    page = client.get("/login/", headers={"Host": "evil.example"})
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+    failed = server_error(rf.get(f"{API}/parts"))
+    assert failed.status_code == 500
+    assert json.loads(failed.content)["code"] == "server_error"

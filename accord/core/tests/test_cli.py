@@ -33,8 +33,8 @@ def test_gunicorn_command_line():
     assert argv[argv.index("--config") + 1] == "python:accord.gunicorn_conf"
     assert argv[argv.index("--bind") + 1] == "127.0.0.1:8123"
     assert argv[argv.index("--workers") + 1] == "3"
-    assert argv[-1] == "accord.wsgi:application"
-    assert cli.gunicorn_argv("::1", 8000, None)[-2:] == ["[::1]:8000", "accord.wsgi:application"]
+    assert argv[-1] == "accord.asgi:application"
+    assert cli.gunicorn_argv("::1", 8000, None)[-2:] == ["[::1]:8000", "accord.asgi:application"]
 
 
 def test_gunicorn_preloads_and_freezes_before_fork():
@@ -135,3 +135,58 @@ def test_accord_serve_in_production(tmp_path: Path):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def test_accord_demo_serves_with_debug_off(tmp_path: Path):
+    """`accord demo` shows the site's own 404 page, never Django's debug page (which lists every
+    URL pattern), and still serves the static files from the apps."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="accord.settings",
+        # Only swaps Argon2 for a fast hasher (the demo loads a dozen people); DEBUG is left to
+        # `accord demo` itself, as on a developer's machine.
+        ACCORD_ENV="test",
+        ACCORD_DATA_DIR=str(tmp_path),
+        ACCORD_TASK_WORKER="0",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+    )
+    demo = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "accord.cli", "demo", "--port", str(port), "--workers", "1"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert demo.poll() is None, demo.stdout.read() if demo.stdout else ""
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "accord demo did not serve in 90 s"
+                time.sleep(0.2)
+
+        status, headers, body = _get(f"{base}/no-such-page/", {})
+        assert status == 404
+        page = body.decode()
+        assert "URLconf" not in page and "Page not found at" not in page
+        assert "Back to the dashboard" in page  # web/error.html, the site's own page
+        assert "default-src 'self'" in headers["Content-Security-Policy"]
+
+        status, _headers, body = _get(f"{base}/static/web/app.css", {})
+        assert status == 200 and body
+
+        status, _headers, body = _get(f"{base}/api/v1/no-such-endpoint", {})
+        assert status == 404 and json.loads(body)["code"] == "not_found"
+    finally:
+        demo.terminate()
+        try:
+            demo.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            demo.kill()
+            demo.wait()

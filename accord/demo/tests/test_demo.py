@@ -169,3 +169,10 @@ def test_demo_imports_the_real_files_through_the_importers(db):
     esd = phrm.lines.get(part__sources__manufacturer_part__mpn="ESD5Z5.0T1G").part
     assert esd.lifecycle == "nrnd"
     assert Event.objects.filter(verb="imported catalogue").count() == 2
+    # The demo's history shows only what the product allows: parts lists are OEMs' to load.
+    kinds = set(
+        Event.objects.filter(verb="imported catalogue").values_list(
+            "actor__organisation__kind", flat=True
+        )
+    )
+    assert kinds == {"oem"}

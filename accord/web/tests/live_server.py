@@ -201,19 +201,21 @@ def run_accord(args: list[str], data_dir: Path, env: dict[str, str]) -> str:
 def start_server(
     data_dir: Path,
     *,
-    workers: int = 1,
+    workers: int | None = 1,
+    extra_env: dict[str, str] | None = None,
     prepare: Callable[[Path, dict[str, str]], None] = load_demo_database,
 ) -> LiveServer:
     """Prepare data_dir/accord.sqlite3 (by default: load the demo) and start gunicorn as
     `accord serve` does.
 
-    One worker with gunicorn_conf's threads is plenty for one browser and keeps the memory
-    small on a 2-core machine running the rest of the suite beside it.
+    One worker is plenty for one browser and keeps the memory small on a 2-core machine running
+    the rest of the suite beside it; workers=None keeps gunicorn_conf's number, as `accord
+    serve` does. extra_env adds to (or overrides) server_environment().
     """
     from accord.cli import gunicorn_argv
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    env = server_environment(data_dir)
+    env = server_environment(data_dir) | (extra_env or {})
     prepare(data_dir, env)
     log = data_dir / "server.log"
     last_error = ""
