@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -114,6 +115,25 @@ def _command_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def readme_logins() -> list[tuple[str, ...]]:
+    """README's demo logins table: username, organisation, role, programs, note."""
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    rows = re.findall(r"^\| `(\w+)` \| (.+?) \| (.+?) \| (.+?) \| (.+?) \|$", readme, re.M)
+    assert len(rows) == len(DEMO_USERNAMES)
+    return rows
+
+
+def printed_logins(output: str) -> list[tuple[str, ...]]:
+    """The same columns from the table `accord demo` prints (programs; counts; note)."""
+    rows = []
+    for line in output.splitlines():
+        cells = re.split(r"\s{2,}", line.strip(), maxsplit=3)
+        if len(cells) == 4 and cells[0] in DEMO_USERNAMES:
+            sees = cells[3].split("; ")
+            rows.append((cells[0], cells[1], cells[2], sees[0], "; ".join(sees[2:])))
+    return rows
+
+
 def test_accord_demo_migrates_loads_and_prints_the_logins(tmp_path):
     env = _command_env(tmp_path)
     command = [sys.executable, "-m", "accord.cli", "demo", "--no-serve"]
@@ -125,6 +145,7 @@ def test_accord_demo_migrates_loads_and_prints_the_logins(tmp_path):
     assert DEMO_PASSWORD in first.stdout
     for username in DEMO_USERNAMES:
         assert username in first.stdout
+    assert readme_logins() == printed_logins(first.stdout)
     again = subprocess.run(  # noqa: S603
         command, env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=180
     )
