@@ -86,3 +86,9 @@ def text_input(
             f"The {name} is longer than {max_length} characters.", detail={"field": field}
         )
     return text
+
+
+def possessive(name: object) -> str:
+    """ "Halcyon Devices'" but "Meridian's": the English possessive of a name."""
+    text = str(name)
+    return f"{text}'" if text.endswith(("s", "S")) else f"{text}'s"

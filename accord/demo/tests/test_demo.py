@@ -125,7 +125,7 @@ def readme_logins() -> list[tuple[str, ...]]:
 
 def printed_logins(output: str) -> list[tuple[str, ...]]:
     """The same columns from the table `accord demo` prints (programs; counts; note)."""
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for line in output.splitlines():
         cells = re.split(r"\s{2,}", line.strip(), maxsplit=3)
         if len(cells) == 4 and cells[0] in DEMO_USERNAMES:

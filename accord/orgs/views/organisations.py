@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.core.errors import FORM_ERRORS, Forbidden
+from accord.core.text import possessive
 from accord.orgs import services
 from accord.orgs.access import connections_visible_to, get_connection_for_user
 from accord.orgs.choices import ConnectionStatus
@@ -132,7 +133,8 @@ def connection_answer(request: HttpRequest, pk: int, accept: bool) -> HttpRespon
         messages.error(request, error.message)
     else:
         other = connection.other(user.organisation_id or 0)
-        messages.success(
-            request, f"Connected with {other}." if accept else f"Declined {other}'s invitation."
+        answer = (
+            f"Connected with {other}." if accept else f"Declined {possessive(other)} invitation."
         )
+        messages.success(request, answer)
     return redirect(reverse("organisation_page") + PARTNERS_ANCHOR)

@@ -90,3 +90,11 @@ def object_url(event: Any) -> str:
         return reverse(name, args=[int(event.object_id)])
     except (NoReverseMatch, ValueError):
         return ""
+
+
+@register.filter(name="possessive")
+def possessive_filter(name: Any) -> str:
+    """{{ organisation.name|possessive }}: "Halcyon Devices'", "Meridian's"."""
+    from accord.core.text import possessive
+
+    return possessive(name)
