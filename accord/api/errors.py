@@ -47,13 +47,39 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return error_response(exc.http_status, exc.code, exc.message, exc.detail)
 
 
+# Where ninja puts each kind of input in an error's loc; the rest of the loc is the field.
+_LOC_SOURCES = frozenset({"body", "query", "path", "form", "file", "header", "cookie"})
+
+
+def _field_name(loc: list[Any]) -> str:
+    """ "lines.2.notes" for ["body", "payload", "lines", 2, "notes"]."""
+    parts = list(loc)
+    if parts and parts[0] in _LOC_SOURCES:
+        parts = parts[1:]
+        # ninja names a body or form model after the view's argument ("payload", "form").
+        if len(parts) > 1 and isinstance(parts[0], str) and parts[0] in {"payload", "form"}:
+            parts = parts[1:]
+    return ".".join(str(p) for p in parts)
+
+
+def _error_text(error: dict[str, Any]) -> str:
+    if error.get("type") == "extra_forbidden":
+        return "Unknown field: this operation does not take it."
+    # A ValueError raised by our validators (the text rule, "give either...") reads as is.
+    return str(error.get("msg", "")).removeprefix("Value error, ")
+
+
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    """422 listing each field that failed: where it is, what is wrong, pydantic's error type."""
-    fields = [
-        {"loc": list(error.get("loc", ())), "msg": error.get("msg", ""), "type": error.get("type")}
+    """422 listing each field that failed: where it is, what is wrong, pydantic's error type.
+    The message names the fields too, for a person reading a log."""
+    fields: list[dict[str, Any]] = [
+        {"loc": list(error.get("loc", ())), "msg": _error_text(error), "type": error.get("type")}
         for error in exc.errors
     ]
-    return error_response(422, "invalid", "The request is not valid.", fields)
+    named = [f"{_field_name(f['loc']) or 'body'}: {f['msg']}" for f in fields[:5]]
+    more = f" (and {len(fields) - 5} more)" if len(fields) > 5 else ""
+    message = "The request is not valid. " + " ".join(named) + more
+    return error_response(422, "invalid", message.strip(), fields)
 
 
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -30,10 +30,22 @@ LongText = Annotated[str, AfterValidator(_multi_line)]
 
 
 class InputSchema(Schema):
-    """Every request body and form: a field the operation does not know is refused (422 naming
-    it), never silently ignored."""
+    """Every request body, form and query: a field the operation does not know is refused (422
+    naming it), never silently ignored. (ninja reads only the declared names from a query
+    string or a form, so there an unknown name is simply not read.)"""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def _without_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def omittable(**kwargs: Any) -> Any:
+    """A field that may be left out (None when absent: see `model_fields_set`) but refuses an
+    explicit null. Its JSON Schema is the plain type, neither nullable nor with a null default,
+    so a client generated from the document never sends null."""
+    return Field(None, json_schema_extra=_without_default, **kwargs)
 
 
 def format_quantity(value: Decimal) -> str:

@@ -12,7 +12,7 @@ from pydantic import Field, field_validator
 from accord.api.auth import person, session_auth
 from accord.api.idempotency import idempotent
 from accord.api.pagination import Page, PageParams, paginate
-from accord.api.schemas import Id, OrgRef, PersonRef, ProgramRef, Text
+from accord.api.schemas import Id, InputSchema, OrgRef, PersonRef, ProgramRef, Text
 from accord.core import access
 from accord.core import services as core_services
 from accord.core.access import get_or_404
@@ -47,7 +47,7 @@ class TokenCreated(TokenOut):
     )
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     name: Text = Field(min_length=1, max_length=100)
     expires_at: dt.datetime | None = None
 
@@ -75,7 +75,7 @@ class EventOut(Schema):
     changes: dict[str, Any]
 
 
-class EventQuery(Schema):
+class EventQuery(InputSchema):
     program: Id | None = None
     object_type: Text | None = Field(None, max_length=60, description="e.g. parts.part")
 

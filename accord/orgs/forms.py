@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from accord.core.forms import AccordForm
 from accord.orgs.choices import MemberRole, ProgramStatus
 from accord.orgs.models import Person
 
@@ -25,7 +26,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{person} ({person.organisation}{title})"
 
 
-class AddMemberForm(forms.Form):
+class AddMemberForm(AccordForm):
     person = PersonChoiceField(
         queryset=Person.objects.none(),
         label="Person",
@@ -44,13 +45,13 @@ class AddMemberForm(forms.Form):
         self.fields["person"].queryset = candidates  # type: ignore[attr-defined]
 
 
-class ProgramFilterForm(forms.Form):
+class ProgramFilterForm(AccordForm):
     status = forms.ChoiceField(
         choices=[("", "Any status"), *ProgramStatus.choices], required=False, label="Status"
     )
 
 
-class NdaFilterForm(forms.Form):
+class NdaFilterForm(AccordForm):
     q = forms.CharField(
         required=False,
         label="Search",

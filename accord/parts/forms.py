@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from accord.core.forms import AccordForm
 from accord.orgs.models import Organisation
 from accord.parts.choices import BomStatus, Lifecycle, SourceStatus, Sourcing
 from accord.parts.queries import PartFilters
@@ -19,7 +20,7 @@ SOURCING_LABELS = {
 }
 
 
-class PartFilterForm(forms.Form):
+class PartFilterForm(AccordForm):
     q = forms.CharField(
         required=False,
         max_length=200,
@@ -58,7 +59,7 @@ class PartFilterForm(forms.Form):
         )
 
 
-class AddSourceForm(forms.Form):
+class AddSourceForm(AccordForm):
     manufacturer = forms.CharField(max_length=200, label="Manufacturer")
     mpn = forms.CharField(max_length=120, label="Manufacturer part number (MPN)")
     rank = forms.IntegerField(
@@ -88,7 +89,7 @@ class AddSourceForm(forms.Form):
         self.fields["supplier"].queryset = suppliers  # type: ignore[attr-defined]
 
 
-class SourceStatusForm(forms.Form):
+class SourceStatusForm(AccordForm):
     status = forms.ChoiceField(
         choices=[
             (SourceStatus.APPROVED.value, "Approve"),
@@ -97,7 +98,7 @@ class SourceStatusForm(forms.Form):
     )
 
 
-class BomFilterForm(forms.Form):
+class BomFilterForm(AccordForm):
     program = forms.ChoiceField(required=False, label="Program")
     status = forms.ChoiceField(
         required=False, label="Status", choices=[("", "Any status"), *BomStatus.choices]
@@ -111,7 +112,7 @@ class BomFilterForm(forms.Form):
         ]
 
 
-class BomUploadForm(forms.Form):
+class BomUploadForm(AccordForm):
     """The upload page of the BOM import: where the file goes, and the file."""
 
     program = forms.ChoiceField(label="Program")
@@ -140,7 +141,7 @@ class BomUploadForm(forms.Form):
         self.fields["file"].widget.attrs.update({"accept": accept, "data-drop-input": ""})
 
 
-class CatalogueUploadForm(forms.Form):
+class CatalogueUploadForm(AccordForm):
     file = forms.FileField(label="Parts list", allow_empty_file=True)
 
     def __init__(self, *args: Any, accept: str = "", **kwargs: Any) -> None:
