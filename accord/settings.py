@@ -159,6 +159,12 @@ MAX_UPLOAD_MB = int(env("ACCORD_MAX_UPLOAD_MB", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+# The first handler refuses a truncated multipart body (accord/core/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "accord.core.uploads.CompleteMultipartHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGIN_RATE_LIMIT_ATTEMPTS = int(env("ACCORD_LOGIN_RATE_LIMIT", "5"))
 LOGIN_RATE_LIMIT_WINDOW_SECONDS = 15 * 60

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("accord.parts.urls")),
 ]
 
+handler400 = "accord.web.views.bad_request"
 handler404 = "accord.web.views.page_not_found"
 handler500 = "accord.web.views.server_error"

@@ -9,7 +9,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    UnreadablePostError,
+)
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -105,6 +112,17 @@ def _suspicious(request: HttpRequest, exc: Exception) -> HttpResponse:
     return error_response(400, "bad_request", "The request was refused.")
 
 
+def _unreadable_body(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A malformed or truncated multipart body (no boundary, a header past Django's limits, no
+    # closing boundary: accord/core/uploads.py), or a client that went away mid-upload.
+    return error_response(
+        400,
+        "bad_request",
+        "The request body could not be read: send multipart/form-data with its boundary, "
+        "complete, with file names of at most a few hundred characters.",
+    )
+
+
 def _django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     return error_response(422, "invalid", "; ".join(exc.messages), exc.messages)
 
@@ -140,6 +158,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
         (Http404, _not_found),
         (PermissionDenied, _permission_denied),
         (SuspiciousOperation, _suspicious),
+        (MultiPartParserError, _unreadable_body),
+        (UnreadablePostError, _unreadable_body),
         (DjangoValidationError, _django_validation_error),
         (IntegrityError, _integrity_error),
     ]

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
-from accord.core.errors import Forbidden, NotFound, TooManyRequests
+from accord.core.errors import DomainError, Forbidden, NotFound, TooManyRequests
 from accord.core.services import check_login_allowed, clear_failed_logins, record_failed_login
 from accord.orgs.access import events_visible_to
 from accord.orgs.views import program_overview
@@ -74,6 +74,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Unknown addresses read exactly like objects the person may not see."""
     return render(request, "web/error.html", {"error": NotFound()}, status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A request Django could not read (a malformed or truncated upload, a bad header): the
+    site's page, or JSON under /api/ like every API error."""
+    message = (
+        "The request could not be read: the upload was incomplete or malformed. "
+        "Go back and send it again."
+    )
+    if request.path.startswith("/api/"):
+        from accord.api.errors import error_response
+
+        return error_response(400, "bad_request", message)
+    error = DomainError(message, code="bad_request", http_status=400)
+    return render(request, "web/error.html", {"error": error}, status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
