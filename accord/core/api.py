@@ -12,7 +12,16 @@ from pydantic import Field, field_validator
 from accord.api.auth import person, session_auth
 from accord.api.idempotency import idempotent
 from accord.api.pagination import Page, PageParams, paginate
-from accord.api.schemas import Id, InputSchema, OrgRef, PersonRef, ProgramRef, Text
+from accord.api.schemas import (
+    ErrorOut,
+    Id,
+    InputSchema,
+    OrgRef,
+    PersonRef,
+    ProgramRef,
+    Text,
+    omittable,
+)
 from accord.core import access
 from accord.core import services as core_services
 from accord.core.access import get_or_404
@@ -76,8 +85,8 @@ class EventOut(Schema):
 
 
 class EventQuery(InputSchema):
-    program: Id | None = None
-    object_type: Text | None = Field(None, max_length=60, description="e.g. parts.part")
+    program: Id = omittable()
+    object_type: Text = omittable(max_length=60, description="e.g. parts.part")
 
 
 class AccessLogOut(Schema):
@@ -142,7 +151,8 @@ def list_events(
     return paginate(request, qs, paging)
 
 
-@router.get("/access-log", response=Page[AccessLogOut], tags=["events"])
+# 404 beyond the generic errors (accord/api/openapi.py): the list exists for admins only.
+@router.get("/access-log", response={200: Page[AccessLogOut], 404: ErrorOut}, tags=["events"])
 def list_access_log(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
     """Who read the restricted data of the caller's organisation, newest first.
 

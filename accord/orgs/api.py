@@ -134,8 +134,8 @@ class MemberIn(InputSchema):
 
 
 class NdaQuery(InputSchema):
-    in_force: bool | None = None
-    party: Id | None = None
+    in_force: bool = omittable()
+    party: Id = omittable()
 
 
 # Reads shared by several endpoints -------------------------------------------------------------

@@ -178,8 +178,8 @@ class PartDetail(PartOut):
 class PartQuery(InputSchema):
     q: Text = Field("", max_length=200, description="Words of the number, description, MPN...")
     category: Text = Field("", max_length=120, description="A category slug.")
-    lifecycle: Lifecycle | None = None
-    sourcing: Sourcing | None = Field(None, description="Number of approved sources.")
+    lifecycle: Lifecycle = omittable()
+    sourcing: Sourcing = omittable(description="Number of approved sources.")
     sort: PartSort = "number"
 
 
@@ -301,7 +301,7 @@ class BomDetail(BomOut):
 
 
 class BomQuery(InputSchema):
-    program: Id | None = None
+    program: Id = omittable()
 
 
 class ExportQuery(InputSchema):
