@@ -83,7 +83,12 @@ def test_form_base_keeps_tabs_and_newlines_in_a_textarea():
 
 
 def _text_validators() -> set[Any]:
-    return {m.func for alias in (Text, LongText) for m in typing.get_args(alias)[1:]}
+    return {
+        m.func
+        for alias in (Text, LongText)
+        for m in typing.get_args(alias)[1:]
+        if hasattr(m, "func")
+    }
 
 
 def _string_fields_without_rule(model: type[BaseModel], seen: set[type]) -> list[str]:

@@ -175,11 +175,17 @@ def start_server(data_dir: Path, *, workers: int = 1) -> LiveServer:
     One worker with gunicorn_conf's threads is plenty for one browser and keeps the memory
     small on a 2-core machine running the rest of the suite beside it.
     """
-    from accord.cli import gunicorn_argv
-
     data_dir.mkdir(parents=True, exist_ok=True)
     env = server_environment(data_dir)
     load_demo_database(data_dir, env)
+    return start_gunicorn(data_dir, env, workers=workers)
+
+
+def start_gunicorn(data_dir: Path, env: dict[str, str], *, workers: int = 1) -> LiveServer:
+    """gunicorn as `accord serve` starts it (accord.cli.gunicorn_argv), on a free port, for the
+    database already in data_dir (also used by .ci/api_fuzz.py)."""
+    from accord.cli import gunicorn_argv
+
     log = data_dir / "server.log"
     last_error = ""
     for _attempt in range(3):  # another process may take the free port before gunicorn binds it
