@@ -219,3 +219,37 @@ def test_member_username_is_looked_up_in_its_normal_spelling(client_for, program
     response = send(client_for("oem_buyer"), "POST", url, {"username": " ＯＥＭ_Engineer"})
     assert response.status_code == 201, response.content
     assert response.json()["person"]["username"] == "oem_engineer"
+
+
+@pytest.mark.parametrize(
+    "program", ["\x00", "EBX2\x00", "²", "٣", "9" * 30, "9" * 19, " "], ids=repr
+)
+def test_odd_program_references_of_an_upload_are_a_4xx(client_for, people, program):
+    """By id or by code: a NUL (which PostgreSQL cannot even compare), a digit that is no ASCII
+    digit ("²".isdigit() is true), an id past 64 bits."""
+    from accord.api.tests.utils import token_client
+
+    before = (Bom.objects.count(), BomImport.objects.count())
+    csv = b"Designator,Qty\nR1,1\n"
+    api = token_client(people.oem_buyer)[0].post(
+        f"{API}/boms/import",
+        {
+            "program": program,
+            "assembly": "A",
+            "revision": "A",
+            "dry_run": "true",
+            "file": SimpleUploadedFile("b.csv", csv),
+        },
+    )
+    page = client_for("oem_buyer").post(
+        "/boms/import/",
+        {
+            "program": program,
+            "assembly_number": "A",
+            "revision": "A",
+            "file": SimpleUploadedFile("b.csv", csv),
+        },
+    )
+    assert api.status_code in {404, 422}, api.content
+    assert page.status_code in {404, 422}
+    assert (Bom.objects.count(), BomImport.objects.count()) == before

@@ -13,6 +13,7 @@ from accord.core.choices import Classification
 from accord.core.db import insert_rows
 from accord.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from accord.core.events import diff_fields, record_event
+from accord.core.text import checked_text
 from accord.orgs.models import Person, Program
 from accord.parts.choices import BomImportStatus, SourceStatus
 from accord.parts.models import (
@@ -390,7 +391,7 @@ def update_bom_import(
             "approve_alternates": locked.options.get("approve_alternates", False),
         }
         options = dict(locked.options)
-        sheet = (sheet or "").strip()[:120]
+        sheet = checked_text((sheet or "").strip(), field="sheet")[:120]
         if sheet != locked.sheet:
             locked.sheet = sheet
             locked.overrides = {}

@@ -67,3 +67,23 @@ def test_list_search_refuses_control_characters_beside_the_field(client_for, url
     assert not response["Content-Type"].startswith("application/vnd")
     # A stale choice in the same form is still ignored, as before.
     assert client.get(reverse("part_list"), {"lifecycle": "bogus"}).status_code == 200
+
+
+@pytest.mark.parametrize("sheet", ["BOM\x00", "BOM\u202e"])
+def test_bom_preview_refuses_a_forged_sheet_name(client_for, programs, sheet):
+    client = client_for("oem_buyer")
+    data = {
+        "program": str(programs["EBX2"].pk),
+        "assembly_number": "EBX2-SHEET",
+        "revision": "A",
+        "file": SimpleUploadedFile("b.csv", b"Designator,Qty,MPN\nR1,1,X\n"),
+    }
+    response = client.post(reverse("bom_import"), data)
+    assert response.status_code == 302, response.content[:300]
+    staged = BomImport.objects.get(assembly_number="EBX2-SHEET")
+    events = Event.objects.count()
+    response = client.post(reverse("bom_import_preview", args=[staged.pk]), {"sheet": sheet})
+    assert response.status_code == 422
+    assert "sheet" in response.content.decode()
+    staged.refresh_from_db()
+    assert staged.sheet == "" and Event.objects.count() == events
