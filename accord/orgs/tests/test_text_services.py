@@ -125,3 +125,22 @@ def test_import_bom_refuses_control_characters_in_its_names(
             *(f"{k}={v}" for k, v in args.items()),
         )
     assert (Part.objects.count(), Bom.objects.count(), BomImport.objects.count()) == before
+
+
+def test_migration_normalises_older_usernames_unless_they_would_collide(db, orgs, capsys):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("accord.orgs.migrations.0002_normalise_usernames")
+    halcyon = orgs["halcyon"]
+    for username in ["Maya", " ＡＮＮ", "Bob", "bob "]:
+        Person.objects.create(username=username, organisation=halcyon)
+    migration.normalise(apps, None)
+    usernames = set(Person.objects.filter(organisation=halcyon).values_list("username", flat=True))
+    assert {"maya", "ann", "Bob", "bob "} <= usernames
+    assert "'Bob' kept" in capsys.readouterr().out
+    maya = Person.objects.get(username="maya")
+    maya.set_password(STRONG)
+    maya.save()
+    assert authenticate(username=" MAYA", password=STRONG) == maya
