@@ -179,6 +179,12 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env("ACCORD_EMAIL_FROM", "accord@localhost")
 # Signed NDAs: PDF only, at most this size.
 MAX_NDA_DOCUMENT_MB = int(env("ACCORD_MAX_NDA_DOCUMENT_MB", "10"))
+# The first handler refuses a truncated multipart body (accord/core/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "accord.core.uploads.CompleteMultipartHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGIN_RATE_LIMIT_ATTEMPTS = int(env("ACCORD_LOGIN_RATE_LIMIT", "5"))
 LOGIN_RATE_LIMIT_WINDOW_SECONDS = 15 * 60

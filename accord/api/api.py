@@ -18,7 +18,7 @@ from accord.api.errors import (
     json_method_not_allowed,
     not_found_view,
 )
-from accord.api.schemas import ErrorOut
+from accord.api.openapi import AccordOpenAPISchema
 
 DESCRIPTION = """\
 Accord's HTTP API. Authenticate with a personal API token (`Authorization: Bearer acc_...`,
@@ -29,11 +29,6 @@ Every error is JSON `{"code", "message", "detail"}`. Something you may not see a
 as if it did not exist. Lists are paginated with `page` and `page_size` (at most 200). Creating
 requests accept an `Idempotency-Key` header. Quantities are decimal strings, dates ISO 8601.
 """
-
-ERROR_RESPONSE = {
-    "description": "Error: code, message and detail",
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
-}
 
 
 class AccordAPI(NinjaAPI):
@@ -58,14 +53,13 @@ class AccordAPI(NinjaAPI):
         # Short, stable names for generated clients: list_parts, create_bom...
         return str(operation.view_func.__name__)
 
-    def get_openapi_schema(self, **kwargs: Any) -> Any:
-        schema = super().get_openapi_schema(**kwargs)
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components["ErrorOut"] = ErrorOut.model_json_schema()
-        for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
-                operation.setdefault("responses", {}).setdefault("4XX", ERROR_RESPONSE)
-        return schema
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        # Every operation declares the errors it can answer (accord/api/openapi.py).
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return AccordOpenAPISchema(self, path_prefix)
 
 
 def api_root(request: HttpRequest, **kwargs: Any) -> JsonResponse:

@@ -9,7 +9,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    UnreadablePostError,
+)
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -47,13 +54,39 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return error_response(exc.http_status, exc.code, exc.message, exc.detail)
 
 
+# Where ninja puts each kind of input in an error's loc; the rest of the loc is the field.
+_LOC_SOURCES = frozenset({"body", "query", "path", "form", "file", "header", "cookie"})
+
+
+def _field_name(loc: list[Any]) -> str:
+    """ "lines.2.notes" for ["body", "payload", "lines", 2, "notes"]."""
+    parts = list(loc)
+    if parts and parts[0] in _LOC_SOURCES:
+        parts = parts[1:]
+        # ninja names a body or form model after the view's argument ("payload", "form").
+        if len(parts) > 1 and isinstance(parts[0], str) and parts[0] in {"payload", "form"}:
+            parts = parts[1:]
+    return ".".join(str(p) for p in parts)
+
+
+def _error_text(error: dict[str, Any]) -> str:
+    if error.get("type") == "extra_forbidden":
+        return "Unknown field: this operation does not take it."
+    # A ValueError raised by our validators (the text rule, "give either...") reads as is.
+    return str(error.get("msg", "")).removeprefix("Value error, ")
+
+
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    """422 listing each field that failed: where it is, what is wrong, pydantic's error type."""
-    fields = [
-        {"loc": list(error.get("loc", ())), "msg": error.get("msg", ""), "type": error.get("type")}
+    """422 listing each field that failed: where it is, what is wrong, pydantic's error type.
+    The message names the fields too, for a person reading a log."""
+    fields: list[dict[str, Any]] = [
+        {"loc": list(error.get("loc", ())), "msg": _error_text(error), "type": error.get("type")}
         for error in exc.errors
     ]
-    return error_response(422, "invalid", "The request is not valid.", fields)
+    named = [f"{_field_name(f['loc']) or 'body'}: {f['msg']}" for f in fields[:5]]
+    more = f" (and {len(fields) - 5} more)" if len(fields) > 5 else ""
+    message = "The request is not valid. " + " ".join(named) + more
+    return error_response(422, "invalid", message.strip(), fields)
 
 
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
@@ -77,6 +110,17 @@ def _permission_denied(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _suspicious(request: HttpRequest, exc: Exception) -> HttpResponse:
     # Django answers 400 for these too (oversized body, too many fields, bad host...).
     return error_response(400, "bad_request", "The request was refused.")
+
+
+def _unreadable_body(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A malformed or truncated multipart body (no boundary, a header past Django's limits, no
+    # closing boundary: accord/core/uploads.py), or a client that went away mid-upload.
+    return error_response(
+        400,
+        "bad_request",
+        "The request body could not be read: send multipart/form-data with its boundary, "
+        "complete, with file names of at most a few hundred characters.",
+    )
 
 
 def _django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
@@ -114,6 +158,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
         (Http404, _not_found),
         (PermissionDenied, _permission_denied),
         (SuspiciousOperation, _suspicious),
+        (MultiPartParserError, _unreadable_body),
+        (UnreadablePostError, _unreadable_body),
         (DjangoValidationError, _django_validation_error),
         (IntegrityError, _integrity_error),
     ]

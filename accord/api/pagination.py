@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from ninja import Schema
 from pydantic import Field
 
+from accord.api.schemas import InputSchema
+
 T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 50
@@ -16,7 +18,7 @@ MAX_PAGE_SIZE = 200
 MAX_PAGE = 1_000_000
 
 
-class PageParams(Schema):
+class PageParams(InputSchema):
     page: int = Field(1, ge=1, le=MAX_PAGE, description="1 is the first page.")
     page_size: int = Field(
         DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"At most {MAX_PAGE_SIZE}."

@@ -4,7 +4,9 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import AfterValidator, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, ConfigDict, Field, GetJsonSchemaHandler, PlainSerializer
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from accord.core.text import clean_text
 
@@ -22,18 +24,52 @@ def _multi_line(value: str) -> str:
     return clean_text(value, multiline=True)
 
 
+class _Pattern:
+    """Puts the text rule in the JSON Schema as a pattern, so that a generated client and a
+    fuzzer know what is refused. Only the document: the validator above enforces the rule and
+    names the character it refuses."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema["pattern"] = self.pattern
+        return schema
+
+
+# (Lone surrogates, which the validator refuses too, are left out: JSON in UTF-8 can carry
+# them only as escapes, and regex engines of generators refuse the range.)
+_REFUSED = "\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069"
+SINGLE_LINE_PATTERN = f"^[^\\u0000-\\u001f{_REFUSED}]*$"
+MULTI_LINE_PATTERN = f"^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f{_REFUSED}]*$"
+
 # Text a person types on one line: no control characters (tab and newline included), no bidi
 # embeddings/overrides/isolates (accord/core/text.py). Length limits go on the field.
-Text = Annotated[str, AfterValidator(_single_line)]
+Text = Annotated[str, AfterValidator(_single_line), _Pattern(SINGLE_LINE_PATTERN)]
 # Multi-line text (notes, descriptions of programs): tabs and newlines allowed.
-LongText = Annotated[str, AfterValidator(_multi_line)]
+LongText = Annotated[str, AfterValidator(_multi_line), _Pattern(MULTI_LINE_PATTERN)]
 
 
 class InputSchema(Schema):
-    """Every request body and form: a field the operation does not know is refused (422 naming
-    it), never silently ignored."""
+    """Every request body, form and query: a field the operation does not know is refused (422
+    naming it), never silently ignored. (ninja reads only the declared names from a query
+    string or a form, so there an unknown name is simply not read.)"""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def _without_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def omittable(**kwargs: Any) -> Any:
+    """A field that may be left out (None when absent: see `model_fields_set`) but refuses an
+    explicit null. Its JSON Schema is the plain type, neither nullable nor with a null default,
+    so a client generated from the document never sends null."""
+    return Field(None, json_schema_extra=_without_default, **kwargs)
 
 
 def format_quantity(value: Decimal) -> str:

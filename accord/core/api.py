@@ -12,7 +12,16 @@ from pydantic import Field, field_validator
 from accord.api.auth import person, session_auth
 from accord.api.idempotency import idempotent
 from accord.api.pagination import Page, PageParams, paginate
-from accord.api.schemas import Id, OrgRef, PersonRef, ProgramRef, Text
+from accord.api.schemas import (
+    ErrorOut,
+    Id,
+    InputSchema,
+    OrgRef,
+    PersonRef,
+    ProgramRef,
+    Text,
+    omittable,
+)
 from accord.core import access
 from accord.core import services as core_services
 from accord.core.access import get_or_404
@@ -47,7 +56,7 @@ class TokenCreated(TokenOut):
     )
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     name: Text = Field(min_length=1, max_length=100)
     expires_at: dt.datetime | None = None
 
@@ -75,9 +84,9 @@ class EventOut(Schema):
     changes: dict[str, Any]
 
 
-class EventQuery(Schema):
-    program: Id | None = None
-    object_type: Text | None = Field(None, max_length=60, description="e.g. parts.part")
+class EventQuery(InputSchema):
+    program: Id = omittable()
+    object_type: Text = omittable(max_length=60, description="e.g. parts.part")
 
 
 class AccessLogOut(Schema):
@@ -142,7 +151,8 @@ def list_events(
     return paginate(request, qs, paging)
 
 
-@router.get("/access-log", response=Page[AccessLogOut], tags=["events"])
+# 404 beyond the generic errors (accord/api/openapi.py): the list exists for admins only.
+@router.get("/access-log", response={200: Page[AccessLogOut], 404: ErrorOut}, tags=["events"])
 def list_access_log(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
     """Who read the restricted data of the caller's organisation, newest first.
 

@@ -15,6 +15,7 @@ from accord.core.choices import Classification
 from accord.core.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from accord.core.events import record_event
 from accord.core.models import ApiToken, IdempotencyRecord, LoginAttempt
+from accord.core.text import checked_text, exportable, normalise_username
 
 if TYPE_CHECKING:
     from accord.orgs.models import Person
@@ -31,7 +32,7 @@ def create_api_token(
     *, actor: Person, name: str, expires_at: dt.datetime | None = None
 ) -> tuple[ApiToken, str]:
     """Returns the token and its secret; the secret is never stored and shown only now."""
-    name = name.strip()
+    name = checked_text(name.strip(), field="name")
     if not name:
         raise InvalidInput("Give the token a name, e.g. the script that will use it.")
     if len(name) > 100:
@@ -93,12 +94,19 @@ def authenticate_token(secret: str) -> ApiToken | None:
     return token
 
 
+def login_key(username: str) -> str:
+    """The lockout bucket of a sign-in name: the normalised username (as people are stored and
+    looked up, so " Name", "NAME" and "ｎａｍｅ" share one bucket), without the control
+    characters a database may refuse (PostgreSQL stores no NUL)."""
+    return exportable(normalise_username(username))[:150]
+
+
 def check_login_allowed(username: str, ip_address: str | None) -> None:
     """Refuse a sign-in attempt after too many recent failures for the name or the address."""
     since = timezone.now() - dt.timedelta(seconds=settings.LOGIN_RATE_LIMIT_WINDOW_SECONDS)
     limit = settings.LOGIN_RATE_LIMIT_ATTEMPTS
     recent = LoginAttempt.objects.filter(created_at__gte=since)
-    by_name = recent.filter(username=username.lower()[:150]).count()
+    by_name = recent.filter(username=login_key(username)).count()
     by_ip = recent.filter(ip_address=ip_address).count() if ip_address else 0
     if by_name >= limit or by_ip >= limit * 4:
         minutes = settings.LOGIN_RATE_LIMIT_WINDOW_SECONDS // 60
@@ -106,11 +114,11 @@ def check_login_allowed(username: str, ip_address: str | None) -> None:
 
 
 def record_failed_login(username: str, ip_address: str | None) -> None:
-    LoginAttempt.objects.create(username=username.lower()[:150], ip_address=ip_address)
+    LoginAttempt.objects.create(username=login_key(username), ip_address=ip_address)
 
 
 def clear_failed_logins(username: str) -> None:
-    LoginAttempt.objects.filter(username=username.lower()[:150]).delete()
+    LoginAttempt.objects.filter(username=login_key(username)).delete()
 
 
 def prune_idempotency_records(*, actor: Person | None, older_than: dt.timedelta) -> int:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accord.core.access import access_log_for_reviewer, tokens_visible_to
 from accord.core.errors import Conflict, InvalidInput
+from accord.core.forms import AccordForm
 from accord.core.models import ApiToken
 from accord.core.services import create_api_token, revoke_api_token
 from accord.orgs.access import events_visible_to, programs_visible_to
@@ -36,7 +37,7 @@ def _choices(rows: Iterable[tuple[Any, str]], empty: str) -> list[tuple[str, str
     return [("", empty), *((str(pk), name) for pk, name in rows)]
 
 
-class TokenForm(forms.Form):
+class TokenForm(AccordForm):
     name = forms.CharField(
         max_length=100,
         label="Name",
@@ -51,7 +52,7 @@ class TokenForm(forms.Form):
         return timezone.now() + dt.timedelta(days=int(days)) if days else None
 
 
-class AccessLogFilterForm(forms.Form):
+class AccessLogFilterForm(AccordForm):
     organisation = forms.ChoiceField(required=False, label="Reader's organisation")
     since = forms.DateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
@@ -65,7 +66,7 @@ class AccessLogFilterForm(forms.Form):
         self.fields["organisation"].choices = _choices(organisations, "All organisations")  # type: ignore[attr-defined]
 
 
-class EventFilterForm(forms.Form):
+class EventFilterForm(AccordForm):
     program = forms.ChoiceField(required=False, label="Program")
 
     def __init__(self, *args: Any, programs: Iterable[tuple[Any, str]], **kwargs: Any):

@@ -3,12 +3,32 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
 
+from accord.core.text import normalise_username
 from accord.orgs.models import Person
 
 
 class PersonBackend(ModelBackend):
-    """Loads the person with their organisation: every page and access check needs it."""
+    """Looks people up by the normalised username (how create_person stores it: " Name",
+    "NAME" and "ｎａｍｅ" are the same person) and loads them with their organisation, which
+    every page and access check needs."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Person | None:
+        if username is None:
+            username = kwargs.get(Person.USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        user = super().authenticate(
+            request, username=normalise_username(username), password=password, **kwargs
+        )
+        return user if isinstance(user, Person) else None
 
     def get_user(self, user_id: Any) -> Person | None:
         person = Person.objects.select_related("organisation").filter(pk=user_id).first()

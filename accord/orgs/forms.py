@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from accord.core.forms import CheckedForm
+from accord.core.forms import AccordForm
 from accord.orgs.choices import MemberRole, OrganisationKind, PersonRole, ProgramStatus
 from accord.orgs.models import Organisation, Person, Program
 
@@ -26,7 +26,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{person} ({person.organisation}{title})"
 
 
-class AddMemberForm(forms.Form):
+class AddMemberForm(AccordForm):
     person = PersonChoiceField(
         queryset=Person.objects.none(),
         label="Person",
@@ -45,7 +45,7 @@ class AddMemberForm(forms.Form):
         self.fields["person"].queryset = candidates  # type: ignore[attr-defined]
 
 
-class ProgramFilterForm(forms.Form):
+class ProgramFilterForm(AccordForm):
     status = forms.ChoiceField(
         choices=[("", "Any status"), *ProgramStatus.choices], required=False, label="Status"
     )
@@ -56,7 +56,7 @@ class ProgramFilterForm(forms.Form):
     )
 
 
-class NdaFilterForm(forms.Form):
+class NdaFilterForm(AccordForm):
     q = forms.CharField(
         required=False,
         label="Search",
@@ -74,7 +74,7 @@ ROLE_CHOICES = [("", "No particular role"), *PersonRole.choices]
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
-class PersonForm(CheckedForm):
+class PersonForm(AccordForm):
     """A colleague, as an administrator adds or edits them (the username is set once)."""
 
     username = forms.CharField(
@@ -100,7 +100,7 @@ class PersonForm(CheckedForm):
             del self.fields["username"]
 
 
-class InvitationForm(CheckedForm):
+class InvitationForm(AccordForm):
     email = forms.EmailField(max_length=254, label="E-mail")
     first_name = forms.CharField(max_length=150, required=False, label="First name")
     last_name = forms.CharField(max_length=150, required=False, label="Last name")
@@ -109,7 +109,7 @@ class InvitationForm(CheckedForm):
     is_org_admin = forms.BooleanField(required=False, label="Administrator")
 
 
-class SignupForm(CheckedForm):
+class SignupForm(AccordForm):
     """Accepting an invitation: a username (unless an administrator chose it) and a password."""
 
     username = forms.CharField(
@@ -137,13 +137,13 @@ class SignupForm(CheckedForm):
             del self.fields["last_name"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("password") != cleaned.get("password_again"):
             self.add_error("password_again", "The two passwords differ.")
         return cleaned
 
 
-class PartnerOrganisationForm(CheckedForm):
+class PartnerOrganisationForm(AccordForm):
     name = forms.CharField(max_length=200, label="Organisation name")
     kind = forms.ChoiceField(choices=OrganisationKind.choices, label="Kind")
     country = forms.CharField(
@@ -158,7 +158,7 @@ class PartnerOrganisationForm(CheckedForm):
     admin_last_name = forms.CharField(max_length=150, required=False, label="Last name")
 
 
-class InviteOrganisationForm(CheckedForm):
+class InviteOrganisationForm(AccordForm):
     accord_id = forms.CharField(
         max_length=80,
         label="Their Accord ID",
@@ -167,7 +167,7 @@ class InviteOrganisationForm(CheckedForm):
     message = forms.CharField(max_length=500, required=False, label="Message")
 
 
-class ProgramForm(CheckedForm):
+class ProgramForm(AccordForm):
     code = forms.CharField(
         max_length=40,
         label="Code",
@@ -187,7 +187,7 @@ class ProgramForm(CheckedForm):
             del self.fields["code"]
 
 
-class PartnerAddForm(CheckedForm):
+class PartnerAddForm(AccordForm):
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
         label="Organisation",
@@ -206,7 +206,7 @@ class PartnerAddForm(CheckedForm):
         self.fields["organisation"].queryset = candidates  # type: ignore[attr-defined]
 
 
-class NdaForm(CheckedForm):
+class NdaForm(AccordForm):
     """Registering (all fields) or amending (expiry, programs, document) an NDA."""
 
     reference = forms.CharField(max_length=80, label="Reference", help_text="e.g. NDA-HAL-MER-26")

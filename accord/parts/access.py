@@ -244,10 +244,13 @@ def get_program_for_bom_import(user: Any, ref: Any) -> Any:
     """A program to import into, named by id or by code: NotFound if the person cannot see it,
     Forbidden if they see it but are not a member from its owner."""
     from accord.core.errors import NotFound
+    from accord.core.text import has_unstorable
     from accord.orgs.access import programs_visible_to
 
     text = str(ref).strip()
-    if text.isdigit():
+    if not text or has_unstorable(text):  # no program has such a code (PostgreSQL stores no NUL)
+        raise NotFound()
+    if text.isascii() and text.isdigit():  # "²".isdigit() is true, but it is no id
         return get_program_for_bom_create(user, int(text))
     program = programs_for_bom_import(user).filter(code=text).select_related("owner").first()
     if program is not None:

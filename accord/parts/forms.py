@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from accord.core.choices import Classification
-from accord.core.forms import CheckedForm
+from accord.core.forms import AccordForm
 from accord.orgs.models import Organisation
 from accord.parts.choices import BomStatus, Lifecycle, SourceStatus, Sourcing
 from accord.parts.models import ApprovedSource, Category
@@ -22,7 +22,7 @@ SOURCING_LABELS = {
 }
 
 
-class PartFilterForm(forms.Form):
+class PartFilterForm(AccordForm):
     q = forms.CharField(
         required=False,
         max_length=200,
@@ -61,7 +61,7 @@ class PartFilterForm(forms.Form):
         )
 
 
-class AddSourceForm(forms.Form):
+class AddSourceForm(AccordForm):
     manufacturer = forms.CharField(max_length=200, label="Manufacturer")
     mpn = forms.CharField(max_length=120, label="Manufacturer part number (MPN)")
     rank = forms.IntegerField(
@@ -91,7 +91,7 @@ class AddSourceForm(forms.Form):
         self.fields["supplier"].queryset = suppliers  # type: ignore[attr-defined]
 
 
-class SourceStatusForm(CheckedForm):
+class SourceStatusForm(AccordForm):
     """Approving or rejecting a source: a decision others rely on, so it carries a reason."""
 
     status = forms.ChoiceField(
@@ -109,7 +109,7 @@ class SourceStatusForm(CheckedForm):
     )
 
 
-class PartEditForm(CheckedForm):
+class PartEditForm(AccordForm):
     number = forms.CharField(max_length=80, label="Part number")
     revision = forms.CharField(max_length=20, required=False, label="Revision")
     description = forms.CharField(max_length=500, required=False, label="Description")
@@ -131,7 +131,7 @@ class PartEditForm(CheckedForm):
         self.fields["category"].queryset = categories  # type: ignore[attr-defined]
 
 
-class LifecycleNoticeForm(CheckedForm):
+class LifecycleNoticeForm(AccordForm):
     source = forms.ModelChoiceField(
         queryset=ApprovedSource.objects.none(),
         label="Manufacturer part",
@@ -164,12 +164,12 @@ class LifecycleNoticeForm(CheckedForm):
         field.label_from_instance = lambda s: str(s.manufacturer_part)  # type: ignore[attr-defined]
 
 
-class BomStatusForm(CheckedForm):
+class BomStatusForm(AccordForm):
     status = forms.ChoiceField(choices=BomStatus.choices, widget=forms.HiddenInput)
     reason = forms.CharField(max_length=2000, required=False, label="Reason")
 
 
-class BomFilterForm(forms.Form):
+class BomFilterForm(AccordForm):
     program = forms.ChoiceField(required=False, label="Program")
     status = forms.ChoiceField(
         required=False, label="Status", choices=[("", "Any status"), *BomStatus.choices]
@@ -183,7 +183,7 @@ class BomFilterForm(forms.Form):
         ]
 
 
-class BomUploadForm(forms.Form):
+class BomUploadForm(AccordForm):
     """The upload page of the BOM import: where the file goes, and the file."""
 
     program = forms.ChoiceField(label="Program")
@@ -212,7 +212,7 @@ class BomUploadForm(forms.Form):
         self.fields["file"].widget.attrs.update({"accept": accept, "data-drop-input": ""})
 
 
-class CatalogueUploadForm(forms.Form):
+class CatalogueUploadForm(AccordForm):
     file = forms.FileField(label="Parts list", allow_empty_file=True)
 
     def __init__(self, *args: Any, accept: str = "", **kwargs: Any) -> None:

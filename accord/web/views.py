@@ -12,7 +12,6 @@ from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
-from django.views import defaults
 
 from accord.core.errors import DomainError, Forbidden, NotFound, TooManyRequests
 from accord.core.services import check_login_allowed, clear_failed_logins, record_failed_login
@@ -125,11 +124,18 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """What Django refuses before any view (a Host not allowed...): JSON under /api/."""
+    """A request Django could not read (a malformed or truncated upload, a bad header): the
+    site's page, or JSON under /api/ like every API error."""
+    message = (
+        "The request could not be read: the upload was incomplete or malformed. "
+        "Go back and send it again."
+    )
     if request.path.startswith("/api/"):
-        error = DomainError("The request was refused.", code="bad_request")
-        return JsonResponse(error.as_dict(), status=400)
-    return defaults.bad_request(request, exception)  # type: ignore[arg-type]
+        from accord.api.errors import error_response
+
+        return error_response(400, "bad_request", message)
+    error = DomainError(message, code="bad_request", http_status=400)
+    return render(request, "web/error.html", {"error": error}, status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

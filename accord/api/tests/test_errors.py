@@ -44,8 +44,15 @@ def test_invalid_body_lists_the_field_errors(client_for):
             "loc": ["body", "payload", "number"],
             "msg": "String should have at least 1 character",
             "type": "string_too_short",
-        }
+        },
+        {
+            "loc": ["body", "payload", "rank"],
+            "msg": "Unknown field: this operation does not take it.",
+            "type": "extra_forbidden",
+        },
     ]
+    assert "number: String should have at least 1 character" in body["message"]
+    assert "rank: Unknown field" in body["message"]
 
 
 def test_bad_json_is_a_400(client_for):

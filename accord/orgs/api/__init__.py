@@ -7,14 +7,15 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from accord.api.auth import person
 from accord.api.idempotency import idempotent
 from accord.api.pagination import Page, PageParams, paginate
-from accord.api.schemas import Id, OrgRef, PersonRef, ProgramRef, Text
+from accord.api.schemas import Id, InputSchema, OrgRef, PersonRef, ProgramRef, Text, omittable
 from accord.core.access import get_or_404, today
 from accord.core.errors import Conflict, Forbidden, InvalidInput
+from accord.core.text import normalise_username
 from accord.orgs import access
 from accord.orgs import services as org_services
 from accord.orgs.api import connections, people
@@ -129,21 +130,27 @@ class ProgramDetail(ProgramOut):
     ndas_in_force: list[NdaOut]
 
 
-class MemberIn(Schema):
-    person_id: Id | None = None
-    username: Annotated[Text, Field(min_length=1, max_length=150)] | None = None
+class MemberIn(InputSchema):
+    """Exactly one of person_id and username (the schema says so with oneOf)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["person_id"]}, {"required": ["username"]}]}
+    )
+
+    person_id: Id = omittable()
+    username: Annotated[Text, Field(min_length=1, max_length=150)] = omittable()
     role: MemberRole = MemberRole.MEMBER
 
     @model_validator(mode="after")
     def one_person(self) -> "MemberIn":
-        if (self.person_id is None) == (self.username is None):
-            raise ValueError("Give either person_id or username.")
+        if ("person_id" in self.model_fields_set) == ("username" in self.model_fields_set):
+            raise ValueError("Give either person_id or username, not both.")
         return self
 
 
-class NdaQuery(Schema):
-    in_force: bool | None = None
-    party: Id | None = None
+class NdaQuery(InputSchema):
+    in_force: bool = omittable()
+    party: Id = omittable()
 
 
 # Reads shared by several endpoints -------------------------------------------------------------
@@ -170,7 +177,8 @@ def person_to_add(user: Person, program: Program, payload: MemberIn) -> Person:
     if payload.person_id is not None:
         by_person, by_member = Q(pk=payload.person_id), Q(person_id=payload.person_id)
     else:
-        by_person, by_member = Q(username=payload.username), Q(person__username=payload.username)
+        username = normalise_username(payload.username)  # stored normalised (create_person)
+        by_person, by_member = Q(username=username), Q(person__username=username)
     candidate = access.candidate_members_for(user, program).filter(by_person).first()
     if candidate is not None:
         return candidate

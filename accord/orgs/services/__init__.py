@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from accord.core.choices import Classification
 from accord.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accord.core.events import diff_fields, record_event
-from accord.core.text import text_input
+from accord.core.text import checked_text, normalise_username, text_input
 from accord.orgs.choices import MemberRole, OrganisationKind, PersonRole, ProgramStatus
 from accord.orgs.models import Nda, Organisation, Person, Program, ProgramMember, ProgramPartner
 from accord.orgs.services.connections import (
@@ -95,7 +95,9 @@ def create_organisation(
 ) -> Organisation:
     if kind not in OrganisationKind.values:
         raise InvalidInput(f"Unknown organisation kind {kind!r}.", detail={"field": "kind"})
-    name = name.strip()
+    name = checked_text(name.strip(), field="name")
+    country = checked_text(country.strip(), field="country")
+    website = checked_text(website.strip(), field="website")
     if not name:
         raise InvalidInput("An organisation needs a name.", detail={"field": "name"})
     with transaction.atomic():
@@ -137,6 +139,14 @@ def create_person(
         raise Forbidden("Only an administrator of the organisation can add its people.")
     if role and role not in PersonRole.values:
         raise InvalidInput(f"Unknown role {role!r}.", detail={"field": "role"})
+    # Stored normalised, the spelling sign-in looks up and the lockout counts under.
+    username = normalise_username(checked_text(username, field="username"))
+    if not username or len(username) > 150:
+        raise InvalidInput("A username has 1 to 150 characters.", detail={"field": "username"})
+    first_name = checked_text(first_name.strip(), field="first_name")
+    last_name = checked_text(last_name.strip(), field="last_name")
+    email = checked_text(email.strip(), field="email")
+    title = checked_text(title.strip(), field="title")
     with transaction.atomic():
         if Person.objects.filter(username__iexact=username).exists():
             raise Conflict(f"The username {username!r} is taken.")

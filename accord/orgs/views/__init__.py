@@ -267,6 +267,8 @@ def nda_list(request: HttpRequest) -> HttpResponse:
     user = person(request)
     form = NdaFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {"q": "", "state": ""}
+    if form.text_refused and requested_export(request):
+        raise InvalidInput(form.refused_text_message(), detail={"field": "q"})
     sort, order = parse_sort(request, NDA_SORTS, "reference")
     ndas = _ndas_for_page(user).order_by(order, "pk")
     if filters["state"]:
@@ -307,7 +309,7 @@ def nda_list(request: HttpRequest) -> HttpResponse:
         )
         return export_table(fmt, "ndas", headers, rows)
     context = {"form": form, "sort": sort, "page_obj": paginate(request, ndas)}
-    return render(request, "orgs/nda_list.html", context)
+    return render(request, "orgs/nda_list.html", context, status=422 if form.text_refused else 200)
 
 
 @login_required

@@ -7,7 +7,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from accord.api.schemas import ProgramRef, Text
+from accord.api.schemas import InputSchema, LongText, ProgramRef, Text
 from accord.parts.bom_import.inputs import LIMITS_TEXT
 
 OVERRIDES_HELP = (
@@ -20,7 +20,7 @@ OVERRIDES_HELP = (
 )
 
 
-class BomImportForm(Schema):
+class BomImportForm(InputSchema):
     """The form fields beside the file (multipart/form-data)."""
 
     program: Text = Field(
@@ -39,7 +39,8 @@ class BomImportForm(Schema):
         max_length=120,
         description="Sheet of a workbook; default: the one that looks most like a BOM.",
     )
-    overrides: Text | None = Field(None, max_length=20_000, description=OVERRIDES_HELP)
+    # JSON: a script may send it pretty-printed, over several lines.
+    overrides: LongText | None = Field(None, max_length=20_000, description=OVERRIDES_HELP)
     approve_alternates: bool = Field(
         False, description="Alternate MPNs become approved sources (else pending)."
     )
@@ -146,7 +147,7 @@ class BomImportCreatedOut(Schema):
     lines: int
 
 
-class CatalogueImportForm(Schema):
+class CatalogueImportForm(InputSchema):
     dry_run: bool = Field(
         False,
         description="true: the counts the import would create and change; nothing is written.",

@@ -5,9 +5,18 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
 from ninja import Schema
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from accord.api.schemas import Id, InputSchema, LongText, OrgRef, ProgramRef, Quantity, Text
+from accord.api.schemas import (
+    Id,
+    InputSchema,
+    LongText,
+    OrgRef,
+    ProgramRef,
+    Quantity,
+    Text,
+    omittable,
+)
 from accord.core.choices import Classification
 from accord.parts.choices import (
     BomStatus,
@@ -166,15 +175,15 @@ class PartDetail(PartOut):
     where_used: list[WhereUsedOut]
 
 
-class PartQuery(Schema):
+class PartQuery(InputSchema):
     q: Text = Field("", max_length=200, description="Words of the number, description, MPN...")
     category: Text = Field("", max_length=120, description="A category slug.")
-    lifecycle: Lifecycle | None = None
-    sourcing: Sourcing | None = Field(None, description="Number of approved sources.")
+    lifecycle: Lifecycle = omittable()
+    sourcing: Sourcing = omittable(description="Number of approved sources.")
     sort: PartSort = "number"
 
 
-class PartIn(Schema):
+class PartIn(InputSchema):
     number: Text = Field(min_length=1, max_length=80)
     revision: Text = Field("", max_length=20)
     description: Text = Field("", max_length=500)
@@ -186,36 +195,21 @@ class PartIn(Schema):
 
 
 class PartPatch(InputSchema):
-    """Only the fields sent change. category: a slug, or null to clear it. Derived fields
-    (lifecycle, approved_source_count, owner, dates) cannot be set: sending one answers 422."""
+    """Only the fields sent change; null is refused except for category (a slug, or null to
+    clear it). Derived fields (lifecycle, approved_source_count, owner, dates) cannot be set:
+    sending one answers 422, naming it."""
 
-    number: Text | None = Field(None, min_length=1, max_length=80)
-    revision: Text | None = Field(None, max_length=20)
-    description: Text | None = Field(None, max_length=500)
+    number: Text = omittable(min_length=1, max_length=80)
+    revision: Text = omittable(max_length=20)
+    description: Text = omittable(max_length=500)
     category: Text | None = Field(None, max_length=120)
-    value: Text | None = Field(None, max_length=120)
-    package: Text | None = Field(None, max_length=120)
-    classification: Classification | None = None
-    is_assembly: bool | None = None
-
-    @field_validator(
-        "number",
-        "revision",
-        "description",
-        "value",
-        "package",
-        "classification",
-        "is_assembly",
-    )
-    @classmethod
-    def not_null(cls, value: Any) -> Any:
-        # Validators run only on values sent: an explicit null is refused, an absent field is not.
-        if value is None:
-            raise ValueError("This field cannot be null.")
-        return value
+    value: Text = omittable(max_length=120)
+    package: Text = omittable(max_length=120)
+    classification: Classification = omittable()
+    is_assembly: bool = omittable()
 
 
-class SourceIn(Schema):
+class SourceIn(InputSchema):
     manufacturer: Text = Field(min_length=1, max_length=200)
     mpn: Text = Field(min_length=1, max_length=120)
     rank: int | None = Field(None, ge=1, le=32767)
@@ -355,18 +349,18 @@ class BomDetail(BomOut):
     lines: list[BomLineOut]
 
 
-class BomQuery(Schema):
-    program: Id | None = None
+class BomQuery(InputSchema):
+    program: Id = omittable()
 
 
-class ExportQuery(Schema):
+class ExportQuery(InputSchema):
     format: Literal["csv", "xlsx"] = "csv"
 
 
 Designator = Annotated[Text, Field(min_length=1, max_length=50)]
 
 
-class BomLineIn(Schema):
+class BomLineIn(InputSchema):
     part_id: Id
     quantity: Decimal = Field(ge=0, max_digits=14, decimal_places=4)
     designators: list[Designator] = Field(default_factory=list, max_length=10_000)
@@ -377,11 +371,11 @@ class BomLineIn(Schema):
     notes: Text = Field("", max_length=500)
 
 
-class BomIn(Schema):
+class BomIn(InputSchema):
     program_id: Id
     assembly_id: Id = Field(description="The part this BOM builds, owned by the program's owner.")
     revision: Text = Field(min_length=1, max_length=20)
     classification: Classification = Classification.RESTRICTED
     status: BomStatus = BomStatus.DRAFT
-    notes: Text = Field("", max_length=10_000)
+    notes: LongText = Field("", max_length=10_000)
     lines: list[BomLineIn] = Field(max_length=MAX_BOM_LINES)

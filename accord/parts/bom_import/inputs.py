@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from accord.core.errors import InvalidInput
+from accord.core.text import checked_text
 from accord.orgs.models import Person, Program
 from accord.parts.bom_import.parse import parse_bom_file
 from accord.parts.bom_import.preview import (
@@ -239,8 +240,10 @@ class BomImportRequest:
 
 
 def clean_names(assembly_number: str, revision: str) -> tuple[str, str]:
-    """The assembly number and revision, trimmed, or InvalidInput naming the field."""
-    assembly_number, revision = (assembly_number or "").strip(), (revision or "").strip()
+    """The assembly number and revision, trimmed, or InvalidInput naming the field (also for
+    a control or bidi character: accord/core/text.py)."""
+    assembly_number = checked_text((assembly_number or "").strip(), field="assembly")
+    revision = checked_text((revision or "").strip(), field="revision")
     if not assembly_number or len(assembly_number) > 80:
         raise InvalidInput(
             "Name the assembly this BOM builds (at most 80 characters).",
@@ -251,6 +254,11 @@ def clean_names(assembly_number: str, revision: str) -> tuple[str, str]:
             "Give the revision of this BOM (at most 20 characters).", detail={"field": "revision"}
         )
     return assembly_number, revision
+
+
+def clean_description(description: str) -> str:
+    """The assembly's description, trimmed to 500 characters, or InvalidInput."""
+    return checked_text((description or "").strip(), field="assembly_description")[:500]
 
 
 def build_preview(request: BomImportRequest) -> ImportPreview:

@@ -29,6 +29,7 @@ from .mapping import (
 )
 from .problems import ImportRejected, Problem, ProblemLog, column_label, reject
 from .readers import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_ROWS, RawSheet, read_tables
+from .tables import strip_cells
 from .values import parse_value
 from .vocabulary import (
     ANY_WORDS,
@@ -562,6 +563,7 @@ def parse_bom_file(
     )
     file = filename.replace("\\", "/").rsplit("/", 1)[-1]
     chosen = _choose_sheet(sheets, sheet, file)
+    stripped = strip_cells(chosen.rows)
     rows = chosen.rows
     sheet_label = chosen.name if chosen.source_format in ("xlsx", "xls") else None
     if any(looks_like_placement(r) for r in rows[:30]):
@@ -602,6 +604,16 @@ def parse_bom_file(
             )
         )
     log = ProblemLog(file, sheet_label)
+    for cell in stripped:
+        codes = ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(cell.removed))
+        heading = header[cell.column] if cell.column < len(header) else ""
+        log.info(
+            "control-characters-removed",
+            f"Removed {len(cell.removed)} control or bidi character(s) ({codes}) from this "
+            "cell; the rest of its text was kept.",
+            row=chosen.first_row + cell.row,
+            column=column_label(heading, chosen.first_column + cell.column),
+        )
     if header_index is None:
         log.info(
             "no-header",

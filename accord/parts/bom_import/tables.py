@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from accord.core.text import has_unstorable, strip_unstorable
+
 from .problems import ImportRejected, reject
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -107,3 +109,35 @@ def trim_row(row: list[str]) -> list[str]:
     while end and not row[end - 1]:
         end -= 1
     return row[:end] if end != len(row) else row
+
+
+@dataclass(frozen=True)
+class StrippedCell:
+    """A cell that held control or bidi characters, removed on reading (see strip_cells)."""
+
+    row: int  # index into RawSheet.rows
+    column: int  # index into the row
+    removed: str  # the characters removed, e.g. "\x07"
+
+
+def strip_cells(rows: list[list[str]]) -> list[StrippedCell]:
+    """Remove control and bidi characters (accord/core/text.py) from every cell, in place.
+
+    A stray BEL or a right-to-left override in a spreadsheet cell is no reason to refuse a
+    file, but it is never stored either: the importer removes it and reports the cell (info).
+    Tabs and line breaks inside a cell stay: they separate designators and values. Clean
+    files (nearly all) cost one join and one regular-expression scan.
+    """
+    if not has_unstorable("\n".join("\n".join(row) for row in rows)):
+        return []
+    stripped: list[StrippedCell] = []
+    for r, row in enumerate(rows):
+        if not has_unstorable("\n".join(row)):
+            continue
+        for c, cell in enumerate(row):
+            cleaned = strip_unstorable(cell)
+            if cleaned != cell:
+                removed = "".join(ch for ch in cell if has_unstorable(ch))
+                row[c] = cleaned.strip()
+                stripped.append(StrippedCell(r, c, removed))
+    return stripped

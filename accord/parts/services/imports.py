@@ -13,6 +13,7 @@ from accord.core.choices import Classification
 from accord.core.db import insert_rows
 from accord.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from accord.core.events import diff_fields, record_event
+from accord.core.text import checked_text
 from accord.orgs.models import Person, Program
 from accord.parts.choices import BomImportStatus, SourceStatus
 from accord.parts.models import (
@@ -79,15 +80,15 @@ def import_bom(
     remember_mapping: bool = True,
 ) -> Bom:
     """Write everything a previewed import planned, in one transaction, or nothing."""
+    from accord.parts.bom_import.inputs import clean_description, clean_names
     from accord.parts.bom_import.matching import resolve_manufacturers
     from accord.parts.bom_import.preview import preview_import
     from accord.parts.models import PartParameter
 
     if actor.organisation_id != program.owner_id:
         raise Forbidden("Only people of the program's owner can import its BOMs.")
-    assembly_number = assembly_number.strip()
-    if not assembly_number:
-        raise InvalidInput("Name the assembly this BOM builds.", detail={"field": "assembly"})
+    assembly_number, revision = clean_names(assembly_number, revision)
+    assembly_description = clean_description(assembly_description)
     with transaction.atomic():
         preview = preview_import(
             organisation_id=program.owner_id,
@@ -326,16 +327,17 @@ def stage_bom_import(
 ) -> BomImport:
     """Keep an uploaded BOM file until its uploader confirms it: the only write before the
     confirmation, and not catalogue or BOM data."""
-    from accord.parts.bom_import.inputs import clean_names
+    from accord.parts.bom_import.inputs import clean_description, clean_names
 
     _check_importer(actor, program)
     assembly_number, revision = clean_names(assembly_number, revision)
+    assembly_description = clean_description(assembly_description)
     with transaction.atomic():
         staged = BomImport.objects.create(
             person=actor,
             program=program,
             assembly_number=assembly_number,
-            assembly_description=assembly_description.strip()[:500],
+            assembly_description=assembly_description,
             revision=revision,
             filename=filename[:255],
             data=data,
@@ -389,7 +391,7 @@ def update_bom_import(
             "approve_alternates": locked.options.get("approve_alternates", False),
         }
         options = dict(locked.options)
-        sheet = (sheet or "").strip()[:120]
+        sheet = checked_text((sheet or "").strip(), field="sheet")[:120]
         if sheet != locked.sheet:
             locked.sheet = sheet
             locked.overrides = {}

@@ -80,6 +80,8 @@ def part_list(request: HttpRequest) -> HttpResponse:
     sort, _ = parse_sort(request, SORTABLE, "number")
     parts = filter_parts(visible, form.filters(sort))
     fmt = requested_export(request)
+    if form.text_refused and fmt:
+        raise InvalidInput(form.refused_text_message(), detail={"field": form.text_refused[0]})
     if fmt:
         rows = (
             [
@@ -117,7 +119,8 @@ def part_list(request: HttpRequest) -> HttpResponse:
         "can_import": can_import_catalogue(user),
     }
     template = "parts/_part_results.html" if request.htmx else "parts/part_list.html"  # type: ignore[attr-defined]
-    return vary_on_htmx(render(request, template, context))
+    status = 422 if form.text_refused else 200  # the error shows beside the search field
+    return vary_on_htmx(render(request, template, context, status=status))
 
 
 def _part_context(

@@ -212,11 +212,17 @@ def start_server(
     the rest of the suite beside it; workers=None keeps gunicorn_conf's number, as `accord
     serve` does. extra_env adds to (or overrides) server_environment().
     """
-    from accord.cli import gunicorn_argv
-
     data_dir.mkdir(parents=True, exist_ok=True)
     env = server_environment(data_dir) | (extra_env or {})
     prepare(data_dir, env)
+    return start_gunicorn(data_dir, env, workers=workers)
+
+
+def start_gunicorn(data_dir: Path, env: dict[str, str], *, workers: int | None = 1) -> LiveServer:
+    """gunicorn as `accord serve` starts it (accord.cli.gunicorn_argv), on a free port, for the
+    database already in data_dir (also used by .ci/api_fuzz.py)."""
+    from accord.cli import gunicorn_argv
+
     log = data_dir / "server.log"
     last_error = ""
     for _attempt in range(3):  # another process may take the free port before gunicorn binds it

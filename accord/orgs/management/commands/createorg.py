@@ -77,7 +77,7 @@ class Command(BaseCommand):
                     country=options["country"],
                     website=options["website"],
                 )
-                services.create_person(
+                admin = services.create_person(
                     actor=None,
                     organisation=organisation,
                     username=username,
@@ -93,7 +93,7 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
         self.stdout.write(
             f"Created {organisation.name} ({organisation.get_kind_display()}) "
-            f"with administrator {username}."
+            f"with administrator {admin.username}."
         )
 
     def _password(self, options: dict[str, Any]) -> str:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accord.core.errors import DomainError
 from accord.core.services import create_api_token
+from accord.core.text import normalise_username
 from accord.orgs.models import Person
 
 
@@ -26,7 +27,8 @@ class Command(BaseCommand):
         parser.add_argument("--expires-in-days", type=int, default=None, help="default: no expiry")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        person = Person.objects.filter(username__iexact=options["username"]).first()
+        username = normalise_username(options["username"])
+        person = Person.objects.filter(username=username).first()
         if person is None or not person.is_active:
             raise CommandError(f"No active person with the username {options['username']!r}.")
         days = options["expires_in_days"]

@@ -14,11 +14,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accord.core.errors import DomainError
+from accord.core.text import normalise_username
 from accord.orgs.models import Person
 from accord.parts.access import get_program_for_bom_import
 from accord.parts.bom_import.inputs import (
     BomImportRequest,
     build_preview,
+    clean_description,
     clean_names,
     commit,
     parse_overrides,
@@ -29,7 +31,11 @@ from accord.parts.bom_import.tables import DEFAULT_MAX_BYTES
 
 
 def active_person(username: str) -> Person:
-    person = Person.objects.select_related("organisation").filter(username__iexact=username).first()
+    person = (
+        Person.objects.select_related("organisation")
+        .filter(username=normalise_username(username))
+        .first()
+    )
     if person is None or not person.is_active or person.organisation_id is None:
         raise CommandError(f"No active person with the username {username!r}.")
     return person
@@ -125,7 +131,7 @@ class Command(BaseCommand):
                 revision=revision,
                 data=data,
                 filename=filename,
-                assembly_description=options["description"],
+                assembly_description=clean_description(options["description"]),
                 sheet=options["sheet"],
                 overrides=parse_overrides(options["overrides"]),
                 approve_alternates=options["approve_alternates"],
