@@ -118,7 +118,7 @@ def test_multipart_form_text_is_refused(client_for):
 
 @pytest.mark.parametrize(
     "field",
-    ["lifecycle", "approved_source_count", "number", "owner", "id", "updated_at", "sources"],
+    ["lifecycle", "approved_source_count", "owner", "id", "updated_at", "sources", "created_at"],
 )
 def test_patch_refuses_a_field_it_cannot_apply(client_for, parts, field):
     """Never 200 with the field unchanged: the caller learns the field was not applied."""

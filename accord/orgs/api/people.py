@@ -6,14 +6,14 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.responses import Status
 from pydantic import Field
 
 from accord.api.auth import person
 from accord.api.idempotency import idempotent
 from accord.api.pagination import Page, PageParams, paginate
-from accord.api.schemas import Id, Text
+from accord.api.schemas import Id, InputSchema, Text
 from accord.core.errors import Forbidden
 from accord.orgs import access
 from accord.orgs import services as org_services
@@ -33,7 +33,7 @@ from accord.orgs.services import IssuedInvitation
 router = Router(tags=["people"])
 
 
-class PeopleQuery(Schema):
+class PeopleQuery(InputSchema):
     q: Text = Field("", max_length=100, description="Words of the name, username or e-mail.")
     active: bool | None = Field(None, description="Only active (true) or deactivated (false).")
 

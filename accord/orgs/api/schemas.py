@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import Field
 
-from accord.api.schemas import Id, InputSchema, LongText, OrgRef, Text
+from accord.api.schemas import Id, InputSchema, LongText, OrgRef, Text, omittable
 from accord.orgs.choices import OrganisationKind, PersonRole, ProgramStatus
 from accord.orgs.models import Connection, Invitation, Person
 
@@ -67,12 +67,12 @@ class PersonIn(InputSchema):
 class PersonPatch(InputSchema):
     """Only the fields sent change; the username never does."""
 
-    first_name: Text = Field(None, max_length=150)  # type: ignore[assignment]
-    last_name: Text = Field(None, max_length=150)  # type: ignore[assignment]
-    email: Text = Field(None, max_length=254, description="An e-mail address.")  # type: ignore[assignment]
+    first_name: Text = omittable(max_length=150)
+    last_name: Text = omittable(max_length=150)
+    email: Text = omittable(min_length=3, max_length=254, description="An e-mail address.")
     role: PersonRole | None = Field(None, description="null clears the role.")
-    title: Text = Field(None, max_length=120)  # type: ignore[assignment]
-    is_org_admin: bool = Field(None)  # type: ignore[assignment]
+    title: Text = omittable(max_length=120)
+    is_org_admin: bool = omittable()
 
 
 class InvitationOut(Schema):
@@ -178,10 +178,10 @@ class ProgramIn(InputSchema):
 class ProgramPatch(InputSchema):
     """Only the fields sent change; `archived` archives or restores the program."""
 
-    name: Text = Field(None, min_length=1, max_length=200)  # type: ignore[assignment]
-    description: LongText = Field(None, max_length=10_000)  # type: ignore[assignment]
-    status: ProgramStatus = Field(None)  # type: ignore[assignment]
-    archived: bool = Field(None)  # type: ignore[assignment]
+    name: Text = omittable(min_length=1, max_length=200)
+    description: LongText = omittable(max_length=10_000)
+    status: ProgramStatus = omittable()
+    archived: bool = omittable()
 
 
 class ProgramPartnerIn(InputSchema):
@@ -215,9 +215,9 @@ class NdaForm(InputSchema):
 class NdaPatch(InputSchema):
     """An amendment: a new expiry (null: no fixed end), other programs covered."""
 
-    expiry_date: dt.date | None = None
-    program_ids: list[Id] = Field(None, max_length=500)  # type: ignore[arg-type]
-    covers_all_programs: bool = Field(None)  # type: ignore[assignment]
+    expiry_date: dt.date | None = Field(None, description="null: no fixed end.")
+    program_ids: list[Id] = omittable(max_length=500)
+    covers_all_programs: bool = omittable()
 
 
 def present(payload: InputSchema) -> dict[str, Any]:

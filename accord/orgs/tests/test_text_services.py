@@ -132,7 +132,7 @@ def test_migration_normalises_older_usernames_unless_they_would_collide(db, orgs
 
     from django.apps import apps
 
-    migration = importlib.import_module("accord.orgs.migrations.0002_normalise_usernames")
+    migration = importlib.import_module("accord.orgs.migrations.0003_normalise_usernames")
     halcyon = orgs["halcyon"]
     for username in ["Maya", " ＡＮＮ", "Bob", "bob "]:
         Person.objects.create(username=username, organisation=halcyon)
