@@ -253,3 +253,19 @@ def test_odd_program_references_of_an_upload_are_a_4xx(client_for, people, progr
     assert api.status_code in {404, 422}, api.content
     assert page.status_code in {404, 422}
     assert (Bom.objects.count(), BomImport.objects.count()) == before
+
+
+def test_json_booleans_are_true_or_false_only(client_for, parts, programs):
+    """A JSON body's booleans are true or false, as the document says: 0, 1 or "yes" is a 422,
+    never silently read as one of them."""
+    client = client_for("oem_buyer")
+    cases = [
+        (f"{API}/programs/{programs['EBX2'].pk}", {"archived": 0}),
+        (f"{API}/parts/{parts['HAL-100-0001'].pk}", {"is_assembly": 1}),
+        (f"{API}/parts/{parts['HAL-100-0001'].pk}", {"is_assembly": "yes"}),
+    ]
+    for url, body in cases:
+        response = send(client, "PATCH", url, body)
+        assert_error(response, 422, "invalid")
+    programs["EBX2"].refresh_from_db()
+    assert programs["EBX2"].archived_at is None

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from accord.api.schemas import Id, InputSchema, LongText, OrgRef, Text, omittable
 from accord.orgs.choices import OrganisationKind, PersonRole, ProgramStatus
@@ -61,7 +61,7 @@ class PersonIn(InputSchema):
     last_name: Text = Field("", max_length=150)
     role: PersonRole | None = None
     title: Text = Field("", max_length=120)
-    is_org_admin: bool = False
+    is_org_admin: StrictBool = False
 
 
 class PersonPatch(InputSchema):
@@ -72,7 +72,7 @@ class PersonPatch(InputSchema):
     email: Text = omittable(min_length=3, max_length=254, description="An e-mail address.")
     role: PersonRole | None = Field(None, description="null clears the role.")
     title: Text = omittable(max_length=120)
-    is_org_admin: bool = omittable()
+    is_org_admin: StrictBool = omittable()
 
 
 class InvitationOut(Schema):
@@ -106,7 +106,7 @@ class InvitationIn(InputSchema):
     last_name: Text = Field("", max_length=150)
     role: PersonRole | None = None
     title: Text = Field("", max_length=120)
-    is_org_admin: bool = False
+    is_org_admin: StrictBool = False
 
 
 class PersonCreatedOut(Schema):
@@ -181,7 +181,7 @@ class ProgramPatch(InputSchema):
     name: Text = omittable(min_length=1, max_length=200)
     description: LongText = omittable(max_length=10_000)
     status: ProgramStatus = omittable()
-    archived: bool = omittable()
+    archived: StrictBool = omittable()
 
 
 class ProgramPartnerIn(InputSchema):
@@ -217,7 +217,7 @@ class NdaPatch(InputSchema):
 
     expiry_date: dt.date | None = Field(None, description="null: no fixed end.")
     program_ids: list[Id] = omittable(max_length=500)
-    covers_all_programs: bool = omittable()
+    covers_all_programs: StrictBool = omittable()
 
 
 def present(payload: InputSchema) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from accord.api.schemas import (
     Id,
@@ -191,7 +191,7 @@ class PartIn(InputSchema):
     value: Text = Field("", max_length=120)
     package: Text = Field("", max_length=120)
     classification: Classification = Classification.PROGRAM
-    is_assembly: bool = False
+    is_assembly: StrictBool = False
 
 
 class PartPatch(InputSchema):
@@ -206,7 +206,7 @@ class PartPatch(InputSchema):
     value: Text = omittable(max_length=120)
     package: Text = omittable(max_length=120)
     classification: Classification = omittable()
-    is_assembly: bool = omittable()
+    is_assembly: StrictBool = omittable()
 
 
 class SourceIn(InputSchema):
@@ -364,7 +364,7 @@ class BomLineIn(InputSchema):
     part_id: Id
     quantity: Decimal = Field(ge=0, max_digits=14, decimal_places=4)
     designators: list[Designator] = Field(default_factory=list, max_length=10_000)
-    dnp: bool = False
+    dnp: StrictBool = False
     material_responsibility: MaterialResponsibility = MaterialResponsibility.TURNKEY
     value: Text = Field("", max_length=120)
     footprint: Text = Field("", max_length=200)
