@@ -33,8 +33,8 @@ def generate(scale: float) -> dict[str, object]:
     from django.db import transaction
 
     from accord.core.db import refresh_planner_statistics
-    from accord.demo.personas import build_world
     from accord.core.services import create_api_token
+    from accord.demo.personas import build_world
     from accord.parts.choices import Lifecycle, SourceStatus
     from accord.parts.models import ApprovedSource, Category, Manufacturer, ManufacturerPart, Part
     from accord.parts.normalise import manufacturer_key, mpn_key
@@ -283,11 +283,11 @@ def naive_part_list(person: object) -> float:
 
 
 def ours_part_list(person: object) -> float:
-    from accord.parts.access import parts_visible_to
-    from accord.parts.queries import PartFilters, filter_parts
+    from accord.parts.access import parts_for_list
+    from accord.parts.queries import PartFilters
 
     def run() -> int:
-        qs = filter_parts(parts_visible_to(person), PartFilters(q="bench"))
+        qs = parts_for_list(person, PartFilters(q="bench"))
         total = qs.count()
         list(qs[:50])
         return total

@@ -1,14 +1,19 @@
-"""Helpers shared by every app's access.py, and the access-log writer."""
+"""Helpers shared by every app's access.py, the per-request memo, and the access-log writer."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.db.models import Count
 from django.utils import timezone
 
+from accord.core.choices import Classification
 from accord.core.errors import NotFound
 from accord.core.models import AccessLogEntry
 
@@ -16,6 +21,45 @@ if TYPE_CHECKING:
     from accord.orgs.models import Organisation, Person, Program
 
 M = TypeVar("M", bound=models.Model)
+T = TypeVar("T")
+
+# What the access layer worked out once during a request (a person's programs and NDAs), so
+# that the next check of the same request reuses it. One dict per request, in a context
+# variable: nothing is shared between requests, threads or processes, and outside a request
+# (tests calling access.py directly, commands, tasks) nothing is remembered at all.
+_request_memo: ContextVar[dict[Hashable, Any] | None] = ContextVar(
+    "accord_request_memo", default=None
+)
+
+
+@contextmanager
+def request_memo() -> Iterator[None]:
+    """Remember access facts until the block ends (accord.core.middleware opens one a request)."""
+    token = _request_memo.set({})
+    try:
+        yield
+    finally:
+        _request_memo.reset(token)
+
+
+def memoised(key: Hashable, compute: Callable[[], T]) -> T:
+    """compute() once per request for this key; every call outside a request computes anew."""
+    memo = _request_memo.get()
+    if memo is None:
+        return compute()
+    try:
+        return memo[key]
+    except KeyError:
+        value = memo[key] = compute()
+        return value
+
+
+def forget_memoised() -> None:
+    """Services that change who may see what (members, partners, NDAs) call this, so that the
+    rest of the same request sees the change."""
+    memo = _request_memo.get()
+    if memo is not None:
+        memo.clear()
 
 
 def today() -> dt.date:
@@ -58,6 +102,59 @@ def record_restricted_read(
         channel=channel,
         path=path[:500],
     )
+
+
+def record_restricted_rows_read(
+    reader: Person,
+    counts: Iterable[tuple[int, int]],
+    *,
+    model: type[models.Model],
+    description: str,
+    channel: str,
+    path: str = "",
+) -> None:
+    """Log a list or an export: one entry per owning organisation, with the number of its
+    restricted rows the request returned. `counts` holds (owner id, rows) pairs, from one
+    aggregate query over what the request returns (restricted_rows_by_owner)."""
+    org = reader.organisation_id
+    if org is None:
+        return
+    entries = [
+        AccessLogEntry(
+            reader=reader,
+            reader_organisation_id=org,
+            owner_id=owner_id,
+            program=None,
+            object_type=model._meta.label_lower,
+            object_id="",
+            object_repr=description[:300],
+            row_count=rows,
+            channel=channel,
+            path=path[:500],
+        )
+        for owner_id, rows in counts
+        if owner_id != org and rows > 0
+    ]
+    if entries:
+        AccessLogEntry.objects.bulk_create(entries)
+
+
+def restricted_rows_by_owner(
+    model: type[models.Model], ids: Iterable[Any], *, owner: str, reader: Any
+) -> list[tuple[int, int]]:
+    """(owner id, number of rows) of the restricted rows of other organisations among the rows
+    `ids` names (the primary keys of a page, or a values("pk") queryset of an export, sliced
+    to what is exported), in one aggregate query. `owner` is the lookup of the owning
+    organisation's id, e.g. "owner_id" or "program__owner_id"."""
+    found = (
+        model._default_manager.filter(pk__in=ids)
+        .filter(classification=Classification.RESTRICTED)
+        .exclude(**{owner: reader.organisation_id})
+        .order_by()
+        .values_list(owner)
+        .annotate(n=Count("pk"))
+    )
+    return [(int(owner_id), int(n)) for owner_id, n in found]
 
 
 def access_log_visible_to(user: Any) -> models.QuerySet[AccessLogEntry]:

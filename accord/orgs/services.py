@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from accord.core.access import forget_memoised
 from accord.core.choices import Classification
 from accord.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accord.core.events import diff_fields, record_event
@@ -92,9 +93,18 @@ def create_person(
 
 
 def create_program(
-    *, actor: Person, code: str, name: str, description: str = "", status: str = ""
+    *,
+    actor: Person,
+    code: str,
+    name: str,
+    description: str = "",
+    status: str = "",
+    description_shared: bool = False,
 ) -> Program:
-    """The creator's organisation owns the program and the creator becomes its first manager."""
+    """The creator's organisation owns the program and the creator becomes its first manager.
+
+    description_shared: show the description to the program's suppliers and distributors too
+    (by default only the owner and its service partners, e.g. the EMS, read it)."""
     if actor.organisation is None or actor.organisation.kind != OrganisationKind.OEM:
         raise Forbidden("Programs are created by OEMs.")
     with transaction.atomic():
@@ -105,6 +115,7 @@ def create_program(
             code=code,
             name=name,
             description=description,
+            description_shared=description_shared,
             **({"status": status} if status else {}),
         )
         ProgramMember.objects.create(
@@ -115,8 +126,13 @@ def create_program(
             verb="created program",
             obj=program,
             program=program,
-            changes={"code": code, "name": name},
+            changes={
+                "code": code,
+                "name": name,
+                **({"description_shared": True} if description_shared else {}),
+            },
         )
+    forget_memoised()
     return program
 
 
@@ -165,8 +181,10 @@ def add_program_partner(
             verb="added partner",
             obj=program,
             program=program,
+            subject_organisation=organisation,
             changes={"partner": organisation.name, "responsibility": responsibility},
         )
+    forget_memoised()
     return partner
 
 
@@ -201,12 +219,14 @@ def add_program_member(
             verb="added member",
             obj=program,
             program=program,
+            subject_organisation=person.organisation,
             changes={
                 "person": person.username,
                 "organisation": str(person.organisation),
                 "role": role,
             },
         )
+    forget_memoised()
     return member
 
 
@@ -230,8 +250,10 @@ def remove_program_member(*, actor: Person, program: Program, person: Person) ->
             verb="removed member",
             obj=program,
             program=program,
+            subject_organisation=person.organisation,
             changes={"person": person.username, "organisation": str(person.organisation)},
         )
+    forget_memoised()
 
 
 def register_nda(
@@ -281,6 +303,7 @@ def register_nda(
                 "programs": [p.name for p in programs],
             },
         )
+    forget_memoised()
     return nda
 
 
@@ -298,4 +321,5 @@ def terminate_nda(*, actor: Person, nda: Nda) -> Nda:
             classification=Classification.INTERNAL,
             changes={"status": [NdaStatus.ACTIVE, NdaStatus.TERMINATED]},
         )
+    forget_memoised()
     return nda

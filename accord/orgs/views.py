@@ -39,13 +39,15 @@ from accord.orgs.access import (
     ndas_in_force_for_program,
     ndas_visible_to,
     partners_visible_to,
+    program_description,
     programs_visible_to,
+    visible_member_counts,
 )
 from accord.orgs.choices import MemberRole, NdaStatus
 from accord.orgs.forms import NDA_STATES, AddMemberForm, NdaFilterForm, ProgramFilterForm
 from accord.orgs.models import Nda, Person, Program
 from accord.orgs.services import add_program_member, remove_program_member
-from accord.parts.access import boms_visible_to
+from accord.parts.access import boms_visible_to, log_boms_read
 from accord.web.tables import (
     export_table,
     paginate,
@@ -65,7 +67,8 @@ PROGRAM_EVENTS = 20
 
 
 def program_overview(user: Person) -> QuerySet[Program]:
-    """Visible programs with the person's role, the number of members and of visible BOMs."""
+    """Visible programs with the person's role, the number of members they can see and of
+    visible BOMs."""
     bom_counts = (
         boms_visible_to(user)
         .filter(program=OuterRef("pk"))
@@ -85,7 +88,7 @@ def program_overview(user: Person) -> QuerySet[Program]:
         .annotate(mine=FilteredRelation("members", condition=Q(members__person_id=user.pk)))
         .annotate(
             my_role=role_label,
-            member_count=Count("members", distinct=True),
+            member_count=visible_member_counts(user),
             bom_count=Coalesce(Subquery(bom_counts), Value(0)),
         )
     )
@@ -128,8 +131,23 @@ def _program_context(
     manager = can_manage_program(user, program)
     if manager and member_form is None:
         member_form = AddMemberForm(candidates=candidate_members_for(user, program))
+    boms = list(
+        boms_visible_to(user)
+        .filter(program=program)
+        .select_related("assembly")
+        .annotate(line_count=Count("lines"))
+        .order_by("assembly__number", "-created_at")
+    )
+    log_boms_read(
+        user,
+        [bom.pk for bom in boms],
+        description=f"BOMs of {program.name}",
+        channel="web",
+        path=request.path,
+    )
     return {
         "program": program,
+        "description": program_description(user, program),
         "is_manager": manager,
         "member_form": member_form if manager else None,
         "members": members_visible_to(user, program)
@@ -139,11 +157,7 @@ def _program_context(
         "ndas": ndas_in_force_for_program(user, program)
         .select_related("party_a", "party_b")
         .order_by("reference"),
-        "boms": boms_visible_to(user)
-        .filter(program=program)
-        .select_related("assembly")
-        .annotate(line_count=Count("lines"))
-        .order_by("assembly__number", "-created_at"),
+        "boms": boms,
         "events": events_visible_to(user)
         .filter(program=program)
         .select_related("organisation")[:PROGRAM_EVENTS],

@@ -58,9 +58,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = person(request)
     part_stats = parts_visible_to(user).aggregate(
         total=Count("pk"),
-        single=Count("pk", filter=Q(approved_source_count=1)),
-        none=Count("pk", filter=Q(approved_source_count=0)),
-        **{state: Count("pk", filter=Q(lifecycle=state)) for state in Lifecycle.at_risk()},
+        single=Count("pk", filter=Q(visible_source_count=1)),
+        none=Count("pk", filter=Q(visible_source_count=0)),
+        **{state: Count("pk", filter=Q(visible_lifecycle=state)) for state in Lifecycle.at_risk()},
     )
     context = {
         "programs": program_overview(user).order_by("name"),

@@ -40,6 +40,7 @@ OPERATIONS = {
     ("PATCH", "/parts/{part_id}/sources/{source_id}"),
     ("GET", "/boms"),
     ("GET", "/boms/{bom_id}"),
+    ("GET", "/boms/{bom_id}/lines"),
     ("GET", "/boms/{bom_id}/export"),
     ("POST", "/boms"),
     ("POST", "/boms/import"),

@@ -27,7 +27,7 @@ from accord.parts.api.schemas import (
     SourcePatch,
 )
 from accord.parts.models import Category, Part
-from accord.parts.queries import PartFilters, filter_parts
+from accord.parts.queries import PartFilters
 
 router = Router(tags=["parts"])
 
@@ -68,7 +68,11 @@ def list_parts(
     request: HttpRequest, filters: Query[PartQuery], paging: Query[PageParams]
 ) -> dict[str, Any]:
     """Parts the caller may see: their organisation's, those in BOMs they may see, and for a
-    supplier the parts it is approved for."""
+    supplier or distributor the parts it is on the approved manufacturer list of.
+
+    Listing another organisation's restricted parts is recorded in its access log: one entry
+    per organisation and request, with the number of its restricted parts on the page.
+    """
     user = person(request)
     wanted = PartFilters(
         q=filters.q,
@@ -77,8 +81,16 @@ def list_parts(
         sourcing=filters.sourcing or "",
         sort=filters.sort,
     )
-    qs = filter_parts(access.parts_visible_to(user), wanted).select_related("owner")
-    return paginate(request, qs, paging)
+    qs = access.parts_for_list(user, wanted).select_related("owner")
+    page = paginate(request, qs, paging)
+    access.log_parts_read(
+        user,
+        [part.pk for part in page["results"]],
+        description=access.describe_part_filters(wanted, paging.page),
+        channel="api",
+        path=request.path,
+    )
+    return page
 
 
 @router.get("/parts/{part_id}", response=PartDetail)

@@ -61,10 +61,27 @@ class PartOut(Schema):
     package: str
     is_assembly: bool
     classification: str
-    lifecycle: str = Field(description="Worst lifecycle among the approved sources.")
-    approved_source_count: int
+    lifecycle: str = Field(
+        description="Worst lifecycle among the approved sources (for a supplier or "
+        "distributor: among its own approved lines)."
+    )
+    approved_source_count: int = Field(
+        description="Approved sources (for a supplier or distributor: its own approved lines)."
+    )
     owner: OrgRef
     updated_at: dt.datetime
+
+    # The roll-ups as the caller may see them (access.parts_visible_to annotates every part;
+    # a dict is an already serialised part, e.g. PartDetail built from PartOut).
+    @staticmethod
+    def resolve_lifecycle(obj: Any) -> str:
+        return str(obj["lifecycle"] if isinstance(obj, dict) else obj.visible_lifecycle)
+
+    @staticmethod
+    def resolve_approved_source_count(obj: Any) -> int:
+        if isinstance(obj, dict):
+            return int(obj["approved_source_count"])
+        return int(obj.visible_source_count)
 
 
 class ParameterOut(Schema):
@@ -291,10 +308,13 @@ class BomSummaryOut(Schema):
 
 
 class BomDetail(BomOut):
+    """The header and the summary of every level. The lines are paged at lines_url
+    (GET /boms/{id}/lines); the whole explosion at once is the export (GET /boms/{id}/export)."""
+
     notes: str
     source_filename: str
     summary: BomSummaryOut
-    lines: list[BomLineOut]
+    lines_url: str = Field(description="The lines of every level, a page at a time.")
 
 
 class BomQuery(Schema):

@@ -19,15 +19,17 @@ from accord.orgs.models import Person
 from accord.parts.access import (
     can_import_catalogue,
     categories_in_use,
+    describe_part_filters,
     get_part_for_user,
+    log_parts_read,
     parameters_visible_to,
-    parts_visible_to,
+    parts_for_list,
     sources_visible_to,
     where_used_for_user,
 )
 from accord.parts.forms import SOURCING_LABELS, AddSourceForm, PartFilterForm, SourceStatusForm
 from accord.parts.models import Part
-from accord.parts.queries import PART_SORTS, filter_parts
+from accord.parts.queries import PART_SORTS
 from accord.parts.services import add_approved_source, set_source_status
 from accord.web import tables
 from accord.web.display import LIFECYCLE_SHORT
@@ -58,13 +60,20 @@ def _sourcing(count: int) -> str:
 @require_GET
 def part_list(request: HttpRequest) -> HttpResponse:
     user = person(request)
-    visible = parts_visible_to(user)
     categories = categories_in_use(user).values_list("slug", "name")
     form = PartFilterForm(request.GET, categories=list(categories))
     sort, _ = parse_sort(request, SORTABLE, "number")
-    parts = filter_parts(visible, form.filters(sort))
+    filters = form.filters(sort)
+    parts = parts_for_list(user, filters)
     fmt = requested_export(request)
     if fmt:
+        log_parts_read(
+            user,
+            parts.values("pk")[: tables.EXPORT_CAP],
+            description=describe_part_filters(filters),
+            channel="export",
+            path=request.get_full_path(),
+        )
         rows = (
             [
                 number,
@@ -78,20 +87,29 @@ def part_list(request: HttpRequest) -> HttpResponse:
                 _sourcing(count),
             ]
             for number, revision, description, category, value, package, lifecycle, count in (
-                parts.values_list(
+                # visible_*: the roll-ups as this person sees them (parts_visible_to annotates).
+                parts.values_list(  # type: ignore[misc]
                     "number",
                     "revision",
                     "description",
                     "category__name",
                     "value",
                     "package",
-                    "lifecycle",
-                    "approved_source_count",
+                    "visible_lifecycle",
+                    "visible_source_count",
                 ).iterator(chunk_size=2000)
             )
         )
         return tables.export_table(fmt, "parts", EXPORT_HEADERS, rows)
     page_obj = paginate(request, parts)
+    page_obj.object_list = list(page_obj.object_list)
+    log_parts_read(
+        user,
+        [part.pk for part in page_obj.object_list],
+        description=describe_part_filters(filters, page_obj.number),
+        channel="web",
+        path=request.get_full_path(),
+    )
     context = {
         "form": form,
         "sort": sort,
