@@ -209,8 +209,7 @@ def visible_member_counts(user: Any) -> Any:
     if not reach.seller or org is None:
         return Count("members", distinct=True)
     seen = ProgramMember.objects.filter(program=OuterRef("pk")).filter(
-        Q(person__organisation_id=org)
-        | Q(person__organisation_id=OuterRef("owner_id"))
+        Q(person__organisation_id=org) | Q(person__organisation_id=OuterRef("owner_id"))
     )
     counted = seen.order_by().values("program").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted), Value(0))
