@@ -89,19 +89,44 @@ def record_restricted_read(
     path: str = "",
 ) -> None:
     """Log a read of another organisation's restricted data so its owner can review it."""
-    if reader.organisation_id is None or reader.organisation_id == owner.pk:
-        return
-    AccessLogEntry.objects.create(
-        reader=reader,
-        reader_organisation_id=reader.organisation_id,
-        owner=owner,
-        program=program,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
+    record_restricted_reads(
+        reader,
+        [(owner.pk, program.pk if program else None, obj._meta.label_lower, obj.pk, str(obj))],
         channel=channel,
-        path=path[:500],
+        path=path,
     )
+
+
+def record_restricted_reads(
+    reader: Person,
+    reads: Iterable[tuple[int, int | None, str, Any, str]],
+    *,
+    channel: str,
+    path: str = "",
+) -> None:
+    """Log reads of single objects in one insert: (owner id, program id or None, object type
+    as "app.model", object id, its name) each. Reads of the reader's own organisation's data
+    are not logged."""
+    org = reader.organisation_id
+    entries = [
+        AccessLogEntry(
+            reader=reader,
+            reader_organisation_id=org,
+            owner_id=owner_id,
+            program_id=program_id,
+            object_type=object_type,
+            object_id=str(object_id),
+            object_repr=name[:300],
+            channel=channel,
+            path=path[:500],
+        )
+        for owner_id, program_id, object_type, object_id, name in reads
+        if org is not None and owner_id != org
+    ]
+    if len(entries) == 1:
+        entries[0].save()
+    elif entries:
+        AccessLogEntry.objects.bulk_create(entries)
 
 
 def record_restricted_rows_read(

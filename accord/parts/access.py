@@ -15,6 +15,8 @@ own text or its own lines' manufacturer and MPN, never another source's.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -38,7 +40,9 @@ from django.db.models.lookups import Contains
 from accord.core.access import (
     get_or_404,
     is_person,
+    memoised,
     record_restricted_read,
+    record_restricted_reads,
     record_restricted_rows_read,
     restricted_rows_by_owner,
 )
@@ -85,7 +89,9 @@ def boms_visible_to(user: Any) -> QuerySet[Bom]:
     reach = reach_of(user)
     if reach.organisation_id is None or reach.seller or not reach.programs:
         return Bom.objects.none()
-    return Bom.objects.filter(bom_visibility(user))
+    # Built once a request (a fresh clone each call, so no caller sees another's results).
+    built = memoised(("boms_visible_to", user.pk), lambda: Bom.objects.filter(bom_visibility(user)))
+    return built.all()
 
 
 def get_bom_for_user(
@@ -118,10 +124,16 @@ def parts_visible_to(user: Any) -> QuerySet[Part]:
     person may see them (see the module's docstring). Show, filter and sort on those, never
     on approved_source_count and lifecycle.
     """
+    if reach_of(user).organisation_id is None:
+        return Part.objects.none()
+    # Built once a request (a fresh clone each call, so no caller sees another's results).
+    return memoised(("parts_visible_to", user.pk), lambda: _parts_visible_to(user)).all()
+
+
+def _parts_visible_to(user: Any) -> QuerySet[Part]:
     reach = reach_of(user)
     org = reach.organisation_id
-    if org is None:
-        return Part.objects.none()
+    assert org is not None
     shareable = ~Q(classification=Classification.INTERNAL)
     if reach.seller:
         # Pending lines count: the supplier quotes and qualifies the part before approval.
@@ -146,7 +158,12 @@ def parts_visible_to(user: Any) -> QuerySet[Part]:
         )
         restricted_ok = ~Q(classification=Classification.RESTRICTED) | Q(Exists(in_nda_program))
         visible = Q(owner_id=org) | (Q(Exists(in_visible_bom)) & shareable & restricted_ok)
-    return Part.objects.filter(visible).annotate(
+    return _with_own_rollups(Part.objects.filter(visible))
+
+
+def _with_own_rollups(parts: QuerySet[Part]) -> QuerySet[Part]:
+    """Everyone but a seller sees a part's roll-ups as stored (so does a seller its own)."""
+    return parts.annotate(
         visible_source_count=F("approved_source_count"), visible_lifecycle=F("lifecycle")
     )
 
@@ -217,8 +234,17 @@ def parts_for_list(user: Any, filters: PartFilters) -> QuerySet[Part]:
 def get_part_for_user(
     user: Any, pk: Any, *, write: bool = False, channel: str = "web", path: str = ""
 ) -> Part:
-    part = get_or_404(parts_visible_to(user).select_related("owner", "category"), pk=pk)
-    if write and part.owner_id != user.organisation_id:
+    reach = reach_of(user)
+    # An organisation always sees its own parts, as they are: a primary-key lookup answers
+    # the owner without building the rule for other organisations' parts.
+    own = _with_own_rollups(Part.objects.filter(owner_id=reach.organisation_id))
+    try:
+        part = own.select_related("owner", "category").filter(pk=pk).first()
+    except (ValueError, TypeError):
+        part = None
+    if part is None:
+        part = get_or_404(parts_visible_to(user).select_related("owner", "category"), pk=pk)
+    if write and part.owner_id != reach.organisation_id:
         raise Forbidden("Only the part's owner may change it.")
     if part.classification == Classification.RESTRICTED and not write:
         record_restricted_read(
@@ -256,32 +282,64 @@ def manufacturer_parts_visible_to(user: Any) -> QuerySet[ManufacturerPart]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class WhereUsed:
+    """A line of a visible BOM that uses the part, with what the page and the API show."""
+
+    bom_id: int
+    revision: str
+    assembly_id: int
+    assembly_number: str
+    program_id: int
+    program_code: str
+    program_name: str
+    position: int
+    quantity: Decimal
+    designators: str
+    dnp: bool
+
+
+WHERE_USED_FIELDS = (
+    "bom_id",
+    "bom__revision",
+    "bom__assembly_id",
+    "bom__assembly__number",
+    "bom__program_id",
+    "bom__program__code",
+    "bom__program__name",
+    "position",
+    "quantity",
+    "designators",
+    "dnp",
+)
+
+
 def where_used_visible_to(user: Any, part: Part) -> QuerySet[BomLine]:
-    return (
-        BomLine.objects.filter(part=part)
-        .filter(bom_visibility(user, prefix="bom__"))
-        .select_related("bom__assembly", "bom__program")
-    )
+    return BomLine.objects.filter(bom_visibility(user, prefix="bom__"), part=part)
 
 
 def where_used_for_user(
     user: Any, part: Part, *, channel: str = "web", path: str = ""
-) -> list[BomLine]:
+) -> list[WhereUsed]:
     """Where the part is used, among the BOMs the person may see; reading the lines of another
-    organisation's restricted BOM is logged, as reading the BOM itself is."""
-    lines = list(
+    organisation's restricted BOM is logged, as reading the BOM itself is (one entry a BOM)."""
+    found = (
         where_used_visible_to(user, part)
-        .select_related("bom__program__owner")
         .order_by("bom__assembly__number", "bom__revision", "position")
+        .values_list(*WHERE_USED_FIELDS, "bom__classification", "bom__program__owner_id")
     )
-    logged: set[int] = set()
-    for line in lines:
-        bom = line.bom
-        if bom.classification == Classification.RESTRICTED and bom.pk not in logged:
-            logged.add(bom.pk)
-            record_restricted_read(
-                user, bom, owner=bom.program.owner, program=bom.program, channel=channel, path=path
+    lines: list[WhereUsed] = []
+    reads: dict[int, tuple[int, int | None, str, Any, str]] = {}
+    for *fields, classification, owner_id in found:
+        line = WhereUsed(*fields)
+        lines.append(line)
+        if classification == Classification.RESTRICTED:
+            name = f"{line.assembly_number} rev {line.revision}"
+            reads.setdefault(
+                line.bom_id, (owner_id, line.program_id, "parts.bom", line.bom_id, name)
             )
+    if reads:
+        record_restricted_reads(user, reads.values(), channel=channel, path=path)
     return lines
 
 

@@ -34,15 +34,10 @@ router = Router(tags=["parts"])
 
 def part_detail(user: Person, part: Part, path: str = "") -> PartDetail:
     """A part the caller reached through access.py, with what they may see around it."""
-    return PartDetail.model_validate(
-        {
-            **PartOut.model_validate(part).model_dump(),
-            "created_at": part.created_at,
-            "parameters": list(access.parameters_visible_to(user, part)),
-            "sources": list(access.sources_visible_to(user, part)),
-            "where_used": access.where_used_for_user(user, part, channel="api", path=path),
-        }
-    )
+    part.shown_parameters = list(access.parameters_visible_to(user, part))  # type: ignore[attr-defined]
+    part.shown_sources = list(access.sources_visible_to(user, part))  # type: ignore[attr-defined]
+    part.shown_where_used = access.where_used_for_user(user, part, channel="api", path=path)  # type: ignore[attr-defined]
+    return PartDetail.model_validate(part)
 
 
 def category_by_slug(user: Person, slug: str | None) -> Category | None:

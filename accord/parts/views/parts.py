@@ -31,6 +31,7 @@ from accord.parts.forms import SOURCING_LABELS, AddSourceForm, PartFilterForm, S
 from accord.parts.models import Part
 from accord.parts.queries import PART_SORTS
 from accord.parts.services import add_approved_source, set_source_status
+from accord.parts.views.display import part_rows
 from accord.web import tables
 from accord.web.display import LIFECYCLE_SHORT
 from accord.web.tables import paginate, parse_sort, person, requested_export, vary_on_htmx
@@ -103,6 +104,7 @@ def part_list(request: HttpRequest) -> HttpResponse:
         return tables.export_table(fmt, "parts", EXPORT_HEADERS, rows)
     page_obj = paginate(request, parts)
     page_obj.object_list = list(page_obj.object_list)
+    shown = part_rows(page_obj.object_list)
     log_parts_read(
         user,
         [part.pk for part in page_obj.object_list],
@@ -114,6 +116,7 @@ def part_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "sort": sort,
         "page_obj": page_obj,
+        "rows": shown,
         "export_capped": page_obj.paginator.count > tables.EXPORT_CAP,
         "export_cap": tables.EXPORT_CAP,
         "can_import": can_import_catalogue(user),
