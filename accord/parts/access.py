@@ -73,16 +73,27 @@ def bom_visibility(user: Any, prefix: str = "") -> Q:
     if reach.organisation_id is None or reach.seller:
         return Q(pk__in=[])
     p = prefix
-    return (
-        Q(**{f"{p}classification": Classification.PROGRAM, f"{p}program_id__in": reach.programs})
-        | Q(
+    # Grouped by what a program lets the person read, so that the usual cases are one term:
+    # their own organisation's programs, every BOM; others' under an NDA, all but internal
+    # ones; the rest, program BOMs only.
+    owned = set(reach.owned)
+    under_nda = [pk for pk in reach.restricted if pk not in owned]
+    program_only = [pk for pk in reach.programs if pk not in owned and pk not in under_nda]
+    condition = Q()
+    if owned:
+        condition |= Q(**{f"{p}program_id__in": reach.owned})
+    if under_nda:
+        condition |= Q(
             **{
-                f"{p}classification": Classification.RESTRICTED,
-                f"{p}program_id__in": reach.restricted,
+                f"{p}program_id__in": under_nda,
+                f"{p}classification__in": (Classification.PROGRAM, Classification.RESTRICTED),
             }
         )
-        | Q(**{f"{p}classification": Classification.INTERNAL, f"{p}program_id__in": reach.owned})
-    )
+    if program_only:
+        condition |= Q(
+            **{f"{p}program_id__in": program_only, f"{p}classification": Classification.PROGRAM}
+        )
+    return condition if condition else Q(pk__in=[])
 
 
 def boms_visible_to(user: Any) -> QuerySet[Bom]:
