@@ -161,14 +161,21 @@ def _parts_visible_to(user: Any) -> QuerySet[Part]:
     if not reach.programs:
         visible = Q(owner_id=org)
     else:
-        in_visible_bom = BomLine.objects.filter(part=OuterRef("pk")).filter(
-            bom_visibility(user, prefix="bom__")
-        )
-        in_nda_program = BomLine.objects.filter(
-            part=OuterRef("pk"), bom__program_id__in=reach.restricted
-        )
-        restricted_ok = ~Q(classification=Classification.RESTRICTED) | Q(Exists(in_nda_program))
-        visible = Q(owner_id=org) | (Q(Exists(in_visible_bom)) & shareable & restricted_ok)
+        lines = BomLine.objects.filter(bom_visibility(user, prefix="bom__"))
+        under_nda = BomLine.objects.filter(bom__program_id__in=reach.restricted)
+        if reach.owned:
+            # A program owner's people see mostly their own catalogue: scan it and probe the
+            # BOM lines of the few other parts.
+            in_visible_bom = Q(Exists(lines.filter(part=OuterRef("pk"))))
+            in_nda_program = Q(Exists(under_nda.filter(part=OuterRef("pk"))))
+        else:
+            # A partner sees other organisations' parts through the BOM lines it may read:
+            # start from those lines (probing them for every part in the catalogue took
+            # 15 ms for a count of 50,000 parts on SQLite; this, 3 ms).
+            in_visible_bom = Q(pk__in=lines.values("part_id"))
+            in_nda_program = Q(pk__in=under_nda.values("part_id"))
+        restricted_ok = ~Q(classification=Classification.RESTRICTED) | in_nda_program
+        visible = Q(owner_id=org) | (in_visible_bom & shareable & restricted_ok)
     return _with_own_rollups(Part.objects.filter(visible))
 
 
