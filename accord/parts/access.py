@@ -123,7 +123,7 @@ def can_edit_program_boms(user: Any, program_id: int, owner_id: int) -> bool:
     return reach.organisation_id == owner_id and program_id in reach.programs
 
 
-def parts_visible_to(user: Any) -> QuerySet[Part]:
+def parts_visible_to(user: Any, *, one: bool = False) -> QuerySet[Part]:
     """Own catalogue; parts in BOMs the person may see; for sellers, parts they are approved for.
 
     Another organisation's part follows its own classification too: internal parts never
@@ -134,14 +134,18 @@ def parts_visible_to(user: Any) -> QuerySet[Part]:
     Each part carries `visible_source_count` and `visible_lifecycle`: the roll-ups as this
     person may see them (see the module's docstring). Show, filter and sort on those, never
     on approved_source_count and lifecycle.
+
+    `one`: the caller looks up a single part, so other organisations' parts are checked by
+    probing the BOM lines of that part rather than by listing every visible line.
     """
     if reach_of(user).organisation_id is None:
         return Part.objects.none()
     # Built once a request (a fresh clone each call, so no caller sees another's results).
-    return memoised(("parts_visible_to", user.pk), lambda: _parts_visible_to(user)).all()
+    built = memoised(("parts_visible_to", user.pk, one), lambda: _parts_visible_to(user, one))
+    return built.all()
 
 
-def _parts_visible_to(user: Any) -> QuerySet[Part]:
+def _parts_visible_to(user: Any, one: bool) -> QuerySet[Part]:
     reach = reach_of(user)
     org = reach.organisation_id
     assert org is not None
@@ -163,9 +167,9 @@ def _parts_visible_to(user: Any) -> QuerySet[Part]:
     else:
         lines = BomLine.objects.filter(bom_visibility(user, prefix="bom__"))
         under_nda = BomLine.objects.filter(bom__program_id__in=reach.restricted)
-        if reach.owned:
+        if reach.owned or one:
             # A program owner's people see mostly their own catalogue: scan it and probe the
-            # BOM lines of the few other parts.
+            # BOM lines of the few other parts (as for a single part).
             in_visible_bom = Q(Exists(lines.filter(part=OuterRef("pk"))))
             in_nda_program = Q(Exists(under_nda.filter(part=OuterRef("pk"))))
         else:
@@ -261,7 +265,8 @@ def get_part_for_user(
     except (ValueError, TypeError):
         part = None
     if part is None:
-        part = get_or_404(parts_visible_to(user).select_related("owner", "category"), pk=pk)
+        visible = parts_visible_to(user, one=True)
+        part = get_or_404(visible.select_related("owner", "category"), pk=pk)
     if write and part.owner_id != reach.organisation_id:
         raise Forbidden("Only the part's owner may change it.")
     if part.classification == Classification.RESTRICTED and not write:

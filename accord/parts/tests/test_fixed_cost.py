@@ -27,7 +27,7 @@ from accord.api.tests.utils import API
 # the person's programs and NDAs (Reach), and the access-log entries of restricted reads.
 BUDGETS = {
     ("oem_buyer", "HAL-200-0001"): {"page": (13, 9), "api": (8, 7)},
-    ("ems_planner", "HAL-400-0001"): {"page": (18, 12), "api": (16, 11)},
+    ("ems_planner", "HAL-400-0001"): {"page": (19, 12), "api": (17, 11)},
     ("supplier_rep", "HAL-400-0001"): {"page": (21, 10), "api": (19, 9)},
 }
 
