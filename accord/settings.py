@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "accord.core.middleware.ContentSecurityPolicyMiddleware",
     "accord.core.middleware.RequestSizeLimitMiddleware",
+    "accord.core.middleware.AccessMemoMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,13 +1,18 @@
-"""Latency of the part list page, GET /api/v1/parts and the BOM page under `accord serve`.
+"""Latency of the pages and API reads people use most, under the production server.
 
-50,000 parts (fixed seed) and a 2,000-line two-level BOM; each URL is requested over
-loopback by one client against the server `accord serve` runs (gunicorn's command line from
-accord.cli) with several workers. Beside it, the same part list
-computed the naive way (icontains over joins, one query per row for sources) in-process.
+50,000 parts (fixed seed), a 2,000-line two-level BOM and a 100-line BOM; each URL is
+requested over loopback by one client against the server `accord serve` starts (its argv
+from accord.cli, 2 workers by default). Measured: the part page and GET /api/v1/parts/{id}
+(the fixed cost of a request), the parts list and its search (page and API, 50 rows), the
+100-line BOM (page and GET /api/v1/boms/{id}/lines?page_size=100) and the 2,000-line BOM
+page. Beside them, the same part list computed the naive way (icontains over joins, one
+query per row for sources) in-process, and the SQL queries of each request.
 
-    DATABASE_URL=... python benchmarks/api.py [--scale 0.1] [--requests 200]
+    DATABASE_URL=... python benchmarks/api.py [--scale 0.1] [--requests 200] [--workers 2]
 
-Last line: RESULT bench=api db=<vendor> parts_p95_ms=... api_p95_ms=... bom_p95_ms=...
+Last line: RESULT bench=api db=<vendor> detail_p50_ms=... parts_p50_ms=... search_p50_ms=...
+bom100_p50_ms=... (each the slower of page and API) parts_p95_ms=... (page) api_p95_ms=...
+search_p95_ms=... bom_p95_ms=... (2,000-line BOM page) ...
 """
 
 from __future__ import annotations
@@ -147,9 +152,30 @@ def generate(scale: float) -> dict[str, object]:
             for j, pid in enumerate(pick[:190])
         ] + [BomLineInput(part=sub, quantity=Decimal(1)) for sub in subs]
         bom = create_bom(actor=buyer, program=program, assembly=top, revision="A", lines=top_lines)
+        small = Part.objects.create(owner=owner, number="BX-SMALL", description="100-line BOM")
+        small_lines = [
+            BomLineInput(
+                part=Part(pk=int(pid)),
+                quantity=Decimal(int(rng.integers(1, 8))),
+                designators=[f"U{j}"],
+            )
+            for j, pid in enumerate(rng.choice(parts, size=100, replace=len(parts) < 100))
+        ]
+        bom100 = create_bom(
+            actor=buyer, program=program, assembly=small, revision="A", lines=small_lines
+        )
         _, token = create_api_token(actor=buyer, name="bench")
     refresh_planner_statistics()
-    return {"bom_id": bom.pk, "token": token, "buyer": buyer, "parts": n_parts}
+    # A part of the big BOM: its page shows sources, where-used and history.
+    detail = int(pick[0])
+    return {
+        "bom_id": bom.pk,
+        "bom100_id": bom100.pk,
+        "part_id": detail,
+        "token": token,
+        "buyer": buyer,
+        "parts": n_parts,
+    }
 
 
 def session_cookie(person: object) -> str:
@@ -172,23 +198,25 @@ def free_port() -> int:
 
 
 def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+    """The server `accord serve` runs (argv from accord.cli), without its access log."""
+    from accord.cli import gunicorn_argv
+
     env = dict(os.environ)
     env.update(
         ACCORD_ENV="production",
         ACCORD_ALLOWED_HOSTS="127.0.0.1,localhost",
         ACCORD_SSL_REDIRECT="0",
         ACCORD_LOG_LEVEL="ERROR",
+        ACCORD_TASK_WORKER="0",
     )
     subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"],
         env=env,
         check=True,
     )
-    from accord.cli import gunicorn_argv
-
-    # The server `accord serve` runs (its workers, its settings), quieter.
-    cmd = gunicorn_argv("127.0.0.1", port, workers)
-    cmd[-1:-1] = ["--log-level", "warning", "--access-logfile", "/dev/null"]
+    argv = gunicorn_argv("127.0.0.1", port, workers)
+    quiet = ["--access-logfile", "/dev/null", "--log-level", "warning"]
+    cmd = [*argv[:-1], *quiet, argv[-1]]  # options before the application
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -198,7 +226,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
         except OSError:
             time.sleep(0.2)
     proc.kill()
-    raise SystemExit("gunicorn did not start")
+    raise SystemExit("the server did not start")
 
 
 def measure(port: int, path: str, headers: dict[str, str], n: int) -> list[float]:
@@ -220,7 +248,7 @@ def measure(port: int, path: str, headers: dict[str, str], n: int) -> list[float
     return samples
 
 
-def query_counts(person: object, token: str, bom_id: int) -> dict[str, int]:
+def query_counts(person: object, token: str, data: dict[str, object]) -> dict[str, int]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -230,11 +258,15 @@ def query_counts(person: object, token: str, bom_id: int) -> dict[str, int]:
     counts = {}
     bearer = {"Authorization": f"Bearer {token}"}
     requests: list[tuple[str, str, dict[str, str]]] = [
+        ("part_page", f"/parts/{data['part_id']}/", {}),
+        ("api_part", f"/api/v1/parts/{data['part_id']}", bearer),
         ("parts_page", "/parts/", {}),
         ("parts_page_search", "/parts/?q=bench", {}),
         ("api_parts_10", "/api/v1/parts?page_size=10", bearer),
         ("api_parts_200", "/api/v1/parts?page_size=200", bearer),
-        ("bom_page", f"/boms/{bom_id}/", {}),
+        ("bom100_page", f"/boms/{data['bom100_id']}/", {}),
+        ("api_bom100_lines", f"/api/v1/boms/{data['bom100_id']}/lines?page_size=100", bearer),
+        ("bom_page", f"/boms/{data['bom_id']}/", {}),
     ]
     for label, path, headers in requests:
         with CaptureQueriesContext(connection) as ctx:
@@ -243,6 +275,30 @@ def query_counts(person: object, token: str, bom_id: int) -> dict[str, int]:
             len(ctx.captured_queries) if response.status_code == 200 else -response.status_code
         )
     return counts
+
+
+def inprocess_cpu_ms(
+    person: object, urls: dict[str, tuple[str, dict[str, str]]], n: int
+) -> dict[str, float]:
+    """Median CPU time of each request handled in this process (Django's test client, this
+    thread's CPU clock): the fixed cost of a request, free of the HTTP round trip and of what
+    other processes on the machine take from the wall clock."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(person)  # type: ignore[arg-type]
+    medians = {}
+    for name, (path, headers) in urls.items():
+        extra = {k: v for k, v in headers.items() if k != "Cookie"}
+        for _ in range(5):
+            client.get(path, headers=extra)
+        samples = []
+        for _ in range(n):
+            start = time.thread_time()
+            client.get(path, headers=extra)
+            samples.append(time.thread_time() - start)
+        medians[name] = round(sorted(samples)[len(samples) // 2] * 1000, 2)
+    return medians
 
 
 def naive_part_list(person: object) -> float:
@@ -272,11 +328,11 @@ def naive_part_list(person: object) -> float:
 
 
 def ours_part_list(person: object) -> float:
-    from accord.parts.access import parts_visible_to
-    from accord.parts.queries import PartFilters, filter_parts
+    from accord.parts.access import parts_for_list
+    from accord.parts.queries import PartFilters
 
     def run() -> int:
-        qs = filter_parts(parts_visible_to(person), PartFilters(q="bench"))
+        qs = parts_for_list(person, PartFilters(q="bench"))
         total = qs.count()
         list(qs[:50])
         return total
@@ -288,12 +344,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     vendor = prepare_database("api")
     gen_s, data = timed(lambda: generate(args.scale))
     print(f"generated {data['parts']} parts and a 2,000-line BOM in {gen_s:.1f} s ({vendor})")
-    counts = query_counts(data["buyer"], str(data["token"]), int(data["bom_id"]))
+    counts = query_counts(data["buyer"], str(data["token"]), data)
     print("SQL queries per request:", counts)
     naive = naive_part_list(data["buyer"])
     ours = ours_part_list(data["buyer"])
@@ -303,27 +359,54 @@ def main() -> None:
     )
     cookie = {"Cookie": session_cookie(data["buyer"])}
     bearer = {"Authorization": f"Bearer {data['token']}"}
+    search = "q=bench+part+12"
+    urls = {
+        "detail_page": (f"/parts/{data['part_id']}/", cookie),
+        "detail_api": (f"/api/v1/parts/{data['part_id']}", bearer),
+        "parts": ("/parts/", cookie),
+        "api": ("/api/v1/parts?page_size=50", bearer),
+        "parts_search": (f"/parts/?{search}", cookie),
+        "api_search": (f"/api/v1/parts?page_size=50&{search}", bearer),
+        "bom100_page": (f"/boms/{data['bom100_id']}/", cookie),
+        "bom100_api": (f"/api/v1/boms/{data['bom100_id']}/lines?page_size=100", bearer),
+        "bom": (f"/boms/{data['bom_id']}/", cookie),
+        "bom_lines_api": (f"/api/v1/boms/{data['bom_id']}/lines", bearer),
+    }
+    cpu = inprocess_cpu_ms(data["buyer"], urls, max(20, args.requests // 4))
     port = free_port()
     server = start_server(port, args.workers)
     try:
         results = {
-            "parts": summarise_ms(measure(port, "/parts/", cookie, args.requests)),
-            "parts_search": summarise_ms(
-                measure(port, "/parts/?q=bench+part+12", cookie, args.requests)
-            ),
-            "api": summarise_ms(measure(port, "/api/v1/parts?page_size=50", bearer, args.requests)),
-            "bom": summarise_ms(measure(port, f"/boms/{data['bom_id']}/", cookie, args.requests)),
+            name: summarise_ms(measure(port, path, headers, args.requests))
+            for name, (path, headers) in urls.items()
         }
     finally:
         server.terminate()
         server.wait(timeout=30)
+    print(f"gunicorn, {args.workers} workers, {args.requests} requests per URL, one client:")
     for name, figures in results.items():
-        print(f"{name:14s} median {figures['median_ms']:8.2f} ms   p95 {figures['p95_ms']:8.2f} ms")
+        print(
+            f"{name:14s} median {figures['median_ms']:8.2f} ms   p95 {figures['p95_ms']:8.2f} ms"
+            f"   in-process CPU {cpu[name]:6.2f} ms"
+        )
+
+    def slower(*names: str) -> float:
+        return max(results[n]["median_ms"] for n in names)
+
     print(
-        f"RESULT bench=api db={vendor} parts_p95_ms={results['parts']['p95_ms']} "
-        f"api_p95_ms={results['api']['p95_ms']} bom_p95_ms={results['bom']['p95_ms']} "
-        f"search_p95_ms={results['parts_search']['p95_ms']} naive_list_ms={naive * 1000:.1f} "
-        f"ours_list_ms={ours * 1000:.1f}"
+        f"RESULT bench=api db={vendor} workers={args.workers} "
+        f"detail_p50_ms={slower('detail_page', 'detail_api')} "
+        f"parts_p50_ms={slower('parts', 'api')} "
+        f"search_p50_ms={slower('parts_search', 'api_search')} "
+        f"bom100_p50_ms={slower('bom100_page', 'bom100_api')} "
+        f"parts_p95_ms={results['parts']['p95_ms']} api_p95_ms={results['api']['p95_ms']} "
+        f"search_p95_ms={results['parts_search']['p95_ms']} "
+        f"api_search_p95_ms={results['api_search']['p95_ms']} "
+        f"bom_p95_ms={results['bom']['p95_ms']} "
+        f"bom_lines_p95_ms={results['bom_lines_api']['p95_ms']} "
+        f"naive_list_ms={naive * 1000:.1f} ours_list_ms={ours * 1000:.1f} "
+        f"detail_cpu_ms={max(cpu['detail_page'], cpu['detail_api'])} "
+        f"load_1min={os.getloadavg()[0]:.1f}"
     )
 
 

@@ -26,8 +26,13 @@ created at `POST /api/v1/tokens` from a signed-in browser) or with the browser s
 `X-CSRFToken` header on unsafe methods).
 
 Every error is JSON `{"code", "message", "detail"}`. Something you may not see answers 404, exactly
-as if it did not exist. Lists are paginated with `page` and `page_size` (at most 200). Creating
-requests accept an `Idempotency-Key` header. Quantities are decimal strings, dates ISO 8601.
+as if it did not exist. Lists are paginated with `page` and `page_size` (at most 200), and so are
+the lines of a BOM (`GET /boms/{id}/lines`, every level depth first): `GET /boms/{id}` is the
+header and the summary, and the whole explosion at once is the export. Creating requests accept
+an `Idempotency-Key` header. Quantities are decimal strings, dates ISO 8601.
+
+Reading another organisation's restricted data is recorded in its access log, lists too: one
+entry per request and owning organisation, with the number of its restricted rows returned.
 """
 
 

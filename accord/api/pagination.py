@@ -69,3 +69,27 @@ def paginate(
         "next": _page_url(request, params.page + 1) if has_next else None,
         "previous": _page_url(request, params.page - 1) if params.page > 1 else None,
     }
+
+
+def paginate_rows(
+    request: HttpRequest,
+    rows: Sequence[Any],
+    params: PageParams,
+    prepare: Callable[[list[Any]], Sequence[Any]] | None = None,
+) -> dict[str, Any]:
+    """The page envelope over rows already computed in order (e.g. an exploded BOM); `prepare`
+    completes the page's rows only (e.g. loads their sources in one query)."""
+    count = len(rows)
+    start = (params.page - 1) * params.page_size
+    items: Sequence[Any] = list(rows[start : start + params.page_size])
+    if prepare is not None and items:
+        items = prepare(list(items))
+    has_next = start + params.page_size < count
+    return {
+        "count": count,
+        "page": params.page,
+        "page_size": params.page_size,
+        "results": items,
+        "next": _page_url(request, params.page + 1) if has_next else None,
+        "previous": _page_url(request, params.page - 1) if params.page > 1 else None,
+    }

@@ -1,14 +1,17 @@
-"""Helpers shared by every app's access.py, and the access-log writer."""
+"""Helpers shared by every app's access.py, the per-request memo, and the access-log writer."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.db.models import Count
 from django.utils import timezone
 
+from accord.core.choices import Classification
 from accord.core.errors import NotFound
 from accord.core.models import AccessLogEntry
 
@@ -45,19 +48,97 @@ def record_restricted_read(
     path: str = "",
 ) -> None:
     """Log a read of another organisation's restricted data so its owner can review it."""
-    if reader.organisation_id is None or reader.organisation_id == owner.pk:
-        return
-    AccessLogEntry.objects.create(
-        reader=reader,
-        reader_organisation_id=reader.organisation_id,
-        owner=owner,
-        program=program,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
+    record_restricted_reads(
+        reader,
+        [(owner.pk, program.pk if program else None, obj._meta.label_lower, obj.pk, str(obj))],
         channel=channel,
-        path=path[:500],
+        path=path,
     )
+
+
+def record_restricted_reads(
+    reader: Person,
+    reads: Iterable[tuple[int, int | None, str, Any, str]],
+    *,
+    channel: str,
+    path: str = "",
+) -> None:
+    """Log reads of single objects in one insert: (owner id, program id or None, object type
+    as "app.model", object id, its name) each. Reads of the reader's own organisation's data
+    are not logged."""
+    org = reader.organisation_id
+    entries = [
+        AccessLogEntry(
+            reader=reader,
+            reader_organisation_id=org,
+            owner_id=owner_id,
+            program_id=program_id,
+            object_type=object_type,
+            object_id=str(object_id),
+            object_repr=name[:300],
+            channel=channel,
+            path=path[:500],
+        )
+        for owner_id, program_id, object_type, object_id, name in reads
+        if org is not None and owner_id != org
+    ]
+    if len(entries) == 1:
+        entries[0].save()
+    elif entries:
+        AccessLogEntry.objects.bulk_create(entries)
+
+
+def record_restricted_rows_read(
+    reader: Person,
+    counts: Iterable[tuple[int, int]],
+    *,
+    model: type[models.Model],
+    description: str,
+    channel: str,
+    path: str = "",
+) -> None:
+    """Log a list or an export: one entry per owning organisation, with the number of its
+    restricted rows the request returned. `counts` holds (owner id, rows) pairs, from one
+    aggregate query over what the request returns (restricted_rows_by_owner)."""
+    org = reader.organisation_id
+    if org is None:
+        return
+    entries = [
+        AccessLogEntry(
+            reader=reader,
+            reader_organisation_id=org,
+            owner_id=owner_id,
+            program=None,
+            object_type=model._meta.label_lower,
+            object_id="",
+            object_repr=description[:300],
+            row_count=rows,
+            channel=channel,
+            path=path[:500],
+        )
+        for owner_id, rows in counts
+        if owner_id != org and rows > 0
+    ]
+    if entries:
+        AccessLogEntry.objects.bulk_create(entries)
+
+
+def restricted_rows_by_owner(
+    model: type[models.Model], ids: Iterable[Any], *, owner: str, reader: Any
+) -> list[tuple[int, int]]:
+    """(owner id, number of rows) of the restricted rows of other organisations among the rows
+    `ids` names (the primary keys of a page, or a values("pk") queryset of an export, sliced
+    to what is exported), in one aggregate query. `owner` is the lookup of the owning
+    organisation's id, e.g. "owner_id" or "program__owner_id"."""
+    found = (
+        model._default_manager.filter(pk__in=ids)
+        .filter(classification=Classification.RESTRICTED)
+        .exclude(**{owner: reader.organisation_id})
+        .order_by()
+        .values_list(owner)
+        .annotate(n=Count("pk"))
+    )
+    return [(int(owner_id), int(n)) for owner_id, n in found]
 
 
 def access_log_visible_to(user: Any) -> models.QuerySet[AccessLogEntry]:

@@ -96,8 +96,14 @@ class AccessLogOut(Schema):
     reader_organisation: OrgRef
     program: ProgramRef | None
     object_type: str
-    object_id: str
-    object_repr: str
+    object_id: str = Field(description="Empty for a list, a search or an export.")
+    object_repr: str = Field(
+        description="The object read, or what a list asked for (e.g. 'search \"driver\"')."
+    )
+    row_count: int = Field(description="The owner's restricted rows read: 1 for one object.")
+    what: str = Field(
+        description="In words, e.g. 'listed 3 restricted parts of yours (search \"driver\")'."
+    )
     channel: str
     path: str
 
@@ -154,7 +160,9 @@ def list_events(
 # 404 beyond the generic errors (accord/api/openapi.py): the list exists for admins only.
 @router.get("/access-log", response={200: Page[AccessLogOut], 404: ErrorOut}, tags=["events"])
 def list_access_log(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
-    """Who read the restricted data of the caller's organisation, newest first.
+    """Who read the restricted data of the caller's organisation, newest first: one entry per
+    object read, and one per list, search or export with the number of restricted rows of the
+    caller's organisation it returned.
 
     For organisation administrators only; to anyone else this list does not exist (404).
     """

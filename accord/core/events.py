@@ -35,8 +35,11 @@ def record_event(
     organisation: Organisation | None = None,
     program: Program | None = None,
     classification: str = Classification.PROGRAM,
+    subject_organisation: Organisation | None = None,
 ) -> Event:
-    """`obj` is the changed object, or a model class for a change to many rows at once."""
+    """`obj` is the changed object, or a model class for a change to many rows at once.
+    `subject_organisation`: the organisation the change is about, when the event names one
+    other than the actor's (a partner added, the organisation of a member added)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must run inside the service's transaction")
     many = isinstance(obj, type)
@@ -44,6 +47,7 @@ def record_event(
         actor=actor,
         organisation=organisation or (actor.organisation if actor else None),
         program=program,
+        subject_organisation=subject_organisation,
         classification=classification,
         verb=verb,
         object_type=obj._meta.label_lower,

@@ -7,6 +7,19 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from accord.core.errors import DomainError
+from accord.core.memo import request_memo
+
+
+class AccessMemoMiddleware:
+    """Each request works out a person's programs and NDAs once (accord.core.memo.memoised),
+    however many access checks it makes; the memo ends with the request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with request_memo():
+            return self.get_response(request)
 
 
 class ContentSecurityPolicyMiddleware:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 
@@ -20,6 +21,12 @@ class Event(models.Model):
     )
     program = models.ForeignKey(
         "orgs.Program", on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    # Whom the change is about when that is another organisation: the partner added to a
+    # program, the organisation of the member added or removed. Sellers see a program's
+    # events only when both this and the actor's organisation are theirs or the owner's.
+    subject_organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     classification = models.CharField(
         max_length=20, choices=Classification.choices, default=Classification.PROGRAM
@@ -55,8 +62,13 @@ class AccessLogEntry(models.Model):
         "orgs.Program", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     object_type = models.CharField(max_length=60)
-    object_id = models.CharField(max_length=64)
+    # A single object: its id and name. A list or an export: no id, and what was asked for
+    # (e.g. 'search "driver"'), with the number of the owner's restricted rows it returned.
+    object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(max_length=300)
+    row_count = models.PositiveIntegerField(
+        default=1, help_text="Restricted rows of the owner read: 1 for a single object."
+    )
     channel = models.CharField(max_length=10, default="web")  # web, api, export
     path = models.CharField(max_length=500, blank=True)
 
@@ -64,6 +76,25 @@ class AccessLogEntry(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["owner", "-created_at"])]
         verbose_name_plural = "access log entries"
+
+    @property
+    def is_list(self) -> bool:
+        return not self.object_id
+
+    @property
+    def what(self) -> str:
+        """What was read, as the owner's reviewers read it: "HAL-400-0001 Balanced armature
+        driver", or 'listed 3 restricted parts of yours (search "driver")'."""
+        if not self.is_list:
+            return self.object_repr
+        verb = "exported" if self.channel == "export" else "listed"
+        try:
+            meta = apps.get_model(self.object_type)._meta
+            noun = str(meta.verbose_name if self.row_count == 1 else meta.verbose_name_plural)
+        except (LookupError, ValueError):
+            noun = "row" if self.row_count == 1 else "rows"
+        detail = f" ({self.object_repr})" if self.object_repr else ""
+        return f"{verb} {self.row_count} restricted {noun} of yours{detail}"
 
 
 class ApiToken(models.Model):

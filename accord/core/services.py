@@ -80,11 +80,12 @@ def authenticate_token(secret: str) -> ApiToken | None:
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     now = timezone.now()
-    token = (
+    found = (
         ApiToken.objects.select_related("person__organisation")
         .filter(digest=token_digest(secret), revoked_at__isnull=True)
-        .first()
+        .order_by()[:1]  # the digest is unique: no ordering to compute
     )
+    token = next(iter(found), None)
     if token is None or (token.expires_at is not None and token.expires_at <= now):
         return None
     if not token.person.is_active:

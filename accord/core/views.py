@@ -29,6 +29,7 @@ ACCESS_LOG_SORTS = {
     "reader": "reader__last_name",
     "organisation": "reader_organisation__name",
     "object": "object_repr",
+    "rows": "row_count",
     "channel": "channel",
 }
 
@@ -145,14 +146,24 @@ def access_log(request: HttpRequest) -> HttpResponse:
     entries = entries.order_by(order, "-pk")
     fmt = requested_export(request)
     if fmt:
-        headers = ["When (UTC)", "Person", "Organisation", "Object", "Type", "Program", "Channel"]
+        headers = [
+            "When (UTC)",
+            "Person",
+            "Organisation",
+            "What was read",
+            "Type",
+            "Rows",
+            "Program",
+            "Channel",
+        ]
         rows = (
             [
                 e.created_at.astimezone(dt.UTC).replace(tzinfo=None),
                 str(e.reader),
                 e.reader_organisation.name,
-                e.object_repr,
+                e.what,
                 e.object_type,
+                e.row_count,
                 e.program.name if e.program else "",
                 e.channel,
             ]

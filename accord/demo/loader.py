@@ -34,11 +34,13 @@ PROGRAM_STORY = {
         "has lapsed, so it keeps the program but no longer sees restricted data.",
         ProgramStatus.PRODUCTION,
     ),
+    # Shared with the program's suppliers (persona world: description_shared), so it names
+    # none of the partners: a supplier may not learn who else works on the program.
     "PHRM": (
         "Chest-strap heart-rate monitor for cardiac rehabilitation clinics: a class II medical "
-        "device, so every build site must hold ISO 13485. Meridian does PCBA, final assembly "
-        "and functional test; Kestrel supplies the high-temperature CR2032 cells. NPI builds "
-        "this quarter, design verification next.",
+        "device, so every build site and every component supplier works under ISO 13485, and "
+        "the coin cells must hold up to 85 °C. NPI builds this quarter, design verification "
+        "next.",
         ProgramStatus.NPI,
     ),
     "RVC": (

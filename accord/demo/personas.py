@@ -100,15 +100,25 @@ PEOPLE = [
     ("arrowpoint_rep", "arrowpoint", "Sam", "Reyes", PersonRole.SALES, "Field sales", True),
 ]
 
-# code, name, owner, creator, description
+# code, name, owner, creator, description, description shared with suppliers and distributors
+# (Kestrel must know that Pulse HRM is a medical device; Sunridge and Arrowpoint read nothing
+# of Earbuds X2 but its name).
 PROGRAMS = [
-    ("EBX2", "Earbuds X2", "halcyon", "oem_buyer", "True-wireless earbuds, second generation."),
+    (
+        "EBX2",
+        "Earbuds X2",
+        "halcyon",
+        "oem_buyer",
+        "True-wireless earbuds, second generation.",
+        False,
+    ),
     (
         "PHRM",
         "Pulse HRM",
         "halcyon",
         "oem_buyer",
         "Medical chest-strap heart-rate monitor (ISO 13485).",
+        True,
     ),
     (
         "RVC",
@@ -116,6 +126,7 @@ PROGRAMS = [
         "roverly",
         "other_oem_user",
         "Motor controller for the Rover platform.",
+        False,
     ),
 ]
 
@@ -525,9 +536,13 @@ def build_world() -> World:
                 title=title,
                 is_org_admin=admin,
             )
-        for code, name, _owner, creator, description in PROGRAMS:
+        for code, name, _owner, creator, description, shared in PROGRAMS:
             world.programs[code] = org_services.create_program(
-                actor=world.people[creator], code=code, name=name, description=description
+                actor=world.people[creator],
+                code=code,
+                name=name,
+                description=description,
+                description_shared=shared,
             )
         # Organisations agree to work together before one joins the other's programs.
         pairs = {(world.programs[code].owner, world.orgs[org]) for code, org, _r in PARTNERS}
@@ -567,7 +582,7 @@ def build_world() -> World:
 
 
 def _owner_actor(world: World, program: Program) -> Person:
-    creator = next(c for code, _n, _o, c, _d in PROGRAMS if code == program.code)
+    creator = next(c for code, _n, _o, c, _d, _s in PROGRAMS if code == program.code)
     return world.people[creator]
 
 

@@ -1,16 +1,44 @@
-"""Who may see which organisation, program, membership and NDA. The only way to reach them."""
+"""Who may see which organisation, program, membership, NDA and event. The only way to reach them.
+
+Every rule starts from the person's `Reach`: the programs they are a member of (need-to-know is
+person by person), the owner of each, those whose restricted data they may read under an NDA in
+force today, and whether their organisation sells (supplier or distributor). It is read with two
+small queries once per request (accord.core.memo.memoised) and turned into plain id lists, so
+that each visibility condition is a short `IN (...)` rather than a nest of subqueries that
+Django compiles again for every check (that compiling was most of a request's time).
+
+Sellers see only what concerns them. On a program: the owner's people and their own, never the
+other partner organisations or their people, nor the program's description unless the owner
+shares it (`Program.description_shared`); the same goes for the organisations list and the
+program's events.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from accord.core.access import get_or_404, is_person, today
 from accord.core.choices import Classification
 from accord.core.errors import Forbidden, NotFound
+from accord.core.memo import memoised
 from accord.core.models import AccessLogEntry, Event
-from accord.orgs.choices import ConnectionStatus, MemberRole, NdaStatus
+from accord.orgs.choices import ConnectionStatus, MemberRole, NdaStatus, OrganisationKind
 from accord.orgs.models import (
     Connection,
     Invitation,
@@ -19,12 +47,99 @@ from accord.orgs.models import (
     Person,
     Program,
     ProgramMember,
+    ProgramPartner,
+)
+
+# Events that name a person or an organisation taking part in a program: a seller sees them
+# only when that organisation (Event.subject_organisation) is its own or the owner's.
+PARTICIPATION_VERBS = (
+    "added member",
+    "removed member",
+    "added partner",
+    "removed partner",
+    "changed partner responsibility",
 )
 
 
-def member_program_ids(user: Any) -> QuerySet[ProgramMember, Any]:
-    """A subquery of the programs this person is a member of (person-level need-to-know)."""
-    return ProgramMember.objects.filter(person_id=user.pk).values("program_id")
+@dataclass(frozen=True)
+class Reach:
+    """What one person may read, decided now: plain ids, computed once per request."""
+
+    person_id: int | None = None
+    organisation_id: int | None = None
+    seller: bool = False
+    programs: tuple[int, ...] = ()  # member of (need-to-know, person by person)
+    owners: dict[int, int] = field(default_factory=dict)  # program -> owning organisation
+    roles: dict[int, str] = field(default_factory=dict)  # program -> their role in it
+    restricted: tuple[int, ...] = ()  # programs whose owner's restricted data they may read
+    owned: tuple[int, ...] = ()  # member programs their own organisation owns
+    nda_partners: frozenset[int] = frozenset()  # organisations with an NDA in force with theirs
+
+    @property
+    def program_owners(self) -> tuple[int, ...]:
+        return tuple(sorted(set(self.owners.values())))
+
+
+NOBODY = Reach()
+
+
+def reach_of(user: Any) -> Reach:
+    """The person's Reach; anonymous visitors and people without an organisation reach nothing."""
+    if not is_person(user):
+        return NOBODY
+    return memoised(("reach", user.pk), lambda: _compute_reach(user))
+
+
+def _compute_reach(user: Any) -> Reach:
+    org = user.organisation_id
+    seller = user.organisation.kind in OrganisationKind.sellers()
+    memberships = list(
+        ProgramMember.objects.filter(person_id=user.pk)
+        .order_by("program_id")
+        .values_list("program_id", "program__owner_id", "role")
+    )
+    owners = {program: owner for program, owner, _ in memberships}
+    roles = {program: role for program, _, role in memberships}
+    owned = tuple(p for p, owner in owners.items() if owner == org)
+    partners: set[int] = set()
+    covers_all: set[int] = set()
+    covered: set[tuple[int, int]] = set()
+    # The NDAs matter for another owner's programs, and for a seller's parts (any NDA in force
+    # with a part's owner): people whose programs are all their own organisation's skip them.
+    if seller or len(owned) < len(owners):
+        ndas = (
+            ndas_in_force()
+            .filter(Q(party_a_id=org) | Q(party_b_id=org))
+            .values_list("party_a_id", "party_b_id", "covers_all_programs", "programs")
+        )
+        for party_a, party_b, all_programs, program in ndas:
+            other = party_b if party_a == org else party_a
+            partners.add(other)
+            if all_programs:
+                covers_all.add(other)
+            if program is not None:
+                covered.add((other, program))
+    restricted = tuple(
+        p
+        for p, owner in owners.items()
+        if owner == org or owner in covers_all or (owner, p) in covered
+    )
+    return Reach(
+        person_id=user.pk,
+        organisation_id=org,
+        seller=seller,
+        programs=tuple(owners),
+        owners=owners,
+        roles=roles,
+        restricted=restricted,
+        owned=owned,
+        nda_partners=frozenset(partners),
+    )
+
+
+def member_program_ids(user: Any) -> tuple[int, ...]:
+    """The programs this person is a member of (person-level need-to-know)."""
+    return reach_of(user).programs
 
 
 def ndas_in_force() -> QuerySet[Nda]:
@@ -34,41 +149,42 @@ def ndas_in_force() -> QuerySet[Nda]:
     )
 
 
-def nda_covers(organisation_id: int, owner_ref: Any, program_ref: Any) -> Exists:
-    """An NDA in force between the organisation and the owner, covering the program."""
-    return Exists(
-        ndas_in_force()
-        .filter(
-            Q(party_a_id=organisation_id, party_b_id=owner_ref)
-            | Q(party_b_id=organisation_id, party_a_id=owner_ref)
-        )
-        .filter(Q(covers_all_programs=True) | Q(programs=program_ref))
-    )
-
-
 def restricted_program_ids(user: Any) -> QuerySet[Program, Any]:
     """Programs in which this person may read the owner's restricted data, decided now."""
-    if not is_person(user):
-        return Program.objects.none().values("pk")
-    return (
-        Program.objects.filter(pk__in=member_program_ids(user))
-        .filter(
-            Q(owner_id=user.organisation_id)
-            | nda_covers(user.organisation_id, OuterRef("owner_id"), OuterRef("pk"))
-        )
-        .values("pk")
-    )
+    return Program.objects.filter(pk__in=reach_of(user).restricted).values("pk")
 
 
 def programs_visible_to(user: Any, *, with_role: bool = False) -> QuerySet[Program]:
-    """The person's programs; `with_role` annotates each with their own role (`my_role`)."""
-    if not is_person(user):
+    """The person's programs; `with_role` annotates each with their own role (`my_role`) and
+    the description they may read (`visible_description`, see program_description)."""
+    reach = reach_of(user)
+    if not reach.programs:
         return Program.objects.none()
-    programs = Program.objects.filter(pk__in=member_program_ids(user))
+    programs = Program.objects.filter(pk__in=reach.programs)
     if with_role:
         role = ProgramMember.objects.filter(program=OuterRef("pk"), person_id=user.pk)
-        programs = programs.annotate(my_role=Subquery(role.values("role")[:1]))
+        programs = programs.annotate(
+            my_role=Subquery(role.values("role")[:1]),
+            visible_description=_description_for(reach),
+        )
     return programs
+
+
+def _description_for(reach: Reach) -> Any:
+    if not reach.seller:
+        return F("description")
+    return Case(
+        When(Q(owner_id=reach.organisation_id) | Q(description_shared=True), then="description"),
+        default=Value(""),
+        output_field=TextField(),
+    )
+
+
+def program_description(user: Any, program: Program) -> str:
+    """The description as this person may read it: sellers only when the owner shares it."""
+    reach = reach_of(user)
+    shown = not reach.seller or program.description_shared
+    return program.description if shown or program.owner_id == reach.organisation_id else ""
 
 
 def get_program_for_user(user: Any, pk: Any, *, write: bool = False) -> Program:
@@ -79,29 +195,67 @@ def get_program_for_user(user: Any, pk: Any, *, write: bool = False) -> Program:
 
 
 def can_manage_program(user: Any, program: Program) -> bool:
-    return ProgramMember.objects.filter(
-        program=program, person_id=user.pk, role=MemberRole.MANAGER
-    ).exists()
+    return reach_of(user).roles.get(program.pk) == MemberRole.MANAGER
+
+
+def _sees_everyone_on(reach: Reach, program: Program) -> bool:
+    """Owners and service partners see every member and partner; sellers only the owner's
+    people and their own."""
+    return not reach.seller or program.owner_id == reach.organisation_id
 
 
 def members_visible_to(user: Any, program: Program) -> QuerySet[ProgramMember]:
-    """The people of a program the person can see: all of them, once the program is visible."""
-    return ProgramMember.objects.filter(program__in=programs_visible_to(user), program=program)
+    """The people of a program the person can see: once the program is visible, all of them,
+    except that sellers see only the owner's people and their own."""
+    reach = reach_of(user)
+    if program.pk not in reach.programs:
+        return ProgramMember.objects.none()
+    members = ProgramMember.objects.filter(program_id=program.pk)
+    if not _sees_everyone_on(reach, program):
+        members = members.filter(
+            person__organisation_id__in=(program.owner_id, reach.organisation_id)
+        )
+    return members
+
+
+def visible_member_counts(user: Any) -> Any:
+    """An expression for a program queryset: the number of its members the person can see."""
+    reach = reach_of(user)
+    org = reach.organisation_id
+    if not reach.seller or org is None:
+        return Count("members", distinct=True)
+    seen = ProgramMember.objects.filter(program=OuterRef("pk")).filter(
+        Q(person__organisation_id=org) | Q(person__organisation_id=OuterRef("owner_id"))
+    )
+    counted = seen.order_by().values("program").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), Value(0))
+
+
+def partners_visible_to(user: Any, program: Program) -> QuerySet[ProgramPartner]:
+    """The partner organisations of a program, once the program is visible; a seller sees
+    only its own organisation among them."""
+    reach = reach_of(user)
+    if program.pk not in reach.programs:
+        return ProgramPartner.objects.none()
+    partners = ProgramPartner.objects.filter(program_id=program.pk).select_related("organisation")
+    if not _sees_everyone_on(reach, program):
+        partners = partners.filter(organisation_id__in=(reach.organisation_id,))
+    return partners
 
 
 def organisations_visible_to(user: Any) -> QuerySet[Organisation]:
-    """Own organisation, plus owners and partners of the person's programs."""
-    if not is_person(user):
+    """Own organisation, plus the owners of the person's programs and, except for sellers,
+    their partners."""
+    reach = reach_of(user)
+    if reach.organisation_id is None:
         return Organisation.objects.none()
-    programs = member_program_ids(user)
-    visible = (
-        Q(pk=user.organisation_id)
-        | Q(programs__in=programs)
-        | Q(partnerships__program__in=programs)
-    )
+    visible = Q(pk=reach.organisation_id) | Q(pk__in=reach.program_owners)
+    if not reach.seller and reach.programs:
+        partners = ProgramPartner.objects.filter(program_id__in=reach.programs)
+        visible |= Q(pk__in=partners.values("organisation_id"))
     if user.is_org_admin:  # administrators manage the organisation's connections
         visible |= Q(pk__in=connected_organisation_ids(user))
-    return Organisation.objects.filter(visible).distinct()
+    return Organisation.objects.filter(visible)
 
 
 def ndas_visible_to(user: Any) -> QuerySet[Nda]:
@@ -120,7 +274,8 @@ def get_nda_for_user(user: Any, pk: Any, *, write: bool = False) -> Nda:
 
 
 def ndas_in_force_for_program(user: Any, program: Program) -> QuerySet[Nda]:
-    """NDAs in force that cover the program, among those the person may see."""
+    """NDAs in force that cover the program, among those the person may see (their own
+    organisation's: a seller learns no other partner from them)."""
     parties = {program.owner_id, *program.partners.values_list("organisation_id", flat=True)}
     return (
         ndas_visible_to(user)
@@ -156,31 +311,40 @@ def get_organisation_for_user(user: Any, pk: Any) -> Organisation:
     return get_or_404(organisations_visible_to(user), pk=pk)
 
 
-def partners_visible_to(user: Any, program: Program) -> QuerySet[Any]:
-    """The partner organisations of a program, once the program is visible."""
-    from accord.orgs.models import ProgramPartner
-
-    return ProgramPartner.objects.filter(
-        program__in=programs_visible_to(user), program=program
-    ).select_related("organisation")
-
-
 def events_visible_to(user: Any) -> QuerySet[Event]:
-    """Events of the person's programs they could see the object of, and their own org's."""
-    if not is_person(user):
+    """Events of the person's programs they could see the object of, and their own org's.
+
+    A seller sees a program's event only when it concerns the owner or itself: both who did it
+    and whom it names (a member or partner added) belong to one of the two; a change of the
+    description only when the owner shares the description. Never a BOM's events: sellers do
+    not see BOMs.
+    """
+    reach = reach_of(user)
+    if reach.organisation_id is None:
         return Event.objects.none()
-    org = user.organisation_id
-    in_programs = Q(program__in=member_program_ids(user)) & (
+    org = reach.organisation_id
+    own_org = Q(program__isnull=True, organisation_id=org)
+    if not reach.programs:
+        return Event.objects.filter(own_org).select_related("actor", "program")
+    in_programs = Q(program_id__in=reach.programs) & (
         Q(classification=Classification.PROGRAM)
-        | Q(classification=Classification.RESTRICTED, program__in=restricted_program_ids(user))
+        | Q(classification=Classification.RESTRICTED, program_id__in=reach.restricted)
         | Q(organisation_id=org)
     )
-    own_org = Q(program__isnull=True, organisation_id=org)
-    events = Event.objects.filter(in_programs | own_org).select_related("actor", "program")
-    if user.organisation.is_seller:
-        # Sellers never see BOMs, so neither do they see what happened to one.
-        events = events.exclude(object_type="parts.bom")
-    return events
+    if reach.seller:
+        owner = F("program__owner_id")
+        by_owner_or_self = (
+            Q(organisation__isnull=True) | Q(organisation_id=org) | Q(organisation_id=owner)
+        )
+        about_owner_or_self = (
+            Q(subject_organisation__isnull=True) & ~Q(verb__in=PARTICIPATION_VERBS)
+            | Q(subject_organisation_id=org)
+            | Q(subject_organisation_id=owner)
+        )
+        description_kept = Q(changes__has_key="description") & Q(program__description_shared=False)
+        in_programs &= by_owner_or_self & about_owner_or_self & ~description_kept
+        in_programs &= ~Q(object_type="parts.bom")
+    return Event.objects.filter(in_programs | own_org).select_related("actor", "program")
 
 
 def events_for_object(user: Any, obj: Model) -> QuerySet[Event]:
@@ -238,14 +402,18 @@ def get_connection_for_user(user: Any, pk: Any, *, write: bool = False) -> Conne
     return get_or_404(connections_visible_to(user), pk=pk)
 
 
-def connected_organisation_ids(user: Any) -> QuerySet[Organisation, Any]:
-    """Organisations connected with the person's own (accepted both ways), as a subquery."""
+def connected_organisation_ids(user: Any) -> QuerySet[Connection, Any]:
+    """Organisations connected with the person's own (accepted, whoever invited), as a
+    subquery of their ids."""
     org = user.organisation_id
-    accepted = Connection.objects.filter(status=ConnectionStatus.ACCEPTED)
-    return Organisation.objects.filter(
-        Q(pk__in=accepted.filter(inviter_id=org).values("invitee_id"))
-        | Q(pk__in=accepted.filter(invitee_id=org).values("inviter_id"))
-    ).values("pk")
+    other = Case(When(inviter_id=org, then=F("invitee_id")), default=F("inviter_id"))
+    return (
+        Connection.objects.filter(
+            Q(inviter_id=org) | Q(invitee_id=org), status=ConnectionStatus.ACCEPTED
+        )
+        .annotate(other_organisation_id=other)
+        .values("other_organisation_id")
+    )
 
 
 def partner_candidates_for(user: Any, program: Program) -> QuerySet[Organisation]:

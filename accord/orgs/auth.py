@@ -31,5 +31,7 @@ class PersonBackend(ModelBackend):
         return user if isinstance(user, Person) else None
 
     def get_user(self, user_id: Any) -> Person | None:
-        person = Person.objects.select_related("organisation").filter(pk=user_id).first()
+        # No ordering: a primary key names one row (first() would sort by name first).
+        found = Person.objects.select_related("organisation").filter(pk=user_id).order_by()[:1]
+        person = next(iter(found), None)
         return person if person is not None and self.user_can_authenticate(person) else None

@@ -180,6 +180,11 @@ class ProgramForm(AccordForm):
     status = forms.ChoiceField(
         choices=ProgramStatus.choices, initial=ProgramStatus.DEVELOPMENT, label="Status"
     )
+    description_shared = forms.BooleanField(
+        required=False,
+        label="Suppliers and distributors read the description",
+        help_text="Otherwise only your organisation and service partners (the EMS) read it.",
+    )
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -82,6 +82,11 @@ class Program(models.Model):
     code = models.SlugField(max_length=40)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    description_shared = models.BooleanField(
+        default=False,
+        help_text="Show the description to the program's suppliers and distributors too. "
+        "It often names the other partners, so it is kept from them unless the owner says so.",
+    )
     status = models.CharField(
         max_length=20, choices=ProgramStatus.choices, default=ProgramStatus.DEVELOPMENT
     )

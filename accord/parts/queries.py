@@ -8,17 +8,20 @@ structure, never the number of lines.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from accord.parts.choices import BomStatus, Lifecycle, Sourcing
 from accord.parts.models import ApprovedSource, Bom, BomLine, Part
 
 MAX_BOM_DEPTH = 12
 
+# Counts and lifecycle are sorted and filtered as the reader sees them (visible_source_count,
+# visible_lifecycle: annotated by access.parts_visible_to; a seller's come from its own lines).
 PART_SORTS = {
     "number": "number",
     "-number": "-number",
@@ -26,13 +29,21 @@ PART_SORTS = {
     "-description": "-description",
     "category": "category__name",
     "-category": "-category__name",
-    "lifecycle": "lifecycle",
-    "-lifecycle": "-lifecycle",
-    "sources": "approved_source_count",
-    "-sources": "-approved_source_count",
+    "lifecycle": "visible_lifecycle",
+    "-lifecycle": "-visible_lifecycle",
+    "sources": "visible_source_count",
+    "-sources": "-visible_source_count",
     "updated": "updated_at",
     "-updated": "-updated_at",
 }
+
+
+def lifecycle_risk(lookup: str = "manufacturer_part__lifecycle") -> Case:
+    """The risk rank of a lifecycle (higher is worse), to order sources worst first."""
+    return Case(
+        *[When(**{lookup: value}, then=Value(r)) for value, r in Lifecycle.risk_rank().items()],
+        output_field=IntegerField(),
+    )
 
 
 @dataclass(frozen=True)
@@ -44,25 +55,29 @@ class PartFilters:
     sort: str = "number"
 
 
-def filter_parts(qs: QuerySet[Part], filters: PartFilters) -> QuerySet[Part]:
-    """Search and filters on an already visible queryset (the caller went through access.py)."""
-    term = filters.q.strip().lower()
-    if term:
-        # search_text holds number, description, value, manufacturers and MPNs, lower-cased;
-        # PostgreSQL answers this from a trigram GIN index.
-        for word in term.split()[:5]:
-            qs = qs.filter(search_text__contains=word)
+def search_words(term: str) -> list[str]:
+    return term.strip().lower().split()[:5]
+
+
+def filter_parts(
+    qs: QuerySet[Part], filters: PartFilters, *, word_matches: Callable[[str], Q]
+) -> QuerySet[Part]:
+    """Search and filters on an already visible queryset (the caller went through access.py,
+    which also says what a search word may match: access.part_word_condition)."""
+    conditions = [word_matches(word) for word in search_words(filters.q)]
     if filters.category:
-        qs = qs.filter(category__slug=filters.category)
+        conditions.append(Q(category__slug=filters.category))
     if filters.lifecycle in Lifecycle.values:
-        qs = qs.filter(lifecycle=filters.lifecycle)
+        conditions.append(Q(visible_lifecycle=filters.lifecycle))
     # Assemblies are built, not bought: they have no sources to count.
     if filters.sourcing == Sourcing.NONE:
-        qs = qs.filter(approved_source_count=0, is_assembly=False)
+        conditions.append(Q(visible_source_count=0, is_assembly=False))
     elif filters.sourcing == Sourcing.SINGLE:
-        qs = qs.filter(approved_source_count=1, is_assembly=False)
+        conditions.append(Q(visible_source_count=1, is_assembly=False))
     elif filters.sourcing == Sourcing.MULTI:
-        qs = qs.filter(approved_source_count__gte=2)
+        conditions.append(Q(visible_source_count__gte=2))
+    if conditions:
+        qs = qs.filter(*conditions)
     order = PART_SORTS.get(filters.sort, "number")
     return qs.select_related("category").order_by(order, "pk")
 

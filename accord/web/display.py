@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.html import escape
+
 from accord.parts.choices import Lifecycle
 
 LIFECYCLE_SHORT = {
@@ -33,6 +35,25 @@ def lifecycle_badge(value: str, ltb_date: dt.date | None = None) -> Badge:
     if value == Lifecycle.LTB and ltb_date is not None:
         label = f"LTB {ltb_date.isoformat()}"
     return Badge(f"lc-{value}", label, str(LIFECYCLE_LONG.get(value, "")))
+
+
+def badge_html(item: Badge | None) -> str:
+    """The badge as HTML, every part escaped (plain string building: format_html costs more
+    than the rest of a table cell)."""
+    if item is None:
+        return ""
+    title = f' title="{escape(item.title)}"' if item.title else ""
+    return f'<span class="badge {escape(item.css)}"{title}>{escape(item.label)}</span>'
+
+
+def lifecycle_badge_html(value: str, ltb_date: dt.date | None = None) -> str:
+    if ltb_date is None and value in LIFECYCLE_BADGES:
+        return LIFECYCLE_BADGES[value]
+    return badge_html(lifecycle_badge(value, ltb_date))
+
+
+def sourcing_badge_html(approved_count: int) -> str:
+    return SOURCING_BADGES.get(approved_count, "")
 
 
 def sourcing_badge(approved_count: int) -> Badge | None:
@@ -80,3 +101,8 @@ def _plain(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+# The badges of lifecycles without a date, and of source counts, worked out once.
+LIFECYCLE_BADGES = {value: badge_html(lifecycle_badge(value)) for value in LIFECYCLE_SHORT}
+SOURCING_BADGES = {n: badge_html(sourcing_badge(n)) for n in (0, 1)}

@@ -103,9 +103,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         total=Count("pk"),
         own=Count("pk", filter=own),
         shared=Count("pk", filter=~own),
-        single=Count("pk", filter=Q(approved_source_count=1)),
-        none=Count("pk", filter=Q(approved_source_count=0)),
-        **{state: Count("pk", filter=Q(lifecycle=state)) for state in Lifecycle.at_risk()},
+        single=Count("pk", filter=Q(visible_source_count=1)),
+        none=Count("pk", filter=Q(visible_source_count=0)),
+        **{state: Count("pk", filter=Q(visible_lifecycle=state)) for state in Lifecycle.at_risk()},
     )
     context = {
         "programs": program_overview(user).order_by("name"),

@@ -14,10 +14,15 @@ and give one or more `case(...)` (the second and later ones of an operation need
 
 A file upload: `multipart=True` and a body of form fields and files (SimpleUploadedFile).
 `logged=` names the personas whose successful read of another organisation's restricted data
-must add an access-log entry. `w` is the `world` fixture below: people by username, programs by
-code, "part:<number>", "bom:<assembly number>", "org:<slug start>", NDAs by reference, and a few
-named rows ("buyer_token"; "caller_token", the token the persona signs in with). Add what you
-need there.
+must add an access-log entry: a list of personas (one entry each, for one object), or persona ->
+the number of entries, or persona -> the rows of each entry (a tuple, e.g. `(3,)`: a list or a
+search writes one entry per owning organisation with the number of its restricted rows it
+returned). `sees=` picks what a successful response shows (e.g. the usernames of the members)
+and `seen=` says what each persona must see there: need-to-know within a visible object (a
+seller sees only the owner's people and its own). `w` is the `world` fixture below: people by
+username, programs by code, "part:<number>", "bom:<assembly number>", "org:<slug start>", NDAs
+by reference, and a few named rows ("buyer_token"; "caller_token", the token the persona signs
+in with). Add what you need there.
 
 Reason each expectation from the access rules (docs: DESIGN.md, "Need-to-know access"), never
 from what the code answers: anonymous 401; cannot see it 404 (for writes too); sees it but may
@@ -121,6 +126,55 @@ PHRM_RESTRICTED = ("oem_buyer", "ems_planner", "ems_quality")
 # Rover Controller (Roverly): its manager, and Meridian's planner under the Roverly NDA.
 RVC_RESTRICTED = ("other_oem_user", "ems_planner")
 
+# Who is on EBX2, and whom each member sees there. Sunridge sells (a supplier): it sees the
+# owner's people and its own, and itself alone among the partners.
+EBX2_PEOPLE = {
+    "oem_buyer",
+    "oem_engineer",
+    "ems_planner",
+    "supplier_rep",
+    "nda_expired_partner",
+    "arrowpoint_rep",
+}
+EBX2_PARTNERS = {
+    "Meridian Electronics Manufacturing",
+    "Sunridge Acoustics",
+    "Brightline Assembly",
+    "Arrowpoint Distribution",
+}
+EBX2_SEEN = {p: (EBX2_PEOPLE, EBX2_PARTNERS) for p in EBX2_MEMBERS} | {
+    "supplier_rep": ({"oem_buyer", "oem_engineer", "supplier_rep"}, {"Sunridge Acoustics"})
+}
+HAL, MER, ROV = "Halcyon Devices", "Meridian Electronics Manufacturing", "Roverly Robotics"
+SUN, KES, ARW = "Sunridge Acoustics", "Kestrel Cells", "Arrowpoint Distribution"
+BRL, QUI = "Brightline Assembly", "Quillon Components"
+# Own organisation, the owners of one's programs and (except for sellers) their partners.
+ORGANISATIONS_SEEN = {
+    "oem_buyer": {HAL, MER, SUN, BRL, ARW, KES},
+    "oem_engineer": {HAL, MER, SUN, BRL, ARW},
+    "ems_planner": {MER, HAL, ROV, SUN, BRL, ARW, KES},
+    "ems_quality": {MER, HAL, KES},
+    "supplier_rep": {SUN, HAL},
+    "other_oem_user": {ROV, MER},
+    "nda_expired_partner": {BRL, HAL, MER, SUN, ARW},
+    "outsider": {QUI},
+}
+
+
+def members_and_partners(body: Any) -> tuple[set[str], set[str]]:
+    return (
+        {m["person"]["username"] for m in body["members"]},
+        {p["organisation"]["name"] for p in body["partners"]},
+    )
+
+
+def usernames(body: Any) -> set[str]:
+    return {m["person"]["username"] for m in body["results"]}
+
+
+def names(body: Any) -> set[str]:
+    return {row["name"] for row in body["results"]}
+
 
 def expect(
     ok: Iterable[str] = (), *, status: int = 200, forbidden: Iterable[str] = ()
@@ -144,9 +198,12 @@ class Case:
     label: str = ""
     session: bool = False
     multipart: bool = False  # body: form fields and files, sent as multipart/form-data
-    # Persona -> how many access-log entries its successful read must add: one per restricted
-    # object of another organisation it reads. Every other successful read adds none.
-    logged: dict[str, int] = field(default_factory=dict)
+    # Persona -> the access-log entries its successful read must add, as the rows of each
+    # (1 for an object; a list: the owner's restricted rows on it). Other reads add none.
+    logged: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # What a successful response shows, and what each persona must see of it.
+    sees: Callable[[Any], Any] | None = None
+    seen: dict[str, Any] = field(default_factory=dict)
     # persona -> why the code disagrees with the rule: on the status (xfail), or on the access
     # log of a successful read (xfail_log). Strict, and only for that mismatch.
     xfail: dict[str, str] = field(default_factory=dict)
@@ -161,13 +218,26 @@ def case(
     label: str = "",
     session: bool = False,
     multipart: bool = False,
-    logged: Iterable[str] | dict[str, int] = (),
+    logged: Iterable[str] | dict[str, int | tuple[int, ...]] = (),
+    sees: Callable[[Any], Any] | None = None,
+    seen: dict[str, Any] | None = None,
     xfail: dict[str, str] | None = None,
     xfail_log: dict[str, str] | None = None,
 ) -> Case:
-    counts = logged if isinstance(logged, dict) else dict.fromkeys(logged, 1)
+    named = logged if isinstance(logged, dict) else dict.fromkeys(logged, 1)
+    rows = {p: (1,) * n if isinstance(n, int) else tuple(n) for p, n in named.items()}
     return Case(
-        url, expected, body, label, session, multipart, counts, xfail or {}, xfail_log or {}
+        url,
+        expected,
+        body,
+        label,
+        session,
+        multipart,
+        rows,
+        sees,
+        seen or {},
+        xfail or {},
+        xfail_log or {},
     )
 
 
@@ -214,20 +284,43 @@ API_MATRIX: dict[tuple[str, str], list[Case]] = {
     # An organisation's administrators review its access log; to others it does not exist.
     ("GET", "/access-log"): [case(lambda w: "/access-log", expect(ADMINS))],
     # Organisations: own, and owners and partners of one's programs ----------------------------
-    ("GET", "/organisations"): [case(lambda w: "/organisations", expect(SIGNED_IN))],
+    ("GET", "/organisations"): [
+        case(
+            lambda w: "/organisations",
+            expect(SIGNED_IN),
+            sees=names,
+            seen=ORGANISATIONS_SEEN,
+        )
+    ],
     ("GET", "/organisations/{org_id}"): [
         case(
             lambda w: f"/organisations/{w['org:halcyon'].pk}",
             expect([*HALCYON, *MERIDIAN, "supplier_rep", "nda_expired_partner"]),
-        )
+        ),
+        # A partner of one's programs; but a seller does not learn who its fellow partners are.
+        case(
+            lambda w: f"/organisations/{w['org:meridian'].pk}",
+            expect([*HALCYON, *MERIDIAN, "other_oem_user", "nda_expired_partner"]),
+            label="partner",
+        ),
     ],
     # Programs: members only, person by person ------------------------------------------------
     ("GET", "/programs"): [case(lambda w: "/programs", expect(SIGNED_IN))],
     ("GET", "/programs/{program_id}"): [
-        case(lambda w: f"/programs/{w['EBX2'].pk}", expect(EBX2_MEMBERS))
+        case(
+            lambda w: f"/programs/{w['EBX2'].pk}",
+            expect(EBX2_MEMBERS),
+            sees=members_and_partners,
+            seen=EBX2_SEEN,
+        )
     ],
     ("GET", "/programs/{program_id}/members"): [
-        case(lambda w: f"/programs/{w['EBX2'].pk}/members", expect(EBX2_MEMBERS))
+        case(
+            lambda w: f"/programs/{w['EBX2'].pk}/members?page_size=200",
+            expect(EBX2_MEMBERS),
+            sees=usernames,
+            seen={p: people for p, (people, _) in EBX2_SEEN.items()},
+        )
     ],
     # Managers grant need-to-know; other members see the program but may not (403).
     ("POST", "/programs/{program_id}/members"): [
@@ -387,7 +480,8 @@ API_MATRIX: dict[tuple[str, str], list[Case]] = {
     ],
     # NDAs: administrators register them with an organisation they see; the parties'
     # administrators amend, attach and terminate. Meridian's administrator cannot name her own
-    # organisation (422); the outsider does not see Meridian (404).
+    # organisation (422); the outsider and Sunridge (a supplier sees no other partner of its
+    # programs) do not see Meridian (404).
     ("POST", "/ndas"): [
         case(
             lambda w: "/ndas",
@@ -395,6 +489,7 @@ API_MATRIX: dict[tuple[str, str], list[Case]] = {
                 **expect(ADMINS, status=201, forbidden=NON_ADMINS),
                 "ems_planner": 422,
                 "outsider": 404,
+                "supplier_rep": 404,
             },
             body=lambda w: {
                 "reference": "NDA-MATRIX",
@@ -437,7 +532,22 @@ API_MATRIX: dict[tuple[str, str], list[Case]] = {
         )
     ],
     # Parts: own catalogue, parts in BOMs one may see, for sellers the parts approved for -----
-    ("GET", "/parts"): [case(lambda w: "/parts", expect(SIGNED_IN))],
+    # Listing another organisation's restricted parts: one entry per owner and request, with
+    # the number of its restricted parts listed. Meridian's planner lists three of Halcyon's
+    # (HAL-400-0001 and HAL-500-0001 in EBX2-L, and EBX2-PCBA); Sunridge one, its driver.
+    ("GET", "/parts"): [
+        case(
+            lambda w: "/parts?page_size=200",
+            expect(SIGNED_IN),
+            logged={"ems_planner": (3,), "supplier_rep": (1,)},
+        ),
+        case(
+            lambda w: "/parts?q=driver",
+            expect(SIGNED_IN),
+            label="search",
+            logged={"ems_planner": (1,), "supplier_rep": (1,)},
+        ),
+    ],
     ("GET", "/parts/{part_id}"): [
         # Halcyon's restricted driver: in EBX2-L (restricted), made by Sunridge. Meridian's
         # planner reads the part and, in where-used, a line of EBX2-L: two entries. Sunridge
@@ -513,7 +623,14 @@ API_MATRIX: dict[tuple[str, str], list[Case]] = {
         )
     ],
     # BOMs: program members, restricted ones under an NDA in force; never sellers --------------
-    ("GET", "/boms"): [case(lambda w: "/boms", expect(SIGNED_IN))],
+    # Meridian's planner lists three restricted BOMs of Halcyon and one of Roverly.
+    ("GET", "/boms"): [
+        case(
+            lambda w: "/boms",
+            expect(SIGNED_IN),
+            logged={"ems_planner": (1, 3), "ems_quality": (1,)},
+        )
+    ],
     ("GET", "/boms/{bom_id}"): [
         case(
             lambda w: f"/boms/{w['bom:EBX2-PCBA'].pk}",
@@ -541,6 +658,20 @@ API_MATRIX: dict[tuple[str, str], list[Case]] = {
             expect(HALCYON, forbidden=["ems_planner"]),
             body=lambda w: {"status": "obsolete", "reason": "Replaced by rev C"},
         )
+    ],
+    # The lines, a page at a time: reading them is reading the BOM.
+    ("GET", "/boms/{bom_id}/lines"): [
+        case(
+            lambda w: f"/boms/{w['bom:EBX2-L'].pk}/lines?page_size=5",
+            expect(EBX2_RESTRICTED),
+            logged=["ems_planner"],
+        ),
+        case(
+            lambda w: f"/boms/{w['bom:RVC-MAIN'].pk}/lines",
+            expect(RVC_RESTRICTED),
+            label="other OEM",
+            logged=["ems_planner"],
+        ),
     ],
     ("GET", "/boms/{bom_id}/export"): [
         case(
@@ -825,11 +956,18 @@ def test_api_matrix(world: World, method: str, path: str, index: int, persona: s
         reads_logged = AccessLogEntry.objects.filter(id__gt=before["access_log"] or 0)
         # The owner's reviewers see who read what, and how: through the API or an export.
         channel = "export" if path.endswith("/export") else "api"
-        logged = [(e.reader_id, e.channel, e.path.split("?")[0]) for e in reads_logged]
+        logged = sorted(
+            (e.reader_id, e.channel, e.path.split("?")[0], e.row_count) for e in reads_logged
+        )
         reader = world[persona].pk if persona != "anonymous" else None
-        expected_log = [(reader, channel, url.split("?")[0])] * entry.logged.get(persona, 0)
+        expected_log = sorted(
+            (reader, channel, url.split("?")[0], rows) for rows in entry.logged.get(persona, ())
+        )
         if logged != expected_log:
             raise AccessLogMismatch(f"{method} {url} as {persona}: {logged} != {expected_log}")
+        if entry.sees is not None and persona in entry.seen:
+            shown = entry.sees(response.json())
+            assert shown == entry.seen[persona], f"{url} as {persona} shows {shown}"
     else:
         assert after["rows"] != before["rows"] or after["counts"] != before["counts"], (
             "an accepted write changed nothing"
@@ -867,6 +1005,8 @@ def test_matrix_entries_are_well_formed() -> None:
             assert entry.expected["anonymous"] == 401, key
             assert set(entry.xfail) | set(entry.xfail_log) <= set(PERSONAS), key
             assert set(entry.logged) <= {p for p, s in entry.expected.items() if s == 200}, key
+            assert set(entry.seen) <= {p for p, s in entry.expected.items() if s == 200}, key
+            assert (entry.sees is None) == (not entry.seen), key
             if key[0] in SAFE_METHODS:
                 assert entry.body is None, key
             if entry.multipart:

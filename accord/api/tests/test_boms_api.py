@@ -15,6 +15,20 @@ from accord.parts import services as part_services
 from accord.parts.models import Bom, BomLine
 
 
+def all_lines(client, bom_id: int) -> list[dict]:
+    """Every line of the explosion, page after page (GET /boms/{id}/lines)."""
+    lines: list[dict] = []
+    url: str | None = f"{API}/boms/{bom_id}/lines?page_size=4"
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        lines += body["results"]
+        url = body["next"]
+    assert len(lines) == body["count"]
+    return lines
+
+
 def assemblies(response) -> set[str]:
     assert response.status_code == 200, response.content
     return {b["assembly"]["number"] for b in response.json()["results"]}
@@ -53,7 +67,9 @@ def test_bom_list_filter_and_fields(client_for, programs):
 
 
 def test_bom_detail_summary_and_lines(client_for, boms):
-    body = client_for("ems_planner").get(f"{API}/boms/{boms['EBX2-PCBA'].pk}").json()
+    client = client_for("ems_planner")
+    bom_id = boms["EBX2-PCBA"].pk
+    body = client.get(f"{API}/boms/{bom_id}").json()
     assert (body["assembly"]["number"], body["revision"], body["line_count"]) == (
         "EBX2-PCBA",
         "B",
@@ -72,7 +88,9 @@ def test_bom_detail_summary_and_lines(client_for, boms):
         "placements": "14",
         "levels": 1,
     }
-    lines = {line["path"]: line for line in body["lines"]}
+    assert "lines" not in body
+    assert body["lines_url"] == f"http://testserver{API}/boms/{bom_id}/lines"
+    lines = {line["path"]: line for line in all_lines(client, bom_id)}
     caps = lines["5"]
     assert (caps["part_number"], caps["quantity_per"], caps["extended_quantity"]) == (
         "HAL-100-0001",
@@ -91,17 +109,22 @@ def test_bom_detail_summary_and_lines(client_for, boms):
 
 
 def test_multi_level_bom(client_for, boms):
-    body = client_for("oem_buyer").get(f"{API}/boms/{boms['EBX2-L'].pk}").json()
+    client = client_for("oem_buyer")
+    body = client.get(f"{API}/boms/{boms['EBX2-L'].pk}").json()
     assert body["summary"]["levels"] == 2 and body["summary"]["lines"] == 11
-    paths = [(line["level"], line["path"], line["part_number"]) for line in body["lines"]]
+    lines = all_lines(client, boms["EBX2-L"].pk)
+    paths = [(line["level"], line["path"], line["part_number"]) for line in lines]
     assert paths[:3] == [
         (0, "1", "EBX2-PCBA"),
         (1, "1.1", "HAL-200-0001"),
         (1, "1.2", "HAL-200-0002"),
     ]
     assert paths[-2:] == [(0, "2", "HAL-400-0001"), (0, "3", "HAL-500-0001")]
-    assert body["lines"][0]["child_bom_id"] == boms["EBX2-PCBA"].pk
-    assert body["lines"][-1]["material_responsibility"] == "consigned"
+    assert lines[0]["child_bom_id"] == boms["EBX2-PCBA"].pk
+    assert lines[-1]["material_responsibility"] == "consigned"
+    page = client.get(f"{API}/boms/{boms['EBX2-L'].pk}/lines?page=3&page_size=4").json()
+    assert (page["count"], page["page"], page["next"]) == (11, 3, None)
+    assert [line["path"] for line in page["results"]] == ["1.8", "2", "3"]
 
 
 def test_reading_another_orgs_restricted_bom_is_logged_as_api(client_for, boms, people):
@@ -213,7 +236,7 @@ def test_create_bom(client_for, programs, parts, people):
         ("HAL-100-0001", Decimal("2.5"), "C10, C11", False),
         ("HAL-400-0001", Decimal("2"), "", True),
     ]
-    top = [line for line in body["lines"] if line["level"] == 0]
+    top = [line for line in all_lines(client_for("oem_engineer"), bom.pk) if line["level"] == 0]
     assert [(line["part_number"], line["quantity_per"]) for line in top] == [
         ("EBX2-PCBA", "1"),
         ("HAL-100-0001", "2.5"),
@@ -283,12 +306,13 @@ def test_restricted_sub_assembly_stays_hidden_in_a_program_bom(client_for, progr
         ],
     )
     body = client_for("nda_expired_partner").get(f"{API}/boms/{bom.pk}").json()
-    assert [(line["path"], line["part_number"]) for line in body["lines"]] == [
+    lines = all_lines(client_for("nda_expired_partner"), bom.pk)
+    assert [(line["path"], line["part_number"]) for line in lines] == [
         ("1", "EBX2-PCBA"),
         ("2", "HAL-100-0001"),
     ]
-    assert body["lines"][0]["flags"] == ["contents_not_visible"]
-    assert body["lines"][0]["child_bom_id"] is None
+    assert lines[0]["flags"] == ["contents_not_visible"]
+    assert lines[0]["child_bom_id"] is None
     assert body["summary"]["lines"] == 2
     export = client_for("nda_expired_partner").get(f"{API}/boms/{bom.pk}/export?format=csv")
     assert len(export.content.decode("utf-8-sig").splitlines()) == 3
@@ -296,4 +320,5 @@ def test_restricted_sub_assembly_stays_hidden_in_a_program_bom(client_for, progr
     # Who may see the restricted BOM sees all of it.
     full = client_for("ems_planner").get(f"{API}/boms/{bom.pk}").json()
     assert full["summary"]["lines"] == 10
-    assert full["lines"][0]["child_bom_id"] == Bom.objects.get(assembly=parts["EBX2-PCBA"]).pk
+    full_lines = all_lines(client_for("ems_planner"), bom.pk)
+    assert full_lines[0]["child_bom_id"] == Bom.objects.get(assembly=parts["EBX2-PCBA"]).pk

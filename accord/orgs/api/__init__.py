@@ -75,10 +75,18 @@ class ProgramOut(Schema):
     id: int
     code: str
     name: str
-    description: str
+    description: str = Field(
+        description="Empty for a supplier or distributor unless the owner shares it."
+    )
     status: str
     owner: OrgRef
     my_role: str | None = None
+
+    @staticmethod
+    def resolve_description(obj: Any) -> str:
+        # Annotated by access.programs_visible_to(with_role=True): what the caller may read.
+        # (A dict is an already serialised program, e.g. ProgramDetail built from ProgramOut.)
+        return str(obj["description"] if isinstance(obj, dict) else obj.visible_description)
 
 
 class PartnerOut(Schema):
@@ -237,7 +245,8 @@ def list_programs(request: HttpRequest, paging: Query[PageParams]) -> dict[str, 
 @router.get("/programs/{program_id}", response=ProgramDetail, tags=["programs"])
 def get_program(request: HttpRequest, program_id: Id) -> dict[str, Any]:
     """A program with its partners, members, and the NDAs in force that cover it (those the
-    caller's organisation is party to)."""
+    caller's organisation is party to). A supplier or distributor sees the owner's people and
+    its own, and only its own organisation among the partners."""
     user = person(request)
     program = get_or_404(programs_with_role(user), pk=program_id)
     return {
@@ -330,6 +339,7 @@ def create_program(request: HttpRequest, payload: ProgramIn) -> Status[ProgramDe
         name=payload.name,
         description=payload.description,
         status=payload.status,
+        description_shared=payload.description_shared,
     )
     return Status(201, ProgramDetail.model_validate(get_program(request, program.pk)))
 

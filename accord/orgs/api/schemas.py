@@ -173,6 +173,9 @@ class ProgramIn(InputSchema):
     name: Text = Field(min_length=1, max_length=200)
     description: LongText = Field("", max_length=10_000)
     status: ProgramStatus = ProgramStatus.DEVELOPMENT
+    description_shared: StrictBool = Field(
+        False, description="Suppliers and distributors read the description too."
+    )
 
 
 class ProgramPatch(InputSchema):
@@ -181,6 +184,7 @@ class ProgramPatch(InputSchema):
     name: Text = omittable(min_length=1, max_length=200)
     description: LongText = omittable(max_length=10_000)
     status: ProgramStatus = omittable()
+    description_shared: StrictBool = omittable()
     archived: StrictBool = omittable()
 
 

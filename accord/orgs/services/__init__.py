@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from accord.core.choices import Classification
 from accord.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accord.core.events import diff_fields, record_event
+from accord.core.memo import forget_memoised
 from accord.core.text import checked_text, normalise_username, text_input
 from accord.orgs.choices import MemberRole, OrganisationKind, PersonRole, ProgramStatus
 from accord.orgs.models import Nda, Organisation, Person, Program, ProgramMember, ProgramPartner
@@ -177,9 +178,18 @@ def create_person(
 
 
 def create_program(
-    *, actor: Person, code: str, name: str, description: str = "", status: str = ""
+    *,
+    actor: Person,
+    code: str,
+    name: str,
+    description: str = "",
+    status: str = "",
+    description_shared: bool = False,
 ) -> Program:
-    """The creator's organisation owns the program and the creator becomes its first manager."""
+    """The creator's organisation owns the program and the creator becomes its first manager.
+
+    description_shared: show the description to the program's suppliers and distributors too
+    (by default only the owner and its service partners, e.g. the EMS, read it)."""
     if actor.organisation is None or actor.organisation.kind != OrganisationKind.OEM:
         raise Forbidden("Programs are created by OEMs.")
     code = text_input(code, "code", max_length=40, required=True)
@@ -200,6 +210,7 @@ def create_program(
             code=code,
             name=name,
             description=description,
+            description_shared=description_shared,
             **({"status": status} if status else {}),
         )
         ProgramMember.objects.create(
@@ -210,8 +221,13 @@ def create_program(
             verb="created program",
             obj=program,
             program=program,
-            changes={"code": code, "name": name},
+            changes={
+                "code": code,
+                "name": name,
+                **({"description_shared": True} if description_shared else {}),
+            },
         )
+    forget_memoised()
     return program
 
 
@@ -269,8 +285,10 @@ def add_program_partner(
             verb="added partner",
             obj=program,
             program=program,
+            subject_organisation=organisation,
             changes={"partner": organisation.name, "responsibility": responsibility},
         )
+    forget_memoised()
     return partner
 
 
@@ -308,12 +326,14 @@ def add_program_member(
             verb="added member",
             obj=program,
             program=program,
+            subject_organisation=person.organisation,
             changes={
                 "person": person.username,
                 "organisation": str(person.organisation),
                 "role": role,
             },
         )
+    forget_memoised()
     return member
 
 
@@ -337,8 +357,10 @@ def remove_program_member(*, actor: Person, program: Program, person: Person) ->
             verb="removed member",
             obj=program,
             program=program,
+            subject_organisation=person.organisation,
             changes={"person": person.username, "organisation": str(person.organisation)},
         )
+    forget_memoised()
 
 
 def register_nda(
@@ -398,4 +420,5 @@ def register_nda(
                 classification=Classification.INTERNAL,
                 changes=changes,
             )
+    forget_memoised()
     return nda

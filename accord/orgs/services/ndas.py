@@ -16,6 +16,7 @@ from django.db import transaction
 from accord.core.choices import Classification
 from accord.core.errors import Conflict, Forbidden, InvalidInput, TooLarge
 from accord.core.events import diff_fields, record_event
+from accord.core.memo import forget_memoised
 from accord.orgs.choices import NdaStatus
 from accord.orgs.models import Nda, Person, Program
 
@@ -141,6 +142,7 @@ def amend_nda(
             changes=changes,
         )
         _record_for_other_party(actor, locked, "amended NDA", changes)
+    forget_memoised()
     return locked
 
 
@@ -163,6 +165,7 @@ def terminate_nda(*, actor: Person, nda: Nda) -> Nda:
             changes=changes,
         )
         _record_for_other_party(actor, locked, "terminated NDA", changes)
+    forget_memoised()
     return locked
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accord.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accord.core.events import diff_fields, record_event, snapshot
+from accord.core.memo import forget_memoised
 from accord.core.text import text_input
 from accord.orgs.choices import MemberRole, ProgramStatus
 from accord.orgs.models import Person, Program, ProgramMember, ProgramPartner
@@ -32,8 +33,10 @@ def edit_program(
     name: str | None = None,
     description: str | None = None,
     status: str | None = None,
+    description_shared: bool | None = None,
 ) -> Program:
-    """Change a program's name, description or status (its code never changes)."""
+    """Change a program's name, description, status, or whether its suppliers and distributors
+    read the description (its code never changes)."""
     changes: dict[str, object] = {}
     if name is not None:
         changes["name"] = text_input(name, "name", max_length=200, required=True)
@@ -45,6 +48,8 @@ def edit_program(
         if status not in ProgramStatus.values:
             raise InvalidInput(f"Unknown program status {status!r}.", detail={"field": "status"})
         changes["status"] = status
+    if description_shared is not None:
+        changes["description_shared"] = bool(description_shared)
     with transaction.atomic():
         require_manager(actor, program)
         locked = Program.objects.select_for_update().get(pk=program.pk)
@@ -103,6 +108,7 @@ def update_program_partner(
             verb="changed partner responsibility",
             obj=program,
             program=program,
+            subject_organisation=locked.organisation,
             changes={
                 "partner": locked.organisation.name,
                 "responsibility": [before, responsibility],
@@ -135,6 +141,8 @@ def remove_program_partner(*, actor: Person, program: Program, partner: ProgramP
             verb="removed partner",
             obj=program,
             program=program,
+            subject_organisation=locked.organisation,
             changes={"partner": locked.organisation.name, "members_removed": usernames},
         )
+    forget_memoised()
     return removed

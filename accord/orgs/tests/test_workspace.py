@@ -377,3 +377,26 @@ def test_a_control_character_is_refused_with_the_field_named(people: Any) -> Non
     body = assert_error(response, 422, "invalid")
     assert "name" in str(body["detail"])
     assert not Client().login(username="x", password="y")
+
+
+def test_the_owner_decides_whether_suppliers_read_the_description(
+    client_for: Any, people: Any, programs: Any
+) -> None:
+    ebx2 = programs["EBX2"]
+    supplier, _ = token_client(people.supplier_rep)
+    assert supplier.get(f"{API}/programs/{ebx2.pk}").json()["description"] == ""
+    response = client_for("oem_buyer").post(
+        reverse("program_edit", args=[ebx2.pk]),
+        {
+            "name": ebx2.name,
+            "description": ebx2.description,
+            "status": ebx2.status,
+            "description_shared": "on",
+        },
+    )
+    assert response.status_code == 302
+    shown = supplier.get(f"{API}/programs/{ebx2.pk}").json()["description"]
+    assert shown and shown == ebx2.description
+    manager, _ = token_client(people.oem_buyer)
+    send(manager, "PATCH", f"{API}/programs/{ebx2.pk}", {"description_shared": False})
+    assert supplier.get(f"{API}/programs/{ebx2.pk}").json()["description"] == ""

@@ -40,7 +40,9 @@ from accord.orgs.access import (
     ndas_visible_to,
     partner_candidates_for,
     partners_visible_to,
+    program_description,
     programs_visible_to,
+    visible_member_counts,
 )
 from accord.orgs.choices import MemberRole, NdaStatus, OrganisationKind
 from accord.orgs.forms import (
@@ -52,7 +54,7 @@ from accord.orgs.forms import (
 )
 from accord.orgs.models import Nda, Person, Program
 from accord.orgs.services import add_program_member, remove_program_member
-from accord.parts.access import boms_visible_to
+from accord.parts.access import boms_visible_to, log_boms_read
 from accord.web.tables import (
     export_table,
     paginate,
@@ -72,7 +74,8 @@ PROGRAM_EVENTS = 20
 
 
 def program_overview(user: Person) -> QuerySet[Program]:
-    """Visible programs with the person's role, the number of members and of visible BOMs."""
+    """Visible programs with the person's role, the number of members they can see and of
+    visible BOMs."""
     bom_counts = (
         boms_visible_to(user)
         .filter(program=OuterRef("pk"))
@@ -92,7 +95,7 @@ def program_overview(user: Person) -> QuerySet[Program]:
         .annotate(mine=FilteredRelation("members", condition=Q(members__person_id=user.pk)))
         .annotate(
             my_role=role_label,
-            member_count=Count("members", distinct=True),
+            member_count=visible_member_counts(user),
             bom_count=Coalesce(Subquery(bom_counts), Value(0)),
         )
     )
@@ -148,8 +151,23 @@ def _program_context(
     partner_form = None
     if manager and not program.is_archived:
         partner_form = PartnerAddForm(candidates=partner_candidates_for(user, program))
+    boms = list(
+        boms_visible_to(user)
+        .filter(program=program)
+        .select_related("assembly")
+        .annotate(line_count=Count("lines"))
+        .order_by("assembly__number", "-created_at")
+    )
+    log_boms_read(
+        user,
+        [bom.pk for bom in boms],
+        description=f"BOMs of {program.name}",
+        channel="web",
+        path=request.path,
+    )
     return {
         "program": program,
+        "description": program_description(user, program),
         "is_manager": manager,
         "member_form": member_form if manager and not program.is_archived else None,
         "partner_form": partner_form,
@@ -160,11 +178,7 @@ def _program_context(
         "ndas": ndas_in_force_for_program(user, program)
         .select_related("party_a", "party_b")
         .order_by("reference"),
-        "boms": boms_visible_to(user)
-        .filter(program=program)
-        .select_related("assembly")
-        .annotate(line_count=Count("lines"))
-        .order_by("assembly__number", "-created_at"),
+        "boms": boms,
         "events": events_visible_to(user)
         .filter(program=program)
         .select_related("organisation")[:PROGRAM_EVENTS],

@@ -81,7 +81,12 @@ def program_create(request: HttpRequest) -> HttpResponse:
 def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = person(request)
     program = get_program_for_user(user, pk, write=True)
-    initial = {"name": program.name, "description": program.description, "status": program.status}
+    initial = {
+        "name": program.name,
+        "description": program.description,
+        "status": program.status,
+        "description_shared": program.description_shared,
+    }
     form = ProgramForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,16 +1,18 @@
-"""API: BOMs, exploded to every level, their export, and creating one from JSON lines."""
+"""API: BOMs, their lines exploded to every level (a page at a time), their export, and creating
+one from JSON lines."""
 
 from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Query, Router
 from ninja.responses import Status
 
 from accord.api.auth import person
 from accord.api.idempotency import idempotent
-from accord.api.pagination import Page, PageParams, paginate
+from accord.api.pagination import Page, PageParams, paginate, paginate_rows
 from accord.api.schemas import Id
 from accord.core.errors import InvalidInput
 from accord.core.exports import export_response
@@ -21,13 +23,14 @@ from accord.parts.api.schemas import (
     BomDetail,
     BomIn,
     BomLineIn,
+    BomLineOut,
     BomOut,
     BomQuery,
     BomStatusIn,
     ExportQuery,
 )
 from accord.parts.models import Bom, Part
-from accord.parts.queries import BomRow, bom_export_table, summarise_bom
+from accord.parts.queries import BomRow, attach_sources, bom_export_table, summarise_bom
 
 router = Router(tags=["boms"])
 
@@ -51,9 +54,8 @@ def visible_rows(user: Person, bom: Bom) -> list[BomRow]:
     return access.exploded_bom_for_user(user, bom)
 
 
-def bom_detail(user: Person, bom: Bom) -> BomDetail:
-    rows = visible_rows(user, bom)
-    summary = summarise_bom(rows)
+def bom_detail(request: HttpRequest, user: Person, bom: Bom) -> BomDetail:
+    summary = summarise_bom(access.exploded_bom_for_user(user, bom, with_sources=False))
     return BomDetail.model_validate(
         {
             "id": bom.pk,
@@ -67,7 +69,7 @@ def bom_detail(user: Person, bom: Bom) -> BomDetail:
             "notes": bom.notes,
             "source_filename": bom.source_filename,
             "summary": summary,
-            "lines": rows,
+            "lines_url": request.build_absolute_uri(reverse("api-1:list_bom_lines", args=[bom.pk])),
         }
     )
 
@@ -93,26 +95,55 @@ def parts_for_lines(user: Person, assembly_id: int, lines: Iterable[BomLineIn]) 
 def list_boms(
     request: HttpRequest, filters: Query[BomQuery], paging: Query[PageParams]
 ) -> dict[str, Any]:
-    """BOMs the caller may see (suppliers see none: they see the parts they are approved for)."""
+    """BOMs the caller may see (suppliers see none: they see the parts they are approved for).
+
+    Listing another organisation's restricted BOMs is recorded in its access log: one entry per
+    organisation and request, with the number of its restricted BOMs on the page.
+    """
+    user = person(request)
     qs = (
-        access.boms_visible_to(person(request))
+        access.boms_visible_to(user)
         .select_related("program", "assembly")
         .annotate(line_count=Count("lines"))
     )
     if filters.program is not None:
         qs = qs.filter(program_id=filters.program)
-    return paginate(request, qs, paging)
+    page = paginate(request, qs, paging)
+    said = [f"program {filters.program}"] if filters.program is not None else []
+    access.log_boms_read(
+        user,
+        [bom.pk for bom in page["results"]],
+        description=", ".join([*said, *([f"page {paging.page}"] if paging.page > 1 else [])]),
+        channel="api",
+        path=request.path,
+    )
+    return page
 
 
 @router.get("/boms/{bom_id}", response=BomDetail)
 def get_bom(request: HttpRequest, bom_id: Id) -> BomDetail:
-    """Header, summary and every level of lines with extended quantities, flags and sources.
+    """Header and the summary of every level (lines, placements, single-source, lifecycle
+    risk...). The lines themselves are at `lines_url`, a page at a time.
 
     Reading another organisation's restricted BOM is recorded in its access log.
     """
     user = person(request)
     bom = access.get_bom_for_user(user, bom_id, channel="api", path=request.path)
-    return bom_detail(user, bom)
+    return bom_detail(request, user, bom)
+
+
+@router.get("/boms/{bom_id}/lines", response=Page[BomLineOut])
+def list_bom_lines(request: HttpRequest, bom_id: Id, paging: Query[PageParams]) -> dict[str, Any]:
+    """The lines of every level, depth first (a sub-assembly's lines follow its line), with
+    extended quantities, flags and approved sources; sub-assemblies whose BOM the caller may
+    not see keep their line, flagged `contents_not_visible`, and nothing below it.
+
+    Reading another organisation's restricted BOM is recorded in its access log.
+    """
+    user = person(request)
+    bom = access.get_bom_for_user(user, bom_id, channel="api", path=request.path)
+    rows = access.exploded_bom_for_user(user, bom, with_sources=False)
+    return paginate_rows(request, rows, paging, attach_sources)
 
 
 @router.get("/boms/{bom_id}/export", openapi_extra=EXPORT_DOC)
@@ -158,7 +189,7 @@ def create_bom(request: HttpRequest, payload: BomIn) -> Status[BomDetail]:
         ],
     )
     created = access.get_bom_for_user(user, bom.pk, channel="api", path=request.path)
-    return Status(201, bom_detail(user, created))
+    return Status(201, bom_detail(request, user, created))
 
 
 @router.post("/boms/{bom_id}/status", response=BomOut)

@@ -29,22 +29,17 @@ from accord.parts.api.schemas import (
     SourcePatch,
 )
 from accord.parts.models import Category, Part
-from accord.parts.queries import PartFilters, filter_parts
+from accord.parts.queries import PartFilters
 
 router = Router(tags=["parts"])
 
 
 def part_detail(user: Person, part: Part, path: str = "") -> PartDetail:
     """A part the caller reached through access.py, with what they may see around it."""
-    return PartDetail.model_validate(
-        {
-            **PartOut.model_validate(part).model_dump(),
-            "created_at": part.created_at,
-            "parameters": list(access.parameters_visible_to(user, part)),
-            "sources": list(access.sources_visible_to(user, part)),
-            "where_used": access.where_used_for_user(user, part, channel="api", path=path),
-        }
-    )
+    part.shown_parameters = list(access.parameters_visible_to(user, part))  # type: ignore[attr-defined]
+    part.shown_sources = list(access.sources_visible_to(user, part))  # type: ignore[attr-defined]
+    part.shown_where_used = access.where_used_for_user(user, part, channel="api", path=path)  # type: ignore[attr-defined]
+    return PartDetail.model_validate(part)
 
 
 def category_by_slug(user: Person, slug: str | None) -> Category | None:
@@ -70,7 +65,11 @@ def list_parts(
     request: HttpRequest, filters: Query[PartQuery], paging: Query[PageParams]
 ) -> dict[str, Any]:
     """Parts the caller may see: their organisation's, those in BOMs they may see, and for a
-    supplier the parts it is approved for."""
+    supplier or distributor the parts it is on the approved manufacturer list of.
+
+    Listing another organisation's restricted parts is recorded in its access log: one entry
+    per organisation and request, with the number of its restricted parts on the page.
+    """
     user = person(request)
     wanted = PartFilters(
         q=filters.q,
@@ -79,8 +78,16 @@ def list_parts(
         sourcing=filters.sourcing or "",
         sort=filters.sort,
     )
-    qs = filter_parts(access.parts_visible_to(user), wanted).select_related("owner")
-    return paginate(request, qs, paging)
+    qs = access.parts_for_list(user, wanted).select_related("owner")
+    page = paginate(request, qs, paging)
+    access.log_parts_read(
+        user,
+        [part.pk for part in page["results"]],
+        description=access.describe_part_filters(wanted, paging.page),
+        channel="api",
+        path=request.path,
+    )
+    return page
 
 
 @router.get("/parts/{part_id}", response=PartDetail)

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
 from ninja import Schema
-from pydantic import Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from accord.api.schemas import (
     Id,
@@ -55,12 +55,20 @@ def _split_designators(value: str) -> list[str]:
 # Parts -----------------------------------------------------------------------------------------
 
 
-class CategoryOut(Schema):
+class CategoryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     slug: str
     name: str
 
 
-class PartOut(Schema):
+class PartOut(BaseModel):
+    """A part, read from the rows of access.parts_visible_to: a plain pydantic model, so that a
+    page of parts is serialised in pydantic's compiled core (no per-field Python getter)."""
+
+    # The roll-ups as the caller may see them (visible_*: annotated on every visible part).
+    model_config = ConfigDict(from_attributes=True, validate_by_name=True, validate_by_alias=True)
+
     id: int
     number: str
     revision: str
@@ -70,13 +78,22 @@ class PartOut(Schema):
     package: str
     is_assembly: bool
     classification: str
-    lifecycle: str = Field(description="Worst lifecycle among the approved sources.")
-    approved_source_count: int
+    lifecycle: str = Field(
+        validation_alias="visible_lifecycle",
+        description="Worst lifecycle among the approved sources (for a supplier or "
+        "distributor: among its own approved lines).",
+    )
+    approved_source_count: int = Field(
+        validation_alias="visible_source_count",
+        description="Approved sources (for a supplier or distributor: its own approved lines).",
+    )
     owner: OrgRef
     updated_at: dt.datetime
 
 
-class ParameterOut(Schema):
+class ParameterOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     name: str
     value_text: str
     value_number: Quantity | None
@@ -137,6 +154,8 @@ class SourceOut(Schema):
 
 
 class WhereUsedOut(Schema):
+    """A line of a BOM the caller may see that uses the part (access.WhereUsed)."""
+
     bom_id: int
     program: ProgramRef
     assembly_id: int
@@ -148,20 +167,8 @@ class WhereUsedOut(Schema):
     dnp: bool
 
     @staticmethod
-    def resolve_program(obj: Any) -> Any:
-        return obj.bom.program
-
-    @staticmethod
-    def resolve_assembly_id(obj: Any) -> int:
-        return int(obj.bom.assembly_id)
-
-    @staticmethod
-    def resolve_assembly_number(obj: Any) -> str:
-        return str(obj.bom.assembly.number)
-
-    @staticmethod
-    def resolve_revision(obj: Any) -> str:
-        return str(obj.bom.revision)
+    def resolve_program(obj: Any) -> dict[str, Any]:
+        return {"id": obj.program_id, "code": obj.program_code, "name": obj.program_name}
 
     @staticmethod
     def resolve_designators(obj: Any) -> list[str]:
@@ -169,10 +176,13 @@ class WhereUsedOut(Schema):
 
 
 class PartDetail(PartOut):
+    """Read from a part of access.get_part_for_user with what the caller may see around it
+    set on it as shown_parameters, shown_sources and shown_where_used (api.parts.part_detail)."""
+
     created_at: dt.datetime
-    parameters: list[ParameterOut]
-    sources: list[SourceOut]
-    where_used: list[WhereUsedOut]
+    parameters: list[ParameterOut] = Field(validation_alias="shown_parameters")
+    sources: list[SourceOut] = Field(validation_alias="shown_sources")
+    where_used: list[WhereUsedOut] = Field(validation_alias="shown_where_used")
 
 
 class PartQuery(InputSchema):
@@ -290,7 +300,12 @@ class BomOut(Schema):
     created_at: dt.datetime
 
 
-class BomSourceOut(Schema):
+# The lines of a BOM are many: plain pydantic models read straight from the explosion's rows
+# (queries.BomRow, SourceRow) in pydantic's compiled core, without ninja's per-field Python
+# getter (which made serialising a page of lines slower than computing it).
+class BomSourceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     manufacturer: str
     mpn: str
     rank: int
@@ -302,7 +317,9 @@ class BomSourceOut(Schema):
     supplier: str
 
 
-class BomLineOut(Schema):
+class BomLineOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     level: int = Field(description="0 for the lines of this BOM, 1 for a sub-assembly's...")
     path: str = Field(description="Item numbers from the top, e.g. 1.3")
     line_id: int
@@ -324,9 +341,10 @@ class BomLineOut(Schema):
     flags: list[str]
     sources: list[BomSourceOut]
 
-    @staticmethod
-    def resolve_designators(obj: Any) -> list[str]:
-        return _split_designators(obj.designators)
+    @field_validator("designators", mode="before")
+    @classmethod
+    def split_designators(cls, value: Any) -> Any:
+        return _split_designators(value) if isinstance(value, str) else value
 
 
 class BomSummaryOut(Schema):
@@ -343,10 +361,13 @@ class BomSummaryOut(Schema):
 
 
 class BomDetail(BomOut):
+    """The header and the summary of every level. The lines are paged at lines_url
+    (GET /boms/{id}/lines); the whole explosion at once is the export (GET /boms/{id}/export)."""
+
     notes: str
     source_filename: str
     summary: BomSummaryOut
-    lines: list[BomLineOut]
+    lines_url: str = Field(description="The lines of every level, a page at a time.")
 
 
 class BomQuery(InputSchema):

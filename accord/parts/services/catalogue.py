@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, Lower
 from django.utils import timezone
 from django.utils.text import slugify
@@ -28,6 +28,7 @@ from accord.parts.models import (
     Part,
 )
 from accord.parts.normalise import manufacturer_key, mpn_key
+from accord.parts.queries import lifecycle_risk
 
 PART_EDITABLE_FIELDS = (
     "number",
@@ -253,11 +254,7 @@ def set_source_status(
 
 def refresh_part_rollups(part_ids: Iterable[int]) -> None:
     """Recompute source count, worst lifecycle and search text of parts, in SQL, in batches."""
-    rank = Lifecycle.risk_rank()
-    worst_first = Case(
-        *[When(manufacturer_part__lifecycle=value, then=Value(r)) for value, r in rank.items()],
-        output_field=IntegerField(),
-    )
+    worst_first = lifecycle_risk()
     approved = ApprovedSource.objects.filter(part=OuterRef("pk"), status=SourceStatus.APPROVED)
     count = approved.values("part").annotate(n=Count("pk")).values("n")[:1]
     worst = approved.order_by(worst_first.desc()).values("manufacturer_part__lifecycle")[:1]

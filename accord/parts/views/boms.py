@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,6 +19,7 @@ from accord.parts.access import (
     can_edit_program_boms,
     exploded_bom_for_user,
     get_bom_for_user,
+    log_boms_read,
     programs_for_bom_import,
 )
 from accord.parts.choices import BomStatus
@@ -26,7 +29,14 @@ from accord.parts.queries import BomRow, attach_sources, bom_export_table, summa
 from accord.parts.services import set_bom_status
 from accord.parts.services.boms import allowed_bom_statuses
 from accord.parts.views.display import present_rows
-from accord.web.tables import export_table, paginate, parse_sort, person, requested_export
+from accord.web.tables import (
+    EXPORT_CAP,
+    export_table,
+    paginate,
+    parse_sort,
+    person,
+    requested_export,
+)
 
 BOM_SORTS = {
     "assembly": "assembly__number",
@@ -59,8 +69,16 @@ def bom_list(request: HttpRequest) -> HttpResponse:
         boms = boms.filter(program_id=filters["program"])
     if filters.get("status"):
         boms = boms.filter(status=filters["status"])
+    described = _describe(filters, dict(programs))
     fmt = requested_export(request)
     if fmt:
+        log_boms_read(
+            user,
+            boms.values("pk")[:EXPORT_CAP],
+            description=described,
+            channel="export",
+            path=request.get_full_path(),
+        )
         headers = ["Assembly", "Description", "Revision", "Program", "Status", "Lines", "Created"]
         rows = (
             [
@@ -75,13 +93,33 @@ def bom_list(request: HttpRequest) -> HttpResponse:
             for b in boms.iterator(chunk_size=2000)
         )
         return export_table(fmt, "boms", headers, rows)
+    page_obj = paginate(request, boms)
+    page_obj.object_list = list(page_obj.object_list)
+    page = [f"page {page_obj.number}"] if page_obj.number > 1 else []
+    log_boms_read(
+        user,
+        [bom.pk for bom in page_obj.object_list],
+        description=", ".join(filter(None, [described, *page])),
+        channel="web",
+        path=request.get_full_path(),
+    )
     context = {
         "form": form,
         "sort": sort,
-        "page_obj": paginate(request, boms),
+        "page_obj": page_obj,
         "can_import": programs_for_bom_import(user).exists(),
     }
     return render(request, "parts/bom_list.html", context)
+
+
+def _describe(filters: dict[str, Any], program_names: dict[Any, str]) -> str:
+    """What a BOM list asked for, as the owner reads it in its access log."""
+    said = []
+    if filters.get("program"):
+        said.append(f"program {program_names.get(int(filters['program']), filters['program'])}")
+    if filters.get("status"):
+        said.append(f"status {filters['status']}")
+    return ", ".join(said)
 
 
 def _exploded(

@@ -20,10 +20,12 @@ from accord.parts.access import (
     can_import_catalogue,
     categories_in_use,
     categories_visible_to,
+    describe_part_filters,
     get_part_for_user,
+    log_parts_read,
     notices_visible_to,
     parameters_visible_to,
-    parts_visible_to,
+    parts_for_list,
     sources_visible_to,
     where_used_for_user,
 )
@@ -37,7 +39,7 @@ from accord.parts.forms import (
     SourceStatusForm,
 )
 from accord.parts.models import Part
-from accord.parts.queries import PART_SORTS, filter_parts
+from accord.parts.queries import PART_SORTS
 from accord.parts.services import (
     add_approved_source,
     record_lifecycle_notice,
@@ -45,6 +47,7 @@ from accord.parts.services import (
     update_part,
 )
 from accord.parts.services.catalogue import PART_EDITABLE_FIELDS
+from accord.parts.views.display import part_rows
 from accord.web import tables
 from accord.web.display import LIFECYCLE_SHORT
 from accord.web.tables import paginate, parse_sort, person, requested_export, vary_on_htmx
@@ -74,15 +77,22 @@ def _sourcing(count: int) -> str:
 @require_GET
 def part_list(request: HttpRequest) -> HttpResponse:
     user = person(request)
-    visible = parts_visible_to(user)
     categories = categories_in_use(user).values_list("slug", "name")
     form = PartFilterForm(request.GET, categories=list(categories))
     sort, _ = parse_sort(request, SORTABLE, "number")
-    parts = filter_parts(visible, form.filters(sort))
+    filters = form.filters(sort)
+    parts = parts_for_list(user, filters)
     fmt = requested_export(request)
     if form.text_refused and fmt:
         raise InvalidInput(form.refused_text_message(), detail={"field": form.text_refused[0]})
     if fmt:
+        log_parts_read(
+            user,
+            parts.values("pk")[: tables.EXPORT_CAP],
+            description=describe_part_filters(filters),
+            channel="export",
+            path=request.get_full_path(),
+        )
         rows = (
             [
                 number,
@@ -96,24 +106,35 @@ def part_list(request: HttpRequest) -> HttpResponse:
                 _sourcing(count),
             ]
             for number, revision, description, category, value, package, lifecycle, count in (
-                parts.values_list(
+                # visible_*: the roll-ups as this person sees them (parts_visible_to annotates).
+                parts.values_list(  # type: ignore[misc]
                     "number",
                     "revision",
                     "description",
                     "category__name",
                     "value",
                     "package",
-                    "lifecycle",
-                    "approved_source_count",
+                    "visible_lifecycle",
+                    "visible_source_count",
                 ).iterator(chunk_size=2000)
             )
         )
         return tables.export_table(fmt, "parts", EXPORT_HEADERS, rows)
     page_obj = paginate(request, parts)
+    page_obj.object_list = list(page_obj.object_list)
+    shown = part_rows(page_obj.object_list)
+    log_parts_read(
+        user,
+        [part.pk for part in page_obj.object_list],
+        description=describe_part_filters(filters, page_obj.number),
+        channel="web",
+        path=request.get_full_path(),
+    )
     context = {
         "form": form,
         "sort": sort,
         "page_obj": page_obj,
+        "rows": shown,
         "export_capped": page_obj.paginator.count > tables.EXPORT_CAP,
         "export_cap": tables.EXPORT_CAP,
         "can_import": can_import_catalogue(user),
@@ -130,14 +151,15 @@ def _part_context(
     is_owner = part.owner_id == user.organisation_id
     if is_owner and source_form is None:
         source_form = AddSourceForm(suppliers=_suppliers(user))
+    sources = list(sources_visible_to(user, part).order_by("rank", "pk"))
     return {
         "part": part,
         "is_owner": is_owner,
         "source_form": source_form if is_owner else None,
         "parameters": parameters_visible_to(user, part),
-        "sources": sources_visible_to(user, part).order_by("rank", "pk"),
+        "sources": sources,
         "where_used": where_used_for_user(user, part, path=request.path),
-        "notices": notices_visible_to(user, part)[:PART_EVENTS],
+        "notices": notices_visible_to(user, part, sources)[:PART_EVENTS],
         "events": events_for_object(user, part).select_related("organisation")[:PART_EVENTS],
     }
 

@@ -4,8 +4,13 @@ HOW TO ADD AN ENTRY: name the page's route in its app's urls.py, then add the na
 route name -> (URL kwargs built from the `world` fixture below, expected status per signed-in
 persona). If the route takes a POST, add it to POST_MATRIX too: (kwargs, form data, statuses).
 `only({...})` gives everyone not listed 404; anonymous is checked for every page (sent to the
-login page). Reason the statuses from the access rules (DESIGN.md, "Need-to-know access"), not
-from what the code answers. accord/core/tests/test_route_coverage.py also checks the whole URL
+login page). A page that shows another organisation's restricted data names, in LOGGED_READS,
+the access-log entries each persona's visit must write (the rows of each: 1 for one object, the
+number of the owner's restricted rows for a list); every other visit must write none. A page
+whose content depends on who looks (a seller sees only the owner's people and its own on a
+program) gets a CONTENT_MATRIX entry: what the page shows, and what each persona must see.
+Reason the statuses from the access rules (DESIGN.md, "Need-to-know access"), not from what the
+code answers. accord/core/tests/test_route_coverage.py also checks the whole URL
 resolver against this matrix and the API matrix (accord/api/tests/test_access_matrix.py).
 """
 
@@ -32,6 +37,7 @@ from accord.orgs.services import (
 from accord.parts.models import ApprovedSource
 from accord.parts.services import stage_bom_import
 from accord.parts.services.catalogue_staging import stage_catalogue_import
+from accord.web.tests.helpers import table, text
 
 PERSONAS = [
     "anonymous",
@@ -55,6 +61,7 @@ def only(allowed: dict[str, int], default: int = 404) -> dict[str, int]:
     return {p: allowed.get(p, default) for p in PERSONAS[1:]}
 
 
+SUN = "Sunridge Acoustics"
 EBX2_READERS = {"oem_buyer": 200, "oem_engineer": 200, "ems_planner": 200}
 EBX2_MEMBERS = {
     **EBX2_READERS,
@@ -175,6 +182,78 @@ GET_MATRIX: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], dict[str
     "login": (lambda w: {}, dict.fromkeys(PERSONAS[1:], 302)),
     # Signing out takes a POST (CSRF-protected), never a GET.
     "logout": (lambda w: {}, dict.fromkeys(PERSONAS[1:], 405)),
+}
+
+# Access-log entries a visit writes: route name -> persona -> the rows of each entry. Meridian's
+# planner reads Halcyon's restricted data under their NDA (and Roverly's under another);
+# Sunridge reads its restricted driver. A list writes one entry per owning organisation.
+LOGGED_READS: dict[str, dict[str, tuple[int, ...]]] = {
+    # The program's BOMs: EBX2-PCBA and EBX2-L, both restricted.
+    "program_detail": {"ems_planner": (2,)},
+    # HAL-400-0001, HAL-500-0001 and EBX2-PCBA (Halcyon); the driver for Sunridge.
+    "part_list": {"ems_planner": (3,), "supplier_rep": (1,)},
+    # A program part; its where-used shows a line of the restricted EBX2-PCBA.
+    "part_detail": {"ems_planner": (1,)},
+    # Three restricted BOMs of Halcyon, one of Roverly; PHRM-MAIN for Meridian's quality engineer.
+    "bom_list": {"ems_planner": (1, 3), "ems_quality": (1,)},
+    "bom_detail": {"ems_planner": (1,)},
+    "bom_export": {"ems_planner": (1,)},
+}
+
+EBX2_NAMES = {
+    "Maya Okafor",
+    "Tomas Lindqvist",
+    "Aisha Rahman",
+    "Mei Lin",
+    "Lucia Ortega",
+    "Sam Reyes",
+}
+EBX2_PARTNER_NAMES = {
+    "Meridian Electronics Manufacturing",
+    "Sunridge Acoustics",
+    "Brightline Assembly",
+    "Arrowpoint Distribution",
+}
+
+
+def _program_people(response: Any) -> tuple[set[str], set[str], bool]:
+    members = {row[0] for row in table(response, "People with need-to-know")}
+    partners = {row[0] for row in table(response, "Organisations taking part") if len(row) > 1}
+    return members, partners, "True-wireless earbuds" in text(response)
+
+
+def _program_rows(response: Any) -> dict[str, str]:
+    """Program -> the number of members shown."""
+    return {row[0]: row[5] for row in table(response, "Programs") if len(row) > 5}
+
+
+# What a page shows to each persona who may open it: route name -> (kwargs, what it shows,
+# persona -> expected). EBX2 is Halcyon's; Sunridge (supplier_rep) sells: it sees Halcyon's
+# people and its own, itself alone among the partners, and not the (unshared) description.
+CONTENT_MATRIX: dict[
+    str,
+    tuple[Callable[[dict[str, Any]], dict[str, Any]], Callable[[Any], Any], dict[str, Any]],
+] = {
+    "program_detail": (
+        lambda w: {"pk": w["EBX2"].pk},
+        _program_people,
+        {p: (EBX2_NAMES, EBX2_PARTNER_NAMES, True) for p in EBX2_MEMBERS}
+        | {"supplier_rep": ({"Maya Okafor", "Tomas Lindqvist", "Mei Lin"}, {SUN}, False)},
+    ),
+    "program_list": (
+        lambda w: {},
+        _program_rows,
+        {
+            "oem_buyer": {"Earbuds X2": "6", "Pulse HRM": "4"},
+            "oem_engineer": {"Earbuds X2": "6"},
+            "ems_planner": {"Earbuds X2": "6", "Pulse HRM": "4", "Rover Controller": "2"},
+            "ems_quality": {"Pulse HRM": "4"},
+            "supplier_rep": {"Earbuds X2": "3"},
+            "other_oem_user": {"Rover Controller": "2"},
+            "nda_expired_partner": {"Earbuds X2": "6"},
+            "outsider": {},
+        },
+    ),
 }
 
 # POST actions: route name -> (kwargs, form data, expected status per persona)
@@ -325,7 +404,8 @@ POST_MATRIX: dict[
         only({"oem_buyer": 302}) | dict.fromkeys(EBX2_NOT_MANAGER, 403),
     ),
     # An NDA with Meridian: those who see Meridian register it; Meridian's own administrator
-    # cannot choose its own organisation (422), the outsider does not see Meridian (422).
+    # cannot choose its own organisation (422); the outsider and Sunridge (a supplier: it does
+    # not see the other partners of its programs) do not see Meridian (422).
     "nda_create": (
         lambda w: {},
         lambda w: {
@@ -334,7 +414,7 @@ POST_MATRIX: dict[
             "effective_date": "2026-01-01",
             "document": SimpleUploadedFile("signed.pdf", MATRIX_PDF, "application/pdf"),
         },
-        admins(302) | {"ems_planner": 422, "outsider": 422},
+        admins(302) | {"ems_planner": 422, "outsider": 422, "supplier_rep": 422},
     ),
     "nda_amend": (
         lambda w: {"pk": w["NDA-HAL-MER-2025"].pk},
@@ -470,7 +550,13 @@ def test_get_matrix(client_for: Any, world: dict[str, Any], name: str, persona: 
     kwargs, expected = GET_MATRIX[name]
     url = reverse(name, kwargs=kwargs(world))
     before = _snapshot()
+    last_read = AccessLogEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     response = client_for(persona).get(url)
+    reads = AccessLogEntry.objects.filter(id__gt=last_read)
+    logged = sorted(reads.values_list("row_count", flat=True))
+    assert logged == sorted(LOGGED_READS.get(name, {}).get(persona, ())), (name, persona)
+    if logged:
+        assert set(reads.values_list("reader__username", flat=True)) == {persona}
     if persona == "anonymous":
         if name in PUBLIC_PAGES:
             assert response.status_code == PUBLIC_PAGES[name], url
@@ -503,6 +589,27 @@ def test_post_matrix(client_for: Any, world: dict[str, Any], name: str, persona:
         assert _snapshot() == before, "a refused request changed something"
     else:
         assert _snapshot() != before, "an accepted request changed nothing"
+
+
+@pytest.mark.parametrize("persona", PERSONAS[1:])
+@pytest.mark.parametrize("name", sorted(CONTENT_MATRIX))
+def test_content_matrix(client_for: Any, world: dict[str, Any], name: str, persona: str) -> None:
+    kwargs, shows, seen = CONTENT_MATRIX[name]
+    response = client_for(persona).get(reverse(name, kwargs=kwargs(world)))
+    if persona not in seen:
+        assert response.status_code != 200, (name, persona)
+        return
+    assert response.status_code == 200
+    assert shows(response) == seen[persona], (name, persona)
+
+
+def test_matrix_expectations_name_real_pages_and_personas() -> None:
+    for name, by_persona in LOGGED_READS.items():
+        statuses = GET_MATRIX[name][1]
+        assert all(statuses[p] == 200 for p in by_persona), name
+    for name, (_kwargs, _shows, seen) in CONTENT_MATRIX.items():
+        statuses = GET_MATRIX[name][1]
+        assert {p for p, s in statuses.items() if s == 200} == set(seen), name
 
 
 def test_refusals_do_not_log_reads(client_for: Any, world: dict[str, Any]) -> None:

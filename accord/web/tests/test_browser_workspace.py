@@ -136,7 +136,7 @@ def test_a_workspace_from_an_empty_database(browser: Browser, empty_server: Live
     maya.get_by_role("link", name="New program").click()
     maya.get_by_label("Code").fill("EBX2")
     maya.get_by_label("Name").fill("Earbuds X2")
-    maya.get_by_label("Description").fill("True-wireless earbuds.\nSecond generation.")
+    maya.locator("#id_description").fill("True-wireless earbuds.\nSecond generation.")
     maya.get_by_role("button", name="Create program").click()
     expect(maya.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Earbuds X2\s+EBX2"))
     program_url = maya.url

@@ -77,10 +77,11 @@ def test_access_log_shows_reads_by_other_organisations(client_for: Any, boms: An
     assert response.status_code == 200
     rows = table(response, "Reads of your restricted data")
     assert len(rows) == 1
-    _when, who, organisation, obj, program, channel = rows[0]
+    _when, who, organisation, obj, count, program, channel = rows[0]
     assert who == "Aisha Rahman"
     assert organisation == "Meridian Electronics Manufacturing"
-    assert obj.startswith("EBX2-PCBA rev B") and program == "Earbuds X2" and channel == "web"
+    assert obj.startswith("EBX2-PCBA rev B") and count == "1"
+    assert program == "Earbuds X2" and channel == "web"
     # Meridian's own log does not list reads of Halcyon data.
     meridian = client_for("ems_planner").get(reverse("access_log"))
     assert "Nobody outside your organisation" in text(meridian)
@@ -102,8 +103,9 @@ def test_access_log_filters_and_exports(client_for: Any, boms: Any, orgs: Any) -
         "When (UTC)",
         "Person",
         "Organisation",
-        "Object",
+        "What was read",
         "Type",
+        "Rows",
         "Program",
         "Channel",
     ]
@@ -112,6 +114,7 @@ def test_access_log_filters_and_exports(client_for: Any, boms: Any, orgs: Any) -
         "Meridian Electronics Manufacturing",
         "EBX2-PCBA rev B",
         "parts.bom",
+        "1",
         "Earbuds X2",
         "web",
     ]

@@ -14,7 +14,7 @@ from accord.parts.models import ApprovedSource, BomImport, Manufacturer
 
 
 def field_error(html: str) -> list[str]:
-    return re.findall(r'<span class="field-error">([^<]*)</span>', html)
+    return re.findall(r'<span class="field-error"[^>]*>([^<]*)</span>', html)
 
 
 @pytest.mark.parametrize(

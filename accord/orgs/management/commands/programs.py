@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from accord.core.commands import WorkspaceCommand, no_arguments, table
+from accord.core.commands import WorkspaceCommand, no_arguments, parse_bool, table
 from accord.orgs import access, services
 from accord.orgs.choices import MemberRole, ProgramStatus
 from accord.orgs.models import Person, Program, ProgramPartner
@@ -37,6 +37,12 @@ def _edit(parser: CommandParser) -> None:
     parser.add_argument("--name")
     parser.add_argument("--description")
     parser.add_argument("--status", choices=ProgramStatus.values)
+    parser.add_argument(
+        "--description-shared",
+        type=parse_bool,
+        metavar="yes|no",
+        help="suppliers and distributors read the description",
+    )
 
 
 def _partner(parser: CommandParser) -> None:
@@ -95,7 +101,7 @@ class Command(WorkspaceCommand):
         program = self._program(actor, options.code, write=True)
         changes = {
             k: getattr(options, k)
-            for k in ("name", "description", "status")
+            for k in ("name", "description", "status", "description_shared")
             if getattr(options, k) is not None
         }
         services.edit_program(actor=actor, program=program, **changes)
