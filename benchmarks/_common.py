@@ -74,3 +74,88 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     result = fn()
     return time.perf_counter() - start, result
+
+
+class WriteLockProbe:
+    """How long a web request would wait for the database's write lock while code runs.
+
+    SQLite has one write lock for the whole file. A thread with a connection of its own takes
+    it (BEGIN IMMEDIATE; COMMIT) every few milliseconds, as a small request would, and keeps
+    the longest wait: that is how long the code under test held the lock in one stretch.
+    PostgreSQL has no such lock (writers wait only on the rows they touch): there the figure is
+    the longest transaction of the code under test (see TransactionClock), and the probe
+    reports nothing.
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        from django.db import connection
+
+        self.vendor = connection.vendor
+        self.path = str(connection.settings_dict["NAME"])
+        self.longest = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import sqlite3
+
+        conn = sqlite3.connect(self.path, timeout=120, isolation_level=None)
+        try:
+            while not self._stop.is_set():
+                start = time.perf_counter()
+                conn.execute("BEGIN IMMEDIATE")
+                waited = time.perf_counter() - start
+                conn.execute("COMMIT")
+                self.longest = max(self.longest, waited)
+                self._stop.wait(0.005)
+        finally:
+            conn.close()
+
+    def __enter__(self) -> WriteLockProbe:
+        if self.vendor == "sqlite":
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.vendor == "sqlite":
+            self._stop.set()
+            self._thread.join()
+
+
+class TransactionClock:
+    """The longest database transaction opened by this thread while it is active: the time
+    from Django's BEGIN (autocommit off) to its COMMIT or ROLLBACK (autocommit back on)."""
+
+    def __init__(self) -> None:
+        from django.db import connection
+
+        self.connection = connection
+        self.longest = 0.0
+        self._began: float | None = None
+
+    def __enter__(self) -> TransactionClock:
+        original = self.connection.set_autocommit
+
+        def set_autocommit(autocommit: bool, *args: Any, **kwargs: Any) -> None:
+            if not autocommit and self._began is None:
+                self._began = time.perf_counter()
+            original(autocommit, *args, **kwargs)
+            if autocommit and self._began is not None:
+                self.longest = max(self.longest, time.perf_counter() - self._began)
+                self._began = None
+
+        self.connection.set_autocommit = set_autocommit  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        del self.connection.set_autocommit
+
+
+def lock_held(fn: Callable[[], Any]) -> tuple[float, float, Any]:
+    """Run fn; return (seconds, longest write-lock hold, fn's result). The hold is measured
+    by the probe on SQLite and by the transaction clock on PostgreSQL."""
+    with WriteLockProbe() as probe, TransactionClock() as clock:
+        seconds, result = timed(fn)
+    return seconds, (probe.longest if probe.vendor == "sqlite" else clock.longest), result

@@ -33,8 +33,8 @@ def generate(scale: float) -> dict[str, object]:
     from django.db import transaction
 
     from accord.core.db import refresh_planner_statistics
-    from accord.demo.personas import build_world
     from accord.core.services import create_api_token
+    from accord.demo.personas import build_world
     from accord.parts.choices import Lifecycle, SourceStatus
     from accord.parts.models import ApprovedSource, Category, Manufacturer, ManufacturerPart, Part
     from accord.parts.normalise import manufacturer_key, mpn_key
