@@ -6,3 +6,8 @@ os.environ.setdefault("ACCORD_ENV", "test")
 os.environ.setdefault("ACCORD_TASK_BACKEND", "immediate")
 
 from accord.settings import *  # noqa: F403
+
+# The crash tests of the background worker stop a worker inside a write (accord/core/faults.py).
+TEST_PAUSE_AT = os.environ.get("ACCORD_TEST_PAUSE_AT", "")
+TEST_PAUSE_FILE = os.environ.get("ACCORD_TEST_PAUSE_FILE", "")
+TEST_PAUSE_SECONDS = float(os.environ.get("ACCORD_TEST_PAUSE_SECONDS", "30"))

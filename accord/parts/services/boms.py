@@ -75,17 +75,16 @@ def create_bom(
         if line.part.pk == assembly.pk:
             raise InvalidInput(f"Line {n}: an assembly cannot contain itself.", detail={"line": n})
     with transaction.atomic():
-        if Bom.objects.filter(program=program, assembly=assembly, revision=revision).exists():
-            raise Conflict(f"{assembly.number} rev {revision} already exists in {program}.")
-        bom = Bom.objects.create(
+        bom = create_bom_row(
+            actor=actor,
             program=program,
             assembly=assembly,
-            revision=revision.strip(),
+            revision=revision,
             classification=classification,
             status=status,
             source_filename=source_filename,
             notes=notes,
-            created_by=actor,
+            lines=len(lines),
         )
         insert_rows(
             BomLine,
@@ -107,6 +106,36 @@ def create_bom(
                 for n, line in enumerate(lines, start=1)
             ),
         )
+    return bom
+
+
+def create_bom_row(
+    *,
+    actor: Person,
+    program: Program,
+    assembly: Part,
+    revision: str,
+    lines: int,
+    classification: str = Classification.RESTRICTED,
+    status: str = BomStatus.DRAFT,
+    source_filename: str = "",
+    notes: str = "",
+) -> Bom:
+    """The BOM itself, its event and the assembly flag, without its lines (the caller writes
+    them, in the same transaction: create_bom row by row, the import set-based)."""
+    with transaction.atomic():
+        if Bom.objects.filter(program=program, assembly=assembly, revision=revision).exists():
+            raise Conflict(f"{assembly.number} rev {revision} already exists in {program}.")
+        bom = Bom.objects.create(
+            program=program,
+            assembly=assembly,
+            revision=revision.strip(),
+            classification=classification,
+            status=status,
+            source_filename=source_filename,
+            notes=notes,
+            created_by=actor,
+        )
         if not assembly.is_assembly:
             Part.objects.filter(pk=assembly.pk).update(is_assembly=True)
         record_event(
@@ -115,7 +144,7 @@ def create_bom(
             obj=bom,
             program=program,
             classification=classification,
-            changes={"lines": len(lines), "revision": revision, "file": source_filename},
+            changes={"lines": lines, "revision": revision, "file": source_filename},
         )
     return bom
 
