@@ -178,6 +178,8 @@ TASKS = {
 # recovered by the next worker, and pages say that no worker is running.
 WORKER_HEARTBEAT_SECONDS = float(env("ACCORD_WORKER_HEARTBEAT_SECONDS", "2"))
 WORKER_STALE_SECONDS = float(env("ACCORD_WORKER_STALE_SECONDS", "30"))
+# Runs of one task before it is failed when each ended with its worker's death.
+WORKER_TASK_MAX_RUNS = 3
 # Uploads nobody confirmed are discarded after this many days (`accord prune-import-uploads`).
 IMPORT_PREVIEW_DAYS = int(env("ACCORD_IMPORT_PREVIEW_DAYS", "7"))
 

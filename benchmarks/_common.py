@@ -76,52 +76,57 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
+_PROBE = """
+import os, sqlite3, sys, time
+path, stop = sys.argv[1], sys.argv[2]
+conn = sqlite3.connect(path, timeout=300, isolation_level=None)
+longest = 0.0
+while not os.path.exists(stop):
+    start = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    longest = max(longest, time.perf_counter() - start)
+    conn.execute("COMMIT")
+    time.sleep(0.005)
+print(longest)
+"""
+
+
 class WriteLockProbe:
     """How long a web request would wait for the database's write lock while code runs.
 
-    SQLite has one write lock for the whole file. A thread with a connection of its own takes
-    it (BEGIN IMMEDIATE; COMMIT) every few milliseconds, as a small request would, and keeps
-    the longest wait: that is how long the code under test held the lock in one stretch.
-    PostgreSQL has no such lock (writers wait only on the rows they touch): there the figure is
-    the longest transaction of the code under test (see TransactionClock), and the probe
-    reports nothing.
+    SQLite has one write lock for the whole file. A process of its own (not a thread, which
+    would wait for the GIL and count that too) takes it (BEGIN IMMEDIATE; COMMIT) every few
+    milliseconds, as a small request would, and reports its longest wait: the longest stretch
+    for which the code under test held the lock. PostgreSQL has no such lock (writers wait only
+    on the rows they touch): there the figure is the longest transaction of the code under
+    test (TransactionClock), and the probe reports nothing.
     """
 
     def __init__(self) -> None:
-        import threading
-
         from django.db import connection
 
         self.vendor = connection.vendor
         self.path = str(connection.settings_dict["NAME"])
         self.longest = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        import sqlite3
-
-        conn = sqlite3.connect(self.path, timeout=120, isolation_level=None)
-        try:
-            while not self._stop.is_set():
-                start = time.perf_counter()
-                conn.execute("BEGIN IMMEDIATE")
-                waited = time.perf_counter() - start
-                conn.execute("COMMIT")
-                self.longest = max(self.longest, waited)
-                self._stop.wait(0.005)
-        finally:
-            conn.close()
 
     def __enter__(self) -> WriteLockProbe:
         if self.vendor == "sqlite":
-            self._thread.start()
+            import subprocess
+
+            self._stop = Path(tempfile.mkdtemp(prefix="accord-probe-")) / "stop"
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", _PROBE, self.path, str(self._stop)],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            time.sleep(0.2)  # let it start before the code under test does
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.vendor == "sqlite":
-            self._stop.set()
-            self._thread.join()
+            self._stop.touch()
+            out, _ = self._process.communicate(timeout=600)
+            self.longest = float(out.strip() or "nan")
 
 
 class TransactionClock:
