@@ -66,7 +66,7 @@ class SharedDatabase:
         import psycopg
 
         with psycopg.connect(self.url, autocommit=True) as pg:
-            return pg.execute(sql, params).fetchall()  # type: ignore[arg-type]
+            return pg.execute(sql, params).fetchall()
 
     def value(self, sql: str, params: Sequence[Any] = ()) -> Any:
         rows = self.query(sql, params)
@@ -187,7 +187,7 @@ def _pg_execute(url: str, *statements: str) -> None:
 
     with psycopg.connect(_admin_url(url), autocommit=True) as conn:
         for statement in statements:
-            conn.execute(statement)  # type: ignore[arg-type]
+            conn.execute(statement)
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,7 @@ __all__ = [
     "confirm_bom_import",
     "discard_bom_import",
     "import_bom",
+    "prune_import_uploads",
     "queue_bom_import",
     "remember_column_mapping",
     "run_queued_bom_import",
@@ -315,3 +316,35 @@ def run_queued_bom_import(staged_id: int) -> Bom | None:
         jobs.fail(BomImport, staged_id, jobs.unexpected_error(error))
         raise
     return bom
+
+
+def prune_import_uploads(*, actor: Person | None, older_than: dt.timedelta | None = None) -> int:
+    """Discard the uploads nobody confirmed within the expiry (BOM files and parts lists,
+    previewed or failed), deleting their files; safe to run again any time (a periodic sweep:
+    `accord prune-import-uploads`). Uploads queued for or run by the worker are left alone."""
+    from accord.parts.models import CatalogueImport
+
+    older_than = older_than if older_than is not None else preview_expiry()
+    if older_than < dt.timedelta(hours=1):
+        raise InvalidInput("Keep uploads for at least an hour.")
+    cutoff = timezone.now() - older_than
+    discarded = {}
+    with transaction.atomic():
+        for model in (BomImport, CatalogueImport):
+            discarded[model.__name__] = model.objects.filter(
+                status__in=BomImportStatus.open(), created_at__lt=cutoff
+            ).update(status=BomImportStatus.DISCARDED, data=b"", updated_at=timezone.now())
+        total = sum(discarded.values())
+        if total:
+            record_event(
+                actor=actor,
+                verb="discarded expired uploads",
+                obj=BomImport,
+                classification=Classification.INTERNAL,
+                changes={
+                    "bom_files": discarded["BomImport"],
+                    "parts_lists": discarded["CatalogueImport"],
+                    "before": cutoff.isoformat(),
+                },
+            )
+    return total

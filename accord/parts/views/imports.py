@@ -180,6 +180,7 @@ def _render_preview(
         "error": error,
         "sync_max": SYNC_IMPORT_MAX_LINES,
         "in_progress": staged.status in BomImportStatus.in_progress(),
+        "expired": is_expired(staged),
     }
     if context["in_progress"]:
         context.update(_progress_context(staged))
