@@ -69,7 +69,8 @@ def test_a_large_parts_list_is_previewed_then_imported_by_the_worker(
         task()
     staged.refresh_from_db()
     assert staged.status == BomImportStatus.PREVIEWED
-    assert (staged.preview["parts_created"], staged.preview["problem_count"]) == (40, 0)
+    preview: Any = staged.preview
+    assert (preview["parts_created"], preview["problem_count"]) == (40, 0)
     done = client.get(progress_url, headers={"HX-Request": "true"})
     assert done["HX-Redirect"] == url
     words = text(client.get(url))
@@ -83,7 +84,8 @@ def test_a_large_parts_list_is_previewed_then_imported_by_the_worker(
     for task in import_tasks:
         task()
     staged.refresh_from_db()
-    assert staged.status == BomImportStatus.COMMITTED and staged.result["parts_created"] == 40
+    result: Any = staged.result
+    assert staged.status == BomImportStatus.COMMITTED and result["parts_created"] == 40
     assert (ManufacturerPart.objects.count(), Part.objects.count()) == (
         before[0] + 40,
         before[1] + 40,
@@ -103,7 +105,8 @@ def test_a_parts_list_the_worker_cannot_import_says_why(
         client.post(reverse("catalogue_import_confirm", args=[staged.pk]))
     staged.refresh_from_db()
     assert staged.status == BomImportStatus.FAILED
-    assert staged.error["code"] == "catalogue_invalid"
+    error: Any = staged.error
+    assert error["code"] == "catalogue_invalid"
     assert ManufacturerPart.objects.count() == before
     words = text(client.get(reverse("catalogue_import_preview", args=[staged.pk])))
     assert "The import failed and nothing was written:" in words
