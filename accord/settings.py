@@ -177,7 +177,7 @@ TASKS = {
 # WORKER_HEARTBEAT_SECONDS; one not seen for WORKER_STALE_SECONDS is dead: its running jobs are
 # recovered by the next worker, and pages say that no worker is running.
 WORKER_HEARTBEAT_SECONDS = float(env("ACCORD_WORKER_HEARTBEAT_SECONDS", "2"))
-WORKER_STALE_SECONDS = float(env("ACCORD_WORKER_STALE_SECONDS", "30"))
+WORKER_STALE_SECONDS = float(env("ACCORD_WORKER_STALE_SECONDS", "15"))
 # Runs of one task before it is failed when each ended with its worker's death.
 WORKER_TASK_MAX_RUNS = 3
 # Uploads nobody confirmed are discarded after this many days (`accord prune-import-uploads`).

@@ -366,8 +366,11 @@ def recover_lost_tasks(backend_name: str = "default", *, exclude_worker: str = "
                 task.save(update_fields=["status", "started_at"])
                 logger.warning("task %s queued again: its worker %s died", pk, task.worker_ids[-1:])
             changed += 1
-    # Heartbeats of workers long gone are only clutter.
-    WorkerHeartbeat.objects.filter(last_seen_at__lt=timezone.now() - 100 * _stale()).delete()
+    # Heartbeats of workers long gone are only clutter (read first: a DELETE takes SQLite's
+    # write lock even when it deletes nothing).
+    gone = WorkerHeartbeat.objects.filter(last_seen_at__lt=timezone.now() - 100 * _stale())
+    if gone.exists():
+        gone.delete()
     return changed
 
 

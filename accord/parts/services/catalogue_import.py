@@ -22,7 +22,7 @@ from accord.core.db import TempTable, insert_select, temp_tables
 from accord.core.events import record_event
 from accord.core.faults import pause_point
 from accord.orgs.models import Person
-from accord.parts.choices import SourceStatus
+from accord.parts.choices import Lifecycle, SourceStatus
 from accord.parts.models import (
     ApprovedSource,
     Category,
@@ -168,7 +168,9 @@ def _publish(plan: CataloguePlan, *, owner_id: int) -> CatalogueImportResult:
         Manufacturer, ["name", "key"], "t.name, t.key", f"FROM {_MAKERS.quoted} t WHERE true"
     )
     mp_columns = [*MP_FIELDS, "parameters"]
-    now = timezone.now()
+    # One timestamp for every row this publication writes, as the ORM stores it: the parts
+    # created here are told apart from those someone else created meanwhile by it.
+    now = _field(Part, "created_at").get_db_prep_save(timezone.now(), connection)
     result.manufacturer_parts_created = insert_select(
         ManufacturerPart,
         ["manufacturer", "mpn_key", *mp_columns, "created_at", "updated_at"],
@@ -194,14 +196,38 @@ def _publish(plan: CataloguePlan, *, owner_id: int) -> CatalogueImportResult:
         result.manufacturer_parts_updated = max(cursor.rowcount, 0)
         for name, slug in sorted(plan.categories.items()):
             Category.objects.get_or_create(slug=slug, defaults={"name": name[:120]})
+        # New parts are written with their roll-ups (ADR 0003), computed from the sources this
+        # publication gives them: updating 25,000 rows just written cost as much again
+        # (PostgreSQL writes a new version of each, in every index, trigram index included).
+        count, worst, text = _rollup_expressions()
         result.parts_created = insert_select(
             Part,
-            ["owner", "number", "description", "value", "package", "category", "classification"],
+            [
+                "owner",
+                "number",
+                "description",
+                "value",
+                "package",
+                "category",
+                "classification",
+                "approved_source_count",
+                "lifecycle",
+                "search_text",
+                "created_at",
+                "updated_at",
+            ],
             "%s, t.number, t.description, t.value, t.package, "  # noqa: S608
             f"COALESCE((SELECT c.id FROM {cat_t} c WHERE c.name = t.category_name), "
-            f"(SELECT c.id FROM {cat_t} c WHERE c.slug = t.category_slug)), %s",
-            f"FROM {_PARTS.quoted} t WHERE true",
-            select_params=[owner_id, Classification.PROGRAM],
+            f"(SELECT c.id FROM {cat_t} c WHERE c.slug = t.category_slug)), %s, "
+            f"COALESCE(r.n, 0), COALESCE(r.worst, %s), "
+            "LOWER(t.number || ' ' || t.description || ' ' || t.value || ' ' || "
+            "COALESCE(r.text, '')), %s, %s",
+            f"FROM {_PARTS.quoted} t LEFT JOIN (SELECT s.part_number, {count} AS n, "  # noqa: S608
+            f"{worst} AS worst, {text} AS text FROM {_SOURCES.quoted} s "
+            f"JOIN {maker_t} m ON m.{q('key')} = s.maker_key "
+            f"JOIN {mp_t} mp ON mp.manufacturer_id = m.id AND mp.mpn_key = s.mpn_key "
+            "GROUP BY s.part_number) r ON r.part_number = t.number WHERE true",
+            select_params=[owner_id, Classification.PROGRAM, Lifecycle.UNKNOWN, now, now],
         )
         result.sources_created = insert_select(
             ApprovedSource,
@@ -223,16 +249,29 @@ def _publish(plan: CataloguePlan, *, owner_id: int) -> CatalogueImportResult:
             f"JOIN {part_t} p ON p.owner_id = %s AND p.number = t.part_number WHERE true",
             rest_params=[owner_id],
         )
-        # Roll-ups of parts that are new, gained a source, or use a changed manufacturer part.
+        # Roll-ups of the parts not created here that gained a source or use a changed
+        # manufacturer part (those created here were written with theirs).
         cursor.execute(
-            f"SELECT p.id FROM {part_t} p JOIN {_PARTS.quoted} t "  # noqa: S608
-            "ON p.owner_id = %s AND p.number = t.number "
-            f"UNION SELECT p.id FROM {part_t} p JOIN {_SOURCES.quoted} t "
-            "ON p.owner_id = %s AND p.number = t.part_number "
-            f"UNION SELECT s.part_id FROM {source_t} s "
-            f"WHERE s.manufacturer_part_id IN (SELECT id FROM {changed})",
-            [owner_id, owner_id],
+            f"SELECT p.id FROM {part_t} p JOIN {_SOURCES.quoted} t "  # noqa: S608
+            "ON p.owner_id = %s AND p.number = t.part_number WHERE p.created_at <> %s "
+            f"UNION SELECT p.id FROM {part_t} p JOIN {source_t} s ON s.part_id = p.id "
+            f"WHERE s.manufacturer_part_id IN (SELECT id FROM {changed}) "
+            "AND p.created_at <> %s",
+            [owner_id, now, now],
         )
         touched = sorted(row[0] for row in cursor.fetchall())
     refresh_part_rollups(touched)
     return result
+
+
+def _rollup_expressions() -> tuple[str, str, str]:
+    """SQL aggregates over a part's sources (s, with its manufacturer part mp and manufacturer
+    m) giving what refresh_part_rollups computes: the number of approved sources (every
+    source a parts list adds is approved), the worst lifecycle, the text of its sources."""
+    ranks = Lifecycle.risk_rank()
+    rank = " ".join(f"WHEN '{value}' THEN {r}" for value, r in ranks.items())
+    back = " ".join(f"WHEN {r} THEN '{value}'" for value, r in ranks.items())
+    worst = f"CASE MAX(CASE mp.lifecycle {rank} END) {back} END"
+    join = "STRING_AGG" if connection.vendor == "postgresql" else "GROUP_CONCAT"
+    text = f"{join}(m.name || ' ' || mp.mpn, ' ')"
+    return "COUNT(*)", worst, text

@@ -99,7 +99,9 @@ def fail(model: Any, staged_id: int, error: dict[str, Any]) -> None:
 
 
 def _set_failed(model: Any, staged_id: int, error: dict[str, Any]) -> None:
-    model._default_manager.filter(pk=staged_id).update(
+    # Only a job still in progress: a run that lost a race with another (a worker wrongly
+    # thought dead) must not mark failed an upload that the other run committed.
+    model._default_manager.filter(pk=staged_id, status__in=BomImportStatus.in_progress()).update(
         status=BomImportStatus.FAILED, error=error, progress="", updated_at=timezone.now()
     )
 
