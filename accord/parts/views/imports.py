@@ -40,13 +40,15 @@ from accord.parts.bom_import.inputs import (
     LIMITS_TEXT,
     BomImportRequest,
     build_preview,
-    check_not_rejected,
     clean_names,
     column_values,
     merge_column_choices,
     read_upload,
+    rejection_error,
 )
+from accord.parts.bom_import.parse import parse_bom_file
 from accord.parts.bom_import.preview import ImportPreview
+from accord.parts.bom_import.problems import ImportRejected
 from accord.parts.choices import BomImportStatus
 from accord.parts.forms import BomUploadForm, CatalogueUploadForm
 from accord.parts.models import BomImport, CatalogueImport
@@ -116,17 +118,12 @@ def _stage_bom(user: Person, data: dict[str, Any]) -> BomImport:
     program = get_program_for_bom_import(user, data["program"])
     assembly_number, revision = clean_names(data["assembly_number"], data["revision"])
     content, filename = read_upload(data["file"])
-    import_request = BomImportRequest(
-        program=program,
-        assembly_number=assembly_number,
-        revision=revision,
-        data=content,
-        filename=filename,
-        assembly_description=data["assembly_description"],
-        approve_alternates=data["approve_alternates"],
-    )
-    # A file refused as a whole (hostile, empty, too large) is not even staged.
-    check_not_rejected(build_preview(import_request))
+    # A file refused as a whole (hostile, empty, too large, not a BOM) is not even staged;
+    # reading it is enough to know (the preview's matching comes on the next page).
+    try:
+        parse_bom_file(content, filename)
+    except ImportRejected as rejected:
+        raise rejection_error(rejected.problems) from None
     return stage_bom_import(
         actor=user,
         program=program,

@@ -64,7 +64,7 @@ class Command(BaseCommand):
         supervisor = Supervisor(task_worker_argv(passed), env=env)
 
         def stop(signum: int, frame: FrameType | None) -> None:
-            supervisor.stop()
+            supervisor.request_stop()  # run() then stops the worker and returns
 
         for name in ("SIGINT", "SIGTERM"):
             signal.signal(getattr(signal, name), stop)
