@@ -375,6 +375,6 @@ def recover_lost_tasks(backend_name: str = "default", *, exclude_worker: str = "
 
 
 def _stale() -> Any:
-    from accord.core.tasks import stale_after
+    from accord.core.background import stale_after
 
     return stale_after()

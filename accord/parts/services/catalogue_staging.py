@@ -15,10 +15,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accord.core.background import enqueue_with
 from accord.core.choices import Classification
 from accord.core.errors import DomainError, NotFound
 from accord.core.events import record_event
-from accord.core.tasks import enqueue_with
 from accord.orgs.models import Person
 from accord.parts.access import check_catalogue_import
 from accord.parts.bom_import.inputs import rejection_error
@@ -32,8 +32,8 @@ from accord.parts.services.catalogue_plan import CatalogueImportResult, plan_cat
 from accord.parts.services.imports import check_open
 
 # Files up to this size are previewed within the request: reading and comparing the 0.5 MB
-# Digi-Key list (1,073 parts) takes about 0.3 s; the 7.6 MB Horizon pool (25,017 parts) about
-# 3 s on SQLite, so larger files are previewed by the task worker.
+# Digi-Key list (1,073 parts) takes about 0.2 s; the 7.6 MB Horizon pool (25,017 parts) 1.5 to
+# 2 s (SQLite, benchmarks/import.py), so larger files are previewed by the task worker.
 INLINE_PREVIEW_MAX_BYTES = 1_000_000
 # Problems kept with a preview computed in the background (the page shows 500 of them).
 PROBLEMS_KEPT = 500

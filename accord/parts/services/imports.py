@@ -9,10 +9,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accord.core.background import enqueue_with
 from accord.core.choices import Classification
 from accord.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from accord.core.events import diff_fields, record_event
-from accord.core.tasks import enqueue_with
 from accord.orgs.models import Person, Program
 from accord.parts.choices import BomImportStatus
 from accord.parts.models import Bom, BomImport

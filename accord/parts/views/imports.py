@@ -25,8 +25,8 @@ from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from accord.core.background import WORKER_MISSING_MESSAGE, worker_missing
 from accord.core.errors import DomainError, InvalidInput
-from accord.core.tasks import WORKER_MISSING_MESSAGE, worker_missing
 from accord.orgs.models import Person
 from accord.parts.access import (
     check_catalogue_import,
@@ -379,6 +379,7 @@ def catalogue_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         stored = staged.preview or {}
         if stored.get("error"):
             context["error"] = DomainError(**stored["error"])
+            status = 422
         elif stored:
             context["result"] = CataloguePreview.from_dict(stored)
         else:
