@@ -156,6 +156,9 @@ class TempTable:
                     for row in rows:
                         copy.write_row(prepared(row))
                         count += 1
+                # Autovacuum never analyzes temporary tables: without statistics the planner
+                # guesses their size when it joins them to the catalogue.
+                cursor.execute(f"ANALYZE {self.quoted}")
                 return count
             placeholders = ", ".join(["%s"] * len(self.columns))
             sql = f"INSERT INTO {self.quoted} ({names}) VALUES ({placeholders})"  # noqa: S608
