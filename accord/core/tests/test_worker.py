@@ -190,3 +190,49 @@ def test_accord_serve_restarts_its_worker_after_kill_9(shared_database):
     assert "starting it again" in output, output[-3000:]
     # The worker stopped with the server (a clean stop removes its heartbeat).
     wait_for("no worker left", lambda: all(pid == first_pid for _, pid in heartbeats(db)), 10)
+
+
+def test_recovery_requeues_lost_tasks_fails_them_after_three_runs_and_spares_live_workers(
+    db, settings
+):
+    """recover_lost_tasks in-process: which tasks it touches, and how."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from accord.core.models import WorkerHeartbeat
+    from accord.core.tests.worker_tasks import add
+    from accord.core.worker import recover_lost_tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.WORKER_STALE_SECONDS = 10
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(
+        worker_id="alive", host="h", pid=1, started_at=now, last_seen_at=now
+    )
+    WorkerHeartbeat.objects.create(
+        worker_id="dead", host="h", pid=2, started_at=now, last_seen_at=now - dt.timedelta(60)
+    )
+
+    def running(worker_ids: list[str], started_ago: float = 60) -> str:
+        task_id = str(add.enqueue(1, 2).id)
+        DBTaskResult.objects.filter(pk=task_id).update(
+            status="RUNNING",
+            worker_ids=worker_ids,
+            started_at=now - dt.timedelta(seconds=started_ago),
+        )
+        return task_id
+
+    lost_once = running(["dead"])
+    lost_thrice = running(["gone-1", "gone-2", "dead"])
+    alive = running(["dead", "alive"])
+    just_started = running(["nobody-yet"], started_ago=1)
+    assert recover_lost_tasks() == 2
+    assert DBTaskResult.objects.get(pk=lost_once).status == "READY"
+    failed = DBTaskResult.objects.get(pk=lost_thrice)
+    assert failed.status == "FAILED"
+    assert failed.exception_class_path == "accord.core.worker.WorkerLost"
+    assert "stopped while running this task, 3 times" in failed.traceback
+    assert DBTaskResult.objects.get(pk=alive).status == "RUNNING"
+    assert DBTaskResult.objects.get(pk=just_started).status == "RUNNING"
