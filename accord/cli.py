@@ -35,6 +35,9 @@ usage: accord <command> [options]
          preview a BOM file (problems with row and column, summary, diff), then import it
   import-catalogue FILE --as USERNAME [--dry-run] [--json]
          load a parts list into the catalogue (the same file twice changes nothing)
+  worker [--no-supervise]
+         the background task worker, restarted whenever it stops (`serve` runs one itself
+         unless ACCORD_TASK_WORKER=0)
   help   list every management command (migrate, createorg, createtoken, ...)
   <command> [options]
          run that Django management command, e.g. `accord createorg --help`

@@ -65,3 +65,9 @@ def client_for(db: Any) -> Any:
         return client
 
     return make
+
+
+# A database shared with real worker processes, for the crash tests of the task worker.
+from accord.core.tests.shared_db import shared_database, shared_db_template  # noqa: E402
+
+__all__ = ["People", "shared_database", "shared_db_template"]

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import gc
 import os
-import subprocess
-import sys
 from typing import Any
 
 wsgi_app = "accord.asgi:application"
@@ -59,29 +57,19 @@ def post_fork(server: Any, worker: Any) -> None:
     gc.enable()
 
 
-# The database task backend needs a worker process beside the web workers (BOM imports past a
-# thousand lines run there). The master starts one when it is ready and stops it on exit;
-# ACCORD_TASK_WORKER=0 leaves it to the operator (e.g. workers on other machines, or RQ).
-_task_worker: subprocess.Popen[bytes] | None = None
+# The database task backend needs a worker process beside the web workers (long imports run
+# there). The master starts it when ready, restarts it whenever it exits, and stops it on exit
+# (accord/core/supervisor.py); ACCORD_TASK_WORKER=0 leaves it to the operator (`accord worker`).
+_task_worker: Any = None
 
 
 def when_ready(server: Any) -> None:
     global _task_worker
-    if os.environ.get("ACCORD_TASK_WORKER", "1") == "0":
-        return
-    if os.environ.get("ACCORD_TASK_BACKEND", "database") != "database":
-        return
-    _task_worker = subprocess.Popen(
-        [sys.executable, "-m", "django", "db_worker", "--interval", "1", "--no-reload"],
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "accord.settings"},
-    )
-    server.log.info("Started the background task worker (pid %s)", _task_worker.pid)
+    from accord.core.supervisor import start_task_worker
+
+    _task_worker = start_task_worker(server.log)
 
 
 def on_exit(server: Any) -> None:
-    if _task_worker is not None and _task_worker.poll() is None:
-        _task_worker.terminate()
-        try:
-            _task_worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            _task_worker.kill()
+    if _task_worker is not None:
+        _task_worker.stop()

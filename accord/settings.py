@@ -104,7 +104,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             " PRAGMA cache_size=-20000; PRAGMA mmap_size=134217728;"
         ),
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": float(env("ACCORD_SQLITE_BUSY_TIMEOUT", "20")),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
@@ -199,6 +199,16 @@ TASKS = {
         }[env("ACCORD_TASK_BACKEND", "database")]
     }
 }
+
+# The background task worker (`accord worker`, accord/core/worker.py) writes a heartbeat every
+# WORKER_HEARTBEAT_SECONDS; one not seen for WORKER_STALE_SECONDS is dead: its running jobs are
+# recovered by the next worker, and pages say that no worker is running.
+WORKER_HEARTBEAT_SECONDS = float(env("ACCORD_WORKER_HEARTBEAT_SECONDS", "2"))
+WORKER_STALE_SECONDS = float(env("ACCORD_WORKER_STALE_SECONDS", "15"))
+# Runs of one task before it is failed when each ended with its worker's death.
+WORKER_TASK_MAX_RUNS = 3
+# Uploads nobody confirmed are discarded after this many days (`accord prune-import-uploads`).
+IMPORT_PREVIEW_DAYS = int(env("ACCORD_IMPORT_PREVIEW_DAYS", "7"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -16,3 +16,8 @@ from accord.settings import *  # noqa: F403
 # the database rolls back after each test, a file system does not.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="accord-test-media-"))
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+
+# The crash tests of the background worker stop a worker inside a write (accord/core/faults.py).
+TEST_PAUSE_AT = os.environ.get("ACCORD_TEST_PAUSE_AT", "")
+TEST_PAUSE_FILE = os.environ.get("ACCORD_TEST_PAUSE_FILE", "")
+TEST_PAUSE_SECONDS = float(os.environ.get("ACCORD_TEST_PAUSE_SECONDS", "30"))

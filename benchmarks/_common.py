@@ -74,3 +74,103 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     result = fn()
     return time.perf_counter() - start, result
+
+
+_PROBE = """
+import os, sqlite3, sys, time
+path, stop = sys.argv[1], sys.argv[2]
+conn = sqlite3.connect(path, timeout=300, isolation_level=None)
+longest = 0.0
+while not os.path.exists(stop):
+    start = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    longest = max(longest, time.perf_counter() - start)
+    conn.execute("COMMIT")
+    time.sleep(0.005)
+print(longest)
+"""
+
+
+class WriteLockProbe:
+    """How long a web request would wait for the database's write lock while code runs.
+
+    SQLite has one write lock for the whole file. A process of its own (not a thread, which
+    would wait for the GIL and count that too) takes it (BEGIN IMMEDIATE; COMMIT) every few
+    milliseconds, as a small request would, and reports its longest wait: the longest stretch
+    for which the code under test held the lock. PostgreSQL has no such lock (writers wait only
+    on the rows they touch): there the figure is the longest transaction of the code under
+    test (TransactionClock), and the probe reports nothing.
+    """
+
+    def __init__(self) -> None:
+        from django.db import connection
+
+        self.vendor = connection.vendor
+        self.path = str(connection.settings_dict["NAME"])
+        self.longest = 0.0
+
+    def __enter__(self) -> WriteLockProbe:
+        if self.vendor == "sqlite":
+            import subprocess
+
+            self._stop = Path(tempfile.mkdtemp(prefix="accord-probe-")) / "stop"
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", _PROBE, self.path, str(self._stop)],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            time.sleep(0.2)  # let it start before the code under test does
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.vendor == "sqlite":
+            self._stop.touch()
+            out, _ = self._process.communicate(timeout=600)
+            self.longest = float(out.strip() or "nan")
+
+
+class TransactionClock:
+    """The longest database transaction opened by this thread while it is active: the time
+    from Django's BEGIN (autocommit off) to its COMMIT or ROLLBACK (autocommit back on)."""
+
+    def __init__(self) -> None:
+        from django.db import connection
+
+        self.connection = connection
+        self.longest = 0.0
+        self._began: float | None = None
+
+    def __enter__(self) -> TransactionClock:
+        original = self.connection.set_autocommit
+
+        def set_autocommit(autocommit: bool, *args: Any, **kwargs: Any) -> None:
+            if not autocommit and self._began is None:
+                self._began = time.perf_counter()
+            original(autocommit, *args, **kwargs)
+            if autocommit and self._began is not None:
+                self.longest = max(self.longest, time.perf_counter() - self._began)
+                self._began = None
+
+        self.connection.set_autocommit = set_autocommit  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        del self.connection.set_autocommit
+
+
+# The probe's figure of the last lock_held() call, on SQLite (printed beside the clock's).
+LAST_PROBE_S = [0.0]
+
+
+def lock_held(fn: Callable[[], Any]) -> tuple[float, float, Any]:
+    """Run fn; return (seconds, longest write-lock hold, fn's result).
+
+    The hold is the longest transaction fn opened (TransactionClock): on SQLite every
+    transaction takes the write lock when it begins (IMMEDIATE) and keeps it until it ends, so
+    that is how long other writers waited at most. On SQLite the probe's longest wait is kept
+    in LAST_PROBE_S as a cross-check from outside (on a loaded machine it can miss short holds:
+    the probe process is not always scheduled)."""
+    with WriteLockProbe() as probe, TransactionClock() as clock:
+        seconds, result = timed(fn)
+    LAST_PROBE_S[0] = probe.longest
+    return seconds, clock.longest, result

@@ -1,11 +1,20 @@
-"""BOM and catalogue import: a generated 5,000-line BOM (dry run, then commit) and the
-25,000-part Horizon EDA pool catalogue, each beside a naive row-by-row baseline.
+"""BOM and catalogue import: generated BOMs of 1,500, 5,000 and 20,000 lines (dry run, then
+commit) and the 25,000-part Horizon EDA pool catalogue (dry run, first import, second import),
+each beside a naive baseline: matching and loading row by row, and writing everything inside
+one write transaction.
 
-    DATABASE_URL=... python benchmarks/import.py [--scale 0.2]
+    DATABASE_URL=... python benchmarks/import.py [--scale 0.2] [--catalogue FILE]
+
+Besides the time, each import reports the longest stretch for which it held the database's
+write lock (`*_lock_s`): its longest transaction (on SQLite every transaction holds the write
+lock from BEGIN IMMEDIATE to its end; PostgreSQL has no such lock, and its writers wait only on
+the rows they touch). On SQLite a probe process that takes the lock every few milliseconds, as
+a small request would, prints its longest wait beside it.
 
 The catalogue comes from ../shared/data/parts/ when present (tests and benchmarks may read
-it; the product never does); otherwise a catalogue of the same size is generated.
-Last line: RESULT bench=import db=<vendor> bom5000_s=... catalogue_s=...
+it; the product never does), or --catalogue; otherwise a catalogue of the same size is
+generated.
+Last line: RESULT bench=import db=<vendor> bom5000_s=... catalogue_s=... catalogue_lock_s=...
 """
 
 from __future__ import annotations
@@ -17,7 +26,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, prepare_database, timed
+from typing import Any
+
+from _common import LAST_PROBE_S, ROOT, lock_held, prepare_database, timed
 
 SEED = 20261123
 HORIZON = (
@@ -117,35 +128,71 @@ def generate_bom(lines: int, catalogue: list[tuple[str, str]]) -> bytes:
     return out.getvalue().encode()
 
 
-def bench_bom(data: bytes) -> dict[str, float]:
+def vacuum() -> None:
+    """After a rolled-back run on PostgreSQL: clear its dead rows and index entries, which
+    would otherwise slow down the measured run that follows (every unique check visits them),
+    as autovacuum would soon do on a real server."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")
+
+
+def bench_bom(data: bytes, assembly: str) -> dict[str, float]:
+    """Dry run, then commit, of one BOM; the commit's longest hold of the write lock beside
+    the naive way (the same import inside one write transaction, as it used to run)."""
+    from django.db import transaction
+
     from accord.orgs.models import Person, Program
     from accord.parts.bom_import.preview import preview_import
     from accord.parts.services import import_bom
 
     buyer = Person.objects.get(username="oem_buyer")
     program = Program.objects.get(code="EBX2")
-    dry_s, preview = timed(
+    dry_s, dry_lock_s, preview = lock_held(
         lambda: preview_import(
             organisation_id=program.owner_id,
             program_id=program.pk,
-            assembly_number="BENCH-5000",
+            assembly_number=assembly,
             data=data,
-            filename="bench-5000.csv",
+            filename=f"{assembly}.csv",
         )
     )
     assert preview.can_commit, preview.errors[:3]
-    commit_s, bom = timed(
-        lambda: import_bom(
+
+    def commit(revision: str) -> Any:
+        return import_bom(
             actor=buyer,
             program=program,
-            assembly_number="BENCH-5000",
-            revision="A",
+            assembly_number=assembly,
+            revision=revision,
             data=data,
-            filename="bench-5000.csv",
+            filename=f"{assembly}.csv",
         )
-    )
-    assert bom.lines.count() == len(preview.plan.lines)
-    return {"dry_run_s": dry_s, "commit_s": commit_s, "lines": float(len(preview.plan.lines))}
+
+    def naive() -> int:
+        with transaction.atomic():
+            lines = commit("A").lines.count()
+            transaction.set_rollback(True)
+        return lines
+
+    # The naive run first, rolled back: both write the same rows into the same catalogue.
+    naive_s, naive_lock_s, naive_lines = lock_held(naive)
+    vacuum()
+    commit_s, lock_s, bom = lock_held(lambda: commit("A"))
+    probe_s = LAST_PROBE_S[0]
+    assert bom.lines.count() == naive_lines == len(preview.plan.lines)
+    return {
+        "lines": float(len(preview.plan.lines)),
+        "dry_run_s": dry_s,
+        "dry_lock_s": dry_lock_s,
+        "commit_s": commit_s,
+        "lock_s": lock_s,
+        "probe_s": probe_s,
+        "naive_s": naive_s,
+        "naive_lock_s": naive_lock_s,
+    }
 
 
 def naive_bom_matching(data: bytes, limit: int) -> float:
@@ -168,11 +215,11 @@ def naive_bom_matching(data: bytes, limit: int) -> float:
     return timed(run)[0]
 
 
-def catalogue_bytes(scale: float) -> tuple[bytes, str]:
-    if HORIZON.is_file() and scale >= 1:
-        return HORIZON.read_bytes(), "horizon (shared data)"
-    if HORIZON.is_file():
-        text = HORIZON.read_text(encoding="utf-8").splitlines(keepends=True)
+def catalogue_bytes(scale: float, path: Path = HORIZON) -> tuple[bytes, str]:
+    if path.is_file() and scale >= 1:
+        return path.read_bytes(), f"{path.name}"
+    if path.is_file():
+        text = path.read_text(encoding="utf-8").splitlines(keepends=True)
         keep = max(2, int(len(text) * scale))
         return "".join(text[:keep]).encode(), f"horizon first {keep - 1} rows"
     n = int(25_000 * scale)
@@ -184,15 +231,55 @@ def catalogue_bytes(scale: float) -> tuple[bytes, str]:
     return ("\n".join(rows) + "\n").encode(), f"generated {n} rows"
 
 
-def bench_catalogue(data: bytes) -> tuple[float, float, int]:
+def bench_catalogue(data: bytes) -> dict[str, float]:
+    """Dry run, first import, second import (nothing to write) of a catalogue, each with its
+    longest hold of the write lock. The naive figure is the import inside one write transaction,
+    rolled back (as the page's dry run used to be; run twice, for the dry run and for the
+    first import, before ours so that all of them write the same rows)."""
+    from django.db import transaction
+
     from accord.orgs.models import Person
     from accord.parts.services.catalogue_import import import_catalogue
+    from accord.parts.services.catalogue_staging import dry_run_catalogue
 
     buyer = Person.objects.get(username="oem_buyer")
-    first_s, first = timed(lambda: import_catalogue(actor=buyer, data=data, filename="pool.csv"))
-    again_s, again = timed(lambda: import_catalogue(actor=buyer, data=data, filename="pool.csv"))
+
+    def naive_dry_run() -> Any:
+        with transaction.atomic():
+            result = import_catalogue(actor=buyer, data=data, filename="pool.csv")
+            transaction.set_rollback(True)
+        return result
+
+    naive_dry_s, naive_dry_lock_s, naive_dry = lock_held(naive_dry_run)
+    naive_first_s, naive_first_lock_s, _ = lock_held(naive_dry_run)
+    vacuum()
+    dry_s, dry_lock_s, dry = lock_held(
+        lambda: dry_run_catalogue(actor=buyer, data=data, filename="pool.csv")
+    )
+    first_s, lock_s, first = lock_held(
+        lambda: import_catalogue(actor=buyer, data=data, filename="pool.csv")
+    )
+    probe_s = LAST_PROBE_S[0]
+    assert dry.manufacturer_parts_created == first.manufacturer_parts_created
+    assert naive_dry.parts_created == first.parts_created == dry.parts_created
+    again_s, again_lock_s, again = lock_held(
+        lambda: import_catalogue(actor=buyer, data=data, filename="pool.csv")
+    )
     assert not again.changed, "importing the catalogue twice changed something"
-    return first_s, again_s, first.rows
+    return {
+        "rows": float(first.rows),
+        "dry_s": dry_s,
+        "dry_lock_s": dry_lock_s,
+        "naive_dry_s": naive_dry_s,
+        "naive_dry_lock_s": naive_dry_lock_s,
+        "first_s": first_s,
+        "lock_s": lock_s,
+        "probe_s": probe_s,
+        "again_s": again_s,
+        "again_lock_s": again_lock_s,
+        "naive_first_s": naive_first_s,
+        "naive_first_lock_s": naive_first_lock_s,
+    }
 
 
 def naive_catalogue(data: bytes, limit: int) -> tuple[float, int]:
@@ -222,42 +309,79 @@ def naive_catalogue(data: bytes, limit: int) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument(
+        "--catalogue",
+        type=Path,
+        default=HORIZON,
+        help="a parts list to import (default: the Horizon EDA pool of ../shared, if present)",
+    )
     args = parser.parse_args()
     vendor = prepare_database("import")
     from accord.core.db import refresh_planner_statistics
 
-    lines = max(50, int(5000 * args.scale))
     catalogue = seed_catalogue(max(1000, int(20_000 * args.scale)))
     refresh_planner_statistics()
-    data = generate_bom(lines, catalogue)
-    bom = bench_bom(data)
-    total = bom["dry_run_s"] + bom["commit_s"]
-    naive_lines = min(lines, 1000)
-    naive_s = naive_bom_matching(data, naive_lines)
-    print(
-        f"BOM {int(bom['lines'])} lines: dry run {bom['dry_run_s']:.2f} s, commit "
-        f"{bom['commit_s']:.2f} s, end to end {total:.2f} s"
-    )
+    figures: dict[str, float] = {}
+    for size in (1500, 5000, 20_000):
+        lines = max(50, int(size * args.scale))
+        bom = bench_bom(generate_bom(lines, catalogue), f"BENCH-{size}")
+        print(
+            f"BOM {int(bom['lines'])} lines: dry run {bom['dry_run_s']:.2f} s (write lock held "
+            f"{bom['dry_lock_s']:.3f} s), commit {bom['commit_s']:.2f} s, write lock held "
+            f"{bom['lock_s']:.3f} s (probe {bom['probe_s']:.3f} s); naive (all in one write "
+            f"transaction) {bom['naive_s']:.2f} s, "
+            f"lock held {bom['naive_lock_s']:.2f} s"
+        )
+        figures[f"bom{size}_s"] = bom["dry_run_s"] + bom["commit_s"]
+        figures[f"bom{size}_lock_s"] = bom["lock_s"]
+        figures[f"bom{size}_naive_lock_s"] = bom["naive_lock_s"]
+        if size == 5000:
+            data5000, lines5000, dry5000 = bom, lines, bom["dry_run_s"]
+    naive_lines = min(lines5000, 1000)
+    naive_s = naive_bom_matching(generate_bom(lines5000, catalogue), naive_lines)
     print(
         f"  naive per-line matching of {naive_lines} lines: {naive_s:.2f} s "
         f"({naive_s / naive_lines * 1000:.2f} ms/line vs ours "
-        f"{bom['dry_run_s'] / bom['lines'] * 1000:.2f} ms/line for parse + match + diff)"
+        f"{dry5000 / data5000['lines'] * 1000:.2f} ms/line for parse + match + diff)"
     )
-    cat_data, cat_label = catalogue_bytes(args.scale)
-    first_s, again_s, rows = bench_catalogue(cat_data)
+    cat_data, cat_label = catalogue_bytes(args.scale, args.catalogue)
+    cat = bench_catalogue(cat_data)
+    rows = int(cat["rows"])
+    print(
+        f"catalogue {cat_label}: {rows} rows; dry run {cat['dry_s']:.2f} s (write lock held "
+        f"{cat['dry_lock_s']:.3f} s; naive rolled-back import {cat['naive_dry_s']:.2f} s, lock "
+        f"held {cat['naive_dry_lock_s']:.2f} s)"
+    )
+    print(
+        f"  first import {cat['first_s']:.2f} s, write lock held {cat['lock_s']:.3f} s "
+        f"(probe {cat['probe_s']:.3f} s); "
+        f"second import (no change) {cat['again_s']:.2f} s, lock held {cat['again_lock_s']:.3f} s"
+    )
+    naive_first_s, naive_first_lock = cat["naive_first_s"], cat["naive_first_lock_s"]
+    print(
+        f"  naive first import in one write transaction: {naive_first_s:.2f} s, lock held "
+        f"{naive_first_lock:.2f} s"
+    )
     naive_rows = min(rows, 2500)
     naive_cat_s, naive_rows = naive_catalogue(cat_data, naive_rows)
     print(
-        f"catalogue {cat_label}: {rows} rows in {first_s:.2f} s, second import (no change) "
-        f"{again_s:.2f} s"
-    )
-    print(
         f"  naive get_or_create on {naive_rows} rows: {naive_cat_s:.2f} s "
-        f"({naive_cat_s / naive_rows * 1000:.2f} ms/row vs ours {first_s / rows * 1000:.3f} ms/row)"
+        f"({naive_cat_s / naive_rows * 1000:.2f} ms/row vs ours "
+        f"{cat['first_s'] / rows * 1000:.3f} ms/row)"
     )
     print(
-        f"RESULT bench=import db={vendor} bom5000_s={total:.2f} catalogue_s={first_s:.2f} "
-        f"catalogue_again_s={again_s:.2f} bom_lines={int(bom['lines'])} catalogue_rows={rows} "
+        f"RESULT bench=import db={vendor} bom5000_s={figures['bom5000_s']:.2f} "
+        f"catalogue_s={cat['first_s']:.2f} catalogue_again_s={cat['again_s']:.2f} "
+        f"catalogue_lock_s={cat['lock_s']:.3f} catalogue_naive_lock_s={naive_first_lock:.2f} "
+        f"catalogue_dry_lock_s={cat['dry_lock_s']:.3f} "
+        f"catalogue_naive_dry_lock_s={cat['naive_dry_lock_s']:.2f} "
+        f"bom1500_lock_s={figures['bom1500_lock_s']:.3f} "
+        f"bom1500_naive_lock_s={figures['bom1500_naive_lock_s']:.2f} "
+        f"bom5000_lock_s={figures['bom5000_lock_s']:.3f} "
+        f"bom5000_naive_lock_s={figures['bom5000_naive_lock_s']:.2f} "
+        f"bom20000_lock_s={figures['bom20000_lock_s']:.3f} "
+        f"bom20000_naive_lock_s={figures['bom20000_naive_lock_s']:.2f} "
+        f"bom_lines={int(data5000['lines'])} catalogue_rows={rows} "
         f"naive_bom_ms_per_line={naive_s / naive_lines * 1000:.2f} "
         f"naive_catalogue_ms_per_row={naive_cat_s / naive_rows * 1000:.2f}"
     )

@@ -143,3 +143,24 @@ class LoginAttempt(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+class WorkerHeartbeat(models.Model):
+    """A background task worker that is alive, or was: it updates last_seen_at every couple of
+    seconds (from a thread, also while a long task runs) and deletes its row when it stops.
+    A row whose last_seen_at is older than WORKER_STALE_SECONDS belongs to a dead worker: the
+    jobs it left running are recovered (accord/core/worker.py), and pages say that no worker is
+    running when no row is fresh."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField(db_index=True)
+    task = models.CharField(max_length=200, blank=True, help_text="The task it runs now, if any.")
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} on {self.host} (pid {self.pid})"

@@ -65,6 +65,8 @@ class BomImportStatus(models.TextChoices):
     """An uploaded file waiting for, or after, the user's confirmation."""
 
     PREVIEWED = "previewed", "Previewed"
+    # A parts list too large to preview within the request, being read by the task worker.
+    CHECKING = "checking", "Checking"
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Importing"
     COMMITTED = "committed", "Committed"
@@ -78,4 +80,10 @@ class BomImportStatus(models.TextChoices):
 
     @classmethod
     def in_progress(cls) -> set[str]:
-        return {cls.QUEUED.value, cls.RUNNING.value}
+        """States in which the task worker has (or will have) the file: the page polls."""
+        return {cls.CHECKING.value, cls.QUEUED.value, cls.RUNNING.value}
+
+    @classmethod
+    def unfinished(cls) -> set[str]:
+        """Uploads that still wait for their uploader or for the worker ("My imports")."""
+        return cls.open() | cls.in_progress()

@@ -349,12 +349,17 @@ class BomImport(models.Model):
     error = models.JSONField(
         null=True, blank=True, help_text="Why a queued import failed: {code, message, detail}."
     )
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Runs of the background import (a worker that died counts one)."
+    )
+    progress = models.CharField(max_length=200, blank=True, help_text="What the worker is doing.")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["person", "status"], name="bom_import_person_status")]
 
     def __str__(self) -> str:
         return f"{self.filename} → {self.assembly_number} rev {self.revision}"
@@ -374,10 +379,25 @@ class CatalogueImport(models.Model):
         max_length=20, choices=BomImportStatus.choices, default=BomImportStatus.PREVIEWED
     )
     result = models.JSONField(null=True, blank=True, help_text="What the import created.")
+    preview = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="What importing would create, when the worker computed it (large files).",
+    )
+    error = models.JSONField(
+        null=True, blank=True, help_text="Why the import failed: {code, message, detail}."
+    )
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Runs of the background job (a worker that died counts one)."
+    )
+    progress = models.CharField(max_length=200, blank=True, help_text="What the worker is doing.")
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["person", "status"], name="catalogue_import_person_status")]
 
     def __str__(self) -> str:
         return f"parts list {self.filename}"

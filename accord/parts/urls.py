@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from accord.parts import views
 
 urlpatterns = [
+    path("imports/", views.my_imports, name="my_imports"),
     path("parts/", views.part_list, name="part_list"),
     path("parts/import/", views.catalogue_import, name="catalogue_import"),
     path("parts/import/<int:pk>/", views.catalogue_import_preview, name="catalogue_import_preview"),
@@ -15,6 +16,11 @@ urlpatterns = [
         "parts/import/<int:pk>/discard/",
         views.catalogue_import_discard,
         name="catalogue_import_discard",
+    ),
+    path(
+        "parts/import/<int:pk>/progress/",
+        views.catalogue_import_progress,
+        name="catalogue_import_progress",
     ),
     path("parts/<int:pk>/", views.part_detail, name="part_detail"),
     path("parts/<int:pk>/edit/", views.part_edit, name="part_edit"),

@@ -78,17 +78,16 @@ def create_bom(
 
     require_not_archived(program)
     with transaction.atomic():
-        if Bom.objects.filter(program=program, assembly=assembly, revision=revision).exists():
-            raise Conflict(f"{assembly.number} rev {revision} already exists in {program}.")
-        bom = Bom.objects.create(
+        bom = create_bom_row(
+            actor=actor,
             program=program,
             assembly=assembly,
-            revision=revision.strip(),
+            revision=revision,
             classification=classification,
             status=status,
             source_filename=source_filename,
             notes=notes,
-            created_by=actor,
+            lines=len(lines),
         )
         insert_rows(
             BomLine,
@@ -110,6 +109,41 @@ def create_bom(
                 for n, line in enumerate(lines, start=1)
             ),
         )
+    return bom
+
+
+def create_bom_row(
+    *,
+    actor: Person,
+    program: Program,
+    assembly: Part,
+    revision: str,
+    lines: int,
+    classification: str = Classification.RESTRICTED,
+    status: str = BomStatus.DRAFT,
+    source_filename: str = "",
+    notes: str = "",
+) -> Bom:
+    """The BOM itself, its event and the assembly flag, without its lines (the caller writes
+    them, in the same transaction: create_bom row by row, the import set-based)."""
+    from accord.orgs.models import Program as ProgramModel
+    from accord.orgs.services import require_not_archived
+
+    with transaction.atomic():
+        # Read again here: the program may have been archived since the import was prepared.
+        require_not_archived(ProgramModel.objects.get(pk=program.pk))
+        if Bom.objects.filter(program=program, assembly=assembly, revision=revision).exists():
+            raise Conflict(f"{assembly.number} rev {revision} already exists in {program}.")
+        bom = Bom.objects.create(
+            program=program,
+            assembly=assembly,
+            revision=revision.strip(),
+            classification=classification,
+            status=status,
+            source_filename=source_filename,
+            notes=notes,
+            created_by=actor,
+        )
         if not assembly.is_assembly:
             Part.objects.filter(pk=assembly.pk).update(is_assembly=True)
         record_event(
@@ -118,7 +152,7 @@ def create_bom(
             obj=bom,
             program=program,
             classification=classification,
-            changes={"lines": len(lines), "revision": revision, "file": source_filename},
+            changes={"lines": lines, "revision": revision, "file": source_filename},
         )
     return bom
 

@@ -1,32 +1,37 @@
-"""Every write to parts, manufacturer parts, approved sources and BOMs."""
+"""BOM uploads: staged until their uploader confirms, then imported within the request or,
+when long, by the task worker. The import itself is services/bom_write.py."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from decimal import Decimal
-from typing import Any
+import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accord.core.background import enqueue_with
 from accord.core.choices import Classification
-from accord.core.db import insert_rows
 from accord.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from accord.core.events import diff_fields, record_event
 from accord.core.text import checked_text
 from accord.orgs.models import Person, Program
-from accord.parts.choices import BomImportStatus, SourceStatus
-from accord.parts.models import (
-    ApprovedSource,
-    Bom,
-    BomImport,
-    Manufacturer,
-    ManufacturerPart,
-    Part,
-)
-from accord.parts.normalise import manufacturer_key, mpn_key
-from accord.parts.services.boms import BomLineInput, create_bom
-from accord.parts.services.catalogue import get_or_create_category, refresh_part_rollups
+from accord.parts.choices import BomImportStatus
+from accord.parts.models import Bom, BomImport
+from accord.parts.services import jobs
+from accord.parts.services.bom_write import import_bom, prepare_bom_import, write_bom_import
+
+__all__ = [
+    "SYNC_IMPORT_MAX_LINES",
+    "confirm_bom_import",
+    "discard_bom_import",
+    "import_bom",
+    "prune_import_uploads",
+    "queue_bom_import",
+    "remember_column_mapping",
+    "run_queued_bom_import",
+    "stage_bom_import",
+    "update_bom_import",
+]
 
 
 def remember_column_mapping(
@@ -44,268 +49,15 @@ def remember_column_mapping(
     )
 
 
-CATEGORY_BY_PREFIX = {
-    "C": "Capacitors",
-    "R": "Resistors",
-    "L": "Inductors",
-    "D": "Diodes",
-    "LED": "LEDs",
-    "Q": "Transistors",
-    "U": "ICs",
-    "IC": "ICs",
-    "Y": "Crystals",
-    "X": "Crystals",
-    "J": "Connectors",
-    "P": "Connectors",
-    "CN": "Connectors",
-    "F": "Fuses",
-    "SW": "Switches",
-    "FB": "Ferrite beads",
-}
-
-
-def import_bom(
-    *,
-    actor: Person,
-    program: Program,
-    assembly_number: str,
-    revision: str,
-    data: bytes,
-    filename: str,
-    assembly_description: str = "",
-    sheet: str | None = None,
-    overrides: dict[int, str | None] | None = None,
-    approve_alternates: bool = False,
-    classification: str = Classification.RESTRICTED,
-    remember_mapping: bool = True,
-) -> Bom:
-    """Write everything a previewed import planned, in one transaction, or nothing."""
-    from accord.parts.bom_import.inputs import clean_description, clean_names
-    from accord.parts.bom_import.matching import resolve_manufacturers
-    from accord.parts.bom_import.preview import preview_import
-    from accord.parts.models import PartParameter
-
-    if actor.organisation_id != program.owner_id:
-        raise Forbidden("Only people of the program's owner can import its BOMs.")
-    assembly_number, revision = clean_names(assembly_number, revision)
-    assembly_description = clean_description(assembly_description)
-    with transaction.atomic():
-        preview = preview_import(
-            organisation_id=program.owner_id,
-            program_id=program.pk,
-            assembly_number=assembly_number,
-            data=data,
-            filename=filename,
-            sheet=sheet,
-            overrides=overrides,
-            approve_alternates=approve_alternates,
-        )
-        if preview.parsed is None:
-            from accord.parts.bom_import.inputs import rejection_error
-
-            raise rejection_error(preview.problems)
-        if not preview.can_commit or preview.plan is None:
-            errors = preview.errors
-            raise InvalidInput(
-                f"The file has {len(errors)} problem(s) to fix before it can be imported.",
-                code="import_invalid",
-                detail=[
-                    {
-                        "message": p.message,
-                        "file": p.file,
-                        "sheet": p.sheet,
-                        "row": p.row,
-                        "column": p.column,
-                    }
-                    for p in errors
-                ],
-            )
-        plan = preview.plan
-        owner_id = program.owner_id
-        sources = [s for line in plan.lines for s in line.sources]
-        # Manufacturers nobody knows yet.
-        wanted = {
-            manufacturer_key(s.manufacturer): s.manufacturer.strip()
-            for s in sources
-            if s.manufacturer_part_id is None
-        }
-        wanted.pop("", None)
-        known = resolve_manufacturers(wanted.values())
-        Manufacturer.objects.bulk_create(
-            [
-                Manufacturer(name=name[:200], key=key)
-                for key, name in wanted.items()
-                if key not in known
-            ],
-            ignore_conflicts=True,
-        )
-        makers = resolve_manufacturers(wanted.values())
-        # Manufacturer parts.
-        mp_wanted = {
-            (makers[manufacturer_key(s.manufacturer)], mpn_key(s.mpn)): s.mpn.strip()
-            for s in sources
-            if s.manufacturer_part_id is None
-        }
-        mp_ids: dict[tuple[int, str], int] = {}
-
-        def load_mp_ids() -> None:
-            for pk, maker_id, key in ManufacturerPart.objects.filter(
-                mpn_key__in={k for _, k in mp_wanted}
-            ).values_list("pk", "manufacturer_id", "mpn_key"):
-                mp_ids[(maker_id, key)] = pk
-
-        load_mp_ids()
-        insert_rows(
-            ManufacturerPart,
-            ["manufacturer", "mpn", "mpn_key"],
-            (
-                (maker_id, mpn[:120], key[:120])
-                for (maker_id, key), mpn in mp_wanted.items()
-                if (maker_id, key) not in mp_ids
-            ),
-        )
-        load_mp_ids()
-        for s in sources:
-            if s.manufacturer_part_id is None:
-                s.manufacturer_part_id = mp_ids[
-                    (makers[manufacturer_key(s.manufacturer)], mpn_key(s.mpn))
-                ]
-        # New parts, with their parsed parameters.
-        new_lines = {line.part_number: line for line in plan.lines if line.part_id is None}
-        category_names = {
-            number: _category_for(line.designators) for number, line in new_lines.items()
-        }
-        category_ids = {name: get_or_create_category(name) for name in set(category_names.values())}
-        categories = {
-            number: getattr(category_ids[name], "pk", None)
-            for number, name in category_names.items()
-        }
-        insert_rows(
-            Part,
-            ["owner", "number", "description", "value", "package", "category"],
-            (
-                (
-                    owner_id,
-                    number,
-                    line.description[:500],
-                    line.value[:120],
-                    line.package[:120],
-                    categories[number],
-                )
-                for number, line in new_lines.items()
-            ),
-        )
-        part_ids = dict(
-            Part.objects.filter(owner_id=owner_id, number__in=new_lines).values_list("number", "pk")
-        )
-        insert_rows(
-            PartParameter,
-            ["part", "name", "value_text", "value_number"],
-            (
-                (
-                    part_ids[number],
-                    name[:60],
-                    str(value)[:120],
-                    value if isinstance(value, Decimal) and _fits(value) else None,
-                )
-                for number, line in new_lines.items()
-                for name, value in line.parameters.items()
-            ),
-        )
-        for line in plan.lines:
-            if line.part_id is None:
-                line.part_id = part_ids[line.part_number]
-        # Approved sources; the primary source is approved, alternates as the user chose.
-        now = timezone.now()
-        new_sources: dict[tuple[int, int], tuple[Any, ...]] = {}
-        for line in plan.lines:
-            for s in line.sources:
-                if s.already_listed or line.part_id is None or s.manufacturer_part_id is None:
-                    continue
-                approved = s.status == SourceStatus.APPROVED
-                new_sources.setdefault(
-                    (line.part_id, s.manufacturer_part_id),
-                    (
-                        line.part_id,
-                        s.manufacturer_part_id,
-                        s.rank,
-                        s.status,
-                        actor.pk if approved else None,
-                        now if approved else None,
-                    ),
-                )
-        insert_rows(
-            ApprovedSource,
-            ["part", "manufacturer_part", "rank", "status", "approved_by", "approved_at"],
-            new_sources.values(),
-        )
-        assembly = Part.objects.filter(owner_id=owner_id, number=assembly_number).first()
-        if assembly is None:
-            assembly = Part.objects.create(
-                owner_id=owner_id,
-                number=assembly_number,
-                description=assembly_description or f"Assembly from {filename}",
-                is_assembly=True,
-                classification=Classification.RESTRICTED,
-                category=get_or_create_category("Assemblies"),
-            )
-        touched = {line.part_id for line in plan.lines if line.part_id is not None}
-        refresh_part_rollups(touched | {assembly.pk})
-        bom = create_bom(
-            actor=actor,
-            program=program,
-            assembly=assembly,
-            revision=revision,
-            classification=classification,
-            source_filename=filename[:255],
-            lines=[
-                BomLineInput(
-                    part=Part(pk=line.part_id, owner_id=owner_id),
-                    quantity=line.quantity,
-                    designators=line.designators,
-                    dnp=line.dnp,
-                    value=line.value,
-                    footprint=line.footprint,
-                    notes=line.notes,
-                )
-                for line in plan.lines
-            ],
-        )
-        if remember_mapping and overrides:
-            remember_column_mapping(
-                actor=actor, header_signature=preview.parsed.header_signature, overrides=overrides
-            )
-        record_event(
-            actor=actor,
-            verb="imported BOM",
-            obj=bom,
-            program=program,
-            classification=classification,
-            changes={
-                "file": filename,
-                "lines": len(plan.lines),
-                "new_parts": len(new_lines),
-                "matches": plan.match_counts,
-            },
-        )
-    return bom
-
-
-def _category_for(designators: Sequence[str]) -> str:
-    if not designators:
-        return "Other"
-    prefix = "".join(c for c in designators[0] if c.isalpha()).upper()
-    return CATEGORY_BY_PREFIX.get(prefix) or CATEGORY_BY_PREFIX.get(prefix[:1], "Other")
-
-
 # Staged imports: the uploaded file waits on a BomImport row until the person confirms. ------
 
-# Up to this many lines the page's confirm writes the BOM within the request; a longer file is
-# committed by a django-tasks task while the page polls its progress (views/imports.py).
-# Measured with benchmarks/import.py on SQLite: 1,000 lines preview in 0.2 s and commit in
-# 0.3 s; 5,000 lines in 2.6 s + 3.6 s; cost grows linearly up to the reader's 100,000 rows,
-# which would outlast a web worker's timeout (60 s). Every shared sample BOM is under 150
-# lines, so a workspace without a task worker (accord demo) still imports them at once.
+# Up to this many lines the page's confirm imports the BOM within the request; a longer file is
+# imported by the task worker while the page polls its progress (views/imports.py). Either way
+# the write lock is held only for the short publication (services/bom_write.py); the threshold
+# keeps the request short: measured with benchmarks/import.py on SQLite, reading and matching
+# 1,500 lines takes 0.2 s and 5,000 lines 0.8 s, and it grows linearly up to the reader's
+# 100,000 rows, which would outlast a web worker's timeout (60 s). Every shared sample BOM is
+# under 150 lines.
 SYNC_IMPORT_MAX_LINES = 1000
 
 
@@ -360,15 +112,46 @@ def stage_bom_import(
 
 
 def _lock_open(staged: BomImport, actor: Person) -> BomImport:
-    """The staging row, locked, while it may still change; Conflict once confirmed/discarded."""
+    """The staging row, locked, while it may still change; Conflict once confirmed/discarded,
+    InvalidInput (410) once expired."""
     locked = BomImport.objects.select_for_update().get(pk=staged.pk)
-    if locked.person_id != actor.pk:
-        raise NotFound()
-    if locked.status not in BomImportStatus.open():
-        raise Conflict(
-            f"This upload is already {locked.get_status_display().lower()}; nothing was changed."
-        )
+    check_open(locked, actor)
     return locked
+
+
+def preview_expiry() -> dt.timedelta:
+    return dt.timedelta(days=settings.IMPORT_PREVIEW_DAYS)
+
+
+def is_expired(staged: BomImport | object) -> bool:
+    """An upload nobody confirmed within IMPORT_PREVIEW_DAYS is not resumed (the sweep
+    `accord prune-import-uploads` discards it; until it runs, it is refused here)."""
+    created = getattr(staged, "created_at", None)
+    status = getattr(staged, "status", "")
+    return (
+        created is not None
+        and status in BomImportStatus.open()
+        and timezone.now() - created > preview_expiry()
+    )
+
+
+def check_open(staged: object, actor: Person) -> None:
+    """Refuse a change to an upload that is not its uploader's (404), not open any more (409)
+    or expired (410)."""
+    if getattr(staged, "person_id", None) != actor.pk:
+        raise NotFound()
+    status = getattr(staged, "status", "")
+    if status not in BomImportStatus.open():
+        display = getattr(staged, "get_status_display")().lower()  # noqa: B009
+        raise Conflict(f"This upload is already {display}; nothing was changed.")
+    if is_expired(staged):
+        days = settings.IMPORT_PREVIEW_DAYS
+        raise InvalidInput(
+            f"This upload is more than {days} days old and has expired; nothing was imported. "
+            "Upload the file again.",
+            code="upload_expired",
+            http_status=410,
+        )
 
 
 def update_bom_import(
@@ -439,21 +222,27 @@ def discard_bom_import(*, actor: Person, staged: BomImport) -> BomImport:
 
 
 def confirm_bom_import(*, actor: Person, staged: BomImport) -> Bom:
-    """Import the staged file now: the BOM and the staging row's new state in one transaction."""
+    """Import the staged file now: read and match it without holding the write lock, then
+    write the BOM and the staging row's new state in one short transaction."""
     from accord.parts.bom_import.inputs import BomImportRequest
 
-    with transaction.atomic():
-        locked = _lock_open(staged, actor)
-        bom = import_bom(actor=actor, **BomImportRequest.from_staged(locked).service_kwargs())
+    check_open(staged, actor)
+    prepared = prepare_bom_import(
+        actor=actor, **BomImportRequest.from_staged(staged).service_kwargs()
+    )
+
+    def close(bom: Bom) -> None:
+        locked = _lock_open(staged, actor)  # nobody discarded or confirmed it meanwhile
         locked.status = BomImportStatus.COMMITTED
         locked.bom = bom
         locked.error = None
         locked.save(update_fields=["status", "bom", "error", "updated_at"])
-    return bom
+
+    return write_bom_import(prepared, actor=actor, inside=close)
 
 
 def queue_bom_import(*, actor: Person, staged: BomImport, lines: int = 0) -> BomImport:
-    """Hand a long import to the background task; the page polls the staging row's status."""
+    """Hand a long import to the task worker; the page polls the staging row's status."""
     from accord.parts.tasks import commit_staged_bom_import
 
     with transaction.atomic():
@@ -461,8 +250,20 @@ def queue_bom_import(*, actor: Person, staged: BomImport, lines: int = 0) -> Bom
         locked.status = BomImportStatus.QUEUED
         locked.error = None
         locked.started_at = None
+        locked.attempts = 0
+        locked.progress = ""
         locked.options = {**locked.options, "lines": lines}
-        locked.save(update_fields=["status", "error", "started_at", "options", "updated_at"])
+        locked.save(
+            update_fields=[
+                "status",
+                "error",
+                "started_at",
+                "attempts",
+                "progress",
+                "options",
+                "updated_at",
+            ]
+        )
         record_event(
             actor=actor,
             verb="queued BOM import",
@@ -471,57 +272,81 @@ def queue_bom_import(*, actor: Person, staged: BomImport, lines: int = 0) -> Bom
             classification=Classification.INTERNAL,
             changes={"file": locked.filename, "lines": lines},
         )
-        transaction.on_commit(lambda: commit_staged_bom_import.enqueue(locked.pk))
+        enqueue_with(commit_staged_bom_import, locked.pk)
     return locked
 
 
 def run_queued_bom_import(staged_id: int) -> Bom | None:
-    """The background task's work: mark the row running (visible to the polling page at once),
-    import in one transaction, then record the outcome. A refusal is kept for the page."""
+    """The task worker's job: mark the row running (the polling page sees it at once), read
+    and match the file, write it in one short transaction that also closes the row. A refusal
+    or a failure is kept on the row for the page; nothing of the import is written then."""
     from accord.parts.bom_import.inputs import BomImportRequest
 
-    with transaction.atomic():
-        staged = (
-            BomImport.objects.select_for_update(of=("self",))
-            .select_related("person__organisation", "program")
-            .filter(pk=staged_id, status=BomImportStatus.QUEUED)
-            .first()
-        )
-        if staged is None:  # discarded, or already run by another worker
-            return None
-        staged.status = BomImportStatus.RUNNING
-        staged.started_at = timezone.now()
-        staged.save(update_fields=["status", "started_at", "updated_at"])
-    try:
-        with transaction.atomic():
-            bom = import_bom(
-                actor=staged.person, **BomImportRequest.from_staged(staged).service_kwargs()
-            )
-            BomImport.objects.filter(pk=staged.pk).update(
-                status=BomImportStatus.COMMITTED, bom=bom, error=None, updated_at=timezone.now()
-            )
-    except DomainError as error:
-        _fail(staged, error.as_dict())
+    staged = jobs.claim(
+        BomImport,
+        staged_id,
+        waiting=BomImportStatus.QUEUED,
+        running=BomImportStatus.RUNNING,
+        doing="importing",
+    )
+    if staged is None:  # discarded, already run, or given up
         return None
-    except Exception:
-        _fail(
-            staged,
-            {
-                "code": "server_error",
-                "message": "Something went wrong on our side.",
-                "detail": None,
-            },
+    staged = BomImport.objects.select_related("person__organisation", "program").get(pk=staged.pk)
+
+    def progress(text: str) -> None:
+        jobs.report_progress(BomImport, staged_id, text)
+
+    def close(bom: Bom) -> None:
+        BomImport.objects.filter(pk=staged_id).update(
+            status=BomImportStatus.COMMITTED,
+            bom=bom,
+            error=None,
+            progress="",
+            updated_at=timezone.now(),
         )
+
+    try:
+        progress("Reading the file and matching it against the catalogue")
+        prepared = prepare_bom_import(
+            actor=staged.person, **BomImportRequest.from_staged(staged).service_kwargs()
+        )
+        bom = write_bom_import(prepared, actor=staged.person, inside=close, on_progress=progress)
+    except DomainError as error:
+        jobs.fail(BomImport, staged_id, error.as_dict())
+        return None
+    except Exception as error:
+        jobs.fail(BomImport, staged_id, jobs.unexpected_error(error))
         raise
     return bom
 
 
-def _fail(staged: BomImport, error: dict[str, object]) -> None:
-    BomImport.objects.filter(pk=staged.pk).update(
-        status=BomImportStatus.FAILED, error=error, updated_at=timezone.now()
-    )
+def prune_import_uploads(*, actor: Person | None, older_than: dt.timedelta | None = None) -> int:
+    """Discard the uploads nobody confirmed within the expiry (BOM files and parts lists,
+    previewed or failed), deleting their files; safe to run again any time (a periodic sweep:
+    `accord prune-import-uploads`). Uploads queued for or run by the worker are left alone."""
+    from accord.parts.models import CatalogueImport
 
-
-def _fits(value: Decimal) -> bool:
-    """PartParameter.value_number holds 15 digits before and 15 after the point."""
-    return value.is_finite() and abs(value) < Decimal("1e15")
+    older_than = older_than if older_than is not None else preview_expiry()
+    if older_than < dt.timedelta(hours=1):
+        raise InvalidInput("Keep uploads for at least an hour.")
+    cutoff = timezone.now() - older_than
+    discarded = {}
+    with transaction.atomic():
+        for model in (BomImport, CatalogueImport):
+            discarded[model.__name__] = model.objects.filter(
+                status__in=BomImportStatus.open(), created_at__lt=cutoff
+            ).update(status=BomImportStatus.DISCARDED, data=b"", updated_at=timezone.now())
+        total = sum(discarded.values())
+        if total:
+            record_event(
+                actor=actor,
+                verb="discarded expired uploads",
+                obj=BomImport,
+                classification=Classification.INTERNAL,
+                changes={
+                    "bom_files": discarded["BomImport"],
+                    "parts_lists": discarded["CatalogueImport"],
+                    "before": cutoff.isoformat(),
+                },
+            )
+    return total

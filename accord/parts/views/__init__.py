@@ -12,7 +12,9 @@ from accord.parts.views.imports import (
     catalogue_import_confirm,
     catalogue_import_discard,
     catalogue_import_preview,
+    catalogue_import_progress,
 )
+from accord.parts.views.my_imports import my_imports
 from accord.parts.views.parts import (
     part_detail,
     part_edit,
@@ -36,6 +38,8 @@ __all__ = [
     "catalogue_import_confirm",
     "catalogue_import_discard",
     "catalogue_import_preview",
+    "catalogue_import_progress",
+    "my_imports",
     "part_detail",
     "part_edit",
     "part_lifecycle_notice",

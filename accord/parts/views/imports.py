@@ -2,15 +2,18 @@
 writes nothing), then confirm or discard.
 
 The uploaded file waits on a staging row (BomImport / CatalogueImport), the only write before
-the confirmation. Progress: the confirm of a BOM of up to SYNC_IMPORT_MAX_LINES lines writes
+the confirmation. Progress: the confirm of a BOM of up to SYNC_IMPORT_MAX_LINES lines imports
 within the request while the page shows an indeterminate progress bar (app.js reveals it on
-submit); a longer BOM goes to a django-tasks task and the page polls the staging row's status
-(htmx, every 2 s) until the task has written it or failed. The figures behind the threshold
-are beside SYNC_IMPORT_MAX_LINES in services/imports.py.
+submit); a longer BOM, and every parts list, goes to the task worker and the page polls the
+staging row's status (htmx, every 2 s) until the worker has written it or failed, saying so
+when no worker is running. A large parts list is also previewed by the worker. The figures
+behind the thresholds are beside SYNC_IMPORT_MAX_LINES (services/imports.py) and
+INLINE_PREVIEW_MAX_BYTES (services/catalogue_staging.py).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +25,7 @@ from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from accord.core.background import WORKER_MISSING_MESSAGE, worker_missing
 from accord.core.errors import DomainError, InvalidInput
 from accord.orgs.models import Person
 from accord.parts.access import (
@@ -36,16 +40,18 @@ from accord.parts.bom_import.inputs import (
     LIMITS_TEXT,
     BomImportRequest,
     build_preview,
-    check_not_rejected,
     clean_names,
     column_values,
     merge_column_choices,
     read_upload,
+    rejection_error,
 )
+from accord.parts.bom_import.parse import parse_bom_file
 from accord.parts.bom_import.preview import ImportPreview
+from accord.parts.bom_import.problems import ImportRejected
 from accord.parts.choices import BomImportStatus
 from accord.parts.forms import BomUploadForm, CatalogueUploadForm
-from accord.parts.models import BomImport
+from accord.parts.models import BomImport, CatalogueImport
 from accord.parts.services import (
     confirm_bom_import,
     discard_bom_import,
@@ -54,12 +60,13 @@ from accord.parts.services import (
     update_bom_import,
 )
 from accord.parts.services.catalogue_staging import (
-    confirm_catalogue_import,
     discard_catalogue_import,
     dry_run_catalogue,
+    queue_catalogue_import,
+    result_dict,
     stage_catalogue_import,
 )
-from accord.parts.services.imports import SYNC_IMPORT_MAX_LINES
+from accord.parts.services.imports import SYNC_IMPORT_MAX_LINES, is_expired
 from accord.parts.views.import_display import build_preview_view
 from accord.web.tables import person
 
@@ -111,17 +118,12 @@ def _stage_bom(user: Person, data: dict[str, Any]) -> BomImport:
     program = get_program_for_bom_import(user, data["program"])
     assembly_number, revision = clean_names(data["assembly_number"], data["revision"])
     content, filename = read_upload(data["file"])
-    import_request = BomImportRequest(
-        program=program,
-        assembly_number=assembly_number,
-        revision=revision,
-        data=content,
-        filename=filename,
-        assembly_description=data["assembly_description"],
-        approve_alternates=data["approve_alternates"],
-    )
-    # A file refused as a whole (hostile, empty, too large) is not even staged.
-    check_not_rejected(build_preview(import_request))
+    # A file refused as a whole (hostile, empty, too large, not a BOM) is not even staged;
+    # reading it is enough to know (the preview's matching comes on the next page).
+    try:
+        parse_bom_file(content, filename)
+    except ImportRejected as rejected:
+        raise rejection_error(rejected.problems) from None
     return stage_bom_import(
         actor=user,
         program=program,
@@ -134,11 +136,19 @@ def _stage_bom(user: Person, data: dict[str, Any]) -> BomImport:
     )
 
 
+def _worker_warning(staged: Any) -> str:
+    """Said while a job waits or runs and no task worker has been seen lately."""
+    if staged.status in BomImportStatus.in_progress() and worker_missing():
+        return WORKER_MISSING_MESSAGE
+    return ""
+
+
 def _progress_context(staged: BomImport) -> dict[str, Any]:
     lines = staged.options.get("lines", 0)
     if staged.status == BomImportStatus.RUNNING and staged.started_at:
         started = timesince(staged.started_at)
-        detail = f"Writing {lines:,} lines in one transaction; started {started} ago."
+        doing = staged.progress or f"Importing {lines:,} lines"
+        detail = f"{doing}; started {started} ago. It is written in one transaction, or not at all."
     else:
         detail = (
             f"Queued ({lines:,} lines): waiting for the background worker to start. "
@@ -149,6 +159,7 @@ def _progress_context(staged: BomImport) -> dict[str, Any]:
         "progress_id": "import-progress",
         "progress_label": f"Importing {staged.filename}",
         "progress_detail": detail,
+        "progress_warning": _worker_warning(staged),
         "progress_url": reverse("bom_import_progress", args=[staged.pk]),
     }
 
@@ -166,6 +177,7 @@ def _render_preview(
         "error": error,
         "sync_max": SYNC_IMPORT_MAX_LINES,
         "in_progress": staged.status in BomImportStatus.in_progress(),
+        "expired": is_expired(staged),
     }
     if context["in_progress"]:
         context.update(_progress_context(staged))
@@ -303,43 +315,122 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
     return render(request, "parts/catalogue_import_upload.html", context, status=status)
 
 
+@dataclass
+class CataloguePreview:
+    """The counts of a parts list's dry run, computed now or kept by the worker (or, once
+    imported, what the import created)."""
+
+    kind: str = ""
+    rows: int = 0
+    manufacturers_created: int = 0
+    manufacturer_parts_created: int = 0
+    manufacturer_parts_updated: int = 0
+    parts_created: int = 0
+    sources_created: int = 0
+    parameters_created: int = 0
+    changed: bool = False
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    problem_count: int = 0
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CataloguePreview:
+        known = {f.name for f in fields(cls)}
+        preview = cls(**{k: v for k, v in data.items() if k in known})
+        preview.problem_count = data.get("problem_count", len(preview.problems))
+        return preview
+
+
+def _catalogue_progress_context(staged: CatalogueImport) -> dict[str, Any]:
+    checking = staged.status == BomImportStatus.CHECKING
+    if staged.started_at is not None and staged.status != BomImportStatus.QUEUED:
+        doing = staged.progress or ("Reading the file" if checking else "Importing")
+        detail = f"{doing}; started {timesince(staged.started_at)} ago."
+    else:
+        detail = "Queued: waiting for the background worker to start."
+    detail += " Nothing has been written yet." if checking else ""
+    return {
+        "staged": staged,
+        "progress_id": "import-progress",
+        "progress_label": f"{'Checking' if checking else 'Importing'} {staged.filename}",
+        "progress_detail": detail,
+        "progress_warning": _worker_warning(staged),
+        "progress_url": reverse("catalogue_import_progress", args=[staged.pk]),
+    }
+
+
 @login_required
 @require_GET
 def catalogue_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """What importing the staged list would create and change (a dry run, rolled back)."""
+    """What importing the staged list would create and change (its plan: nothing is written),
+    the progress while the worker checks or imports it, or what it created."""
     user = person(request)
     staged = get_catalogue_import_for_user(user, pk)
     context: dict[str, Any] = {
         "staged": staged,
         "shown": CATALOGUE_PROBLEMS_SHOWN,
         "kinds": CATALOGUE_KINDS,
+        "in_progress": staged.status in BomImportStatus.in_progress(),
+        "expired": is_expired(staged),
     }
     status = 200
-    if staged.status == BomImportStatus.PREVIEWED:
-        try:
-            context["result"] = dry_run_catalogue(
-                actor=user, data=bytes(staged.data), filename=staged.filename
-            )
-        except DomainError as error:
-            context["error"], status = error, error.http_status
+    if context["in_progress"]:
+        context.update(_catalogue_progress_context(staged))
+    elif staged.status in BomImportStatus.open():
+        stored = staged.preview or {}
+        if stored.get("error"):
+            context["error"] = DomainError(**stored["error"])
+            status = 422
+        elif stored:
+            context["result"] = CataloguePreview.from_dict(stored)
+        else:
+            try:
+                result = dry_run_catalogue(
+                    actor=user, data=bytes(staged.data), filename=staged.filename
+                )
+            except DomainError as error:
+                context["error"], status = error, error.http_status
+            else:
+                context["result"] = CataloguePreview.from_dict(result_dict(result))
     return render(request, "parts/catalogue_import_preview.html", context, status=status)
 
 
 @login_required
 @require_POST
 def catalogue_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand the import to the task worker; the preview page shows its progress."""
     user = person(request)
     staged = get_catalogue_import_for_user(user, pk)
-    result = confirm_catalogue_import(actor=user, staged=staged)
-    messages.success(
-        request,
-        f"Imported {staged.filename}: {result.manufacturer_parts_created} manufacturer parts "
-        f"added, {result.manufacturer_parts_updated} updated, {result.parts_created} parts and "
-        f"{result.sources_created} approved sources created."
-        if result.changed
-        else f"Imported {staged.filename}: the catalogue already held all of it; nothing changed.",
-    )
-    return redirect("part_list")
+    if staged.status not in BomImportStatus.in_progress() | {BomImportStatus.COMMITTED}:
+        queue_catalogue_import(actor=user, staged=staged)
+    return redirect("catalogue_import_preview", staged.pk)
+
+
+@login_required
+@require_GET
+def catalogue_import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """Polled by the preview page while the worker checks or imports the list: the progress
+    block, then a redirect to the parts (imported) or back to the preview."""
+    staged = get_catalogue_import_for_user(person(request), pk)
+    if staged.status in BomImportStatus.in_progress():
+        return render(
+            request, "parts/_bom_import_progress.html", _catalogue_progress_context(staged)
+        )
+    target = reverse("catalogue_import_preview", args=[staged.pk])
+    if staged.status == BomImportStatus.COMMITTED:
+        result = CataloguePreview.from_dict(staged.result or {})
+        messages.success(
+            request,
+            f"Imported {staged.filename}: {result.manufacturer_parts_created} manufacturer parts "
+            f"added, {result.manufacturer_parts_updated} updated, {result.parts_created} parts "
+            f"and {result.sources_created} approved sources created."
+            if result.changed
+            else f"Imported {staged.filename}: the catalogue already held all of it; "
+            "nothing changed.",
+        )
+        target = reverse("part_list")
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
 
 
 @login_required

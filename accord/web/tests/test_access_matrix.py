@@ -178,6 +178,13 @@ GET_MATRIX: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], dict[str
         lambda w: {"pk": w["HAL-100-0002"].pk, "source_id": w["yageo"].pk},
         only(HALCYON | {"ems_planner": 403}),
     ),
+    # Not running: the progress poll sends the uploader back to the preview.
+    "catalogue_import_progress": (
+        lambda w: {"pk": w["parts_upload"].pk},
+        only({"oem_buyer": 302}),
+    ),
+    # Everyone has a list of their own unfinished uploads (only theirs: see test_my_imports).
+    "my_imports": (lambda w: {}, EVERYONE),
     # Signed-in people are sent on to the dashboard.
     "login": (lambda w: {}, dict.fromkeys(PERSONAS[1:], 302)),
     # Signing out takes a POST (CSRF-protected), never a GET.

@@ -348,6 +348,7 @@ def test_main_pages_have_no_console_errors_or_csp_violations(
         "/settings/tokens/",
         "/boms/import/",
         "/parts/import/",
+        "/imports/",
     ):
         visit(page, path)
         expect(page.locator("h1")).to_be_visible()
