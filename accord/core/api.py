@@ -95,7 +95,8 @@ class AccessLogOut(Schema):
     reader: PersonRef
     reader_organisation: OrgRef
     program: ProgramRef | None
-    object_type: str
+    object_type: str = Field(description="Machine name of what was read, e.g. parts.bom.")
+    kind: str = Field(description="What was read, in words, e.g. BOM.")
     object_id: str = Field(description="Empty for a list, a search or an export.")
     object_repr: str = Field(
         description="The object read, or what a list asked for (e.g. 'search \"driver\"')."

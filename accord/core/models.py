@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.utils.text import capfirst
 
 from accord.core.choices import Classification
 
@@ -49,6 +50,10 @@ class Event(models.Model):
         return f"{self.actor} {self.verb} {self.object_repr}"
 
 
+# Reads that are not of a model's row, named for the access log.
+READ_KINDS = {"orgs.nda_document": "Signed NDA document"}
+
+
 class AccessLogEntry(models.Model):
     """A read of another organisation's restricted data, reviewable by the owner's admins."""
 
@@ -82,11 +87,25 @@ class AccessLogEntry(models.Model):
         return not self.object_id
 
     @property
+    def kind(self) -> str:
+        """What kind of thing was read, in words: "BOM", "Part", "Signed NDA document"."""
+        if self.object_type in READ_KINDS:
+            return READ_KINDS[self.object_type]
+        try:
+            return capfirst(str(apps.get_model(self.object_type)._meta.verbose_name))
+        except (LookupError, ValueError):
+            return self.object_type
+
+    @property
     def what(self) -> str:
-        """What was read, as the owner's reviewers read it: "HAL-400-0001 Balanced armature
-        driver", or 'listed 3 restricted parts of yours (search "driver")'."""
+        """What was read, as the owner's reviewers read it: "BOM EBX2-L rev A", "Part
+        HAL-400-0001 Balanced armature driver", or 'listed 3 restricted parts of yours (search
+        "driver")'."""
         if not self.is_list:
-            return self.object_repr
+            kind = self.kind
+            if self.object_repr.lower().startswith(kind.lower()):
+                return self.object_repr
+            return f"{kind} {self.object_repr}"
         verb = "exported" if self.channel == "export" else "listed"
         try:
             meta = apps.get_model(self.object_type)._meta

@@ -162,7 +162,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
                 str(e.reader),
                 e.reader_organisation.name,
                 e.what,
-                e.object_type,
+                e.kind,
                 e.row_count,
                 e.program.name if e.program else "",
                 e.channel,

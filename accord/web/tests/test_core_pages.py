@@ -80,7 +80,9 @@ def test_access_log_shows_reads_by_other_organisations(client_for: Any, boms: An
     _when, who, organisation, obj, count, program, channel = rows[0]
     assert who == "Aisha Rahman"
     assert organisation == "Meridian Electronics Manufacturing"
-    assert obj.startswith("EBX2-PCBA rev B") and count == "1"
+    # Named as a person reads it: the kind of thing and its name, not a model label.
+    assert obj == "BOM EBX2-PCBA rev B" and count == "1"
+    assert "parts.bom" not in text(response)
     assert program == "Earbuds X2" and channel == "web"
     # Meridian's own log does not list reads of Halcyon data.
     meridian = client_for("ems_planner").get(reverse("access_log"))
@@ -112,8 +114,8 @@ def test_access_log_filters_and_exports(client_for: Any, boms: Any, orgs: Any) -
     assert rows[1][1:] == [
         "Aisha Rahman",
         "Meridian Electronics Manufacturing",
-        "EBX2-PCBA rev B",
-        "parts.bom",
+        "BOM EBX2-PCBA rev B",
+        "BOM",
         "1",
         "Earbuds X2",
         "web",
