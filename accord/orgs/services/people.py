@@ -13,6 +13,7 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -56,6 +57,18 @@ class IssuedInvitation:
 def invitation_digest(secret: str) -> str:
     # 256 random bits: a plain SHA-256 is enough to keep the stored value useless to a reader.
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _record(actor: Person | None, verb: str, obj: Person | Invitation, **kwargs: Any) -> None:
+    """An event of the person's (or invitation's) organisation, for its own eyes only."""
+    record_event(
+        actor=actor,
+        verb=verb,
+        obj=obj,
+        organisation=obj.organisation,
+        classification=Classification.INTERNAL,
+        **kwargs,
+    )
 
 
 def _require_admin(actor: Person, organisation: Organisation) -> None:
@@ -163,12 +176,10 @@ def deactivate_person(*, actor: Person, person: Person) -> Person:
             person=locked, accepted_at__isnull=True, revoked_at__isnull=True
         ).update(revoked_at=now)
         locked.refresh_from_db()
-        record_event(
-            actor=actor,
-            verb="deactivated person",
-            obj=locked,
-            organisation=locked.organisation,
-            classification=Classification.INTERNAL,
+        _record(
+            actor,
+            "deactivated person",
+            locked,
             changes={"username": locked.username, "tokens_revoked": revoked},
         )
     return locked
@@ -184,12 +195,10 @@ def reactivate_person(*, actor: Person, person: Person) -> Person:
             raise Conflict(f"{locked} is active already.")
         locked.is_active = True
         locked.save(update_fields=["is_active"])
-        record_event(
-            actor=actor,
-            verb="reactivated person",
-            obj=locked,
-            organisation=locked.organisation,
-            classification=Classification.INTERNAL,
+        _record(
+            actor,
+            "reactivated person",
+            locked,
             changes={"username": locked.username},
         )
     return locked
@@ -269,6 +278,22 @@ def _send_invitation(issued: IssuedInvitation, actor: Person | None) -> None:
         logger.exception("Could not e-mail the invitation %s", invitation.pk)
 
 
+def _issue_for(actor: Person | None, person: Person) -> IssuedInvitation:
+    """A link for a person who exists already: accepting it sets their password."""
+    assert person.organisation is not None
+    return _issue(
+        actor=actor,
+        organisation=person.organisation,
+        person=person,
+        email=person.email,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        role=person.role,
+        title=person.title,
+        is_org_admin=person.is_org_admin,
+    )
+
+
 def invite_person(
     *,
     actor: Person,
@@ -340,17 +365,7 @@ def add_person(
             title=text_input(title, "title", max_length=120),
             is_org_admin=is_org_admin,
         )
-        issued = _issue(
-            actor=actor or invited_by,
-            organisation=organisation,
-            person=person,
-            email=email,
-            first_name=person.first_name,
-            last_name=person.last_name,
-            role=person.role,
-            title=person.title,
-            is_org_admin=person.is_org_admin,
-        )
+        issued = _issue_for(actor or invited_by, person)
     return person, issued
 
 
@@ -365,20 +380,8 @@ def reissue_invitation(*, actor: Person, person: Person) -> IssuedInvitation:
         raise Conflict(f"{person} has set a password already.")
     if not person.email:
         raise InvalidInput(f"{person} has no e-mail address.", detail={"field": "email"})
-    organisation = person.organisation
-    assert organisation is not None
     with transaction.atomic():
-        return _issue(
-            actor=actor,
-            organisation=organisation,
-            person=person,
-            email=person.email,
-            first_name=person.first_name,
-            last_name=person.last_name,
-            role=person.role,
-            title=person.title,
-            is_org_admin=person.is_org_admin,
-        )
+        return _issue_for(actor, person)
 
 
 def revoke_invitation(*, actor: Person, invitation: Invitation) -> Invitation:
@@ -390,12 +393,10 @@ def revoke_invitation(*, actor: Person, invitation: Invitation) -> Invitation:
             raise Conflict(f"This invitation is {InvitationState(state).label.lower()} already.")
         locked.revoked_at = timezone.now()
         locked.save(update_fields=["revoked_at"])
-        record_event(
-            actor=actor,
-            verb="revoked invitation",
-            obj=locked,
-            organisation=locked.organisation,
-            classification=Classification.INTERNAL,
+        _record(
+            actor,
+            "revoked invitation",
+            locked,
             changes={"email": locked.email},
         )
     return locked
@@ -477,12 +478,10 @@ def accept_invitation(
         invitation.accepted_at = timezone.now()
         invitation.person = person
         invitation.save(update_fields=["accepted_at", "person"])
-        record_event(
-            actor=person,
-            verb="accepted invitation",
-            obj=invitation,
-            organisation=invitation.organisation,
-            classification=Classification.INTERNAL,
+        _record(
+            person,
+            "accepted invitation",
+            invitation,
             changes={"username": person.username},
         )
     return person

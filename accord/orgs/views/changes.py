@@ -29,11 +29,8 @@ from accord.orgs.choices import OrganisationKind
 from accord.orgs.documents import nda_file_response, read_document
 from accord.orgs.forms import NdaForm, PartnerAddForm, ProgramForm
 from accord.orgs.models import Nda, Person, Program
+from accord.web.pages import form_page
 from accord.web.tables import person
-
-
-def _form_page(request: HttpRequest, *, status: int = 200, **context: Any) -> HttpResponse:
-    return render(request, "web/form_page.html", context, status=status)
 
 
 def _program_crumbs(program: Program | None = None) -> list[tuple[str, str]]:
@@ -62,9 +59,8 @@ def program_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Created {program}. You are its manager.")
             return redirect("program_detail", program.pk)
-    return _form_page(
+    return form_page(
         request,
-        status=422 if request.method == "POST" else 200,
         title="New program",
         lede="One product shared with the partners who build it and supply its parts. You "
         "become its manager; you add partner organisations and members next.",
@@ -96,9 +92,8 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Saved {program}.")
             return redirect("program_detail", program.pk)
-    return _form_page(
+    return form_page(
         request,
-        status=422 if request.method == "POST" else 200,
         title=f"Edit {program.name}",
         form=form,
         action=reverse("program_edit", args=[program.pk]),
@@ -225,9 +220,8 @@ def nda_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Registered {nda.reference}.")
             return redirect("nda_detail", nda.pk)
-    return _form_page(
+    return form_page(
         request,
-        status=422 if request.method == "POST" else 200,
         title="Register an NDA",
         lede="Restricted data of one party is shared with the other only while an NDA in force "
         "covers the program.",
@@ -277,9 +271,8 @@ def nda_amend(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Amended {nda.reference}.")
             return redirect("nda_detail", nda.pk)
-    return _form_page(
+    return form_page(
         request,
-        status=422 if request.method == "POST" else 200,
         title=f"Amend {nda.reference}",
         lede=f"Between {nda.party_a} and {nda.party_b}, effective {nda.effective_date:%Y-%m-%d}.",
         form=form,

@@ -3,7 +3,6 @@ administrators, creating a partner organisation or inviting one already on Accor
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +16,7 @@ from accord.orgs import services
 from accord.orgs.access import connections_visible_to, get_connection_for_user
 from accord.orgs.choices import ConnectionStatus
 from accord.orgs.forms import InviteOrganisationForm, PartnerOrganisationForm
+from accord.web.pages import form_page, one_time_link_page
 from accord.web.tables import person
 
 PARTNERS_ANCHOR = "#partners"
@@ -64,38 +64,27 @@ def partner_create(request: HttpRequest) -> HttpResponse:
         except FORM_ERRORS as error:
             form.add_error(None, error.message)
         else:
-            response = render(
+            return one_time_link_page(
                 request,
-                "web/one_time_link.html",
-                {
-                    "title": f"{organisation} is on Accord",
-                    "lede": f"{organisation} is connected with {user.organisation}: you can add "
-                    f"it to your programs. Its administrator {admin} ({admin.username}) signs "
-                    "in once they have chosen a password through this link.",
-                    "invitation": issued.invitation,
-                    "link": request.build_absolute_uri(issued.path),
-                    "emailed": settings.ACCORD_EMAIL_ENABLED,
-                    "next_url": reverse("organisation_page") + PARTNERS_ANCHOR,
-                    "next_label": "Back to your partners",
-                },
-                status=201,
+                invitation=issued.invitation,
+                path=issued.path,
+                title=f"{organisation} is on Accord",
+                lede=f"{organisation} is connected with {user.organisation}: you can add it "
+                f"to your programs. Its administrator {admin} ({admin.username}) signs in once "
+                "they have chosen a password through this link.",
+                next_url=reverse("organisation_page") + PARTNERS_ANCHOR,
+                next_label="Back to your partners",
             )
-            response["Cache-Control"] = "private, no-store"
-            return response
-    return render(
+    return form_page(
         request,
-        "web/form_page.html",
-        {
-            "title": "Create a partner organisation",
-            "lede": "For an EMS, supplier or distributor that is not on Accord yet. You name its "
-            "first administrator, who then manages its people.",
-            "form": form,
-            "action": reverse("partner_create"),
-            "submit": "Create the organisation",
-            "cancel_url": reverse("organisation_page") + PARTNERS_ANCHOR,
-            "breadcrumbs": [("Organisation", reverse("organisation_page"))],
-        },
-        status=422 if request.method == "POST" else 200,
+        title="Create a partner organisation",
+        lede="For an EMS, supplier or distributor that is not on Accord yet. You name its "
+        "first administrator, who then manages its people.",
+        form=form,
+        action=reverse("partner_create"),
+        submit="Create the organisation",
+        cancel_url=reverse("organisation_page") + PARTNERS_ANCHOR,
+        breadcrumbs=[("Organisation", reverse("organisation_page"))],
     )
 
 

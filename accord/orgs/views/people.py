@@ -3,8 +3,6 @@ link opens. Administrators add, edit, deactivate and invite; everyone sees their
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -30,6 +28,7 @@ from accord.orgs.access import (
 from accord.orgs.forms import InvitationForm, PersonForm, SignupForm
 from accord.orgs.models import Invitation, Person
 from accord.orgs.services import IssuedInvitation
+from accord.web.pages import form_page, one_time_link_page
 from accord.web.tables import export_table, paginate, parse_sort, person, requested_export
 
 PEOPLE_SORTS = {
@@ -100,31 +99,20 @@ def people_list(request: HttpRequest) -> HttpResponse:
 def _link_page(
     request: HttpRequest, issued: IssuedInvitation, *, title: str, lede: str
 ) -> HttpResponse:
-    response = render(
+    return one_time_link_page(
         request,
-        "web/one_time_link.html",
-        {
-            "title": title,
-            "lede": lede,
-            "invitation": issued.invitation,
-            "link": request.build_absolute_uri(issued.path),
-            "emailed": settings.ACCORD_EMAIL_ENABLED,
-            "next_url": reverse("people_list"),
-            "next_label": "Back to people",
-        },
-        status=201,
+        invitation=issued.invitation,
+        path=issued.path,
+        title=title,
+        lede=lede,
+        next_url=reverse("people_list"),
+        next_label="Back to people",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _require_admin(user: Person) -> None:
     if not user.is_org_admin:
         raise Forbidden("Only an administrator of your organisation can manage its people.")
-
-
-def _form_page(request: HttpRequest, status: int = 200, **context: Any) -> HttpResponse:
-    return render(request, "web/form_page.html", context, status=status)
 
 
 @login_required
@@ -151,9 +139,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 lede=f"{created} can sign in as {created.username} once they have chosen a "
                 "password through this link.",
             )
-    return _form_page(
+    return form_page(
         request,
-        status=422 if request.method == "POST" else 200,
         title="Add a person",
         lede="They receive a one-time link to choose their password.",
         form=form,
@@ -183,9 +170,8 @@ def person_invite(request: HttpRequest) -> HttpResponse:
                 title=f"{issued.invitation.email} is invited",
                 lede="They choose their username and password through this link.",
             )
-    return _form_page(
+    return form_page(
         request,
-        status=422 if request.method == "POST" else 200,
         title="Invite someone",
         lede=f"Invitations are valid for {settings.ACCORD_INVITATION_DAYS} days and work once.",
         form=form,

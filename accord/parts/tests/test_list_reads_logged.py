@@ -58,14 +58,14 @@ def test_the_owner_reads_who_listed_what(client_for: Any) -> None:
         (
             "Aisha Rahman",
             "Meridian Electronics Manufacturing",
-            'listed 1 restricted part of yours (search "hal", lifecycle active) parts.part',
+            'listed 1 restricted part of yours (search "hal", lifecycle active)',
             "1",
             "web",
         ),
         (
             "Aisha Rahman",
             "Meridian Electronics Manufacturing",
-            "listed 3 restricted parts of yours parts.part",
+            "listed 3 restricted parts of yours",
             "3",
             "web",
         ),

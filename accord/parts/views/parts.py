@@ -50,6 +50,7 @@ from accord.parts.services.catalogue import PART_EDITABLE_FIELDS
 from accord.parts.views.display import part_rows
 from accord.web import tables
 from accord.web.display import LIFECYCLE_SHORT
+from accord.web.pages import form_page
 from accord.web.tables import paginate, parse_sort, person, requested_export, vary_on_htmx
 
 SORTABLE = {key: field for key, field in PART_SORTS.items() if not key.startswith("-")}
@@ -234,30 +235,28 @@ def part_source_status(request: HttpRequest, pk: int, source_id: int) -> HttpRes
         status = 422
     decision = form["status"].value() or "approved"
     verb = "Approve" if decision == SourceStatus.APPROVED else "Reject"
-    return render(
+    return form_page(
         request,
-        "web/form_page.html",
-        {
-            "title": f"{verb} {source.manufacturer_part} for {part.number}?",
-            "lede": (
-                "Approved sources may be bought and built into this part; the decision and its "
-                "reason are kept in the part's history."
-                if verb == "Approve"
-                else "A rejected source is no longer bought for this part, and its supplier no "
-                "longer sees the part; the decision and its reason are kept in the history."
-            ),
-            "form": form,
-            "action": reverse("part_source_status", args=[part.pk, source.pk]),
-            "submit": verb,
-            "danger": verb == "Reject",
-            "cancel_url": reverse("part_detail", args=[part.pk]) + "#sources",
-            "breadcrumbs": [
-                ("Parts", reverse("part_list")),
-                (part.number, reverse("part_detail", args=[part.pk])),
-            ],
-        },
+        title=f"{verb} {source.manufacturer_part} for {part.number}?",
+        lede=(
+            "Approved sources may be bought and built into this part; the decision and its "
+            "reason are kept in the part's history."
+            if verb == "Approve"
+            else "A rejected source is no longer bought for this part, and its supplier no "
+            "longer sees the part; the decision and its reason are kept in the history."
+        ),
+        form=form,
+        action=reverse("part_source_status", args=[part.pk, source.pk]),
+        submit=verb,
+        danger=verb == "Reject",
+        cancel_url=reverse("part_detail", args=[part.pk]) + "#sources",
+        breadcrumbs=_part_crumbs(part),
         status=status,
     )
+
+
+def _part_crumbs(part: Part) -> list[tuple[str, str]]:
+    return [("Parts", reverse("part_list")), (part.number, reverse("part_detail", args=[part.pk]))]
 
 
 @login_required
@@ -278,21 +277,14 @@ def part_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Saved {part.number}.")
             return redirect("part_detail", part.pk)
-    return render(
+    return form_page(
         request,
-        "web/form_page.html",
-        {
-            "title": f"Edit {part.number}",
-            "form": form,
-            "action": reverse("part_edit", args=[part.pk]),
-            "submit": "Save",
-            "cancel_url": reverse("part_detail", args=[part.pk]),
-            "breadcrumbs": [
-                ("Parts", reverse("part_list")),
-                (part.number, reverse("part_detail", args=[part.pk])),
-            ],
-        },
-        status=422 if request.method == "POST" else 200,
+        title=f"Edit {part.number}",
+        form=form,
+        action=reverse("part_edit", args=[part.pk]),
+        submit="Save",
+        cancel_url=reverse("part_detail", args=[part.pk]),
+        breadcrumbs=_part_crumbs(part),
     )
 
 
@@ -325,21 +317,14 @@ def part_lifecycle_notice(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{Lifecycle(data['lifecycle']).label}.",
             )
             return redirect(reverse("part_detail", args=[part.pk]) + "#notices")
-    return render(
+    return form_page(
         request,
-        "web/form_page.html",
-        {
-            "title": f"Record a lifecycle notice for {part.number}",
-            "lede": "The manufacturer part's lifecycle changes for every part that uses it; the "
-            "notice is kept in its history.",
-            "form": form,
-            "action": reverse("part_lifecycle_notice", args=[part.pk]),
-            "submit": "Record the notice",
-            "cancel_url": reverse("part_detail", args=[part.pk]),
-            "breadcrumbs": [
-                ("Parts", reverse("part_list")),
-                (part.number, reverse("part_detail", args=[part.pk])),
-            ],
-        },
-        status=422 if request.method == "POST" else 200,
+        title=f"Record a lifecycle notice for {part.number}",
+        lede="The manufacturer part's lifecycle changes for every part that uses it; the "
+        "notice is kept in its history.",
+        form=form,
+        action=reverse("part_lifecycle_notice", args=[part.pk]),
+        submit="Record the notice",
+        cancel_url=reverse("part_detail", args=[part.pk]),
+        breadcrumbs=_part_crumbs(part),
     )
