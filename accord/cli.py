@@ -35,6 +35,9 @@ usage: accord <command> [options]
          preview a BOM file (problems with row and column, summary, diff), then import it
   import-catalogue FILE --as USERNAME [--dry-run] [--json]
          load a parts list into the catalogue (the same file twice changes nothing)
+  people | organisations | programs | ndas | boms | parts  ACTION --as USERNAME ...
+         run the workspace from the command line, as that person (e.g. `accord people
+         invite --as maya --email new@example.com` prints the sign-up link)
   worker [--no-supervise]
          the background task worker, restarted whenever it stops (`serve` runs one itself
          unless ACCORD_TASK_WORKER=0)
