@@ -45,6 +45,7 @@ def generate(scale: float) -> dict[str, object]:
     from accord.parts.models import ApprovedSource, Category, Manufacturer, ManufacturerPart, Part
     from accord.parts.normalise import manufacturer_key, mpn_key
     from accord.parts.services import BomLineInput, create_bom, refresh_part_rollups
+    from accord.parts.value_keys import refresh_value_keys
 
     rng = np.random.default_rng(SEED)
     world = build_world()
@@ -123,6 +124,7 @@ def generate(scale: float) -> dict[str, object]:
             ],
             batch_size=5000,
         )
+        refresh_value_keys(parts)
         refresh_part_rollups(parts)
         # A 2,000-line BOM: 190 components + 10 sub-assemblies of 180 lines each.
         program = world.programs["EBX2"]
@@ -262,6 +264,7 @@ def query_counts(person: object, token: str, data: dict[str, object]) -> dict[st
         ("api_part", f"/api/v1/parts/{data['part_id']}", bearer),
         ("parts_page", "/parts/", {}),
         ("parts_page_search", "/parts/?q=bench", {}),
+        ("parts_page_value_search", "/parts/?q=47k+0603", {}),
         ("api_parts_10", "/api/v1/parts?page_size=10", bearer),
         ("api_parts_200", "/api/v1/parts?page_size=200", bearer),
         ("bom100_page", f"/boms/{data['bom100_id']}/", {}),
@@ -327,12 +330,12 @@ def naive_part_list(person: object) -> float:
     return min(timed(run)[0] for _ in range(5))
 
 
-def ours_part_list(person: object) -> float:
+def ours_part_list(person: object, q: str = "bench") -> float:
     from accord.parts.access import parts_for_list
     from accord.parts.queries import PartFilters
 
     def run() -> int:
-        qs = parts_for_list(person, PartFilters(q="bench"))
+        qs = parts_for_list(person, PartFilters(q=q))
         total = qs.count()
         list(qs[:50])
         return total
@@ -353,9 +356,10 @@ def main() -> None:
     print("SQL queries per request:", counts)
     naive = naive_part_list(data["buyer"])
     ours = ours_part_list(data["buyer"])
+    ours_value = ours_part_list(data["buyer"], q="47k 0603")
     print(
         f"part list search, in-process: ours {ours * 1000:.1f} ms, naive {naive * 1000:.1f} ms "
-        f"({naive / ours:.1f}x)"
+        f"({naive / ours:.1f}x); by value (47k 0603) {ours_value * 1000:.1f} ms"
     )
     cookie = {"Cookie": session_cookie(data["buyer"])}
     bearer = {"Authorization": f"Bearer {data['token']}"}
@@ -367,6 +371,8 @@ def main() -> None:
         "api": ("/api/v1/parts?page_size=50", bearer),
         "parts_search": (f"/parts/?{search}", cookie),
         "api_search": (f"/api/v1/parts?page_size=50&{search}", bearer),
+        # Words that parse as values ("47k" is 47 kΩ) match the value keys too.
+        "value_search": ("/parts/?q=47k+0603", cookie),
         "bom100_page": (f"/boms/{data['bom100_id']}/", cookie),
         "bom100_api": (f"/api/v1/boms/{data['bom100_id']}/lines?page_size=100", bearer),
         "bom": (f"/boms/{data['bom_id']}/", cookie),
@@ -404,6 +410,9 @@ def main() -> None:
         f"api_search_p95_ms={results['api_search']['p95_ms']} "
         f"bom_p95_ms={results['bom']['p95_ms']} "
         f"bom_lines_p95_ms={results['bom_lines_api']['p95_ms']} "
+        f"value_search_p50_ms={results['value_search']['median_ms']} "
+        f"value_search_p95_ms={results['value_search']['p95_ms']} "
+        f"ours_value_search_ms={ours_value * 1000:.1f} "
         f"naive_list_ms={naive * 1000:.1f} ours_list_ms={ours * 1000:.1f} "
         f"detail_cpu_ms={max(cpu['detail_page'], cpu['detail_api'])} "
         f"load_1min={os.getloadavg()[0]:.1f}"

@@ -48,6 +48,15 @@ def refresh_planner_statistics() -> None:
             cursor.execute("PRAGMA optimize")
         elif connection.vendor == "postgresql":
             cursor.execute("ANALYZE")
+            # A GIN index (the trigram search indexes) keeps new entries in a pending list that
+            # every search reads through until (auto)vacuum merges it: after bulk writes, a
+            # search took 6.5 ms instead of 0.1 ms on 10,000 parts. Merge the lists we own now.
+            cursor.execute(
+                "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
+                "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+                "WHERE a.amname = 'gin' AND c.relnamespace = current_schema()::regnamespace "
+                "AND pg_has_role(c.relowner, 'MEMBER')"
+            )
 
 
 def insert_rows(

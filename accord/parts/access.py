@@ -52,7 +52,8 @@ from accord.orgs.access import reach_of
 from accord.orgs.choices import OrganisationKind
 from accord.parts.choices import BomImportStatus, Lifecycle, SourceStatus
 from accord.parts.models import ApprovedSource, Bom, BomLine, ManufacturerPart, Part
-from accord.parts.queries import PartFilters, filter_parts, lifecycle_risk
+from accord.parts.queries import PartFilters, filter_parts, lifecycle_risk, search_condition
+from accord.parts.value_keys import SearchWord
 
 
 def _seller_lines(org: int | None, prefix: str = "") -> Q:
@@ -212,17 +213,28 @@ def _with_seller_rollups(parts: QuerySet[Part], org: int) -> QuerySet[Part]:
     )
 
 
-def part_word_condition(user: Any) -> Callable[[str], Q]:
+def part_word_condition(user: Any) -> Callable[[SearchWord], Q]:
     """What a search word must match for this person. Part.search_text holds the part's number,
-    description and value and every source's manufacturer and MPN, lower-cased (a trigram
-    index on PostgreSQL). A seller's word must also be in the part's own text or in one of its
-    own lines: a hidden alternate's MPN finds nothing."""
+    description, value and package and every source's manufacturer and MPN, lower-cased;
+    Part.value_keys the part's own values (value_keys.py); both have a trigram index on
+    PostgreSQL. A seller's text word must also be in the part's own text or in one of its own
+    lines: a hidden alternate's MPN finds nothing. Value keys come from the part's own value
+    and description, which the seller sees."""
     reach = reach_of(user)
     if not reach.seller:
-        return lambda word: Q(search_text__contains=word)
+        return search_condition
     org = reach.organisation_id
     own_text = Lower(
-        Concat("number", Value(" "), "description", Value(" "), "value", output_field=TextField())
+        Concat(
+            "number",
+            Value(" "),
+            "description",
+            Value(" "),
+            "value",
+            Value(" "),
+            "package",
+            output_field=TextField(),
+        )
     )
     source_text = Lower(
         Concat(
@@ -233,17 +245,18 @@ def part_word_condition(user: Any) -> Callable[[str], Q]:
         )
     )
 
-    def condition(word: str) -> Q:
+    def condition(word: SearchWord) -> Q:
         in_own_lines = (
             ApprovedSource.objects.filter(part=OuterRef("pk"))
             .filter(_seller_lines(org))
             .alias(text=source_text)
-            .filter(text__contains=word)
+            .filter(text__contains=word.text)
         )
         # search_text first: it holds every word the other two can match, and has the index.
-        return Q(search_text__contains=word) & (
-            Q(owner_id=org) | Q(Contains(own_text, word)) | Q(Exists(in_own_lines))
+        seen_text = Q(search_text__contains=word.text) & (
+            Q(owner_id=org) | Q(Contains(own_text, word.text)) | Q(Exists(in_own_lines))
         )
+        return seen_text | Q(value_keys__contains=word.key) if word.key else seen_text
 
     return condition
 
@@ -287,6 +300,24 @@ def sources_visible_to(user: Any, part: Part) -> QuerySet[ApprovedSource]:
     if reach.seller and part.owner_id != reach.organisation_id:
         qs = qs.filter(_seller_lines(reach.organisation_id))
     return qs
+
+
+def with_listed_source(user: Any, parts: QuerySet[Part]) -> QuerySet[Part]:
+    """Annotate parts (of parts_visible_to) for the lists' manufacturer and MPN columns:
+    `listed_manufacturer` and `listed_mpn` of the first approved source by rank that the person
+    may see. Sources are read as `sources_visible_to` reads them: a seller sees only its own
+    lines of another's AML, so `visible_source_count` counts what the list can show."""
+    approved = ApprovedSource.objects.filter(part=OuterRef("pk"), status=SourceStatus.APPROVED)
+    reach = reach_of(user)
+    if reach.seller:
+        approved = approved.filter(
+            Q(part__owner_id=reach.organisation_id) | _seller_lines(reach.organisation_id)
+        )
+    first = approved.order_by("rank", "pk")
+    return parts.annotate(
+        listed_manufacturer=Subquery(first.values("manufacturer_part__manufacturer__name")[:1]),
+        listed_mpn=Subquery(first.values("manufacturer_part__mpn")[:1]),
+    )
 
 
 def manufacturer_parts_visible_to(user: Any) -> QuerySet[ManufacturerPart]:

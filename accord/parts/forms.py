@@ -27,7 +27,8 @@ class PartFilterForm(AccordForm):
         required=False,
         max_length=200,
         label="Search",
-        help_text="Part number, description, value, manufacturer or MPN",
+        help_text="Part number, description, value (10k, 4u7, 0.1µF, 10 kΩ), package, "
+        "manufacturer or MPN",
         widget=forms.TextInput(
             attrs={"type": "search", "placeholder": "e.g. 100n 0402 or GRM155", "size": 28}
         ),

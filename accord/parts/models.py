@@ -170,6 +170,11 @@ class Part(models.Model):
         help_text="Worst lifecycle among the approved sources.",
     )
     search_text = models.TextField(blank=True, editable=False)
+    value_keys = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The part's values as exact keys for search (accord/parts/value_keys.py).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

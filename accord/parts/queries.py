@@ -17,6 +17,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from accord.parts.choices import BomStatus, Lifecycle, Sourcing
 from accord.parts.models import ApprovedSource, Bom, BomLine, Part
+from accord.parts.value_keys import SearchWord, search_words
 
 MAX_BOM_DEPTH = 12
 
@@ -55,15 +56,26 @@ class PartFilters:
     sort: str = "number"
 
 
-def search_words(term: str) -> list[str]:
-    return term.strip().lower().split()[:5]
+def search_condition(word: SearchWord, *, text: str = "search_text", keys: str = "value_keys") -> Q:
+    """What one word of a search matches, before any rule of who may see what.
+
+    A word matches the text (`text`: number, description, value, package, manufacturers and
+    MPNs, lower-cased); a word that is a value ("10k", "0.1µF", "10 kΩ") also matches the parts
+    with that value (`keys`, see value_keys.py). PostgreSQL answers both from trigram GIN
+    indexes (a bitmap OR of the two); SQLite scans the two columns.
+    """
+    condition = Q(**{f"{text}__contains": word.text})
+    if word.key:
+        condition |= Q(**{f"{keys}__contains": word.key})
+    return condition
 
 
 def filter_parts(
-    qs: QuerySet[Part], filters: PartFilters, *, word_matches: Callable[[str], Q]
+    qs: QuerySet[Part], filters: PartFilters, *, word_matches: Callable[[SearchWord], Q]
 ) -> QuerySet[Part]:
     """Search and filters on an already visible queryset (the caller went through access.py,
-    which also says what a search word may match: access.part_word_condition)."""
+    which also says what a search word may match: access.part_word_condition). Every word of
+    the search (at most five) must match."""
     conditions = [word_matches(word) for word in search_words(filters.q)]
     if filters.category:
         conditions.append(Q(category__slug=filters.category))

@@ -1,5 +1,6 @@
 """API: parts, their parameters, approved sources and where they are used."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.http import HttpRequest
@@ -28,18 +29,46 @@ from accord.parts.api.schemas import (
     SourceOut,
     SourcePatch,
 )
+from accord.parts.choices import SourceStatus
 from accord.parts.models import Category, Part
 from accord.parts.queries import PartFilters
+from accord.parts.value_keys import key_value
 
 router = Router(tags=["parts"])
 
 
 def part_detail(user: Person, part: Part, path: str = "") -> PartDetail:
     """A part the caller reached through access.py, with what they may see around it."""
+    sources = list(access.sources_visible_to(user, part))
+    approved = sorted(
+        (s for s in sources if s.status == SourceStatus.APPROVED), key=lambda s: (s.rank, s.pk)
+    )
+    preferred = approved[0].manufacturer_part if approved else None
+    part.listed_manufacturer = preferred.manufacturer.name if preferred else None  # type: ignore[attr-defined]
+    part.listed_mpn = preferred.mpn if preferred else None  # type: ignore[attr-defined]
+    show_listing([part])
     part.shown_parameters = list(access.parameters_visible_to(user, part))  # type: ignore[attr-defined]
-    part.shown_sources = list(access.sources_visible_to(user, part))  # type: ignore[attr-defined]
+    part.shown_sources = sources  # type: ignore[attr-defined]
     part.shown_where_used = access.where_used_for_user(user, part, channel="api", path=path)  # type: ignore[attr-defined]
     return PartDetail.model_validate(part)
+
+
+def show_listing(parts: Sequence[Any]) -> Sequence[Any]:
+    """Set on each part (with access.with_listed_source's annotations) what PartOut shows
+    besides its fields: its values as numbers and its preferred source."""
+    for part in parts:
+        found = (key_value(key) for key in part.value_keys.split())
+        part.shown_values = [
+            {"quantity": q, "value": v, "unit": u} for q, v, u in filter(None, found)
+        ]
+        mpn = part.listed_mpn
+        part.shown_preferred_source = (
+            None if mpn is None else {"manufacturer": part.listed_manufacturer or "", "mpn": mpn}
+        )
+        part.shown_other_approved_sources = (
+            max(part.visible_source_count - 1, 0) if mpn is not None else 0
+        )
+    return parts
 
 
 def category_by_slug(user: Person, slug: str | None) -> Category | None:
@@ -78,8 +107,8 @@ def list_parts(
         sourcing=filters.sourcing or "",
         sort=filters.sort,
     )
-    qs = access.parts_for_list(user, wanted).select_related("owner")
-    page = paginate(request, qs, paging)
+    qs = access.with_listed_source(user, access.parts_for_list(user, wanted))
+    page = paginate(request, qs.select_related("owner"), paging, rows=show_listing)
     access.log_parts_read(
         user,
         [part.pk for part in page["results"]],

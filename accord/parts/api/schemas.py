@@ -62,9 +62,23 @@ class CategoryOut(BaseModel):
     name: str
 
 
+class ListedSourceOut(BaseModel):
+    manufacturer: str
+    mpn: str
+
+
+class ValueOut(BaseModel):
+    quantity: str = Field(description="resistance (and impedance), capacitance, inductance, "
+                          "frequency, voltage or current")  # fmt: skip
+    value: Quantity = Field(description="Exact, in SI units (ohm, farad, henry, hertz, volt, "
+                            "ampere): 0.1 µF is \"0.0000001\".")  # fmt: skip
+    unit: str
+
+
 class PartOut(BaseModel):
     """A part, read from the rows of access.parts_visible_to: a plain pydantic model, so that a
-    page of parts is serialised in pydantic's compiled core (no per-field Python getter)."""
+    page of parts is serialised in pydantic's compiled core (no per-field Python getter).
+    api.parts.show_listing sets the shown_* attributes it reads besides the part's own."""
 
     # The roll-ups as the caller may see them (visible_*: annotated on every visible part).
     model_config = ConfigDict(from_attributes=True, validate_by_name=True, validate_by_alias=True)
@@ -76,6 +90,19 @@ class PartOut(BaseModel):
     category: CategoryOut | None
     value: str
     package: str
+    values: list[ValueOut] = Field(
+        validation_alias="shown_values",
+        description="The values read from `value`, else from the description: what a search by "
+        "value (10k, 0.1uF, 10 kΩ) matches.",
+    )
+    preferred_source: ListedSourceOut | None = Field(
+        validation_alias="shown_preferred_source",
+        description="The approved source ranked first (among those the caller may see).",
+    )
+    other_approved_sources: int = Field(
+        validation_alias="shown_other_approved_sources",
+        description="Approved sources besides the preferred one (that the caller may see).",
+    )
     is_assembly: bool
     classification: str
     lifecycle: str = Field(
@@ -186,7 +213,13 @@ class PartDetail(PartOut):
 
 
 class PartQuery(InputSchema):
-    q: Text = Field("", max_length=200, description="Words of the number, description, MPN...")
+    q: Text = Field(
+        "",
+        max_length=200,
+        description="Words of the number, description, value, package, manufacturer or MPN; "
+        "every word must match. A value matches however it is written: 10k, 10K, 10 kΩ and 10000 "
+        "find the same resistors, 100n and 0.1uF the same capacitors (100nF: capacitors only).",
+    )
     category: Text = Field("", max_length=120, description="A category slug.")
     lifecycle: Lifecycle = omittable()
     sourcing: Sourcing = omittable(description="Number of approved sources.")

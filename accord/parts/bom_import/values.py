@@ -182,6 +182,7 @@ _VOLTAGE_RNOT = re.compile(r"^(\d+)V(\d+)$", re.IGNORECASE)
 _CURRENT = re.compile(r"^(\d+(?:\.\d+)?)([munkMU]?)A$")
 _POWER = re.compile(r"^(\d+(?:\.\d+)?)([mkMK]?)W$")
 _FREQUENCY = re.compile(r"^(\d+(?:\.\d+)?)([kKmMgG]?)HZ$", re.IGNORECASE)
+_FREQUENCY_EXP = {"k": 3, "m": 6, "g": 9}  # "MHZ" and "mhz" always mean mega
 # 4k7, 1R0, 8p2, 4u7, 0R15, 4K7, 4N7 (letter in place of the decimal point).
 _RNOTATION = re.compile(r"^(\d+)([pnumkKMGRr])(\d+)(ohms?|Ω|F|H)?$", re.IGNORECASE)
 # u1, n47, R47 (leading letter = "0.").
@@ -334,7 +335,7 @@ def _classify_token(
         params.setdefault("tempco_ppm", _clean(Decimal(m.group(1))))
     elif m := _FREQUENCY.match(token):
         letter = m.group(2)
-        exp = {"k": 3, "m": 6, "g": 9}.get(letter.lower(), 0)  # "MHZ"/"mhz" always mean mega
+        exp = _FREQUENCY_EXP.get(letter.lower(), 0)
         params.setdefault("frequency", _clean(Decimal(m.group(1)).scaleb(exp)))
     elif m := _VOLTAGE_RNOT.match(token):
         params.setdefault("voltage", _clean(Decimal(f"{m.group(1)}.{m.group(2)}")))

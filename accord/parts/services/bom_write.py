@@ -44,6 +44,7 @@ from accord.parts.models import (
 from accord.parts.normalise import manufacturer_key, mpn_key
 from accord.parts.services.boms import create_bom_row
 from accord.parts.services.catalogue import refresh_part_rollups
+from accord.parts.value_keys import part_value_keys, value_keys_column
 
 Progress = Callable[[str], None]
 
@@ -173,6 +174,7 @@ _PARTS = TempTable(
         ("value", _field(Part, "value")),
         ("package", _field(Part, "package")),
         ("category_slug", _field(Category, "slug")),
+        ("value_keys", _field(Part, "value_keys")),
     ],
 )
 _PARAMS = TempTable(
@@ -250,6 +252,12 @@ def write_bom_import(
         line.part_number[:number_limit]: line for line in plan.lines if line.part_id is None
     }
     categories = {number: _category_for(line.designators) for number, line in new_lines.items()}
+    # Every new part's value keys at once, from its text as stored.
+    keys = value_keys_column(
+        [line.value[:120] for line in new_lines.values()],
+        [line.description[:500] for line in new_lines.values()],
+        list(categories.values()),
+    )
     now = timezone.now()
     sources = [
         (
@@ -280,8 +288,9 @@ def write_bom_import(
                 line.value[:120],
                 line.package[:120],
                 _category_slug(categories[number]),
+                line_keys,
             )
-            for number, line in new_lines.items()
+            for (number, line), line_keys in zip(new_lines.items(), keys, strict=True)
         )
         _PARAMS.load(
             (
@@ -382,9 +391,9 @@ def _publish(
             Category.objects.get_or_create(slug=_category_slug(name), defaults={"name": name[:120]})
         new_parts = insert_select(
             Part,
-            ["owner", "number", "description", "value", "package", "category"],
+            ["owner", "number", "description", "value", "package", "category", "value_keys"],
             "%s, t.number, t.description, t.value, t.package, "  # noqa: S608
-            f"(SELECT c.id FROM {cat_t} c WHERE c.slug = t.category_slug)",
+            f"(SELECT c.id FROM {cat_t} c WHERE c.slug = t.category_slug), t.value_keys",
             f"FROM {_PARTS.quoted} t WHERE true",
             select_params=[owner_id],
         )
@@ -477,13 +486,15 @@ def _assembly(prepared: PreparedBomImport, owner_id: int) -> Part:
             assembly__number=prepared.assembly_number,
         ).exists():  # pragma: no cover (a BOM's assembly is a part of the owner)
             raise Conflict("The assembly changed while importing; nothing was written.")
+        description = prepared.assembly_description or f"Assembly from {prepared.filename}"
         assembly = Part.objects.create(
             owner_id=owner_id,
             number=prepared.assembly_number,
-            description=prepared.assembly_description or f"Assembly from {prepared.filename}",
+            description=description,
             is_assembly=True,
             classification=Classification.RESTRICTED,
             category=get_or_create_category("Assemblies"),
+            value_keys=part_value_keys("", description, "Assemblies"),
         )
     return assembly
 

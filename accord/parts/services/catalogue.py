@@ -29,6 +29,7 @@ from accord.parts.models import (
 )
 from accord.parts.normalise import manufacturer_key, mpn_key
 from accord.parts.queries import lifecycle_risk
+from accord.parts.value_keys import part_value_keys
 
 PART_EDITABLE_FIELDS = (
     "number",
@@ -96,6 +97,7 @@ def create_part(
             classification=classification,
             is_assembly=is_assembly,
             revision=revision,
+            value_keys=part_value_keys(value, description, category.name if category else None),
         )
         refresh_part_rollups([part.pk])
         record_event(
@@ -146,6 +148,10 @@ def update_part(*, actor: Person, part: Part, **changes: Any) -> Part:
             )
         for name, value in changes.items():
             setattr(part, name, value)
+        if changes.keys() & {"value", "description", "category"}:
+            part.value_keys = part_value_keys(
+                part.value, part.description, part.category.name if part.category else None
+            )
         part.save()
         refresh_part_rollups([part.pk])
         record_event(
@@ -253,7 +259,10 @@ def set_source_status(
 
 
 def refresh_part_rollups(part_ids: Iterable[int]) -> None:
-    """Recompute source count, worst lifecycle and search text of parts, in SQL, in batches."""
+    """Recompute source count, worst lifecycle and search text of parts, in SQL, in batches.
+
+    The value keys are not roll-ups of the sources: whoever writes a part's value, description
+    or category writes them (value_keys.py: `part_value_keys` for one part, Polars in bulk)."""
     worst_first = lifecycle_risk()
     approved = ApprovedSource.objects.filter(part=OuterRef("pk"), status=SourceStatus.APPROVED)
     count = approved.values("part").annotate(n=Count("pk")).values("n")[:1]
@@ -285,6 +294,8 @@ def refresh_part_rollups(part_ids: Iterable[int]) -> None:
                     F("description"),
                     Value(" "),
                     F("value"),
+                    Value(" "),
+                    F("package"),
                     Value(" "),
                     Coalesce(Subquery(sources_text), Value("")),
                     output_field=Part._meta.get_field("search_text"),

@@ -72,6 +72,7 @@ _PARTS = TempTable(
         ("package", _field(Part, "package")),
         ("category_name", "varchar(500)"),
         ("category_slug", _field(Category, "slug")),
+        ("value_keys", _field(Part, "value_keys")),
     ],
 )
 _SOURCES = TempTable(
@@ -213,6 +214,7 @@ def _publish(plan: CataloguePlan, *, owner_id: int) -> CatalogueImportResult:
                 "approved_source_count",
                 "lifecycle",
                 "search_text",
+                "value_keys",
                 "created_at",
                 "updated_at",
             ],
@@ -221,7 +223,7 @@ def _publish(plan: CataloguePlan, *, owner_id: int) -> CatalogueImportResult:
             f"(SELECT c.id FROM {cat_t} c WHERE c.slug = t.category_slug)), %s, "
             f"COALESCE(r.n, 0), COALESCE(r.worst, %s), "
             "LOWER(t.number || ' ' || t.description || ' ' || t.value || ' ' || "
-            "COALESCE(r.text, '')), %s, %s",
+            "t.package || ' ' || COALESCE(r.text, '')), t.value_keys, %s, %s",
             f"FROM {_PARTS.quoted} t LEFT JOIN (SELECT s.part_number, {count} AS n, "  # noqa: S608
             f"{worst} AS worst, {text} AS text FROM {_SOURCES.quoted} s "
             f"JOIN {maker_t} m ON m.{q('key')} = s.maker_key "

@@ -29,6 +29,7 @@ from accord.parts.models import (
     Part,
     PartParameter,
 )
+from accord.parts.value_keys import value_keys_frame
 
 MP_FIELDS = ("mpn", "description", "lifecycle", "rohs", "reach", "datasheet", "package")
 PART_NUMBER_LIMIT = 80
@@ -198,6 +199,12 @@ def _plan_parts(owner_id: int, frame: pl.DataFrame, plan: CataloguePlan) -> None
     parts = frame.sort("alt_rank", maintain_order=True).unique(
         subset=["part_number"], keep="first", maintain_order=True
     )
+    # The keys of the text as stored (truncated to the fields' lengths), for every part at once.
+    parts = value_keys_frame(
+        parts.lazy().with_columns(
+            pl.col("description").str.slice(0, 500), pl.col("value").str.slice(0, 120)
+        )
+    ).collect()
     numbers = parts["part_number"].to_list()
     existing: set[str] = set()
     for batch in chunked(numbers, BATCH):
@@ -220,6 +227,7 @@ def _plan_parts(owner_id: int, frame: pl.DataFrame, plan: CataloguePlan) -> None
             _text(record["package"], 120),
             record["category"],
             slugify(record["category"])[:120] or "other" if record["category"] else None,
+            record["value_keys"],
         )
         for record in parts.iter_rows(named=True)
         if record["part_number"] not in existing

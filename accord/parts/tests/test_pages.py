@@ -64,17 +64,29 @@ def test_parts_list_shows_visible_parts_with_badges(client_for: Any) -> None:
     assert len(rows) == HALCYON_PARTS
     assert rows["HAL-200-0001"][1:] == [
         "Bluetooth LE SoC nRF5340",
+        "",
+        "Nordic Semiconductor",
+        "NRF5340-QKAA-R7",
         "ICs",
         "Active",
         "1 Single source",
     ]
-    assert rows["HAL-100-0001"][3:] == ["Active", "2"]
-    assert rows["HAL-100-0002"][3] == "NRND"
-    assert rows["HAL-200-0002"][3] == "LTB"
-    assert rows["HAL-300-0001"][3] == "EOL"
-    assert rows["HAL-200-0004"][3] == "Obsolete"
-    assert rows["HAL-500-0001"][4] == "0 No approved source"
-    assert rows["EBX2-PCBA"][3] == "Assembly"
+    assert rows["HAL-100-0001"][2:] == [
+        "100n",
+        "Murata",
+        "GRM155R61A104KA01D +1 more",
+        "Capacitors",
+        "Active",
+        "2",
+    ]
+    assert rows["HAL-100-0002"][2:5] == ["10k", "Panasonic Electronic Components", "ERJ-2RKF1002X"]
+    assert rows["HAL-100-0002"][6] == "NRND"
+    assert rows["HAL-200-0002"][6] == "LTB"
+    assert rows["HAL-300-0001"][6] == "EOL"
+    assert rows["HAL-200-0004"][6] == "Obsolete"
+    assert rows["HAL-500-0001"][3:5] == ["", ""]
+    assert rows["HAL-500-0001"][7] == "0 No approved source"
+    assert rows["EBX2-PCBA"][6] == "Assembly"
     html = response.content.decode()
     assert '<span class="badge lc-obsolete" title="Obsolete">Obsolete</span>' in html
 
@@ -124,7 +136,7 @@ def test_parts_list_sorts_by_column(client_for: Any) -> None:
     numbers = _numbers(client.get(reverse("part_list"), {"sort": "-number"}))
     assert numbers == sorted(numbers, reverse=True)
     by_sources = table(client.get(reverse("part_list"), {"sort": "-sources"}), "Parts")
-    assert by_sources[0][4].startswith("2")
+    assert by_sources[0][7].startswith("2")
     html = client.get(
         reverse("part_list"), {"sort": "number", "lifecycle": "nrnd"}
     ).content.decode()
@@ -169,15 +181,36 @@ def test_parts_export_has_every_filtered_row(client_for: Any, orgs: Any) -> None
         "Category",
         "Value",
         "Package",
+        "Manufacturer",
+        "MPN",
         "Lifecycle",
         "Approved sources",
         "Sourcing",
     ]
     assert len(rows) == 71  # all 70, not one page
-    assert rows[1] == ["EXP-00000", "", "Bulk part 0", "", "", "", "Unknown", "1", "Single source"]
+    assert rows[1] == [
+        "EXP-00000",
+        "",
+        "Bulk part 0",
+        "",
+        "",
+        "",
+        "Bulk",
+        "EXP-00000",
+        "Unknown",
+        "1",
+        "Single source",
+    ]
     sheet = xlsx_rows(client.get(reverse("part_list"), {"lifecycle": "nrnd", "format": "xlsx"}))
     assert [r[0] for r in sheet[1:]] == ["HAL-100-0002", "HAL-200-0005"]
-    assert sheet[1][7] == 1 and sheet[1][6] == "NRND"
+    assert sheet[1][4:10] == [
+        "10k",
+        "0402",
+        "Panasonic Electronic Components",
+        "ERJ-2RKF1002X",
+        "NRND",
+        1,
+    ]
 
 
 def test_parts_export_neutralises_formulas(client_for: Any, people: Any) -> None:
@@ -216,6 +249,53 @@ def test_parts_list_queries_do_not_grow_with_rows(client_for: Any, orgs: Any) ->
     assert len(_numbers(client.get(reverse("part_list")))) == 50
     assert few == full_page
     assert full_page <= 8
+
+
+def _approve_more_sources(parts: list[Part], count: int, supplier: Any = None) -> None:
+    """`count` more approved sources per part, ranked after the first (bulk, like an import)."""
+    maker, _ = Manufacturer.objects.get_or_create(key="altmaker", defaults={"name": "Alt"})
+    mparts = ManufacturerPart.objects.bulk_create(
+        ManufacturerPart(manufacturer=maker, mpn=f"{p.number}-ALT{k}", mpn_key=f"{p.pk}alt{k}")
+        for p in parts
+        for k in range(count)
+    )
+    owners = [p for p in parts for _ in range(count)]
+    ApprovedSource.objects.bulk_create(
+        ApprovedSource(
+            part=p, manufacturer_part=m, status="approved", rank=2 + i % count, supplier=supplier
+        )
+        for i, (p, m) in enumerate(zip(owners, mparts, strict=True))
+    )
+    services.refresh_part_rollups([p.pk for p in parts])
+
+
+def test_manufacturer_and_mpn_columns_cost_no_query_per_row(client_for: Any, orgs: Any) -> None:
+    """The preferred source, its MPN and '+N more' come with the page's one query for parts,
+    for a buyer and for a seller (whose columns read only its own lines of the AML)."""
+    buyer, seller = client_for("oem_buyer"), client_for("arrowpoint_rep")
+    api = "/api/v1/parts"
+    _approve_more_sources(make_parts(orgs["halcyon"], 3, "QMC"), 2, supplier=orgs["arrowpoint"])
+    few = {
+        "page": _count_queries(buyer, reverse("part_list"), {"q": "qmc"}),
+        "export": _count_queries(buyer, reverse("part_list"), {"q": "qmc", "format": "csv"}),
+        "api": _count_queries(buyer, api, {"q": "qmc", "page_size": "100"}),
+        "seller page": _count_queries(seller, reverse("part_list")),
+        "seller api": _count_queries(seller, api, {"page_size": "100"}),
+    }
+    many = make_parts(orgs["halcyon"], 60, "QMC-M")
+    _approve_more_sources(many, 2, supplier=orgs["arrowpoint"])
+    rows = rows_by_first_cell(table(buyer.get(reverse("part_list"), {"q": "qmc"}), "Parts"))
+    assert len(rows) == 50
+    assert rows["QMC-M-00007"][3:5] == ["Bulk", "QMC-M-00007 +2 more"]
+    seller_rows = rows_by_first_cell(table(seller.get(reverse("part_list")), "Parts"))
+    assert seller_rows["QMC-M-00007"][3:5] == ["Alt", "QMC-M-00007-ALT0 +1 more"]
+    assert {
+        "page": _count_queries(buyer, reverse("part_list"), {"q": "qmc"}),
+        "export": _count_queries(buyer, reverse("part_list"), {"q": "qmc", "format": "csv"}),
+        "api": _count_queries(buyer, api, {"q": "qmc", "page_size": "100"}),
+        "seller page": _count_queries(seller, reverse("part_list")),
+        "seller api": _count_queries(seller, api, {"page_size": "100"}),
+    } == few
 
 
 # Part page

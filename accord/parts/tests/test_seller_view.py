@@ -59,16 +59,20 @@ def test_counts_and_lifecycle_come_from_the_sellers_own_lines(client_for: Any, d
     assert [s["mpn"] for s in theirs["sources"]] == ["SA-BA-3110"]
     listed = _api_list(seller)["HAL-400-0001"]
     assert (listed["approved_source_count"], listed["lifecycle"]) == (1, "active")
-    # The pages and the export say the same.
+    assert listed["preferred_source"]["mpn"] == "SA-BA-3110"
+    assert listed["other_approved_sources"] == 0
+    # The pages and the export say the same: the seller's own line is the one listed.
     page = rows_by_first_cell(table(seller.get(reverse("part_list")), "Parts"))
-    assert page["HAL-400-0001"][3:] == ["Active", "1 Single source"]
+    row = page["HAL-400-0001"]
+    assert row[4] == "SA-BA-3110" and row[-2:] == ["Active", "1 Single source"]
     detail = text(seller.get(reverse("part_detail", args=[driver.pk])))
     assert "Lifecycle Active" in detail and "Approved sources 1 Single source" in detail
     assert HIDDEN_MPN not in detail and "Knowles" not in detail
     exported = csv_rows(seller.get(reverse("part_list"), {"format": "csv"}))
-    assert exported[1][6:] == ["Active", "1", "Single source"]
+    assert exported[1][7:] == ["SA-BA-3110", "Active", "1", "Single source"]
     owners_export = csv_rows(owner.get(reverse("part_list"), {"q": "hal-400", "format": "csv"}))
-    assert owners_export[1][6:] == ["Obsolete", "2", "Two or more sources"]
+    assert owners_export[1][8:] == ["Obsolete", "2", "Two or more sources"]
+    assert HIDDEN_MPN not in str(exported) and HIDDEN_MPN not in str(_api_list(seller))
 
 
 def test_filters_sorts_and_dashboard_use_the_sellers_figures(client_for: Any, driver: Part):

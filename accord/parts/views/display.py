@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accord.parts.choices import Lifecycle, MaterialResponsibility, SourceStatus
 from accord.parts.queries import HIDDEN_SUB_BOM_FLAG, BomRow, SourceRow
+from accord.parts.value_keys import describe_value_keys
 from accord.web.display import (
     Badge,
     lifecycle_badge,
@@ -109,8 +110,8 @@ def row_html(row: BomRow, part_url: str) -> str:
 
 def part_rows(parts: list[Any]) -> SafeString:
     """The rows of the parts list (parts of access.parts_visible_to, with the roll-ups as the
-    reader sees them), built in Python like the BOM's: a template spends more on a row's tags
-    and filters than the database on the whole page."""
+    reader sees them and access.with_listed_source's first source), built in Python like the
+    BOM's: a template spends more on a row's tags and filters than the database on the page."""
     out = []
     for p in parts:
         url = reverse("part_detail", args=[p.pk])
@@ -124,9 +125,19 @@ def part_rows(parts: list[Any]) -> SafeString:
         else:
             lifecycle = lifecycle_badge_html(p.visible_lifecycle)
             sourcing = sourcing_badge_html(count)
+        value: str = escape(p.value)
+        if not p.value and p.value_keys:
+            # A part without a value shows the one its description gives (CAP CER 0.1UF...).
+            read = describe_value_keys(p.value_keys)
+            value = f'<span class="muted" title="Read from the description">{escape(read)}</span>'
+        mpn: str = escape(p.listed_mpn or "")
+        if p.listed_mpn and count > 1:
+            mpn += f' <span class="sub-inline">+{count - 1} more</span>'
         out.append(
             f'<tr><th scope="row"><a href="{escape(url)}">{escape(p.number)}</a>{revision}</th>'
-            f"<td>{escape(p.description)}</td><td>{category}</td><td>{lifecycle}</td>"
+            f"<td>{escape(p.description)}</td><td>{value}</td>"
+            f"<td>{escape(p.listed_manufacturer or '')}</td><td>{mpn}</td>"
+            f"<td>{category}</td><td>{lifecycle}</td>"
             f'<td class="num">{count} {sourcing}</td></tr>\n'
         )
     return mark_safe("".join(out))  # noqa: S308 - every value is escaped above

@@ -28,6 +28,7 @@ from accord.parts.access import (
     parts_for_list,
     sources_visible_to,
     where_used_for_user,
+    with_listed_source,
 )
 from accord.parts.choices import Lifecycle, SourceStatus
 from accord.parts.forms import (
@@ -62,6 +63,8 @@ EXPORT_HEADERS = [
     "Category",
     "Value",
     "Package",
+    "Manufacturer",
+    "MPN",
     "Lifecycle",
     "Approved sources",
     "Sourcing",
@@ -82,7 +85,7 @@ def part_list(request: HttpRequest) -> HttpResponse:
     form = PartFilterForm(request.GET, categories=list(categories))
     sort, _ = parse_sort(request, SORTABLE, "number")
     filters = form.filters(sort)
-    parts = parts_for_list(user, filters)
+    parts = with_listed_source(user, parts_for_list(user, filters))
     fmt = requested_export(request)
     if form.text_refused and fmt:
         raise InvalidInput(form.refused_text_message(), detail={"field": form.text_refused[0]})
@@ -102,11 +105,24 @@ def part_list(request: HttpRequest) -> HttpResponse:
                 category or "",
                 value,
                 package,
+                manufacturer or "",
+                mpn or "",
                 LIFECYCLE_SHORT.get(lifecycle, lifecycle),
                 count,
                 _sourcing(count),
             ]
-            for number, revision, description, category, value, package, lifecycle, count in (
+            for (
+                number,
+                revision,
+                description,
+                category,
+                value,
+                package,
+                manufacturer,
+                mpn,
+                lifecycle,
+                count,
+            ) in (
                 # visible_*: the roll-ups as this person sees them (parts_visible_to annotates).
                 parts.values_list(  # type: ignore[misc]
                     "number",
@@ -115,6 +131,8 @@ def part_list(request: HttpRequest) -> HttpResponse:
                     "category__name",
                     "value",
                     "package",
+                    "listed_manufacturer",
+                    "listed_mpn",
                     "visible_lifecycle",
                     "visible_source_count",
                 ).iterator(chunk_size=2000)

@@ -257,7 +257,7 @@ def test_parts_search_filter_sort_and_export(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"lifecycle=nrnd"))
     nrnd = row_count(page)
     assert 2 <= nrnd < total
-    lifecycles = page.locator("#results tbody tr td:nth-child(4)").all_inner_texts()
+    lifecycles = page.locator("#results tbody tr td:nth-child(7)").all_inner_texts()
     assert set(lifecycles) == {"NRND"}
 
     # Search and filter together, then sort by description; a second click reverses it.
@@ -285,7 +285,7 @@ def test_parts_search_filter_sort_and_export(page: Page) -> None:
     assert sheet is not None
     exported = list(sheet.iter_rows(values_only=True))
     assert len(exported) == nrnd + 1
-    assert {row[6] for row in exported[1:]} == {"NRND"}
+    assert {row[exported[0].index("Lifecycle")] for row in exported[1:]} == {"NRND"}
 
 
 def test_manager_adds_a_member_and_removes_them_after_confirming(page: Page, ids: DemoIds) -> None:
