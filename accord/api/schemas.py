@@ -15,6 +15,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from accord.core.numbers import plain_number
 from accord.core.text import clean_text
 
 # Primary keys are 64-bit: anything larger cannot exist, and would overflow the database driver.
@@ -79,16 +80,11 @@ def omittable(**kwargs: Any) -> Any:
     return Field(None, json_schema_extra=_without_default, **kwargs)
 
 
-def format_quantity(value: Decimal) -> str:
-    """6.0000 -> "6", 0.2500 -> "0.25", 100 -> "100" (never "1E+2")."""
-    normalised = value.normalize()
-    return format(normalised, "f") if normalised.is_finite() else str(value)
-
-
-# Quantities travel as strings so that no client turns 0.1 into 0.1000000000000000055.
+# Quantities travel as strings so that no client turns 0.1 into 0.1000000000000000055, and as
+# people write them: "100", never "1E+2".
 Quantity = Annotated[
     Decimal,
-    PlainSerializer(format_quantity, return_type=str, when_used="always"),
+    PlainSerializer(plain_number, return_type=str, when_used="always"),
 ]
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.html import escape
 
+from accord.core.numbers import plain_number
 from accord.parts.choices import Lifecycle
 
 LIFECYCLE_SHORT = {
@@ -66,14 +67,7 @@ def sourcing_badge(approved_count: int) -> Badge | None:
 
 def quantity(value: Decimal | int | None) -> str:
     """6.0000 reads 6, 0.2500 reads 0.25; never scientific notation."""
-    if value is None:
-        return ""
-    if not isinstance(value, Decimal):
-        return str(value)
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text or "0"
+    return plain_number(value)
 
 
 def changes_text(changes: Any, limit: int = 240) -> str:

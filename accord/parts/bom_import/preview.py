@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from accord.core.numbers import plain_number
 from accord.parts.bom_import.matching import ImportPlan, plan_import, previous_revision
 from accord.parts.bom_import.parse import ParsedBom, parse_bom_file
 from accord.parts.bom_import.problems import ImportRejected, Problem
@@ -122,11 +124,14 @@ def preview_as_dict(preview: ImportPreview) -> dict[str, Any]:
                 "row": line.source_row,
                 "part_number": line.part_number,
                 "match": line.match,
-                "quantity": str(line.quantity.normalize()),
+                "quantity": plain_number(line.quantity),
                 "designators": line.designators,
                 "dnp": line.dnp,
                 "value": line.value,
-                "parameters": {k: str(v) for k, v in line.parameters.items()},
+                "parameters": {
+                    k: plain_number(v) if isinstance(v, Decimal) else str(v)
+                    for k, v in line.parameters.items()
+                },
                 "package": line.package,
                 "sources": [
                     {
@@ -147,7 +152,7 @@ def preview_as_dict(preview: ImportPreview) -> dict[str, Any]:
             "added": plan.diff.added,
             "removed": plan.diff.removed,
             "quantity_changed": [
-                {"part_number": n, "old": str(o.normalize()), "new": str(q.normalize())}
+                {"part_number": n, "old": plain_number(o), "new": plain_number(q)}
                 for n, o, q in plan.diff.quantity_changed
             ],
             "designators_changed": plan.diff.designators_changed,

@@ -96,6 +96,22 @@ def test_dry_run_answers_the_preview_and_writes_nothing(buyer):
     assert counts() == before  # not even a staging row or an idempotency record
 
 
+def test_quantities_and_values_read_as_people_write_them(buyer):
+    """Decimal's own text would say "2E+1" for 20 and "1E-7" for 0.1 µF."""
+    data = (
+        b"Ref,Qty,Value\n"
+        + b'"' + b",".join(b"R%d" % n for n in range(1, 21)) + b'",20,10k\n'
+        + b'"' + b",".join(b"C%d" % n for n in range(1, 101)) + b'",100,100n\n'
+    )  # fmt: skip
+    body = post_bom(buyer, data, "plain.csv", dry_run="true").json()
+    assert body["can_commit"], body["problems"]
+    lines = {line["designators"][0]: line for line in body["lines"]}
+    assert (lines["R1"]["quantity"], lines["C1"]["quantity"]) == ("20", "100")
+    assert lines["R1"]["parameters"]["resistance"] == "10000"
+    assert lines["C1"]["parameters"]["capacitance"] == "0.0000001"
+    assert "E+" not in str(body) and "E-" not in str(body)
+
+
 def test_commit_writes_the_bom_once_per_idempotency_key(buyer):
     data = sample_bytes(HACKRF)
     before = counts()
