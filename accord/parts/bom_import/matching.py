@@ -159,8 +159,10 @@ def plan_import(
     sheet: str | None,
     approve_alternates: bool = False,
     previous: Bom | None = None,
+    column_labels: dict[str, str] | None = None,
 ) -> ImportPlan:
     problems: list[Problem] = []
+    labels = column_labels or {}
     pairs: list[tuple[str, str]] = []  # (manufacturer, mpn) of every line, primary and alternates
     for line in parsed_lines:
         if _line_attr(line, "mpn"):
@@ -172,24 +174,56 @@ def plan_import(
     mpn_keys = {mpn_key(mpn) for _, mpn in pairs}
     by_pair: dict[tuple[int, str], int] = {}
     by_mpn: dict[str, list[int]] = defaultdict(list)
+    makers_of: dict[str, list[str]] = defaultdict(list)  # the catalogue's makers of each MPN
     unnamed: dict[str, int] = {}  # MPNs first seen in a file that did not name their maker
-    for mp_id, key, maker_id, maker_key in (
+    for mp_id, key, maker_id, maker_key, maker_name in (
         ManufacturerPart.objects.filter(mpn_key__in=mpn_keys)
         .order_by("pk")
-        .values_list("pk", "mpn_key", "manufacturer_id", "manufacturer__key")
+        .values_list("pk", "mpn_key", "manufacturer_id", "manufacturer__key", "manufacturer__name")
     ):
         by_pair[(maker_id, key)] = mp_id
         by_mpn[key].append(mp_id)
+        makers_of[key].append(maker_name)
         if maker_key == UNKNOWN_MANUFACTURER_KEY:
             unnamed[key] = mp_id
 
     def find_mp(maker: str, mpn: str) -> int | None:
+        """The catalogue's manufacturer part: by maker and MPN; for an MPN without its maker,
+        the one stored without a maker, else the only one (several are `ambiguous`)."""
         key = mpn_key(mpn)
-        maker_id = makers.get(manufacturer_key(maker)) if maker else None
-        if maker_id is not None:
-            return by_pair.get((maker_id, key)) or unnamed.get(key)
+        if maker:  # a maker the catalogue does not know yet makes a part of its own
+            maker_id = makers.get(manufacturer_key(maker))
+            return (by_pair.get((maker_id, key)) if maker_id else None) or unnamed.get(key)
+        if key in unnamed:
+            return unnamed[key]
         candidates = by_mpn.get(key, [])
         return candidates[0] if len(candidates) == 1 else None
+
+    def ambiguous(maker: str, mpn: str) -> list[str]:
+        """The makers to choose from when the file names none and the catalogue has several."""
+        key = mpn_key(mpn)
+        if maker or key in unnamed or len(by_mpn.get(key, [])) < 2:
+            return []
+        return sorted(set(makers_of[key]))
+
+    for line in parsed_lines:
+        mpns = [(_line_attr(line, "manufacturer"), _line_attr(line, "mpn"))]
+        mpns += list(_line_attr(line, "alternates", []))
+        for maker, mpn in mpns:
+            if mpn and (choices := ambiguous(maker or "", mpn)):
+                problems.append(
+                    Problem(
+                        "error",
+                        "ambiguous-manufacturer",
+                        f"MPN {mpn.strip()} is made by {' and '.join(choices)} in the catalogue, "
+                        "and this row names no manufacturer: add the manufacturer to the row "
+                        "(or map the file's manufacturer column).",
+                        file,
+                        sheet,
+                        row=line.source_row,
+                        column=labels.get("mpn"),
+                    )
+                )
 
     line_mps = [
         find_mp(_line_attr(line, "manufacturer"), line.mpn) if _line_attr(line, "mpn") else None

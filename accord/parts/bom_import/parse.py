@@ -83,6 +83,8 @@ class ParsedBom:
     problems: list[Problem]
     header_signature: str
     grouped: bool = False
+    # Each mapped field's column as a problem names it ("MPN (D)"), for later stages' problems.
+    column_labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -646,4 +648,5 @@ def parse_bom_file(
         problems=log.finish(),
         header_signature=signature,
         grouped=grouped,
+        column_labels={f: parser.labels[i] for f, i in parser.columns.items()},
     )

@@ -70,6 +70,7 @@ def preview_import(
         sheet=parsed.sheet,
         approve_alternates=approve_alternates,
         previous=previous,
+        column_labels=parsed.column_labels,
     )
     problems = list(parsed.problems) + plan.problems
     if not parsed.lines:

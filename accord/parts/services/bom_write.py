@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -28,6 +28,7 @@ from accord.core.db import TempTable, insert_select, temp_tables
 from accord.core.errors import Conflict, Forbidden, InvalidInput
 from accord.core.events import record_event
 from accord.core.faults import pause_point
+from accord.core.numbers import plain_number
 from accord.orgs.models import Person, Program
 from accord.parts.bom_import.preview import ImportPreview
 from accord.parts.choices import MaterialResponsibility, SourceStatus
@@ -296,7 +297,7 @@ def write_bom_import(
             (
                 number,
                 name[:60],
-                str(value)[:120],
+                (plain_number(value) if isinstance(value, Decimal) else str(value))[:120],
                 value if isinstance(value, Decimal) and _fits(value) else None,
             )
             for number, line in new_lines.items()
@@ -320,37 +321,46 @@ def write_bom_import(
         )
         if on_progress:
             on_progress(f"Writing {len(plan.lines):,} lines")
-        with transaction.atomic():
-            bom, new_parts = _publish(
-                prepared,
-                actor=actor,
-                owner_id=owner_id,
-                categories=set(categories.values()),
-                classification=classification,
-            )
-            if remember_mapping and prepared.overrides and prepared.preview.parsed:
-                from accord.parts.services.imports import remember_column_mapping
-
-                remember_column_mapping(
+        try:
+            with transaction.atomic():
+                bom, new_parts = _publish(
+                    prepared,
                     actor=actor,
-                    header_signature=prepared.preview.parsed.header_signature,
-                    overrides=prepared.overrides,
+                    owner_id=owner_id,
+                    categories=set(categories.values()),
+                    classification=classification,
                 )
-            record_event(
-                actor=actor,
-                verb="imported BOM",
-                obj=bom,
-                program=prepared.program,
-                classification=classification,
-                changes={
-                    "file": prepared.filename,
-                    "lines": len(plan.lines),
-                    "new_parts": new_parts,
-                    "matches": plan.match_counts,
-                },
-            )
-            if inside is not None:
-                inside(bom)
+                if remember_mapping and prepared.overrides and prepared.preview.parsed:
+                    from accord.parts.services.imports import remember_column_mapping
+
+                    remember_column_mapping(
+                        actor=actor,
+                        header_signature=prepared.preview.parsed.header_signature,
+                        overrides=prepared.overrides,
+                    )
+                record_event(
+                    actor=actor,
+                    verb="imported BOM",
+                    obj=bom,
+                    program=prepared.program,
+                    classification=classification,
+                    changes={
+                        "file": prepared.filename,
+                        "lines": len(plan.lines),
+                        "new_parts": new_parts,
+                        "matches": plan.match_counts,
+                    },
+                )
+                if inside is not None:
+                    inside(bom)
+        except IntegrityError as error:
+            # The plan was checked against the catalogue as it was; someone wrote the same
+            # numbers or sources since. Nothing of this import was written.
+            raise Conflict(
+                "The catalogue changed while this BOM was being imported (another import or "
+                "edit wrote the same parts); nothing was written. Import the file again.",
+                code="import_conflict",
+            ) from error
     return bom
 
 
@@ -405,6 +415,20 @@ def _publish(
                 "WHERE part_id IS NULL",
                 [owner_id],
             )
+        # The dry run's matches are checked again: a part deleted since is a refusal with its
+        # reason, not a foreign-key error at COMMIT (SQLite checks those only then).
+        cursor.execute(
+            f"SELECT MIN(t.position) FROM {_LINES.quoted} t WHERE t.part_id IS NULL "  # noqa: S608
+            f"OR NOT EXISTS (SELECT 1 FROM {part_t} p WHERE p.id = t.part_id)"
+        )
+        (vanished,) = cursor.fetchone()
+        if vanished is not None:
+            raise Conflict(
+                f"Line {vanished}: its part was deleted or renumbered since the file was "
+                "checked; nothing was written. Import the file again.",
+                code="import_conflict",
+                detail={"line": vanished},
+            )
         insert_select(
             PartParameter,
             ["part", "name", "value_text", "value_number"],
@@ -422,17 +446,14 @@ def _publish(
         )
         assembly = _assembly(prepared, owner_id)
         cursor.execute(
-            f"SELECT MIN(CASE WHEN part_id = %s THEN position END), "  # noqa: S608
-            f"SUM(CASE WHEN part_id IS NULL THEN 1 ELSE 0 END) FROM {_LINES.quoted}",
+            f"SELECT MIN(position) FROM {_LINES.quoted} WHERE part_id = %s",  # noqa: S608
             [assembly.pk],
         )
-        itself, unresolved = cursor.fetchone()
+        (itself,) = cursor.fetchone()
         if itself is not None:
             raise InvalidInput(
                 f"Line {itself}: an assembly cannot contain itself.", detail={"line": itself}
             )
-        if unresolved:  # every planned part exists or was just created: a bug if not
-            raise RuntimeError(f"{unresolved} BOM line(s) found no part")
         bom = create_bom_row(
             actor=actor,
             program=prepared.program,

@@ -87,7 +87,7 @@ def test_dry_run_answers_the_preview_and_writes_nothing(buyer):
     assert (c97["quantity"], c97["value"], c97["parameters"]) == (
         "3",
         "330nF",
-        {"capacitance": "3.3E-7"},
+        {"capacitance": "0.00000033"},
     )
     assert c97["sources"] == [
         {"manufacturer": "Murata", "mpn": "GRM155R61A334KE15D", "rank": 1, "status": "approved"}

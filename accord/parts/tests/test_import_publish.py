@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accord.core.errors import Conflict, InvalidInput
 from accord.parts.models import ApprovedSource, Bom, ManufacturerPart, Part
 from accord.parts.services import add_approved_source, create_part, refresh_part_rollups
 from accord.parts.services.bom_write import prepare_bom_import, write_bom_import
@@ -103,3 +105,57 @@ def test_publishing_is_a_fixed_number_of_statements(people, programs):
     statements(5)  # the first creates the manufacturer and the category
     assert statements(200) == statements(20)
     assert Bom.objects.filter(assembly__number="BULK-200").get().lines.count() == 200
+
+
+def _prepare(people, programs, data: bytes, assembly: str):
+    return prepare_bom_import(
+        actor=people.oem_buyer,
+        program=programs["EBX2"],
+        assembly_number=assembly,
+        revision="A",
+        data=data,
+        filename=f"{assembly.lower()}.csv",
+    )
+
+
+def test_an_mpn_two_makers_share_needs_its_maker_named(people, programs):
+    """A row without a manufacturer whose MPN the catalogue holds under two makers is a problem
+    of the dry run, not a guess (nor, as once, a commit that failed after the dry run said yes)."""
+    buyer = people.oem_buyer
+    for maker, assembly in (("Acme Passives", "AMB-1"), ("Bolt Components", "AMB-2")):
+        data = f"Designator,Qty,Manufacturer,MPN\nR1,1,{maker},AMB-0402-10K\n".encode()
+        write_bom_import(_prepare(people, programs, data, assembly), actor=buyer)
+    unnamed = b"Designator,Qty,MPN\nR1,1,AMB-0402-10K\nR2,1,OTHER-1\n"
+    with pytest.raises(InvalidInput) as refused:
+        _prepare(people, programs, unnamed, "AMB-3")
+    [problem] = refused.value.detail
+    assert (problem["row"], problem["column"]) == (2, "MPN (C)")
+    assert "made by Acme Passives and Bolt Components" in problem["message"]
+    # Named, it imports, and reuses that maker's part.
+    named = b"Designator,Qty,Manufacturer,MPN\nR1,1,Bolt Components,AMB-0402-10K\n"
+    bom = write_bom_import(_prepare(people, programs, named, "AMB-4"), actor=buyer)
+    makers = ApprovedSource.objects.filter(part__bom_lines__bom=bom).values_list(
+        "manufacturer_part__manufacturer__name", flat=True
+    )
+    assert "Bolt Components" in set(makers)
+    assert ManufacturerPart.objects.filter(mpn="AMB-0402-10K").count() == 2
+
+
+def test_a_dry_run_that_can_commit_commits_or_refuses_cleanly(people, programs):
+    """Whatever changed between the dry run and the commit, the commit writes everything or
+    answers a Conflict with its reason: never an unhandled database error."""
+    buyer = people.oem_buyer
+    data = b"Designator,Qty,Manufacturer,MPN\nU1,1,Racecorp,RACE-DEL-1\n"
+    write_bom_import(_prepare(people, programs, data, "DEL-1"), actor=buyer)
+    again = _prepare(people, programs, data, "DEL-2")
+    assert again.preview.can_commit
+    part = Part.objects.get(owner=buyer.organisation, number="RACE-DEL-1")
+    assert again.preview.plan is not None and again.preview.plan.lines[0].part_id == part.pk
+    # Meanwhile the matched part disappears (with the BOM that used it).
+    Bom.objects.filter(assembly__number="DEL-1").delete()
+    part.delete()
+    boms = Bom.objects.count()
+    with pytest.raises(Conflict) as refused:
+        write_bom_import(again, actor=buyer)
+    assert "nothing was written" in refused.value.message
+    assert Bom.objects.count() == boms
