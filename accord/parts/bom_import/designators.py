@@ -18,10 +18,12 @@ MAX_DESIGNATORS_PER_CELL = 100_000
 _SEPARATORS = re.compile(r"[,;\s\u00a0\u3001\uff0c]+")
 # Join "C1 - C6", "R10 .. R12" into one token before splitting on whitespace.
 _RANGE_GLUE = re.compile(r"(?<=\d)\s*(-|\u2013|\u2014|\.\.|~)\s*(?=[A-Za-z]*\d)")
-_RANGE = re.compile(r"^([A-Z][A-Z_]*)(\d+)(?:-|\u2013|\u2014|\.\.|~)([A-Z][A-Z_]*)?(\d+)$")
-_SIMPLE = re.compile(r"^[A-Z][A-Z_]*\d+[A-Z]?$")
+_RANGE = re.compile(
+    r"^([A-Z][A-Z_]*)(\d+)(?:-|\u2013|\u2014|\.\.|~)([A-Z][A-Z_]*)?(\d+)$", re.IGNORECASE
+)
+_SIMPLE = re.compile(r"^[A-Z][A-Z_]*\d+[A-Z]?$", re.IGNORECASE)
 # Characters we accept in an unusual but plausible designator (Eagle "U$1", "J1.1", "#PWR01").
-_PLAUSIBLE = re.compile(r"^[A-Z0-9_$#.+/:'\-]+$")
+_PLAUSIBLE = re.compile(r"^[A-Z0-9_$#.+/:'\-]+$", re.IGNORECASE)
 _NATURAL_CHUNK = re.compile(r"(\d+)")
 
 
@@ -62,7 +64,7 @@ def _expand_range(token: str, out: DesignatorParse, budget: int) -> list[str] | 
     if not m:
         return None
     prefix, start_s, prefix2, end_s = m.groups()
-    if prefix2 is not None and prefix2 != prefix:
+    if prefix2 is not None and prefix2.casefold() != prefix.casefold():
         out.problems.append(f"'{token}' mixes two designator prefixes and is not a range.")
         return [token]
     start, end = int(start_s), int(end_s)
@@ -90,8 +92,9 @@ def parse_designators(text: str) -> DesignatorParse:
     """Split a designator cell into designators.
 
     Any mix of commas, semicolons, spaces, tabs and newlines separates; ranges
-    "C1-C6", "C1-6", "R10..R12" are expanded; everything is upper-cased. Duplicates
-    inside the cell are reported in `duplicates` and kept once.
+    "C1-C6", "C1-6", "R10..R12" are expanded. Designators keep their case as written
+    ("LDx" stays "LDx": a schematic may name it so) and are compared without it: duplicates
+    inside the cell ("C1, c1") are reported in `duplicates` and kept once, as first written.
     """
     out = DesignatorParse()
     if not text or not text.strip():
@@ -100,7 +103,7 @@ def parse_designators(text: str) -> DesignatorParse:
     seen: set[str] = set()
     dup_seen: set[str] = set()
     for raw in _SEPARATORS.split(glued):
-        token = raw.strip().upper()
+        token = raw.strip()
         if not token:
             continue
         budget = MAX_DESIGNATORS_PER_CELL - len(out.designators)
@@ -108,10 +111,11 @@ def parse_designators(text: str) -> DesignatorParse:
         if expanded is None:
             expanded = [token]
         for d in expanded:
-            if d in seen:
-                if d not in dup_seen:
+            key = d.casefold()
+            if key in seen:
+                if key not in dup_seen:
                     out.duplicates.append(d)
-                    dup_seen.add(d)
+                    dup_seen.add(key)
                 continue
             if len(out.designators) >= MAX_DESIGNATORS_PER_CELL:
                 out.problems.append(
@@ -119,7 +123,7 @@ def parse_designators(text: str) -> DesignatorParse:
                     "were ignored."
                 )
                 return out
-            seen.add(d)
+            seen.add(key)
             out.designators.append(d)
             implausible = not _PLAUSIBLE.match(d) or not any(c.isalpha() for c in d)
             if not _SIMPLE.match(d) and implausible and d not in out.unusual:
@@ -130,9 +134,8 @@ def parse_designators(text: str) -> DesignatorParse:
 def format_designators(designators: Iterable[str]) -> str:
     """'C1, C2, C10' — natural order, comma+space, no range compression, so that
     `parse_designators(format_designators(x))` gives back the same designators."""
-    return ", ".join(
-        natural_sorted(dict.fromkeys(d.strip().upper() for d in designators if d.strip()))
-    )
+    first = {d.strip().casefold(): d.strip() for d in reversed(list(designators)) if d.strip()}
+    return ", ".join(natural_sorted(first.values()))
 
 
 def designator_prefix(designator: str) -> str:

@@ -485,16 +485,17 @@ class _Parser:
         column = self.label("designators")
         for r in rows:
             for d in r.designators:
-                if d in first_seen and first_seen[d] != r.number:
+                key = d.casefold()  # "LDx" and "LDX" are one designator
+                if key in first_seen and first_seen[key] != r.number:
                     self.log.error(
                         "duplicate-designator",
-                        f"Designator {d} appears in row {first_seen[d]} and again in row "
+                        f"Designator {d} appears in row {first_seen[key]} and again in row "
                         f"{r.number}.",
                         row=r.number,
                         column=column,
                     )
                 else:
-                    first_seen.setdefault(d, r.number)
+                    first_seen.setdefault(key, r.number)
 
     def _check_quantity(self, line: ParsedLine) -> None:
         if line.quantity_derived:

@@ -590,6 +590,13 @@ def test_duplicate_designators_across_lines_is_an_error() -> None:
     assert errors[0].row == 3 and errors[0].column == "Ref (A)"
 
 
+def test_designators_are_compared_without_case_and_kept_as_written() -> None:
+    bom = _parse_rows([["Ref", "Qty", "Value"], ["LDx, LD1", "2", "LED"], ["ldx", "1", "LED"]])
+    assert [line.designators for line in bom.lines] == [["LD1", "LDx"], ["ldx"]]
+    [error] = [p for p in bom.problems if p.code == "duplicate-designator"]
+    assert error.message == "Designator ldx appears in row 2 and again in row 3."
+
+
 def test_quantity_mismatch_is_a_warning_with_plain_message() -> None:
     bom = _parse_rows([["Ref", "Qty", "Value"], ["C1, C2, C3", "4", "100n"]])
     (w,) = [p for p in bom.problems if p.code == "quantity-mismatch"]

@@ -28,8 +28,9 @@ from accord.parts.bom_import.designators import (
         ("C1-4", ["C1", "C2", "C3", "C4"]),
         ("R10..R12", ["R10", "R11", "R12"]),
         ("R10 .. R12", ["R10", "R11", "R12"]),
-        ("C1 - C3, r7", ["C1", "C2", "C3", "R7"]),
-        ("c1, Led2", ["C1", "LED2"]),
+        ("C1 - C3, r7", ["C1", "C2", "C3", "r7"]),
+        ("c1, Led2", ["c1", "Led2"]),  # as written
+        ("LDx, r1-R2", ["LDx", "r1", "r2"]),
         ("R01-R03", ["R01", "R02", "R03"]),
         ("U1-1", ["U1-1"]),  # a sub-unit name, not a backwards range
         ("", []),
@@ -72,7 +73,12 @@ def test_natural_sort() -> None:
 
 
 def test_format_is_comma_space_natural_order() -> None:
-    assert format_designators(["c10", "C2", "C1", "C2"]) == "C1, C2, C10"
+    assert format_designators(["c10", "C2", "C1", "c2"]) == "C1, C2, c10"
+
+
+def test_case_is_kept_as_written_and_ignored_when_comparing() -> None:
+    parsed = parse_designators("LDx, ldx, LD1, ld1")
+    assert (parsed.designators, parsed.duplicates) == (["LDx", "LD1"], ["ldx", "ld1"])
 
 
 PREFIXES = st.sampled_from(["R", "C", "L", "U", "Q", "D", "J", "TP", "LED", "FB", "SW", "RN", "Y"])
@@ -122,7 +128,8 @@ def test_any_separator_and_case(pairs: list[tuple[str, str]], trailing: bool, lo
     if lower:
         text = text.lower()
     parsed = parse_designators(text)
-    assert parsed.designators == list(dict.fromkeys(d for d, _ in pairs))
+    written = list(dict.fromkeys(d for d, _ in pairs))
+    assert parsed.designators == [d.lower() if lower else d for d in written]
     assert not parsed.unusual
 
 
