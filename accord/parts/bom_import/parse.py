@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from .codes import distributor_of, is_library_reference
 from .designators import natural_sorted, parse_designators, summarize
 from .mapping import (
     ColumnMapping,
@@ -123,6 +124,8 @@ _TEXT_FIELDS = (
     "part_number",
     "notes",
 )
+# What tells two one-designator rows apart as parts: rows alike in all of these are one line.
+_PART_FIELDS = ("value", "footprint", "manufacturer", "mpn", "supplier_pn")
 
 
 def parse_quantity(text: str) -> tuple[Decimal | None, str | None]:
@@ -289,6 +292,8 @@ class _Parser:
         for f in ("supplier_pn", "part_number", "lcsc"):
             if is_dnp_word(cells[f]) or cells[f].lower() in ANY_WORDS:
                 cells[f] = ""
+        if cells["mpn"]:
+            self._screen_mpn(cells, number)
         if any_mfr:
             note = "Any manufacturer is acceptable."
             cells["notes"] = f"{cells['notes']} {note}".strip() if cells["notes"] else note
@@ -315,6 +320,29 @@ class _Parser:
             return None
         return _Row(number, cells, raw, designators, quantity, dnp, alternates, any_mfr)
 
+    def _screen_mpn(self, cells: dict[str, str], number: int) -> None:
+        """An order code or a library name in the MPN column is no MPN (see codes.py): an
+        order code becomes the supplier's part number, a library name is left out."""
+        mpn = cells["mpn"]
+        seller = distributor_of(mpn, supplier=cells["supplier"] or self.supplier_hint or "")
+        if seller is not None:
+            if not cells["supplier_pn"]:
+                cells["supplier_pn"] = mpn
+                cells["supplier"] = cells["supplier"] or seller
+            message = (
+                f"{mpn} is an order code of {seller}, not a manufacturer part number: it was "
+                "read as the supplier's part number."
+            )
+            self.log.info("distributor-code", message, row=number, column=self.label("mpn"))
+            cells["mpn"] = ""
+        elif is_library_reference(mpn):
+            message = (
+                f"{mpn} is a library or symbol name, not a manufacturer part number: it was "
+                "left out of the MPN."
+            )
+            self.log.info("library-reference", message, row=number, column=self.label("mpn"))
+            cells["mpn"] = ""
+
     def _alternates(self, row: Sequence[str]) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
         for n in self.alt_numbers:
@@ -324,6 +352,8 @@ class _Parser:
                 mfr = ""
             if mpn.lower() in ANY_WORDS or is_dnp_word(mpn):
                 mpn = ""
+            if mpn and (distributor_of(mpn) or is_library_reference(mpn)):
+                mpn = ""  # an order code or a library name names no alternate part
             if mfr or mpn:
                 out.append((mfr, mpn))
         return out
@@ -404,9 +434,7 @@ class _Parser:
         for r in rows:
             groupable = grouped and len(r.designators) == 1 and r.quantity in (None, Decimal(1))
             if groupable:
-                key = tuple(
-                    r.cells[f].casefold() for f in ("value", "footprint", "manufacturer", "mpn")
-                )
+                key = tuple(r.cells[f].casefold() for f in _PART_FIELDS)
                 key += ("dnp" if r.dnp else "",)
                 existing = groups.get(key)
                 if existing is not None:
@@ -427,8 +455,8 @@ class _Parser:
             self.log.info(
                 "grouped",
                 f"The file lists one designator per row: {len(rows)} rows were grouped into "
-                f"{len(lines)} lines with the same value, footprint, manufacturer, MPN and DNP "
-                "status.",
+                f"{len(lines)} lines with the same value, footprint, manufacturer, MPN, "
+                "supplier part number and DNP status.",
             )
         for line in lines:
             if len(line.source_rows) == 1:
@@ -473,7 +501,7 @@ class _Parser:
             return False
         keys = {
             (
-                tuple(r.cells[f].casefold() for f in ("value", "footprint", "manufacturer", "mpn")),
+                tuple(r.cells[f].casefold() for f in _PART_FIELDS),
                 r.dnp,
             )
             for r in single
