@@ -71,6 +71,18 @@ class ParsedLine:
     source_rows: list[int] = field(default_factory=list)
     quantity_derived: bool = False
     any_manufacturer: bool = False
+    # The designators of this line that are not fitted (a subset of `designators`); a line is
+    # a DNP line only when none of its designators is fitted.
+    dnp_designators: list[str] = field(default_factory=list)
+
+    @property
+    def fitted_designators(self) -> list[str]:
+        not_fitted = {d.casefold() for d in self.dnp_designators}
+        return [d for d in self.designators if d.casefold() not in not_fitted]
+
+    @property
+    def partly_fitted(self) -> bool:
+        return bool(self.dnp_designators) and not self.dnp
 
 
 @dataclass
@@ -439,6 +451,8 @@ class _Parser:
                 existing = groups.get(key)
                 if existing is not None:
                     existing.designators.append(r.designators[0])
+                    if r.dnp:
+                        existing.dnp_designators.append(r.designators[0])
                     existing.source_rows.append(r.number)
                     existing.quantity += 1
                     continue
@@ -449,6 +463,7 @@ class _Parser:
         for line in lines:
             if len(line.source_rows) > 1:
                 line.designators = natural_sorted(line.designators)
+                line.dnp_designators = natural_sorted(line.dnp_designators)
                 line.quantity = Decimal(len(line.designators))
                 line.quantity_derived = False
         if grouped:
@@ -492,6 +507,7 @@ class _Parser:
             source_rows=[r.number],
             quantity_derived=derived,
             any_manufacturer=r.any_manufacturer,
+            dnp_designators=natural_sorted(r.designators) if r.dnp else [],
         )
 
     def _one_line_per_reference(self, rows: list[_Row]) -> bool:

@@ -239,3 +239,17 @@ def ole_file(stream_name: str, stream: bytes) -> bytes:
 
 def make_xls(sheets: dict[str, Sequence[Sequence[object]]]) -> bytes:
     return ole_file("Workbook", biff8_workbook(sheets))
+
+
+def bom_figures(bom: ParsedBom) -> dict[str, int]:
+    """The figures a checker reads off an import: lines, fitted and not-fitted placements,
+    DNP lines (no designator fitted), partly fitted lines and lines with an MPN."""
+    return {
+        "lines": len(bom.lines),
+        "placements": sum(len(line.designators) for line in bom.lines),
+        "fitted_placements": sum(len(line.fitted_designators) for line in bom.lines),
+        "dnp_placements": sum(len(line.dnp_designators) for line in bom.lines),
+        "dnp_lines": sum(1 for line in bom.lines if line.dnp),
+        "partial_dnp_lines": sum(1 for line in bom.lines if line.partly_fitted),
+        "lines_with_mpn": sum(1 for line in bom.lines if line.mpn),
+    }
