@@ -146,17 +146,20 @@ def bench_bom(data: bytes, assembly: str) -> dict[str, float]:
 
     from accord.orgs.models import Person, Program
     from accord.parts.bom_import.preview import preview_import
+    from accord.parts.bom_import.request import BomImportRequest
     from accord.parts.services import import_bom
 
     buyer = Person.objects.get(username="oem_buyer")
     program = Program.objects.get(code="EBX2")
     dry_s, dry_lock_s, preview = lock_held(
         lambda: preview_import(
-            organisation_id=program.owner_id,
-            program_id=program.pk,
-            assembly_number=assembly,
-            data=data,
-            filename=f"{assembly}.csv",
+            BomImportRequest(
+                program=program,
+                assembly_number=assembly,
+                revision="A",
+                data=data,
+                filename=f"{assembly}.csv",
+            )
         )
     )
     assert preview.can_commit, preview.errors[:3]
@@ -164,11 +167,13 @@ def bench_bom(data: bytes, assembly: str) -> dict[str, float]:
     def commit(revision: str) -> Any:
         return import_bom(
             actor=buyer,
-            program=program,
-            assembly_number=assembly,
-            revision=revision,
-            data=data,
-            filename=f"{assembly}.csv",
+            request=BomImportRequest(
+                program=program,
+                assembly_number=assembly,
+                revision=revision,
+                data=data,
+                filename=f"{assembly}.csv",
+            ),
         )
 
     def naive() -> int:

@@ -21,6 +21,7 @@ from accord.orgs.access import programs_visible_to, restricted_program_ids
 from accord.orgs.choices import MemberRole, OrganisationKind, PersonRole, ProgramStatus
 from accord.orgs.models import Organisation, Person, Program
 from accord.parts.access import boms_visible_to, parts_visible_to
+from accord.parts.bom_import.request import BomImportRequest
 from accord.parts.choices import Lifecycle, SourceStatus
 from accord.parts.models import Bom, ManufacturerPart, Part
 
@@ -197,12 +198,14 @@ def import_real_files(world: World) -> None:
     for path, code, assembly, description, revision, released, username in REAL_BOMS:
         bom = part_services.import_bom(
             actor=world.people[username],
-            program=world.programs[code],
-            assembly_number=assembly,
-            assembly_description=description,
-            revision=revision,
-            data=data_path(*path).read_bytes(),
-            filename=path[-1],
+            request=BomImportRequest(
+                program=world.programs[code],
+                assembly_number=assembly,
+                revision=revision,
+                data=data_path(*path).read_bytes(),
+                filename=path[-1],
+                assembly_description=description,
+            ),
         )
         if released:
             bom = part_services.set_bom_status(

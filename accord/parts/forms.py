@@ -204,6 +204,16 @@ class BomUploadForm(AccordForm):
         help_text="Alternate manufacturer parts in the file become approved sources, not "
         "pending ones.",
     )
+    strict = forms.BooleanField(
+        required=False,
+        label="Strict designators",
+        help_text="A designator on two rows blocks the import (otherwise it is a warning).",
+    )
+    count_designators = forms.BooleanField(
+        required=False,
+        label="Count designators",
+        help_text="Each line's quantity is the number of its designators, not the file's quantity.",
+    )
 
     def __init__(
         self, *args: Any, programs: Iterable[tuple[int, str]], accept: str = "", **kwargs: Any

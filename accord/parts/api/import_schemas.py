@@ -44,6 +44,16 @@ class BomImportForm(InputSchema):
     approve_alternates: bool = Field(
         False, description="Alternate MPNs become approved sources (else pending)."
     )
+    strict: bool = Field(
+        False,
+        description="A designator on two rows is an error that blocks the import (else a "
+        "warning naming both rows).",
+    )
+    count_designators: bool = Field(
+        False,
+        description="Each line's quantity is the number of its designators instead of the "
+        "file's quantity (which is kept, and a mismatch reported, by default).",
+    )
     dry_run: bool = Field(
         False, description="true: answer the preview and write nothing (not even the upload)."
     )

@@ -25,6 +25,7 @@ from accord.parts.api.import_schemas import (
 )
 from accord.parts.bom_import.inputs import (
     BomImportRequest,
+    ImportOptions,
     build_preview,
     check_not_rejected,
     clean_names,
@@ -59,7 +60,11 @@ def _bom_request(user: Person, upload: UploadedFile, form: BomImportForm) -> Bom
         assembly_description=form.assembly_description.strip(),
         sheet=form.sheet or None,
         overrides=parse_overrides(form.overrides),
-        approve_alternates=form.approve_alternates,
+        options=ImportOptions(
+            approve_alternates=form.approve_alternates,
+            strict=form.strict,
+            count_designators=form.count_designators,
+        ),
     )
 
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from accord.core.errors import InvalidInput
 from accord.core.text import checked_text
-from accord.orgs.models import Person, Program
+from accord.orgs.models import Person
 from accord.parts.bom_import.parse import parse_bom_file
 from accord.parts.bom_import.preview import (
     ImportPreview,
@@ -23,6 +22,7 @@ from accord.parts.bom_import.preview import (
     remembered_overrides,
 )
 from accord.parts.bom_import.problems import ImportRejected, Problem
+from accord.parts.bom_import.request import BomImportRequest, ImportOptions
 from accord.parts.bom_import.tables import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_ROWS
 from accord.parts.bom_import.vocabulary import CANONICAL_FIELDS, field_label, is_valid_field
 from accord.parts.models import Bom, BomImport
@@ -196,47 +196,20 @@ def field_choices(extra: set[str] | None = None) -> list[tuple[str, str]]:
     return [(IGNORE, "— not imported —"), *((f, field_label(f)) for f in fields)]
 
 
-@dataclass
-class BomImportRequest:
-    """One BOM import as the user asked for it, whichever door it came through."""
-
-    program: Program
-    assembly_number: str
-    revision: str
-    data: bytes
-    filename: str
-    assembly_description: str = ""
-    sheet: str | None = None
-    overrides: dict[int, str | None] | None = None
-    approve_alternates: bool = False
-
-    @classmethod
-    def from_staged(cls, staged: BomImport) -> BomImportRequest:
-        chosen = staged.options.get("mapping_chosen", False)
-        return cls(
-            program=staged.program,
-            assembly_number=staged.assembly_number,
-            revision=staged.revision,
-            data=bytes(staged.data),
-            filename=staged.filename,
-            assembly_description=staged.assembly_description,
-            sheet=staged.sheet or None,
-            overrides=(parse_overrides(staged.overrides) or {}) if chosen else None,
-            approve_alternates=bool(staged.options.get("approve_alternates", False)),
-        )
-
-    def service_kwargs(self) -> dict[str, Any]:
-        return {
-            "program": self.program,
-            "assembly_number": self.assembly_number,
-            "assembly_description": self.assembly_description,
-            "revision": self.revision,
-            "data": self.data,
-            "filename": self.filename,
-            "sheet": self.sheet,
-            "overrides": self.overrides,
-            "approve_alternates": self.approve_alternates,
-        }
+def request_from_staged(staged: BomImport) -> BomImportRequest:
+    """The request a staged upload holds: what the page shows and confirms."""
+    chosen = staged.options.get("mapping_chosen", False)
+    return BomImportRequest(
+        program=staged.program,
+        assembly_number=staged.assembly_number,
+        revision=staged.revision,
+        data=bytes(staged.data),
+        filename=staged.filename,
+        assembly_description=staged.assembly_description,
+        sheet=staged.sheet or None,
+        overrides=(parse_overrides(staged.overrides) or {}) if chosen else None,
+        options=ImportOptions.from_json(staged.options),
+    )
 
 
 def clean_names(assembly_number: str, revision: str) -> tuple[str, str]:
@@ -265,16 +238,7 @@ def build_preview(request: BomImportRequest) -> ImportPreview:
     """The dry run: what the file holds, how it matches the catalogue, the diff against the
     previous revision, every problem; plus the one the engine cannot know, a revision that
     already exists. Writes nothing."""
-    preview = preview_import(
-        organisation_id=request.program.owner_id,
-        program_id=request.program.pk,
-        assembly_number=request.assembly_number,
-        data=request.data,
-        filename=request.filename,
-        sheet=request.sheet,
-        overrides=request.overrides,
-        approve_alternates=request.approve_alternates,
-    )
+    preview = preview_import(request)
     taken = Bom.objects.filter(
         program_id=request.program.pk,
         assembly__owner_id=request.program.owner_id,
@@ -320,4 +284,4 @@ def commit(actor: Person, request: BomImportRequest) -> Bom:
     """Write the import in one transaction (import_bom), refusing hostile files as such."""
     from accord.parts.services.imports import import_bom
 
-    return import_bom(actor=actor, **request.service_kwargs())
+    return import_bom(actor=actor, request=request)

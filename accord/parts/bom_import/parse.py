@@ -12,8 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from accord.core.numbers import plain_number
+
 from .codes import distributor_of, is_library_reference
 from .designators import natural_sorted, parse_designators, summarize
+from .fit_status import footer_list, read_cell
 from .mapping import (
     ColumnMapping,
     apply_overrides,
@@ -179,13 +182,27 @@ class _Row:
     dnp: bool
     alternates: list[tuple[str, str]]
     any_manufacturer: bool
+    # Designators this row names as not fitted (a list in a cell: "NF(R12,R14)").
+    dnp_designators: list[str] = field(default_factory=list)
 
 
 class _Parser:
     def __init__(
-        self, sheet: RawSheet, mappings: list[ColumnMapping], log: ProblemLog, data_start: int
+        self,
+        sheet: RawSheet,
+        mappings: list[ColumnMapping],
+        log: ProblemLog,
+        data_start: int,
+        *,
+        strict: bool = False,
+        count_designators: bool = False,
     ) -> None:
         self.sheet = sheet
+        self.strict = strict
+        self.count_designators = count_designators
+        # Not-fitted designators named outside their own row (a footer "NF: R12, R14", or a
+        # note on another row): row number -> designators.
+        self.listed_elsewhere: dict[int, list[str]] = {}
         self.mappings = mappings
         self.log = log
         self.data_start = data_start
@@ -236,6 +253,10 @@ class _Parser:
         header_norm = [m.header.strip().lower() for m in self.mappings]
         for offset, row in enumerate(self.sheet.rows[self.data_start :]):
             number = self.sheet.first_row + self.data_start + offset
+            listed = footer_list(list(row)) if not self._has_part_data(row) else None
+            if listed:
+                self.listed_elsewhere[number] = listed
+                continue
             kind = self._skip_kind(row, header_norm)
             if kind:
                 skipped.setdefault(kind, []).append(number)
@@ -254,6 +275,10 @@ class _Parser:
                     "skipped-rows", f"Skipped {len(numbers)} {kind} rows (rows {rows_text})."
                 )
         return out
+
+    def _has_part_data(self, row: Sequence[str]) -> bool:
+        """A row with a quantity, value or MPN of its own is a BOM line, whatever its notes say."""
+        return any(self.cell(row, f).strip() for f in ("quantity", "value", "mpn", "manufacturer"))
 
     def _skip_kind(self, row: Sequence[str], header_norm: list[str]) -> str | None:
         filled = [(i, c) for i, c in enumerate(row) if c]
@@ -282,7 +307,7 @@ class _Parser:
                 key = self.raw_keys.get(i) or column_label("", self.sheet.first_column + i)
                 raw[key] = c
         cells = {f: _clean_text(self.cell(row, f)) for f in _TEXT_FIELDS}
-        dnp = self._dnp(row, cells, number)
+        dnp, dnp_listed = self._dnp(row, cells, number)
         any_mfr = False
         for f in ("manufacturer", "mpn"):
             v = cells[f].lower()
@@ -312,7 +337,13 @@ class _Parser:
         if not cells["supplier"] and cells["supplier_pn"] and self.supplier_hint:
             cells["supplier"] = self.supplier_hint
         alternates = self._alternates(row)
-        designators = self._designators(row, number)
+        designators, in_cell = self._designators(row, number)
+        dnp_listed += in_cell
+        mine = {d.casefold() for d in designators}
+        elsewhere = [d for d in dnp_listed if d.casefold() not in mine]
+        if elsewhere:
+            self.listed_elsewhere[number] = elsewhere
+        dnp_listed = [d for d in dnp_listed if d.casefold() in mine]
         quantity = self._quantity(row, number)
         if (
             quantity is None
@@ -330,7 +361,7 @@ class _Parser:
                 column=self.label("quantity") or self.label("designators"),
             )
             return None
-        return _Row(number, cells, raw, designators, quantity, dnp, alternates, any_mfr)
+        return _Row(number, cells, raw, designators, quantity, dnp, alternates, any_mfr, dnp_listed)
 
     def _screen_mpn(self, cells: dict[str, str], number: int) -> None:
         """An order code or a library name in the MPN column is no MPN (see codes.py): an
@@ -370,11 +401,17 @@ class _Parser:
                 out.append((mfr, mpn))
         return out
 
-    def _designators(self, row: Sequence[str], number: int) -> list[str]:
+    def _designators(self, row: Sequence[str], number: int) -> tuple[list[str], list[str]]:
+        """The row's designators, and those of them its cell lists as not fitted
+        ("R1, R2, NF(R12,R14)" is four designators, two of them not fitted)."""
         text = self.cell(row, "designators")
         if not text or _clean_text(text) == "":
-            return []
-        parsed = parse_designators(text)
+            return [], []
+        status = read_cell(text)
+        parsed = parse_designators(status.rest)
+        if status.designators:
+            known = {d.casefold() for d in parsed.designators}
+            parsed.designators += [d for d in status.designators if d.casefold() not in known]
         column = self.label("designators")
         for message in parsed.problems:
             self.log.error("designator-range", message, row=number, column=column)
@@ -393,7 +430,7 @@ class _Parser:
                 row=number,
                 column=column,
             )
-        return parsed.designators
+        return parsed.designators, status.designators
 
     def _quantity(self, row: Sequence[str], number: int) -> Decimal | None:
         text = self.cell(row, "quantity").strip()
@@ -404,10 +441,25 @@ class _Parser:
             self.log.error("bad-quantity", error + ".", row=number, column=self.label("quantity"))
         return value
 
-    def _dnp(self, row: Sequence[str], cells: dict[str, str], number: int) -> bool:
+    def _dnp(
+        self, row: Sequence[str], cells: dict[str, str], number: int
+    ) -> tuple[bool, list[str]]:
+        """(whole row not fitted, designators listed as not fitted). A DNP or fitted column's
+        yes/no marks the row; a list ("NF(R12,R14)", "C3, C4" in a DNP column) names
+        designators; words in a value, note or description ("leave empty") mark the row."""
         dnp = False
-        flag = self.cell(row, "dnp").strip().lower()
+        listed: list[str] = []
+        raw_flag = self.cell(row, "dnp").strip()
+        flag = raw_flag.lower()
+        flag_status = read_cell(raw_flag)
         if flag in DNP_TRUE or is_dnp_word(flag) or DNP_MARKER.search(flag):
+            dnp = not flag_status.designators or flag_status.whole_row
+            listed += flag_status.designators
+        elif flag_status.designators:
+            listed += flag_status.designators
+        elif is_designator_cell(raw_flag):
+            listed += parse_designators(raw_flag).designators
+        elif flag_status.whole_row:
             dnp = True
         elif flag not in DNP_FALSE:
             self.log.warning(
@@ -417,9 +469,14 @@ class _Parser:
                 row=number,
                 column=self.label("dnp"),
             )
-        fitted = self.cell(row, "fitted").strip().lower()
+        raw_fitted = self.cell(row, "fitted").strip()
+        fitted = raw_fitted.lower()
+        fitted_status = read_cell(raw_fitted)
         if fitted in FITTED_FALSE:
             dnp = True
+        elif fitted_status.designators or fitted_status.whole_row:
+            listed += fitted_status.designators
+            dnp = dnp or fitted_status.whole_row
         elif fitted and fitted not in FITTED_TRUE:
             self.log.warning(
                 "fitted-unclear",
@@ -429,12 +486,14 @@ class _Parser:
                 column=self.label("fitted"),
             )
         for f in ("value", "description", "notes"):
-            if DNP_MARKER.search(cells[f]) or NF_MARKER.search(cells[f]):
+            status = read_cell(cells[f])
+            listed += status.designators
+            if status.whole_row or NF_MARKER.search(status.rest) or DNP_MARKER.search(status.rest):
                 dnp = True
         for f in ("manufacturer", "mpn"):
             if is_dnp_word(cells[f]):
                 dnp = True
-        return dnp
+        return dnp, listed
 
     # ---------------------------------------------------------------- lines
 
@@ -444,7 +503,12 @@ class _Parser:
         lines: list[ParsedLine] = []
         groups: dict[tuple[str, ...], ParsedLine] = {}
         for r in rows:
-            groupable = grouped and len(r.designators) == 1 and r.quantity in (None, Decimal(1))
+            groupable = (
+                grouped
+                and len(r.designators) == 1
+                and r.quantity in (None, Decimal(1))
+                and not r.dnp_designators
+            )
             if groupable:
                 key = tuple(r.cells[f].casefold() for f in _PART_FIELDS)
                 key += ("dnp" if r.dnp else "",)
@@ -473,15 +537,53 @@ class _Parser:
                 f"{len(lines)} lines with the same value, footprint, manufacturer, MPN, "
                 "supplier part number and DNP status.",
             )
+        self._apply_lists_elsewhere(lines)
         for line in lines:
             if len(line.source_rows) == 1:
                 self._check_quantity(line)
         return lines, grouped
 
+    def _apply_lists_elsewhere(self, lines: list[ParsedLine]) -> None:
+        """Not-fitted designators named in a footer or on another row mark them on their line."""
+        if not self.listed_elsewhere:
+            return
+        owner = {d.casefold(): line for line in lines for d in line.designators}
+        for number, designators in self.listed_elsewhere.items():
+            found = [d for d in designators if d.casefold() in owner]
+            missing = [d for d in designators if d.casefold() not in owner]
+            for d in found:
+                line = owner[d.casefold()]
+                written = next(x for x in line.designators if x.casefold() == d.casefold())
+                if written.casefold() not in {x.casefold() for x in line.dnp_designators}:
+                    line.dnp_designators = natural_sorted([*line.dnp_designators, written])
+                line.dnp = len(line.dnp_designators) == len(line.designators)
+            if found:
+                self.log.info(
+                    "not-fitted-list",
+                    f"Row {number} lists {summarize(found)} as not fitted: "
+                    f"{'it was' if len(found) == 1 else 'they were'} marked not fitted on "
+                    f"{'its line' if len(found) == 1 else 'their lines'}.",
+                    row=number,
+                )
+            if missing:
+                self.log.warning(
+                    "not-fitted-unknown",
+                    f"Row {number} lists {summarize(missing)} as not fitted, but no line of the "
+                    "BOM has "
+                    f"{'this designator' if len(missing) == 1 else 'these designators'}.",
+                    row=number,
+                )
+
     def _line(self, r: _Row) -> ParsedLine:
-        derived = r.quantity is None
+        derived = r.quantity is None or (self.count_designators and bool(r.designators))
         quantity = Decimal(len(r.designators)) if derived else r.quantity
         assert quantity is not None
+        if r.dnp or not r.designators:
+            not_fitted = list(r.designators) if r.dnp else []
+        else:
+            listed = {d.casefold() for d in r.dnp_designators}
+            not_fitted = [d for d in r.designators if d.casefold() in listed]
+        whole = r.dnp or (bool(r.designators) and len(not_fitted) == len(r.designators))
         c = r.cells
         first = r.designators[0] if r.designators else None
         return ParsedLine(
@@ -497,7 +599,7 @@ class _Parser:
             alternates=r.alternates,
             supplier=c["supplier"],
             supplier_pn=c["supplier_pn"],
-            dnp=r.dnp,
+            dnp=whole,
             notes=c["notes"],
             raw=r.raw,
             item=c["item"],
@@ -507,7 +609,7 @@ class _Parser:
             source_rows=[r.number],
             quantity_derived=derived,
             any_manufacturer=r.any_manufacturer,
-            dnp_designators=natural_sorted(r.designators) if r.dnp else [],
+            dnp_designators=natural_sorted(not_fitted),
         )
 
     def _one_line_per_reference(self, rows: list[_Row]) -> bool:
@@ -525,25 +627,48 @@ class _Parser:
         return len(keys) < len(single)
 
     def _check_duplicates(self, rows: list[_Row]) -> None:
+        """A designator on two rows is a warning naming both (a variant BOM may list a part
+        twice); in strict mode, which the user picks, it blocks the import."""
         first_seen: dict[str, int] = {}
         column = self.label("designators")
         for r in rows:
             for d in r.designators:
                 key = d.casefold()  # "LDx" and "LDX" are one designator
                 if key in first_seen and first_seen[key] != r.number:
-                    self.log.error(
-                        "duplicate-designator",
+                    message = (
                         f"Designator {d} appears in row {first_seen[key]} and again in row "
-                        f"{r.number}.",
-                        row=r.number,
-                        column=column,
+                        f"{r.number}."
                     )
+                    if self.strict:
+                        self.log.error(
+                            "duplicate-designator",
+                            message + " Strict mode refuses a designator on two rows.",
+                            row=r.number,
+                            column=column,
+                        )
+                    else:
+                        self.log.warning(
+                            "duplicate-designator",
+                            message + " Both rows were kept.",
+                            row=r.number,
+                            column=column,
+                        )
                 else:
                     first_seen.setdefault(key, r.number)
 
     def _check_quantity(self, line: ParsedLine) -> None:
+        """The file's quantity is kept: a quantity that matches neither the designators nor
+        the fitted ones is reported, and the user may choose to count designators instead."""
+        n = len(line.designators)
         if line.quantity_derived:
-            if self.columns.get("quantity") is not None:
+            if self.count_designators and self.columns.get("quantity") is not None:
+                self.log.info(
+                    "quantity-counted",
+                    f"Quantity {line.quantity} counted from the designators, as you chose.",
+                    row=line.source_row,
+                    column=self.label("quantity"),
+                )
+            elif self.columns.get("quantity") is not None:
                 self.log.info(
                     "quantity-derived",
                     f"No quantity given; {line.quantity} was counted from the designators.",
@@ -551,13 +676,14 @@ class _Parser:
                     column=self.label("quantity"),
                 )
             return
-        n = len(line.designators)
-        if n and line.quantity != n and not (line.dnp and line.quantity == 0):
+        fitted = len(line.fitted_designators)
+        if n and line.quantity not in (n, fitted) and not (line.dnp and line.quantity == 0):
             noun = "designator" if n == 1 else "designators"
             self.log.warning(
                 "quantity-mismatch",
-                f"Quantity {line.quantity} does not match the {n} {noun} "
-                f"{summarize(line.designators)}.",
+                f"Quantity {plain_number(line.quantity)} does not match the {n} {noun} "
+                f"{summarize(line.designators)}; the file's quantity was kept (choose to count "
+                "designators in the preview to use their number instead).",
                 row=line.source_row,
                 column=self.label("quantity"),
             )
@@ -603,8 +729,13 @@ def parse_bom_file(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_rows: int = DEFAULT_MAX_ROWS,
     max_cells: int = DEFAULT_MAX_CELLS,
+    strict: bool = False,
+    count_designators: bool = False,
 ) -> ParsedBom:
-    """Read, map and check a BOM file. Raises ImportRejected only for file-level failures."""
+    """Read, map and check a BOM file. Raises ImportRejected only for file-level failures.
+
+    `strict` makes a designator on two rows an error (a warning otherwise);
+    `count_designators` takes a line's quantity from its designators instead of the file's."""
     sheets = read_tables(
         data, filename, max_bytes=max_bytes, max_rows=max_rows, max_cells=max_cells
     )
@@ -678,7 +809,9 @@ def parse_bom_file(
             "no-quantity-column",
             "There is no quantity column; quantities were counted from the designators.",
         )
-    parser = _Parser(chosen, mappings, log, data_start)
+    parser = _Parser(
+        chosen, mappings, log, data_start, strict=strict, count_designators=count_designators
+    )
     parsed_rows = parser.rows()
     lines, grouped = parser.lines(parsed_rows)
     if not lines and not log.problems:

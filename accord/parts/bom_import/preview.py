@@ -10,6 +10,7 @@ from accord.core.numbers import plain_number
 from accord.parts.bom_import.matching import ImportPlan, plan_import, previous_revision
 from accord.parts.bom_import.parse import ParsedBom, parse_bom_file
 from accord.parts.bom_import.problems import ImportRejected, Problem
+from accord.parts.bom_import.request import BomImportRequest
 from accord.parts.models import ColumnMappingMemory
 
 
@@ -41,34 +42,43 @@ def remembered_overrides(
     return {int(k): v for k, v in memory.overrides.items()}
 
 
-def preview_import(
-    *,
-    organisation_id: int,
-    program_id: int,
-    assembly_number: str,
-    data: bytes,
-    filename: str,
-    sheet: str | None = None,
-    overrides: dict[int, str | None] | None = None,
-    approve_alternates: bool = False,
-) -> ImportPreview:
-    remembered = False
+def read_request(request: BomImportRequest) -> tuple[ParsedBom, bool]:
+    """The file read as the request asks: (parsed BOM, whether a remembered mapping was used).
+    Raises ImportRejected for a file refused as a whole."""
+
+    def read(overrides: dict[int, str | None] | None) -> ParsedBom:
+        return parse_bom_file(
+            request.data,
+            request.filename,
+            sheet=request.sheet,
+            overrides=overrides,
+            strict=request.options.strict,
+            count_designators=request.options.count_designators,
+        )
+
+    parsed = read(request.overrides or None)
+    if request.overrides is None:
+        memory = remembered_overrides(request.program.owner_id, parsed.header_signature)
+        if memory:
+            return read(memory), True
+    return parsed, False
+
+
+def preview_import(request: BomImportRequest) -> ImportPreview:
+    """Read, match and diff the file against the catalogue and the previous revision."""
+    organisation_id = request.program.owner_id
+    filename = request.filename
     try:
-        parsed = parse_bom_file(data, filename, sheet=sheet, overrides=overrides or None)
-        if overrides is None:
-            memory = remembered_overrides(organisation_id, parsed.header_signature)
-            if memory:
-                parsed = parse_bom_file(data, filename, sheet=sheet, overrides=memory)
-                remembered = True
+        parsed, remembered = read_request(request)
     except ImportRejected as rejected:
         return ImportPreview(parsed=None, plan=None, problems=rejected.problems)
-    previous = previous_revision(program_id, assembly_number, organisation_id)
+    previous = previous_revision(request.program.pk, request.assembly_number, organisation_id)
     plan = plan_import(
         parsed.lines,
         owner_id=organisation_id,
         file=filename,
         sheet=parsed.sheet,
-        approve_alternates=approve_alternates,
+        approve_alternates=request.options.approve_alternates,
         previous=previous,
         column_labels=parsed.column_labels,
     )

@@ -15,7 +15,7 @@ lock for its whole import (15 s); now for its publication only (under a second).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +31,7 @@ from accord.core.faults import pause_point
 from accord.core.numbers import plain_number
 from accord.orgs.models import Person, Program
 from accord.parts.bom_import.preview import ImportPreview
+from accord.parts.bom_import.request import BomImportRequest
 from accord.parts.choices import MaterialResponsibility, SourceStatus
 from accord.parts.models import (
     ApprovedSource,
@@ -90,19 +91,7 @@ def _field(model: type[Any], name: str) -> Any:
     return model._meta.get_field(name)
 
 
-def prepare_bom_import(
-    *,
-    actor: Person,
-    program: Program,
-    assembly_number: str,
-    revision: str,
-    data: bytes,
-    filename: str,
-    assembly_description: str = "",
-    sheet: str | None = None,
-    overrides: dict[int, str | None] | None = None,
-    approve_alternates: bool = False,
-) -> PreparedBomImport:
+def prepare_bom_import(*, actor: Person, request: BomImportRequest) -> PreparedBomImport:
     """Parse, match and diff the file (reads only); InvalidInput with every problem, by file,
     sheet, row and column, when it cannot be imported as it is."""
     from accord.orgs.services import require_not_archived
@@ -114,21 +103,18 @@ def prepare_bom_import(
     )
     from accord.parts.bom_import.preview import preview_import
 
+    program = request.program
     if actor.organisation_id != program.owner_id:
         raise Forbidden("Only people of the program's owner can import its BOMs.")
     require_not_archived(program)
-    assembly_number, revision = clean_names(assembly_number, revision)
-    assembly_description = clean_description(assembly_description)
-    preview = preview_import(
-        organisation_id=program.owner_id,
-        program_id=program.pk,
+    assembly_number, revision = clean_names(request.assembly_number, request.revision)
+    request = replace(
+        request,
         assembly_number=assembly_number,
-        data=data,
-        filename=filename,
-        sheet=sheet,
-        overrides=overrides,
-        approve_alternates=approve_alternates,
+        revision=revision,
+        assembly_description=clean_description(request.assembly_description),
     )
+    preview = preview_import(request)
     if preview.parsed is None:
         raise rejection_error(preview.problems)
     if not preview.can_commit or preview.plan is None:
@@ -144,11 +130,11 @@ def prepare_bom_import(
     return PreparedBomImport(
         program=program,
         assembly_number=assembly_number,
-        assembly_description=assembly_description,
+        assembly_description=request.assembly_description,
         revision=revision,
-        filename=filename,
+        filename=request.filename,
         preview=preview,
-        overrides=overrides,
+        overrides=request.overrides,
     )
 
 
@@ -523,31 +509,12 @@ def _assembly(prepared: PreparedBomImport, owner_id: int) -> Part:
 def import_bom(
     *,
     actor: Person,
-    program: Program,
-    assembly_number: str,
-    revision: str,
-    data: bytes,
-    filename: str,
-    assembly_description: str = "",
-    sheet: str | None = None,
-    overrides: dict[int, str | None] | None = None,
-    approve_alternates: bool = False,
+    request: BomImportRequest,
     classification: str = Classification.RESTRICTED,
     remember_mapping: bool = True,
 ) -> Bom:
     """Import a BOM file in one go: prepare (reads only), then publish (one short write)."""
-    prepared = prepare_bom_import(
-        actor=actor,
-        program=program,
-        assembly_number=assembly_number,
-        revision=revision,
-        data=data,
-        filename=filename,
-        assembly_description=assembly_description,
-        sheet=sheet,
-        overrides=overrides,
-        approve_alternates=approve_alternates,
-    )
+    prepared = prepare_bom_import(actor=actor, request=request)
     return write_bom_import(
         prepared, actor=actor, classification=classification, remember_mapping=remember_mapping
     )

@@ -15,6 +15,7 @@ from accord.core.errors import Conflict, DomainError, Forbidden, InvalidInput, N
 from accord.core.events import diff_fields, record_event
 from accord.core.text import checked_text
 from accord.orgs.models import Person, Program
+from accord.parts.bom_import.request import BomImportRequest, ImportOptions
 from accord.parts.choices import BomImportStatus
 from accord.parts.models import Bom, BomImport
 from accord.parts.services import jobs
@@ -66,24 +67,16 @@ def _check_importer(actor: Person, program: Program) -> None:
         raise Forbidden("Only people of the program's owner can import its BOMs.")
 
 
-def stage_bom_import(
-    *,
-    actor: Person,
-    program: Program,
-    assembly_number: str,
-    revision: str,
-    data: bytes,
-    filename: str,
-    assembly_description: str = "",
-    approve_alternates: bool = False,
-) -> BomImport:
+def stage_bom_import(*, actor: Person, request: BomImportRequest) -> BomImport:
     """Keep an uploaded BOM file until its uploader confirms it: the only write before the
     confirmation, and not catalogue or BOM data."""
     from accord.parts.bom_import.inputs import clean_description, clean_names
 
+    program = request.program
     _check_importer(actor, program)
-    assembly_number, revision = clean_names(assembly_number, revision)
-    assembly_description = clean_description(assembly_description)
+    assembly_number, revision = clean_names(request.assembly_number, request.revision)
+    assembly_description = clean_description(request.assembly_description)
+    data, filename = request.data, request.filename
     with transaction.atomic():
         staged = BomImport.objects.create(
             person=actor,
@@ -93,7 +86,7 @@ def stage_bom_import(
             revision=revision,
             filename=filename[:255],
             data=data,
-            options={"approve_alternates": bool(approve_alternates), "mapping_chosen": False},
+            options={**request.options.as_json(), "mapping_chosen": False},
         )
         record_event(
             actor=actor,
@@ -160,10 +153,11 @@ def update_bom_import(
     staged: BomImport,
     sheet: str | None,
     overrides: dict[int, str | None] | None,
-    approve_alternates: bool,
+    options: ImportOptions,
 ) -> BomImport:
     """The person's choices on the preview: another sheet (which resets the column choices),
-    column mapping overrides, whether alternates are approved."""
+    column mapping overrides, the import options (alternates approved, strict designators,
+    quantities counted from designators)."""
     from accord.parts.bom_import.inputs import overrides_to_json
 
     with transaction.atomic():
@@ -171,26 +165,26 @@ def update_bom_import(
         before = {
             "sheet": locked.sheet,
             "overrides": locked.overrides,
-            "approve_alternates": locked.options.get("approve_alternates", False),
+            **ImportOptions.from_json(locked.options).as_json(),
         }
-        options = dict(locked.options)
+        stored = dict(locked.options)
         sheet = checked_text((sheet or "").strip(), field="sheet")[:120]
         if sheet != locked.sheet:
             locked.sheet = sheet
             locked.overrides = {}
-            options["mapping_chosen"] = False
+            stored["mapping_chosen"] = False
         elif overrides is not None:
             locked.overrides = overrides_to_json(overrides)
-            options["mapping_chosen"] = True
-        options["approve_alternates"] = bool(approve_alternates)
-        locked.options = options
+            stored["mapping_chosen"] = True
+        stored.update(options.as_json())
+        locked.options = stored
         locked.status = BomImportStatus.PREVIEWED
         locked.error = None
         locked.save()
         after = {
             "sheet": locked.sheet,
             "overrides": locked.overrides,
-            "approve_alternates": options["approve_alternates"],
+            **options.as_json(),
         }
         record_event(
             actor=actor,
@@ -224,12 +218,10 @@ def discard_bom_import(*, actor: Person, staged: BomImport) -> BomImport:
 def confirm_bom_import(*, actor: Person, staged: BomImport) -> Bom:
     """Import the staged file now: read and match it without holding the write lock, then
     write the BOM and the staging row's new state in one short transaction."""
-    from accord.parts.bom_import.inputs import BomImportRequest
+    from accord.parts.bom_import.inputs import request_from_staged
 
     check_open(staged, actor)
-    prepared = prepare_bom_import(
-        actor=actor, **BomImportRequest.from_staged(staged).service_kwargs()
-    )
+    prepared = prepare_bom_import(actor=actor, request=request_from_staged(staged))
 
     def close(bom: Bom) -> None:
         locked = _lock_open(staged, actor)  # nobody discarded or confirmed it meanwhile
@@ -280,7 +272,7 @@ def run_queued_bom_import(staged_id: int) -> Bom | None:
     """The task worker's job: mark the row running (the polling page sees it at once), read
     and match the file, write it in one short transaction that also closes the row. A refusal
     or a failure is kept on the row for the page; nothing of the import is written then."""
-    from accord.parts.bom_import.inputs import BomImportRequest
+    from accord.parts.bom_import.inputs import request_from_staged
 
     staged = jobs.claim(
         BomImport,
@@ -307,9 +299,7 @@ def run_queued_bom_import(staged_id: int) -> Bom | None:
 
     try:
         progress("Reading the file and matching it against the catalogue")
-        prepared = prepare_bom_import(
-            actor=staged.person, **BomImportRequest.from_staged(staged).service_kwargs()
-        )
+        prepared = prepare_bom_import(actor=staged.person, request=request_from_staged(staged))
         bom = write_bom_import(prepared, actor=staged.person, inside=close, on_progress=progress)
     except DomainError as error:
         jobs.fail(BomImport, staged_id, error.as_dict())

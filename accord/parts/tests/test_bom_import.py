@@ -17,6 +17,7 @@ from accord.core.models import Event
 from accord.parts import services
 from accord.parts.access import exploded_bom_for_user
 from accord.parts.bom_import.preview import preview_import
+from accord.parts.bom_import.request import BomImportRequest, ImportOptions
 from accord.parts.choices import SourceStatus
 from accord.parts.models import (
     ApprovedSource,
@@ -69,19 +70,20 @@ def snapshot() -> dict[str, int]:
 def import_file(people, programs, data: bytes, filename: str, **kwargs) -> Bom:
     kwargs.setdefault("assembly_number", "EBX2-TEST")
     kwargs.setdefault("revision", "A")
-    return services.import_bom(
-        actor=people.oem_buyer, program=programs["EBX2"], data=data, filename=filename, **kwargs
-    )
+    request = BomImportRequest(program=programs["EBX2"], data=data, filename=filename, **kwargs)
+    return services.import_bom(actor=people.oem_buyer, request=request)
 
 
 def dry_run(people, programs, data: bytes, filename: str, assembly: str = "EBX2-TEST"):
     """A dry run by oem_buyer into Earbuds X2."""
     return preview_import(
-        organisation_id=people.oem_buyer.organisation_id,
-        program_id=programs["EBX2"].pk,
-        assembly_number=assembly,
-        data=data,
-        filename=filename,
+        BomImportRequest(
+            program=programs["EBX2"],
+            assembly_number=assembly,
+            revision="A",
+            data=data,
+            filename=filename,
+        )
     )
 
 
@@ -142,11 +144,11 @@ def test_a_file_with_errors_writes_nothing(people, programs):
     data = (
         b"Designator,Qty,Value,MPN,Manufacturer\n"
         b"R1 R2,2,10k,RC0402FR-0710KL,Yageo\n"
-        b"R2,1,1k,RC0402FR-071KL,Yageo\n"
+        b"R3,one,1k,RC0402FR-071KL,Yageo\n"
     )
     before = snapshot()
     with pytest.raises(InvalidInput) as refused:
-        import_file(people, programs, data, "dup.csv")
+        import_file(people, programs, data, "bad-quantity.csv")
     assert refused.value.code == "import_invalid"
     assert any(problem["row"] for problem in refused.value.detail)
     assert snapshot() == before
@@ -156,11 +158,13 @@ def test_only_the_programs_owner_imports(people, programs):
     with pytest.raises(Forbidden):
         services.import_bom(
             actor=people.ems_planner,
-            program=programs["EBX2"],
-            assembly_number="X",
-            revision="A",
-            data=b"Designator,Qty,Value\nR1,1,10k\n",
-            filename="x.csv",
+            request=BomImportRequest(
+                program=programs["EBX2"],
+                assembly_number="X",
+                revision="A",
+                data=b"Designator,Qty,Value\nR1,1,10k\n",
+                filename="x.csv",
+            ),
         )
 
 
@@ -192,7 +196,7 @@ def test_alternates_are_pending_unless_approved(people, programs):
         data.replace(b"U9", b"U10"),
         "alts.csv",
         assembly_number="OTHER",
-        approve_alternates=True,
+        options=ImportOptions(approve_alternates=True),
     )
     assert bom2.lines.get().part == part  # matched by MPN, sources already listed stay as they are
 

@@ -578,23 +578,40 @@ def test_headerless_files_get_a_layout_signature() -> None:
 # --------------------------------------------------------------------------- rules
 
 
-def _parse_rows(rows: list[list[str]]) -> ParsedBom:
-    return parse_bom_file(_csv_text(rows).encode(), "rules.csv")
+def _parse_rows(
+    rows: list[list[str]], *, strict: bool = False, count_designators: bool = False
+) -> ParsedBom:
+    return parse_bom_file(
+        _csv_text(rows).encode(), "rules.csv", strict=strict, count_designators=count_designators
+    )
 
 
-def test_duplicate_designators_across_lines_is_an_error() -> None:
-    bom = _parse_rows([["Ref", "Qty", "Value"], ["C1, C2", "2", "100n"], ["C2, C3", "2", "1u"]])
-    errors = [p for p in bom.problems if p.code == "duplicate-designator"]
-    assert len(errors) == 1 and errors[0].severity == "error"
-    assert errors[0].message == "Designator C2 appears in row 2 and again in row 3."
-    assert errors[0].row == 3 and errors[0].column == "Ref (A)"
+def test_duplicate_designators_across_lines_are_a_warning_naming_both_rows() -> None:
+    rows = [["Ref", "Qty", "Value"], ["C1, C2", "2", "100n"], ["C2, C3", "2", "1u"]]
+    bom = _parse_rows(rows)
+    [warning] = [p for p in bom.problems if p.code == "duplicate-designator"]
+    assert warning.severity == "warning"
+    assert (
+        warning.message == "Designator C2 appears in row 2 and again in row 3. Both rows were kept."
+    )
+    assert warning.row == 3 and warning.column == "Ref (A)"
+    assert [line.designators for line in bom.lines] == [["C1", "C2"], ["C2", "C3"]]
+
+
+def test_strict_mode_refuses_a_designator_on_two_rows() -> None:
+    rows = [["Ref", "Qty", "Value"], ["C1, C2", "2", "100n"], ["C2, C3", "2", "1u"]]
+    [error] = [
+        p for p in _parse_rows(rows, strict=True).problems if p.code == "duplicate-designator"
+    ]
+    assert error.severity == "error"
+    assert error.message.startswith("Designator C2 appears in row 2 and again in row 3.")
 
 
 def test_designators_are_compared_without_case_and_kept_as_written() -> None:
     bom = _parse_rows([["Ref", "Qty", "Value"], ["LDx, LD1", "2", "LED"], ["ldx", "1", "LED"]])
     assert [line.designators for line in bom.lines] == [["LD1", "LDx"], ["ldx"]]
-    [error] = [p for p in bom.problems if p.code == "duplicate-designator"]
-    assert error.message == "Designator ldx appears in row 2 and again in row 3."
+    [warning] = [p for p in bom.problems if p.code == "duplicate-designator"]
+    assert warning.message.startswith("Designator ldx appears in row 2 and again in row 3.")
 
 
 def test_quantity_mismatch_is_a_warning_with_plain_message() -> None:
@@ -602,9 +619,21 @@ def test_quantity_mismatch_is_a_warning_with_plain_message() -> None:
     (w,) = [p for p in bom.problems if p.code == "quantity-mismatch"]
     assert (
         w.severity == "warning"
-        and w.message == "Quantity 4 does not match the 3 designators C1, C2, C3."
+        and w.message
+        == "Quantity 4 does not match the 3 designators C1, C2, C3; the file's "
+        "quantity was kept (choose to count designators in the preview to use their number "
+        "instead)."
     )
     assert (w.row, w.column) == (2, "Qty (B)")
+    assert bom.lines[0].quantity == 4
+
+
+def test_the_user_may_count_designators_instead_of_the_files_quantity() -> None:
+    bom = _parse_rows(
+        [["Ref", "Qty", "Value"], ["C1, C2, C3", "4", "100n"]], count_designators=True
+    )
+    assert bom.lines[0].quantity == 3
+    assert [p.code for p in bom.problems if p.code.startswith("quantity")] == ["quantity-counted"]
 
 
 @pytest.mark.parametrize(

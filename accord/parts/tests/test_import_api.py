@@ -158,10 +158,11 @@ def test_commit_with_errors_is_refused_with_the_problems(buyer):
         b"R2,1,1k,RC0402FR-071KL,Yageo\n"
     )
     before = counts()
-    body = assert_error(post_bom(buyer, data, "dup.csv"), 422, "import_invalid")
+    body = assert_error(post_bom(buyer, data, "dup.csv", strict="true"), 422, "import_invalid")
     assert body["detail"] == [
         {
-            "message": "Designator R2 appears in row 2 and again in row 3.",
+            "message": "Designator R2 appears in row 2 and again in row 3. Strict mode refuses "
+            "a designator on two rows.",
             "file": "dup.csv",
             "sheet": None,
             "row": 3,
@@ -169,8 +170,14 @@ def test_commit_with_errors_is_refused_with_the_problems(buyer):
         }
     ]
     assert counts() == before
-    dry = post_bom(buyer, data, "dup.csv", dry_run="true").json()
+    dry = post_bom(buyer, data, "dup.csv", dry_run="true", strict="true").json()
     assert dry["can_commit"] is False and dry["problems"][0]["severity"] == "error"
+    # Without strict mode the same file is a warning naming both rows, and it imports.
+    lenient = post_bom(buyer, data, "dup.csv", dry_run="true").json()
+    assert lenient["can_commit"] is True
+    assert [p["severity"] for p in lenient["problems"] if p["code"] == "duplicate-designator"] == [
+        "warning"
+    ]
 
 
 def test_dry_run_of_a_new_revision_shows_the_diff(buyer):

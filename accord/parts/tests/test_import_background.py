@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accord.core.models import Event, WorkerHeartbeat
+from accord.parts.bom_import.request import BomImportRequest
 from accord.parts.choices import BomImportStatus
 from accord.parts.models import BomImport, CatalogueImport, ManufacturerPart, Part
 from accord.parts.services import queue_bom_import, stage_bom_import
@@ -38,11 +39,13 @@ def upload_parts(client: Any, data: bytes = PARTS, name: str = "caps.csv") -> Ca
 def stage_bom(people: Any, programs: Any, **kwargs: Any) -> BomImport:
     return stage_bom_import(
         actor=people.oem_buyer,
-        program=programs["EBX2"],
-        assembly_number=kwargs.pop("assembly_number", "BG-ASSY"),
-        revision="A",
-        data=BOM,
-        filename=kwargs.pop("filename", "bg.csv"),
+        request=BomImportRequest(
+            program=programs["EBX2"],
+            assembly_number=kwargs.pop("assembly_number", "BG-ASSY"),
+            revision="A",
+            data=BOM,
+            filename=kwargs.pop("filename", "bg.csv"),
+        ),
     )
 
 

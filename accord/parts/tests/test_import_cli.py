@@ -85,10 +85,10 @@ def test_errors_are_listed_with_row_and_column_and_exit_1(db, tmp_path):
     before = snapshot()
     out = StringIO()
     with pytest.raises(CommandError, match="1 error\\(s\\) to fix first; nothing was imported"):
-        call_command(*bom_args(path), stdout=out, stderr=StringIO())
+        call_command(*bom_args(path), "--strict", stdout=out, stderr=StringIO())
     assert (
-        "  error: Designator R2 appears in row 2 and again in row 3. "
-        "(dup.csv, row 3, column Designator (A))" in out.getvalue()
+        "  error: Designator R2 appears in row 2 and again in row 3. Strict mode refuses a "
+        "designator on two rows. (dup.csv, row 3, column Designator (A))" in out.getvalue()
     )
     assert snapshot() == before
 

@@ -19,13 +19,14 @@ PARTS = 300
 
 STAGE_BOM = f"""
 from accord.orgs.models import Person, Program
+from accord.parts.bom_import.request import BomImportRequest
 from accord.parts.services import queue_bom_import, stage_bom_import
 rows = ["Designator,Qty,Value,Footprint,Manufacturer,MPN"]
 rows += [f"U{{i}},1,,QFN-32,Nexperia,CRASH{{i:05d}}" for i in range({BOM_LINES})]
 buyer = Person.objects.get(username="oem_buyer")
-staged = stage_bom_import(
-    actor=buyer, program=Program.objects.get(code="EBX2"), assembly_number="CRASH-ASSY",
-    revision="A", data="\\n".join(rows).encode(), filename="crash.csv")
+staged = stage_bom_import(actor=buyer, request=BomImportRequest(
+    program=Program.objects.get(code="EBX2"), assembly_number="CRASH-ASSY",
+    revision="A", data="\\n".join(rows).encode(), filename="crash.csv"))
 queue_bom_import(actor=buyer, staged=staged, lines={BOM_LINES})
 print(json.dumps(staged.pk))
 """

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accord.core.models import Event
 from accord.parts import services
+from accord.parts.bom_import.request import BomImportRequest
 from accord.parts.choices import BomImportStatus
 from accord.parts.models import (
     ApprovedSource,
@@ -143,7 +144,7 @@ def test_upload_preview_confirm_writes_the_bom(client_for, programs):
 
 def test_problems_are_listed_with_row_and_column_and_block_the_confirm(client_for, programs):
     client = client_for("oem_buyer")
-    staged = staged_from(upload(client, programs["EBX2"], WITH_ERRORS, "dup.csv"))
+    staged = staged_from(upload(client, programs["EBX2"], WITH_ERRORS, "dup.csv", strict="on"))
     page = client.get(reverse("bom_import_preview", args=[staged.pk]))
     problems = table(page, "Problems, errors first")
     assert problems[0][:5] == ["Error", "dup.csv", "", "3", "Designator (A)"]
@@ -173,11 +174,13 @@ def test_a_new_revision_shows_the_diff_against_the_previous_one(client_for, peop
     )
     services.import_bom(
         actor=people.oem_buyer,
-        program=programs["EBX2"],
-        assembly_number="DIFF-PAGE",
-        revision="A",
-        data=rev_a,
-        filename="a.csv",
+        request=BomImportRequest(
+            program=programs["EBX2"],
+            assembly_number="DIFF-PAGE",
+            revision="A",
+            data=rev_a,
+            filename="a.csv",
+        ),
     )
     rev_b = (
         b"Designator,Qty,Value,Manufacturer,MPN\n"
@@ -374,11 +377,13 @@ def test_a_background_import_that_fails_says_why(
     # Someone imports the same revision before the worker starts.
     services.import_bom(
         actor=people.oem_engineer,
-        program=programs["EBX2"],
-        assembly_number="PAGE-ASSY",
-        revision="A",
-        data=ODD,
-        filename="first.csv",
+        request=BomImportRequest(
+            program=programs["EBX2"],
+            assembly_number="PAGE-ASSY",
+            revision="A",
+            data=ODD,
+            filename="first.csv",
+        ),
     )
     before = catalogue_counts()
     for callback in callbacks:

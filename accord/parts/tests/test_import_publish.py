@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accord.core.errors import Conflict, InvalidInput
+from accord.parts.bom_import.request import BomImportRequest
 from accord.parts.models import ApprovedSource, Bom, ManufacturerPart, Part
 from accord.parts.services import add_approved_source, create_part, refresh_part_rollups
 from accord.parts.services.bom_write import prepare_bom_import, write_bom_import
@@ -66,11 +67,13 @@ def test_a_bom_uses_what_was_written_after_its_plan(people, programs):
     data = b"Designator,Qty,Manufacturer,MPN\nU1,1,Racecorp,RACE-BOM-1\nU2,1,Racecorp,RACE-BOM-2\n"
     prepared = prepare_bom_import(
         actor=buyer,
-        program=programs["EBX2"],
-        assembly_number="RACE-ASSY",
-        revision="A",
-        data=data,
-        filename="race.csv",
+        request=BomImportRequest(
+            program=programs["EBX2"],
+            assembly_number="RACE-ASSY",
+            revision="A",
+            data=data,
+            filename="race.csv",
+        ),
     )
     assert prepared.preview.plan is not None and prepared.preview.plan.new_parts == 2
     meanwhile = create_part(actor=buyer, number="RACE-BOM-2")
@@ -92,11 +95,13 @@ def test_publishing_is_a_fixed_number_of_statements(people, programs):
         rows = "".join(f"U{i},1,Bulkco,BULK-{lines}-{i}\n" for i in range(lines))
         prepared = prepare_bom_import(
             actor=people.oem_buyer,
-            program=programs["EBX2"],
-            assembly_number=f"BULK-{lines}",
-            revision="A",
-            data=f"Designator,Qty,Manufacturer,MPN\n{rows}".encode(),
-            filename="bulk.csv",
+            request=BomImportRequest(
+                program=programs["EBX2"],
+                assembly_number=f"BULK-{lines}",
+                revision="A",
+                data=f"Designator,Qty,Manufacturer,MPN\n{rows}".encode(),
+                filename="bulk.csv",
+            ),
         )
         with CaptureQueriesContext(connection) as queries:
             write_bom_import(prepared, actor=people.oem_buyer)
@@ -110,11 +115,13 @@ def test_publishing_is_a_fixed_number_of_statements(people, programs):
 def _prepare(people, programs, data: bytes, assembly: str):
     return prepare_bom_import(
         actor=people.oem_buyer,
-        program=programs["EBX2"],
-        assembly_number=assembly,
-        revision="A",
-        data=data,
-        filename=f"{assembly.lower()}.csv",
+        request=BomImportRequest(
+            program=programs["EBX2"],
+            assembly_number=assembly,
+            revision="A",
+            data=data,
+            filename=f"{assembly.lower()}.csv",
+        ),
     )
 
 

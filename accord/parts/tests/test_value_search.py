@@ -18,6 +18,7 @@ from accord.api.tests.utils import API
 from accord.demo import data_path
 from accord.parts import services
 from accord.parts.access import parts_visible_to
+from accord.parts.bom_import.request import BomImportRequest
 from accord.parts.models import ApprovedSource, Part
 from accord.parts.services.catalogue_import import import_catalogue
 from accord.parts.value_keys import part_value_keys
@@ -180,11 +181,15 @@ def test_bulk_paths_write_the_keys_one_part_would_get(
     """Catalogue imports (Polars) and a BOM import (Polars) against the per-part parser."""
     services.import_bom(
         actor=people.other_oem_user,
-        program=programs["RVC"],
-        assembly_number="RVC-ODRIVE",
-        revision="A",
-        data=data_path("boms", "odriverobotics_ODriveHardware", "BOM_v3.4_48V.csv").read_bytes(),
-        filename="BOM_v3.4_48V.csv",
+        request=BomImportRequest(
+            program=programs["RVC"],
+            assembly_number="RVC-ODRIVE",
+            revision="A",
+            data=data_path(
+                "boms", "odriverobotics_ODriveHardware", "BOM_v3.4_48V.csv"
+            ).read_bytes(),
+            filename="BOM_v3.4_48V.csv",
+        ),
     )
     rows = list(Part.objects.values_list("value", "description", "category__name", "value_keys"))
     assert len(rows) > 1500

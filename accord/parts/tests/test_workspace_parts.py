@@ -10,6 +10,7 @@ from accord.api.tests.utils import API, assert_error, send, token_client
 from accord.core.errors import Conflict, Forbidden, InvalidInput
 from accord.core.models import Event
 from accord.parts import services
+from accord.parts.bom_import.request import BomImportRequest
 from accord.parts.models import ApprovedSource, LifecycleNotice, ManufacturerPart, Part
 from accord.web.tests.helpers import table, text
 
@@ -79,11 +80,13 @@ def test_only_the_program_manager_takes_a_released_bom_back_to_draft(
 def test_an_imported_bom_starts_as_draft(people: Any, programs: Any) -> None:
     bom = services.import_bom(
         actor=people.oem_buyer,
-        program=programs["EBX2"],
-        assembly_number="EBX2-SMALL",
-        revision="A",
-        data=SMALL_BOM,
-        filename="small.csv",
+        request=BomImportRequest(
+            program=programs["EBX2"],
+            assembly_number="EBX2-SMALL",
+            revision="A",
+            data=SMALL_BOM,
+            filename="small.csv",
+        ),
     )
     assert bom.status == "draft"
 

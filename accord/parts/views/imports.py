@@ -39,12 +39,14 @@ from accord.parts.bom_import.inputs import (
     ACCEPT_ATTRIBUTE,
     LIMITS_TEXT,
     BomImportRequest,
+    ImportOptions,
     build_preview,
     clean_names,
     column_values,
     merge_column_choices,
     read_upload,
     rejection_error,
+    request_from_staged,
 )
 from accord.parts.bom_import.parse import parse_bom_file
 from accord.parts.bom_import.preview import ImportPreview
@@ -126,13 +128,15 @@ def _stage_bom(user: Person, data: dict[str, Any]) -> BomImport:
         raise rejection_error(rejected.problems) from None
     return stage_bom_import(
         actor=user,
-        program=program,
-        assembly_number=assembly_number,
-        revision=revision,
-        data=content,
-        filename=filename,
-        assembly_description=data["assembly_description"],
-        approve_alternates=data["approve_alternates"],
+        request=BomImportRequest(
+            program=program,
+            assembly_number=assembly_number,
+            revision=revision,
+            data=content,
+            filename=filename,
+            assembly_description=data["assembly_description"],
+            options=ImportOptions.from_json(data),
+        ),
     )
 
 
@@ -183,7 +187,7 @@ def _render_preview(
         context.update(_progress_context(staged))
     else:
         if preview is None:
-            preview = build_preview(BomImportRequest.from_staged(staged))
+            preview = build_preview(request_from_staged(staged))
         context["preview"] = preview
         context["view"] = build_preview_view(preview, request.GET.get("page"))
         context["lines_count"] = len(preview.plan.lines) if preview.plan else 0
@@ -203,15 +207,17 @@ def bom_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_preview(request, staged)
     post = request.POST
     sheet = post.get("sheet", "")
-    approve = post.get("approve_alternates") in {"on", "1", "true"}
+    options = ImportOptions.from_json(
+        {name: post.get(name) in {"on", "1", "true"} for name in ImportOptions.names()}
+    )
     try:
         if "sheet" in post and sheet != post.get("shown_sheet", ""):
             update_bom_import(
-                actor=user, staged=staged, sheet=sheet, overrides=None, approve_alternates=approve
+                actor=user, staged=staged, sheet=sheet, overrides=None, options=options
             )
         else:
             overrides = merge_column_choices(
-                BomImportRequest.from_staged(staged),
+                request_from_staged(staged),
                 column_values(post, "col_"),
                 column_values(post, "shown_"),
             )
@@ -220,7 +226,7 @@ def bom_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
                 staged=staged,
                 sheet=staged.sheet,
                 overrides=overrides,
-                approve_alternates=approve,
+                options=options,
             )
     except InvalidInput as invalid:
         return _render_preview(request, staged, status=invalid.http_status, error=invalid.message)
@@ -237,7 +243,7 @@ def bom_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("bom_detail", staged.bom_id)
     if staged.status in BomImportStatus.in_progress():
         return redirect("bom_import_preview", staged.pk)
-    preview = build_preview(BomImportRequest.from_staged(staged))
+    preview = build_preview(request_from_staged(staged))
     if not preview.can_commit or preview.plan is None:
         errors = len(preview.errors)
         message = (

@@ -34,6 +34,7 @@ from accord.orgs.services import (
     invite_organisation,
     invite_person,
 )
+from accord.parts.bom_import.request import BomImportRequest
 from accord.parts.models import ApprovedSource
 from accord.parts.services import stage_bom_import
 from accord.parts.services.catalogue_staging import stage_catalogue_import
@@ -489,11 +490,13 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> dict[
     token, _ = create_api_token(actor=people.oem_buyer, name="buyer script")
     bom_upload = stage_bom_import(
         actor=people.oem_buyer,
-        program=programs["EBX2"],
-        assembly_number="MATRIX-UPLOAD",
-        revision="A",
-        data=MATRIX_BOM,
-        filename="matrix.csv",
+        request=BomImportRequest(
+            program=programs["EBX2"],
+            assembly_number="MATRIX-UPLOAD",
+            revision="A",
+            data=MATRIX_BOM,
+            filename="matrix.csv",
+        ),
     )
     parts_upload = stage_catalogue_import(
         actor=people.oem_buyer, data=MATRIX_PARTS, filename="parts.csv"

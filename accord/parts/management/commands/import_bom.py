@@ -19,6 +19,7 @@ from accord.orgs.models import Person
 from accord.parts.access import get_program_for_bom_import
 from accord.parts.bom_import.inputs import (
     BomImportRequest,
+    ImportOptions,
     build_preview,
     clean_description,
     clean_names,
@@ -117,6 +118,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="show the preview only")
         parser.add_argument("--approve-alternates", action="store_true")
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="a designator on two rows is an error (else a warning)",
+        )
+        parser.add_argument(
+            "--count-designators",
+            action="store_true",
+            help="take each line's quantity from its designators, not from the file",
+        )
         parser.add_argument("--json", action="store_true", help="print JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -134,7 +145,11 @@ class Command(BaseCommand):
                 assembly_description=clean_description(options["description"]),
                 sheet=options["sheet"],
                 overrides=parse_overrides(options["overrides"]),
-                approve_alternates=options["approve_alternates"],
+                options=ImportOptions(
+                    approve_alternates=options["approve_alternates"],
+                    strict=options["strict"],
+                    count_designators=options["count_designators"],
+                ),
             )
             preview = build_preview(request)
             if preview.parsed is None:
