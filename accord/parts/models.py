@@ -293,7 +293,13 @@ class BomLine(models.Model):
     )
     designators = models.TextField(blank=True)
     designator_count = models.PositiveIntegerField(default=0)
-    dnp = models.BooleanField("DNP", default=False, help_text="Do not populate.")
+    dnp = models.BooleanField(
+        "DNP", default=False, help_text="Do not populate: none of the line's designators is fitted."
+    )
+    # Fit status per designator: the designators of this line that are not fitted (all of them
+    # on a DNP line, some on a partly fitted one), written like `designators`.
+    dnp_designators = models.TextField("Not fitted", blank=True)
+    dnp_designator_count = models.PositiveIntegerField(default=0)
     material_responsibility = models.CharField(
         max_length=20,
         choices=MaterialResponsibility.choices,

@@ -121,6 +121,8 @@ class BomRow:
     designators: str
     designator_count: int
     dnp: bool
+    dnp_designators: str
+    dnp_designator_count: int
     material_responsibility: str
     value: str
     footprint: str
@@ -131,6 +133,22 @@ class BomRow:
     child_bom_id: int | None = None
     sources: list[SourceRow] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    # How many of the parent assembly this line's BOM is built for (1 at the top level).
+    parent_quantity: Decimal = Decimal(1)
+
+    @property
+    def partly_fitted(self) -> bool:
+        return not self.dnp and self.dnp_designator_count > 0
+
+    @property
+    def fitted_quantity_per(self) -> Decimal:
+        """Parts fitted per assembly: the file's quantity less the not-fitted designators when
+        it counts every designator (a file may count only the fitted ones, then it stays)."""
+        if self.dnp:
+            return Decimal(0)
+        if self.dnp_designator_count and self.quantity_per == self.designator_count:
+            return self.quantity_per - self.dnp_designator_count
+        return self.quantity_per
 
 
 @dataclass
@@ -145,6 +163,10 @@ class BomSummary:
     dnp_lines: int
     placements: Decimal
     levels: int
+    # Fit status per designator: lines with some designators not fitted, and placements
+    # (designators times the assemblies built) not fitted.
+    partial_dnp_lines: int = 0
+    dnp_placements: Decimal = Decimal(0)
 
 
 def _sources_by_part(part_ids: set[int]) -> dict[int, list[SourceRow]]:
@@ -234,6 +256,8 @@ LINE_FIELDS = (
     "designators",
     "designator_count",
     "dnp",
+    "dnp_designators",
+    "dnp_designator_count",
     "material_responsibility",
     "value",
     "footprint",
@@ -278,6 +302,7 @@ def explode_bom(
                 qty * parent_qty,
                 *rest,
             )
+            row.parent_quantity = parent_qty
             row.flags = line_flags(row)
             rows_by_bom.setdefault(bom_id, []).append(row)
             level_rows.append(row)
@@ -328,8 +353,12 @@ def summarise_bom(rows: list[BomRow]) -> BomSummary:
         no_source_lines=sum(1 for r in components if "no_source" in r.flags),
         lifecycle_risk_lines=sum(1 for r in components if at_risk & set(r.flags)),
         dnp_lines=sum(1 for r in rows if r.dnp),
-        placements=sum((r.extended_quantity for r in components if not r.dnp), Decimal(0)),
+        placements=sum((r.fitted_quantity_per * r.parent_quantity for r in components), Decimal(0)),
         levels=1 + max((r.level for r in rows), default=0),
+        partial_dnp_lines=sum(1 for r in rows if r.partly_fitted),
+        dnp_placements=sum(
+            (r.dnp_designator_count * r.parent_quantity for r in components), Decimal(0)
+        ),
     )
 
 
@@ -345,6 +374,7 @@ def bom_export_table(rows: list[BomRow]) -> tuple[list[str], list[list[Any]]]:
         "Extended Quantity",
         "Designators",
         "DNP",
+        "Not fitted designators",
         "Value",
         "Footprint",
         "Material",
@@ -370,6 +400,7 @@ def bom_export_table(rows: list[BomRow]) -> tuple[list[str], list[list[Any]]]:
                 r.extended_quantity,
                 r.designators,
                 "DNP" if r.dnp else "",
+                r.dnp_designators if r.partly_fitted else "",
                 r.value,
                 r.footprint,
                 r.material_responsibility,

@@ -180,6 +180,7 @@ def create_bom(request: HttpRequest, payload: BomIn) -> Status[BomDetail]:
                 quantity=line.quantity,
                 designators=line.designators,
                 dnp=line.dnp,
+                dnp_designators=line.dnp_designators,
                 material_responsibility=line.material_responsibility,
                 value=line.value,
                 footprint=line.footprint,

@@ -83,6 +83,11 @@ class ImportSourceOut(Schema):
     status: str
 
 
+class ImportAlternateOut(Schema):
+    manufacturer: str
+    mpn: str
+
+
 class ImportLineOut(Schema):
     position: int
     row: int
@@ -90,7 +95,11 @@ class ImportLineOut(Schema):
     match: Literal["part_number", "mpn", "value_package", "new"]
     quantity: str
     designators: list[str]
-    dnp: bool
+    dnp: bool = Field(description="true when none of the line's designators is fitted")
+    dnp_designators: list[str] = Field(description="The line's designators that are not fitted")
+    manufacturer: str = Field(description="The primary source's manufacturer, as in the file")
+    mpn: str = Field(description="The primary MPN, as in the file")
+    alternates: list[ImportAlternateOut]
     value: str
     parameters: dict[str, str]
     package: str
@@ -99,6 +108,12 @@ class ImportLineOut(Schema):
 
 class ImportSummaryOut(Schema):
     lines: int
+    placements: int = Field(description="Designators on every line, fitted or not")
+    fitted_placements: int
+    dnp_placements: int
+    dnp_lines: int = Field(description="Lines none of whose designators is fitted")
+    partial_dnp_lines: int = Field(description="Lines with some, not all, designators not fitted")
+    lines_with_mpn: int
     new_parts: int
     new_sources: int
     matches: dict[str, int]
@@ -116,6 +131,29 @@ class SourcesChangeOut(Schema):
     added: list[str]
 
 
+class PlacementOut(Schema):
+    designator: str
+    part_number: str
+    value: str
+    mpn: str
+    fitted: bool
+
+
+class PlacementChangeOut(Schema):
+    designator: str
+    changed: list[Literal["part_number", "value", "mpn", "fitted"]]
+    old: PlacementOut
+    new: PlacementOut
+
+
+class DesignatorDiffOut(Schema):
+    """The revision diff designator by designator."""
+
+    added: list[PlacementOut]
+    removed: list[PlacementOut]
+    changed: list[PlacementChangeOut]
+
+
 class BomDiffOut(Schema):
     previous_revision: str
     added: list[str]
@@ -123,6 +161,7 @@ class BomDiffOut(Schema):
     quantity_changed: list[QuantityChangeOut]
     designators_changed: list[str]
     sources_changed: list[SourcesChangeOut]
+    designators: DesignatorDiffOut
 
 
 class BomImportPreviewOut(Schema):

@@ -364,7 +364,11 @@ class BomLineOut(BaseModel):
     extended_quantity: Quantity
     designators: list[str]
     designator_count: int
-    dnp: bool
+    dnp: bool = Field(description="true when none of the line's designators is fitted")
+    dnp_designators: list[str] = Field(
+        description="The line's designators that are not fitted: all of them on a DNP line, "
+        "some on a partly fitted one"
+    )
     material_responsibility: str
     value: str
     footprint: str
@@ -379,6 +383,11 @@ class BomLineOut(BaseModel):
     def split_designators(cls, value: Any) -> Any:
         return _split_designators(value) if isinstance(value, str) else value
 
+    @field_validator("dnp_designators", mode="before")
+    @classmethod
+    def split_dnp_designators(cls, value: Any) -> Any:
+        return _split_designators(value) if isinstance(value, str) else value
+
 
 class BomSummaryOut(Schema):
     lines: int
@@ -389,7 +398,9 @@ class BomSummaryOut(Schema):
     no_source_lines: int
     lifecycle_risk_lines: int
     dnp_lines: int
-    placements: Quantity
+    partial_dnp_lines: int = Field(description="Lines with some, not all, designators not fitted")
+    placements: Quantity = Field(description="Fitted parts per assembly, over every level")
+    dnp_placements: Quantity = Field(description="Not-fitted designators, over every level")
     levels: int
 
 
@@ -419,6 +430,12 @@ class BomLineIn(InputSchema):
     quantity: Decimal = Field(ge=0, max_digits=14, decimal_places=4)
     designators: list[Designator] = Field(default_factory=list, max_length=10_000)
     dnp: StrictBool = False
+    dnp_designators: list[Designator] = Field(
+        default_factory=list,
+        max_length=10_000,
+        description="Designators of this line that are not fitted (each one of designators); "
+        "with dnp true, all of them are",
+    )
     material_responsibility: MaterialResponsibility = MaterialResponsibility.TURNKEY
     value: Text = Field("", max_length=120)
     footprint: Text = Field("", max_length=200)

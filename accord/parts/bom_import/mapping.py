@@ -275,6 +275,7 @@ def map_columns(
     cands = [replace(_classify(h)) for h in headers]
 
     _resolve_part_numbers(cands)
+    _drop_weak_part_numbers(cands)
     _assign_alternates(cands)
     result = [
         ColumnMapping(
@@ -318,6 +319,20 @@ def _resolve_part_numbers(cands: list[_Candidate]) -> None:
             c.reason += " (an MPN column exists, so this is taken as an internal number)"
         else:
             c.field, c.confidence = "mpn", min(c.confidence, 0.9)
+
+
+def _drop_weak_part_numbers(cands: list[_Candidate]) -> None:
+    """A library reference (Altium's LibRef) stands in for the MPN only when nothing better
+    does: beside a real MPN column ("Manufacturer Part Number 1") it is not imported."""
+    if not any(c.field == "mpn" and c.confidence >= 0.9 for c in cands):
+        return
+    for c in cands:
+        if c.field == "mpn" and c.confidence < 0.8:
+            c.field, c.confidence = None, 1.0
+            c.reason = (
+                "Known column that the import does not use: a library reference, and another "
+                "column holds the manufacturer part numbers"
+            )
 
 
 def _assign_alternates(cands: list[_Candidate]) -> None:

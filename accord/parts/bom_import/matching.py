@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
+from accord.parts.bom_import.designator_diff import DesignatorDiff, designator_diff
 from accord.parts.bom_import.problems import Problem
 from accord.parts.bom_import.values import PARAMETER_UNITS, format_si, parse_value
 from accord.parts.choices import SourceStatus
@@ -70,6 +71,8 @@ class PlannedLine:
     notes: str
     match: MatchKind
     part_id: int | None = None
+    # The not-fitted designators (all of them on a DNP line).
+    dnp_designators: list[str] = field(default_factory=list)
     package: str = ""
     parameters: dict[str, Any] = field(default_factory=dict)
     sources: list[PlannedSource] = field(default_factory=list)
@@ -88,6 +91,8 @@ class BomDiff:
     quantity_changed: list[tuple[str, Decimal, Decimal]] = field(default_factory=list)
     designators_changed: list[str] = field(default_factory=list)
     sources_changed: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
+    # The same change designator by designator: added, removed, part/value/MPN/fit changed.
+    by_designator: DesignatorDiff = field(default_factory=DesignatorDiff)
 
     @property
     def is_empty(self) -> bool:
@@ -97,6 +102,7 @@ class BomDiff:
             or self.quantity_changed
             or self.designators_changed
             or self.sources_changed
+            or self.by_designator
         )
 
 
@@ -339,6 +345,8 @@ def plan_import(
                 quantity=line.quantity,
                 designators=list(line.designators),
                 dnp=bool(line.dnp),
+                dnp_designators=list(_line_attr(line, "dnp_designators", []))
+                or (list(line.designators) if line.dnp else []),
                 value=value_text,
                 footprint=_line_attr(line, "footprint"),
                 notes=_line_attr(line, "notes"),
@@ -417,7 +425,11 @@ def _fill_existing_numbers(planned: list[PlannedLine]) -> None:
 
 def diff_against(previous: Bom, planned: Sequence[PlannedLine]) -> BomDiff:
     """Lines added, removed, with quantity, designators or sources changed, by part number."""
-    diff = BomDiff(previous_bom_id=previous.pk, previous_revision=previous.revision)
+    diff = BomDiff(
+        previous_bom_id=previous.pk,
+        previous_revision=previous.revision,
+        by_designator=designator_diff(previous, planned),
+    )
     old: dict[str, dict[str, Any]] = {}
     for number, qty, designators, part_id in previous.lines.values_list(
         "part__number", "quantity", "designators", "part_id"

@@ -251,19 +251,26 @@ class _Parser:
         out: list[_Row] = []
         skipped: dict[str, list[int]] = {}
         header_norm = [m.header.strip().lower() for m in self.mappings]
+        below_table = False  # a blank row after BOM lines: what follows may be a footer
         for offset, row in enumerate(self.sheet.rows[self.data_start :]):
             number = self.sheet.first_row + self.data_start + offset
-            listed = footer_list(list(row)) if not self._has_part_data(row) else None
+            own = self.cell(row, "designators")
+            listed = footer_list(list(row)) if not is_designator_cell(own) else None
             if listed:
                 self.listed_elsewhere[number] = listed
                 continue
             kind = self._skip_kind(row, header_norm)
+            if kind == "blank" and out:
+                below_table = True
+            elif kind is None and below_table and self._sign_off(row):
+                kind = "footer"
             if kind:
                 skipped.setdefault(kind, []).append(number)
                 continue
             parsed = self._parse_row(row, number)
             if parsed is not None:
                 out.append(parsed)
+                below_table = False
         for kind, numbers in skipped.items():
             if len(numbers) == 1:
                 self.log.info(
@@ -276,9 +283,16 @@ class _Parser:
                 )
         return out
 
-    def _has_part_data(self, row: Sequence[str]) -> bool:
-        """A row with a quantity, value or MPN of its own is a BOM line, whatever its notes say."""
-        return any(self.cell(row, f).strip() for f in ("quantity", "value", "mpn", "manufacturer"))
+    def _sign_off(self, row: Sequence[str]) -> bool:
+        """Under the table, after a blank row: a row of one or two words with no designator,
+        quantity or MPN is a sign-off or notes block ("Approved | Notes"), not a BOM line."""
+        filled = [c for c in row if c and c.strip()]
+        return (
+            len(filled) <= 2
+            and not self.cell(row, "designators").strip()
+            and not self.cell(row, "quantity").strip()
+            and not self.cell(row, "mpn").strip()
+        )
 
     def _skip_kind(self, row: Sequence[str], header_norm: list[str]) -> str | None:
         filled = [(i, c) for i, c in enumerate(row) if c]

@@ -8,7 +8,7 @@ from typing import Any
 
 from accord.core.numbers import plain_number
 from accord.parts.bom_import.matching import ImportPlan, plan_import, previous_revision
-from accord.parts.bom_import.parse import ParsedBom, parse_bom_file
+from accord.parts.bom_import.parse import ParsedBom, ParsedLine, parse_bom_file
 from accord.parts.bom_import.problems import ImportRejected, Problem
 from accord.parts.bom_import.request import BomImportRequest
 from accord.parts.models import ColumnMappingMemory
@@ -93,9 +93,43 @@ def preview_import(request: BomImportRequest) -> ImportPreview:
     return ImportPreview(parsed=parsed, plan=plan, problems=problems, remembered_mapping=remembered)
 
 
+def bom_counts(parsed: ParsedBom | None) -> dict[str, int]:
+    """What a checker reads off a dry run without counting: lines, placements (designators)
+    fitted and not, DNP lines (no designator fitted), partly fitted lines, lines with an MPN."""
+    lines = parsed.lines if parsed else []
+    return {
+        "lines": len(lines),
+        "placements": sum(len(line.designators) for line in lines),
+        "fitted_placements": sum(len(line.fitted_designators) for line in lines),
+        "dnp_placements": sum(len(line.dnp_designators) for line in lines),
+        "dnp_lines": sum(1 for line in lines if line.dnp),
+        "partial_dnp_lines": sum(1 for line in lines if line.partly_fitted),
+        "lines_with_mpn": sum(1 for line in lines if line.mpn),
+    }
+
+
+def _file_line(line: ParsedLine | None) -> dict[str, Any]:
+    """What the file says of a line, as read: its designators and their fit status, its
+    quantity, value and primary and alternate sources."""
+    if line is None:
+        return {}
+    return {
+        "dnp_designators": line.dnp_designators,
+        "manufacturer": line.manufacturer,
+        "mpn": line.mpn,
+        "alternates": [{"manufacturer": m, "mpn": n} for m, n in line.alternates],
+    }
+
+
 def preview_as_dict(preview: ImportPreview) -> dict[str, Any]:
     """The dry run as JSON-ready data, shared by the API and the CLI."""
     parsed, plan = preview.parsed, preview.plan
+    planned = plan.lines if plan else []
+    read: list[ParsedLine | None] = (
+        list(parsed.lines)
+        if parsed and len(parsed.lines) == len(planned)
+        else [None] * len(planned)
+    )
     return {
         "can_commit": preview.can_commit,
         "sheet": parsed.sheet if parsed else None,
@@ -124,6 +158,7 @@ def preview_as_dict(preview: ImportPreview) -> dict[str, Any]:
             for p in preview.problems
         ],
         "summary": {
+            **bom_counts(parsed),
             "lines": len(plan.lines) if plan else 0,
             "new_parts": plan.new_parts if plan else 0,
             "new_sources": plan.new_sources if plan else 0,
@@ -138,6 +173,7 @@ def preview_as_dict(preview: ImportPreview) -> dict[str, Any]:
                 "quantity": plain_number(line.quantity),
                 "designators": line.designators,
                 "dnp": line.dnp,
+                **_file_line(file_line),
                 "value": line.value,
                 "parameters": {
                     k: plain_number(v) if isinstance(v, Decimal) else str(v)
@@ -154,7 +190,7 @@ def preview_as_dict(preview: ImportPreview) -> dict[str, Any]:
                     for s in line.sources
                 ],
             }
-            for line in (plan.lines if plan else [])
+            for line, file_line in zip(planned, read, strict=True)
         ],
         "diff": None
         if not plan or plan.diff is None
@@ -171,5 +207,6 @@ def preview_as_dict(preview: ImportPreview) -> dict[str, Any]:
                 {"part_number": n, "old": old, "added": new}
                 for n, old, new in plan.diff.sources_changed
             ],
+            "designators": plan.diff.by_designator.as_dict(),
         },
     }

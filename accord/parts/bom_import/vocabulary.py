@@ -118,6 +118,7 @@ notes 1.0: Notes | Note | Remarks | Remark | Comments | Assembly Notes | Custome
 notes 1.0: Instructions | Bemerkung
 dnp 1.0: DNP | DNF | DNI | Do Not Populate | Do Not Place | Do Not Fit | No Pop | NoPop
 dnp 1.0: Not Fitted | Not Populated | DNP/DNF | Exclude from board
+dnp 0.9: Not Fitted Designators | DNP Designators | NF Designators | Not Fitted References
 fitted 1.0: Fitted | Mounted | Populate | Populated | Mount | Place | Placed | Install | Installed
 fitted 1.0: Assemble | Assembled | Fit | Bestückt | Bestueckt
 """

@@ -29,6 +29,8 @@ BOM_LINE_COLUMNS = [
     "designators",
     "designator_count",
     "dnp",
+    "dnp_designators",
+    "dnp_designator_count",
     "material_responsibility",
     "value",
     "footprint",
@@ -42,11 +44,17 @@ class BomLineInput:
     quantity: Decimal
     designators: Sequence[str] = ()
     dnp: bool = False
+    # The designators that are not fitted; a DNP line's are all of them.
+    dnp_designators: Sequence[str] = ()
     material_responsibility: str = MaterialResponsibility.TURNKEY
     value: str = ""
     footprint: str = ""
     notes: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def not_fitted(line: BomLineInput) -> Sequence[str]:
+    return line.designators if line.dnp else line.dnp_designators
 
 
 def create_bom(
@@ -74,6 +82,14 @@ def create_bom(
             raise InvalidInput(f"Line {n}: the quantity is negative.", detail={"line": n})
         if line.part.pk == assembly.pk:
             raise InvalidInput(f"Line {n}: an assembly cannot contain itself.", detail={"line": n})
+        own = {d.casefold() for d in line.designators}
+        strangers = [d for d in line.dnp_designators if d.casefold() not in own]
+        if strangers:
+            raise InvalidInput(
+                f"Line {n}: {', '.join(strangers[:5])} not among the line's designators cannot "
+                "be marked not fitted.",
+                detail={"line": n, "field": "dnp_designators"},
+            )
     from accord.orgs.services import require_not_archived
 
     require_not_archived(program)
@@ -101,6 +117,8 @@ def create_bom(
                     ", ".join(line.designators),
                     len(line.designators),
                     line.dnp,
+                    ", ".join(not_fitted(line)),
+                    len(not_fitted(line)),
                     line.material_responsibility,
                     line.value[:120],
                     line.footprint[:200],

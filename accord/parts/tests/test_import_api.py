@@ -77,6 +77,12 @@ def test_dry_run_answers_the_preview_and_writes_nothing(buyer):
     assert body["program"]["code"] == "EBX2" and body["header_row"] == 1
     assert body["summary"] == {
         "lines": 65,
+        "placements": 300,  # the designators of the Reference(s) column, counted by hand
+        "fitted_placements": 300,
+        "dnp_placements": 0,
+        "dnp_lines": 0,
+        "partial_dnp_lines": 0,
+        "lines_with_mpn": 65,
         "new_parts": 64,
         "new_sources": 64,
         "matches": {"new": 64, "mpn": 1},
@@ -92,6 +98,12 @@ def test_dry_run_answers_the_preview_and_writes_nothing(buyer):
     assert c97["sources"] == [
         {"manufacturer": "Murata", "mpn": "GRM155R61A334KE15D", "rank": 1, "status": "approved"}
     ]
+    assert (c97["manufacturer"], c97["mpn"], c97["alternates"], c97["dnp_designators"]) == (
+        "Murata",
+        "GRM155R61A334KE15D",
+        [],
+        [],
+    )
     assert body["diff"] is None and body["problems"] == []
     assert counts() == before  # not even a staging row or an idempotency record
 
@@ -196,6 +208,28 @@ def test_dry_run_of_a_new_revision_shows_the_diff(buyer):
         "quantity_changed": [{"part_number": "HAL-100-0002", "old": "3", "new": "4"}],
         "designators_changed": ["HAL-100-0002"],
         "sources_changed": [],
+        "designators": {
+            "added": [
+                {
+                    "designator": "D1",
+                    "part_number": "LTST-C170KRKT",
+                    "value": "LED",
+                    "mpn": "LTST-C170KRKT",
+                    "fitted": True,
+                },
+                {
+                    # The file's MPN is an alternate of the demo's HAL-100-0002: a placement
+                    # shows its part's first source, on both revisions alike.
+                    "designator": "R4",
+                    "part_number": "HAL-100-0002",
+                    "value": "10k",
+                    "mpn": "ERJ-2RKF1002X",
+                    "fitted": True,
+                },
+            ],
+            "removed": [],
+            "changed": [],
+        },
     }
 
 

@@ -86,6 +86,19 @@ def _sources_html(sources: list[SourceRow]) -> str:
     return "".join(cells)
 
 
+def _fit_status(row: BomRow) -> str:
+    """DNP for a line none of whose designators is fitted; the not-fitted ones of a partly
+    fitted line."""
+    if row.dnp:
+        return DNP_BADGE
+    if row.partly_fitted:
+        return (
+            f'<span class="badge flag-dnp">{row.dnp_designator_count} not fitted</span> '
+            f'<span class="designators">{escape(row.dnp_designators)}</span>'
+        )
+    return ""
+
+
 def row_html(row: BomRow, part_url: str) -> str:
     """One line of the BOM table, every value escaped."""
     css = ("asm" if row.is_assembly else "") + (" dnp" if row.dnp else "")
@@ -100,7 +113,7 @@ def row_html(row: BomRow, part_url: str) -> str:
         f'<td class="num">{quantity(row.quantity_per)}</td>'
         f'<td class="num">{quantity(row.extended_quantity)}</td>'
         f'<td class="designators">{escape(row.designators)}</td>'
-        f"<td>{DNP_BADGE if row.dnp else ''}</td>"
+        f"<td>{_fit_status(row)}</td>"
         f"<td>{MATERIAL_SHORT.get(row.material_responsibility, '')}</td>"
         f'<td class="sources">{_sources_html(row.sources)}</td>'
         f'<td class="flags">{flags}</td>'

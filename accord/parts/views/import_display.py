@@ -12,7 +12,7 @@ from django.core.paginator import Page, Paginator
 
 from accord.parts.bom_import.inputs import IGNORE, field_choices
 from accord.parts.bom_import.matching import MATCH_LABELS, PlannedLine
-from accord.parts.bom_import.preview import ImportPreview
+from accord.parts.bom_import.preview import ImportPreview, bom_counts
 from accord.parts.bom_import.problems import SEVERITIES, Problem, column_letter
 from accord.parts.bom_import.values import ParsedValue
 from accord.parts.bom_import.vocabulary import field_label
@@ -178,9 +178,14 @@ def build_preview_view(preview: ImportPreview, page_number: Any = None) -> Previ
         for i in indexes
     ]
     matches = plan.match_counts if plan else {}
+    counts = bom_counts(parsed)
     summary: list[tuple[str, Any]] = [
         ("Lines", len(planned)),
-        ("DNP lines", sum(1 for line in planned if line.dnp)),
+        ("Placements fitted", counts["fitted_placements"]),
+        ("Placements not fitted", counts["dnp_placements"]),
+        ("DNP lines", counts["dnp_lines"]),
+        ("Partly fitted lines", counts["partial_dnp_lines"]),
+        ("Lines with an MPN", counts["lines_with_mpn"]),
         ("New parts", plan.new_parts if plan else 0),
         ("New sources", plan.new_sources if plan else 0),
         ("Matched by part number", matches.get("part_number", 0)),

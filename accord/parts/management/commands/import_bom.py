@@ -58,6 +58,28 @@ def where(problem: dict[str, Any]) -> str:
     return ", ".join(bits)
 
 
+def designator_changes(diff: dict[str, Any]) -> list[str]:
+    """The revision diff designator by designator, one line each."""
+
+    def said(p: dict[str, Any]) -> str:
+        return " ".join(x for x in (p["part_number"], p["value"], p["mpn"]) if x)
+
+    out = [
+        f"  by designator: {len(diff['added'])} added, {len(diff['removed'])} removed, "
+        f"{len(diff['changed'])} changed"
+    ]
+    for p in diff["added"]:
+        out.append(f"    + {p['designator']} {said(p)}" + ("" if p["fitted"] else " (not fitted)"))
+    for p in diff["removed"]:
+        out.append(f"    - {p['designator']} {said(p)}")
+    for c in diff["changed"]:
+        what = ", ".join(c["changed"])
+        out.append(f"    ~ {c['designator']} {what}: {said(c['old'])} -> {said(c['new'])}")
+        if "fitted" in c["changed"]:
+            out[-1] += " (now fitted)" if c["new"]["fitted"] else " (now not fitted)"
+    return out
+
+
 def preview_lines(payload: dict[str, Any]) -> list[str]:
     """The dry run as text, for a terminal."""
     out = [
@@ -99,6 +121,7 @@ def preview_lines(payload: dict[str, Any]) -> list[str]:
             f"{c['part_number']} adds {', '.join(c['added'])}" for c in diff["sources_changed"]
         ]
         out.append(f"  sources changed: {'; '.join(sources) or 'none'}")
+        out += designator_changes(diff["designators"])
     return out
 
 
