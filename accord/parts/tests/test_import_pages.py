@@ -198,6 +198,11 @@ def test_a_new_revision_shows_the_diff_against_the_previous_one(client_for, peop
     assert "Lines removed (1) HAL-200-0001" in words
     assert "Quantity changed (1) HAL-100-0002: 3 → 4" in words
     assert "Designators changed (1) HAL-100-0002" in words
+    by_designator = table(
+        client.get(reverse("bom_import_preview", args=[staged.pk])), "By designator"
+    )
+    assert ["D1", "added", "—", "LTST-C170KRKT LED LTST-C170KRKT"] in by_designator
+    assert ["U1", "removed", "HAL-200-0001 MCU NRF5340-QKAA-R7", "—"] in by_designator
     # The same revision again is an error before anything is written.
     again = staged_from(
         upload(client, programs["EBX2"], rev_b, "b.csv", assembly_number="DIFF-PAGE")
@@ -462,3 +467,27 @@ def test_catalogue_import_is_for_oem_people(client_for):
     )
     assert refused.status_code == 422 and "Nothing was written." in text(refused)
     assert not CatalogueImport.objects.exists()
+
+
+def test_the_preview_offers_strict_designators_and_counting_designators(client_for, programs):
+    client = client_for("oem_buyer")
+    data = b"Designator,Qty,Value\nC1 C2 C3,4,100n\nC3,1,1u\n"
+    staged = staged_from(upload(client, programs["EBX2"], data, "options.csv"))
+    page = client.get(reverse("bom_import_preview", args=[staged.pk]))
+    problems = table(page, "Problems, errors first")
+    assert [p[0] for p in problems] == ["Warning", "Warning"]  # duplicate C3, quantity 4 for 3
+    assert any("the file's quantity was kept" in p[5] for p in problems)
+    shown = {f"shown_{i}": "" for i in range(3)}
+    changed = client.post(
+        reverse("bom_import_preview", args=[staged.pk]),
+        {"strict": "on", "count_designators": "on", **shown},
+    )
+    assert changed.status_code == 302
+    staged.refresh_from_db()
+    assert (staged.options["strict"], staged.options["count_designators"]) == (True, True)
+    page = client.get(reverse("bom_import_preview", args=[staged.pk]))
+    problems = table(page, "Problems, errors first")
+    assert problems[0][0] == "Error" and "Strict mode refuses" in problems[0][5]
+    lines = table(page, "Lines")
+    assert lines[0][2] == "3"  # counted from C1 C2 C3, as chosen
+    assert 'id="strict" name="strict" checked' in page.content.decode()
