@@ -85,7 +85,9 @@ def test_bom_detail_summary_and_lines(client_for, boms):
         "no_source_lines": 0,
         "lifecycle_risk_lines": 4,
         "dnp_lines": 1,
+        "partial_dnp_lines": 0,
         "placements": "14",
+        "dnp_placements": "1",  # R4
         "levels": 1,
     }
     assert "lines" not in body

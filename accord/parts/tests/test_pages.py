@@ -515,7 +515,8 @@ def test_ebx2_pcba_flags_and_summary(client_for: Any, boms: Any) -> None:
     # risk (LDO LTB, microphone obsolete, fitted resistor NRND, crystal EOL), 1 DNP line.
     assert _summary(response) == (
         "Lines 8 Unique parts 7 Dual-sourced parts 28.6 % Single-source lines 5 "
-        "No-source lines 0 Lines at lifecycle risk 4 DNP lines 1 Levels 1"
+        "No-source lines 0 Lines at lifecycle risk 4 Placements fitted 14 "
+        "Placements not fitted 1 DNP lines 1 Partly fitted lines 0 Levels 1"
     )
     assert dnp[10] == ""  # the DNP line carries no flag
     facts = text(response)
@@ -559,7 +560,8 @@ def test_ebx2_l_is_exploded_with_extended_quantities(client_for: Any, boms: Any)
     # housing; the DNP resistor line (R4) is no risk.
     assert _summary(response) == (
         "Lines 3 Lines in all levels 11 Unique parts 9 Dual-sourced parts 22.2 % "
-        "Single-source lines 6 No-source lines 1 Lines at lifecycle risk 4 DNP lines 1 Levels 2"
+        "Single-source lines 6 No-source lines 1 Lines at lifecycle risk 4 Placements fitted 16 "
+        "Placements not fitted 1 DNP lines 1 Partly fitted lines 0 Levels 2"
     )
 
 
