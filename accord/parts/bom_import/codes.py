@@ -5,8 +5,9 @@ Mouser's are the MPN behind a 2- or 3-digit maker prefix ("595-SN74LVC1G14DBVR")
 C and digits ("C2040"), Farnell's seven digits, sometimes with "RL" ("2112753RL"). Library and
 symbol names come from the EDA tool: KiCad's "Device:R", Altium's "Res1" or "Cap Pol1", Eagle's
 generic devices (a symbol family and a package variant: "R-EU_R0603", "C-USC0805",
-"CPOL-EUE2.5-6", "PINHD-1X2"), and footprint-style names such as "CAP_0402". Neither kind can match a part of the catalogue, and an
-order code read as an MPN creates a manufacturer part that does not exist.
+"CPOL-EUE2.5-6", "PINHD-1X2"), and footprint-style names such as "CAP_0402". Neither kind can
+match a part of the catalogue, and an order code read as an MPN creates a manufacturer part that
+does not exist.
 
 A shape that real MPNs share is not claimed on its shape alone: a Mouser code needs a letter
 after its prefix (Molex's "22-23-2021" is an MPN), and seven digits are Farnell's only when the

@@ -703,7 +703,7 @@ def parse_bom_file(
     parser = _Parser(chosen, mappings, log, data_start)
     parsed_rows = parser.rows()
     lines, grouped = parser.lines(parsed_rows)
-    if not lines and not log.problems:
+    if not lines and all(p.severity == "info" for p in log.problems):
         log.warning("no-lines", "No BOM lines were found under the header.")
     return ParsedBom(
         filename=file,

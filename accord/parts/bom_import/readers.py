@@ -28,7 +28,7 @@ from .tables import (
     cell_to_str,
     trim_row,
 )
-from .text_reports import detect_report, has_known_header, read_text_report
+from .text_reports import FORMAT_NAMES, detect_report, has_known_header, read_text_report
 from .workbooks import read_xls, read_zip_workbook
 from .xml_tables import read_xml
 
@@ -135,6 +135,13 @@ def _read_text(data: bytes, limits: Limits) -> list[RawSheet]:
         report = _read_report(data, bom_len, encoding, stem, limits, None)
         if report is not None:
             return [report]
+        if kind is not None:
+            raise reject(
+                limits.file,
+                "no-bom-columns",
+                f"The file looks like {FORMAT_NAMES[kind]}, but no column header with BOM "
+                "columns (designators, quantity, value, part number) was found under its title.",
+            )
     return [sheet]
 
 
@@ -284,7 +291,9 @@ def sniff_delimiter(sample: str) -> str:
 
 
 _QUOTED_LINES = {
-    d: re.compile(rf'^\s*"(?:[^"]|"")*"(?:\s*{re.escape(d)}\s*"(?:[^"]|"")*")+\s*{re.escape(d)}?\s*$')
+    d: re.compile(
+        rf'^\s*"(?:[^"]|"")*"(?:\s*{re.escape(d)}\s*"(?:[^"]|"")*")+\s*{re.escape(d)}?\s*$'
+    )
     for d in DELIMITERS
 }
 

@@ -98,7 +98,7 @@ def read_text_report(
     header_index = _find_header(lines)
     if header_index is None:
         return None
-    tabbed = "\t" in lines[header_index]
+    tabbed = _tab_separated(lines[header_index])
     if not tabbed:
         lines = [line.expandtabs(8) for line in lines]
     reader = _ReportReader(lines, header_index, tabbed, limits)
@@ -137,10 +137,16 @@ def _format_note(kind: str, tabbed: bool, reader: _ReportReader) -> str:
 # --------------------------------------------------------------------------- header
 
 
+def _tab_separated(header: str) -> bool:
+    """Tabs between the names and nothing else: OrCAD Capture's fields. Tabs among runs of
+    spaces are alignment (an editor's tab stops), to be expanded like a fixed-width report."""
+    return "\t" in header and not re.search(r" \t|\t | {2,}", header.strip())
+
+
 def _rough_cells(line: str) -> list[str]:
-    if "\t" in line:
+    if _tab_separated(line):
         return [c.strip() for c in _TAB_CELLS.split(line.strip())]
-    return [c for c in _SPACED_CELLS.split(line.strip()) if c]
+    return [c for c in _SPACED_CELLS.split(line.expandtabs(8).strip()) if c]
 
 
 def _find_header(lines: Sequence[str]) -> int | None:
@@ -406,7 +412,9 @@ def apply_format_hints(
         for i, name in enumerate(names):
             if name in ("part", "parts") and _holds_designators(rows, i):
                 hints[i] = _Hint(
-                    "designators", 1.0, f"Eagle and Fusion 360 list the designators under '{header[i]}'"
+                    "designators",
+                    1.0,
+                    f"Eagle and Fusion 360 list the designators under '{header[i]}'",
                 )
             elif name == "device" and "mpn" not in fields:
                 hints[i] = _Hint(
