@@ -35,7 +35,7 @@ class RawSheet:
     encoding: str | None = None
     delimiter: str | None = None
     # Rows a text-report reader emptied (index into `rows`) and what they held ("page header",
-    # "separator line"), so the parser names them when it reports skipped rows; "" means a note
+    # "separator"), so the parser names them when it reports skipped rows; "" means a note
     # in `notes` already tells (a continuation line joined to the row above).
     skipped_rows: dict[int, str] = field(default_factory=dict)
     # What the reader found worth telling the user (a report's format, lines out of line).

@@ -47,6 +47,8 @@ _PAGE_LINE = re.compile(r"^[\s-]*page\s*\d+(?:\s*(?:of|/)\s*\d+)?[\s-]*$", re.IG
 _DIGITS = re.compile(r"\d+")
 
 _CAPTURE_TITLE = re.compile(r"^\s*Bill\s+of\s+Materials\b.*\bPage\s*\d+\s*$", re.IGNORECASE)
+# Capture's default header, for a report whose title block was left out.
+_CAPTURE_HEADER = re.compile(r"^Item\tQuantity\tReference\b", re.IGNORECASE)
 _ALLEGRO_TITLE = re.compile(r"\bBill\s+of\s+Materials?\s+Report\b", re.IGNORECASE)
 _EAGLE_TITLE = re.compile(r"^\s*(?:Partlist\b|EAGLE\s+Version\b)", re.IGNORECASE)
 _EAGLE_HEADER = re.compile(r"^Part\s+Value\b")
@@ -68,7 +70,7 @@ def detect_report(sample: str) -> str | None:
     """The kind of text report the start of a file is, by its title or Eagle's header."""
     for line in _LINE_BREAK.split(sample[:16384])[:HEADER_SEARCH_LINES]:
         text = line.replace("\f", "").strip()
-        if _CAPTURE_TITLE.match(text):
+        if _CAPTURE_TITLE.match(text) or _CAPTURE_HEADER.match(text):
             return "orcad-capture"
         if _ALLEGRO_TITLE.search(text):
             return "allegro" if ".brd" in sample[:4096].lower() else "text-report"
@@ -279,7 +281,7 @@ class _ReportReader:
                 else "repeated column header"
                 if key == header_key
                 else "page header"
-                if key in title
+                if key in title or _CAPTURE_TITLE.match(line)
                 else "page number"
                 if _PAGE_LINE.match(line)
                 else None

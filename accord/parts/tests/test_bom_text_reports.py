@@ -10,15 +10,19 @@ part files are the distinct value, package and MPN combinations, counted the sam
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accord.api.tests.utils import API, token_client
 from accord.parts.bom_import.codes import is_library_reference
 from accord.parts.bom_import.parse import ParsedBom, parse_bom_file
 from accord.parts.bom_import.problems import ImportRejected
 from accord.parts.bom_import.readers import read_tables, sniff_delimiter
+from accord.parts.models import Bom
 
 from .bom_samples import bom_figures, line_with, sample_bytes
 
@@ -319,6 +323,19 @@ def test_capture_one_reference_per_line_option() -> None:
     assert exact(bom, "R1") == ("R1", Decimal(1), "10K", "", "", "")
 
 
+def test_capture_report_without_its_title_block() -> None:
+    lines = sample_bytes(BUILT + "orcad_capture.bom").decode("cp1252").split("\r\n")
+    header = lines.index(
+        "Item\tQuantity\tReference\tPart\tPCB Footprint\tManufacturer\tMfr Part Number"
+    )
+    bom = parse_bom_file("\r\n".join(lines[header:]).encode(), "untitled.txt")
+    assert bom.sheet_names == ["untitled"]
+    assert "OrCAD Capture" in messages(bom, "text-report")[0]
+    assert bom_figures(bom) == BUILT_FILES["orcad_capture.bom"]
+    skipped = " ".join(messages(bom, "skipped-rows"))
+    assert f"1 page header row (row {27 - header})" in skipped
+
+
 # --------------------------------------------------------------------------- Allegro
 
 
@@ -535,3 +552,20 @@ def test_mangled_reports_parse_or_are_rejected(
         return
     assert all(line.quantity >= 0 for line in bom.lines)
     assert all(p.file == name for p in bom.problems)
+
+
+@pytest.mark.django_db
+def test_a_bom_report_uploads_through_the_api(people: Any) -> None:
+    client = token_client(people.oem_buyer)[0]
+    form = {
+        "program": "EBX2",
+        "assembly": "THERMO-MAIN",
+        "revision": "C",
+        "file": SimpleUploadedFile("THERMOSTAT.BOM", sample_bytes(BUILT + "orcad_capture.bom")),
+    }
+    response = client.post(f"{API}/boms/import", form)
+    assert response.status_code == 201, response.content
+    bom = Bom.objects.get(assembly__number="THERMO-MAIN")
+    assert bom.lines.count() == 20
+    c1 = bom.lines.get(designators__startswith="C1,")
+    assert (c1.quantity, c1.designators.count(",")) == (16, 15)
