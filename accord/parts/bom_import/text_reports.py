@@ -339,13 +339,13 @@ class _ReportReader:
         self, joined: list[int], ragged: list[tuple[int, int]], symbols: list[tuple[int, str]]
     ) -> None:
         if joined:
+            lines = _lines_text(joined)
             self.notes.append(
                 self.note(
                     "info",
                     "continuation-lines",
-                    f"{len(joined)} line(s) continue the reference list of the line above "
-                    f"(lines {summarize([str(n) for n in joined], 8)}); their designators were "
-                    "added to that line.",
+                    f"{lines} only continue{'s' if len(joined) == 1 else ''} the reference list "
+                    "of the line above; the designators were added to that line.",
                     joined[0],
                 )
             )
@@ -355,9 +355,9 @@ class _ReportReader:
                 self.note(
                     "warning",
                     "ragged-columns",
-                    f"{len(ragged)} line(s) do not line up with the header's columns: a word "
-                    f"runs across the start of a column ({places}). The cells were cut at the "
-                    "nearest space instead; check the values of these lines.",
+                    f"{_lines_text([n for n, _ in ragged])} do not line up with the header's "
+                    f"columns: a word runs across the start of a column ({places}). The cells "
+                    "were cut at the nearest space instead; check their values.",
                     ragged[0][0],
                 )
             )
@@ -372,6 +372,11 @@ class _ReportReader:
                     symbols[0][0],
                 )
             )
+
+
+def _lines_text(numbers: Sequence[int]) -> str:
+    listed = summarize([str(n) for n in numbers], 8)
+    return f"Line {listed}" if len(numbers) == 1 else f"{len(numbers)} lines ({listed})"
 
 
 def _holds_designators(rows: Sequence[Sequence[str]], index: int) -> bool:

@@ -294,7 +294,7 @@ def test_capture_wrapped_references_pages_and_the_part_column() -> None:
     assert fields["Part"] == "value" and fields["Reference"] == "designators"
     assert bom.header_row == 8
     (joined,) = messages(bom, "continuation-lines")
-    assert "lines 12, 13, 24" in joined
+    assert joined.startswith("3 lines (12, 13, 24) only continue the reference list")
     skipped = " ".join(messages(bom, "skipped-rows"))
     assert "1 page header row (row 27)" in skipped
     assert "1 repeated column header row (row 29)" in skipped
@@ -302,6 +302,38 @@ def test_capture_wrapped_references_pages_and_the_part_column() -> None:
     assert "quantity-mismatch" not in codes(bom)
     assert line_with(bom, "R19").dnp
     assert [line.item for line in bom.lines] == [str(n) for n in range(1, 21)]
+
+
+def test_capture_report_aligned_with_spaces() -> None:
+    text = (
+        "PSU.DSN                                       Revised: Monday, March 09, 2026\n"
+        "                                              Revision: 2\n"
+        "\n"
+        "Bill Of Materials       March 9,2026      16:02:11    Page1\n"
+        "\n"
+        "Item  Quantity  Reference                  Part         PCB Footprint\n"
+        "______________________________________________\n"
+        "\n"
+        "1     10        C1,C2,C3,C4,C5,C6,C7,      100nF        C0402\n"
+        "                C8,C9,C10\n"
+        "2     2         R1,R2                      10K 1%       R0402\n"
+        "3     1         U1                         LM5163       SO8_PAD\n"
+    )
+    bom = parse_bom_file(text.encode(), "psu.bom")
+    assert bom_figures(bom) == figures(3, 13, 0, 0, 0)
+    assert exact(bom, "C10") == (
+        ",".join(f"C{n}" for n in range(1, 11)),
+        Decimal(10),
+        "100nF",
+        "C0402",
+        "",
+        "",
+    )
+    assert exact(bom, "R2") == ("R1,R2", Decimal(2), "10K 1%", "R0402", "", "")
+    assert messages(bom, "continuation-lines") == [
+        "Line 10 only continues the reference list of the line above; the designators were "
+        "added to that line."
+    ]
 
 
 def test_capture_one_reference_per_line_option() -> None:
