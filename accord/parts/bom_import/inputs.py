@@ -27,10 +27,23 @@ from accord.parts.bom_import.tables import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS,
 from accord.parts.bom_import.vocabulary import CANONICAL_FIELDS, field_label, is_valid_field
 from accord.parts.models import Bom, BomImport
 
-ACCEPTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".xml")
+# .bom, .rpt and .lst: the text reports of OrCAD Capture, Allegro and other EDA tools.
+ACCEPTED_SUFFIXES = (
+    ".csv",
+    ".tsv",
+    ".txt",
+    ".xlsx",
+    ".xlsm",
+    ".xls",
+    ".xml",
+    ".bom",
+    ".rpt",
+    ".lst",
+)
 ACCEPT_ATTRIBUTE = ",".join(ACCEPTED_SUFFIXES)
 LIMITS_TEXT = (
-    f"CSV, TSV, TXT, XLSX, XLS or XML, up to {DEFAULT_MAX_BYTES // (1024 * 1024)} MB, "
+    "CSV, TSV, TXT, XLSX, XLS, XML or an EDA tool's text BOM report (.bom, .rpt, .lst), up to "
+    f"{DEFAULT_MAX_BYTES // (1024 * 1024)} MB, "
     f"{DEFAULT_MAX_ROWS:,} rows and {DEFAULT_MAX_CELLS:,} cells"
 )
 # Refusals about size answer 413 Payload Too Large; every other refusal 422.

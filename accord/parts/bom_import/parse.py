@@ -34,6 +34,7 @@ from .mapping import (
 from .problems import ImportRejected, Problem, ProblemLog, column_label, reject
 from .readers import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_ROWS, RawSheet, read_tables
 from .tables import strip_cells
+from .text_reports import apply_format_hints
 from .values import parse_value
 from .vocabulary import (
     ANY_WORDS,
@@ -204,6 +205,7 @@ class _Parser:
         # note on another row): row number -> designators.
         self.listed_elsewhere: dict[int, list[str]] = {}
         self.mappings = mappings
+        self.headers = {m.index: m.header for m in mappings}
         self.log = log
         self.data_start = data_start
         self.columns: dict[str, int] = {m.field: m.index for m in mappings if m.field}
@@ -252,8 +254,14 @@ class _Parser:
         skipped: dict[str, list[int]] = {}
         header_norm = [m.header.strip().lower() for m in self.mappings]
         below_table = False  # a blank row after BOM lines: what follows may be a footer
+        emptied = self.sheet.skipped_rows
         for offset, row in enumerate(self.sheet.rows[self.data_start :]):
             number = self.sheet.first_row + self.data_start + offset
+            if self.data_start + offset in emptied:
+                # A report line the reader emptied: a page header, or a note tells already.
+                if emptied[self.data_start + offset]:
+                    skipped.setdefault(emptied[self.data_start + offset], []).append(number)
+                continue
             own = self.cell(row, "designators")
             listed = footer_list(list(row)) if not is_designator_cell(own) else None
             if listed:
@@ -348,8 +356,8 @@ class _Parser:
         if any_mfr:
             note = "Any manufacturer is acceptable."
             cells["notes"] = f"{cells['notes']} {note}".strip() if cells["notes"] else note
-        if not cells["supplier"] and cells["supplier_pn"] and self.supplier_hint:
-            cells["supplier"] = self.supplier_hint
+        if not cells["supplier"] and cells["supplier_pn"]:
+            cells["supplier"] = self._supplier_of(row) or ""
         alternates = self._alternates(row)
         designators, in_cell = self._designators(row, number)
         dnp_listed += in_cell
@@ -377,6 +385,17 @@ class _Parser:
             return None
         return _Row(number, cells, raw, designators, quantity, dnp, alternates, any_mfr, dnp_listed)
 
+    def _supplier_of(self, row: Sequence[str]) -> str | None:
+        """The distributor that the header of the supplier part number's column names: a
+        Newark code filling in for an empty Farnell cell (OC_NEWARK, OC_FARNELL) is Newark's."""
+        index = self.columns.get("supplier_pn")
+        if index is None:
+            return None
+        for i in [index, *self.fallbacks.get(index, [])]:
+            if i < len(row) and _clean_text(row[i]):
+                return supplier_from_header(self.headers[i])
+        return self.supplier_hint
+
     def _screen_mpn(self, cells: dict[str, str], number: int) -> None:
         """An order code or a library name in the MPN column is no MPN (see codes.py): an
         order code becomes the supplier's part number, a library name is left out."""
@@ -392,7 +411,7 @@ class _Parser:
             )
             self.log.info("distributor-code", message, row=number, column=self.label("mpn"))
             cells["mpn"] = ""
-        elif is_library_reference(mpn):
+        elif is_library_reference(mpn, footprint=cells["footprint"]):
             message = (
                 f"{mpn} is a library or symbol name, not a manufacturer part number: it was "
                 "left out of the MPN."
@@ -778,7 +797,8 @@ def parse_bom_file(
         header, used = header_cells(rows, header_index)
         data_start = header_index + used
         header_row = chosen.first_row + header_index
-    mappings = map_columns(header, rows[data_start : data_start + 200])
+    sample = rows[data_start : data_start + 200]
+    mappings = apply_format_hints(header, map_columns(header, sample), sample)
     # Before overrides: the same file must give the same signature with or without them.
     signature = _signature(header, mappings)
     if overrides:
@@ -796,6 +816,8 @@ def parse_bom_file(
             )
         )
     log = ProblemLog(file, sheet_label)
+    for note in chosen.notes:
+        log.add(note.severity, note.code, note.message, row=note.row, column=note.column)
     for cell in stripped:
         codes = ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(cell.removed))
         heading = header[cell.column] if cell.column < len(header) else ""
@@ -828,7 +850,7 @@ def parse_bom_file(
     )
     parsed_rows = parser.rows()
     lines, grouped = parser.lines(parsed_rows)
-    if not lines and not log.problems:
+    if not lines and all(p.severity == "info" for p in log.problems):
         log.warning("no-lines", "No BOM lines were found under the header.")
     return ParsedBom(
         filename=file,

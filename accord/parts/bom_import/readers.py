@@ -28,6 +28,7 @@ from .tables import (
     cell_to_str,
     trim_row,
 )
+from .text_reports import FORMAT_NAMES, detect_report, has_known_header, read_text_report
 from .workbooks import read_xls, read_zip_workbook
 from .xml_tables import read_xml
 
@@ -122,8 +123,36 @@ def _read_text(data: bytes, limits: Limits) -> list[RawSheet]:
                 "as .xlsx or CSV, then upload that.",
             )
         return [read_xml(data, stem, limits)]
+    kind = detect_report(sample)
+    if kind is not None:
+        report = _read_report(data, bom_len, encoding, stem, limits, kind)
+        if report is not None:
+            return [report]
     delimiter = sniff_delimiter(sample)
-    return [_read_delimited(data, bom_len, encoding, delimiter, stem, limits)]
+    sheet = _read_delimited(data, bom_len, encoding, delimiter, stem, limits)
+    if not has_known_header(sheet.rows):
+        # No delimiter gives BOM columns: a report whose columns are aligned with spaces?
+        report = _read_report(data, bom_len, encoding, stem, limits, None)
+        if report is not None:
+            return [report]
+        if kind is not None:
+            raise reject(
+                limits.file,
+                "no-bom-columns",
+                f"The file looks like {FORMAT_NAMES[kind]}, but no column header with BOM "
+                "columns (designators, quantity, value, part number) was found under its title.",
+            )
+    return [sheet]
+
+
+def _read_report(
+    data: bytes, bom_len: int, encoding: str, name: str, limits: Limits, kind: str | None
+) -> RawSheet | None:
+    try:
+        text = data[bom_len:].decode(encoding, errors="strict")
+    except UnicodeDecodeError:
+        text = data[bom_len:].decode(encoding, errors="replace")
+    return read_text_report(text, name, limits, kind=kind, encoding=encoding)
 
 
 def _detect_encoding(data: bytes, limits: Limits) -> tuple[str, int]:
@@ -232,6 +261,9 @@ def sniff_delimiter(sample: str) -> str:
     """
     cut = sample.rfind("\n")
     text = sample[: cut + 1] if cut > 0 else sample
+    quoted = _every_field_quoted(text)
+    if quoted:
+        return quoted
     best: tuple[float, int, int] = (0.0, 0, 0)
     chosen = ","
     for priority, delimiter in enumerate(reversed(DELIMITERS)):
@@ -256,6 +288,27 @@ def sniff_delimiter(sample: str) -> str:
         if key > best:
             best, chosen = key, delimiter
     return chosen
+
+
+_QUOTED_LINES = {
+    d: re.compile(
+        rf'^\s*"(?:[^"]|"")*"(?:\s*{re.escape(d)}\s*"(?:[^"]|"")*")+\s*{re.escape(d)}?\s*$'
+    )
+    for d in DELIMITERS
+}
+
+
+def _every_field_quoted(text: str) -> str | None:
+    """The delimiter between fields that are all quoted, line after line (Eagle's bom.ulp
+    writes "CAPACITOR, European symbol" between semicolons: the commas inside quotes must
+    not win the count)."""
+    lines = [line for line in islice(text.splitlines(), 100) if line.strip()]
+    if len(lines) < 2:
+        return None
+    for delimiter, pattern in _QUOTED_LINES.items():
+        if sum(1 for line in lines if pattern.match(line)) >= 0.9 * len(lines):
+            return delimiter
+    return None
 
 
 def _read_delimited(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from accord.core.text import has_unstorable, strip_unstorable
 
-from .problems import ImportRejected, reject
+from .problems import ImportRejected, Problem, reject
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_ROWS = 100_000
@@ -34,6 +34,12 @@ class RawSheet:
     source_format: str = ""
     encoding: str | None = None
     delimiter: str | None = None
+    # Rows a text-report reader emptied (index into `rows`) and what they held ("page header",
+    # "separator"), so the parser names them when it reports skipped rows; "" means a note
+    # in `notes` already tells (a continuation line joined to the row above).
+    skipped_rows: dict[int, str] = field(default_factory=dict)
+    # What the reader found worth telling the user (a report's format, lines out of line).
+    notes: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)

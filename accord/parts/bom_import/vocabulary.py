@@ -107,6 +107,7 @@ supplier_pn 1.0: SPN | DPN | Digi-Key | Digikey | Digi-Key Part Number | Digikey
 supplier_pn 1.0: Digi-Key PN | DK | DK PN | DK Part Number | Mouser | Mouser Part Number | Mouser PN
 supplier_pn 1.0: Mouser No | Farnell | Farnell Order Code | Farnell PN | Newark | Newark Part Number
 supplier_pn 1.0: RS | RS Part Number | RS Stock No | Arrow Part Number | TME | TME Part Number
+supplier_pn 1.0: OC_FARNELL | OC_NEWARK | OC_DIGIKEY | OC_MOUSER | OC_RS | OC_TME | OC_ARROW
 lcsc 1.0: LCSC | LCSC Part | LCSC Part # | LCSC Part Number | LCSC PN | LCSC Number
 lcsc 1.0: JLCPCB Part | JLCPCB Part # | JLC Part
 mpn 0.5: LibRef | Lib Ref | Library Reference
@@ -157,7 +158,7 @@ MANUFACTURER_HEADERS = set(
     _names(
         """
         Manufacturer | Manufacturer Name | Mfr | Mfr Name | Mfg | Mfg Name | Manuf | Manufacture
-        Make | Maker | Brand | Hersteller | Fabricant
+        Make | Maker | Brand | Hersteller | Fabricant | MF
         """
     )
 )
@@ -194,9 +195,9 @@ _SUPPLIER_NAMES: tuple[tuple[str, str], ...] = (
     (r"mouser", "Mouser"),
     (r"farnell", "Farnell"),
     (r"newark", "Newark"),
-    (r"^rs(pn|partnumber|stockno)?$", "RS"),
+    (r"^(oc)?rs(pn|partnumber|stockno)?$", "RS"),
     (r"arrow", "Arrow"),
-    (r"^tme", "TME"),
+    (r"^(oc)?tme", "TME"),
     (r"lcsc|jlc", "LCSC"),
 )
 

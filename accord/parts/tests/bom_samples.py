@@ -20,7 +20,7 @@ from accord.parts.bom_import.parse import ParsedBom, ParsedLine
 OWN_BOMS_DIR = Path(__file__).resolve().parent / "data" / "boms"
 SHARED_BOMS_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "boms"
 BOMS_DIR = OWN_BOMS_DIR
-BOM_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xls", ".xml"}
+BOM_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xls", ".xml", ".bom", ".rpt", ".lst"}
 
 
 def bom_files() -> list[Path]:

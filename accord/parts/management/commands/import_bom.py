@@ -126,7 +126,7 @@ def preview_lines(payload: dict[str, Any]) -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "Preview, then import, a BOM file as it is (CSV, TSV, TXT, XLSX, XLS, XML)."
+    help = "Preview, then import, a BOM file as it is (CSV, TSV, TXT, XLSX, XLS, XML, .bom, .rpt)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
