@@ -71,6 +71,7 @@ def preview_import(
         approve_alternates=approve_alternates,
         previous=previous,
         column_labels=parsed.column_labels,
+        assembly_number=assembly_number,
     )
     problems = list(parsed.problems) + plan.problems
     if not parsed.lines:
