@@ -11,6 +11,12 @@ import unicodedata
 
 import polars as pl
 
+# The lengths of the columns the keys are stored in (Manufacturer.key, ManufacturerPart.mpn_key):
+# a key is cut to fit here, once, so that what is stored and what is looked up are the same key
+# (and PostgreSQL, which refuses a longer value, never sees one).
+MANUFACTURER_KEY_LENGTH = 200
+MPN_KEY_LENGTH = 120
+
 # --------------------------------------------------------------------------- manufacturer key
 
 MANUFACTURER_ALIASES: dict[str, str] = {
@@ -84,7 +90,7 @@ def manufacturer_key(name: str | None) -> str:
     if not name:
         return ""
     key = _base_manufacturer_key(name)
-    return _ALIAS_KEYS.get(key, key)
+    return _ALIAS_KEYS.get(key, key)[:MANUFACTURER_KEY_LENGTH].rstrip(" ")
 
 
 def manufacturer_key_expr(expr: pl.Expr) -> pl.Expr:
@@ -95,7 +101,7 @@ def manufacturer_key_expr(expr: pl.Expr) -> pl.Expr:
         .str.replace_all(_APOSTROPHES, "").str.replace_all(r"[^\p{L}\p{N}]+", " ")
         .str.strip_chars(" ").str.replace(_SUFFIX_RE, "")
     )  # fmt: skip
-    return key.replace(_ALIAS_KEYS)
+    return key.replace(_ALIAS_KEYS).str.slice(0, MANUFACTURER_KEY_LENGTH).str.strip_chars_end(" ")
 
 
 # --------------------------------------------------------------------------------- mpn key
@@ -115,7 +121,7 @@ def mpn_key(text: str | None) -> str:
     """Matching key for an MPN ("erj-3ekf1001v" -> "ERJ3EKF1001V"); see module docstring."""
     if not text:
         return ""
-    return _MPN_DROP_PY.sub("", unicodedata.normalize("NFKC", text).upper())
+    return _MPN_DROP_PY.sub("", unicodedata.normalize("NFKC", text).upper())[:MPN_KEY_LENGTH]
 
 
 def mpn_key_expr(expr: pl.Expr) -> pl.Expr:
@@ -125,4 +131,5 @@ def mpn_key_expr(expr: pl.Expr) -> pl.Expr:
         .str.normalize("NFKC")
         .str.to_uppercase()
         .str.replace_all(_MPN_DROP_RS, "")
+        .str.slice(0, MPN_KEY_LENGTH)
     )

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from accord.parts.bom_import.designator_diff import DesignatorDiff, designator_diff
+from accord.parts.bom_import.mpn_lookup import MpnLookup
 from accord.parts.bom_import.problems import Problem
 from accord.parts.bom_import.values import PARAMETER_UNITS, format_si, parse_value
 from accord.parts.choices import SourceStatus
@@ -25,7 +26,6 @@ from accord.parts.models import (
     Bom,
     Manufacturer,
     ManufacturerAlias,
-    ManufacturerPart,
     Part,
     PartParameter,
 )
@@ -166,6 +166,7 @@ def plan_import(
     approve_alternates: bool = False,
     previous: Bom | None = None,
     column_labels: dict[str, str] | None = None,
+    assembly_number: str = "",
 ) -> ImportPlan:
     problems: list[Problem] = []
     labels = column_labels or {}
@@ -176,68 +177,58 @@ def plan_import(
         for maker, mpn in _line_attr(line, "alternates", []):
             if mpn:
                 pairs.append((maker or "", mpn))
-    makers = resolve_manufacturers(m for m, _ in pairs)
-    mpn_keys = {mpn_key(mpn) for _, mpn in pairs}
-    by_pair: dict[tuple[int, str], int] = {}
-    by_mpn: dict[str, list[int]] = defaultdict(list)
-    makers_of: dict[str, list[str]] = defaultdict(list)  # the catalogue's makers of each MPN
-    unnamed: dict[str, int] = {}  # MPNs first seen in a file that did not name their maker
-    for mp_id, key, maker_id, maker_key, maker_name in (
-        ManufacturerPart.objects.filter(mpn_key__in=mpn_keys)
-        .order_by("pk")
-        .values_list("pk", "mpn_key", "manufacturer_id", "manufacturer__key", "manufacturer__name")
-    ):
-        by_pair[(maker_id, key)] = mp_id
-        by_mpn[key].append(mp_id)
-        makers_of[key].append(maker_name)
-        if maker_key == UNKNOWN_MANUFACTURER_KEY:
-            unnamed[key] = mp_id
+    catalogue = MpnLookup(
+        (mpn for _, mpn in pairs),
+        makers=resolve_manufacturers(m for m, _ in pairs),
+        unknown_key=UNKNOWN_MANUFACTURER_KEY,
+    )
 
-    def find_mp(maker: str, mpn: str) -> int | None:
-        """The catalogue's manufacturer part: by maker and MPN; for an MPN without its maker,
-        the one stored without a maker, else the only one (several are `ambiguous`)."""
-        key = mpn_key(mpn)
-        if maker:  # a maker the catalogue does not know yet makes a part of its own
-            maker_id = makers.get(manufacturer_key(maker))
-            return (by_pair.get((maker_id, key)) if maker_id else None) or unnamed.get(key)
-        if key in unnamed:
-            return unnamed[key]
-        candidates = by_mpn.get(key, [])
-        return candidates[0] if len(candidates) == 1 else None
-
-    def ambiguous(maker: str, mpn: str) -> list[str]:
-        """The makers to choose from when the file names none and the catalogue has several."""
-        key = mpn_key(mpn)
-        if maker or key in unnamed or len(by_mpn.get(key, [])) < 2:
-            return []
-        return sorted(set(makers_of[key]))
-
-    for line in parsed_lines:
-        mpns = [(_line_attr(line, "manufacturer"), _line_attr(line, "mpn"))]
-        mpns += list(_line_attr(line, "alternates", []))
-        for maker, mpn in mpns:
-            if mpn and (choices := ambiguous(maker or "", mpn)):
-                problems.append(
-                    Problem(
-                        "error",
-                        "ambiguous-manufacturer",
-                        f"MPN {mpn.strip()} is made by {' and '.join(choices)} in the catalogue, "
-                        "and this row names no manufacturer: add the manufacturer to the row "
-                        "(or map the file's manufacturer column).",
-                        file,
-                        sheet,
-                        row=line.source_row,
-                        column=labels.get("mpn"),
-                    )
+    # (line, maker, MPN, the maker it inherits) of every MPN of the file, alternates too.
+    entries = [
+        (line, maker or "", mpn, inherited)
+        for line in parsed_lines
+        for maker, mpn, inherited in [
+            (_line_attr(line, "manufacturer"), _line_attr(line, "mpn"), ""),
+            *(
+                (maker, mpn, _line_attr(line, "manufacturer"))
+                for maker, mpn in _line_attr(line, "alternates", [])
+            ),
+        ]
+        if mpn
+    ]
+    catalogue.add_file_makers((maker, mpn, inherited) for _, maker, mpn, inherited in entries)
+    for line, maker, mpn, inherited in entries:
+        if choices := catalogue.ambiguous(maker, mpn, inherited=inherited):
+            where = (
+                "the catalogue and this file"
+                if mpn_key(mpn) in catalogue.added
+                else "the catalogue"
+            )
+            problems.append(
+                Problem(
+                    "error",
+                    "ambiguous-manufacturer",
+                    f"MPN {mpn.strip()} is made by {' and '.join(choices)} in {where}, and this "
+                    "row names no manufacturer: add the manufacturer to the row (or map the "
+                    "file's manufacturer column).",
+                    file,
+                    sheet,
+                    row=line.source_row,
+                    column=labels.get("mpn"),
                 )
+            )
 
     line_mps = [
-        find_mp(_line_attr(line, "manufacturer"), line.mpn) if _line_attr(line, "mpn") else None
+        catalogue.find(_line_attr(line, "manufacturer"), line.mpn)
+        if _line_attr(line, "mpn")
+        else None
         for line in parsed_lines
     ]
     alternate_mps = [
         [
-            find_mp(maker or "", mpn) if mpn else None
+            catalogue.find(maker or "", mpn, inherited=_line_attr(line, "manufacturer"))
+            if mpn
+            else None
             for maker, mpn in _line_attr(line, "alternates", [])
         ]
         for line in parsed_lines
@@ -314,7 +305,9 @@ def plan_import(
         if _line_attr(line, "mpn"):
             sources.append(
                 PlannedSource(
-                    manufacturer=_line_attr(line, "manufacturer") or UNKNOWN_MANUFACTURER,
+                    manufacturer=catalogue.shown_maker(
+                        _line_attr(line, "manufacturer"), line_mp, fallback=UNKNOWN_MANUFACTURER
+                    ),
                     mpn=line.mpn,
                     rank=1,
                     status=SourceStatus.APPROVED,
@@ -328,7 +321,11 @@ def plan_import(
                 continue
             sources.append(
                 PlannedSource(
-                    manufacturer=maker or _line_attr(line, "manufacturer") or UNKNOWN_MANUFACTURER,
+                    manufacturer=catalogue.shown_maker(
+                        maker or "",
+                        alt_mp,
+                        fallback=_line_attr(line, "manufacturer") or UNKNOWN_MANUFACTURER,
+                    ),
                     mpn=mpn,
                     rank=rank,
                     status=SourceStatus.APPROVED if approve_alternates else SourceStatus.PENDING,
@@ -358,8 +355,54 @@ def plan_import(
             )
         )
     _fill_existing_numbers(planned)
+    problems += _lines_that_are_the_assembly(
+        planned, parsed_lines, assembly_number, file=file, sheet=sheet, labels=labels
+    )
     diff = diff_against(previous, planned) if previous is not None else None
     return ImportPlan(lines=planned, problems=problems, diff=diff)
+
+
+def _lines_that_are_the_assembly(
+    planned: Sequence[PlannedLine],
+    parsed_lines: Sequence[Any],
+    assembly_number: str,
+    *,
+    file: str,
+    sheet: str | None,
+    labels: dict[str, str],
+) -> list[Problem]:
+    """A line whose part would be the assembly itself (by the file's part number, its MPN or
+    the catalogue's match): the commit would refuse it, so the dry run says so first."""
+    problems: list[Problem] = []
+    if not assembly_number:
+        return problems
+    for line, parsed in zip(planned, parsed_lines, strict=True):
+        if line.part_number[: Part._meta.get_field("number").max_length] != assembly_number:
+            continue
+        own_number = _line_attr(parsed, "part_number").strip()
+        mpn = _line_attr(parsed, "mpn").strip()
+        if own_number:
+            evidence, column = f"its internal part number is {own_number}", "part_number"
+        elif line.match == "mpn":
+            evidence, column = f"its MPN {mpn} is a source of {line.part_number}", "mpn"
+        elif mpn:
+            evidence, column = f"its MPN {mpn} is taken as its part number", "mpn"
+        else:
+            evidence, column = f"it matches {line.part_number} by value and package", "value"
+        problems.append(
+            Problem(
+                "error",
+                "assembly-contains-itself",
+                f"This line is {assembly_number}, the assembly this BOM is for ({evidence}): "
+                "an assembly cannot contain itself. Import the file under the assembly's own "
+                "number, or correct the line.",
+                file,
+                sheet,
+                row=line.source_row,
+                column=labels.get(column),
+            )
+        )
+    return problems
 
 
 def _generic_key(params: dict[str, Any], package: str) -> tuple[str, Decimal, str] | None:

@@ -81,6 +81,7 @@ def preview_import(request: BomImportRequest) -> ImportPreview:
         approve_alternates=request.options.approve_alternates,
         previous=previous,
         column_labels=parsed.column_labels,
+        assembly_number=request.assembly_number,
     )
     problems = list(parsed.problems) + plan.problems
     if not parsed.lines:

@@ -192,6 +192,48 @@ def test_commit_with_errors_is_refused_with_the_problems(buyer):
     ]
 
 
+SHARED_MPN = b"Designator,Qty,Manufacturer,MPN\nR1,1,Acme Passives,API-SHARED-10K\n"
+UNNAMED = b"Designator,Qty,MPN\nR1,1,API-SHARED-10K\n"
+
+
+def test_a_commit_after_the_catalogue_changed_is_refused_with_the_reason(buyer):
+    """The dry run says yes; another import then makes the MPN a second maker's too: the
+    commit answers 422 with the row, the column and the makers, and writes nothing."""
+    assert post_bom(buyer, SHARED_MPN, "acme.csv", assembly="API-ACME").status_code == 201
+    dry = post_bom(buyer, UNNAMED, "unnamed.csv", dry_run="true").json()
+    assert dry["can_commit"] is True
+    bolt = SHARED_MPN.replace(b"Acme Passives", b"Bolt Components")
+    assert post_bom(buyer, bolt, "bolt.csv", assembly="API-BOLT").status_code == 201
+    before = counts()
+    body = assert_error(post_bom(buyer, UNNAMED, "unnamed.csv"), 422, "import_invalid")
+    [problem] = body["detail"]
+    assert (problem["row"], problem["column"]) == (2, "MPN (C)")
+    assert "made by Acme Passives and Bolt Components" in problem["message"]
+    assert counts() == before
+
+
+def test_a_commit_whose_matched_part_vanished_answers_409(buyer, monkeypatch):
+    """The matched part is deleted between the commit's own dry run and its write (really, in
+    the database): 409 with the line, nothing written."""
+    from accord.parts.services import bom_write
+
+    data = b"Designator,Qty,Manufacturer,MPN\nU1,1,Racecorp,API-RACE-1\n"
+    assert post_bom(buyer, data, "first.csv", assembly="API-GONE").status_code == 201
+    write = bom_write.write_bom_import
+
+    def delete_the_part_first(prepared: Any, **kwargs: Any) -> Any:
+        Bom.objects.filter(assembly__number="API-GONE").delete()
+        Part.objects.filter(number="API-RACE-1").delete()
+        return write(prepared, **kwargs)
+
+    monkeypatch.setattr(bom_write, "write_bom_import", delete_the_part_first)
+    body = assert_error(post_bom(buyer, data, "again.csv"), 409, "import_conflict")
+    assert body["message"].startswith("Line 1: its part was deleted or renumbered")
+    assert body["detail"] == {"line": 1}
+    # Nothing of it was written: neither the BOM, nor its assembly, nor the part again.
+    assert not Part.objects.filter(number__in=["API-ASSY", "API-RACE-1"]).exists()
+
+
 def test_dry_run_of_a_new_revision_shows_the_diff(buyer):
     rev_a = b"Designator,Qty,Value,Manufacturer,MPN\nR1 R2 R3,3,10k,Yageo,RC0402FR-0710KL\n"
     assert post_bom(buyer, rev_a, "a.csv", assembly="DIFF-API").status_code == 201

@@ -168,3 +168,69 @@ def test_catalogue_dry_run_commit_and_again(db):
     assert ManufacturerPart.objects.count() == before + first["manufacturer_parts_created"]
     with pytest.raises(CommandError, match="Only people of an OEM"):
         run("import_catalogue", str(CPL), "--as", "ems_planner")
+
+
+SHARED_MPN = "Designator,Qty,Manufacturer,MPN\nR1,1,{maker},CLI-SHARED-10K\n"
+
+
+def test_a_commit_after_the_catalogue_changed_exits_1_with_the_reason(
+    db, tmp_path, monkeypatch, capsys
+):
+    """The preview says the file can be imported; between the preview and the commit another
+    import makes its MPN a second maker's (really, in the database): the console prints why,
+    with row and column, exits 1 and writes nothing."""
+    from accord.parts.management.commands import import_bom
+
+    acme, bolt = tmp_path / "acme.csv", tmp_path / "bolt.csv"
+    acme.write_text(SHARED_MPN.format(maker="Acme Passives"))
+    bolt.write_text(SHARED_MPN.format(maker="Bolt Components"))
+    unnamed = tmp_path / "unnamed.csv"
+    unnamed.write_text("Designator,Qty,MPN\nR1,1,CLI-SHARED-10K\n")
+    run(*bom_args(acme, assembly="CLI-ACME"))
+    commit = import_bom.commit
+
+    def another_import_first(actor: Any, request: Any) -> Any:
+        monkeypatch.setattr(import_bom, "commit", commit)  # once
+        run(*bom_args(bolt, assembly="CLI-BOLT"))
+        return commit(actor, request)
+
+    monkeypatch.setattr(import_bom, "commit", another_import_first)
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
+    before_boms = Bom.objects.count()
+    with pytest.raises(SystemExit) as exit_code:
+        cli.main(["import-bom", *bom_args(unnamed)[1:]])
+    assert exit_code.value.code == 1
+    out, err = capsys.readouterr()
+    assert "Problems: 0 errors" in out
+    assert "The preview above could be imported; the import was refused" in out
+    assert (
+        "  error: MPN CLI-SHARED-10K is made by Acme Passives and Bolt Components in the "
+        "catalogue" in out
+    )
+    assert "row 2, column MPN (C))" in out
+    assert "The file has 1 problem(s) to fix before it can be imported." in err
+    assert Bom.objects.count() == before_boms + 1  # Bolt's only
+    assert not Bom.objects.filter(assembly__number="CLI-ASSY").exists()
+
+
+def test_a_commit_whose_matched_part_vanished_exits_1(db, tmp_path, monkeypatch):
+    """The matched part is deleted between the commit's dry run and its write: the refusal's
+    message, exit status 1 (CommandError), nothing written."""
+    from accord.parts.services import bom_write
+
+    path = tmp_path / "race.csv"
+    path.write_text("Designator,Qty,Manufacturer,MPN\nU1,1,Racecorp,CLI-RACE-1\n")
+    run(*bom_args(path, assembly="CLI-GONE"))
+    write = bom_write.write_bom_import
+
+    def delete_the_part_first(prepared: Any, **kwargs: Any) -> Any:
+        Bom.objects.filter(assembly__number="CLI-GONE").delete()
+        Part.objects.filter(number="CLI-RACE-1").delete()
+        return write(prepared, **kwargs)
+
+    monkeypatch.setattr(bom_write, "write_bom_import", delete_the_part_first)
+    out = StringIO()
+    with pytest.raises(CommandError, match=r"^Line 1: its part was deleted or renumbered since"):
+        call_command(*bom_args(path), stdout=out, stderr=StringIO())
+    assert "The preview above could be imported; the import was refused" in out.getvalue()
+    assert not Part.objects.filter(number__in=["CLI-ASSY", "CLI-RACE-1"]).exists()

@@ -125,6 +125,22 @@ def preview_lines(payload: dict[str, Any]) -> list[str]:
     return out
 
 
+def refusal_lines(error: DomainError, *, previewed: bool) -> list[str]:
+    """A refusal on a terminal: why the import after a clean preview was refused, and each
+    problem with its place when the refusal lists them."""
+    out: list[str] = []
+    if previewed:
+        out.append(
+            "The preview above could be imported; the import was refused: the data "
+            "changed in the meantime."
+        )
+    problems = error.detail if isinstance(error.detail, list) else []
+    for p in problems:
+        if isinstance(p, dict) and p.get("message"):
+            out.append(f"  error: {p['message']} ({where(p)})")
+    return out
+
+
 class Command(BaseCommand):
     help = "Preview, then import, a BOM file as it is (CSV, TSV, TXT, XLSX, XLS, XML, .bom, .rpt)."
 
@@ -156,6 +172,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         actor = active_person(options["as_user"])
         data, filename = read_file(options["file"])
+        preview_said_yes = False
         try:
             program = get_program_for_bom_import(actor, options["program"])
             assembly, revision = clean_names(options["assembly"], options["revision"])
@@ -189,10 +206,13 @@ class Command(BaseCommand):
             if options["dry_run"]:
                 self.stderr.write("Dry run: nothing was written.")
                 return
+            preview_said_yes = True
             bom = commit(actor, request)
         except DomainError as error:
             if options["json"]:
                 self.stdout.write(json.dumps(error.as_dict(), default=str))
+            elif lines := refusal_lines(error, previewed=preview_said_yes):
+                self.stdout.write("\n".join(lines))
             raise CommandError(error.message) from None
         result = {
             "dry_run": False,
