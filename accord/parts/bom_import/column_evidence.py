@@ -546,7 +546,7 @@ def contradiction(
     if profile.filled < min_cells:
         return None
     weights = weights_for(field_name)
-    if not weights or fit(profile, field_name) > 0.2:
+    if not weights or fit(profile, field_name) > 0.3:
         return None
     for kind in _TELLING_KINDS:
         if weights.get(kind, 0.0) <= 0.2 and profile.share(kind) >= 0.8:

@@ -35,6 +35,7 @@ class Realignment:
     header_width: int
     wide_rows: int
     sampled_rows: int
+    empty_rows: int  # sampled rows whose extra field is empty
     evidence: tuple[str, ...]
     after: str  # the column after which the extra field sits, as a problem names it
 
@@ -58,20 +59,25 @@ def find_shift(
     fields = [_plain(classify_header(h)) for h in names]
     best: tuple[float, int, list[str]] | None = None
     for extra in range(width):
+        # The extra field is an empty one on the wide rows (the shift inserted nothing else);
+        # a few narrower rows may fill it: rows nobody shifted.
+        wide_filled = sum(1 for r in sample if len(r) == width + 1 and r[extra])
         reaching = [r for r in sample if len(r) > extra]
-        if sum(1 for r in reaching if r[extra]) > 0.1 * len(reaching):
-            continue  # the extra field is an empty one: the shift inserted nothing else
+        if wide_filled > 0.1 * wide or sum(1 for r in reaching if r[extra]) > 0.25 * len(reaching):
+            continue
         gain = 0.0
         better: list[str] = []
         for j in range(extra, width):
             name = fields[j]
             if name is None:
                 continue
-            shifted, own = fit(profiles[j + 1], name), fit(profiles[j], name)
+            # Weighted by how many rows fill the column: one odd cell proves little.
+            shifted = fit(profiles[j + 1], name) * profiles[j + 1].filled / len(sample)
+            own = fit(profiles[j], name) * profiles[j].filled / len(sample)
             gain += shifted - own
             if shifted >= own + 0.3:
                 evidence = best_kind_evidence(profiles[j + 1], name)
-                better.append(f"'{names[j]}' over {evidence}")
+                better.append(f"under '{names[j]}', {evidence}")
         clear = len(better) >= _MIN_BETTER_COLUMNS and gain >= _MIN_GAIN
         if clear and (best is None or gain > best[0]):
             best = (gain, extra, better)
@@ -79,7 +85,8 @@ def find_shift(
         return None
     _, extra, better = best
     after = column_label(names[extra - 1], first_column + extra - 1) if extra else ""
-    return Realignment(extra, width, wide, len(sample), tuple(better), after)
+    empty = sum(1 for r in sample if len(r) <= extra or not r[extra])
+    return Realignment(extra, width, wide, len(sample), empty, tuple(better), after)
 
 
 def realign(rows: list[list[str]], start: int, shift: Realignment) -> int:
@@ -99,14 +106,19 @@ def realign(rows: list[list[str]], start: int, shift: Realignment) -> int:
 
 def message(shift: Realignment, moved: int) -> str:
     """The info problem for a realignment, with its counts and the columns that now fit."""
-    header_width = shift.header_width
+    width = shift.header_width
     where = f"after {shift.after}" if shift.after else "before the first column"
     fits = "; ".join(shift.evidence[:4])
+    empty = (
+        "on every row"
+        if shift.empty_rows == shift.sampled_rows
+        else f"on {shift.empty_rows} of {shift.sampled_rows} rows"
+    )
     return (
-        f"{shift.wide_rows} of {shift.sampled_rows} data rows have {header_width + 1} fields "
-        f"under a header of {header_width}: an empty field {where} shifts the data one column "
-        f"to the right. Moved back one column, the columns fit their headers ({fits}), so "
-        f"{moved} rows were realigned."
+        f"The data stands one column to the right of its header: {shift.wide_rows} of "
+        f"{shift.sampled_rows} data rows have {width + 1} fields under a header of {width}, and "
+        f"the field {where} is empty {empty}. Read one column to the left, the cells fit their "
+        f"headers ({fits}), so {moved} rows were realigned."
     )
 
 

@@ -116,7 +116,9 @@ def infer_from_profile(
         return "description", 0.5, because("description", Kind.SENTENCE)
     if ok("footprint") and share(Kind.FOOTPRINT) >= 0.6:
         return "footprint", 0.4, because("footprint", Kind.FOOTPRINT)
-    if ok("mpn") and fit(profile, "mpn") >= 0.7 and share(Kind.MPN) >= 0.6:
+    # Values like "4k7" have an MPN's shape: a column of them is no MPN column.
+    mpn_like = fit(profile, "mpn") >= 0.7 and share(Kind.MPN) >= 0.6 and share(Kind.VALUE) < 0.5
+    if ok("mpn") and mpn_like:
         return "mpn", 0.5, because("mpn", Kind.MPN)
     return None
 

@@ -145,6 +145,7 @@ class _Candidate:
 
 
 _KNOWN_UNUSED = "Known column that the import does not use"
+_MIN_CELLS_FOR_A_NAMED_COLUMN = 3
 # "MPN/Value", "Value or part number": one column holding either, decided per cell.
 _COMBINED_SPLIT = re.compile(r"\s*(?:/|\\|\||\bor\b|\boder\b|\bou\b|\blub\b|\bnebo\b|或)\s*", re.I)
 # "Mfr Part Number (Input)", "Manufacturer [matched]": a known name with a qualifier.
@@ -194,6 +195,8 @@ def _classify(header: str, *, fuzzy: bool = True) -> _Candidate:
         if unused_quantity_reason(normalize_header(qualifier)):
             return _Candidate(None, 1.0, f"{_KNOWN_UNUSED}: '({qualifier})' qualifies it")
         inner = _classify(base, fuzzy=False)
+        if inner.reason.startswith(_KNOWN_UNUSED):
+            return replace(inner)
         if inner.field:
             return _Candidate(
                 inner.field,
@@ -437,6 +440,9 @@ def map_columns(
             same_name = normalize_header(headers[i]) == normalize_header(headers[m.duplicate_of])
             if same_name:
                 guess = infer_from_profile(profiles[i], _values(rows, i), taken=taken)
+                # Only contents that plainly fit another field tell the twin apart.
+                if guess and fit(profiles[i], guess[0]) < fit(profiles[i], m_field(c)) + 0.3:
+                    guess = None
                 if guess:
                     result[i] = _guessed(m, guess, where[i], twin=where[m.duplicate_of])
                     taken.add(guess[0])
@@ -445,6 +451,10 @@ def map_columns(
             result[i] = replace(m, reason=c.reason)
             continue
         allowed = [f for f in ALL_FIELDS if f != _plain_field(c.overruled)]
+        # A named column the vocabulary does not know needs a few cells to speak for it; an
+        # anonymous one ("Field3", no header) has nothing else to go by.
+        if c.reason != "generic" and profiles[i].filled < _MIN_CELLS_FOR_A_NAMED_COLUMN:
+            allowed = []
         guess = infer_from_profile(profiles[i], _values(rows, i), allowed=allowed, taken=taken)
         if guess:
             result[i] = _guessed(m, guess, where[i])
@@ -461,6 +471,11 @@ def map_columns(
             result[i] = replace(m, reason=why)
     _say_who_took_over(cands, result, profiles, where)
     return result
+
+
+def m_field(cand: _Candidate) -> str:
+    """The field a candidate's header named, for comparing fits ('weak_pn' as an MPN)."""
+    return _plain_field(cand.field) or ""
 
 
 def _values(rows: Sequence[Sequence[str]], index: int) -> list[str]:
@@ -488,9 +503,12 @@ def _check_against_contents(cand: _Candidate, profile: ColumnProfile, where: str
                 f"{field_plural(cand.other)}: {evidence}"
             )
             cand.note_code = "header-ambiguous"
+            against = best_kind_evidence(profile, name) or (
+                f"none of its {profile.filled} cells look like {field_plural(name)}"
+            )
             cand.note = (
                 f"{where} was read as {field_label(cand.other)}, not {field_label(name)}: its "
-                f"header can name either, and {evidence}."
+                f"header can name either, and {evidence}, while {against}."
             )
             cand.field, cand.confidence = cand.other, round(cand.confidence * 0.9, 2)
             return
@@ -514,7 +532,9 @@ def _check_against_contents(cand: _Candidate, profile: ColumnProfile, where: str
             + ". Please check."
         )
         return
-    found = contradiction(profile, name, where)
+    # An alternate's column ("Alternate MPN") is named so in the message.
+    shown = f"alt_{name}_2" if cand.rank and name in ("mpn", "manufacturer") else name
+    found = contradiction(profile, shown, where)
     if found:
         cand.note_code = "header-not-trusted"
         cand.note = f"{found.message}; the header is not trusted."
@@ -547,7 +567,8 @@ def _guessed(
         )
         code = "same-header"
     elif m.note:
-        note = f"{m.note} It was read as {label} from its contents: {why}."
+        evidence = "" if why in m.note else f": {why}"
+        note = f"{m.note} It was read as {label} from its contents{evidence}."
         code = m.note_code
     else:
         note = f"{where} was read as {label} from its contents: {why}. Please check."

@@ -118,11 +118,16 @@ def per_board_quantities(
         divided += 1
         if not example:
             example = f"row {number}: {per_panel} per panel, {per_board} per board"
-    boards_text = f"{count.boards} boards" if count.boards else "the boards per panel"
+    if count.boards:
+        source = f"{count.source} gives {count.boards} boards per panel"
+        divisor = str(count.boards)
+    else:
+        source = f"{count.source} gives the boards per panel on each row"
+        divisor = "the boards per panel of their row"
     log.info(
         "quantity-per-panel",
-        f"{where} counts the parts on a panel; {count.source} gives {boards_text} per panel, so "
-        f"{divided} quantities were divided by it to give the quantity per board ({example}).",
+        f"{where} counts the parts on a panel; {source}, so {divided} quantities were divided "
+        f"by {divisor} to give the quantity per board ({example}).",
     )
     return mappings
 

@@ -407,7 +407,11 @@ FITTED_FALSE |= NO_WORDS | NOT_FITTED_WORDS
 
 DNP_MARKER = re.compile(
     r"(?<![A-Za-z0-9])(?:DNP|DNF|DNI|NO[ _-]?POP|NOT[ _-]FITTED|NOT[ _-]POPULATED|NOT[ _-]MOUNTED|"
-    r"DO[ _-]NOT[ _-](?:POPULATE|PLACE|FIT|MOUNT|STUFF))(?![A-Za-z0-9])",
+    r"DO[ _-]NOT[ _-](?:POPULATE|PLACE|FIT|MOUNT|STUFF)|"
+    # The same in the languages whose headers are known: "nicht bestücken", "nie montować"...
+    r"NICHT[ _-]BEST(?:Ü|UE|U)CK(?:T|EN)|NIE[ _-]MONTOWA[ĆC]|NON[ _-]MONT(?:É|E|ATO|ARE)|"
+    r"NE[ _-]PAS[ _-]MONTER|NO[ _-]MONTA(?:R|DO)|NEOSAZ(?:OVAT|ENO)|N(?:Ã|A)O[ _-]MONTAR|"
+    r"不贴|不焊|未実装)(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
 # "NF" only upper-case and not right after a number: "10NF" and "10 NF" are capacitances.
