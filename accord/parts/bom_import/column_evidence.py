@@ -457,12 +457,21 @@ class ColumnProfile:
         return sum(n for combination, n in self.combinations.items() if combination & kinds)
 
     def share(self, kind: Kind) -> float:
-        return self.count(kind) / self.filled if self.filled else 0.0
+        """The share of cells of `kind`; for DESIGNATOR, of cells holding one or several."""
+        if not self.filled:
+            return 0.0
+        if kind == Kind.DESIGNATOR:
+            return self.count_any(Kind.DESIGNATOR | Kind.DESIGNATOR_LIST) / self.filled
+        return self.count(kind) / self.filled
 
     def evidence(self, kind: Kind) -> str:
         """'58 of 60 cells look like prices ($1.11)'."""
         phrase = KIND_NAMES.get(kind, (kind.name or "", f"look like {kind.name}"))[1]
-        example = self.examples.get(kind, "")
+        if kind in (Kind.DESIGNATOR, Kind.DESIGNATOR_LIST):
+            # One example for both kinds, so that the same evidence reads the same.
+            example = self.examples.get(Kind.DESIGNATOR_LIST) or self.examples.get(kind, "")
+        else:
+            example = self.examples.get(kind, "")
         if len(example) > 40:
             example = example[:37] + "..."
         shown = f" ({example})" if example else ""
@@ -565,11 +574,12 @@ def describe(profile: ColumnProfile) -> str:
     return profile.evidence(kind) if kind is not None else ""
 
 
-def best_kind_evidence(profile: ColumnProfile, field_name: str) -> str:
-    """The evidence for a field from the kind that carries most of its fit."""
+def best_kind_evidence(profile: ColumnProfile, field_name: str, *, typical: bool = False) -> str:
+    """The evidence for a field from the kind that carries most of its fit ('' when no cell
+    shows one); `typical` counts only the kinds typical of the field (weight 0.9 or more)."""
     weights = weights_for(field_name)
     ranked = sorted(
-        (k for k in weights if profile.count(k)),
+        (k for k in weights if profile.count(k) and (not typical or weights[k] >= 0.9)),
         key=lambda k: (weights[k] * profile.count(k), weights[k]),
         reverse=True,
     )

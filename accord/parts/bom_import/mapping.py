@@ -503,7 +503,7 @@ def _check_against_contents(cand: _Candidate, profile: ColumnProfile, where: str
                 f"{field_plural(cand.other)}: {evidence}"
             )
             cand.note_code = "header-ambiguous"
-            against = best_kind_evidence(profile, name) or (
+            against = best_kind_evidence(profile, name, typical=True) or (
                 f"none of its {profile.filled} cells look like {field_plural(name)}"
             )
             cand.note = (

@@ -670,6 +670,52 @@ def test_same_named_columns_are_told_apart_by_their_contents() -> None:
     assert alike[2].duplicate_of == 1
 
 
+def test_swapped_quantity_and_designator_headers_are_both_overruled() -> None:
+    rows = [
+        ["Item", "Qty", "Designator", "Manufacturer Part Number"],
+        ["1", "R1 R2", "2", "RC0603FR-0710KL"],
+        ["2", "C1", "1", "GRM155R71C104KA88D"],
+        ["3", "U1", "1", "LM358DR"],
+    ]
+    bom = parse_bom_file(_csv(rows), "swapped.csv")
+    assert fields(bom) == {
+        "Item": "item",
+        "Qty": "designators",
+        "Designator": "quantity",
+        "Manufacturer Part Number": "mpn",
+    }
+    assert [(line.designators, line.quantity) for line in bom.lines] == [
+        (["R1", "R2"], 2),
+        (["C1"], 1),
+        (["U1"], 1),
+    ]
+    assert [p.message for p in infos(bom, "header-not-trusted")] == [
+        "Qty (B) holds designators, not quantities: 3 of 3 cells hold designators (R1 R2); the "
+        "header is not trusted. It was read as Designators from its contents.",
+        "Designator (C) holds whole numbers, not designators: 3 of 3 cells are whole numbers "
+        "(2); the header is not trusted. It was read as Quantity from its contents.",
+    ]
+    assert not bom.errors
+
+
+def test_a_comment_column_of_remarks_is_read_as_notes() -> None:
+    rows = [
+        ["Designator", "Quantity", "Value", "Comment", "MPN"],
+        ["R1, R2", "2", "10k", "use 1% thin film if available", "RC0603FR-0710KL"],
+        ["C1", "1", "100nF", "Alternative part: CL05B104KO5NNNC", "GRM155R71C104KA88D"],
+        ["U1", "1", "LM358", "check the pinout before ordering", "LM358DR"],
+    ]
+    bom = parse_bom_file(_csv(rows), "comment.csv")
+    assert fields(bom)["Comment"] == "notes"
+    assert line_with(bom, "C1").notes == "Alternative part: CL05B104KO5NNNC"
+    [note] = infos(bom, "header-ambiguous")
+    assert note.message == (
+        "Comment (D) was read as Notes, not Value: its header can name either, and 3 of 3 cells "
+        "are sentences (use 1% thin film if available), while none of its 3 cells look like "
+        "values."
+    )
+
+
 def test_misspelling_guesses_are_tight_and_checked_against_contents() -> None:
     by_header = {m.header: m for m in map_columns(["Desigantor", "Nodes", "Supplier link"])}
     assert by_header["Desigantor"].field == "designators"
@@ -677,7 +723,7 @@ def test_misspelling_guesses_are_tight_and_checked_against_contents() -> None:
     [mapping] = map_columns(["Desigantor"], [["R1"], ["R2, R3"], ["C4"]])
     assert mapping.note == (
         "Desigantor (A) was read as Designators: its header is spelt almost like 'Designator', "
-        "and 3 of 3 cells hold designators (R1). Please check."
+        "and 3 of 3 cells hold designators (R2, R3). Please check."
     )
     # Spelt like "Notes" but holding whole numbers: not read as notes.
     [vetoed] = map_columns(["Notess"], [["3"], ["1"], ["12"]])
