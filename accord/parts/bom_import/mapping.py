@@ -441,7 +441,7 @@ def map_columns(
             if same_name:
                 guess = infer_from_profile(profiles[i], _values(rows, i), taken=taken)
                 # Only contents that plainly fit another field tell the twin apart.
-                if guess and fit(profiles[i], guess[0]) < fit(profiles[i], m_field(c)) + 0.3:
+                if guess and fit(profiles[i], guess[0]) < fit(profiles[i], _header_field(c)) + 0.3:
                     guess = None
                 if guess:
                     result[i] = _guessed(m, guess, where[i], twin=where[m.duplicate_of])
@@ -473,7 +473,7 @@ def map_columns(
     return result
 
 
-def m_field(cand: _Candidate) -> str:
+def _header_field(cand: _Candidate) -> str:
     """The field a candidate's header named, for comparing fits ('weak_pn' as an MPN)."""
     return _plain_field(cand.field) or ""
 
