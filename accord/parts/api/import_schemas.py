@@ -14,7 +14,8 @@ OVERRIDES_HELP = (
     'Column choices as a JSON object {"column index": "field" or null}, 0 being the first '
     'column, e.g. {"2": "value", "5": null}. Fields: item, designators, quantity, value, '
     "footprint, description, manufacturer, mpn, supplier, supplier_pn, lcsc, datasheet, "
-    "part_number, dnp, fitted, notes, alt_manufacturer_N, alt_mpn_N; null ignores the column. "
+    "part_number, dnp, fitted, notes, value_or_mpn, alt_manufacturer_N, alt_mpn_N; null ignores "
+    "the column. "
     "Omitted: the mapping your organisation chose last time for this header layout, else the "
     "automatic one."
 )

@@ -12,19 +12,31 @@ import difflib
 import functools
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from .column_evidence import (
+    SAMPLE_ROWS,
+    ColumnProfile,
+    best_kind_evidence,
+    contradiction,
+    describe,
+    field_plural,
+    fit,
+    profile_columns,
+)
+from .content_mapping import ALL_FIELDS, infer_field, infer_from_profile
 from .designators import parse_designators
-from .values import parse_value
+from .problems import column_label
 from .vocabulary import (
     ALIASES,
     ALT_PREFIXES,
+    AMBIGUOUS_HEADERS,
     CANONICAL_FIELDS,
+    DISPLAY_NAMES,
     FIELD_LABELS,
     GENERIC_HEADER,
     IGNORED_HEADERS,
-    KNOWN_MANUFACTURERS,
     MANUFACTURER_HEADERS,
     MPN_HEADERS,
     ROTATION_HEADERS,
@@ -32,10 +44,13 @@ from .vocabulary import (
     X_HEADERS,
     Y_HEADERS,
     field_label,
+    is_boards_per_panel,
     is_dnp_word,
+    is_per_panel_quantity,
     is_valid_field,
     normalize_header,
     supplier_from_header,
+    unused_quantity_reason,
 )
 
 __all__ = [
@@ -53,6 +68,7 @@ __all__ = [
     "is_dnp_word",
     "is_valid_field",
     "looks_like_placement",
+    "lower_first",
     "map_columns",
     "normalize_header",
     "supplier_from_header",
@@ -67,6 +83,10 @@ class ColumnMapping:
     confidence: float
     reason: str
     duplicate_of: int | None = None
+    # When the contents decided or overruled the header: a problem code and the message
+    # stating the evidence ("... holds prices, not MPNs: 58 of 60 cells look like prices").
+    note_code: str = ""
+    note: str = ""
 
 
 _FUZZY_KEYS = sorted(
@@ -113,6 +133,23 @@ class _Candidate:
     confidence: float
     reason: str
     rank: int = 0
+    # A second field the header word can name ("Oznaczenie": designators or the value).
+    other: str | None = None
+    # For a misspelt header: the known name it is spelt like.
+    spelt_like: str = ""
+    note_code: str = ""
+    note: str = ""
+    # The header named a field the contents contradict: guess again from the contents.
+    overruled: str | None = None
+    header: str = ""
+
+
+_KNOWN_UNUSED = "Known column that the import does not use"
+_MIN_CELLS_FOR_A_NAMED_COLUMN = 3
+# "MPN/Value", "Value or part number": one column holding either, decided per cell.
+_COMBINED_SPLIT = re.compile(r"\s*(?:/|\\|\||\bor\b|\boder\b|\bou\b|\blub\b|\bnebo\b|或)\s*", re.I)
+# "Mfr Part Number (Input)", "Manufacturer [matched]": a known name with a qualifier.
+_QUALIFIED = re.compile(r"^(?P<base>.*?\S)\s*[(\[](?P<qualifier>[^()\[\]]*)[)\]]\s*$")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -120,29 +157,125 @@ def _classify(header: str, *, fuzzy: bool = True) -> _Candidate:
     norm = normalize_header(header)
     if not norm or GENERIC_HEADER.match(norm):
         return _Candidate(None, 0.0, "generic")
+    unused = unused_quantity_reason(norm)
+    if unused:
+        return _Candidate(None, 1.0, f"{_KNOWN_UNUSED}: {unused}")
     if norm in IGNORED_HEADERS:
-        return _Candidate(None, 1.0, "Known column that the import does not use")
+        return _Candidate(None, 1.0, _KNOWN_UNUSED)
+    if is_boards_per_panel(norm):
+        return _Candidate(
+            None, 1.0, f"{_KNOWN_UNUSED} as a field: it gives the number of boards per panel"
+        )
+    if _is_value_or_mpn(header):
+        return _Candidate(
+            "value_or_mpn",
+            1.0,
+            f"Header '{header}' names both the value and the MPN: each cell is read as one or "
+            "the other",
+        )
+    known = f"Header '{header}' is a known name for this field"
     if norm in ALIASES:
         field_name, conf = ALIASES[norm]
-        return _Candidate(field_name, conf, f"Header '{header}' is a known name for this field")
+        other = AMBIGUOUS_HEADERS.get(norm, (None, None))[1]
+        if conf < 0.9:
+            reason = f"Header '{header}' is a name some tools use for this field"
+            return _Candidate(field_name, conf, reason, other=other)
+        return _Candidate(field_name, conf, known, other=other)
     found = _mfr_or_mpn(norm)
     if found:
         kind, rank, conf = found
-        return _Candidate(kind, conf, f"Header '{header}' is a known name for this field", rank)
-    if not fuzzy:
-        return _Candidate(None, 0.0, "unknown")
-    close = difflib.get_close_matches(norm, _FUZZY_KEYS, n=1, cutoff=0.8) if len(norm) >= 5 else []
-    if close:
-        ratio = difflib.SequenceMatcher(None, norm, close[0]).ratio()
-        inner = _classify_key(close[0])
+        return _Candidate(kind, conf, known, rank)
+    if is_per_panel_quantity(norm):
+        return _Candidate(
+            "quantity", 0.9, f"Header '{header}' counts the parts on a panel of several boards"
+        )
+    qualified = _QUALIFIED.match(header.strip())
+    if qualified:
+        base, qualifier = qualified.group("base"), qualified.group("qualifier")
+        if unused_quantity_reason(normalize_header(qualifier)):
+            return _Candidate(None, 1.0, f"{_KNOWN_UNUSED}: '({qualifier})' qualifies it")
+        inner = _classify(base, fuzzy=False)
+        if inner.reason.startswith(_KNOWN_UNUSED):
+            return replace(inner)
         if inner.field:
             return _Candidate(
                 inner.field,
-                round(min(inner.confidence, 1.0) * ratio * 0.9, 2),
-                f"Header '{header}' looks like a misspelling of a known name",
+                round(inner.confidence * 0.9, 2),
+                f"Header '{header}' is the known name '{base}' with '({qualifier})' added",
                 inner.rank,
+                other=inner.other,
+            )
+    if not fuzzy:
+        return _Candidate(None, 0.0, "unknown")
+    close = _spelt_like(norm)
+    if close:
+        inner = _classify_key(close)
+        if inner.field:
+            ratio = difflib.SequenceMatcher(None, norm, close).ratio()
+            shown = DISPLAY_NAMES.get(close, close)
+            return _Candidate(
+                inner.field,
+                round(min(inner.confidence, 1.0) * ratio * 0.9, 2),
+                f"Header '{header}' is spelt almost like '{shown}'",
+                inner.rank,
+                spelt_like=shown,
             )
     return _Candidate(None, 0.0, "unknown")
+
+
+def classify_header(header: str) -> str | None:
+    """The field a header names by its words alone ('weak_pn' for a bare "Part Number")."""
+    return _classify(header).field
+
+
+def _is_value_or_mpn(header: str) -> bool:
+    parts = [p for p in _COMBINED_SPLIT.split(header.strip()) if p.strip()]
+    if len(parts) != 2:
+        return False
+    return {_value_or_mpn_part(p) for p in parts} == {"value", "mpn"}
+
+
+def _value_or_mpn_part(part: str) -> str:
+    norm = normalize_header(part)
+    if ALIASES.get(norm, ("",))[0] == "value":
+        return "value"
+    if norm in ("part", "partno") or norm in MPN_HEADERS or norm in WEAK_PN_HEADERS:
+        return "mpn"
+    return ""
+
+
+def _spelt_like(norm: str) -> str | None:
+    """The known name `norm` is a plausible typo of: one letter added, dropped or two swapped
+    (short names), up to two edits for names of eight letters or more, same first letter.
+    "Nodes" is not "Notes", "Supplier link" is not "Supplier PN"."""
+    if len(norm) < 5:
+        return None
+    for key in difflib.get_close_matches(norm, _FUZZY_KEYS, n=3, cutoff=0.8):
+        if key[0] != norm[0]:
+            continue
+        distance = _typo_distance(norm, key)
+        if len(key) >= 8 and distance <= 2:
+            return key
+        same_length = len(key) == len(norm)
+        substitution = same_length and sum(a != b for a, b in zip(key, norm, strict=True)) == 1
+        if distance == 1 and not substitution:
+            return key
+    return None
+
+
+def _typo_distance(a: str, b: str) -> int:
+    """Edits between a and b, a swap of two neighbouring letters counting as one."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def _classify_key(key: str) -> _Candidate:
@@ -167,7 +300,7 @@ def header_score(row: Sequence[str]) -> float:
         # Exact names only: fuzzy matching every cell of the first rows costs seconds, and a
         # header row is recognised by its well-spelt columns; misspellings are mapped later.
         cand = _classify(cell, fuzzy=False)
-        if cand.field and cand.reason.startswith("Header") and "misspelling" not in cand.reason:
+        if cand.field and cand.reason.startswith("Header") and not cand.spelt_like:
             score += 1.0
         elif cand.field or cand.reason.startswith("Known column"):
             score += 0.5
@@ -261,52 +394,214 @@ def header_signature(header: Sequence[str]) -> str:
 
 
 def map_columns(
-    header: Sequence[str], data_rows: Sequence[Sequence[str]] | None = None
+    header: Sequence[str],
+    data_rows: Sequence[Sequence[str]] | None = None,
+    *,
+    first_column: int = 0,
 ) -> list[ColumnMapping]:
     """Map each column to a canonical field (or None) with a confidence and reason.
 
-    `data_rows` (a sample of the rows under the header) lets anonymous columns be
-    mapped by their content.
+    `data_rows` (a sample of the rows under the header) lets the contents speak: they choose
+    between the meanings of an ambiguous header word, overrule a header they contradict,
+    veto a misspelling guess, tell same-named columns apart and map anonymous or unknown
+    columns. `first_column` (0 = "A") places the columns for the messages.
     """
-    rows = list(data_rows or [])
-    width = max([len(header)] + [len(r) for r in rows[:200]]) if rows else len(header)
+    rows = list(data_rows or [])[:SAMPLE_ROWS]
+    width = max([len(header)] + [len(r) for r in rows]) if rows else len(header)
     headers = list(header) + [""] * (width - len(header))
+    profiles = profile_columns(rows, width)
+    where = [column_label(h, first_column + i) for i, h in enumerate(headers)]
     # Copies: the classifier is cached and the candidates are adjusted below.
-    cands = [replace(_classify(h)) for h in headers]
+    cands = [replace(_classify(h), header=h) for h in headers]
+    for cand, profile, label in zip(cands, profiles, where, strict=True):
+        _check_against_contents(cand, profile, label)
 
     _resolve_part_numbers(cands)
     _drop_weak_part_numbers(cands)
     _assign_alternates(cands)
     result = [
         ColumnMapping(
-            i, headers[i], c.field, c.confidence if c.field else 0.0, c.reason if c.field else ""
+            i,
+            headers[i],
+            c.field,
+            c.confidence if c.field else 0.0,
+            c.reason if c.field else "",
+            note_code=c.note_code,
+            note=c.note,
         )
         for i, c in enumerate(cands)
     ]
-    result = _resolve_duplicates(result)
+    result = _resolve_duplicates(result, profiles)
     taken = {m.field for m in result if m.field}
     for i, c in enumerate(cands):
-        if result[i].field or result[i].duplicate_of is not None:
+        m = result[i]
+        if m.field:
+            continue
+        if m.duplicate_of is not None:
+            same_name = normalize_header(headers[i]) == normalize_header(headers[m.duplicate_of])
+            if same_name:
+                guess = infer_from_profile(profiles[i], _values(rows, i), taken=taken)
+                # Only contents that plainly fit another field tell the twin apart.
+                if guess and fit(profiles[i], guess[0]) < fit(profiles[i], _header_field(c)) + 0.3:
+                    guess = None
+                if guess:
+                    result[i] = _guessed(m, guess, where[i], twin=where[m.duplicate_of])
+                    taken.add(guess[0])
             continue
         if c.reason.startswith("Known column"):
-            result[i] = replace(result[i], reason=c.reason)
+            result[i] = replace(m, reason=c.reason)
             continue
-        values = [r[i] for r in rows[:200] if i < len(r) and r[i]]
-        allowed = _INFER_ALL if c.reason == "generic" else ("item", "designators")
-        guess = infer_field(values, allowed=allowed, taken=taken)
+        allowed = [f for f in ALL_FIELDS if f != _plain_field(c.overruled)]
+        # A named column the vocabulary does not know needs a few cells to speak for it; an
+        # anonymous one ("Field3", no header) has nothing else to go by.
+        if c.reason != "generic" and profiles[i].filled < _MIN_CELLS_FOR_A_NAMED_COLUMN:
+            allowed = []
+        guess = infer_from_profile(profiles[i], _values(rows, i), allowed=allowed, taken=taken)
         if guess:
-            field_name, conf, why = guess
-            result[i] = replace(result[i], field=field_name, confidence=conf, reason=why)
-            taken.add(field_name)
-        elif not result[i].reason:
-            if c.reason != "generic":
+            result[i] = _guessed(m, guess, where[i])
+            taken.add(guess[0])
+        elif not m.reason:
+            if c.overruled:
+                why = c.reason
+            elif c.reason != "generic":
                 why = "Header not recognised"
             elif headers[i].strip():
                 why = "Generic column name and the content was not recognised"
             else:
                 why = "Column has no header and the content was not recognised"
-            result[i] = replace(result[i], reason=why)
+            result[i] = replace(m, reason=why)
+    _say_who_took_over(cands, result, profiles, where)
     return result
+
+
+def _header_field(cand: _Candidate) -> str:
+    """The field a candidate's header named, for comparing fits ('weak_pn' as an MPN)."""
+    return _plain_field(cand.field) or ""
+
+
+def _values(rows: Sequence[Sequence[str]], index: int) -> list[str]:
+    return [r[index] for r in rows if index < len(r) and r[index]]
+
+
+def _plain_field(name: str | None) -> str | None:
+    """The field a header's candidate stands for in content checks ('weak_pn' is an MPN)."""
+    return "mpn" if name == "weak_pn" else name
+
+
+def _check_against_contents(cand: _Candidate, profile: ColumnProfile, where: str) -> None:
+    """Let the cells speak on a header-based candidate: choose the other meaning of an
+    ambiguous word, veto a misspelling guess they do not fit, or drop a header they
+    contradict (the column is then guessed again from its contents)."""
+    name = _plain_field(cand.field)
+    if name is None or not profile.filled:
+        return
+    if cand.other:
+        usual, other = fit(profile, name), fit(profile, cand.other)
+        if other >= 0.6 and other >= usual + 0.3:
+            evidence = best_kind_evidence(profile, cand.other)
+            cand.reason = (
+                f"Header '{cand.header}' can name {field_plural(name)} or "
+                f"{field_plural(cand.other)}: {evidence}"
+            )
+            cand.note_code = "header-ambiguous"
+            against = best_kind_evidence(profile, name, typical=True) or (
+                f"none of its {profile.filled} cells look like {field_plural(name)}"
+            )
+            cand.note = (
+                f"{where} was read as {field_label(cand.other)}, not {field_label(name)}: its "
+                f"header can name either, and {evidence}, while {against}."
+            )
+            cand.field, cand.confidence = cand.other, round(cand.confidence * 0.9, 2)
+            return
+    if cand.spelt_like:
+        label = field_label(name)
+        if profile.filled >= 3 and fit(profile, name) < 0.3:
+            evidence = describe_cells(profile, name)
+            cand.note_code = "header-misspelt"
+            cand.note = (
+                f"{where} was not read as {label}: its header is spelt almost like "
+                f"'{cand.spelt_like}', but {evidence}."
+            )
+            cand.reason = f"{cand.reason}, but {evidence}"
+            cand.overruled, cand.field, cand.confidence = cand.field, None, 0.0
+            return
+        evidence = best_kind_evidence(profile, name)
+        cand.note_code = "column-guess"
+        cand.note = (
+            f"{where} was read as {label}: its header is spelt almost like '{cand.spelt_like}'"
+            + (f", and {evidence}" if evidence else "")
+            + ". Please check."
+        )
+        return
+    # An alternate's column ("Alternate MPN") is named so in the message.
+    shown = f"alt_{name}_2" if cand.rank and name in ("mpn", "manufacturer") else name
+    found = contradiction(profile, shown, where)
+    if found:
+        cand.note_code = "header-not-trusted"
+        cand.note = f"{found.message}; the header is not trusted."
+        cand.reason = found.message
+        cand.overruled, cand.field, cand.confidence = cand.field, None, 0.0
+
+
+def describe_cells(profile: ColumnProfile, field_name: str) -> str:
+    """'38 of 40 cells are whole numbers (3)', else 'its 40 cells do not look like notes'."""
+    return describe(profile) or (
+        f"its {profile.filled} cells do not look like {field_plural(field_name)}"
+    )
+
+
+def lower_first(text: str) -> str:
+    """'Header ...' -> 'header ...', for a reason quoted inside a sentence."""
+    return text[:1].lower() + text[1:]
+
+
+def _guessed(
+    m: ColumnMapping, guess: tuple[str, float, str], where: str, *, twin: str = ""
+) -> ColumnMapping:
+    field_name, conf, reason = guess
+    why = lower_first(reason)
+    label = field_label(field_name)
+    if twin:
+        note = (
+            f"{where} has the same header as {twin} and was read as {label} from its "
+            f"contents: {why}."
+        )
+        code = "same-header"
+    elif m.note:
+        evidence = "" if why in m.note else f": {why}"
+        note = f"{m.note} It was read as {label} from its contents{evidence}."
+        code = m.note_code
+    else:
+        note = f"{where} was read as {label} from its contents: {why}. Please check."
+        code = "column-by-content"
+    return replace(
+        m,
+        field=field_name,
+        confidence=conf,
+        reason=reason,
+        duplicate_of=None,
+        note_code=code,
+        note=note,
+    )
+
+
+def _say_who_took_over(
+    cands: list[_Candidate],
+    result: list[ColumnMapping],
+    profiles: list[ColumnProfile],
+    where: list[str],
+) -> None:
+    """A header the contents overruled: name the column now read as that field."""
+    for i, c in enumerate(cands):
+        name = _plain_field(c.overruled)
+        if name is None or result[i].field:
+            continue
+        heir = next((m for m in result if m.field == name and m.index != i), None)
+        if heir is None:
+            continue
+        evidence = best_kind_evidence(profiles[heir.index], name)
+        instead = f" {where[heir.index]} is read as {field_label(name)} instead"
+        result[i] = replace(result[i], note=result[i].note + instead + f": {evidence}.")
 
 
 def _resolve_part_numbers(cands: list[_Candidate]) -> None:
@@ -345,11 +640,27 @@ def _assign_alternates(cands: list[_Candidate]) -> None:
                 c.reason += " (alternate source)"
 
 
-def _resolve_duplicates(mappings: list[ColumnMapping]) -> list[ColumnMapping]:
-    """Two columns for one field: the more confident one wins, ties go to the first."""
+def _resolve_duplicates(
+    mappings: list[ColumnMapping], profiles: Sequence[ColumnProfile] = ()
+) -> list[ColumnMapping]:
+    """Two columns for one field: the more confident one wins; between equally confident
+    ones (two "Value" columns) the one whose cells fit clearly better, else the first."""
+
+    def fits(m: ColumnMapping) -> float:
+        if m.field is None or m.index >= len(profiles):
+            return 0.0
+        return fit(profiles[m.index], m.field)
+
     winners: dict[str, ColumnMapping] = {}
     for m in mappings:
-        if m.field and (m.field not in winners or m.confidence > winners[m.field].confidence):
+        if not m.field:
+            continue
+        w = winners.get(m.field)
+        if (
+            w is None
+            or m.confidence > w.confidence
+            or (m.confidence == w.confidence and fits(m) >= fits(w) + 0.2)
+        ):
             winners[m.field] = m
     out: list[ColumnMapping] = []
     for m in mappings:
@@ -363,6 +674,8 @@ def _resolve_duplicates(mappings: list[ColumnMapping]) -> list[ColumnMapping]:
                     duplicate_of=w.index,
                     reason=f"Also looks like {field_label(m.field)}; "
                     f"column '{w.header}' is used for that",
+                    note_code="",
+                    note="",
                 )
             )
         else:
@@ -384,7 +697,17 @@ def apply_overrides(
         if m.index in overrides:
             f = overrides[m.index]
             reason = "Chosen by you" if f else "Ignored by your choice"
-            out.append(replace(m, field=f, confidence=1.0, reason=reason, duplicate_of=None))
+            out.append(
+                replace(
+                    m,
+                    field=f,
+                    confidence=1.0,
+                    reason=reason,
+                    duplicate_of=None,
+                    note_code="",
+                    note="",
+                )
+            )
         elif m.field in chosen:
             out.append(
                 replace(
@@ -392,6 +715,8 @@ def apply_overrides(
                     field=None,
                     confidence=0.0,
                     reason="Replaced by your choice of another column",
+                    note_code="",
+                    note="",
                 )
             )
         else:
@@ -399,71 +724,7 @@ def apply_overrides(
     return out
 
 
-# --------------------------------------------------------------------------- data inference
-
-_INFER_ALL = (
-    "designators",
-    "quantity",
-    "item",
-    "dnp",
-    "lcsc",
-    "supplier_pn",
-    "manufacturer",
-    "value",
-    "footprint",
-    "description",
-    "mpn",
-)
-
-
-def infer_field(
-    values: Sequence[str], *, allowed: Sequence[str] = _INFER_ALL, taken: set[str] | None = None
-) -> tuple[str, float, str] | None:
-    """Guess a column's field from its non-empty values: (field, confidence, reason)."""
-    taken = taken or set()
-    values = [v for v in values if v]
-    if not values:
-        return None
-
-    def ok(name: str) -> bool:
-        return name in allowed and name not in taken
-
-    real = [v for v in values if not is_dnp_word(v)]
-    if not real:
-        return ("dnp", 0.6, "Every value in this column is a DNP marker") if ok("dnp") else None
-    n = len(real)
-
-    def share(pred: Callable[[str], object]) -> float:
-        return sum(1 for v in real if pred(v)) / n
-
-    if ok("designators") and share(is_designator_cell) >= 0.8:
-        return "designators", 0.6, "Values look like reference designators"
-    if all(re.fullmatch(r"\d+(?:\.0+)?", v) for v in real):
-        numbers = [int(float(v)) for v in real]
-        if numbers == list(range(1, n + 1)) and n >= 3:
-            return ("item", 0.5, "Values count up 1, 2, 3...") if ok("item") else None
-        if ok("quantity") and max(numbers) < 1_000_000:
-            return "quantity", 0.6, "Values are whole numbers"
-        return None
-    if ok("lcsc") and share(lambda v: re.fullmatch(r"C\d{3,9}", v)) >= 0.8:
-        return "lcsc", 0.6, "Values look like LCSC part numbers (C123456)"
-    if ok("supplier_pn") and share(lambda v: v.upper().endswith("-ND")) >= 0.6:
-        return "supplier_pn", 0.5, "Values look like Digi-Key part numbers"
-    if ok("manufacturer") and share(_manufacturer_name) >= 0.5:
-        return "manufacturer", 0.6, "Values look like manufacturer names"
-    if ok("value") and share(lambda v: parse_value(v).primary is not None) >= 0.6:
-        return "value", 0.5, "Values look like component values"
-    if (
-        ok("description")
-        and sum(len(v.split()) for v in real) / n >= 3
-        and sum(map(len, real)) / n >= 15
-    ):
-        return "description", 0.5, "Values look like descriptions"
-    if ok("footprint") and share(_footprint_like) >= 0.6:
-        return "footprint", 0.4, "Values look like footprints"
-    if ok("mpn") and share(_mpn_like) >= 0.6:
-        return "mpn", 0.5, "Values look like manufacturer part numbers"
-    return None
+# --------------------------------------------------------------------------- cells
 
 
 def is_designator_cell(text: str) -> bool:
@@ -474,25 +735,3 @@ def is_designator_cell(text: str) -> bool:
         and not parsed.unusual
         and all(re.fullmatch(r"[A-Z]{1,4}\d{1,5}[A-Z]?", d) for d in parsed.designators)
     )
-
-
-def _footprint_like(text: str) -> bool:
-    return " " not in text and bool(
-        ":" in text
-        or re.search(r"(0201|0402|0603|0805|1206|SOT|SOD|SOIC|QFN|DFN|TSSOP|QFP|BGA)", text, re.I)
-    )
-
-
-def _manufacturer_name(text: str) -> bool:
-    norm = normalize_header(text)
-    return any(norm == m or (len(m) >= 3 and norm.startswith(m)) for m in KNOWN_MANUFACTURERS)
-
-
-def _mpn_like(text: str) -> bool:
-    t = text.strip()
-    return (
-        3 <= len(t) <= 40
-        and " " not in t
-        and any(c.isdigit() for c in t)
-        and any(c.isalpha() for c in t)
-    ) or t.upper() in ("TBD", "ANY")

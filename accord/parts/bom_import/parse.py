@@ -14,7 +14,11 @@ from decimal import Decimal, InvalidOperation
 
 from accord.core.numbers import plain_number
 
+from .cell_rules import CellRules
 from .codes import distributor_of, is_library_reference
+from .column_evidence import is_note
+from .column_shift import find_shift, realign
+from .column_shift import message as realignment_message
 from .designators import natural_sorted, parse_designators, summarize
 from .fit_status import footer_list, read_cell
 from .mapping import (
@@ -28,10 +32,12 @@ from .mapping import (
     is_designator_cell,
     is_dnp_word,
     looks_like_placement,
+    lower_first,
     map_columns,
     supplier_from_header,
 )
 from .problems import ImportRejected, Problem, ProblemLog, column_label, reject
+from .quantity_basis import per_board_quantities
 from .readers import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_ROWS, RawSheet, read_tables
 from .tables import strip_cells
 from .text_reports import apply_format_hints
@@ -224,6 +230,7 @@ class _Parser:
         )
         sp = self.columns.get("supplier_pn")
         self.supplier_hint = supplier_from_header(mappings[sp].header) if sp is not None else None
+        self.cell_rules = CellRules(log, combined=self.label("value_or_mpn"), mpn=self.label("mpn"))
 
     def _raw_keys(self) -> dict[int, str]:
         seen: dict[str, int] = {}
@@ -329,6 +336,9 @@ class _Parser:
                 key = self.raw_keys.get(i) or column_label("", self.sheet.first_column + i)
                 raw[key] = c
         cells = {f: _clean_text(self.cell(row, f)) for f in _TEXT_FIELDS}
+        self.cell_rules.apply(
+            cells, self.cell(row, "value_or_mpn"), self.cell(row, "designators"), number
+        )
         dnp, dnp_listed = self._dnp(row, cells, number)
         any_mfr = False
         for f in ("manufacturer", "mpn"):
@@ -428,8 +438,8 @@ class _Parser:
                 mfr = ""
             if mpn.lower() in ANY_WORDS or is_dnp_word(mpn):
                 mpn = ""
-            if mpn and (distributor_of(mpn) or is_library_reference(mpn)):
-                mpn = ""  # an order code or a library name names no alternate part
+            if mpn and (distributor_of(mpn) or is_library_reference(mpn) or is_note(mpn)):
+                mpn = ""  # an order code, a library name or a remark names no alternate part
             if mfr or mpn:
                 out.append((mfr, mpn))
         return out
@@ -797,8 +807,16 @@ def parse_bom_file(
         header, used = header_cells(rows, header_index)
         data_start = header_index + used
         header_row = chosen.first_row + header_index
+    shift = (
+        find_shift(header, rows[data_start : data_start + 200], first_column=chosen.first_column)
+        if header
+        else None
+    )
+    moved = realign(rows, data_start, shift) if shift else 0
     sample = rows[data_start : data_start + 200]
-    mappings = apply_format_hints(header, map_columns(header, sample), sample)
+    mappings = apply_format_hints(
+        header, map_columns(header, sample, first_column=chosen.first_column), sample
+    )
     # Before overrides: the same file must give the same signature with or without them.
     signature = _signature(header, mappings)
     if overrides:
@@ -818,6 +836,18 @@ def parse_bom_file(
     log = ProblemLog(file, sheet_label)
     for note in chosen.notes:
         log.add(note.severity, note.code, note.message, row=note.row, column=note.column)
+    if header_index is not None:
+        mappings = per_board_quantities(
+            mappings,
+            rows,
+            header=header,
+            header_index=header_index,
+            data_start=data_start,
+            first_row=chosen.first_row,
+            first_column=chosen.first_column,
+            log=log,
+        )
+        fields = {m.field for m in mappings if m.field}
     for cell in stripped:
         codes = ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(cell.removed))
         heading = header[cell.column] if cell.column < len(header) else ""
@@ -828,17 +858,22 @@ def parse_bom_file(
             row=chosen.first_row + cell.row,
             column=column_label(heading, chosen.first_column + cell.column),
         )
+    if shift:
+        log.info("columns-realigned", realignment_message(shift, moved))
     if header_index is None:
         log.info(
             "no-header",
             "The file has no header row; the columns were recognised from their content.",
         )
     for m in mappings:
-        if m.field and m.confidence < 0.8:
+        if m.note:
+            log.info(m.note_code, m.note)
+        elif m.field and m.confidence < 0.8:
             where = column_label(m.header, chosen.first_column + m.index)
             log.info(
                 "column-guess",
-                f"{where} was read as {field_label(m.field)} ({m.reason.lower()}). Please check.",
+                f"{where} was read as {field_label(m.field)}: {lower_first(m.reason)}. Please "
+                "check.",
             )
     if "quantity" not in fields:
         log.info(
@@ -849,6 +884,7 @@ def parse_bom_file(
         chosen, mappings, log, data_start, strict=strict, count_designators=count_designators
     )
     parsed_rows = parser.rows()
+    parser.cell_rules.report()
     lines, grouped = parser.lines(parsed_rows)
     if not lines and all(p.severity == "info" for p in log.problems):
         log.warning("no-lines", "No BOM lines were found under the header.")

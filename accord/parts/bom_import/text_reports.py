@@ -414,6 +414,10 @@ def apply_format_hints(
     its "Device" a library name, OrCAD Capture's "Part" is the value."""
     names = [normalize_header(h) for h in header]
     fields = {m.field for m in mappings if m.field}
+    # Whether a column other than Device holds the MPNs (Device may be mapped by its contents).
+    other_mpn = any(
+        m.field == "mpn" and (m.index >= len(names) or names[m.index] != "device") for m in mappings
+    )
     hints: dict[int, _Hint] = {}
     if _is_eagle(names):
         for i, name in enumerate(names):
@@ -423,7 +427,7 @@ def apply_format_hints(
                     1.0,
                     f"Eagle and Fusion 360 list the designators under '{header[i]}'",
                 )
-            elif name == "device" and "mpn" not in fields:
+            elif name == "device" and not other_mpn:
                 hints[i] = _Hint(
                     "mpn",
                     0.5,
@@ -455,6 +459,9 @@ def apply_format_hints(
                     confidence=hint.confidence if hint.field else 0.0,
                     reason=hint.reason,
                     duplicate_of=None,
+                    # The format says what the column is: no guess from its contents is said.
+                    note_code="",
+                    note="",
                 )
             )
             continue

@@ -6,6 +6,19 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .header_words import (
+    AMBIGUOUS_SPEC,
+    BOARDS_PER_PANEL_HEADERS,
+    BUILD_QUALIFIERS,
+    FOREIGN_ALIAS_SPEC,
+    FOREIGN_MANUFACTURER_HEADERS,
+    FOREIGN_MPN_HEADERS,
+    FOREIGN_WEAK_PN_HEADERS,
+    PANEL_WORDS,
+    QUANTITY_WORDS,
+    STOCK_HEADERS,
+)
+
 # Mounted/Fitted/Populate columns map to "fitted", the inverse of "dnp".
 CANONICAL_FIELDS: tuple[str, ...] = (
     "item",
@@ -24,6 +37,7 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "dnp",
     "fitted",
     "notes",
+    "value_or_mpn",
 )
 
 FIELD_LABELS: dict[str, str] = {
@@ -43,6 +57,7 @@ FIELD_LABELS: dict[str, str] = {
     "dnp": "Do not place (DNP)",
     "fitted": "Fitted / mounted (inverse of DNP)",
     "notes": "Notes",
+    "value_or_mpn": "Value or MPN (decided per cell)",
 }
 
 _ALT_FIELD = re.compile(r"^alt_(manufacturer|mpn)_([2-9]|[1-9]\d)$")
@@ -60,12 +75,19 @@ def field_label(name: str) -> str:
     return FIELD_LABELS.get(name, name)
 
 
+# Latin letters that carry no combining accent in Unicode but are written without it in
+# plain-ASCII headers ("Ilość" / "Ilosc"); ß folds to "ss" through casefold().
+_LATIN_FOLD = str.maketrans({"ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ø": "o", "Ø": "o"})
+
+
 def normalize_header(text: str) -> str:
-    """'Reference(s)' -> 'references', 'LCSC Part #' -> 'lcscpartno', 'Bestückt' -> 'bestuckt'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_ish = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    ascii_ish = ascii_ish.replace("#", "no")
-    return re.sub(r"[^a-z0-9]+", "", ascii_ish)
+    """'Reference(s)' -> 'references', 'LCSC Part #' -> 'lcscpartno', 'Bestückt' -> 'bestuckt',
+    'Ilość' -> 'ilosc', '位号' -> '位号': accents, case, spaces and punctuation do not count;
+    letters of other scripts are kept (they are the whole header in a Chinese BOM)."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LATIN_FOLD))
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    folded = folded.replace("#", "no")
+    return re.sub(r"[\W_]+", "", folded)
 
 
 def _keys(*names: str) -> list[str]:
@@ -127,17 +149,43 @@ fitted 1.0: Assemble | Assembled | Fit | Bestückt | Bestueckt
 # a library name like "CAP_0603" (0.5).
 
 
-def _parse_alias_spec(spec: str) -> dict[str, tuple[str, float]]:
+def _spec_names(names: str) -> list[str]:
+    return [n.strip() for line in names.splitlines() for n in line.split("|") if n.strip()]
+
+
+# A header's spelling as written in the lists, for messages ("spelt almost like 'Designator'").
+DISPLAY_NAMES: dict[str, str] = {}
+
+
+def _parse_alias_spec(*specs: str) -> dict[str, tuple[str, float]]:
     table: dict[str, tuple[str, float]] = {}
-    for line in spec.strip().splitlines():
-        head, _, names = line.partition(":")
-        field_name, confidence = head.split()
-        for key in _names(names):
-            table.setdefault(key, (field_name, float(confidence)))
+    for spec in specs:
+        for line in spec.strip().splitlines():
+            head, _, names = line.partition(":")
+            field_name, confidence = head.split()
+            for name in _spec_names(names):
+                key = normalize_header(name)
+                DISPLAY_NAMES.setdefault(key, name)
+                table.setdefault(key, (field_name, float(confidence)))
     return table
 
 
-ALIASES = _parse_alias_spec(_ALIAS_SPEC)
+# English first: a foreign word spelt like an English one keeps the English meaning.
+ALIASES = _parse_alias_spec(_ALIAS_SPEC, FOREIGN_ALIAS_SPEC)
+
+
+def _parse_ambiguous(spec: str) -> dict[str, tuple[str, str]]:
+    table: dict[str, tuple[str, str]] = {}
+    for line in spec.strip().splitlines():
+        head, _, names = line.partition("|")
+        first, _, other = head.partition(":")
+        for key in _names(names):
+            table[key] = (first.strip(), other.strip())
+    return table
+
+
+# Header words naming two fields: (the usual field, the other one the contents may show).
+AMBIGUOUS_HEADERS = _parse_ambiguous(AMBIGUOUS_SPEC)
 
 # Columns that are BOM-ish but have no canonical field: never guess for these.
 IGNORED_HEADERS = set(
@@ -153,6 +201,9 @@ IGNORED_HEADERS = set(
         """
     )
 )
+# Stock, kitting, ordering and price columns, in several languages: never the quantity.
+STOCK_AND_ORDER_HEADERS = set(_names(STOCK_HEADERS))
+IGNORED_HEADERS |= STOCK_AND_ORDER_HEADERS
 
 MANUFACTURER_HEADERS = set(
     _names(
@@ -161,7 +212,7 @@ MANUFACTURER_HEADERS = set(
         Make | Maker | Brand | Hersteller | Fabricant | MF
         """
     )
-)
+) | set(_names(FOREIGN_MANUFACTURER_HEADERS))
 MPN_HEADERS = set(
     _names(
         """
@@ -171,9 +222,11 @@ MPN_HEADERS = set(
         Herstellerteilenummer | Hersteller Teilenummer
         """
     )
-)
+) | set(_names(FOREIGN_MPN_HEADERS))
 # "Part Number" is the MPN in most BOMs, but an internal number when a real MPN column exists.
-WEAK_PN_HEADERS = set(_names("Part Number | Part No | PN | P/N | Part # | PartNo | Part Num"))
+WEAK_PN_HEADERS = set(
+    _names("Part Number | Part No | PN | P/N | Part # | PartNo | Part Num")
+) | set(_names(FOREIGN_WEAK_PN_HEADERS))
 ALT_PREFIXES = ("alternative", "alternate", "second", "alt", "2nd")
 GENERIC_HEADER = re.compile(r"^(?:field|column|col|unnamed|spalte)?\d*$")
 
@@ -323,11 +376,90 @@ FITTED_TRUE = {
     "✓",
     "✔",
 }
+# Yes and no in the languages whose headers are known, for DNP and fitted columns.
+YES_WORDS = {"ja", "oui", "sí", "si", "tak", "ano", "sim", "是", "有", "はい", "○", "◯"}
+NO_WORDS = {"nein", "non", "nie", "ne", "não", "nao", "否", "无", "無", "いいえ"}
+NOT_FITTED_WORDS = {
+    "nicht bestückt",
+    "nicht bestücken",
+    "n.b.",
+    "nb",
+    "nm",
+    "non monté",
+    "non monte",
+    "no montar",
+    "no montado",
+    "non montare",
+    "non montato",
+    "nie montować",
+    "nie montowac",
+    "neosazovat",
+    "neosazeno",
+    "não montar",
+    "不贴",
+    "不贴片",
+    "不焊",
+    "未実装",
+}
+FITTED_WORDS = {"bestückt", "monté", "monte", "montado", "montato", "osazeno", "贴片", "贴", "実装"}
+DNP_TRUE |= YES_WORDS | NOT_FITTED_WORDS
+DNP_FALSE |= NO_WORDS | FITTED_WORDS
+FITTED_TRUE |= YES_WORDS | FITTED_WORDS
+FITTED_FALSE |= NO_WORDS | NOT_FITTED_WORDS
+
 DNP_MARKER = re.compile(
     r"(?<![A-Za-z0-9])(?:DNP|DNF|DNI|NO[ _-]?POP|NOT[ _-]FITTED|NOT[ _-]POPULATED|NOT[ _-]MOUNTED|"
-    r"DO[ _-]NOT[ _-](?:POPULATE|PLACE|FIT|MOUNT|STUFF))(?![A-Za-z0-9])",
+    r"DO[ _-]NOT[ _-](?:POPULATE|PLACE|FIT|MOUNT|STUFF)|"
+    # The same in the languages whose headers are known: "nicht bestücken", "nie montować"...
+    r"NICHT[ _-]BEST(?:Ü|UE|U)CK(?:T|EN)|NIE[ _-]MONTOWA[ĆC]|NON[ _-]MONT(?:É|E|ATO|ARE)|"
+    r"NE[ _-]PAS[ _-]MONTER|NO[ _-]MONTA(?:R|DO)|NEOSAZ(?:OVAT|ENO)|N(?:Ã|A)O[ _-]MONTAR|"
+    r"不贴|不焊|未実装)(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
 # "NF" only upper-case and not right after a number: "10NF" and "10 NF" are capacitances.
 NF_MARKER = re.compile(r"(?<![A-Za-z0-9.])(?<!\d )NF(?![A-Za-z0-9])")
 TOTAL_ROW = re.compile(r"^(?:sub\s*-?\s*)?totals?\b|^grand\s+total|^sum\b|^summe\b", re.IGNORECASE)
+
+
+_BUILD_QUALIFIER = re.compile("|".join(BUILD_QUALIFIERS))
+_BOARDS_PER_PANEL = set(_names(BOARDS_PER_PANEL_HEADERS))
+
+
+def _has_quantity_word(norm: str) -> bool:
+    return any(word in norm for word in QUANTITY_WORDS)
+
+
+def unused_quantity_reason(norm: str) -> str | None:
+    """Why a (normalised) header names a number that is not the quantity per board: a stock
+    or ordering column ('To order', 'Bestand', '库存'), or a quantity for a whole build
+    ('Qty x 10', 'Total for 50 boards', 'Build qty'). None for any other header."""
+    if norm in STOCK_AND_ORDER_HEADERS:
+        return "a stock, ordering or price column, not the quantity per board"
+    if (_has_quantity_word(norm) or norm.startswith("total")) and _BUILD_QUALIFIER.search(norm):
+        return "a quantity for a whole build or order, not the quantity per board"
+    return None
+
+
+def is_per_panel_quantity(norm: str) -> bool:
+    """'Qty per panel', 'Menge pro Nutzen': a quantity counted on a panel of several boards."""
+    return _has_quantity_word(norm) and any(word in norm for word in PANEL_WORDS)
+
+
+def is_boards_per_panel(norm: str) -> bool:
+    """'Boards per panel', 'Nutzen', '拼板数': how many boards one panel holds."""
+    return norm in _BOARDS_PER_PANEL
+
+
+# Names of distributors as a supplier column writes them.
+DISTRIBUTOR_NAMES = set(
+    _names(
+        """
+        Digi-Key | DigiKey | Digikey Electronics | Mouser | Mouser Electronics | Farnell
+        element14 | Newark | RS | RS Components | RS Online | Arrow | Avnet | TME | LCSC | JLCPCB
+        Future Electronics | TTI | Conrad | Reichelt | Würth Elektronik eiSos Shop | Octopart
+        Rutronik | Distrelec | Allied | Sager | Verical | Chip One Stop | Schukat | Buerklin
+        Bürklin | Segor | Botland | Kamami | GM electronic | Aliexpress | Taobao | Adafruit
+        Sparkfun | Pololu Store | Direct | Manufacturer
+        """
+    )
+)
