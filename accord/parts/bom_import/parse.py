@@ -7,40 +7,32 @@ failures raise ImportRejected.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from accord.core.numbers import plain_number
 
 from .cell_rules import CellRules
 from .codes import distributor_of, is_library_reference
 from .column_evidence import is_note
-from .column_shift import find_shift, realign
 from .column_shift import message as realignment_message
 from .designators import natural_sorted, parse_designators, summarize
 from .fit_status import footer_list, read_cell
 from .mapping import (
     ColumnMapping,
-    apply_overrides,
     field_label,
-    find_header,
-    header_cells,
-    header_score,
-    header_signature,
     is_designator_cell,
     is_dnp_word,
-    looks_like_placement,
     lower_first,
-    map_columns,
     supplier_from_header,
 )
-from .problems import ImportRejected, Problem, ProblemLog, column_label, reject
+from .problems import Problem, ProblemLog, column_label
+from .quantities import NUMBER, parse_quantity
 from .quantity_basis import per_board_quantities
-from .readers import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_ROWS, RawSheet, read_tables
+from .readers import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_ROWS, RawSheet
+from .stages import identify_columns, locate_table, read_file
 from .tables import strip_cells
-from .text_reports import apply_format_hints
 from .values import parse_value
 from .vocabulary import (
     ANY_WORDS,
@@ -129,9 +121,6 @@ class ParsedBom:
         )
 
 
-# A plain decimal number, exponent allowed: KiBoM writes "2.0000000000000000e+00".
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-
 _TEXT_FIELDS = (
     "item",
     "value",
@@ -148,30 +137,6 @@ _TEXT_FIELDS = (
 )
 # What tells two one-designator rows apart as parts: rows alike in all of these are one line.
 _PART_FIELDS = ("value", "footprint", "manufacturer", "mpn", "supplier_pn")
-
-
-def parse_quantity(text: str) -> tuple[Decimal | None, str | None]:
-    """'3', '3.0', '2.0000000000000000e+00', '1,000', '4 pcs' -> Decimal; else (None, reason)."""
-    t = text.strip().replace("\u00a0", " ")
-    t = re.sub(r"\s*(?:pcs?\.?|pieces?|ea|stk\.?|st\.?|x)$", "", t, flags=re.IGNORECASE)
-    if re.fullmatch(r"\d{1,3}(?:[, ]\d{3})+(?:\.\d+)?", t):
-        t = t.replace(",", "").replace(" ", "")
-    elif re.fullmatch(r"[+-]?\d+,\d+", t):
-        t = t.replace(",", ".")
-    if not _NUMBER.fullmatch(t):
-        return None, f"Quantity '{text}' is not a number"
-    try:
-        d = Decimal(t)
-    except InvalidOperation:
-        return None, f"Quantity '{text}' is not a number"
-    if d < 0:
-        return None, f"Quantity {text} is negative"
-    if d.adjusted() > 9:
-        return None, f"Quantity {text} is unreasonably large"
-    d = d.normalize()
-    if d == d.to_integral_value():
-        d = d.quantize(Decimal(1))
-    return d, None
 
 
 def _clean_text(value: str) -> str:
@@ -323,7 +288,7 @@ class _Parser:
             if len(filled) <= 2 and filled[0][1].endswith(":"):
                 return "summary/footer"
             qty_index = self.columns.get("quantity")
-            if len(filled) == 1 and filled[0][0] == qty_index and _NUMBER.fullmatch(filled[0][1]):
+            if len(filled) == 1 and filled[0][0] == qty_index and NUMBER.fullmatch(filled[0][1]):
                 return "subtotal (a lone number in the quantity column)"
             if len(filled) == 1 and filled[0][0] not in (self.columns.get("mpn"), qty_index):
                 return "section heading"
@@ -732,37 +697,6 @@ class _Parser:
             )
 
 
-def _signature(header: list[str], mappings: list[ColumnMapping]) -> str:
-    if any(h.strip() for h in header):
-        return header_signature(header)
-    # Headerless files are told apart by width and by what their columns look like.
-    inferred = [m.field or "" for m in mappings]
-    return header_signature(["#headerless", str(len(mappings)), *inferred])
-
-
-def _choose_sheet(sheets: list[RawSheet], wanted: str | None, file: str) -> RawSheet:
-    if wanted is not None:
-        for s in sheets:
-            if s.name == wanted:
-                return s
-        for s in sheets:
-            if s.name.casefold() == wanted.strip().casefold():
-                return s
-        names = ", ".join(s.name for s in sheets)
-        raise reject(
-            file, "no-such-sheet", f"The file has no sheet named '{wanted}' (sheets: {names})."
-        )
-    best: tuple[float, int] | None = None
-    for i, s in enumerate(sheets):
-        if not s.rows or any(looks_like_placement(r) for r in s.rows[:30]):
-            continue
-        h = find_header(s.rows)
-        score = header_score(s.rows[h]) if h is not None else 0.5
-        if best is None or score > best[0]:
-            best = (score, i)
-    return sheets[best[1]] if best is not None else sheets[0]
-
-
 def parse_bom_file(
     data: bytes,
     filename: str,
@@ -779,60 +713,17 @@ def parse_bom_file(
 
     `strict` makes a designator on two rows an error (a warning otherwise);
     `count_designators` takes a line's quantity from its designators instead of the file's."""
-    sheets = read_tables(
-        data, filename, max_bytes=max_bytes, max_rows=max_rows, max_cells=max_cells
+    read = read_file(
+        data, filename, sheet=sheet, max_bytes=max_bytes, max_rows=max_rows, max_cells=max_cells
     )
-    file = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    chosen = _choose_sheet(sheets, sheet, file)
+    chosen, file, sheet_label = read.sheet, read.file, read.sheet_label
     stripped = strip_cells(chosen.rows)
     rows = chosen.rows
-    sheet_label = chosen.name if chosen.source_format in ("xlsx", "xls") else None
-    if any(looks_like_placement(r) for r in rows[:30]):
-        raise reject(
-            file,
-            "placement-file",
-            "This looks like a pick-and-place (component position) file, not a BOM: it has X/Y "
-            "position and rotation columns. Upload the bill of materials instead.",
-            sheet=sheet_label,
-        )
-    first_filled = next((i for i, r in enumerate(rows) if any(r)), None)
-    if first_filled is None:
-        raise reject(file, "empty-file", "The file has no data.", sheet=sheet_label)
-    header_index = find_header(rows)
-    if header_index is None:
-        header: list[str] = []
-        data_start = first_filled
-        header_row = None
-    else:
-        header, used = header_cells(rows, header_index)
-        data_start = header_index + used
-        header_row = chosen.first_row + header_index
-    shift = (
-        find_shift(header, rows[data_start : data_start + 200], first_column=chosen.first_column)
-        if header
-        else None
-    )
-    moved = realign(rows, data_start, shift) if shift else 0
-    sample = rows[data_start : data_start + 200]
-    mappings = apply_format_hints(
-        header, map_columns(header, sample, first_column=chosen.first_column), sample
-    )
-    # Before overrides: the same file must give the same signature with or without them.
-    signature = _signature(header, mappings)
-    if overrides:
-        mappings = apply_overrides(mappings, overrides)
+    table = locate_table(rows)
+    header, header_index, data_start = table.header, table.header_index, table.data_start
+    columns = identify_columns(read, table, overrides)
+    mappings, shift, moved = columns.mappings, columns.shift, columns.moved
     fields = {m.field for m in mappings if m.field}
-    if not fields & {"designators", "mpn", "value", "description", "quantity"}:
-        raise ImportRejected(
-            Problem(
-                "error",
-                "no-bom-columns",
-                "No BOM columns (designators, quantity, value, MPN, description) were recognised "
-                "in this file.",
-                file,
-                sheet_label,
-            )
-        )
     log = ProblemLog(file, sheet_label)
     for note in chosen.notes:
         log.add(note.severity, note.code, note.message, row=note.row, column=note.column)
@@ -890,13 +781,13 @@ def parse_bom_file(
         log.warning("no-lines", "No BOM lines were found under the header.")
     return ParsedBom(
         filename=file,
-        sheet_names=[s.name for s in sheets],
+        sheet_names=[s.name for s in read.sheets],
         sheet=chosen.name,
-        header_row=header_row,
+        header_row=table.header_row(chosen),
         mappings=mappings,
         lines=lines,
         problems=log.finish(),
-        header_signature=signature,
+        header_signature=columns.signature,
         grouped=grouped,
         column_labels={f: parser.labels[i] for f, i in parser.columns.items()},
     )

@@ -1,0 +1,34 @@
+"""Quantities as BOMs write them: "3", "3.0", KiBoM's "2.0000000000000000e+00", "1,000",
+"4 pcs"."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+# A plain decimal number, exponent allowed: KiBoM writes "2.0000000000000000e+00".
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def parse_quantity(text: str) -> tuple[Decimal | None, str | None]:
+    """'3', '3.0', '2.0000000000000000e+00', '1,000', '4 pcs' -> Decimal; else (None, reason)."""
+    t = text.strip().replace("\u00a0", " ")
+    t = re.sub(r"\s*(?:pcs?\.?|pieces?|ea|stk\.?|st\.?|x)$", "", t, flags=re.IGNORECASE)
+    if re.fullmatch(r"\d{1,3}(?:[, ]\d{3})+(?:\.\d+)?", t):
+        t = t.replace(",", "").replace(" ", "")
+    elif re.fullmatch(r"[+-]?\d+,\d+", t):
+        t = t.replace(",", ".")
+    if not NUMBER.fullmatch(t):
+        return None, f"Quantity '{text}' is not a number"
+    try:
+        d = Decimal(t)
+    except InvalidOperation:
+        return None, f"Quantity '{text}' is not a number"
+    if d < 0:
+        return None, f"Quantity {text} is negative"
+    if d.adjusted() > 9:
+        return None, f"Quantity {text} is unreasonably large"
+    d = d.normalize()
+    if d == d.to_integral_value():
+        d = d.quantize(Decimal(1))
+    return d, None
