@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
+from accord.core.db import one_of
 from accord.parts.bom_import.problems import Problem
-from accord.parts.bom_import.values import PARAMETER_UNITS, format_si, parse_value
+from accord.parts.bom_import.values import PARAMETER_UNITS, ParsedValue, format_si, parse_value
 from accord.parts.choices import SourceStatus
 from accord.parts.models import (
     ApprovedSource,
@@ -163,13 +164,16 @@ def plan_import(
 ) -> ImportPlan:
     problems: list[Problem] = []
     labels = column_labels or {}
+    # Each line's fields read once: the steps below go over the lines several times.
+    makers_mpns = [
+        (_line_attr(line, "manufacturer"), _line_attr(line, "mpn")) for line in parsed_lines
+    ]
+    alternates_of = [list(_line_attr(line, "alternates", [])) for line in parsed_lines]
     pairs: list[tuple[str, str]] = []  # (manufacturer, mpn) of every line, primary and alternates
-    for line in parsed_lines:
-        if _line_attr(line, "mpn"):
-            pairs.append((_line_attr(line, "manufacturer"), line.mpn))
-        for maker, mpn in _line_attr(line, "alternates", []):
-            if mpn:
-                pairs.append((maker or "", mpn))
+    for (maker, mpn), alternates in zip(makers_mpns, alternates_of, strict=True):
+        if mpn:
+            pairs.append((maker, mpn))
+        pairs += [(alt_maker or "", alt_mpn) for alt_maker, alt_mpn in alternates if alt_mpn]
     makers = resolve_manufacturers(m for m, _ in pairs)
     mpn_keys = {mpn_key(mpn) for _, mpn in pairs}
     by_pair: dict[tuple[int, str], int] = {}
@@ -177,7 +181,7 @@ def plan_import(
     makers_of: dict[str, list[str]] = defaultdict(list)  # the catalogue's makers of each MPN
     unnamed: dict[str, int] = {}  # MPNs first seen in a file that did not name their maker
     for mp_id, key, maker_id, maker_key, maker_name in (
-        ManufacturerPart.objects.filter(mpn_key__in=mpn_keys)
+        ManufacturerPart.objects.filter(mpn_key__in=one_of(mpn_keys))
         .order_by("pk")
         .values_list("pk", "mpn_key", "manufacturer_id", "manufacturer__key", "manufacturer__name")
     ):
@@ -206,10 +210,8 @@ def plan_import(
             return []
         return sorted(set(makers_of[key]))
 
-    for line in parsed_lines:
-        mpns = [(_line_attr(line, "manufacturer"), _line_attr(line, "mpn"))]
-        mpns += list(_line_attr(line, "alternates", []))
-        for maker, mpn in mpns:
+    for line, primary, alternates in zip(parsed_lines, makers_mpns, alternates_of, strict=True):
+        for maker, mpn in [primary, *alternates]:
             if mpn and (choices := ambiguous(maker or "", mpn)):
                 problems.append(
                     Problem(
@@ -225,16 +227,10 @@ def plan_import(
                     )
                 )
 
-    line_mps = [
-        find_mp(_line_attr(line, "manufacturer"), line.mpn) if _line_attr(line, "mpn") else None
-        for line in parsed_lines
-    ]
+    line_mps = [find_mp(maker, mpn) if mpn else None for maker, mpn in makers_mpns]
     alternate_mps = [
-        [
-            find_mp(maker or "", mpn) if mpn else None
-            for maker, mpn in _line_attr(line, "alternates", [])
-        ]
-        for line in parsed_lines
+        [find_mp(maker or "", mpn) if mpn else None for maker, mpn in alternates]
+        for alternates in alternates_of
     ]
     known_mps = {mp for mp in line_mps if mp is not None} | {
         mp for alts in alternate_mps for mp in alts if mp is not None
@@ -248,7 +244,7 @@ def plan_import(
     listed = sorted(
         (number, listed_part, mp_id, rank)
         for listed_part, mp_id, rank, owner, number in ApprovedSource.objects.filter(
-            manufacturer_part_id__in=known_mps
+            manufacturer_part_id__in=one_of(known_mps, "bigint")
         )
         .order_by()
         .values_list("part_id", "manufacturer_part_id", "rank", "part__owner_id", "part__number")
@@ -258,37 +254,40 @@ def plan_import(
         if rank == 1 or mp_id not in part_by_mp:
             part_by_mp[mp_id] = listed_part
         listed_pairs.add((listed_part, mp_id))
-    numbers = {_line_attr(line, "part_number").strip() for line in parsed_lines} - {""}
+    file_numbers = [_line_attr(line, "part_number").strip() for line in parsed_lines]
     part_by_number = dict(
-        Part.objects.filter(owner_id=owner_id, number__in=numbers).values_list("number", "pk")
+        Part.objects.filter(
+            owner_id=owner_id, number__in=one_of(set(file_numbers) - {""})
+        ).values_list("number", "pk")
     )
     generic = _generic_index(owner_id, parsed_lines)
+    value_texts = [_line_attr(line, "value") for line in parsed_lines]
     values = [
-        parse_value(_line_attr(line, "value"), designator=(line.designators or [None])[0])
-        for line in parsed_lines
+        parse_value(text, designator=(line.designators or [None])[0])
+        for line, text in zip(parsed_lines, value_texts, strict=True)
     ]
     packages = [
         package_of(_line_attr(line, "footprint"), v.parameters.get("package"))
         for line, v in zip(parsed_lines, values, strict=True)
     ]
+    proposed = [
+        _proposed_number(line, package, value)
+        for line, package, value in zip(parsed_lines, packages, values, strict=True)
+    ]
     existing_numbers = dict(
-        Part.objects.filter(owner_id=owner_id)
-        .filter(
-            number__in={
-                _proposed_number(line, package)
-                for line, package in zip(parsed_lines, packages, strict=True)
-            }
+        Part.objects.filter(owner_id=owner_id, number__in=one_of(set(proposed))).values_list(
+            "number", "pk"
         )
-        .values_list("number", "pk")
     )
 
     planned: list[PlannedLine] = []
     for index, (line, line_mp) in enumerate(zip(parsed_lines, line_mps, strict=True)):
         position = index + 1
-        value_text = _line_attr(line, "value")
+        value_text = value_texts[index]
         params = dict(values[index].parameters)
         package = packages[index]
-        number = _line_attr(line, "part_number").strip()
+        maker, mpn = makers_mpns[index]
+        number = file_numbers[index]
         part_id: int | None
         match: MatchKind
         if number and number in part_by_number:
@@ -296,19 +295,19 @@ def plan_import(
         elif line_mp is not None and line_mp in part_by_mp:
             part_id, match = part_by_mp[line_mp], "mpn"
             number = ""
-        elif not _line_attr(line, "mpn") and (hit := _generic_key(params, package)) in generic:
+        elif not mpn and (hit := _generic_key(params, package)) in generic:
             part_id, match = generic[hit], "value_package"
             number = ""
         else:
-            number = number or _proposed_number(line, package)
+            number = number or proposed[index]
             part_id, match = existing_numbers.get(number), "new"
             if part_id is not None:
                 match = "part_number"
         sources: list[PlannedSource] = []
-        if _line_attr(line, "mpn"):
+        if mpn:
             sources.append(
                 PlannedSource(
-                    manufacturer=_line_attr(line, "manufacturer") or UNKNOWN_MANUFACTURER,
+                    manufacturer=maker or UNKNOWN_MANUFACTURER,
                     mpn=line.mpn,
                     rank=1,
                     status=SourceStatus.APPROVED,
@@ -316,14 +315,14 @@ def plan_import(
                     already_listed=part_id is not None and (part_id, line_mp) in listed_pairs,
                 )
             )
-        alternates = zip(_line_attr(line, "alternates", []), alternate_mps[index], strict=True)
-        for rank, ((maker, mpn), alt_mp) in enumerate(alternates, start=2):
-            if not mpn:
+        ranked = enumerate(zip(alternates_of[index], alternate_mps[index], strict=True), start=2)
+        for rank, ((alt_maker, alt_mpn), alt_mp) in ranked:
+            if not alt_mpn:
                 continue
             sources.append(
                 PlannedSource(
-                    manufacturer=maker or _line_attr(line, "manufacturer") or UNKNOWN_MANUFACTURER,
-                    mpn=mpn,
+                    manufacturer=alt_maker or maker or UNKNOWN_MANUFACTURER,
+                    mpn=alt_mpn,
                     rank=rank,
                     status=SourceStatus.APPROVED if approve_alternates else SourceStatus.PENDING,
                     manufacturer_part_id=alt_mp,
@@ -387,15 +386,17 @@ def _generic_index(owner_id: int, parsed_lines: Sequence[Any]) -> dict[Any, int]
 _DNP_WORDS = re.compile(r"\b(DNP|DNF|NF|NOPOP|NO POP|NOT FITTED|DO NOT POPULATE)\b", re.IGNORECASE)
 
 
-def _proposed_number(line: Any, package: str = "") -> str:
-    """Part number for a new part: the file's own, else the MPN, else value and package."""
+def _proposed_number(line: Any, package: str = "", parsed: ParsedValue | None = None) -> str:
+    """Part number for a new part: the file's own, else the MPN, else value and package.
+    `parsed`: the line's value as parse_value reads it, when the caller has it already."""
     number = _line_attr(line, "part_number").strip()
     if number:
         return number[:80]
     if _line_attr(line, "mpn"):
         return str(line.mpn).strip()[:80]
     prefix = "".join(c for c in ((line.designators or ["X"])[0]) if c.isalpha())[:3] or "X"
-    parsed = parse_value(_line_attr(line, "value"), designator=(line.designators or [None])[0])
+    if parsed is None:
+        parsed = parse_value(_line_attr(line, "value"), designator=(line.designators or [None])[0])
     primary = parsed.primary
     if primary is not None:
         name, amount = primary
@@ -409,7 +410,9 @@ def _proposed_number(line: Any, package: str = "") -> str:
 
 def _fill_existing_numbers(planned: list[PlannedLine]) -> None:
     ids = {line.part_id for line in planned if line.part_id is not None and not line.part_number}
-    numbers = dict(Part.objects.filter(pk__in=ids).order_by().values_list("pk", "number"))
+    numbers = dict(
+        Part.objects.filter(pk__in=one_of(ids, "bigint")).order_by().values_list("pk", "number")
+    )
     for line in planned:
         if line.part_id is not None and not line.part_number:
             line.part_number = numbers.get(line.part_id, "")
@@ -438,7 +441,9 @@ def diff_against(previous: Bom, planned: Sequence[PlannedLine]) -> BomDiff:
     # Sources compare by MPN key: "Diodes Inc." and "Diodes Incorporated" are one source.
     old_sources: dict[int, set[str]] = defaultdict(set)
     for part_id, key in (
-        ApprovedSource.objects.filter(part_id__in=[e["part_id"] for e in old.values()])
+        ApprovedSource.objects.filter(
+            part_id__in=one_of({e["part_id"] for e in old.values()}, "bigint")
+        )
         .order_by()
         .values_list("part_id", "manufacturer_part__mpn_key")
     ):
