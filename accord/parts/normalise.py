@@ -3,8 +3,11 @@
 One definition, in a scalar form (BOM import, services) and a vectorised Polars form
 (catalogue import), tested to agree, so the two importers can never drift apart.
 
-Polars is imported by the vectorised forms only: the scalar ones serve commands and requests
-that must not pay for loading it (about 0.3 s of start-up).
+The scalar forms are cached: a BOM names a handful of manufacturers on thousands of rows, and
+the importer asks for the keys of each row several times (matching, the ambiguity check, the
+write); one key takes 5-25 us to work out, which made up a fifth of a 5,000-line import.
+Polars is imported by the vectorised forms only (through their callers): commands and requests
+that need the scalar keys do not pay for loading it (about 0.3 s of start-up).
 """
 
 from __future__ import annotations
@@ -85,18 +88,11 @@ _ALIAS_KEYS: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=8192)
 def manufacturer_key(name: str | None) -> str:
     """Matching key for a manufacturer name ("Murata Electronics" -> "murata")."""
     if not name:
         return ""
-    return _cached_manufacturer_key(name)
-
-
-# A BOM names a handful of manufacturers on thousands of rows, and the importer asks for each
-# row's key several times: each name is worked out once (the Unicode clean-up takes 10-25 us,
-# which made up a fifth of a 5,000-line import).
-@lru_cache(maxsize=8192)
-def _cached_manufacturer_key(name: str) -> str:
     key = _base_manufacturer_key(name)
     return _ALIAS_KEYS.get(key, key)
 
@@ -125,17 +121,11 @@ _MPN_DROP_PY = re.compile("[" + "".join(f"\\u{ord(c):04x}" for c in _MPN_DROP) +
 _MPN_DROP_RS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _MPN_DROP) + "]"
 
 
+@lru_cache(maxsize=16384)
 def mpn_key(text: str | None) -> str:
     """Matching key for an MPN ("erj-3ekf1001v" -> "ERJ3EKF1001V"); see module docstring."""
     if not text:
         return ""
-    return _cached_mpn_key(text)
-
-
-# The BOM importer asks for the key of each MPN several times (matching, the ambiguity check,
-# the write), 5-10 us each; the MPNs of one file fit in the cache.
-@lru_cache(maxsize=16384)
-def _cached_mpn_key(text: str) -> str:
     return _MPN_DROP_PY.sub("", unicodedata.normalize("NFKC", text).upper())
 
 

@@ -164,16 +164,13 @@ def plan_import(
 ) -> ImportPlan:
     problems: list[Problem] = []
     labels = column_labels or {}
-    # Each line's fields read once: the steps below go over the lines several times.
-    makers_mpns = [
-        (_line_attr(line, "manufacturer"), _line_attr(line, "mpn")) for line in parsed_lines
-    ]
-    alternates_of = [list(_line_attr(line, "alternates", [])) for line in parsed_lines]
     pairs: list[tuple[str, str]] = []  # (manufacturer, mpn) of every line, primary and alternates
-    for (maker, mpn), alternates in zip(makers_mpns, alternates_of, strict=True):
-        if mpn:
-            pairs.append((maker, mpn))
-        pairs += [(alt_maker or "", alt_mpn) for alt_maker, alt_mpn in alternates if alt_mpn]
+    for line in parsed_lines:
+        if _line_attr(line, "mpn"):
+            pairs.append((_line_attr(line, "manufacturer"), line.mpn))
+        for maker, mpn in _line_attr(line, "alternates", []):
+            if mpn:
+                pairs.append((maker or "", mpn))
     makers = resolve_manufacturers(m for m, _ in pairs)
     mpn_keys = {mpn_key(mpn) for _, mpn in pairs}
     by_pair: dict[tuple[int, str], int] = {}
@@ -181,7 +178,7 @@ def plan_import(
     makers_of: dict[str, list[str]] = defaultdict(list)  # the catalogue's makers of each MPN
     unnamed: dict[str, int] = {}  # MPNs first seen in a file that did not name their maker
     for mp_id, key, maker_id, maker_key, maker_name in (
-        ManufacturerPart.objects.filter(mpn_key__in=one_of(mpn_keys))
+        ManufacturerPart.objects.filter(mpn_key__in=mpn_keys)
         .order_by("pk")
         .values_list("pk", "mpn_key", "manufacturer_id", "manufacturer__key", "manufacturer__name")
     ):
@@ -210,8 +207,10 @@ def plan_import(
             return []
         return sorted(set(makers_of[key]))
 
-    for line, primary, alternates in zip(parsed_lines, makers_mpns, alternates_of, strict=True):
-        for maker, mpn in [primary, *alternates]:
+    for line in parsed_lines:
+        mpns = [(_line_attr(line, "manufacturer"), _line_attr(line, "mpn"))]
+        mpns += list(_line_attr(line, "alternates", []))
+        for maker, mpn in mpns:
             if mpn and (choices := ambiguous(maker or "", mpn)):
                 problems.append(
                     Problem(
@@ -227,10 +226,16 @@ def plan_import(
                     )
                 )
 
-    line_mps = [find_mp(maker, mpn) if mpn else None for maker, mpn in makers_mpns]
+    line_mps = [
+        find_mp(_line_attr(line, "manufacturer"), line.mpn) if _line_attr(line, "mpn") else None
+        for line in parsed_lines
+    ]
     alternate_mps = [
-        [find_mp(maker or "", mpn) if mpn else None for maker, mpn in alternates]
-        for alternates in alternates_of
+        [
+            find_mp(maker or "", mpn) if mpn else None
+            for maker, mpn in _line_attr(line, "alternates", [])
+        ]
+        for line in parsed_lines
     ]
     known_mps = {mp for mp in line_mps if mp is not None} | {
         mp for alts in alternate_mps for mp in alts if mp is not None
@@ -254,40 +259,39 @@ def plan_import(
         if rank == 1 or mp_id not in part_by_mp:
             part_by_mp[mp_id] = listed_part
         listed_pairs.add((listed_part, mp_id))
-    file_numbers = [_line_attr(line, "part_number").strip() for line in parsed_lines]
+    numbers = {_line_attr(line, "part_number").strip() for line in parsed_lines} - {""}
     part_by_number = dict(
-        Part.objects.filter(
-            owner_id=owner_id, number__in=one_of(set(file_numbers) - {""})
-        ).values_list("number", "pk")
+        Part.objects.filter(owner_id=owner_id, number__in=one_of(numbers)).values_list(
+            "number", "pk"
+        )
     )
     generic = _generic_index(owner_id, parsed_lines)
-    value_texts = [_line_attr(line, "value") for line in parsed_lines]
     values = [
-        parse_value(text, designator=(line.designators or [None])[0])
-        for line, text in zip(parsed_lines, value_texts, strict=True)
+        parse_value(_line_attr(line, "value"), designator=(line.designators or [None])[0])
+        for line in parsed_lines
     ]
     packages = [
         package_of(_line_attr(line, "footprint"), v.parameters.get("package"))
         for line, v in zip(parsed_lines, values, strict=True)
     ]
+    # Each line's part number if it is new, worked out once (from its value as parsed above).
     proposed = [
         _proposed_number(line, package, value)
         for line, package, value in zip(parsed_lines, packages, values, strict=True)
     ]
     existing_numbers = dict(
-        Part.objects.filter(owner_id=owner_id, number__in=one_of(set(proposed))).values_list(
-            "number", "pk"
-        )
+        Part.objects.filter(owner_id=owner_id)
+        .filter(number__in=one_of(set(proposed)))
+        .values_list("number", "pk")
     )
 
     planned: list[PlannedLine] = []
     for index, (line, line_mp) in enumerate(zip(parsed_lines, line_mps, strict=True)):
         position = index + 1
-        value_text = value_texts[index]
+        value_text = _line_attr(line, "value")
         params = dict(values[index].parameters)
         package = packages[index]
-        maker, mpn = makers_mpns[index]
-        number = file_numbers[index]
+        number = _line_attr(line, "part_number").strip()
         part_id: int | None
         match: MatchKind
         if number and number in part_by_number:
@@ -295,7 +299,7 @@ def plan_import(
         elif line_mp is not None and line_mp in part_by_mp:
             part_id, match = part_by_mp[line_mp], "mpn"
             number = ""
-        elif not mpn and (hit := _generic_key(params, package)) in generic:
+        elif not _line_attr(line, "mpn") and (hit := _generic_key(params, package)) in generic:
             part_id, match = generic[hit], "value_package"
             number = ""
         else:
@@ -304,10 +308,10 @@ def plan_import(
             if part_id is not None:
                 match = "part_number"
         sources: list[PlannedSource] = []
-        if mpn:
+        if _line_attr(line, "mpn"):
             sources.append(
                 PlannedSource(
-                    manufacturer=maker or UNKNOWN_MANUFACTURER,
+                    manufacturer=_line_attr(line, "manufacturer") or UNKNOWN_MANUFACTURER,
                     mpn=line.mpn,
                     rank=1,
                     status=SourceStatus.APPROVED,
@@ -315,14 +319,14 @@ def plan_import(
                     already_listed=part_id is not None and (part_id, line_mp) in listed_pairs,
                 )
             )
-        ranked = enumerate(zip(alternates_of[index], alternate_mps[index], strict=True), start=2)
-        for rank, ((alt_maker, alt_mpn), alt_mp) in ranked:
-            if not alt_mpn:
+        alternates = zip(_line_attr(line, "alternates", []), alternate_mps[index], strict=True)
+        for rank, ((maker, mpn), alt_mp) in enumerate(alternates, start=2):
+            if not mpn:
                 continue
             sources.append(
                 PlannedSource(
-                    manufacturer=alt_maker or maker or UNKNOWN_MANUFACTURER,
-                    mpn=alt_mpn,
+                    manufacturer=maker or _line_attr(line, "manufacturer") or UNKNOWN_MANUFACTURER,
+                    mpn=mpn,
                     rank=rank,
                     status=SourceStatus.APPROVED if approve_alternates else SourceStatus.PENDING,
                     manufacturer_part_id=alt_mp,
@@ -384,6 +388,7 @@ def _generic_index(owner_id: int, parsed_lines: Sequence[Any]) -> dict[Any, int]
 
 
 _DNP_WORDS = re.compile(r"\b(DNP|DNF|NF|NOPOP|NO POP|NOT FITTED|DO NOT POPULATE)\b", re.IGNORECASE)
+_NOT_IN_NUMBERS = re.compile(r"[^0-9A-Za-z.]+")
 
 
 def _proposed_number(line: Any, package: str = "", parsed: ParsedValue | None = None) -> str:
@@ -404,7 +409,7 @@ def _proposed_number(line: Any, package: str = "", parsed: ParsedValue | None = 
     else:
         value = _DNP_WORDS.sub("", _line_attr(line, "value"))
     value = value.replace("µ", "U").replace("Ω", "R")
-    value = re.sub(r"[^0-9A-Za-z.]+", "", value)[:30].upper() or "ITEM"
+    value = _NOT_IN_NUMBERS.sub("", value)[:30].upper() or "ITEM"
     return "-".join(filter(None, ["GEN", prefix.upper(), value, package]))[:80]
 
 

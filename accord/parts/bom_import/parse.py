@@ -140,13 +140,18 @@ _TEXT_FIELDS = (
 _PART_FIELDS = ("value", "footprint", "manufacturer", "mpn", "supplier_pn")
 
 
+_COUNT_WORD = re.compile(r"\s*(?:pcs?\.?|pieces?|ea|stk\.?|st\.?|x)$", re.IGNORECASE)
+_THOUSANDS = re.compile(r"\d{1,3}(?:[, ]\d{3})+(?:\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+
+
 def parse_quantity(text: str) -> tuple[Decimal | None, str | None]:
     """'3', '3.0', '2.0000000000000000e+00', '1,000', '4 pcs' -> Decimal; else (None, reason)."""
     t = text.strip().replace("\u00a0", " ")
-    t = re.sub(r"\s*(?:pcs?\.?|pieces?|ea|stk\.?|st\.?|x)$", "", t, flags=re.IGNORECASE)
-    if re.fullmatch(r"\d{1,3}(?:[, ]\d{3})+(?:\.\d+)?", t):
+    t = _COUNT_WORD.sub("", t)
+    if _THOUSANDS.fullmatch(t):
         t = t.replace(",", "").replace(" ", "")
-    elif re.fullmatch(r"[+-]?\d+,\d+", t):
+    elif _DECIMAL_COMMA.fullmatch(t):
         t = t.replace(",", ".")
     if not _NUMBER.fullmatch(t):
         return None, f"Quantity '{text}' is not a number"
@@ -223,9 +228,10 @@ class _Parser:
         index = self.columns.get(field_name)
         if index is None:
             return ""
-        for i in [index, *self.fallbacks.get(index, [])]:
-            if i < len(row) and _clean_text(row[i]):
-                return row[i]
+        if fallbacks := self.fallbacks.get(index):  # most columns have none: no check needed
+            for i in [index, *fallbacks]:
+                if i < len(row) and _clean_text(row[i]):
+                    return row[i]
         return row[index] if index < len(row) else ""
 
     # ---------------------------------------------------------------- rows

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from accord.core.gcpause import cyclic_gc_paused
 from accord.core.numbers import plain_number
 from accord.parts.bom_import.matching import ImportPlan, plan_import, previous_revision
 from accord.parts.bom_import.parse import ParsedBom, parse_bom_file
@@ -41,6 +42,7 @@ def remembered_overrides(
     return {int(k): v for k, v in memory.overrides.items()}
 
 
+@cyclic_gc_paused()
 def preview_import(
     *,
     organisation_id: int,

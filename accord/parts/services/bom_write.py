@@ -28,6 +28,7 @@ from accord.core.db import TempTable, insert_select, temp_tables
 from accord.core.errors import Conflict, Forbidden, InvalidInput
 from accord.core.events import record_event
 from accord.core.faults import pause_point
+from accord.core.gcpause import cyclic_gc_paused
 from accord.core.numbers import plain_number
 from accord.orgs.models import Person, Program
 from accord.parts.bom_import.matching import (
@@ -226,6 +227,7 @@ _LINES = TempTable(
 TABLES = (_MAKERS, _MPS, _PARTS, _PARAMS, _SOURCES, _LINES)
 
 
+@cyclic_gc_paused()
 def write_bom_import(
     prepared: PreparedBomImport,
     *,
@@ -525,6 +527,7 @@ def _assembly(prepared: PreparedBomImport, owner_id: int) -> Part:
     return assembly
 
 
+@cyclic_gc_paused()  # one pause for both steps: none between them walks the prepared import
 def import_bom(
     *,
     actor: Person,

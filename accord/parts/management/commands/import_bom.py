@@ -103,10 +103,6 @@ def preview_lines(payload: dict[str, Any]) -> list[str]:
 
 class Command(BaseCommand):
     help = "Preview, then import, a BOM file as it is (CSV, TSV, TXT, XLSX, XLS, XML)."
-    # Django's system checks load the URL configuration, hence the whole API (django-ninja and
-    # every pydantic schema): about half of this command's start-up, for nothing it uses. The
-    # checks still run where they matter: `accord check`, the test suite, `manage.py runserver`.
-    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
@@ -122,6 +118,11 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="show the preview only")
         parser.add_argument("--approve-alternates", action="store_true")
         parser.add_argument("--json", action="store_true", help="print JSON")
+
+    # Django's system checks load the URL configuration, hence the whole API (django-ninja and
+    # every pydantic schema): about half of this command's start-up, for nothing it uses. The
+    # checks still run where they matter: `accord check`, the test suite, `manage.py runserver`.
+    requires_system_checks: list[str] = []
 
     def handle(self, *args: Any, **options: Any) -> None:
         actor = active_person(options["as_user"])
