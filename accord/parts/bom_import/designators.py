@@ -25,6 +25,9 @@ _RANGE = re.compile(
 _SIMPLE = re.compile(r"^[A-Z][A-Z_]*\d+[A-Z]?$", re.IGNORECASE)
 # Characters we accept in an unusual but plausible designator (Eagle "U$1", "J1.1", "#PWR01").
 _PLAUSIBLE = re.compile(r"^[A-Z0-9_$#.+/:'\-]+$", re.IGNORECASE)
+# Plausible, with a letter, and without the characters of a range ("-", "..", "~", dashes):
+# "U$1", "R12_1", "#PWR01" are neither ranges nor unusual.
+_PLAIN_NAME = re.compile(r"^(?=.*[A-Z])[A-Z0-9_$#+/:']+$", re.IGNORECASE)
 _NATURAL_CHUNK = re.compile(r"(\d+)")
 _LETTERS = re.compile(r"[A-Za-z]+")
 
@@ -132,9 +135,9 @@ def _parse_cell(text: str) -> DesignatorParse:
         token = raw.strip()
         if not token:
             continue
-        # Most tokens are plain designators ("C12"): no range has their shape, and none is
-        # unusual, so they skip both checks (the importer reads every cell twice).
-        plain = bool(_SIMPLE.match(token))
+        # Most tokens are plain designators ("C12", "U$1"): no range has their shape, and none
+        # is unusual, so they skip both checks.
+        plain = bool(_SIMPLE.match(token) or _PLAIN_NAME.match(token))
         expanded = [token]
         if not plain:
             budget = MAX_DESIGNATORS_PER_CELL - len(out.designators)

@@ -178,7 +178,7 @@ def plan_import(
     makers_of: dict[str, list[str]] = defaultdict(list)  # the catalogue's makers of each MPN
     unnamed: dict[str, int] = {}  # MPNs first seen in a file that did not name their maker
     for mp_id, key, maker_id, maker_key, maker_name in (
-        ManufacturerPart.objects.filter(mpn_key__in=mpn_keys)
+        ManufacturerPart.objects.filter(mpn_key__in=one_of(mpn_keys))
         .order_by("pk")
         .values_list("pk", "mpn_key", "manufacturer_id", "manufacturer__key", "manufacturer__name")
     ):

@@ -9,7 +9,8 @@ from typing import Any
 from accord.core.gcpause import cyclic_gc_paused
 from accord.core.numbers import plain_number
 from accord.parts.bom_import.matching import ImportPlan, plan_import, previous_revision
-from accord.parts.bom_import.parse import ParsedBom, parse_bom_file
+from accord.parts.bom_import.parse import ParsedBom
+from accord.parts.bom_import.parse_memo import parse_bom_file_once
 from accord.parts.bom_import.problems import ImportRejected, Problem
 from accord.parts.models import ColumnMappingMemory
 
@@ -56,11 +57,11 @@ def preview_import(
 ) -> ImportPreview:
     remembered = False
     try:
-        parsed = parse_bom_file(data, filename, sheet=sheet, overrides=overrides or None)
+        parsed = parse_bom_file_once(data, filename, sheet=sheet, overrides=overrides or None)
         if overrides is None:
             memory = remembered_overrides(organisation_id, parsed.header_signature)
             if memory:
-                parsed = parse_bom_file(data, filename, sheet=sheet, overrides=memory)
+                parsed = parse_bom_file_once(data, filename, sheet=sheet, overrides=memory)
                 remembered = True
     except ImportRejected as rejected:
         return ImportPreview(parsed=None, plan=None, problems=rejected.problems)

@@ -1,6 +1,7 @@
 """What the BOM importer works out once and reuses (issue 10's speed work) gives every caller
 exactly what working it out again would: copies that a caller may change, results of the
-decimal context in force, keys passed as one parameter however many there are."""
+decimal context in force, keys passed as one parameter however many there are, a file read
+again when its bytes, name or column choices differ."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ import pytest
 
 from accord.core.db import one_of
 from accord.parts import value_keys
+from accord.parts.bom_import import parse_memo
 from accord.parts.bom_import.designators import parse_designators
+from accord.parts.bom_import.parse import parse_bom_file
+from accord.parts.bom_import.parse_memo import forget_parsed_files, parse_bom_file_once
+from accord.parts.bom_import.problems import ImportRejected
 from accord.parts.bom_import.values import parse_value
 from accord.parts.models import Manufacturer, ManufacturerPart
 from accord.parts.normalise import manufacturer_key, mpn_key
@@ -113,3 +118,40 @@ def test_value_keys_list_agrees_with_polars_either_way(
     assert listed[0] == listed[3] != ""
     assert listed[4] == ""
     assert value_keys_list([], [], []) == []
+
+
+BOM = (
+    b"Designator,Qty,Value,Footprint,Manufacturer,MPN\n"
+    b"R1 R2,2,10k,R_0603,,\nU1,1,,SOIC-8,TI,LM358\n"
+)
+
+
+def test_a_file_read_a_moment_ago_is_not_read_again() -> None:
+    forget_parsed_files()
+    first = parse_bom_file_once(BOM, "bom.csv")
+    assert parse_bom_file_once(BOM, "bom.csv") is first
+    # Other bytes, another name, other column choices: read anew, as parse_bom_file reads them.
+    other = parse_bom_file_once(BOM + b"C1,1,100n,C_0402,,\n", "bom.csv")
+    assert other is not first and len(other.lines) == 3
+    renamed = parse_bom_file_once(BOM, "other.csv")
+    assert renamed is not first and renamed.filename == "other.csv"
+    chosen = parse_bom_file_once(BOM, "bom.csv", overrides={2: None})
+    assert chosen is not first
+    assert chosen.lines[0].value == "" and first.lines[0].value == "10k"
+    again = parse_bom_file(BOM, "bom.csv", overrides={2: None})
+    assert [line.value for line in chosen.lines] == [line.value for line in again.lines]
+    # Two files are kept: the first one was pushed out by the three read since.
+    assert parse_bom_file_once(BOM, "bom.csv") is not first
+
+
+def test_a_large_file_is_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    forget_parsed_files()
+    monkeypatch.setattr(parse_memo, "KEPT_LINES", 1)
+    assert parse_bom_file_once(BOM, "bom.csv") is not parse_bom_file_once(BOM, "bom.csv")
+
+
+def test_a_refused_file_is_refused_every_time() -> None:
+    forget_parsed_files()
+    for _ in range(2):
+        with pytest.raises(ImportRejected):
+            parse_bom_file_once(b"", "empty.csv")
