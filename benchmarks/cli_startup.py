@@ -7,7 +7,7 @@ the eager start-up the command had before issue 10: the same dry run with the UR
 configuration (so the whole API: django-ninja and every pydantic schema) and Polars loaded
 first, as Django's system checks and the command's imports used to load them.
 
-    DATABASE_URL=... python benchmarks/cli_startup.py [--runs 10] [--lines 100]
+    DATABASE_URL=... python benchmarks/cli_startup.py [--runs 10] [--lines 100] [--scale 1]
 
 The database is the benchmark's own, with the test personas (program EBX2, oem_buyer). The BOM
 is generated with a fixed seed into a temporary folder: half of its lines name manufacturer
@@ -107,7 +107,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--lines", type=int, default=100)
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="`make bench`'s: fewer runs (at least 3)"
+    )
     args = parser.parse_args()
+    args.runs = max(3, round(args.runs * args.scale)) if args.scale < 1 else args.runs
     vendor = prepare_database("cli_startup")
     from django.db import connections
 
