@@ -9,8 +9,9 @@ their bytes and the options. The matching always runs again (the catalogue may h
 since the preview), and so does everything after it.
 
 Bounds: at most KEPT_FILES files, each of at most KEPT_LINES lines (a line with its cells takes
-about 2 KB); a file refused as a whole (ImportRejected) is not kept. Callers share what is
-kept: nothing downstream changes a parsed file (the plan copies what it keeps of a line).
+1.5-2 KB: 28 MB for the 20,000 lines of the benchmark's largest BOM, so at most some 40 MB are
+kept); a file refused as a whole (ImportRejected) is not kept. Callers share what is kept:
+nothing downstream changes a parsed file (the plan copies what it keeps of a line).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .parse import ParsedBom, parse_bom_file
 from .readers import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_ROWS
 
 KEPT_FILES = 2
-KEPT_LINES = 20_000
+KEPT_LINES = 10_000
 
 _kept: OrderedDict[Hashable, ParsedBom] = OrderedDict()
 _lock = threading.Lock()
