@@ -17,6 +17,7 @@ with ACCORD_ENV=production it first collects the static files that whitenoise se
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -63,8 +64,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Django's command names use underscores; the console takes them with hyphens too.
     if not command.startswith("-"):
         command = command.replace("-", "_")
+    _setup_django_without_collections()
     execute_from_command_line(["accord", command, *rest])
     return 0
+
+
+def _setup_django_without_collections() -> None:
+    """django.setup() as execute_from_command_line would run it, but without the cycle
+    collector, then its objects frozen (as gunicorn_conf.py does before forking workers).
+    Loading Django and the apps creates some 60,000 objects and set off 150 collections that
+    freed 2,400 objects, and each collection the command set off later walked them all again:
+    0.1-0.2 s of the CPU time of a 100-line `import-bom --dry-run` of 0.6-0.8 s. Nothing is done
+    when Django is set up already (a test calling main()) or when its settings cannot load
+    (execute_from_command_line reports that)."""
+    from django.apps import apps
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    if apps.ready:
+        return
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 (loads the settings, as Django's own start does)
+    except (ImportError, ImproperlyConfigured):
+        return
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _setup_django()
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 def _server_parser(prog: str, description: str) -> argparse.ArgumentParser:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from django.db import connection
 from django.db import models as dj_models
 from django.db.models import Aggregate, CharField, Value
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 T = TypeVar("T")
@@ -285,6 +286,19 @@ def insert_select(
     with connection.cursor() as cursor:
         cursor.execute(sql, [*select_params, *defaults, *rest_params])
         return max(cursor.rowcount, 0)
+
+
+def one_of(values: Iterable[Any], sql_type: Literal["text", "bigint"] = "text") -> RawSQL:
+    """The values as a subquery for a `field__in=` filter, bound as one parameter: a JSON
+    array on SQLite, an array of `sql_type` on PostgreSQL. Django's own `__in` binds each value
+    on its own: for the 7,500 MPN keys of a 5,000-line BOM that took 15-25 ms more per query,
+    and SQLite refuses statements of more than 32,766 parameters."""
+    items = list(values)
+    if sql_type not in ("text", "bigint"):
+        raise ValueError(f"one_of: unsupported type {sql_type!r}")
+    if connection.vendor == "postgresql":
+        return RawSQL(f"SELECT unnest(%s::{sql_type}[])", [items])  # noqa: S611 (type checked)
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(items)])
 
 
 def typed_parameter(field: Any) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # A range cell like "R1-R100000" would otherwise allocate a huge list from a few bytes.
 MAX_RANGE_SIZE = 10_000
@@ -24,7 +25,11 @@ _RANGE = re.compile(
 _SIMPLE = re.compile(r"^[A-Z][A-Z_]*\d+[A-Z]?$", re.IGNORECASE)
 # Characters we accept in an unusual but plausible designator (Eagle "U$1", "J1.1", "#PWR01").
 _PLAUSIBLE = re.compile(r"^[A-Z0-9_$#.+/:'\-]+$", re.IGNORECASE)
+# Plausible, with a letter, and without the characters of a range ("-", "..", "~", dashes):
+# "U$1", "R12_1", "#PWR01" are neither ranges nor unusual.
+_PLAIN_NAME = re.compile(r"^(?=.*[A-Z])[A-Z0-9_$#+/:']+$", re.IGNORECASE)
 _NATURAL_CHUNK = re.compile(r"(\d+)")
+_LETTERS = re.compile(r"[A-Za-z]+")
 
 
 @dataclass
@@ -56,7 +61,8 @@ def natural_key(designator: str) -> tuple[tuple[int, int | str], ...]:
 
 
 def natural_sorted(designators: Iterable[str]) -> list[str]:
-    return sorted(designators, key=natural_key)
+    listed = list(designators)
+    return sorted(listed, key=natural_key) if len(listed) > 1 else listed
 
 
 def _expand_range(token: str, out: DesignatorParse, budget: int) -> list[str] | None:
@@ -96,6 +102,29 @@ def parse_designators(text: str) -> DesignatorParse:
     ("LDx" stays "LDx": a schematic may name it so) and are compared without it: duplicates
     inside the cell ("C1, c1") are reported in `duplicates` and kept once, as first written.
     """
+    if len(text) > _CACHED_CELL_LENGTH:
+        return _parse_cell(text)
+    parsed = _parse_short_cell(text)
+    return DesignatorParse(
+        list(parsed.designators),
+        list(parsed.duplicates),
+        list(parsed.unusual),
+        list(parsed.problems),
+    )
+
+
+# The importer reads each designator cell twice (is it a designator cell at all? then its
+# designators): short cells are split once and each caller gets copies of the lists. Long cells
+# (a range list of thousands) are not kept.
+_CACHED_CELL_LENGTH = 200
+
+
+@lru_cache(maxsize=1024)
+def _parse_short_cell(text: str) -> DesignatorParse:
+    return _parse_cell(text)
+
+
+def _parse_cell(text: str) -> DesignatorParse:
     out = DesignatorParse()
     if not text or not text.strip():
         return out
@@ -106,10 +135,15 @@ def parse_designators(text: str) -> DesignatorParse:
         token = raw.strip()
         if not token:
             continue
-        budget = MAX_DESIGNATORS_PER_CELL - len(out.designators)
-        expanded = _expand_range(token, out, budget)
-        if expanded is None:
-            expanded = [token]
+        # Most tokens are plain designators ("C12", "U$1"): no range has their shape, and none
+        # is unusual, so they skip both checks.
+        plain = bool(_SIMPLE.match(token) or _PLAIN_NAME.match(token))
+        expanded = [token]
+        if not plain:
+            budget = MAX_DESIGNATORS_PER_CELL - len(out.designators)
+            ranged = _expand_range(token, out, budget)
+            if ranged is not None:
+                expanded = ranged
         for d in expanded:
             key = d.casefold()
             if key in seen:
@@ -125,8 +159,10 @@ def parse_designators(text: str) -> DesignatorParse:
                 return out
             seen.add(key)
             out.designators.append(d)
-            implausible = not _PLAUSIBLE.match(d) or not any(c.isalpha() for c in d)
-            if not _SIMPLE.match(d) and implausible and d not in out.unusual:
+            if plain or _SIMPLE.match(d):
+                continue
+            implausible = not _PLAUSIBLE.match(d) or not any(map(str.isalpha, d))
+            if implausible and d not in out.unusual:
                 out.unusual.append(d)
     return out
 
@@ -140,7 +176,7 @@ def format_designators(designators: Iterable[str]) -> str:
 
 def designator_prefix(designator: str) -> str:
     """'C12' -> 'C', 'LED3' -> 'LED', 'U$1' -> 'U'."""
-    m = re.match(r"[A-Za-z]+", designator)
+    m = _LETTERS.match(designator)
     return m.group(0).upper() if m else ""
 
 

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
+from accord.core.db import one_of
 from accord.parts.bom_import.designator_diff import DesignatorDiff, designator_diff
 from accord.parts.bom_import.mpn_lookup import MpnLookup
 from accord.parts.bom_import.problems import Problem
-from accord.parts.bom_import.values import PARAMETER_UNITS, format_si, parse_value
+from accord.parts.bom_import.values import PARAMETER_UNITS, ParsedValue, format_si, parse_value
 from accord.parts.choices import SourceStatus
 from accord.parts.models import (
     ApprovedSource,
@@ -245,7 +246,7 @@ def plan_import(
     listed = sorted(
         (number, listed_part, mp_id, rank)
         for listed_part, mp_id, rank, owner, number in ApprovedSource.objects.filter(
-            manufacturer_part_id__in=known_mps
+            manufacturer_part_id__in=one_of(known_mps, "bigint")
         )
         .order_by()
         .values_list("part_id", "manufacturer_part_id", "rank", "part__owner_id", "part__number")
@@ -257,7 +258,9 @@ def plan_import(
         listed_pairs.add((listed_part, mp_id))
     numbers = {_line_attr(line, "part_number").strip() for line in parsed_lines} - {""}
     part_by_number = dict(
-        Part.objects.filter(owner_id=owner_id, number__in=numbers).values_list("number", "pk")
+        Part.objects.filter(owner_id=owner_id, number__in=one_of(numbers)).values_list(
+            "number", "pk"
+        )
     )
     generic = _generic_index(owner_id, parsed_lines)
     values = [
@@ -268,14 +271,14 @@ def plan_import(
         package_of(_line_attr(line, "footprint"), v.parameters.get("package"))
         for line, v in zip(parsed_lines, values, strict=True)
     ]
+    # Each line's part number if it is new, worked out once (from its value as parsed above).
+    proposed = [
+        _proposed_number(line, package, value)
+        for line, package, value in zip(parsed_lines, packages, values, strict=True)
+    ]
     existing_numbers = dict(
         Part.objects.filter(owner_id=owner_id)
-        .filter(
-            number__in={
-                _proposed_number(line, package)
-                for line, package in zip(parsed_lines, packages, strict=True)
-            }
-        )
+        .filter(number__in=one_of(set(proposed)))
         .values_list("number", "pk")
     )
 
@@ -297,7 +300,7 @@ def plan_import(
             part_id, match = generic[hit], "value_package"
             number = ""
         else:
-            number = number or _proposed_number(line, package)
+            number = number or proposed[index]
             part_id, match = existing_numbers.get(number), "new"
             if part_id is not None:
                 match = "part_number"
@@ -436,17 +439,20 @@ def _generic_index(owner_id: int, parsed_lines: Sequence[Any]) -> dict[Any, int]
 
 
 _DNP_WORDS = re.compile(r"\b(DNP|DNF|NF|NOPOP|NO POP|NOT FITTED|DO NOT POPULATE)\b", re.IGNORECASE)
+_NOT_IN_NUMBERS = re.compile(r"[^0-9A-Za-z.]+")
 
 
-def _proposed_number(line: Any, package: str = "") -> str:
-    """Part number for a new part: the file's own, else the MPN, else value and package."""
+def _proposed_number(line: Any, package: str = "", parsed: ParsedValue | None = None) -> str:
+    """Part number for a new part: the file's own, else the MPN, else value and package.
+    `parsed`: the line's value as parse_value reads it, when the caller has it already."""
     number = _line_attr(line, "part_number").strip()
     if number:
         return number[:80]
     if _line_attr(line, "mpn"):
         return str(line.mpn).strip()[:80]
     prefix = "".join(c for c in ((line.designators or ["X"])[0]) if c.isalpha())[:3] or "X"
-    parsed = parse_value(_line_attr(line, "value"), designator=(line.designators or [None])[0])
+    if parsed is None:
+        parsed = parse_value(_line_attr(line, "value"), designator=(line.designators or [None])[0])
     primary = parsed.primary
     if primary is not None:
         name, amount = primary
@@ -454,13 +460,15 @@ def _proposed_number(line: Any, package: str = "") -> str:
     else:
         value = _DNP_WORDS.sub("", _line_attr(line, "value"))
     value = value.replace("µ", "U").replace("Ω", "R")
-    value = re.sub(r"[^0-9A-Za-z.]+", "", value)[:30].upper() or "ITEM"
+    value = _NOT_IN_NUMBERS.sub("", value)[:30].upper() or "ITEM"
     return "-".join(filter(None, ["GEN", prefix.upper(), value, package]))[:80]
 
 
 def _fill_existing_numbers(planned: list[PlannedLine]) -> None:
     ids = {line.part_id for line in planned if line.part_id is not None and not line.part_number}
-    numbers = dict(Part.objects.filter(pk__in=ids).order_by().values_list("pk", "number"))
+    numbers = dict(
+        Part.objects.filter(pk__in=one_of(ids, "bigint")).order_by().values_list("pk", "number")
+    )
     for line in planned:
         if line.part_id is not None and not line.part_number:
             line.part_number = numbers.get(line.part_id, "")
@@ -493,7 +501,9 @@ def diff_against(previous: Bom, planned: Sequence[PlannedLine]) -> BomDiff:
     # Sources compare by MPN key: "Diodes Inc." and "Diodes Incorporated" are one source.
     old_sources: dict[int, set[str]] = defaultdict(set)
     for part_id, key in (
-        ApprovedSource.objects.filter(part_id__in=[e["part_id"] for e in old.values()])
+        ApprovedSource.objects.filter(
+            part_id__in=one_of({e["part_id"] for e in old.values()}, "bigint")
+        )
         .order_by()
         .values_list("part_id", "manufacturer_part__mpn_key")
     ):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
+from accord.core.db import one_of
 from accord.parts.models import ManufacturerPart
 from accord.parts.normalise import manufacturer_key, mpn_key
 
@@ -37,7 +38,7 @@ class MpnLookup:
         self.added: dict[str, dict[int | str, str]] = defaultdict(dict)
         keys = {mpn_key(mpn) for mpn in mpns}
         for mp_id, key, maker_id, maker_key, maker_name in (
-            ManufacturerPart.objects.filter(mpn_key__in=keys)
+            ManufacturerPart.objects.filter(mpn_key__in=one_of(keys))
             .order_by("pk")
             .values_list(
                 "pk", "mpn_key", "manufacturer_id", "manufacturer__key", "manufacturer__name"

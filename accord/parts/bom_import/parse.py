@@ -214,9 +214,10 @@ class _Parser:
         index = self.columns.get(field_name)
         if index is None:
             return ""
-        for i in [index, *self.fallbacks.get(index, [])]:
-            if i < len(row) and _clean_text(row[i]):
-                return row[i]
+        if fallbacks := self.fallbacks.get(index):  # most columns have none: no check needed
+            for i in [index, *fallbacks]:
+                if i < len(row) and _clean_text(row[i]):
+                    return row[i]
         return row[index] if index < len(row) else ""
 
     # ---------------------------------------------------------------- rows

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from accord.core.gcpause import cyclic_gc_paused
 from accord.core.numbers import plain_number
 from accord.parts.bom_import.matching import ImportPlan, plan_import, previous_revision
-from accord.parts.bom_import.parse import ParsedBom, ParsedLine, parse_bom_file
+from accord.parts.bom_import.parse import ParsedBom, ParsedLine
+from accord.parts.bom_import.parse_memo import parse_bom_file_once
 from accord.parts.bom_import.problems import ImportRejected, Problem
 from accord.parts.bom_import.request import BomImportRequest
 from accord.parts.models import ColumnMappingMemory
@@ -47,7 +49,7 @@ def read_request(request: BomImportRequest) -> tuple[ParsedBom, bool]:
     Raises ImportRejected for a file refused as a whole."""
 
     def read(overrides: dict[int, str | None] | None) -> ParsedBom:
-        return parse_bom_file(
+        return parse_bom_file_once(
             request.data,
             request.filename,
             sheet=request.sheet,
@@ -64,6 +66,7 @@ def read_request(request: BomImportRequest) -> tuple[ParsedBom, bool]:
     return parsed, False
 
 
+@cyclic_gc_paused()
 def preview_import(request: BomImportRequest) -> ImportPreview:
     """Read, match and diff the file against the catalogue and the previous revision."""
     organisation_id = request.program.owner_id

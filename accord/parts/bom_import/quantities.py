@@ -10,13 +10,18 @@ from decimal import Decimal, InvalidOperation
 NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
+_COUNT_WORD = re.compile(r"\s*(?:pcs?\.?|pieces?|ea|stk\.?|st\.?|x)$", re.IGNORECASE)
+_THOUSANDS = re.compile(r"\d{1,3}(?:[, ]\d{3})+(?:\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+
+
 def parse_quantity(text: str) -> tuple[Decimal | None, str | None]:
     """'3', '3.0', '2.0000000000000000e+00', '1,000', '4 pcs' -> Decimal; else (None, reason)."""
     t = text.strip().replace("\u00a0", " ")
-    t = re.sub(r"\s*(?:pcs?\.?|pieces?|ea|stk\.?|st\.?|x)$", "", t, flags=re.IGNORECASE)
-    if re.fullmatch(r"\d{1,3}(?:[, ]\d{3})+(?:\.\d+)?", t):
+    t = _COUNT_WORD.sub("", t)
+    if _THOUSANDS.fullmatch(t):
         t = t.replace(",", "").replace(" ", "")
-    elif re.fullmatch(r"[+-]?\d+,\d+", t):
+    elif _DECIMAL_COMMA.fullmatch(t):
         t = t.replace(",", ".")
     if not NUMBER.fullmatch(t):
         return None, f"Quantity '{text}' is not a number"

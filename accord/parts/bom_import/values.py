@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, getcontext
+from functools import lru_cache
 
 from .designators import designator_prefix
 
@@ -134,22 +135,24 @@ def _clean(d: Decimal) -> Decimal:
     return d
 
 
+# format_si's prefixes, largest first (femto and tera are never shown), with their thresholds.
+_SHOWN_PREFIXES = [
+    ("µ" if name == "u" else name, e, Decimal(1).scaleb(e))
+    for name, e in sorted(_PREFIX_EXP.items(), key=lambda kv: -kv[1])
+    if name not in ("f", "T")
+]
+
+
 def format_si(value: Decimal, unit: str) -> str:
     """Decimal('4700'), 'Ω' -> '4.7 kΩ'; Decimal('1E-7'), 'F' -> '100 nF'."""
     if value == 0:
         return f"0 {unit}".strip()
-    exp3 = 0
     magnitude = abs(value)
-    for name, e in sorted(_PREFIX_EXP.items(), key=lambda kv: -kv[1]):
-        if name in ("f", "T"):
-            continue
-        if magnitude >= Decimal(1).scaleb(e):
-            exp3 = e
+    prefix, exp3 = "p", -12
+    for name, e, threshold in _SHOWN_PREFIXES:
+        if magnitude >= threshold:
+            prefix, exp3 = name, e
             break
-    else:
-        exp3 = -12
-    prefix = {v: k for k, v in _PREFIX_EXP.items()}[exp3]
-    prefix = "µ" if prefix == "u" else prefix
     return f"{_plain(_clean(value.scaleb(-exp3)))} {prefix}{unit}"
 
 
@@ -289,9 +292,22 @@ def parse_value(text: str, kind: str | None = None, designator: str | None = Non
     """
     original = text if isinstance(text, str) else str(text)
     resolved_kind = normalize_kind(kind, designator)
-    params: dict[str, Decimal | str] = {}
     if not original.strip() or len(original) > 500:
-        return ParsedValue(original, params, resolved_kind)
+        return ParsedValue(original, {}, resolved_kind)
+    context = getcontext()
+    parameters = _parameters(original, resolved_kind, context.prec, context.rounding)
+    return ParsedValue(original, dict(parameters), resolved_kind)
+
+
+# A BOM repeats its values ("100n", "10k") on hundreds of lines, and the importer reads each
+# line's value more than once: each (text, kind) is parsed once. Cached as immutable pairs, so
+# that no caller can change what the next one gets; keyed on the decimal context's precision
+# and rounding too, which the arithmetic below follows (value_keys.py parses with 100 digits).
+@lru_cache(maxsize=8192)
+def _parameters(
+    original: str, resolved_kind: str | None, precision: int, rounding: str | None
+) -> tuple[tuple[str, Decimal | str], ...]:
+    params: dict[str, Decimal | str] = {}
     try:
         s = _normalise_text(original)
 
@@ -319,8 +335,7 @@ def parse_value(text: str, kind: str | None = None, designator: str | None = Non
         # Defensive: a notation we did not foresee must not break an import.
         params = {}
     # Canonical order (main value first) so display() reads naturally.
-    ordered = {name: params[name] for name in PARAMETER_UNITS if name in params}
-    return ParsedValue(original, ordered, resolved_kind)
+    return tuple((name, params[name]) for name in PARAMETER_UNITS if name in params)
 
 
 def _classify_token(

@@ -28,8 +28,14 @@ from accord.core.db import TempTable, insert_select, temp_tables
 from accord.core.errors import Conflict, Forbidden, InvalidInput
 from accord.core.events import record_event
 from accord.core.faults import pause_point
+from accord.core.gcpause import cyclic_gc_paused
 from accord.core.numbers import plain_number
 from accord.orgs.models import Person, Program
+from accord.parts.bom_import.matching import (
+    UNKNOWN_MANUFACTURER,
+    UNKNOWN_MANUFACTURER_KEY,
+    resolve_manufacturers,
+)
 from accord.parts.bom_import.preview import ImportPreview
 from accord.parts.bom_import.request import BomImportRequest
 from accord.parts.choices import MaterialResponsibility, SourceStatus
@@ -46,7 +52,7 @@ from accord.parts.models import (
 from accord.parts.normalise import manufacturer_key, mpn_key
 from accord.parts.services.boms import create_bom_row
 from accord.parts.services.catalogue import refresh_part_rollups
-from accord.parts.value_keys import part_value_keys, value_keys_column
+from accord.parts.value_keys import part_value_keys, value_keys_list
 
 Progress = Callable[[str], None]
 
@@ -209,6 +215,7 @@ _LINES = TempTable(
 TABLES = (_MAKERS, _MPS, _PARTS, _PARAMS, _SOURCES, _LINES)
 
 
+@cyclic_gc_paused()
 def write_bom_import(
     prepared: PreparedBomImport,
     *,
@@ -220,7 +227,6 @@ def write_bom_import(
 ) -> Bom:
     """Publish a prepared import in one short transaction; `inside` runs in that transaction
     too (the staging row's new state), so that both are written or neither."""
-    from accord.parts.bom_import.matching import resolve_manufacturers
 
     plan = prepared.preview.plan
     assert plan is not None  # prepare_bom_import refuses a file without a plan
@@ -241,8 +247,9 @@ def write_bom_import(
         line.part_number[:number_limit]: line for line in plan.lines if line.part_id is None
     }
     categories = {number: _category_for(line.designators) for number, line in new_lines.items()}
+    slugs = {name: _category_slug(name) for name in set(categories.values())}
     # Every new part's value keys at once, from its text as stored.
-    keys = value_keys_column(
+    keys = value_keys_list(
         [line.value[:120] for line in new_lines.values()],
         [line.description[:500] for line in new_lines.values()],
         list(categories.values()),
@@ -276,7 +283,7 @@ def write_bom_import(
                 line.description[:500],
                 line.value[:120],
                 line.package[:120],
-                _category_slug(categories[number]),
+                slugs[categories[number]],
                 line_keys,
             )
             for (number, line), line_keys in zip(new_lines.items(), keys, strict=True)
@@ -512,6 +519,7 @@ def _assembly(prepared: PreparedBomImport, owner_id: int) -> Part:
     return assembly
 
 
+@cyclic_gc_paused()  # one pause for both steps: none between them walks the prepared import
 def import_bom(
     *,
     actor: Person,
@@ -527,14 +535,10 @@ def import_bom(
 
 
 def _maker_key(name: str) -> str:
-    from accord.parts.bom_import.matching import UNKNOWN_MANUFACTURER_KEY
-
     return manufacturer_key(name) or UNKNOWN_MANUFACTURER_KEY
 
 
 def _maker_name(name: str) -> str:
-    from accord.parts.bom_import.matching import UNKNOWN_MANUFACTURER
-
     return name.strip() if manufacturer_key(name) else UNKNOWN_MANUFACTURER
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accord.core.choices import Classification
-from accord.core.db import GroupConcat, chunked
+from accord.core.db import GroupConcat, chunked, one_of
 from accord.core.errors import Conflict, Forbidden, InvalidInput
 from accord.core.events import diff_fields, record_event, snapshot
 from accord.core.text import text_input
@@ -284,7 +284,7 @@ def refresh_part_rollups(part_ids: Iterable[int]) -> None:
         .values("text")[:1]
     )
     for batch in chunked(list(part_ids), 2000):
-        Part.objects.filter(pk__in=batch).update(
+        Part.objects.filter(pk__in=one_of(batch, "bigint")).update(
             approved_source_count=Coalesce(Subquery(count), Value(0)),
             lifecycle=Coalesce(Subquery(worst), Value(Lifecycle.UNKNOWN)),
             search_text=Lower(

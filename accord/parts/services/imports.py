@@ -13,6 +13,7 @@ from accord.core.background import enqueue_with
 from accord.core.choices import Classification
 from accord.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from accord.core.events import diff_fields, record_event
+from accord.core.gcpause import cyclic_gc_paused
 from accord.core.text import checked_text
 from accord.orgs.models import Person, Program
 from accord.parts.bom_import.request import BomImportRequest, ImportOptions
@@ -215,6 +216,7 @@ def discard_bom_import(*, actor: Person, staged: BomImport) -> BomImport:
     return locked
 
 
+@cyclic_gc_paused()
 def confirm_bom_import(*, actor: Person, staged: BomImport) -> Bom:
     """Import the staged file now: read and match it without holding the write lock, then
     write the BOM and the staging row's new state in one short transaction."""
@@ -268,6 +270,7 @@ def queue_bom_import(*, actor: Person, staged: BomImport, lines: int = 0) -> Bom
     return locked
 
 
+@cyclic_gc_paused()
 def run_queued_bom_import(staged_id: int) -> Bom | None:
     """The task worker's job: mark the row running (the polling page sees it at once), read
     and match the file, write it in one short transaction that also closes the row. A refusal

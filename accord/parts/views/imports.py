@@ -48,7 +48,7 @@ from accord.parts.bom_import.inputs import (
     rejection_error,
     request_from_staged,
 )
-from accord.parts.bom_import.parse import parse_bom_file
+from accord.parts.bom_import.parse_memo import parse_bom_file_once
 from accord.parts.bom_import.preview import ImportPreview
 from accord.parts.bom_import.problems import ImportRejected
 from accord.parts.choices import BomImportStatus
@@ -121,9 +121,10 @@ def _stage_bom(user: Person, data: dict[str, Any]) -> BomImport:
     assembly_number, revision = clean_names(data["assembly_number"], data["revision"])
     content, filename = read_upload(data["file"])
     # A file refused as a whole (hostile, empty, too large, not a BOM) is not even staged;
-    # reading it is enough to know (the preview's matching comes on the next page).
+    # reading it is enough to know (the preview's matching comes on the next page, which finds
+    # the file read already when it runs in this process).
     try:
-        parse_bom_file(content, filename)
+        parse_bom_file_once(content, filename)
     except ImportRejected as rejected:
         raise rejection_error(rejected.problems) from None
     return stage_bom_import(

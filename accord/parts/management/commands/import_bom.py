@@ -169,6 +169,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", action="store_true", help="print JSON")
 
+    # Django's system checks load the URL configuration, hence the whole API (django-ninja and
+    # every pydantic schema): about half of this command's start-up, for nothing it uses. The
+    # checks still run where they matter: `accord check`, the test suite, `manage.py runserver`.
+    requires_system_checks: list[str] = []
+
     def handle(self, *args: Any, **options: Any) -> None:
         actor = active_person(options["as_user"])
         data, filename = read_file(options["file"])

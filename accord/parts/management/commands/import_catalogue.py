@@ -29,6 +29,7 @@ COUNTS = (
 
 class Command(BaseCommand):
     help = "Import a parts list (Digi-Key, Octopart CPL, Horizon pool or any MPN sheet)."
+    requires_system_checks: list[str] = []  # as import-bom: the checks would load the whole API
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
