@@ -32,7 +32,6 @@ from .quantities import NUMBER, parse_quantity
 from .quantity_basis import per_board_quantities
 from .readers import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_ROWS, RawSheet
 from .stages import identify_columns, locate_table, read_file
-from .tables import strip_cells
 from .values import parse_value
 from .vocabulary import (
     ANY_WORDS,
@@ -718,7 +717,7 @@ def parse_bom_file(
         data, filename, sheet=sheet, max_bytes=max_bytes, max_rows=max_rows, max_cells=max_cells
     )
     chosen, file, sheet_label = read.sheet, read.file, read.sheet_label
-    stripped = strip_cells(chosen.rows)
+    stripped = read.stripped
     rows = chosen.rows
     table = locate_table(rows)
     header, header_index, data_start = table.header, table.header_index, table.data_start

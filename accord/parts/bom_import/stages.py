@@ -5,7 +5,7 @@ services/bom_write.py commits."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .column_shift import Realignment, find_shift, realign
 from .mapping import (
@@ -20,6 +20,7 @@ from .mapping import (
 )
 from .problems import ImportRejected, Problem, reject
 from .readers import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_ROWS, RawSheet, read_tables
+from .tables import StrippedCell, strip_cells
 from .text_reports import apply_format_hints
 
 # Rows under the header whose cells identify the columns.
@@ -31,6 +32,8 @@ class FileRead:
     file: str  # the file's name without its folders, as problems name it
     sheets: list[RawSheet]
     sheet: RawSheet  # the one that holds the BOM
+    # Cells of the sheet that held control or bidi characters (removed), for the problems.
+    stripped: list[StrippedCell] = field(default_factory=list)
 
     @property
     def sheet_label(self) -> str | None:
@@ -73,6 +76,7 @@ def read_file(
     )
     file = filename.replace("\\", "/").rsplit("/", 1)[-1]
     read = FileRead(file, sheets, choose_sheet(sheets, sheet, file))
+    read.stripped = strip_cells(read.sheet.rows)  # before anything reads the cells
     rows = read.sheet.rows
     if any(looks_like_placement(r) for r in rows[:30]):
         raise reject(
@@ -113,10 +117,11 @@ def choose_sheet(sheets: list[RawSheet], wanted: str | None, file: str) -> RawSh
 
 def locate_table(rows: list[list[str]]) -> TableLocation:
     """The header row (title blocks above it skipped, a two-row header merged) and where the
-    data starts; a headerless table starts at its first filled row."""
+    data starts; a headerless table starts at its first filled row (read_file refuses a sheet
+    without one)."""
     header_index = find_header(rows)
     if header_index is None:
-        first_filled = next(i for i, r in enumerate(rows) if any(r))
+        first_filled = next((i for i, r in enumerate(rows) if any(r)), 0)
         return TableLocation([], None, first_filled)
     header, used = header_cells(rows, header_index)
     return TableLocation(header, header_index, header_index + used)

@@ -84,3 +84,9 @@ def test_identify_columns_refuses_a_table_without_bom_columns() -> None:
     with pytest.raises(ImportRejected) as refused:
         identify_columns(read, locate_table(read.sheet.rows))
     assert refused.value.problems[0].code == "no-bom-columns"
+
+
+def test_a_sheet_of_control_characters_only_is_empty() -> None:
+    with pytest.raises(ImportRejected) as refused:
+        read_file(b"\x1b,\x1f\n\xe2\x80\xae\n", "escapes.csv")
+    assert refused.value.problems[0].code == "empty-file"
