@@ -27,7 +27,7 @@ from .mapping import (
     lower_first,
     supplier_from_header,
 )
-from .problems import Problem, ProblemLog, column_label
+from .problems import Problem, ProblemLog, Severity, column_label
 from .quantities import NUMBER, parse_quantity
 from .quantity_basis import per_board_quantities
 from .readers import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_ROWS, RawSheet
@@ -639,28 +639,24 @@ class _Parser:
         twice); in strict mode, which the user picks, it blocks the import."""
         first_seen: dict[str, int] = {}
         column = self.label("designators")
+        severity: Severity = "error" if self.strict else "warning"
+        outcome = (
+            " Strict mode refuses a designator on two rows."
+            if self.strict
+            else " Both rows were kept."
+        )
         for r in rows:
             for d in r.designators:
                 key = d.casefold()  # "LDx" and "LDX" are one designator
                 if key in first_seen and first_seen[key] != r.number:
-                    message = (
+                    self.log.add(
+                        severity,
+                        "duplicate-designator",
                         f"Designator {d} appears in row {first_seen[key]} and again in row "
-                        f"{r.number}."
+                        f"{r.number}.{outcome}",
+                        row=r.number,
+                        column=column,
                     )
-                    if self.strict:
-                        self.log.error(
-                            "duplicate-designator",
-                            message + " Strict mode refuses a designator on two rows.",
-                            row=r.number,
-                            column=column,
-                        )
-                    else:
-                        self.log.warning(
-                            "duplicate-designator",
-                            message + " Both rows were kept.",
-                            row=r.number,
-                            column=column,
-                        )
                 else:
                     first_seen.setdefault(key, r.number)
 

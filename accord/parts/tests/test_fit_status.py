@@ -239,8 +239,7 @@ def test_revision_diff_by_designator(people, programs, tmp_path):
     )
     path = tmp_path / "rev_b.csv"
     path.write_text(rev_b)
-    out = io.StringIO()
-    call_command(
+    dry_run = [
         "import_bom",
         str(path),
         "--program",
@@ -252,10 +251,9 @@ def test_revision_diff_by_designator(people, programs, tmp_path):
         "--as",
         "oem_buyer",
         "--dry-run",
-        "--json",
-        stdout=out,
-        stderr=io.StringIO(),
-    )
+    ]
+    out = io.StringIO()
+    call_command(*dry_run, "--json", stdout=out, stderr=io.StringIO())
     diff = json.loads(out.getvalue())["diff"]["designators"]
     assert [(p["designator"], p["fitted"]) for p in diff["added"]] == [("C20", False), ("R7", True)]
     assert [p["designator"] for p in diff["removed"]] == ["U2"]
@@ -266,21 +264,7 @@ def test_revision_diff_by_designator(people, programs, tmp_path):
     assert set(changed) == {"R3", "C4", "SW1"}
 
     text = io.StringIO()
-    call_command(
-        "import_bom",
-        str(path),
-        "--program",
-        "EBX2",
-        "--assembly",
-        "FIT-ASSY",
-        "--revision",
-        "B",
-        "--as",
-        "oem_buyer",
-        "--dry-run",
-        stdout=text,
-        stderr=io.StringIO(),
-    )
+    call_command(*dry_run, stdout=text, stderr=io.StringIO())
     said = text.getvalue()
     assert "  by designator: 2 added, 1 removed, 3 changed" in said
     assert "    + C20" in said and "(not fitted)" in said
