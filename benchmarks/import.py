@@ -158,6 +158,7 @@ def bench_bom(data: bytes, assembly: str, *, forget_parsed: bool = False) -> dic
 
     from accord.orgs.models import Person, Program
     from accord.parts.bom_import.parse_memo import forget_parsed_files
+    from accord.parts.bom_import.plan_memo import forget_plans
     from accord.parts.bom_import.preview import preview_import
     from accord.parts.bom_import.request import BomImportRequest
     from accord.parts.services import import_bom
@@ -165,6 +166,7 @@ def bench_bom(data: bytes, assembly: str, *, forget_parsed: bool = False) -> dic
     buyer = Person.objects.get(username="oem_buyer")
     program = Program.objects.get(code="EBX2")
     forget_parsed_files()
+    forget_plans()
     cpu_start = time.process_time()
     dry_s, dry_lock_s, preview = lock_held(
         lambda: preview_import(
@@ -183,6 +185,7 @@ def bench_bom(data: bytes, assembly: str, *, forget_parsed: bool = False) -> dic
     def commit(revision: str) -> Any:
         if forget_parsed:
             forget_parsed_files()
+            forget_plans()
         return import_bom(
             actor=buyer,
             request=BomImportRequest(

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from accord.parts.bom_import.catalogue_reads import read_rows
 from accord.parts.bom_import.designators import natural_key
 from accord.parts.models import ApprovedSource, Bom
 from accord.parts.normalise import mpn_key
@@ -116,7 +117,7 @@ def _split(text: str) -> list[str]:
 def primary_mpns(part_ids: Iterable[int]) -> dict[int, str]:
     """Each part's first source's MPN, in one query."""
     primary: dict[int, str] = {}
-    for part_id, mpn in (
+    for part_id, mpn in read_rows(
         ApprovedSource.objects.filter(part_id__in=set(part_ids))
         .order_by("part_id", "rank", "pk")
         .values_list("part_id", "manufacturer_part__mpn")
@@ -127,7 +128,7 @@ def primary_mpns(part_ids: Iterable[int]) -> dict[int, str]:
 
 def previous_placements(previous: Bom) -> tuple[list[Any], set[int]]:
     """A stored BOM's lines (designators, not fitted, dnp, value, part number, part id)."""
-    lines = list(
+    lines = read_rows(
         previous.lines.order_by("position").values_list(
             "designators", "dnp_designators", "dnp", "value", "part__number", "part_id"
         )

@@ -60,6 +60,8 @@ _SUFFIX = re.compile(r"(?P<designator>[A-Z][A-Z_]*\d+[A-Z]?)\s*[(\[]\s*" + _WORD
 def _plain(text: str) -> str:
     """Upper case without accents, so one pattern covers "bestückt" and "bestueckt" typed as
     "bestuckt", and "montować" as "montowac"; CJK is kept as it is."""
+    if text.isascii():  # nothing to decompose: most cells, read six times per row
+        return text.upper()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
 

@@ -727,8 +727,10 @@ def apply_overrides(
 # --------------------------------------------------------------------------- cells
 
 
+@functools.lru_cache(maxsize=4096)
 def is_designator_cell(text: str) -> bool:
-    """True when every token is a plain designator like C12, LED3, R1A."""
+    """True when every token is a plain designator like C12, LED3, R1A. Kept for the last
+    cells asked: locating the table, skipping rows and reading them each ask of the same cell."""
     parsed = parse_designators(text)
     return (
         bool(parsed.designators)

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from accord.core.db import one_of
+from accord.parts.bom_import.catalogue_reads import read_rows
 from accord.parts.bom_import.designator_diff import DesignatorDiff, designator_diff
 from accord.parts.bom_import.mpn_lookup import MpnLookup
 from accord.parts.bom_import.problems import Problem
@@ -146,9 +147,9 @@ def resolve_manufacturers(names: Iterable[str]) -> dict[str, int]:
     keys.discard("")
     if not keys:
         return {}
-    found = dict(Manufacturer.objects.filter(key__in=keys).values_list("key", "pk"))
-    for key, maker_id in ManufacturerAlias.objects.filter(key__in=keys).values_list(
-        "key", "manufacturer_id"
+    found = dict(read_rows(Manufacturer.objects.filter(key__in=keys).values_list("key", "pk")))
+    for key, maker_id in read_rows(
+        ManufacturerAlias.objects.filter(key__in=keys).values_list("key", "manufacturer_id")
     ):
         found.setdefault(key, maker_id)
     return found
@@ -245,11 +246,13 @@ def plan_import(
     # every part in number order and probes the sources of each, 12 s for a 20,000-line BOM.
     listed = sorted(
         (number, listed_part, mp_id, rank)
-        for listed_part, mp_id, rank, owner, number in ApprovedSource.objects.filter(
-            manufacturer_part_id__in=one_of(known_mps, "bigint")
+        for listed_part, mp_id, rank, owner, number in read_rows(
+            ApprovedSource.objects.filter(manufacturer_part_id__in=one_of(known_mps, "bigint"))
+            .order_by()
+            .values_list(
+                "part_id", "manufacturer_part_id", "rank", "part__owner_id", "part__number"
+            )
         )
-        .order_by()
-        .values_list("part_id", "manufacturer_part_id", "rank", "part__owner_id", "part__number")
         if owner == owner_id
     )
     for _number, listed_part, mp_id, rank in listed:
@@ -258,8 +261,10 @@ def plan_import(
         listed_pairs.add((listed_part, mp_id))
     numbers = {_line_attr(line, "part_number").strip() for line in parsed_lines} - {""}
     part_by_number = dict(
-        Part.objects.filter(owner_id=owner_id, number__in=one_of(numbers)).values_list(
-            "number", "pk"
+        read_rows(
+            Part.objects.filter(owner_id=owner_id, number__in=one_of(numbers)).values_list(
+                "number", "pk"
+            )
         )
     )
     generic = _generic_index(owner_id, parsed_lines)
@@ -277,9 +282,11 @@ def plan_import(
         for line, package, value in zip(parsed_lines, packages, values, strict=True)
     ]
     existing_numbers = dict(
-        Part.objects.filter(owner_id=owner_id)
-        .filter(number__in=one_of(set(proposed)))
-        .values_list("number", "pk")
+        read_rows(
+            Part.objects.filter(owner_id=owner_id)
+            .filter(number__in=one_of(set(proposed)))
+            .values_list("number", "pk")
+        )
     )
 
     planned: list[PlannedLine] = []
@@ -424,7 +431,7 @@ def _generic_index(owner_id: int, parsed_lines: Sequence[Any]) -> dict[Any, int]
     if not wanted:
         return {}
     index: dict[Any, int] = {}
-    rows = (
+    rows = read_rows(
         PartParameter.objects.filter(
             part__owner_id=owner_id, name__in=GENERIC_PARAMETERS, value_number__isnull=False
         )
@@ -467,7 +474,9 @@ def _proposed_number(line: Any, package: str = "", parsed: ParsedValue | None = 
 def _fill_existing_numbers(planned: list[PlannedLine]) -> None:
     ids = {line.part_id for line in planned if line.part_id is not None and not line.part_number}
     numbers = dict(
-        Part.objects.filter(pk__in=one_of(ids, "bigint")).order_by().values_list("pk", "number")
+        read_rows(
+            Part.objects.filter(pk__in=one_of(ids, "bigint")).order_by().values_list("pk", "number")
+        )
     )
     for line in planned:
         if line.part_id is not None and not line.part_number:
@@ -482,8 +491,8 @@ def diff_against(previous: Bom, planned: Sequence[PlannedLine]) -> BomDiff:
         by_designator=designator_diff(previous, planned),
     )
     old: dict[str, dict[str, Any]] = {}
-    for number, qty, designators, part_id in previous.lines.values_list(
-        "part__number", "quantity", "designators", "part_id"
+    for number, qty, designators, part_id in read_rows(
+        previous.lines.values_list("part__number", "quantity", "designators", "part_id")
     ):
         entry = old.setdefault(
             number, {"qty": Decimal(0), "designators": set(), "part_id": part_id}
@@ -500,7 +509,7 @@ def diff_against(previous: Bom, planned: Sequence[PlannedLine]) -> BomDiff:
         entry["sources"] |= {mpn_key(s.mpn) for s in line.sources}
     # Sources compare by MPN key: "Diodes Inc." and "Diodes Incorporated" are one source.
     old_sources: dict[int, set[str]] = defaultdict(set)
-    for part_id, key in (
+    for part_id, key in read_rows(
         ApprovedSource.objects.filter(
             part_id__in=one_of({e["part_id"] for e in old.values()}, "bigint")
         )

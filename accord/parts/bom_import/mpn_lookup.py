@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from accord.core.db import one_of
+from accord.parts.bom_import.catalogue_reads import read_rows
 from accord.parts.models import ManufacturerPart
 from accord.parts.normalise import manufacturer_key, mpn_key
 
@@ -37,7 +38,7 @@ class MpnLookup:
         # Makers this file adds to an MPN (new manufacturer parts): maker id or key -> name.
         self.added: dict[str, dict[int | str, str]] = defaultdict(dict)
         keys = {mpn_key(mpn) for mpn in mpns}
-        for mp_id, key, maker_id, maker_key, maker_name in (
+        for mp_id, key, maker_id, maker_key, maker_name in read_rows(
             ManufacturerPart.objects.filter(mpn_key__in=one_of(keys))
             .order_by("pk")
             .values_list(

@@ -8,9 +8,10 @@ from typing import Any
 
 from accord.core.gcpause import cyclic_gc_paused
 from accord.core.numbers import plain_number
-from accord.parts.bom_import.matching import ImportPlan, plan_import, previous_revision
+from accord.parts.bom_import.matching import ImportPlan, previous_revision
 from accord.parts.bom_import.parse import ParsedBom, ParsedLine
 from accord.parts.bom_import.parse_memo import parse_bom_file_once
+from accord.parts.bom_import.plan_memo import plan_import_once
 from accord.parts.bom_import.problems import ImportRejected, Problem
 from accord.parts.bom_import.request import BomImportRequest
 from accord.parts.models import ColumnMappingMemory
@@ -76,14 +77,12 @@ def preview_import(request: BomImportRequest) -> ImportPreview:
     except ImportRejected as rejected:
         return ImportPreview(parsed=None, plan=None, problems=rejected.problems)
     previous = previous_revision(request.program.pk, request.assembly_number, organisation_id)
-    plan = plan_import(
-        parsed.lines,
+    plan = plan_import_once(
+        parsed,
         owner_id=organisation_id,
         file=filename,
-        sheet=parsed.sheet,
         approve_alternates=request.options.approve_alternates,
         previous=previous,
-        column_labels=parsed.column_labels,
         assembly_number=request.assembly_number,
     )
     problems = list(parsed.problems) + plan.problems
