@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "accord.core",
     "accord.orgs",
     "accord.parts",
+    "accord.supply",
     "accord.web",
     "accord.api",
 ]

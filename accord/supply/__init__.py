@@ -1,0 +1,1 @@
+"""Sites, stock and its ledger, purchase orders, deliveries and inspection, builds, offers."""

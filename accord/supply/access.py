@@ -1,0 +1,223 @@
+"""Who may see which site, stock, order, delivery, build, offer and allocation. The only way to
+reach them.
+
+- Stock belongs to the organisation that holds it: its people see all of it, and a customer
+  sees the goods it consigned there. A program's other partners see a holder's own stock only
+  for the parts of that program's BOMs they may see, only while an NDA between the two
+  organisations covers the program; never stock that another customer consigned (the EMS
+  building for two OEMs shows each OEM only its own). Sellers see only their own stock.
+- Purchase orders, their lines and deliveries: the buyer's and the supplier's people who are
+  members of the order's program; nobody else. A supplier never sees another supplier's orders.
+- Builds: the program's members while an NDA with its owner covers it (a schedule is a
+  forecast, restricted data), sellers excepted (a supplier sees only what the buyer shares
+  with it as a forecast, never the schedule).
+- Offers and allocations: the organisation whose information it is and the supplier.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from accord.core.access import get_or_404
+from accord.core.errors import Forbidden
+from accord.core.memo import memoised
+from accord.orgs.access import Reach, ndas_in_force, reach_of
+from accord.orgs.models import ProgramPartner
+from accord.parts.access import boms_visible_to
+from accord.parts.models import BomLine
+from accord.supply.models import (
+    Allocation,
+    Build,
+    Delivery,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Site,
+    StockItem,
+    StockMove,
+    SupplierOffer,
+)
+
+NOTHING = Q(pk__in=[])
+
+
+def partner_stock_programs(user: Any) -> dict[int, list[int]]:
+    """Holder organisation -> the person's programs in which they may see its own stock: the
+    holder takes part in the program (owner or partner) and an NDA in force between the two
+    organisations covers it. Worked out once per request."""
+    reach = reach_of(user)
+    if reach.organisation_id is None or reach.seller or not reach.programs:
+        return {}
+    return memoised(("partner_stock_programs", user.pk), lambda: _partner_programs(reach))
+
+
+def _partner_programs(reach: Reach) -> dict[int, list[int]]:
+    org = reach.organisation_id
+    covers_all: set[int] = set()
+    covered: set[tuple[int, int]] = set()
+    for party_a, party_b, all_programs, program in (
+        ndas_in_force()
+        .filter(Q(party_a_id=org) | Q(party_b_id=org))
+        .values_list("party_a_id", "party_b_id", "covers_all_programs", "programs")
+    ):
+        other = party_b if party_a == org else party_a
+        if all_programs:
+            covers_all.add(other)
+        if program is not None:
+            covered.add((other, program))
+    if not covers_all and not covered:
+        return {}
+    participants = [(program, owner) for program, owner in reach.owners.items()] + list(
+        ProgramPartner.objects.filter(program_id__in=reach.programs).values_list(
+            "program_id", "organisation_id"
+        )
+    )
+    allowed: dict[int, list[int]] = defaultdict(list)
+    for program, holder in participants:
+        if holder != org and (holder in covers_all or (holder, program) in covered):
+            allowed[holder].append(program)
+    return {holder: sorted(set(programs)) for holder, programs in allowed.items()}
+
+
+def stock_visibility(user: Any, prefix: str = "") -> Q:
+    reach = reach_of(user)
+    org = reach.organisation_id
+    if org is None:
+        return NOTHING
+    p = prefix
+    condition = Q(**{f"{p}site__organisation_id": org}) | Q(**{f"{p}owner_id": org})
+    visible_boms = boms_visible_to(user)
+    for holder, programs in partner_stock_programs(user).items():
+        parts = BomLine.objects.filter(bom__in=visible_boms.filter(program_id__in=programs)).values(
+            "part_id"
+        )
+        condition |= Q(
+            **{
+                f"{p}site__organisation_id": holder,
+                f"{p}owner_id": holder,
+                f"{p}part_id__in": parts,
+            }
+        )
+    return condition
+
+
+def stock_visible_to(user: Any) -> QuerySet[StockItem]:
+    return StockItem.objects.filter(stock_visibility(user))
+
+
+def get_stock_item_for_user(user: Any, pk: Any, *, write: bool = False) -> StockItem:
+    item = get_or_404(stock_visible_to(user).select_related("site", "part", "owner"), pk=pk)
+    if write and not can_move_stock_at(user, item.site):
+        raise Forbidden("Only people of the organisation that holds the stock may move it.")
+    return item
+
+
+def moves_visible_to(user: Any) -> QuerySet[StockMove]:
+    return StockMove.objects.filter(stock_visibility(user, "item__"))
+
+
+def can_move_stock_at(user: Any, site: Site) -> bool:
+    return reach_of(user).organisation_id == site.organisation_id and site.retired_at is None
+
+
+def sites_visible_to(user: Any) -> QuerySet[Site]:
+    """The person's own organisation's sites, and the sites holding stock they may see."""
+    org = reach_of(user).organisation_id
+    if org is None:
+        return Site.objects.none()
+    return Site.objects.filter(
+        Q(organisation_id=org) | Q(pk__in=stock_visible_to(user).values("site_id"))
+    )
+
+
+def get_site_for_user(user: Any, pk: Any, *, write: bool = False) -> Site:
+    site = get_or_404(sites_visible_to(user).select_related("organisation"), pk=pk)
+    if write and not can_manage_sites(user, site.organisation_id):
+        raise Forbidden("Only administrators of the site's organisation may change its sites.")
+    return site
+
+
+def can_manage_sites(user: Any, organisation_id: int) -> bool:
+    return bool(
+        reach_of(user).organisation_id == organisation_id and getattr(user, "is_org_admin", False)
+    )
+
+
+def order_visibility(user: Any, prefix: str = "") -> Q:
+    reach = reach_of(user)
+    org = reach.organisation_id
+    if org is None or not reach.programs:
+        return NOTHING
+    p = prefix
+    return Q(**{f"{p}program_id__in": reach.programs}) & (
+        Q(**{f"{p}buyer_id": org}) | Q(**{f"{p}supplier_id": org})
+    )
+
+
+def orders_visible_to(user: Any) -> QuerySet[PurchaseOrder]:
+    return PurchaseOrder.objects.filter(order_visibility(user))
+
+
+def get_order_for_user(user: Any, pk: Any, *, write: bool = False) -> PurchaseOrder:
+    order = get_or_404(
+        orders_visible_to(user).select_related("buyer", "supplier", "program"), pk=pk
+    )
+    if write and reach_of(user).organisation_id != order.buyer_id:
+        raise Forbidden("Only the buyer's people may change this order.")
+    return order
+
+
+def order_lines_visible_to(user: Any) -> QuerySet[PurchaseOrderLine]:
+    return PurchaseOrderLine.objects.filter(order_visibility(user, "order__"))
+
+
+def deliveries_visible_to(user: Any) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(order_visibility(user, "line__order__"))
+
+
+def build_visibility(user: Any, prefix: str = "") -> Q:
+    """A build schedule is a forecast, restricted data of the program's owner: its members
+    see it while an NDA with the owner covers the program (the owner's own always)."""
+    reach = reach_of(user)
+    if reach.organisation_id is None or reach.seller or not reach.restricted:
+        return NOTHING
+    return Q(**{f"{prefix}program_id__in": reach.restricted})
+
+
+def builds_visible_to(user: Any) -> QuerySet[Build]:
+    return Build.objects.filter(build_visibility(user))
+
+
+def get_build_for_user(user: Any, pk: Any, *, write: bool = False) -> Build:
+    build = get_or_404(builds_visible_to(user).select_related("program", "assembly"), pk=pk)
+    if write and not can_schedule_builds(user, build.program_id):
+        raise Forbidden("Only the program's members may change its build schedule.")
+    return build
+
+
+def can_schedule_builds(user: Any, program_id: int) -> bool:
+    reach = reach_of(user)
+    return not reach.seller and program_id in reach.restricted
+
+
+def offers_visible_to(user: Any) -> QuerySet[SupplierOffer]:
+    org = reach_of(user).organisation_id
+    if org is None:
+        return SupplierOffer.objects.none()
+    return SupplierOffer.objects.filter(Q(organisation_id=org) | Q(supplier_id=org))
+
+
+def get_offer_for_user(user: Any, pk: Any, *, write: bool = False) -> SupplierOffer:
+    offer = get_or_404(offers_visible_to(user), pk=pk)
+    if write and reach_of(user).organisation_id != offer.organisation_id:
+        raise Forbidden("Only the organisation that recorded this offer may change it.")
+    return offer
+
+
+def allocations_visible_to(user: Any) -> QuerySet[Allocation]:
+    org = reach_of(user).organisation_id
+    if org is None:
+        return Allocation.objects.none()
+    return Allocation.objects.filter(Q(buyer_id=org) | Q(supplier_id=org))

@@ -1,0 +1,167 @@
+"""The build schedule: every change is a new version with who and when, so that forecast
+accuracy and stability can be measured from the versions (issue 9's customer card)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from accord.core.choices import Classification
+from accord.core.errors import Conflict, Forbidden, InvalidInput
+from accord.core.events import record_event
+from accord.core.numbers import plain_number
+from accord.orgs.models import Person, Program
+from accord.orgs.services import require_not_archived
+from accord.parts.models import Bom, Part
+from accord.supply.access import can_schedule_builds
+from accord.supply.choices import BuildStatus, Firmness
+from accord.supply.models import Build, BuildVersion, Site
+from accord.supply.services.values import quantity, text
+
+
+def _version(build: Build, actor: Person, note: str) -> BuildVersion:
+    return BuildVersion.objects.create(
+        build=build,
+        version=build.version,
+        quantity=build.quantity,
+        due_date=build.due_date,
+        firmness=build.firmness,
+        status=build.status,
+        changed_by=actor,
+        note=note,
+    )
+
+
+def _firmness(value: str) -> str:
+    if value not in Firmness.values:
+        raise InvalidInput(
+            f"firmness: one of {', '.join(Firmness.values)}.", detail={"field": "firmness"}
+        )
+    return value
+
+
+def schedule_build(
+    *,
+    actor: Person,
+    program: Program,
+    assembly: Part,
+    quantity_due: object,
+    due_date: dt.date,
+    firmness: str = Firmness.FORECAST,
+    site: Site | None = None,
+    reference: str = "",
+    note: str = "",
+) -> Build:
+    if not can_schedule_builds(actor, program.pk):
+        raise Forbidden("Only the program's members may schedule its builds.")
+    require_not_archived(program)
+    if not Bom.objects.filter(program=program, assembly=assembly).exists():
+        raise InvalidInput(
+            f"{assembly.number} has no BOM in {program}: import or create its BOM first.",
+            detail={"field": "assembly"},
+        )
+    amount = quantity(quantity_due, field="quantity")
+    with transaction.atomic():
+        build = Build.objects.create(
+            program=program,
+            assembly=assembly,
+            site=site,
+            reference=text(reference, field="reference", limit=80),
+            quantity=amount,
+            due_date=due_date,
+            firmness=_firmness(firmness),
+        )
+        _version(build, actor, text(note, field="note", limit=300))
+        record_event(
+            actor=actor,
+            verb="scheduled build",
+            obj=build,
+            program=program,
+            classification=Classification.RESTRICTED,
+            changes={
+                "assembly": assembly.number,
+                "quantity": plain_number(amount),
+                "due_date": due_date.isoformat(),
+                "firmness": firmness,
+            },
+        )
+    return build
+
+
+def change_build(
+    *,
+    actor: Person,
+    build: Build,
+    quantity_due: object = None,
+    due_date: dt.date | None = None,
+    firmness: str | None = None,
+    note: str = "",
+) -> Build:
+    """A new version of the build with the changed figures; the earlier ones stay."""
+    if not can_schedule_builds(actor, build.program_id):
+        raise Forbidden("Only the program's members may change its build schedule.")
+    require_not_archived(build.program)
+    note = text(note, field="note", limit=300)
+    with transaction.atomic():
+        locked = Build.objects.select_for_update().get(pk=build.pk)
+        if locked.status == BuildStatus.RETIRED:
+            raise Conflict("This build is retired: schedule a new one.")
+        before = {
+            "quantity": locked.quantity,
+            "due_date": locked.due_date,
+            "firmness": locked.firmness,
+        }
+        if quantity_due is not None:
+            locked.quantity = quantity(quantity_due, field="quantity", allow_zero=True)
+        if due_date is not None:
+            locked.due_date = due_date
+        if firmness is not None:
+            locked.firmness = _firmness(firmness)
+        after = {
+            "quantity": locked.quantity,
+            "due_date": locked.due_date,
+            "firmness": locked.firmness,
+        }
+        if after == before:
+            raise InvalidInput("Nothing changed: give a new quantity, due date or firmness.")
+        locked.version += 1
+        locked.save(update_fields=["quantity", "due_date", "firmness", "version"])
+        _version(locked, actor, note)
+        record_event(
+            actor=actor,
+            verb="changed build",
+            obj=locked,
+            program=locked.program,
+            classification=Classification.RESTRICTED,
+            changes={
+                key: [str(before[key]), str(after[key])]
+                for key in after
+                if before[key] != after[key]
+            }
+            | {"version": locked.version},
+        )
+    return locked
+
+
+def retire_build(*, actor: Person, build: Build, note: str = "") -> Build:
+    if not can_schedule_builds(actor, build.program_id):
+        raise Forbidden("Only the program's members may change its build schedule.")
+    note = text(note, field="note", limit=300)
+    with transaction.atomic():
+        locked = Build.objects.select_for_update().get(pk=build.pk)
+        if locked.status == BuildStatus.RETIRED:
+            raise Conflict("This build is retired already.")
+        locked.status = BuildStatus.RETIRED
+        locked.version += 1
+        locked.save(update_fields=["status", "version"])
+        _version(locked, actor, note)
+        record_event(
+            actor=actor,
+            verb="retired build",
+            obj=locked,
+            program=locked.program,
+            classification=Classification.RESTRICTED,
+            changes={"version": locked.version, "note": note},
+        )
+    return locked
