@@ -181,7 +181,7 @@ def test_every_change_of_a_build_is_a_version_with_who_and_when(people, programs
 
 
 def test_offers_keep_exact_price_breaks_and_allocations_replace_per_period(people, orgs):
-    part = ManufacturerPart.objects.order_by("pk").first()
+    part = ManufacturerPart.objects.order_by("pk")[0]
     offer = record_offer(
         actor=people.oem_buyer,
         supplier=orgs["arrowpoint"],

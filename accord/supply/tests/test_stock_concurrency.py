@@ -54,10 +54,11 @@ def test_racing_receipts_issues_and_transfers_keep_every_unit(people: Any) -> No
 
     def set_up() -> tuple[int, int, int]:
         planner = Person.objects.select_related("organisation").get(pk=planner_id)
-        plant = Site.objects.create(organisation=planner.organisation, code="RACE-A", name="A")
-        other = Site.objects.create(organisation=planner.organisation, code="RACE-B", name="B")
-        part = Part.objects.get(pk=part_id)
-        item = stock_item(plant, part, planner.organisation)
+        meridian = planner.organisation
+        assert meridian is not None
+        plant = Site.objects.create(organisation=meridian, code="RACE-A", name="A")
+        other = Site.objects.create(organisation=meridian, code="RACE-B", name="B")
+        item = stock_item(plant, Part.objects.get(pk=part_id), meridian)
         return plant.pk, other.pk, item.pk
 
     plant_id, other_id, item_id = in_own_connection(set_up)
