@@ -157,6 +157,12 @@ class Part(models.Model):
     value = models.CharField(max_length=120, blank=True)
     package = models.CharField(max_length=120, blank=True)
     is_assembly = models.BooleanField(default=False)
+    lead_time_weeks = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="For an assembly, its build time: its components are needed this much "
+        "earlier. For a bought part, the purchasing lead time when no offer or source says.",
+    )
     classification = models.CharField(
         max_length=20, choices=Classification.choices, default=Classification.PROGRAM
     )

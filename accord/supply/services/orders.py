@@ -87,6 +87,7 @@ def create_purchase_order(
 
 
 def _require_buyer(actor: Person, order: PurchaseOrder) -> None:
+    order.refresh_from_db(fields=["status"])  # as it is now, not as the caller loaded it
     if actor.organisation_id != order.buyer_id:
         raise Forbidden("Only the buyer's people may change this order.")
     if order.status not in OrderStatus.open():
@@ -148,6 +149,7 @@ def issue_order(*, actor: Person, order: PurchaseOrder) -> PurchaseOrder:
 
 
 def _require_supplier(actor: Person, order: PurchaseOrder) -> None:
+    order.refresh_from_db(fields=["status", "acknowledged_at"])
     if actor.organisation_id != order.supplier_id:
         raise Forbidden("Only the supplier's people may answer this order.")
     if order.status not in (OrderStatus.ISSUED, OrderStatus.ACKNOWLEDGED):
