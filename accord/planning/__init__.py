@@ -1,0 +1,1 @@
+"""Netting, shortages, clear-to-build, risks and alternates."""
