@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accord.orgs",
     "accord.parts",
     "accord.supply",
+    "accord.planning",
     "accord.web",
     "accord.api",
 ]

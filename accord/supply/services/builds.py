@@ -17,6 +17,7 @@ from accord.parts.models import Bom, Part
 from accord.supply.access import can_schedule_builds
 from accord.supply.choices import BuildStatus, Firmness
 from accord.supply.models import Build, BuildVersion, Site
+from accord.supply.services.replan import replan_after
 from accord.supply.services.values import quantity, text
 
 
@@ -73,6 +74,7 @@ def schedule_build(
             firmness=_firmness(firmness),
         )
         _version(build, actor, text(note, field="note", limit=300))
+        replan_after(program_ids=[program.pk])
         record_event(
             actor=actor,
             verb="scheduled build",
@@ -128,6 +130,7 @@ def change_build(
         locked.version += 1
         locked.save(update_fields=["quantity", "due_date", "firmness", "version"])
         _version(locked, actor, note)
+        replan_after(program_ids=[locked.program_id])
         record_event(
             actor=actor,
             verb="changed build",
@@ -156,6 +159,7 @@ def retire_build(*, actor: Person, build: Build, note: str = "") -> Build:
         locked.version += 1
         locked.save(update_fields=["status", "version"])
         _version(locked, actor, note)
+        replan_after(program_ids=[locked.program_id])
         record_event(
             actor=actor,
             verb="retired build",

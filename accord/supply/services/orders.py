@@ -20,11 +20,15 @@ from accord.orgs.services import require_not_archived
 from accord.parts.models import ManufacturerPart, Part
 from accord.supply.choices import LineStatus, OrderStatus
 from accord.supply.models import Delivery, PurchaseOrder, PurchaseOrderLine, Site
+from accord.supply.services.replan import replan_after
 from accord.supply.services.stock import receive_stock
 from accord.supply.services.values import currency, money, own_organisation, quantity, text
 
 
-def _event(actor: Person, verb: str, order: PurchaseOrder, **changes: object) -> None:
+def _event(
+    actor: Person, verb: str, order: PurchaseOrder, *, parts: list[int], **changes: object
+) -> None:
+    replan_after(part_ids=parts)
     record_event(
         actor=actor,
         verb=verb,
@@ -80,7 +84,14 @@ def create_purchase_order(
                 notes=text(notes, field="notes", limit=2000),
                 created_by=actor,
             )
-            _event(actor, "created purchase order", order, number=number, supplier=supplier.name)
+            _event(
+                actor,
+                "created purchase order",
+                order,
+                parts=[],
+                number=number,
+                supplier=supplier.name,
+            )
     except IntegrityError:
         raise Conflict(f"Your organisation has a purchase order {number} already.") from None
     return order
@@ -127,6 +138,7 @@ def add_order_line(
             actor,
             "added order line",
             order,
+            parts=[part.pk],
             line=line.line_number,
             part=part.number,
             quantity=plain_number(amount),
@@ -144,7 +156,12 @@ def issue_order(*, actor: Person, order: PurchaseOrder) -> PurchaseOrder:
     with transaction.atomic():
         order.status, order.issued_at = OrderStatus.ISSUED, timezone.now()
         order.save(update_fields=["status", "issued_at"])
-        _event(actor, "issued purchase order", order)
+        _event(
+            actor,
+            "issued purchase order",
+            order,
+            parts=list(order.lines.values_list("part_id", flat=True)),
+        )
     return order
 
 
@@ -164,7 +181,7 @@ def acknowledge_order(*, actor: Person, order: PurchaseOrder) -> PurchaseOrder:
     with transaction.atomic():
         order.status, order.acknowledged_at = OrderStatus.ACKNOWLEDGED, timezone.now()
         order.save(update_fields=["status", "acknowledged_at"])
-        _event(actor, "acknowledged purchase order", order)
+        _event(actor, "acknowledged purchase order", order, parts=[])
     return order
 
 
@@ -190,6 +207,7 @@ def confirm_order_line(
             actor,
             "confirmed order line",
             order,
+            parts=[line.part_id],
             line=line.line_number,
             confirmed_date=[before.isoformat() if before else None, confirmed_date.isoformat()],
         )
@@ -204,7 +222,14 @@ def cancel_order_line(*, actor: Person, line: PurchaseOrderLine, reason: str) ->
     with transaction.atomic():
         line.status = LineStatus.CANCELLED
         line.save(update_fields=["status"])
-        _event(actor, "cancelled order line", line.order, line=line.line_number, reason=reason)
+        _event(
+            actor,
+            "cancelled order line",
+            line.order,
+            parts=[line.part_id],
+            line=line.line_number,
+            reason=reason,
+        )
     return line
 
 
@@ -285,6 +310,7 @@ def receive_delivery(
             actor,
             "received delivery",
             order,
+            parts=[locked.part_id],
             line=locked.line_number,
             quantity=plain_number(amount),
             rejected=plain_number(rejected),

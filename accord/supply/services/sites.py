@@ -15,6 +15,7 @@ from accord.parts.models import Part
 from accord.supply.access import can_manage_sites, can_move_stock_at
 from accord.supply.choices import SiteKind
 from accord.supply.models import Site, StockLevel
+from accord.supply.services.replan import replan_after
 from accord.supply.services.values import quantity, text
 
 
@@ -80,6 +81,7 @@ def set_stock_level(
         if not created:
             level.min_level, level.safety_stock = minimum, safety
             level.save(update_fields=["min_level", "safety_stock", "updated_at"])
+        replan_after(part_ids=[part.pk])
         record_event(
             actor=actor,
             verb="set stock level",

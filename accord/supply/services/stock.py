@@ -27,6 +27,7 @@ from accord.parts.models import Part
 from accord.supply.access import can_move_stock_at
 from accord.supply.choices import MoveKind
 from accord.supply.models import Build, Delivery, Site, StockItem, StockMove
+from accord.supply.services.replan import replan_after
 from accord.supply.services.values import quantity, signed_quantity, text
 
 
@@ -100,6 +101,7 @@ def _change(
 
 
 def _record(actor: Person, verb: str, move: StockMove, item: StockItem, **changes: object) -> None:
+    replan_after(part_ids=[item.part_id])
     record_event(
         actor=actor,
         verb=verb,

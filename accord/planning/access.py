@@ -1,0 +1,37 @@
+"""Who may plan a program and read its plans: the program's members who may see its build
+schedule (supply.access.build_visibility: the owner's members, and partners' members while an
+NDA covers the program). Sellers plan nothing: they never see the schedule. Everything a plan
+counts is read through the access functions as the person sees it (planning/inputs.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from accord.core.access import get_or_404
+from accord.orgs.access import reach_of
+from accord.orgs.models import Program
+from accord.planning.models import PlanRun
+
+
+def programs_for_planning(user: Any) -> QuerySet[Program]:
+    reach = reach_of(user)
+    if reach.organisation_id is None or reach.seller:
+        return Program.objects.none()
+    return Program.objects.filter(pk__in=reach.restricted)
+
+
+def get_program_for_planning(user: Any, ref: Any) -> Program:
+    """By id or by code (the CLI's `accord shortages EBX2`); 404 unless the person may plan it."""
+    programs = programs_for_planning(user)
+    if isinstance(ref, str) and not ref.isdigit():
+        return get_or_404(programs.select_related("owner"), code=ref)
+    return get_or_404(programs.select_related("owner"), pk=ref)
+
+
+def plan_run_for(user: Any, program: Program) -> PlanRun | None:
+    """The person's own stored plan of a program they may plan (never another person's)."""
+    if not programs_for_planning(user).filter(pk=program.pk).exists():
+        return None
+    return PlanRun.objects.filter(program=program, person_id=user.pk).first()

@@ -1,0 +1,188 @@
+"""Making a plan and keeping it: netting and clear-to-build of a program as one person sees it,
+stored for the shortage board (models.py), and refreshed when supply changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from accord.core.choices import Classification
+from accord.core.db import insert_rows
+from accord.core.errors import InvalidInput
+from accord.core.events import record_event
+from accord.orgs.models import Person, Program
+from accord.planning.access import programs_for_planning
+from accord.planning.inputs import DEFAULT_HORIZON_WEEKS, PlanningData, load_planning_data
+from accord.planning.models import BuildClearance, PartPlan, PlanRun
+from accord.planning.netting import (
+    MAX_HORIZON_WEEKS,
+    ClearToBuild,
+    NettingResult,
+    clear_to_build,
+    net,
+)
+
+
+def _weeks(values: np.ndarray) -> list[float]:
+    # Six decimals is finer than any quantity stored (four) and keeps the JSON short.
+    return [round(float(v), 6) for v in values]
+
+
+def _week_or_none(week: int) -> int | None:
+    return int(week) if week >= 0 else None
+
+
+def plan_program(
+    person: Person, program: Program, *, horizon: int, today: dt.date
+) -> tuple[PlanningData, NettingResult, ClearToBuild]:
+    """Plan without storing: read as the person sees it, net, clear-to-build."""
+    data = load_planning_data(person, program, today=today, horizon=horizon)
+    result = net(data.inp)
+    return data, result, clear_to_build(data.inp, result)
+
+
+def refresh_plan(
+    *,
+    actor: Person | None,
+    person: Person,
+    program: Program,
+    horizon: int = DEFAULT_HORIZON_WEEKS,
+    today: dt.date | None = None,
+) -> PlanRun:
+    """Plan the program as `person` sees it and store the result in place of their last one.
+    `actor`: who asked (None for the background refresh after a change of supply)."""
+    if not 1 <= horizon <= MAX_HORIZON_WEEKS:
+        raise InvalidInput(
+            f"horizon: 1 to {MAX_HORIZON_WEEKS} weeks (got {horizon}).", detail={"field": "horizon"}
+        )
+    if not programs_for_planning(person).filter(pk=program.pk).exists():
+        raise InvalidInput(f"{person} may not plan {program}.")
+    started = time.perf_counter()
+    day = today or timezone.localdate()
+    data, result, ctb = plan_program(person, program, horizon=horizon, today=day)
+    duration_ms = int((time.perf_counter() - started) * 1000)
+    with transaction.atomic():
+        run, _ = PlanRun.objects.select_for_update().get_or_create(
+            program=program,
+            person=person,
+            defaults={"week_start": data.start, "horizon": horizon, "computed_at": timezone.now()},
+        )
+        run.parts.all().delete()
+        run.builds.all().delete()
+        run.week_start, run.horizon, run.computed_at = data.start, horizon, timezone.now()
+        run.duration_ms, run.part_count = duration_ms, data.inp.part_count
+        run.build_count = len(data.build_ids)
+        run.short_count = int((result.first_shortage_week >= 0).sum())
+        run.save()
+        insert_rows(PartPlan, PART_PLAN_COLUMNS, _part_rows(run, data, result))
+        insert_rows(
+            BuildClearance, ["run", "build", "buildable", "limiting"], _build_rows(run, data, ctb)
+        )
+        record_event(
+            actor=actor,
+            verb="refreshed plan",
+            obj=run,
+            program=program,
+            organisation=person.organisation,
+            classification=Classification.INTERNAL,
+            changes={
+                "parts": run.part_count,
+                "short": run.short_count,
+                "builds": run.build_count,
+                "horizon": horizon,
+                "ms": duration_ms,
+            },
+        )
+    return run
+
+
+PART_PLAN_COLUMNS = [
+    "run",
+    "part",
+    "purchased",
+    "consigned",
+    "level",
+    "lead_time_weeks",
+    "on_hand",
+    "safety_stock",
+    "first_shortage_week",
+    "below_safety_week",
+    "quantity_short",
+    "weeks_of_cover",
+    "gross",
+    "receipts",
+    "projected",
+    "planned_orders",
+]
+
+
+def _part_rows(
+    run: PlanRun, data: PlanningData, result: NettingResult
+) -> Iterable[tuple[Any, ...]]:
+    inp = data.inp
+    for index, part_id in enumerate(data.part_ids.tolist()):
+        yield (
+            run.pk,
+            part_id,
+            bool(data.purchased[index]),
+            bool(data.consigned[index]),
+            int(result.low_level_code[index]),
+            int(inp.lead_time_weeks[index]),
+            float(inp.on_hand[index]),
+            float(inp.safety_stock[index]),
+            _week_or_none(result.first_shortage_week[index]),
+            _week_or_none(result.below_safety_week[index]),
+            float(result.quantity_short[index]),
+            int(result.weeks_of_cover[index]),
+            _weeks(result.gross[index]),
+            _weeks(result.receipts[index]),
+            _weeks(result.projected[index]),
+            _weeks(result.planned_orders[index]),
+        )
+
+
+def _build_rows(run: PlanRun, data: PlanningData, ctb: ClearToBuild) -> Iterable[tuple[Any, ...]]:
+    part_ids = data.part_ids
+    for row, build_id in enumerate(data.build_ids.tolist()):
+        buildable = float(ctb.buildable[row])
+        start, end = int(ctb.limiting_offsets[row]), int(ctb.limiting_offsets[row + 1])
+        limiting = [
+            {"part": int(part_ids[p]), "short": round(float(s), 6)}
+            for p, s in zip(ctb.limiting_parts[start:end], ctb.shortfall[start:end], strict=True)
+        ]
+        yield (run.pk, build_id, None if np.isnan(buildable) else buildable, limiting)
+
+
+def refresh_plans_of(*, program_ids: Iterable[int] = (), part_ids: Iterable[int] = ()) -> int:
+    """Plan again every stored plan of these programs, or counting these parts (after a
+    delivery, an order change, a stock move or a build change). Returns how many."""
+    programs, parts = set(program_ids), set(part_ids)
+    runs = PlanRun.objects.none()
+    if programs:
+        runs = runs | PlanRun.objects.filter(program_id__in=programs)
+    if parts:
+        runs = runs | PlanRun.objects.filter(
+            pk__in=PartPlan.objects.filter(part_id__in=parts).values("run_id")
+        )
+    count = 0
+    for run in runs.select_related("program", "person__organisation").distinct():
+        if programs_for_planning(run.person).filter(pk=run.program_id).exists():
+            refresh_plan(actor=None, person=run.person, program=run.program, horizon=run.horizon)
+            count += 1
+        else:  # the person may no longer plan it (membership ended, NDA lapsed): drop it
+            with transaction.atomic():
+                record_event(
+                    actor=None,
+                    verb="dropped plan",
+                    obj=run,
+                    program=run.program,
+                    classification=Classification.INTERNAL,
+                )
+                run.delete()
+    return count
