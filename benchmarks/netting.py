@@ -5,8 +5,10 @@
 Generates, with a fixed seed: 50,000 parts; 2,000 top assemblies with three-level BOMs (each
 top: 4 sub-assemblies and 120 bought parts; each sub-assembly: 2 sub-sub-assemblies and 80
 bought parts; each of those: 45 bought parts; about 500,000 BOM lines); 20,000 scheduled
-builds over 104 weeks; 100,000 open purchase-order lines; stock for every part and a safety
-stock for a tenth of them. Then, as the EMS's planner: reads everything from the database
+builds of 1 to 49 units over 104 weeks; 100,000 open purchase-order lines; stock for every part
+and a safety stock for a tenth of them. Supply covers most of the demand, as in a plant that
+runs: a plan where every build is short would measure the size of its shortage lists instead.
+Then, as the EMS's planner: reads everything from the database
 through the access functions (planning/inputs.py), nets it week by week and computes
 clear-to-build for every build (planning/netting.py), timed; then once more under tracemalloc
 for the peak memory of Python and NumPy allocations (the traced run is slower and not timed).
@@ -103,9 +105,11 @@ def generate(scale: float, horizon: int) -> dict[str, Any]:
     bom_of = dict(Bom.objects.filter(program=program).values_list("assembly_id", "pk"))
     lines: list[tuple[Any, ...]] = []
 
-    def add(assembly: int, children: list[int]) -> None:
+    def add(assembly: int, children: list[int], boards: int) -> None:
+        """The first `boards` children are sub-assemblies, one of each per unit (a board is
+        built into a product once); bought parts are used 1 to 4 times."""
         for position, child in enumerate(children, start=1):
-            qty = int(rng.integers(1, 5))
+            qty = 1 if position <= boards else int(rng.integers(1, 5))
             lines.append((bom_of[assembly], position, child, qty, "", 0))
 
     bought_ids = np.array([pid("BUY", i) for i in range(bought)])
@@ -119,7 +123,7 @@ def generate(scale: float, horizon: int) -> dict[str, Any]:
                 picks = rng.choice(count, size=subs_each, replace=False)
                 children += [pid(child_kind[prefix], int(k)) for k in picks]
             children += [int(b) for b in rng.choice(bought_ids, size=bought_each, replace=False)]
-            add(pid(prefix, i), children)
+            add(pid(prefix, i), children, subs_each)
     insert_rows(
         BomLine, ["bom", "position", "part", "quantity", "designators", "designator_count"], lines
     )
@@ -130,7 +134,7 @@ def generate(scale: float, horizon: int) -> dict[str, Any]:
         (
             program.pk,
             pid("TOP", int(rng.integers(0, tops))),
-            int(rng.integers(10, 500)),
+            int(rng.integers(1, 50)),
             today + dt.timedelta(days=int(rng.integers(0, horizon * 7))),
             "firm",
         )

@@ -82,6 +82,7 @@ def build_api() -> AccordAPI:
     from accord.core.api import router as core_router
     from accord.orgs.api import router as orgs_router
     from accord.parts.api import router as parts_router
+    from accord.planning.api import router as planning_router
 
     new_api = AccordAPI(
         title="Accord API",
@@ -95,6 +96,7 @@ def build_api() -> AccordAPI:
     new_api.add_router("", core_router)
     new_api.add_router("", orgs_router)
     new_api.add_router("", parts_router)
+    new_api.add_router("", planning_router)
     return new_api
 
 

@@ -1,0 +1,52 @@
+"""The planning API's rows of the access matrix: who may plan a program and read its plan.
+
+A plan is the person's own (planning/models.py): the program's members who may see its build
+schedule (the owner's, and partners' under an NDA covering the program) plan it and read their
+own stored plan; sellers, lapsed partners and outsiders get 404, as for the schedule itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accord.api.tests.access_matrix.cases import Case, World, case, expect
+from accord.planning.services import refresh_plan
+
+# Earbuds X2: Halcyon's members, and Meridian's planner under the NDA covering it.
+EBX2_PLANNERS = ["oem_buyer", "oem_engineer", "ems_planner"]
+
+
+def planning_world(people: Any, programs: Any) -> World:
+    """A stored plan of Earbuds X2 for each person who may plan it."""
+    for username in EBX2_PLANNERS:
+        refresh_plan(actor=people[username], person=people[username], program=programs["EBX2"])
+    return {}
+
+
+def _program(w: World) -> int:
+    return int(w["EBX2"].pk)
+
+
+PLANNING_MATRIX: dict[tuple[str, str], list[Case]] = {
+    ("POST", "/programs/{program_id}/plan"): [
+        case(
+            lambda w: f"/programs/{_program(w)}/plan",
+            expect(EBX2_PLANNERS),
+            body=lambda w: {"horizon": 12},
+        )
+    ],
+    ("GET", "/programs/{program_id}/plan"): [
+        case(lambda w: f"/programs/{_program(w)}/plan", expect(EBX2_PLANNERS))
+    ],
+    ("GET", "/programs/{program_id}/shortages"): [
+        case(lambda w: f"/programs/{_program(w)}/shortages?all=true", expect(EBX2_PLANNERS))
+    ],
+    ("GET", "/programs/{program_id}/clear-to-build"): [
+        case(lambda w: f"/programs/{_program(w)}/clear-to-build", expect(EBX2_PLANNERS))
+    ],
+    ("GET", "/programs/{program_id}/parts/{part_id}/timeline"): [
+        case(
+            lambda w: f"/programs/{_program(w)}/parts/{w['part:HAL-100-0001'].pk}/timeline",
+            expect(EBX2_PLANNERS),
+        )
+    ],
+}

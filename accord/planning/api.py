@@ -1,0 +1,180 @@
+"""API: plan a program as the caller sees it, and read the stored plan: shortages, clear-to-build,
+a part's weekly supply timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from accord.api.auth import person
+from accord.api.pagination import Page, PageParams, paginate_rows
+from accord.api.schemas import Id, InputSchema
+from accord.core.errors import NotFound
+from accord.core.numbers import plain_number
+from accord.planning.access import get_program_for_planning, plan_run_for
+from accord.planning.inputs import DEFAULT_HORIZON_WEEKS
+from accord.planning.models import BuildClearance, PartPlan, PlanRun
+from accord.planning.netting import MAX_HORIZON_WEEKS
+from accord.planning.queries import exact, shortage_rows, week_date
+from accord.planning.services import refresh_plan
+
+router = Router(tags=["planning"])
+
+
+class PlanIn(InputSchema):
+    horizon: int = Field(DEFAULT_HORIZON_WEEKS, ge=1, le=MAX_HORIZON_WEEKS)
+
+
+class PlanOut(Schema):
+    program_id: int
+    week_start: dt.date
+    horizon: int
+    computed_at: dt.datetime
+    duration_ms: int
+    parts: int
+    builds: int
+    short: int
+
+
+class ShortageOut(Schema):
+    part_id: int
+    part: str
+    description: str
+    purchased: bool
+    consigned: bool = Field(description="Expected from the OEM (a consigned BOM line).")
+    on_hand: str
+    safety_stock: str
+    first_shortage_week: int | None
+    first_shortage_date: dt.date | None
+    quantity_short: str
+    weeks_of_cover: int
+    below_safety_week: int | None
+
+
+class ShortageQuery(PageParams):
+    all: bool = Field(False, description="Every planned part, not only those that run short.")
+
+
+class LimitingOut(Schema):
+    part_id: int
+    short: str
+
+
+class ClearanceOut(Schema):
+    build_id: int
+    assembly: str
+    due_date: dt.date
+    quantity: str
+    buildable: str | None = Field(description="Empty when the build is due past the horizon.")
+    limiting: list[LimitingOut]
+
+
+class TimelineOut(Schema):
+    part_id: int
+    part: str
+    week_start: dt.date
+    weeks: list[dt.date]
+    gross: list[str]
+    receipts: list[str]
+    projected: list[str]
+    planned_orders: list[str]
+    on_hand: str
+    safety_stock: str
+
+
+def _plan_out(run: PlanRun) -> PlanOut:
+    return PlanOut(
+        program_id=run.program_id,
+        week_start=run.week_start,
+        horizon=run.horizon,
+        computed_at=run.computed_at,
+        duration_ms=run.duration_ms,
+        parts=run.part_count,
+        builds=run.build_count,
+        short=run.short_count,
+    )
+
+
+def _stored_run(request: HttpRequest, program_id: int) -> PlanRun:
+    user = person(request)
+    program = get_program_for_planning(user, program_id)
+    run = plan_run_for(user, program)
+    if run is None:
+        raise NotFound("No plan of this program yet: POST to its plan first.", code="no_plan")
+    return run
+
+
+def _numbers(values: list[float]) -> list[str]:
+    return [plain_number(exact(v)) for v in values]
+
+
+@router.post("/programs/{program_id}/plan", response=PlanOut)
+def plan_program(request: HttpRequest, program_id: Id, payload: PlanIn) -> PlanOut:
+    """Plan the program now, as the caller sees it, and keep the result."""
+    user = person(request)
+    program = get_program_for_planning(user, program_id)
+    run = refresh_plan(actor=user, person=user, program=program, horizon=payload.horizon)
+    return _plan_out(run)
+
+
+@router.get("/programs/{program_id}/plan", response=PlanOut)
+def get_plan(request: HttpRequest, program_id: Id) -> PlanOut:
+    return _plan_out(_stored_run(request, program_id))
+
+
+@router.get("/programs/{program_id}/shortages", response=Page[ShortageOut])
+def list_shortages(
+    request: HttpRequest, program_id: Id, params: Query[ShortageQuery]
+) -> dict[str, Any]:
+    run = _stored_run(request, program_id)
+    rows = [row.as_dict() for row in shortage_rows(run, only_short=not params.all)]
+    return paginate_rows(request, rows, params)
+
+
+@router.get("/programs/{program_id}/clear-to-build", response=Page[ClearanceOut])
+def list_clear_to_build(
+    request: HttpRequest, program_id: Id, paging: Query[PageParams]
+) -> dict[str, Any]:
+    run = _stored_run(request, program_id)
+    rows = [
+        {
+            "build_id": c.build_id,
+            "assembly": c.build.assembly.number,
+            "due_date": c.build.due_date,
+            "quantity": plain_number(c.build.quantity),
+            "buildable": None if c.buildable is None else plain_number(exact(c.buildable)),
+            "limiting": [
+                {"part_id": item["part"], "short": plain_number(exact(item["short"]))}
+                for item in c.limiting
+            ],
+        }
+        for c in BuildClearance.objects.filter(run=run)
+        .select_related("build__assembly")
+        .order_by("build__due_date", "build_id")
+    ]
+    return paginate_rows(request, rows, paging)
+
+
+@router.get("/programs/{program_id}/parts/{part_id}/timeline", response=TimelineOut)
+def part_timeline(request: HttpRequest, program_id: Id, part_id: Id) -> TimelineOut:
+    """A part's week-by-week supply in the stored plan: gross requirement, receipts, projected
+    balance and planned orders (built parts), from week_start."""
+    run = _stored_run(request, program_id)
+    plan = PartPlan.objects.filter(run=run, part_id=part_id).select_related("part").first()
+    if plan is None:
+        raise NotFound()
+    return TimelineOut(
+        part_id=plan.part_id,
+        part=plan.part.number,
+        week_start=run.week_start,
+        weeks=[week_date(run, w) or run.week_start for w in range(run.horizon)],
+        gross=_numbers(plan.gross),
+        receipts=_numbers(plan.receipts),
+        projected=_numbers(plan.projected),
+        planned_orders=_numbers(plan.planned_orders),
+        on_hand=plain_number(exact(plan.on_hand)),
+        safety_stock=plain_number(exact(plan.safety_stock)),
+    )
