@@ -8,6 +8,7 @@ bought parts; each of those: 45 bought parts; about 500,000 BOM lines); 20,000 s
 builds of 1 to 49 units over 104 weeks; 100,000 open purchase-order lines; stock for every part
 and a safety stock for a tenth of them. Supply covers most of the demand, as in a plant that
 runs: a plan where every build is short would measure the size of its shortage lists instead.
+Assemblies have no stock of their own (built to order).
 Then, as the EMS's planner: reads everything from the database
 through the access functions (planning/inputs.py), nets it week by week and computes
 clear-to-build for every build (planning/netting.py), timed; then once more under tracemalloc
@@ -182,7 +183,11 @@ def generate(scale: float, horizon: int) -> dict[str, Any]:
     insert_rows(
         StockItem,
         ["site", "part", "owner", "on_hand"],
-        [(site.pk, pk, ems.pk, int(rng.integers(0, 20_000))) for pk in ids.values()],
+        # Bought parts in stock; assemblies are built to order (a row at zero, as an ERP has).
+        [
+            (site.pk, pk, ems.pk, int(rng.integers(0, 20_000)) if number.startswith("BUY") else 0)
+            for number, pk in ids.items()
+        ],
     )
     insert_rows(
         StockLevel,

@@ -20,6 +20,7 @@ SECTIONS: list[tuple[str, str, tuple[str, ...], bool]] = [
     ("Programs", "program_list", ("/programs/",), False),
     ("Parts", "part_list", ("/parts/",), False),
     ("BOMs", "bom_list", ("/boms/",), False),
+    ("Planning", "plan_index", ("/planning/",), False),
     ("My imports", "my_imports", ("/imports/",), False),
     ("NDAs", "nda_list", ("/ndas/",), False),
     ("People", "people_list", ("/people/",), False),

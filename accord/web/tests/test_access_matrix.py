@@ -38,6 +38,7 @@ from accord.parts.bom_import.request import BomImportRequest
 from accord.parts.models import ApprovedSource
 from accord.parts.services import stage_bom_import
 from accord.parts.services.catalogue_staging import stage_catalogue_import
+from accord.web.tests.access_matrix_planning import PLANNING_GET, PLANNING_POST, planning_world
 from accord.web.tests.helpers import table, text
 
 PERSONAS = [
@@ -55,7 +56,13 @@ EVERYONE = dict.fromkeys(PERSONAS[1:], 200)
 # Pages anyone may open, signed in or not: what anonymous gets there instead of the login page.
 PUBLIC_PAGES = {"login": 200, "logout": 405, "signup": 200}
 PUBLIC_POSTS = {"signup": 302}
-PAGE_MODULES = ("accord.web.urls", "accord.core.urls", "accord.orgs.urls", "accord.parts.urls")
+PAGE_MODULES = (
+    "accord.web.urls",
+    "accord.core.urls",
+    "accord.orgs.urls",
+    "accord.parts.urls",
+    "accord.planning.urls",
+)
 
 
 def only(allowed: dict[str, int], default: int = 404) -> dict[str, int]:
@@ -484,6 +491,10 @@ POST_MATRIX: dict[
     ),
 }
 
+# The planning pages (access_matrix_planning.py).
+GET_MATRIX |= PLANNING_GET
+POST_MATRIX |= PLANNING_POST
+
 
 @pytest.fixture
 def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> dict[str, Any]:
@@ -530,6 +541,7 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> dict[
         "buyer_token": token,
         "bom_upload": bom_upload,
         "parts_upload": parts_upload,
+        **planning_world(people, programs),
     }
 
 

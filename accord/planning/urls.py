@@ -1,0 +1,19 @@
+from django.urls import path
+
+from accord.planning import views
+
+urlpatterns = [
+    path("planning/", views.plan_index, name="plan_index"),
+    path("planning/<int:program_id>/", views.shortage_board, name="shortage_board"),
+    path("planning/<int:program_id>/plan/", views.plan_refresh, name="plan_refresh"),
+    path(
+        "planning/<int:program_id>/clear-to-build/",
+        views.clear_to_build_page,
+        name="clear_to_build",
+    ),
+    path(
+        "planning/<int:program_id>/parts/<int:part_id>/",
+        views.part_timeline_page,
+        name="part_timeline",
+    ),
+]

@@ -1,0 +1,64 @@
+"""The planning pages' rows of the page access matrix (test_access_matrix.py).
+
+Who may plan Earbuds X2 (its members who may see its build schedule: Halcyon's, and
+Meridian's planner under the NDA covering it) opens its board, clear-to-build and a part's
+timeline, each from their own stored plan, and plans again; everyone else gets 404. The
+planning index lists the programs one may plan (empty for the others)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from accord.planning.services import refresh_plan
+
+EBX2_PLANNERS = {"oem_buyer": 200, "oem_engineer": 200, "ems_planner": 200}
+EVERYONE = dict.fromkeys(
+    [
+        "oem_buyer",
+        "oem_engineer",
+        "ems_planner",
+        "ems_quality",
+        "supplier_rep",
+        "other_oem_user",
+        "nda_expired_partner",
+        "outsider",
+    ],
+    200,
+)
+
+
+def planning_world(people: Any, programs: Any) -> dict[str, Any]:
+    for username in EBX2_PLANNERS:
+        refresh_plan(actor=people[username], person=people[username], program=programs["EBX2"])
+    return {}
+
+
+def _only(allowed: dict[str, int]) -> dict[str, int]:
+    return {persona: allowed.get(persona, 404) for persona in EVERYONE}
+
+
+PLANNING_GET: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], dict[str, int]]] = {
+    "plan_index": (lambda w: {}, EVERYONE),
+    "shortage_board": (lambda w: {"program_id": w["EBX2"].pk}, _only(EBX2_PLANNERS)),
+    "clear_to_build": (lambda w: {"program_id": w["EBX2"].pk}, _only(EBX2_PLANNERS)),
+    "part_timeline": (
+        lambda w: {"program_id": w["EBX2"].pk, "part_id": w["HAL-100-0001"].pk},
+        _only(EBX2_PLANNERS),
+    ),
+}
+
+PLANNING_POST: dict[
+    str,
+    tuple[
+        Callable[[dict[str, Any]], dict[str, Any]],
+        Callable[[dict[str, Any]], dict[str, Any]],
+        dict[str, int],
+    ],
+] = {
+    "plan_refresh": (
+        lambda w: {"program_id": w["EBX2"].pk},
+        lambda w: {"horizon": "12"},
+        _only(dict.fromkeys(EBX2_PLANNERS, 302)),
+    ),
+}
