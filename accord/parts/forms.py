@@ -126,6 +126,14 @@ class PartEditForm(AccordForm):
         "in force; internal ones never leave your organisation.",
     )
     is_assembly = forms.BooleanField(required=False, label="Assembly (has a BOM of its own)")
+    lead_time_weeks = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=104,
+        label="Lead time (weeks)",
+        help_text="For an assembly, its build time: planning needs its components this much "
+        "earlier.",
+    )
 
     def __init__(self, *args: Any, categories: QuerySet[Category], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

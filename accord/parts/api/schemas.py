@@ -207,6 +207,9 @@ class PartDetail(PartOut):
     set on it as shown_parameters, shown_sources and shown_where_used (api.parts.part_detail)."""
 
     created_at: dt.datetime
+    lead_time_weeks: int | None = Field(
+        None, description="An assembly's build time; a bought part's purchasing lead time."
+    )
     parameters: list[ParameterOut] = Field(validation_alias="shown_parameters")
     sources: list[SourceOut] = Field(validation_alias="shown_sources")
     where_used: list[WhereUsedOut] = Field(validation_alias="shown_where_used")
@@ -250,6 +253,13 @@ class PartPatch(InputSchema):
     package: Text = omittable(max_length=120)
     classification: Classification = omittable()
     is_assembly: StrictBool = omittable()
+    lead_time_weeks: int | None = Field(
+        None,
+        ge=0,
+        le=104,
+        description="An assembly's build time (its components are needed this much earlier); "
+        "a bought part's purchasing lead time. Null clears it.",
+    )
 
 
 class SourceIn(InputSchema):

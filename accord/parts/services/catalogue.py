@@ -40,6 +40,7 @@ PART_EDITABLE_FIELDS = (
     "package",
     "classification",
     "is_assembly",
+    "lead_time_weeks",
 )
 PART_TEXT_LIMITS = {"number": 80, "revision": 20, "description": 500, "value": 120, "package": 120}
 
@@ -127,6 +128,15 @@ def update_part(*, actor: Person, part: Part, **changes: Any) -> Part:
         raise InvalidInput("Unknown classification.", detail={"field": "classification"})
     if "is_assembly" in changes:
         changes["is_assembly"] = bool(changes["is_assembly"])
+    if "lead_time_weeks" in changes:
+        weeks = changes["lead_time_weeks"]
+        if weeks is not None and (
+            isinstance(weeks, bool) or not isinstance(weeks, int) or not 0 <= weeks <= 104
+        ):
+            raise InvalidInput(
+                "lead_time_weeks: a whole number of weeks, 0 to 104, or empty.",
+                detail={"field": "lead_time_weeks"},
+            )
     with transaction.atomic():
         part = Part.objects.select_for_update().get(pk=part.pk)
         if part.owner_id != actor.organisation_id:

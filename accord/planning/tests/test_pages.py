@@ -41,9 +41,7 @@ def test_the_board_filters_and_exports(client_for, people, programs, earbuds):
     client, program = client_for("ems_planner"), programs["EBX2"]
     plan_as(client, program)
     everything = client.get(f"/planning/{program.pk}/", {"show": "all", "q": "EB-"})
-    numbers = {
-        row[0] for row in table(everything, caption="Projected balance per part and week")
-    }
+    numbers = {row[0] for row in table(everything, caption="Projected balance per part and week")}
     assert numbers == {"EB-MCU", "EB-CAP", "EB-BOARD"}
     built = client.get(f"/planning/{program.pk}/", {"show": "all", "q": "EB-", "supply": "built"})
     assert {row[0] for row in table(built, caption="Projected balance per part and week")} == {
