@@ -197,3 +197,29 @@ def test_demo_imports_the_real_files_through_the_importers(db):
         )
     )
     assert kinds == {"oem"}
+
+
+def test_demo_tells_the_supply_story(db):
+    """The earbuds' controller goes short in week 6 because Arrowpoint pushed its confirmed
+    date, and the week-6 earbuds are held back by it, in the EMS planner's stored plan."""
+    from accord.demo.loader import import_real_files
+    from accord.demo.supply_story import CONTROLLER_MPN, tell_supply_story
+    from accord.planning.models import BuildClearance, PartPlan, PlanRun
+
+    world = world_from_db()
+    import_real_files(world)
+    tell_supply_story(world)
+    planner = Person.objects.get(username="ems_planner")
+    run = PlanRun.objects.get(program__code="EBX2", person=planner)
+    controller = PartPlan.objects.get(run=run, part__sources__manufacturer_part__mpn=CONTROLLER_MPN)
+    # 600 on hand + 1,200 in week 3 against 400 a week from week 2 (earbuds from week 4, two
+    # weeks of build lead time): 200 short in week 6; the pushed 2,400 arrive in week 9.
+    assert controller.first_shortage_week == 6
+    assert controller.projected[2:10] == [200, 1000, 600, 200, -200, -600, -1000, 1000]
+    assert controller.receipts[9] == 2400
+    assert run.short_count >= 1
+    # Clear-to-build serves the builds in due order: weeks 4 to 7 take 1,600 of the 1,800
+    # controllers there by week 8, the week-8 build gets 200 of its 400.
+    held = BuildClearance.objects.get(run=run, build__reference="EBX2-L wk8")
+    assert held.buildable == 200
+    assert held.limiting == [{"part": controller.part_id, "short": 200}]

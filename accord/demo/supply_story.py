@@ -1,0 +1,139 @@
+"""The demo's supply story, told through the services as the people would act:
+
+Meridian builds the left earbud (EBX2-L) for Halcyon, 400 a week from week 4, in Penang. The
+earbuds' controller (the iCE40UP5K of the main board, which runs the firmware) comes from
+Arrowpoint on two order lines; Arrowpoint pushed the second line's confirmed date from week 5
+to week 9, so the controller runs short in week 6 and the week-6 builds are held back. The
+balanced-armature drivers and the housings are consigned by Halcyon. The heart-rate monitor's
+builds are scheduled too. Week numbers count from the Monday of the current week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+
+from accord.core.access import today
+from accord.demo.personas import World
+from accord.parts import services as part_services
+from accord.parts.models import Bom, BomLine, Part
+from accord.planning.inputs import week_start
+from accord.planning.services import refresh_plan
+from accord.supply import services as supply
+from accord.supply.choices import Firmness
+
+CONTROLLER_MPN = "ICE40UP5K-UWG30ITR"
+WEEKLY_EARBUDS = 400
+EARBUD_WEEKS = range(4, 16)
+
+
+def _day(week: int) -> dt.date:
+    """The Wednesday of a plan week."""
+    return week_start(today()) + dt.timedelta(weeks=week, days=2)
+
+
+def _latest_bom(world: World, program: str, assembly: str) -> Bom:
+    bom = (
+        Bom.objects.filter(program=world.programs[program], assembly__number=assembly)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    assert bom is not None, f"the demo has no BOM of {assembly}"
+    return bom
+
+
+def tell_supply_story(world: World) -> None:
+    planner, buyer = world.people["ems_planner"], world.people["oem_buyer"]
+    distributor = world.people["arrowpoint_rep"]
+    halcyon, arrowpoint = world.orgs["halcyon"], world.orgs["arrowpoint"]
+    plant = supply.create_site(actor=planner, code="PEN1", name="Penang plant", country="MY")
+    supply.create_site(
+        actor=planner, code="PEN-WH", name="Penang warehouse", kind="warehouse", country="MY"
+    )
+    supply.create_site(actor=buyer, code="SJ-LAB", name="San Jose lab", country="US")
+    for number in ("EBX2-L", "EBX2-PCBA"):
+        part = Part.objects.get(owner=halcyon, number=number)
+        part_services.update_part(actor=buyer, part=part, lead_time_weeks=1)
+
+    controller = Part.objects.get(owner=halcyon, sources__manufacturer_part__mpn=CONTROLLER_MPN)
+    # Stock for sixteen weeks of earbuds of everything else on the boards; little controller.
+    horizon_need = WEEKLY_EARBUDS * 16
+    for program, assembly in (("EBX2", "EBX2-PCBA"), ("EBX2", "EBX2-L")):
+        lines = BomLine.objects.filter(bom=_latest_bom(world, program, assembly), dnp=False)
+        for line in lines.select_related("part"):
+            if line.part.is_assembly or line.part_id == controller.pk:
+                continue
+            consigned = line.material_responsibility == "consigned"
+            supply.receive_stock(
+                actor=planner,
+                site=plant,
+                part=line.part,
+                quantity_received=math.ceil(line.quantity * horizon_need),
+                owner=halcyon if consigned else None,
+                reference="Opening balance",
+            )
+    item = supply.receive_stock(
+        actor=planner, site=plant, part=controller, quantity_received=600, reference="Opening"
+    ).item
+    supply.set_stock_level(
+        actor=planner, site=plant, part=controller, min_level=400, safety_stock=100
+    )
+
+    order = supply.create_purchase_order(
+        actor=planner,
+        program=world.programs["EBX2"],
+        supplier=arrowpoint,
+        number="MER-PO-24017",
+        ship_to=plant,
+    )
+    first = supply.add_order_line(
+        actor=planner,
+        order=order,
+        part=controller,
+        quantity_ordered=1200,
+        requested_date=_day(3),
+        unit_price="6.85",
+    )
+    second = supply.add_order_line(
+        actor=planner,
+        order=order,
+        part=controller,
+        quantity_ordered=2400,
+        requested_date=_day(5),
+        unit_price="6.85",
+    )
+    supply.issue_order(actor=planner, order=order)
+    supply.acknowledge_order(actor=distributor, order=order)
+    supply.confirm_order_line(actor=distributor, line=first, confirmed_date=_day(3))
+    supply.confirm_order_line(actor=distributor, line=second, confirmed_date=_day(5))
+    # The allocation ran out: Arrowpoint pushes the second line by four weeks.
+    supply.confirm_order_line(actor=distributor, line=second, confirmed_date=_day(9))
+
+    earbud = Part.objects.get(owner=halcyon, number="EBX2-L")
+    for week in EARBUD_WEEKS:
+        supply.schedule_build(
+            actor=buyer,
+            program=world.programs["EBX2"],
+            assembly=earbud,
+            quantity_due=WEEKLY_EARBUDS,
+            due_date=_day(week),
+            firmness=Firmness.FIRM if week < 8 else Firmness.FORECAST,
+            site=plant,
+            reference=f"EBX2-L wk{week}",
+        )
+    monitor = Part.objects.get(owner=halcyon, number="PHRM-MAIN")
+    for week in range(6, 26, 4):
+        supply.schedule_build(
+            actor=buyer,
+            program=world.programs["PHRM"],
+            assembly=monitor,
+            quantity_due=Decimal(150),
+            due_date=_day(week),
+            site=plant,
+            reference=f"PHRM wk{week}",
+        )
+    del item
+    for username in ("ems_planner", "oem_buyer"):
+        person = world.people[username]
+        refresh_plan(actor=person, person=person, program=world.programs["EBX2"])
