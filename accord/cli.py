@@ -36,6 +36,8 @@ usage: accord <command> [options]
          preview a BOM file (problems with row and column, summary, diff), then import it
   import-catalogue FILE --as USERNAME [--dry-run] [--json]
          load a parts list into the catalogue (the same file twice changes nothing)
+  shortages PROGRAM --as USERNAME [--format table|csv|json] [--horizon 26] [--all]
+         plan the program now as that person sees it; list the parts that run short
   people | organisations | programs | ndas | boms | parts  ACTION --as USERNAME ...
          run the workspace from the command line, as that person (e.g. `accord people
          invite --as maya --email new@example.com` prints the sign-up link)
