@@ -4,6 +4,7 @@ stored for the shortage board (models.py), and refreshed when supply changes."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -27,11 +28,6 @@ from accord.planning.netting import (
     clear_to_build,
     net,
 )
-
-
-def _weeks(values: np.ndarray) -> list[float]:
-    # Six decimals is finer than any quantity stored (four) and keeps the JSON short.
-    return [round(float(v), 6) for v in values]
 
 
 def _week_or_none(week: int) -> int | None:
@@ -122,41 +118,80 @@ PART_PLAN_COLUMNS = [
 ]
 
 
+def _rounded(values: np.ndarray) -> list[Any]:
+    """Six decimals (finer than any stored quantity, four) keep the JSON short; rounded as
+    whole arrays, not number by number."""
+    return list(np.round(values, 6).tolist())
+
+
 def _part_rows(
     run: PlanRun, data: PlanningData, result: NettingResult
 ) -> Iterable[tuple[Any, ...]]:
     inp = data.inp
-    for index, part_id in enumerate(data.part_ids.tolist()):
+    weekly = zip(
+        _rounded(result.gross),
+        _rounded(result.receipts),
+        _rounded(result.projected),
+        _rounded(result.planned_orders),
+        strict=True,
+    )
+    scalars = zip(
+        data.part_ids.tolist(),
+        data.purchased.tolist(),
+        data.consigned.tolist(),
+        result.low_level_code.tolist(),
+        inp.lead_time_weeks.tolist(),
+        inp.on_hand.tolist(),
+        inp.safety_stock.tolist(),
+        result.first_shortage_week.tolist(),
+        result.below_safety_week.tolist(),
+        result.quantity_short.tolist(),
+        result.weeks_of_cover.tolist(),
+        strict=True,
+    )
+    for (
+        part,
+        bought,
+        consigned,
+        level,
+        lead,
+        on_hand,
+        safety,
+        short,
+        low,
+        by,
+        cover,
+    ), series in zip(scalars, weekly, strict=True):
         yield (
             run.pk,
-            part_id,
-            bool(data.purchased[index]),
-            bool(data.consigned[index]),
-            int(result.low_level_code[index]),
-            int(inp.lead_time_weeks[index]),
-            float(inp.on_hand[index]),
-            float(inp.safety_stock[index]),
-            _week_or_none(result.first_shortage_week[index]),
-            _week_or_none(result.below_safety_week[index]),
-            float(result.quantity_short[index]),
-            int(result.weeks_of_cover[index]),
-            _weeks(result.gross[index]),
-            _weeks(result.receipts[index]),
-            _weeks(result.projected[index]),
-            _weeks(result.planned_orders[index]),
+            part,
+            bought,
+            consigned,
+            level,
+            lead,
+            on_hand,
+            safety,
+            _week_or_none(short),
+            _week_or_none(low),
+            by,
+            cover,
+            *series,
         )
 
 
 def _build_rows(run: PlanRun, data: PlanningData, ctb: ClearToBuild) -> Iterable[tuple[Any, ...]]:
-    part_ids = data.part_ids
-    for row, build_id in enumerate(data.build_ids.tolist()):
-        buildable = float(ctb.buildable[row])
-        start, end = int(ctb.limiting_offsets[row]), int(ctb.limiting_offsets[row + 1])
+    parts = data.part_ids[ctb.limiting_parts].tolist()
+    shorts = _rounded(ctb.shortfall)
+    offsets = ctb.limiting_offsets.tolist()
+    for row, (build_id, buildable) in enumerate(
+        zip(data.build_ids.tolist(), ctb.buildable.tolist(), strict=True)
+    ):
+        start, end = offsets[row], offsets[row + 1]
         limiting = [
-            {"part": int(part_ids[p]), "short": round(float(s), 6)}
-            for p, s in zip(ctb.limiting_parts[start:end], ctb.shortfall[start:end], strict=True)
+            {"part": part, "short": short}
+            for part, short in zip(parts[start:end], shorts[start:end], strict=True)
         ]
-        yield (run.pk, build_id, None if np.isnan(buildable) else buildable, limiting)
+        yield (run.pk, build_id, None if math.isnan(buildable) else buildable, limiting)
 
 
 def refresh_plans_of(*, program_ids: Iterable[int] = (), part_ids: Iterable[int] = ()) -> int:

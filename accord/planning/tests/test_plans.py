@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accord.core.errors import InvalidInput
+from accord.core.models import Event
 from accord.parts.models import Part
 from accord.planning.models import BuildClearance, PartPlan, PlanRun
 from accord.planning.services import refresh_plan
@@ -46,11 +47,13 @@ def test_a_pushed_confirmation_makes_the_mcu_short_in_week_six(
     and the build limited to the 40 in stock."""
     planner, program = people.ems_planner, programs["EBX2"]
     refresh_plan(actor=planner, person=planner, program=program)
-    with django_capture_on_commit_callbacks(execute=True) as refreshes:
+    refreshed = Event.objects.filter(verb="refreshed plan")
+    before = refreshed.count()
+    with django_capture_on_commit_callbacks(execute=True):
         confirm_order_line(
             actor=people.arrowpoint_rep, line=earbuds["line"], confirmed_date=week(8)
         )
-    assert len(refreshes) == 1
+    assert refreshed.count() == before + 1  # planned again, once
     run = PlanRun.objects.get(program=program, person=planner)  # refreshed after the commit
     mcu = part_plan(run, earbuds["mcu"])
     assert mcu.receipts[8] == 100 and mcu.receipts[3] == 0
@@ -67,6 +70,8 @@ def test_a_delivery_refreshes_the_stored_plan(
     confirm_order_line(actor=people.arrowpoint_rep, line=earbuds["line"], confirmed_date=week(8))
     before = refresh_plan(actor=planner, person=planner, program=program)
     assert part_plan(before, earbuds["mcu"]).first_shortage_week == 6
+    refreshed = Event.objects.filter(verb="refreshed plan")
+    before_count = refreshed.count()
     with django_capture_on_commit_callbacks(execute=True):
         receive_delivery(
             actor=planner,
@@ -75,6 +80,8 @@ def test_a_delivery_refreshes_the_stored_plan(
             quantity_received=100,
             received_on=TODAY,
         )
+    # The delivery moved stock and changed its order line: one refresh for both.
+    assert refreshed.count() == before_count + 1
     run = PlanRun.objects.get(pk=before.pk)
     mcu = part_plan(run, earbuds["mcu"])
     assert mcu.on_hand == 140 and mcu.first_shortage_week is None and sum(mcu.receipts) == 0
