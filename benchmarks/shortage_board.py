@@ -84,7 +84,8 @@ def main() -> None:
     assert after.computed_at > before, "the delivery did not refresh the plan"
     plan = PartPlan.objects.get(run=after, part=line.part)
     print(
-        f"delivery to refreshed plan: {refresh_s:.2f} s (part {line.part.number}: on hand {plan.on_hand:g})"
+        f"delivery to refreshed plan: {refresh_s:.2f} s "
+        f"(part {line.part.number}: on hand {plan.on_hand:g})"
     )
 
     naive = []
