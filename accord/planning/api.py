@@ -12,14 +12,16 @@ from ninja import Field, Query, Router, Schema
 from accord.api.auth import person
 from accord.api.pagination import Page, PageParams, paginate_rows
 from accord.api.schemas import Id, InputSchema
-from accord.core.errors import NotFound
+from accord.core.errors import InvalidInput, NotFound
 from accord.core.numbers import plain_number
+from accord.orgs.models import Person
 from accord.planning.access import get_program_for_planning, plan_run_for
+from accord.planning.choices import RiskKind, Severity
 from accord.planning.inputs import DEFAULT_HORIZON_WEEKS
-from accord.planning.models import BuildClearance, PartPlan, PlanRun
+from accord.planning.models import BuildClearance, PartPlan, PartRisk, PlanRun, RiskOwner
 from accord.planning.netting import MAX_HORIZON_WEEKS
 from accord.planning.queries import exact, shortage_rows, week_date
-from accord.planning.services import refresh_plan
+from accord.planning.services import assign_risk_owner, refresh_plan
 
 router = Router(tags=["planning"])
 
@@ -177,4 +179,93 @@ def part_timeline(request: HttpRequest, program_id: Id, part_id: Id) -> Timeline
         planned_orders=_numbers(plan.planned_orders),
         on_hand=plain_number(exact(plan.on_hand)),
         safety_stock=plain_number(exact(plan.safety_stock)),
+    )
+
+
+class RiskOut(Schema):
+    part_id: int
+    part: str
+    kind: str
+    severity: str
+    detail: str
+    owner: str | None = Field(description="The username of the risk's owner on the program.")
+    note: str
+
+
+class RiskQuery(PageParams):
+    kind: RiskKind | None = None
+    severity: Severity | None = None
+
+
+class RiskOwnerIn(InputSchema):
+    part_id: Id
+    kind: RiskKind
+    owner_id: Id
+    note: str = Field("", max_length=300)
+
+
+@router.get("/programs/{program_id}/risks", response=Page[RiskOut])
+def list_risks(request: HttpRequest, program_id: Id, params: Query[RiskQuery]) -> dict[str, Any]:
+    run = _stored_run(request, program_id)
+    owners = {
+        (o.part_id, o.kind): o
+        for o in RiskOwner.objects.filter(program_id=run.program_id).select_related("owner")
+    }
+    risks = PartRisk.objects.filter(run=run).select_related("part").order_by("part__number", "kind")
+    if params.kind:
+        risks = risks.filter(kind=params.kind)
+    if params.severity:
+        risks = risks.filter(severity=params.severity)
+    rows = []
+    for risk in risks:
+        owner = owners.get((risk.part_id, risk.kind))
+        rows.append(
+            {
+                "part_id": risk.part_id,
+                "part": risk.part.number,
+                "kind": risk.kind,
+                "severity": risk.severity,
+                "detail": risk.detail,
+                "owner": owner.owner.username if owner else None,
+                "note": owner.note if owner else "",
+            }
+        )
+    return paginate_rows(request, rows, params)
+
+
+@router.post("/programs/{program_id}/risks/owner", response=RiskOut)
+def assign_owner(request: HttpRequest, program_id: Id, payload: RiskOwnerIn) -> RiskOut:
+    """Name the owner of a risk of a part in the caller's plan (a program member who may see
+    its build schedule)."""
+    run = _stored_run(request, program_id)
+    user = person(request)
+    risk = (
+        PartRisk.objects.filter(run=run, part_id=payload.part_id, kind=payload.kind)
+        .select_related("part")
+        .first()
+    )
+    if risk is None:
+        raise NotFound("No such risk in your plan.")
+    owner = Person.objects.filter(pk=payload.owner_id).first()
+    if owner is None:  # answered as for someone one may not choose: ids tell nothing
+        raise InvalidInput(
+            "owner: choose a member of the program who may see its build schedule.",
+            detail={"field": "owner"},
+        )
+    assigned = assign_risk_owner(
+        actor=user,
+        program=run.program,
+        part=risk.part,
+        kind=risk.kind,
+        owner=owner,
+        note=payload.note,
+    )
+    return RiskOut(
+        part_id=risk.part_id,
+        part=risk.part.number,
+        kind=risk.kind,
+        severity=risk.severity,
+        detail=risk.detail,
+        owner=assigned.owner.username,
+        note=assigned.note,
     )

@@ -13,6 +13,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from accord.planning.choices import RiskKind, Severity
+
 
 class PlanRun(models.Model):
     program = models.ForeignKey("orgs.Program", on_delete=models.CASCADE, related_name="+")
@@ -75,4 +77,39 @@ class BuildClearance(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["run", "build"], name="build_clearance_unique")
+        ]
+
+
+class PartRisk(models.Model):
+    """A risk to a part's supply in a plan, found when the plan is made (planning/risks.py)."""
+
+    run = models.ForeignKey(PlanRun, on_delete=models.CASCADE, related_name="risks")
+    part = models.ForeignKey("parts.Part", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=RiskKind.choices)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    detail = models.CharField(max_length=500)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "part", "kind"], name="part_risk_unique")
+        ]
+
+
+class RiskOwner(models.Model):
+    """Who on the program owns a risk (a part and a kind of risk): it stays with the risk from
+    one plan to the next."""
+
+    program = models.ForeignKey("orgs.Program", on_delete=models.CASCADE, related_name="+")
+    part = models.ForeignKey("parts.Part", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=RiskKind.choices)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "part", "kind"], name="risk_owner_unique")
         ]

@@ -15,12 +15,15 @@ from django.utils import timezone
 
 from accord.core.choices import Classification
 from accord.core.db import insert_rows
-from accord.core.errors import InvalidInput
+from accord.core.errors import InvalidInput, NotFound
 from accord.core.events import record_event
+from accord.core.text import checked_text
 from accord.orgs.models import Person, Program
+from accord.parts.models import Part
 from accord.planning.access import programs_for_planning
+from accord.planning.choices import RiskKind
 from accord.planning.inputs import DEFAULT_HORIZON_WEEKS, PlanningData, load_planning_data
-from accord.planning.models import BuildClearance, PartPlan, PlanRun
+from accord.planning.models import BuildClearance, PartPlan, PartRisk, PlanRun, RiskOwner
 from accord.planning.netting import (
     MAX_HORIZON_WEEKS,
     ClearToBuild,
@@ -28,6 +31,7 @@ from accord.planning.netting import (
     clear_to_build,
     net,
 )
+from accord.planning.risks import find_risks
 
 
 def _week_or_none(week: int) -> int | None:
@@ -71,6 +75,7 @@ def refresh_plan(
         )
         run.parts.all().delete()
         run.builds.all().delete()
+        run.risks.all().delete()
         run.week_start, run.horizon, run.computed_at = data.start, horizon, timezone.now()
         run.duration_ms, run.part_count = duration_ms, data.inp.part_count
         run.build_count = len(data.build_ids)
@@ -79,6 +84,12 @@ def refresh_plan(
         insert_rows(PartPlan, PART_PLAN_COLUMNS, _part_rows(run, data, result))
         insert_rows(
             BuildClearance, ["run", "build", "buildable", "limiting"], _build_rows(run, data, ctb)
+        )
+        risks = find_risks(person, data, result)
+        insert_rows(
+            PartRisk,
+            ["run", "part", "kind", "severity", "detail"],
+            ((run.pk, r.part_id, r.kind, r.severity, r.detail[:500]) for r in risks),
         )
         record_event(
             actor=actor,
@@ -91,6 +102,7 @@ def refresh_plan(
                 "parts": run.part_count,
                 "short": run.short_count,
                 "builds": run.build_count,
+                "risks": len(risks),
                 "horizon": horizon,
                 "ms": duration_ms,
             },
@@ -221,3 +233,40 @@ def refresh_plans_of(*, program_ids: Iterable[int] = (), part_ids: Iterable[int]
                 )
                 run.delete()
     return count
+
+
+def assign_risk_owner(
+    *, actor: Person, program: Program, part: Part, kind: str, owner: Person, note: str = ""
+) -> RiskOwner:
+    """Name who on the program owns a risk; it stays with the risk from plan to plan."""
+    from accord.orgs.access import members_visible_to
+
+    if not programs_for_planning(actor).filter(pk=program.pk).exists():
+        raise NotFound()
+    if kind not in RiskKind.values:
+        raise InvalidInput(f"kind: one of {', '.join(RiskKind.values)}.", detail={"field": "kind"})
+    if not members_visible_to(actor, program).filter(person=owner).exists() or not (
+        programs_for_planning(owner).filter(pk=program.pk).exists()
+    ):
+        raise InvalidInput(
+            "owner: choose a member of the program who may see its build schedule.",
+            detail={"field": "owner"},
+        )
+    note = checked_text((note or "").strip(), field="note")[:300]
+    with transaction.atomic():
+        assigned, _ = RiskOwner.objects.update_or_create(
+            program=program,
+            part=part,
+            kind=kind,
+            defaults={"owner": owner, "note": note, "assigned_by": actor},
+        )
+        record_event(
+            actor=actor,
+            verb="assigned risk owner",
+            obj=program,
+            program=program,
+            classification=Classification.PROGRAM,
+            subject_organisation=owner.organisation,
+            changes={"part": part.number, "kind": kind, "owner": owner.username, "note": note},
+        )
+    return assigned

@@ -11,6 +11,12 @@ urlpatterns = [
         views.clear_to_build_page,
         name="clear_to_build",
     ),
+    path("planning/<int:program_id>/risks/", views.risk_register, name="risk_register"),
+    path(
+        "planning/<int:program_id>/risks/owner/",
+        views.risk_owner_assign,
+        name="risk_owner_assign",
+    ),
     path(
         "planning/<int:program_id>/parts/<int:part_id>/",
         views.part_timeline_page,

@@ -14,14 +14,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accord.core.access import get_or_404
 from accord.core.errors import FORM_ERRORS
 from accord.core.numbers import plain_number
+from accord.orgs.models import Person
 from accord.planning.access import get_program_for_planning, plan_run_for, programs_for_planning
 from accord.planning.charts import timeline_chart
-from accord.planning.forms import BoardFilterForm, PlanForm
-from accord.planning.models import BuildClearance, PartPlan, PlanRun
+from accord.planning.choices import Severity
+from accord.planning.forms import BoardFilterForm, PlanForm, RiskFilterForm, RiskOwnerForm
+from accord.planning.models import BuildClearance, PartPlan, PartRisk, PlanRun, RiskOwner
 from accord.planning.queries import exact, week_date
-from accord.planning.services import refresh_plan
+from accord.planning.services import assign_risk_owner, refresh_plan
 from accord.web.tables import export_table, paginate, person, requested_export
 
 
@@ -235,3 +238,110 @@ def part_timeline_page(request: HttpRequest, program_id: int, part_id: int) -> H
         "short_by": _number(plan.quantity_short),
     }
     return render(request, "planning/timeline.html", context)
+
+
+def risk_owner_choices(user: Any, program: Any) -> list[tuple[int, str]]:
+    """The members of the program the person sees who may see its schedule: who may own a risk."""
+    from accord.orgs.access import members_visible_to
+
+    members = members_visible_to(user, program).select_related("person__organisation")
+    return sorted(
+        (
+            (m.person_id, f"{m.person} ({m.person.organisation})")
+            for m in members
+            if programs_for_planning(m.person).filter(pk=program.pk).exists()
+        ),
+        key=lambda pair: pair[1],
+    )
+
+
+@login_required
+@require_GET
+def risk_register(request: HttpRequest, program_id: int) -> HttpResponse:
+    program, run = _stored(request, program_id)
+    user = person(request)
+    owners = risk_owner_choices(user, program)
+    form = RiskFilterForm(request.GET, owners=owners)
+    form.is_valid()
+    filters = getattr(form, "cleaned_data", {})
+    assigned = {
+        (o.part_id, o.kind): o
+        for o in RiskOwner.objects.filter(program=program).select_related("owner")
+    }
+    risks = PartRisk.objects.filter(run=run).select_related("part")
+    if filters.get("kind"):
+        risks = risks.filter(kind=filters["kind"])
+    if filters.get("severity"):
+        risks = risks.filter(severity=filters["severity"])
+    rank = Severity.rank()
+    rows = sorted(risks, key=lambda r: (rank[r.severity], r.part.number, r.kind))
+    owner = filters.get("owner")
+    if owner == "none":
+        rows = [r for r in rows if (r.part_id, r.kind) not in assigned]
+    elif owner:
+        rows = [
+            r
+            for r in rows
+            if (a := assigned.get((r.part_id, r.kind))) is not None and str(a.owner_id) == owner
+        ]
+    table_rows = [(r, assigned.get((r.part_id, r.kind))) for r in rows]
+    fmt = requested_export(request)
+    if fmt:
+        headers = ["Part", "Description", "Risk", "Severity", "Detail", "Owner", "Note"]
+        return export_table(
+            fmt,
+            f"risks-{program.code}",
+            headers,
+            (
+                [
+                    r.part.number,
+                    r.part.description,
+                    r.get_kind_display(),
+                    r.get_severity_display(),
+                    r.detail,
+                    str(a.owner) if a else "",
+                    a.note if a else "",
+                ]
+                for r, a in table_rows
+            ),
+        )
+    context = {
+        "program": program,
+        "run": run,
+        "form": form,
+        "rows": table_rows,
+        "owners": owners,
+    }
+    return render(request, "planning/risks.html", context)
+
+
+@login_required
+@require_POST
+def risk_owner_assign(request: HttpRequest, program_id: int) -> HttpResponse:
+    user = person(request)
+    program = get_program_for_planning(user, program_id)
+    form = RiskOwnerForm(request.POST, owners=risk_owner_choices(user, program))
+    if not form.is_valid():
+        messages.error(request, "Choose an owner among the program's members.")
+        return redirect("risk_register", program_id=program.pk)
+    risk = get_or_404(
+        PartRisk.objects.filter(run__program=program, run__person=user).select_related("part"),
+        part_id=form.cleaned_data["part"],
+        kind=form.cleaned_data["kind"],
+    )
+    part = risk.part
+    owner = get_or_404(Person.objects.all(), pk=int(form.cleaned_data["owner"]))
+    try:
+        assign_risk_owner(
+            actor=user,
+            program=program,
+            part=part,
+            kind=form.cleaned_data["kind"],
+            owner=owner,
+            note=form.cleaned_data["note"],
+        )
+    except FORM_ERRORS as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{owner} owns this risk of {part.number} now.")
+    return redirect("risk_register", program_id=program.pk)

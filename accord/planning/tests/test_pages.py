@@ -88,3 +88,42 @@ def test_a_parts_timeline_has_a_chart_and_every_number(client_for, people, progr
         == 404
     )
     assert client_for("supplier_rep").get(f"/planning/{program.pk}/").status_code == 404
+
+
+def test_the_risk_register_lists_filters_assigns_and_exports(client_for, people, programs, earbuds):
+    client, program = client_for("ems_planner"), programs["EBX2"]
+    plan_as(client, program)
+    page = client.get(f"/planning/{program.pk}/risks/")
+    rows = [r for r in table(page, caption="Risk register") if r[0] == "EB-MCU"]
+    assert rows and rows[0][1:5] == ["Single source", "High", "No approved source.", "nobody yet"]
+    response = client.post(
+        f"/planning/{program.pk}/risks/owner/",
+        {
+            "part": earbuds["mcu"].pk,
+            "kind": "single_source",
+            "owner": people.oem_buyer.pk,
+            "note": "Qualify a second MCU",
+        },
+        follow=True,
+    )
+    assert "owns this risk of EB-MCU now" in text(response)
+    mine = client.get(
+        f"/planning/{program.pk}/risks/", {"owner": str(people.oem_buyer.pk), "severity": "high"}
+    )
+    [row] = table(mine, caption="Risk register")
+    assert (
+        row[0] == "EB-MCU" and row[4].startswith("Maya Okafor") and "Qualify a second MCU" in row[4]
+    )
+    nobody = client.get(
+        f"/planning/{program.pk}/risks/", {"owner": "none", "kind": "single_source"}
+    )
+    assert "EB-MCU" not in [r[0] for r in table(nobody, caption="Risk register")]
+    export = client.get(f"/planning/{program.pk}/risks/", {"format": "csv"})
+    assert "Qualify a second MCU" in export.content.decode("utf-8-sig")
+    # An owner one may not choose (a supplier never sees the schedule) is refused, unchanged.
+    refused = client.post(
+        f"/planning/{program.pk}/risks/owner/",
+        {"part": earbuds["mcu"].pk, "kind": "single_source", "owner": people.supplier_rep.pk},
+        follow=True,
+    )
+    assert "Choose an owner" in text(refused)

@@ -42,6 +42,7 @@ PLANNING_GET: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], dict[s
     "plan_index": (lambda w: {}, EVERYONE),
     "shortage_board": (lambda w: {"program_id": w["EBX2"].pk}, _only(EBX2_PLANNERS)),
     "clear_to_build": (lambda w: {"program_id": w["EBX2"].pk}, _only(EBX2_PLANNERS)),
+    "risk_register": (lambda w: {"program_id": w["EBX2"].pk}, _only(EBX2_PLANNERS)),
     "part_timeline": (
         lambda w: {"program_id": w["EBX2"].pk, "part_id": w["HAL-100-0001"].pk},
         _only(EBX2_PLANNERS),
@@ -59,6 +60,15 @@ PLANNING_POST: dict[
     "plan_refresh": (
         lambda w: {"program_id": w["EBX2"].pk},
         lambda w: {"horizon": "12"},
+        _only(dict.fromkeys(EBX2_PLANNERS, 302)),
+    ),
+    "risk_owner_assign": (
+        lambda w: {"program_id": w["EBX2"].pk},
+        lambda w: {
+            "part": str(w["HAL-200-0001"].pk),
+            "kind": "single_source",
+            "owner": str(w["oem_buyer"].pk),
+        },
         _only(dict.fromkeys(EBX2_PLANNERS, 302)),
     ),
 }

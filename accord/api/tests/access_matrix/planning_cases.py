@@ -43,6 +43,21 @@ PLANNING_MATRIX: dict[tuple[str, str], list[Case]] = {
     ("GET", "/programs/{program_id}/clear-to-build"): [
         case(lambda w: f"/programs/{_program(w)}/clear-to-build", expect(EBX2_PLANNERS))
     ],
+    ("GET", "/programs/{program_id}/risks"): [
+        case(lambda w: f"/programs/{_program(w)}/risks", expect(EBX2_PLANNERS))
+    ],
+    # HAL-200-0001 (the nRF5340) has one approved source: a single-source risk in each plan.
+    ("POST", "/programs/{program_id}/risks/owner"): [
+        case(
+            lambda w: f"/programs/{_program(w)}/risks/owner",
+            expect(EBX2_PLANNERS),
+            body=lambda w: {
+                "part_id": w["part:HAL-200-0001"].pk,
+                "kind": "single_source",
+                "owner_id": w["oem_buyer"].pk,
+            },
+        )
+    ],
     ("GET", "/programs/{program_id}/parts/{part_id}/timeline"): [
         case(
             lambda w: f"/programs/{_program(w)}/parts/{w['part:HAL-100-0001'].pk}/timeline",
