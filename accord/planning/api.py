@@ -15,13 +15,15 @@ from accord.api.schemas import Id, InputSchema
 from accord.core.errors import InvalidInput, NotFound
 from accord.core.numbers import plain_number
 from accord.orgs.models import Person
+from accord.parts.models import ManufacturerPart
 from accord.planning.access import get_program_for_planning, plan_run_for
+from accord.planning.alternates import alternates_for
 from accord.planning.choices import RiskKind, Severity
 from accord.planning.inputs import DEFAULT_HORIZON_WEEKS
 from accord.planning.models import BuildClearance, PartPlan, PartRisk, PlanRun, RiskOwner
 from accord.planning.netting import MAX_HORIZON_WEEKS
 from accord.planning.queries import exact, shortage_rows, week_date
-from accord.planning.services import assign_risk_owner, refresh_plan
+from accord.planning.services import assign_risk_owner, propose_alternate, refresh_plan
 
 router = Router(tags=["planning"])
 
@@ -269,3 +271,139 @@ def assign_owner(request: HttpRequest, program_id: Id, payload: RiskOwnerIn) -> 
         owner=assigned.owner.username,
         note=assigned.note,
     )
+
+
+class OfferViewOut(Schema):
+    supplier: str
+    stock: str | None
+    moq: str
+    lead_time_days: int | None
+    seen_on: dt.date
+    covers: bool
+
+
+class SourceOptionOut(Schema):
+    manufacturer: str
+    mpn: str
+    status: str
+    rank: int
+    covers: bool
+    offers: list[OfferViewOut]
+
+
+class ComparisonOut(Schema):
+    name: str
+    reference: str
+    candidate: str
+    verdict: str
+
+
+class CandidateOut(Schema):
+    manufacturer_part_id: int
+    manufacturer: str
+    mpn: str
+    description: str
+    package: str
+    covers: bool
+    comparisons: list[ComparisonOut]
+    offers: list[OfferViewOut]
+
+
+class AlternatesOut(Schema):
+    part_id: int
+    gap: str
+    kind: str | None
+    reference_package: str
+    approved: list[SourceOptionOut]
+    candidates: list[CandidateOut]
+    reason: str
+
+
+class ProposeIn(InputSchema):
+    manufacturer_part_id: Id
+    note: str = Field("", max_length=300)
+
+
+class ProposedOut(Schema):
+    source_id: int
+    status: str
+
+
+def _offer_out(offer: Any) -> dict[str, Any]:
+    return {
+        "supplier": offer.supplier,
+        "stock": None if offer.stock is None else plain_number(offer.stock),
+        "moq": plain_number(offer.moq),
+        "lead_time_days": offer.lead_time_days,
+        "seen_on": offer.seen_on,
+        "covers": offer.covers,
+    }
+
+
+def _plan_of_part(request: HttpRequest, program_id: int, part_id: int) -> tuple[PlanRun, PartPlan]:
+    run = _stored_run(request, program_id)
+    plan = PartPlan.objects.filter(run=run, part_id=part_id).select_related("part").first()
+    if plan is None:
+        raise NotFound()
+    return run, plan
+
+
+@router.get("/programs/{program_id}/parts/{part_id}/alternates", response=AlternatesOut)
+def list_alternates(request: HttpRequest, program_id: Id, part_id: Id) -> AlternatesOut:
+    """Approved sources with the offers that cover the gap, then parametric candidates."""
+    _run, plan = _plan_of_part(request, program_id, part_id)
+    found = alternates_for(person(request), plan.part, exact(plan.quantity_short))
+    return AlternatesOut.model_validate(
+        {
+            "part_id": plan.part_id,
+            "gap": plain_number(found.gap),
+            "kind": found.kind,
+            "reference_package": found.reference_package,
+            "approved": [
+                {
+                    "manufacturer": s.manufacturer,
+                    "mpn": s.mpn,
+                    "status": s.status,
+                    "rank": s.rank,
+                    "covers": s.covers,
+                    "offers": [_offer_out(o) for o in s.offers],
+                }
+                for s in found.approved
+            ],
+            "candidates": [
+                {
+                    "manufacturer_part_id": c.manufacturer_part_id,
+                    "manufacturer": c.manufacturer,
+                    "mpn": c.mpn,
+                    "description": c.description,
+                    "package": c.package,
+                    "covers": c.covers,
+                    "comparisons": [r.__dict__ for r in c.comparisons],
+                    "offers": [_offer_out(o) for o in c.offers],
+                }
+                for c in found.candidates
+            ],
+            "reason": found.reason,
+        }
+    )
+
+
+@router.post("/programs/{program_id}/parts/{part_id}/alternates", response=ProposedOut)
+def propose(request: HttpRequest, program_id: Id, part_id: Id, payload: ProposeIn) -> ProposedOut:
+    """Propose a manufacturer part as a source: a pending line of the part's approved list."""
+    run, plan = _plan_of_part(request, program_id, part_id)
+    manufacturer_part = (
+        ManufacturerPart.objects.select_related("manufacturer")
+        .filter(pk=payload.manufacturer_part_id)
+        .first()
+    )
+    if manufacturer_part is None:
+        raise NotFound()
+    source = propose_alternate(
+        actor=person(request),
+        program=run.program,
+        part=plan.part,
+        manufacturer_part=manufacturer_part,
+        note=payload.note,
+    )
+    return ProposedOut(source_id=source.pk, status=source.status)

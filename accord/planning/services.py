@@ -19,7 +19,8 @@ from accord.core.errors import InvalidInput, NotFound
 from accord.core.events import record_event
 from accord.core.text import checked_text
 from accord.orgs.models import Person, Program
-from accord.parts.models import Part
+from accord.parts.choices import SourceStatus
+from accord.parts.models import ApprovedSource, ManufacturerPart, Part
 from accord.planning.access import programs_for_planning
 from accord.planning.choices import RiskKind
 from accord.planning.inputs import DEFAULT_HORIZON_WEEKS, PlanningData, load_planning_data
@@ -270,3 +271,47 @@ def assign_risk_owner(
             changes={"part": part.number, "kind": kind, "owner": owner.username, "note": note},
         )
     return assigned
+
+
+def propose_alternate(
+    *,
+    actor: Person,
+    program: Program,
+    part: Part,
+    manufacturer_part: ManufacturerPart,
+    note: str = "",
+) -> ApprovedSource:
+    """A pending approved source for the part, proposed from the plan: the part's owner
+    approves or rejects it on the part's page; nothing is used before that."""
+    from accord.parts.access import manufacturer_parts_visible_to
+    from accord.parts.services import add_approved_source
+
+    if not programs_for_planning(actor).filter(pk=program.pk).exists():
+        raise NotFound()
+    if not manufacturer_parts_visible_to(actor).filter(pk=manufacturer_part.pk).exists():
+        raise NotFound()
+    note = checked_text((note or "").strip(), field="note")[:300]
+    said = f"Proposed by {actor} ({actor.organisation}) from the plan of {program.code}"
+    with transaction.atomic():
+        source = add_approved_source(
+            actor=actor,
+            part=part,
+            manufacturer=manufacturer_part.manufacturer.name,
+            mpn=manufacturer_part.mpn,
+            status=SourceStatus.PENDING,
+            notes=f"{said}: {note}" if note else f"{said}.",
+        )
+        record_event(
+            actor=actor,
+            verb="proposed alternate",
+            obj=part,
+            program=program,
+            classification=Classification.PROGRAM,
+            subject_organisation=part.owner,
+            changes={
+                "mpn": manufacturer_part.mpn,
+                "manufacturer": manufacturer_part.manufacturer.name,
+                "note": note,
+            },
+        )
+    return source

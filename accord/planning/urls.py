@@ -22,4 +22,14 @@ urlpatterns = [
         views.part_timeline_page,
         name="part_timeline",
     ),
+    path(
+        "planning/<int:program_id>/parts/<int:part_id>/alternates/",
+        views.part_alternates,
+        name="part_alternates",
+    ),
+    path(
+        "planning/<int:program_id>/parts/<int:part_id>/alternates/propose/",
+        views.alternate_propose,
+        name="alternate_propose",
+    ),
 ]

@@ -18,13 +18,15 @@ from accord.core.access import get_or_404
 from accord.core.errors import FORM_ERRORS
 from accord.core.numbers import plain_number
 from accord.orgs.models import Person
+from accord.parts.models import ManufacturerPart
 from accord.planning.access import get_program_for_planning, plan_run_for, programs_for_planning
+from accord.planning.alternates import alternates_for
 from accord.planning.charts import timeline_chart
 from accord.planning.choices import Severity
 from accord.planning.forms import BoardFilterForm, PlanForm, RiskFilterForm, RiskOwnerForm
 from accord.planning.models import BuildClearance, PartPlan, PartRisk, PlanRun, RiskOwner
 from accord.planning.queries import exact, week_date
-from accord.planning.services import assign_risk_owner, refresh_plan
+from accord.planning.services import assign_risk_owner, propose_alternate, refresh_plan
 from accord.web.tables import export_table, paginate, person, requested_export
 
 
@@ -345,3 +347,61 @@ def risk_owner_assign(request: HttpRequest, program_id: int) -> HttpResponse:
     else:
         messages.success(request, f"{owner} owns this risk of {part.number} now.")
     return redirect("risk_register", program_id=program.pk)
+
+
+def _plan_part(
+    request: HttpRequest, program_id: int, part_id: int
+) -> tuple[Any, PlanRun, PartPlan]:
+    program, run = _stored(request, program_id)
+    plan = PartPlan.objects.filter(run=run, part_id=part_id).select_related("part").first()
+    if plan is None:
+        raise Http404("Not in this plan")
+    return program, run, plan
+
+
+@login_required
+@require_GET
+def part_alternates(request: HttpRequest, program_id: int, part_id: int) -> HttpResponse:
+    program, run, plan = _plan_part(request, program_id, part_id)
+    gap = exact(plan.quantity_short)
+    found = alternates_for(person(request), plan.part, gap)
+    context = {
+        "program": program,
+        "run": run,
+        "plan": plan,
+        "found": found,
+        "gap": plain_number(gap),
+        "first_short": week_date(run, plan.first_shortage_week),
+    }
+    return render(request, "planning/alternates.html", context)
+
+
+@login_required
+@require_POST
+def alternate_propose(request: HttpRequest, program_id: int, part_id: int) -> HttpResponse:
+    program, _run, plan = _plan_part(request, program_id, part_id)
+    user = person(request)
+    try:
+        chosen = int(request.POST.get("manufacturer_part", ""))
+    except ValueError:
+        raise Http404("No such manufacturer part") from None
+    manufacturer_part = get_or_404(
+        ManufacturerPart.objects.select_related("manufacturer"), pk=chosen
+    )
+    try:
+        propose_alternate(
+            actor=user,
+            program=program,
+            part=plan.part,
+            manufacturer_part=manufacturer_part,
+            note=request.POST.get("note", "")[:300],
+        )
+    except FORM_ERRORS as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"Proposed {manufacturer_part} as a source of {plan.part.number}: it waits for "
+            f"{plan.part.owner}'s approval.",
+        )
+    return redirect("part_alternates", program_id=program.pk, part_id=plan.part_id)

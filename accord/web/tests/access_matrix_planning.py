@@ -34,6 +34,12 @@ def planning_world(people: Any, programs: Any) -> dict[str, Any]:
     return {}
 
 
+def _gate_driver() -> Any:
+    from accord.parts.models import ApprovedSource
+
+    return ApprovedSource.objects.filter(part__number="RVC-200-0002")[0].manufacturer_part
+
+
 def _only(allowed: dict[str, int]) -> dict[str, int]:
     return {persona: allowed.get(persona, 404) for persona in EVERYONE}
 
@@ -42,6 +48,10 @@ PLANNING_GET: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], dict[s
     "plan_index": (lambda w: {}, EVERYONE),
     "shortage_board": (lambda w: {"program_id": w["EBX2"].pk}, _only(EBX2_PLANNERS)),
     "clear_to_build": (lambda w: {"program_id": w["EBX2"].pk}, _only(EBX2_PLANNERS)),
+    "part_alternates": (
+        lambda w: {"program_id": w["EBX2"].pk, "part_id": w["HAL-100-0001"].pk},
+        _only(EBX2_PLANNERS),
+    ),
     "risk_register": (lambda w: {"program_id": w["EBX2"].pk}, _only(EBX2_PLANNERS)),
     "part_timeline": (
         lambda w: {"program_id": w["EBX2"].pk, "part_id": w["HAL-100-0001"].pk},
@@ -60,6 +70,12 @@ PLANNING_POST: dict[
     "plan_refresh": (
         lambda w: {"program_id": w["EBX2"].pk},
         lambda w: {"horizon": "12"},
+        _only(dict.fromkeys(EBX2_PLANNERS, 302)),
+    ),
+    # The Rover's gate driver, a public catalogue part, proposed for the earbuds' capacitor.
+    "alternate_propose": (
+        lambda w: {"program_id": w["EBX2"].pk, "part_id": w["HAL-100-0001"].pk},
+        lambda w: {"manufacturer_part": str(_gate_driver().pk)},
         _only(dict.fromkeys(EBX2_PLANNERS, 302)),
     ),
     "risk_owner_assign": (

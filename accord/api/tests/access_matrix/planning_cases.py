@@ -22,6 +22,12 @@ def planning_world(people: Any, programs: Any) -> World:
     return {}
 
 
+def gate_driver() -> Any:
+    from accord.parts.models import ApprovedSource
+
+    return ApprovedSource.objects.filter(part__number="RVC-200-0002")[0].manufacturer_part
+
+
 def _program(w: World) -> int:
     return int(w["EBX2"].pk)
 
@@ -56,6 +62,20 @@ PLANNING_MATRIX: dict[tuple[str, str], list[Case]] = {
                 "kind": "single_source",
                 "owner_id": w["oem_buyer"].pk,
             },
+        )
+    ],
+    ("GET", "/programs/{program_id}/parts/{part_id}/alternates"): [
+        case(
+            lambda w: f"/programs/{_program(w)}/parts/{w['part:HAL-100-0001'].pk}/alternates",
+            expect(EBX2_PLANNERS),
+        )
+    ],
+    # The Rover's gate driver, a public catalogue part, proposed for the earbuds' capacitor.
+    ("POST", "/programs/{program_id}/parts/{part_id}/alternates"): [
+        case(
+            lambda w: f"/programs/{_program(w)}/parts/{w['part:HAL-100-0001'].pk}/alternates",
+            expect(EBX2_PLANNERS),
+            body=lambda w: {"manufacturer_part_id": gate_driver().pk},
         )
     ],
     ("GET", "/programs/{program_id}/parts/{part_id}/timeline"): [
