@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accord.core.access import get_or_404
 from accord.orgs.access import reach_of
 from accord.orgs.models import Program
-from accord.planning.models import PlanRun
+from accord.planning.models import ForecastShare, PlanRun
 
 
 def programs_for_planning(user: Any) -> QuerySet[Program]:
@@ -35,3 +35,21 @@ def plan_run_for(user: Any, program: Program) -> PlanRun | None:
     if not programs_for_planning(user).filter(pk=program.pk).exists():
         return None
     return PlanRun.objects.filter(program=program, person_id=user.pk).first()
+
+
+def forecast_shares_visible_to(user: Any) -> QuerySet[ForecastShare]:
+    """A shared forecast: the buyer's people who may plan the program, and the supplier's
+    people who are members of it; nobody else (another supplier never sees it)."""
+    reach = reach_of(user)
+    if reach.organisation_id is None or not reach.programs:
+        return ForecastShare.objects.none()
+    org = reach.organisation_id
+    return ForecastShare.objects.filter(program_id__in=reach.programs).filter(
+        Q(supplier_id=org) | Q(buyer_id=org, program_id__in=reach.restricted)
+    )
+
+
+def get_forecast_share_for_user(user: Any, pk: Any) -> ForecastShare:
+    return get_or_404(
+        forecast_shares_visible_to(user).select_related("program", "buyer", "supplier"), pk=pk
+    )

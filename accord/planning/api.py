@@ -8,22 +8,34 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from accord.api.auth import person
+from accord.api.idempotency import idempotent
 from accord.api.pagination import Page, PageParams, paginate_rows
 from accord.api.schemas import Id, InputSchema
 from accord.core.errors import InvalidInput, NotFound
 from accord.core.numbers import plain_number
 from accord.orgs.models import Person
 from accord.parts.models import ManufacturerPart
-from accord.planning.access import get_program_for_planning, plan_run_for
+from accord.planning.access import (
+    forecast_shares_visible_to,
+    get_forecast_share_for_user,
+    get_program_for_planning,
+    plan_run_for,
+)
 from accord.planning.alternates import alternates_for
 from accord.planning.choices import RiskKind, Severity
 from accord.planning.inputs import DEFAULT_HORIZON_WEEKS
 from accord.planning.models import BuildClearance, PartPlan, PartRisk, PlanRun, RiskOwner
 from accord.planning.netting import MAX_HORIZON_WEEKS
 from accord.planning.queries import exact, shortage_rows, week_date
-from accord.planning.services import assign_risk_owner, propose_alternate, refresh_plan
+from accord.planning.services import (
+    assign_risk_owner,
+    propose_alternate,
+    refresh_plan,
+    share_forecast,
+)
 
 router = Router(tags=["planning"])
 
@@ -407,3 +419,90 @@ def propose(request: HttpRequest, program_id: Id, part_id: Id, payload: ProposeI
         note=payload.note,
     )
     return ProposedOut(source_id=source.pk, status=source.status)
+
+
+class ForecastIn(InputSchema):
+    supplier_id: Id
+    horizon: int = Field(DEFAULT_HORIZON_WEEKS, ge=1, le=MAX_HORIZON_WEEKS)
+    note: str = Field("", max_length=300)
+
+
+class ForecastLineOut(Schema):
+    part_id: int
+    part: str
+    mpns: str
+    quantities: list[str]
+
+
+class ForecastOut(Schema):
+    id: int
+    program_id: int
+    buyer: str
+    supplier: str
+    shared_at: dt.datetime
+    week_start: dt.date
+    horizon: int
+    note: str
+
+
+class ForecastDetailOut(ForecastOut):
+    lines: list[ForecastLineOut]
+
+
+def _forecast_out(share: Any) -> dict[str, Any]:
+    return {
+        "id": share.pk,
+        "program_id": share.program_id,
+        "buyer": share.buyer.name,
+        "supplier": share.supplier.name,
+        "shared_at": share.shared_at,
+        "week_start": share.week_start,
+        "horizon": share.horizon,
+        "note": share.note,
+    }
+
+
+def _forecast_detail(share: Any) -> ForecastDetailOut:
+    lines = [
+        {
+            "part_id": line.part_id,
+            "part": line.part.number,
+            "mpns": line.mpns,
+            "quantities": _numbers(line.quantities),
+        }
+        for line in share.lines.select_related("part")
+    ]
+    return ForecastDetailOut.model_validate({**_forecast_out(share), "lines": lines})
+
+
+@router.post("/programs/{program_id}/forecasts", response={201: ForecastDetailOut})
+@idempotent
+def create_forecast_share(
+    request: HttpRequest, program_id: Id, payload: ForecastIn
+) -> Status[ForecastDetailOut]:
+    """Share with a supplier of the program what the caller's plan needs of its parts."""
+    from accord.planning.forecast_views import seller_partners
+
+    user = person(request)
+    program = get_program_for_planning(user, program_id)
+    supplier = next((o for o in seller_partners(program.pk) if o.pk == payload.supplier_id), None)
+    if supplier is None:
+        raise InvalidInput(
+            "supplier_id: choose a supplier or distributor taking part in the program.",
+            detail={"field": "supplier_id"},
+        )
+    share = share_forecast(
+        actor=user, program=program, supplier=supplier, horizon=payload.horizon, note=payload.note
+    )
+    return Status(201, _forecast_detail(get_forecast_share_for_user(user, share.pk)))
+
+
+@router.get("/forecasts", response=Page[ForecastOut])
+def list_forecasts(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
+    shares = forecast_shares_visible_to(person(request)).select_related("buyer", "supplier")
+    return paginate_rows(request, [_forecast_out(s) for s in shares], paging)
+
+
+@router.get("/forecasts/{share_id}", response=ForecastDetailOut)
+def get_forecast(request: HttpRequest, share_id: Id) -> ForecastDetailOut:
+    return _forecast_detail(get_forecast_share_for_user(person(request), share_id))

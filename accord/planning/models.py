@@ -113,3 +113,39 @@ class RiskOwner(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["program", "part", "kind"], name="risk_owner_unique")
         ]
+
+
+class ForecastShare(models.Model):
+    """A forecast a buyer chose to share with a supplier: the supplier's parts of a program, as
+    quantities per week from the buyer's plan on the day it was shared. The supplier sees
+    this, never the build schedule behind it."""
+
+    program = models.ForeignKey("orgs.Program", on_delete=models.CASCADE, related_name="+")
+    buyer = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    supplier = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    shared_at = models.DateTimeField(auto_now_add=True)
+    week_start = models.DateField()
+    horizon = models.PositiveSmallIntegerField()
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-shared_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"forecast for {self.supplier} of {self.shared_at:%Y-%m-%d}"
+
+
+class ForecastLine(models.Model):
+    share = models.ForeignKey(ForecastShare, on_delete=models.CASCADE, related_name="lines")
+    part = models.ForeignKey("parts.Part", on_delete=models.CASCADE, related_name="+")
+    mpns = models.CharField(max_length=500, blank=True, help_text="The supplier's MPNs for it.")
+    quantities = models.JSONField(default=list, help_text="Needed per week from week_start.")
+
+    class Meta:
+        ordering = ["share", "part__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["share", "part"], name="forecast_line_unique")
+        ]

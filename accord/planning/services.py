@@ -18,13 +18,21 @@ from accord.core.db import insert_rows
 from accord.core.errors import InvalidInput, NotFound
 from accord.core.events import record_event
 from accord.core.text import checked_text
-from accord.orgs.models import Person, Program
+from accord.orgs.models import Organisation, Person, Program
 from accord.parts.choices import SourceStatus
 from accord.parts.models import ApprovedSource, ManufacturerPart, Part
 from accord.planning.access import programs_for_planning
 from accord.planning.choices import RiskKind
 from accord.planning.inputs import DEFAULT_HORIZON_WEEKS, PlanningData, load_planning_data
-from accord.planning.models import BuildClearance, PartPlan, PartRisk, PlanRun, RiskOwner
+from accord.planning.models import (
+    BuildClearance,
+    ForecastLine,
+    ForecastShare,
+    PartPlan,
+    PartRisk,
+    PlanRun,
+    RiskOwner,
+)
 from accord.planning.netting import (
     MAX_HORIZON_WEEKS,
     ClearToBuild,
@@ -315,3 +323,73 @@ def propose_alternate(
             },
         )
     return source
+
+
+def share_forecast(
+    *,
+    actor: Person,
+    program: Program,
+    supplier: Organisation,
+    horizon: int = DEFAULT_HORIZON_WEEKS,
+    note: str = "",
+) -> ForecastShare:
+    """Share with a supplier of the program what the actor's plan needs of the supplier's parts
+    (those it supplies or makes on their approved lists), week by week; only that."""
+    from django.db.models import Q
+
+    from accord.orgs.choices import OrganisationKind
+    from accord.orgs.models import ProgramPartner
+
+    if not programs_for_planning(actor).filter(pk=program.pk).exists():
+        raise NotFound()
+    if supplier.kind not in OrganisationKind.sellers() or not (
+        ProgramPartner.objects.filter(program=program, organisation=supplier).exists()
+    ):
+        raise InvalidInput(
+            "supplier: choose a supplier or distributor taking part in the program.",
+            detail={"field": "supplier"},
+        )
+    note = checked_text((note or "").strip(), field="note")[:300]
+    buyer = actor.organisation
+    assert buyer is not None  # programs_for_planning admits people of an organisation only
+    run = refresh_plan(actor=actor, person=actor, program=program, horizon=horizon)
+    planned = PartPlan.objects.filter(run=run)
+    mpns: dict[int, set[str]] = {}
+    for part_id, mpn in (
+        ApprovedSource.objects.filter(
+            part_id__in=planned.values("part_id"), status=SourceStatus.APPROVED
+        )
+        .filter(Q(supplier=supplier) | Q(manufacturer_part__manufacturer__organisation=supplier))
+        .values_list("part_id", "manufacturer_part__mpn")
+    ):
+        mpns.setdefault(part_id, set()).add(mpn)
+    with transaction.atomic():
+        share = ForecastShare.objects.create(
+            program=program,
+            buyer=buyer,
+            supplier=supplier,
+            shared_by=actor,
+            week_start=run.week_start,
+            horizon=run.horizon,
+            note=note,
+        )
+        insert_rows(
+            ForecastLine,
+            ["share", "part", "mpns", "quantities"],
+            (
+                (share.pk, part_id, ", ".join(sorted(mpns[part_id]))[:500], gross)
+                for part_id, gross in planned.filter(part_id__in=list(mpns)).values_list(
+                    "part_id", "gross"
+                )
+            ),
+        )
+        record_event(
+            actor=actor,
+            verb="shared forecast",
+            obj=share,
+            program=program,
+            classification=Classification.RESTRICTED,
+            subject_organisation=supplier,
+            changes={"supplier": supplier.name, "parts": len(mpns), "horizon": run.horizon},
+        )
+    return share

@@ -1,9 +1,16 @@
 from django.urls import path
 
-from accord.planning import views
+from accord.planning import forecast_views, views
 
 urlpatterns = [
     path("planning/", views.plan_index, name="plan_index"),
+    path("planning/forecasts/", forecast_views.forecast_list, name="forecast_list"),
+    path("planning/forecasts/<int:pk>/", forecast_views.forecast_detail, name="forecast_detail"),
+    path(
+        "planning/<int:program_id>/forecasts/share/",
+        forecast_views.forecast_share,
+        name="forecast_share",
+    ),
     path("planning/<int:program_id>/", views.shortage_board, name="shortage_board"),
     path("planning/<int:program_id>/plan/", views.plan_refresh, name="plan_refresh"),
     path(

@@ -23,6 +23,7 @@ from accord.planning.access import get_program_for_planning, plan_run_for, progr
 from accord.planning.alternates import alternates_for
 from accord.planning.charts import timeline_chart
 from accord.planning.choices import Severity
+from accord.planning.forecast_views import seller_partners
 from accord.planning.forms import BoardFilterForm, PlanForm, RiskFilterForm, RiskOwnerForm
 from accord.planning.models import BuildClearance, PartPlan, PartRisk, PlanRun, RiskOwner
 from accord.planning.queries import exact, week_date
@@ -107,7 +108,13 @@ def shortage_board(request: HttpRequest, program_id: int) -> HttpResponse:
         return render(
             request,
             "planning/board.html",
-            {"program": program, "run": None, "plan_form": PlanForm(), "form": form},
+            {
+                "program": program,
+                "run": None,
+                "plan_form": PlanForm(),
+                "form": form,
+                "sellers": seller_partners(program.pk),
+            },
         )
     plans = _board_rows(run, filters)
     weeks = [week_date(run, w) for w in range(run.horizon)]
@@ -146,6 +153,7 @@ def shortage_board(request: HttpRequest, program_id: int) -> HttpResponse:
         "run": run,
         "form": form,
         "plan_form": PlanForm(initial={"horizon": run.horizon}),
+        "sellers": seller_partners(program.pk),
         "weeks": weeks,
         "board": board,
         "page_obj": page_obj,

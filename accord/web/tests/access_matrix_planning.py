@@ -29,9 +29,14 @@ EVERYONE = dict.fromkeys(
 
 
 def planning_world(people: Any, programs: Any) -> dict[str, Any]:
+    from accord.orgs.models import Organisation
+    from accord.planning.services import share_forecast
+
     for username in EBX2_PLANNERS:
         refresh_plan(actor=people[username], person=people[username], program=programs["EBX2"])
-    return {}
+    sunridge = Organisation.objects.get(slug__startswith="sunridge")
+    share = share_forecast(actor=people.oem_buyer, program=programs["EBX2"], supplier=sunridge)
+    return {"forecast": share, "sunridge_pk": sunridge.pk}
 
 
 def _gate_driver() -> Any:
@@ -51,6 +56,12 @@ PLANNING_GET: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], dict[s
     "part_alternates": (
         lambda w: {"program_id": w["EBX2"].pk, "part_id": w["HAL-100-0001"].pk},
         _only(EBX2_PLANNERS),
+    ),
+    "forecast_list": (lambda w: {}, EVERYONE),
+    # The buyer's side (Halcyon's planners) and Sunridge's member; nobody else.
+    "forecast_detail": (
+        lambda w: {"pk": w["forecast"].pk},
+        _only({"oem_buyer": 200, "oem_engineer": 200, "supplier_rep": 200}),
     ),
     "risk_register": (lambda w: {"program_id": w["EBX2"].pk}, _only(EBX2_PLANNERS)),
     "part_timeline": (
@@ -76,6 +87,11 @@ PLANNING_POST: dict[
     "alternate_propose": (
         lambda w: {"program_id": w["EBX2"].pk, "part_id": w["HAL-100-0001"].pk},
         lambda w: {"manufacturer_part": str(_gate_driver().pk)},
+        _only(dict.fromkeys(EBX2_PLANNERS, 302)),
+    ),
+    "forecast_share": (
+        lambda w: {"program_id": w["EBX2"].pk},
+        lambda w: {"supplier": str(w["sunridge_pk"])},
         _only(dict.fromkeys(EBX2_PLANNERS, 302)),
     ),
     "risk_owner_assign": (

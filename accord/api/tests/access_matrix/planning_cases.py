@@ -13,13 +13,29 @@ from accord.planning.services import refresh_plan
 
 # Earbuds X2: Halcyon's members, and Meridian's planner under the NDA covering it.
 EBX2_PLANNERS = ["oem_buyer", "oem_engineer", "ems_planner"]
+SIGNED_IN_PERSONAS = [
+    "oem_buyer",
+    "oem_engineer",
+    "ems_planner",
+    "ems_quality",
+    "supplier_rep",
+    "other_oem_user",
+    "nda_expired_partner",
+    "outsider",
+]
 
 
 def planning_world(people: Any, programs: Any) -> World:
-    """A stored plan of Earbuds X2 for each person who may plan it."""
+    """A stored plan of Earbuds X2 for each person who may plan it, and the forecast Halcyon's
+    buyer shared with Sunridge."""
+    from accord.orgs.models import Organisation
+    from accord.planning.services import share_forecast
+
     for username in EBX2_PLANNERS:
         refresh_plan(actor=people[username], person=people[username], program=programs["EBX2"])
-    return {}
+    sunridge = Organisation.objects.get(slug__startswith="sunridge")
+    share = share_forecast(actor=people.oem_buyer, program=programs["EBX2"], supplier=sunridge)
+    return {"forecast": share, "org:sunridge_pk": sunridge.pk}
 
 
 def gate_driver() -> Any:
@@ -48,6 +64,22 @@ PLANNING_MATRIX: dict[tuple[str, str], list[Case]] = {
     ],
     ("GET", "/programs/{program_id}/clear-to-build"): [
         case(lambda w: f"/programs/{_program(w)}/clear-to-build", expect(EBX2_PLANNERS))
+    ],
+    # Sunridge's member sees the forecast shared with it; Halcyon's planners the one they shared;
+    # Arrowpoint (another seller on the program), Meridian and the rest: 404.
+    ("GET", "/forecasts"): [case(lambda w: "/forecasts", expect(SIGNED_IN_PERSONAS))],
+    ("GET", "/forecasts/{share_id}"): [
+        case(
+            lambda w: f"/forecasts/{w['forecast'].pk}",
+            expect(["oem_buyer", "oem_engineer", "supplier_rep"]),
+        )
+    ],
+    ("POST", "/programs/{program_id}/forecasts"): [
+        case(
+            lambda w: f"/programs/{_program(w)}/forecasts",
+            expect(EBX2_PLANNERS, status=201),
+            body=lambda w: {"supplier_id": w["org:sunridge_pk"]},
+        )
     ],
     ("GET", "/programs/{program_id}/risks"): [
         case(lambda w: f"/programs/{_program(w)}/risks", expect(EBX2_PLANNERS))
