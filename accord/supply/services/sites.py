@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -18,6 +20,8 @@ from accord.supply.models import Site, StockLevel
 from accord.supply.services.replan import replan_after
 from accord.supply.services.values import quantity, text
 
+SITE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
+
 
 def create_site(
     *, actor: Person, code: str, name: str, kind: str = SiteKind.PLANT, country: str = ""
@@ -27,9 +31,14 @@ def create_site(
     if organisation is None or not can_manage_sites(actor, organisation.pk):
         raise Forbidden("Only your organisation's administrators may add its sites.")
     name = text(name, field="name", limit=200, required=True)
-    code = slugify(text(code, field="code", limit=40) or name)[:40]
-    if not code:
-        raise InvalidInput("code: give the site a short code, e.g. SZ1.", detail={"field": "code"})
+    code = text(code, field="code", limit=40) or slugify(name)[:40].upper()
+    if not SITE_CODE.fullmatch(code):
+        raise InvalidInput(
+            "code: a short code of letters, digits, '-' and '_', e.g. PEN1.",
+            detail={"field": "code"},
+        )
+    if Site.objects.filter(organisation=organisation, code__iexact=code).exists():
+        raise Conflict(f"Your organisation has a site with code {code} already.")
     if kind not in SiteKind.values:
         raise InvalidInput(f"kind: one of {', '.join(SiteKind.values)}.", detail={"field": "kind"})
     country = text(country, field="country", limit=2).upper()
