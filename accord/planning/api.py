@@ -13,7 +13,7 @@ from ninja.responses import Status
 from accord.api.auth import person
 from accord.api.idempotency import idempotent
 from accord.api.pagination import Page, PageParams, paginate_rows
-from accord.api.schemas import Id, InputSchema
+from accord.api.schemas import Id, InputSchema, Text
 from accord.core.errors import InvalidInput, NotFound
 from accord.core.numbers import plain_number
 from accord.orgs.models import Person
@@ -215,7 +215,7 @@ class RiskOwnerIn(InputSchema):
     part_id: Id
     kind: RiskKind
     owner_id: Id
-    note: str = Field("", max_length=300)
+    note: Text = Field("", max_length=300)
 
 
 @router.get("/programs/{program_id}/risks", response=Page[RiskOut])
@@ -333,7 +333,7 @@ class AlternatesOut(Schema):
 
 class ProposeIn(InputSchema):
     manufacturer_part_id: Id
-    note: str = Field("", max_length=300)
+    note: Text = Field("", max_length=300)
 
 
 class ProposedOut(Schema):
@@ -424,7 +424,7 @@ def propose(request: HttpRequest, program_id: Id, part_id: Id, payload: ProposeI
 class ForecastIn(InputSchema):
     supplier_id: Id
     horizon: int = Field(DEFAULT_HORIZON_WEEKS, ge=1, le=MAX_HORIZON_WEEKS)
-    note: str = Field("", max_length=300)
+    note: Text = Field("", max_length=300)
 
 
 class ForecastLineOut(Schema):

@@ -83,8 +83,10 @@ def _nullable(schema: dict[str, Any]) -> bool:
 
 def test_fields_that_refuse_null_are_not_nullable(document):
     patch = _component(document, "PartPatch")["properties"]
-    assert {name for name, s in patch.items() if _nullable(s)} == {"category"}
-    assert all("default" not in s for name, s in patch.items() if name != "category")
+    # Null clears these two (no category; no lead time); every other field refuses it.
+    clearable = {"category", "lead_time_weeks"}
+    assert {name for name, s in patch.items() if _nullable(s)} == clearable
+    assert all("default" not in s for name, s in patch.items() if name not in clearable)
     member = _component(document, "MemberIn")["properties"]
     assert not _nullable(member["person_id"]) and not _nullable(member["username"])
     for path in ("/api/v1/parts", "/api/v1/events", "/api/v1/ndas", "/api/v1/boms"):
