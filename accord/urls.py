@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("accord.core.urls")),
     path("", include("accord.orgs.urls")),
     path("", include("accord.parts.urls")),
+    path("", include("accord.supply.urls")),
 ]
 
 handler400 = "accord.web.views.bad_request"

@@ -21,6 +21,7 @@ SECTIONS: list[tuple[str, str, tuple[str, ...], bool]] = [
     ("Parts", "part_list", ("/parts/",), False),
     ("BOMs", "bom_list", ("/boms/",), False),
     ("My imports", "my_imports", ("/imports/",), False),
+    ("Supply", "stock_list", ("/supply/",), False),
     ("NDAs", "nda_list", ("/ndas/",), False),
     ("People", "people_list", ("/people/",), False),
     ("Organisation", "organisation_page", ("/organisation/",), False),

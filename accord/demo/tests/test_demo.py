@@ -197,3 +197,35 @@ def test_demo_imports_the_real_files_through_the_importers(db):
         )
     )
     assert kinds == {"oem"}
+
+
+def test_demo_supply_story_shows_each_organisation_its_share(db):
+    from decimal import Decimal
+
+    from accord.demo.supply import load_supply_story
+    from accord.supply.access import orders_visible_to, stock_visible_to
+    from accord.supply.models import Build, PurchaseOrder, StockItem
+
+    load_supply_story(world_from_db())
+    soc = StockItem.objects.get(
+        site__code="pen1", part__number="HAL-200-0001", owner__slug__startswith="meridian"
+    )
+    assert soc.on_hand == Decimal(1200 - 240 - 3)  # received, issued to the build, counted
+    build = Build.objects.get(assembly__number="EBX2-PCBA")
+    assert (build.version, build.quantity, build.firmness) == (2, Decimal(1200), "firm")
+    statuses = dict(PurchaseOrder.objects.values_list("number", "status"))
+    assert statuses == {
+        "PO-2026-0147": "acknowledged",
+        "PO-2026-0152": "issued",
+        "PO-2026-0160": "draft",
+    }
+    people = {p.username: p for p in Person.objects.all()}
+    owners = {
+        username: set(stock_visible_to(people[username]).values_list("owner__slug", flat=True))
+        for username in ("oem_buyer", "other_oem_user", "supplier_rep")
+    }
+    assert {o.split("-")[0] for o in owners["oem_buyer"]} == {"halcyon", "meridian"}
+    assert {o.split("-")[0] for o in owners["other_oem_user"]} == {"roverly", "meridian"}
+    assert owners["supplier_rep"] == set()
+    sunridge = set(orders_visible_to(people["supplier_rep"]).values_list("number", flat=True))
+    assert sunridge == {"PO-2026-0147", "PO-2026-0160"}
