@@ -383,3 +383,43 @@ def test_a_retired_site_shows_no_forms_and_refuses_moves_with_a_message(
     response = client.post(reverse("stock_adjust", args=[item.pk]), {"change": "1", "reason": "x"})
     assert response.status_code == 422
     assert "retired" in form_errors(response)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_stock_exports_survive_text_stored_before_the_rule(client_for, stock_world, fmt):
+    from accord.parts.models import Part
+
+    Part.objects.filter(pk=stock_world.ebx2_part.pk).update(description="=SoC\x07 \u202enRF")
+    response = client_for("ems_planner").get(reverse("stock_list"), {"format": fmt})
+    rows = csv_rows(response) if fmt == "csv" else xlsx_rows(response)
+    descriptions = {row[3] for row in rows[1:]}
+    assert "'=SoC nRF" in descriptions  # no control or bidi character, no formula
+
+
+def test_consigned_goods_are_offered_only_to_their_owners_builds(
+    client_for, people, programs, boms, stock_world
+):
+    import datetime as dt
+
+    due = dt.date.today() + dt.timedelta(weeks=4)
+    for persona, code, assembly in (
+        ("oem_buyer", "EBX2", "EBX2-PCBA"),
+        ("other_oem_user", "RVC", "RVC-MAIN"),
+    ):
+        schedule_build(
+            actor=people[persona],
+            program=programs[code],
+            assembly=boms[assembly].assembly,
+            quantity_due=10,
+            due_date=due,
+        )
+
+    def offered(item: StockItem) -> list[str]:
+        page = client_for("ems_planner").get(reverse("stock_detail", args=[item.pk]))
+        select = re.search(r'<select name="build".*?</select>', page.content.decode(), re.S)
+        assert select is not None
+        return re.findall(r"× (\S+) due", select.group(0))
+
+    assert offered(stock_world.consigned_rvc) == ["RVC-MAIN"]
+    assert offered(stock_world.consigned_ebx2) == ["EBX2-PCBA"]
+    assert sorted(offered(stock_world.own_ebx2)) == ["EBX2-PCBA", "RVC-MAIN"]

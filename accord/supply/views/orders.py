@@ -179,7 +179,7 @@ def order_create(request: HttpRequest) -> HttpResponse:
                     notes=data["notes"],
                 )
             except FORM_ERRORS as error:
-                show_error(form, error, {"currency": "currency"})
+                show_error(form, error)
             else:
                 messages.success(
                     request, f"Created purchase order {order.number}: add its lines, then issue it."

@@ -237,13 +237,12 @@ def stock_receive(request: HttpRequest) -> HttpResponse:
 
 
 def _issue_builds(user: Person, item: StockItem) -> Any:
-    """The scheduled builds the person may see (goods are kitted to a build from any site)."""
-    return (
-        builds_visible_to(user)
-        .filter(status=BuildStatus.SCHEDULED)
-        .select_related("assembly")
-        .order_by("due_date", "pk")
-    )
+    """The scheduled builds the person may see (goods are kitted to a build from any site);
+    for goods a customer consigned, only the builds of that customer's programs."""
+    builds = builds_visible_to(user).filter(status=BuildStatus.SCHEDULED)
+    if item.owner_id != item.site.organisation_id:
+        builds = builds.filter(program__owner_id=item.owner_id)
+    return builds.select_related("assembly").order_by("due_date", "pk")
 
 
 def _transfer_sites(user: Person, item: StockItem) -> Any:
