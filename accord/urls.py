@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("accord.orgs.urls")),
     path("", include("accord.parts.urls")),
     path("", include("accord.planning.urls")),
+    path("", include("accord.supply.urls")),
 ]
 
 handler400 = "accord.web.views.bad_request"

@@ -16,6 +16,7 @@ from accord.core.db import refresh_planner_statistics
 from accord.demo import DEMO_PASSWORD, data_path
 from accord.demo.personas import PEOPLE, World, build_world
 from accord.demo.services import set_demo_passwords
+from accord.demo.supply import load_supply_story
 from accord.demo.supply_story import tell_supply_story
 from accord.orgs import services as org_services
 from accord.orgs.access import programs_visible_to, restricted_program_ids
@@ -147,6 +148,7 @@ def load_demo() -> World:
         # Before the imports, so that the dashboards open on the workspace's own history.
         set_demo_passwords(actor=None, usernames=DEMO_USERNAMES, password=DEMO_PASSWORD)
         import_real_files(world)
+        load_supply_story(world)
         tell_supply_story(world)
     refresh_planner_statistics()
     return world

@@ -22,6 +22,7 @@ from accord.planning.inputs import week_start
 from accord.planning.services import refresh_plan
 from accord.supply import services as supply
 from accord.supply.choices import Firmness
+from accord.supply.models import Site
 
 CONTROLLER_MPN = "ICE40UP5K-UWG30ITR"
 WEEKLY_EARBUDS = 400
@@ -47,11 +48,10 @@ def tell_supply_story(world: World) -> None:
     planner, buyer = world.people["ems_planner"], world.people["oem_buyer"]
     distributor = world.people["arrowpoint_rep"]
     halcyon, arrowpoint = world.orgs["halcyon"], world.orgs["arrowpoint"]
-    plant = supply.create_site(actor=planner, code="PEN1", name="Penang plant", country="MY")
-    supply.create_site(
-        actor=planner, code="PEN-WH", name="Penang warehouse", kind="warehouse", country="MY"
-    )
-    supply.create_site(actor=buyer, code="SJ-LAB", name="San Jose lab", country="US")
+    # The plant of the supply picture (accord/demo/supply.py), made here when it is not.
+    plant = Site.objects.filter(organisation=world.orgs["meridian"], code="PEN1").first()
+    if plant is None:
+        plant = supply.create_site(actor=planner, code="PEN1", name="Penang plant", country="MY")
     for number in ("EBX2-L", "EBX2-PCBA"):
         part = Part.objects.get(owner=halcyon, number=number)
         part_services.update_part(actor=buyer, part=part, lead_time_weeks=1)
@@ -73,8 +73,9 @@ def tell_supply_story(world: World) -> None:
                 owner=halcyon if consigned else None,
                 reference="Opening balance",
             )
+    # 600 for the earbuds and 1,200 for the main boards the supply picture schedules in week 6.
     item = supply.receive_stock(
-        actor=planner, site=plant, part=controller, quantity_received=600, reference="Opening"
+        actor=planner, site=plant, part=controller, quantity_received=1800, reference="Opening"
     ).item
     supply.set_stock_level(
         actor=planner, site=plant, part=controller, min_level=400, safety_stock=100

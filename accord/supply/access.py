@@ -17,17 +17,25 @@ reach them.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
-from accord.core.access import get_or_404
+from accord.core.access import get_or_404, record_restricted_read, record_restricted_rows_read
 from accord.core.errors import Forbidden
 from accord.core.memo import memoised
-from accord.orgs.access import Reach, ndas_in_force, reach_of
-from accord.orgs.models import ProgramPartner
-from accord.parts.access import boms_visible_to
-from accord.parts.models import BomLine
+from accord.orgs.access import (
+    Reach,
+    ndas_in_force,
+    organisations_visible_to,
+    programs_visible_to,
+    reach_of,
+)
+from accord.orgs.choices import OrganisationKind
+from accord.orgs.models import Organisation, Program, ProgramPartner
+from accord.parts.access import boms_visible_to, parts_visible_to
+from accord.parts.models import BomLine, Part
 from accord.supply.models import (
     Allocation,
     Build,
@@ -108,8 +116,11 @@ def stock_visible_to(user: Any) -> QuerySet[StockItem]:
 
 
 def get_stock_item_for_user(user: Any, pk: Any, *, write: bool = False) -> StockItem:
-    item = get_or_404(stock_visible_to(user).select_related("site", "part", "owner"), pk=pk)
-    if write and not can_move_stock_at(user, item.site):
+    item = get_or_404(
+        stock_visible_to(user).select_related("site__organisation", "part", "owner"), pk=pk
+    )
+    # A retired site of their own is the services' Conflict, not a refusal of the person.
+    if write and reach_of(user).organisation_id != item.site.organisation_id:
         raise Forbidden("Only people of the organisation that holds the stock may move it.")
     return item
 
@@ -139,6 +150,16 @@ def get_site_for_user(user: Any, pk: Any, *, write: bool = False) -> Site:
     return site
 
 
+def get_site_for_stock_moves(user: Any, pk: Any) -> Site:
+    """A site where the person receives goods or sets stock levels: NotFound unless they may
+    see it, Forbidden unless it is their organisation's (a retired one is the services'
+    Conflict)."""
+    site = get_site_for_user(user, pk)
+    if reach_of(user).organisation_id != site.organisation_id:
+        raise Forbidden("Only people of the site's organisation may receive or plan stock there.")
+    return site
+
+
 def can_manage_sites(user: Any, organisation_id: int) -> bool:
     return bool(
         reach_of(user).organisation_id == organisation_id and getattr(user, "is_org_admin", False)
@@ -162,7 +183,10 @@ def orders_visible_to(user: Any) -> QuerySet[PurchaseOrder]:
 
 def get_order_for_user(user: Any, pk: Any, *, write: bool = False) -> PurchaseOrder:
     order = get_or_404(
-        orders_visible_to(user).select_related("buyer", "supplier", "program"), pk=pk
+        orders_visible_to(user).select_related(
+            "buyer", "supplier", "program", "ship_to__organisation"
+        ),
+        pk=pk,
     )
     if write and reach_of(user).organisation_id != order.buyer_id:
         raise Forbidden("Only the buyer's people may change this order.")
@@ -191,7 +215,9 @@ def builds_visible_to(user: Any) -> QuerySet[Build]:
 
 
 def get_build_for_user(user: Any, pk: Any, *, write: bool = False) -> Build:
-    build = get_or_404(builds_visible_to(user).select_related("program", "assembly"), pk=pk)
+    build = get_or_404(
+        builds_visible_to(user).select_related("program__owner", "assembly", "site"), pk=pk
+    )
     if write and not can_schedule_builds(user, build.program_id):
         raise Forbidden("Only the program's members may change its build schedule.")
     return build
@@ -221,3 +247,186 @@ def allocations_visible_to(user: Any) -> QuerySet[Allocation]:
     if org is None:
         return Allocation.objects.none()
     return Allocation.objects.filter(Q(buyer_id=org) | Q(supplier_id=org))
+
+
+# The pages' choices and their access-log entries --------------------------------------------
+
+
+def own_sites(user: Any) -> QuerySet[Site]:
+    """The active sites of the person's organisation: where they receive, move and build."""
+    org = reach_of(user).organisation_id
+    if org is None:
+        return Site.objects.none()
+    return Site.objects.filter(organisation_id=org, retired_at__isnull=True)
+
+
+def stock_owner_choices(user: Any) -> QuerySet[Organisation]:
+    """Who may own goods received at the person's sites: their own organisation, or a customer
+    that owns a program their organisation takes part in (consigned stock)."""
+    org = reach_of(user).organisation_id
+    if org is None:
+        return Organisation.objects.none()
+    customers = ProgramPartner.objects.filter(organisation_id=org).values("program__owner_id")
+    return organisations_visible_to(user).filter(Q(pk=org) | Q(pk__in=customers))
+
+
+def parts_for_supply(user: Any) -> QuerySet[Part]:
+    """The parts a person may name in a supply form: the parts they may see, and the parts of
+    the stock they may see (a holder's people see all it holds)."""
+    if reach_of(user).organisation_id is None:
+        return Part.objects.none()
+    return Part.objects.filter(
+        Q(pk__in=parts_visible_to(user).values("pk"))
+        | Q(pk__in=stock_visible_to(user).values("part_id"))
+    )
+
+
+def parts_for_builds(user: Any) -> QuerySet[Part]:
+    """The parts a person may name as a build's assembly: those of parts_for_supply, and the
+    assemblies of the BOMs they may see (a top-level assembly is no BOM's line)."""
+    if reach_of(user).organisation_id is None:
+        return Part.objects.none()
+    return Part.objects.filter(
+        Q(pk__in=parts_for_supply(user).values("pk"))
+        | Q(pk__in=boms_visible_to(user).values("assembly_id"))
+    )
+
+
+def can_order(user: Any) -> bool:
+    """Buyers order: people of an organisation that does not sell."""
+    reach = reach_of(user)
+    return reach.organisation_id is not None and not reach.seller
+
+
+def programs_for_orders(user: Any) -> QuerySet[Program]:
+    """The programs the person may order for: their own, not archived (never for a seller)."""
+    if not can_order(user):
+        return Program.objects.none()
+    return programs_visible_to(user).filter(archived_at__isnull=True)
+
+
+def sellers_for_orders(user: Any) -> QuerySet[Organisation]:
+    """The suppliers and distributors taking part in the programs the person may order for."""
+    if not can_order(user):
+        return Organisation.objects.none()
+    partners = ProgramPartner.objects.filter(program_id__in=reach_of(user).programs)
+    return organisations_visible_to(user).filter(
+        kind__in=OrganisationKind.sellers(), pk__in=partners.values("organisation_id")
+    )
+
+
+def can_receive_order(user: Any, order: PurchaseOrder) -> bool:
+    """The buyer's people, or the people of the site the order ships to, receive its goods."""
+    org = reach_of(user).organisation_id
+    if org is None:
+        return False
+    return org == order.buyer_id or (
+        order.ship_to is not None and order.ship_to.organisation_id == org
+    )
+
+
+def programs_for_builds(user: Any) -> QuerySet[Program]:
+    """The programs whose build schedule the person may change, not archived."""
+    reach = reach_of(user)
+    if reach.seller or not reach.restricted:
+        return Program.objects.none()
+    return Program.objects.filter(pk__in=reach.restricted, archived_at__isnull=True)
+
+
+def seller_choices(user: Any) -> QuerySet[Organisation]:
+    """The suppliers and distributors a person may record an offer from."""
+    return organisations_visible_to(user).filter(kind__in=OrganisationKind.sellers())
+
+
+def allocation_buyer_choices(user: Any) -> QuerySet[Organisation]:
+    """The organisations a supplier may commit an allocation to: those it sees that buy."""
+    reach = reach_of(user)
+    if not reach.seller:
+        return Organisation.objects.none()
+    return organisations_visible_to(user).exclude(kind__in=OrganisationKind.sellers())
+
+
+def log_stock_read(
+    user: Any, item_ids: Iterable[int] | QuerySet[Any], *, description: str, channel: str, path: str
+) -> None:
+    """A list, a page or an export of stock: one access-log entry per holder whose own stock
+    (the restricted data a partner reads under an NDA) it returned, with the number of rows.
+    Goods a customer consigned are the customer's: its own people reading them log nothing,
+    nor do the holder's people reading what they hold."""
+    org = reach_of(user).organisation_id
+    ids = item_ids if isinstance(item_ids, QuerySet) else list(item_ids)
+    if org is None or (not isinstance(ids, QuerySet) and not ids):
+        return
+    counts = (
+        StockItem.objects.filter(pk__in=ids, owner_id=F("site__organisation_id"))
+        .exclude(owner_id=org)
+        .order_by()
+        .values_list("owner_id")
+        .annotate(n=Count("pk"))
+    )
+    record_restricted_rows_read(
+        user,
+        [(int(owner), int(n)) for owner, n in counts],
+        model=StockItem,
+        description=description,
+        channel=channel,
+        path=path,
+    )
+
+
+def log_stock_item_read(user: Any, item: StockItem, *, channel: str, path: str) -> None:
+    """One stock item and its ledger: logged when it is another holder's own stock."""
+    holder = item.site.organisation
+    if item.owner_id == holder.pk:
+        record_restricted_read(user, item, owner=holder, program=None, channel=channel, path=path)
+
+
+def log_order_read(user: Any, order: PurchaseOrder, *, channel: str, path: str) -> None:
+    """An order's lines with their prices are the buyer's restricted data: the supplier's
+    reading them is logged for the buyer (once per page, when a line carries a price)."""
+    if order.lines.filter(unit_price__isnull=False).exists():
+        record_restricted_read(
+            user, order, owner=order.buyer, program=order.program, channel=channel, path=path
+        )
+
+
+def log_builds_read(
+    user: Any,
+    build_ids: Iterable[int] | QuerySet[Any],
+    *,
+    description: str,
+    channel: str,
+    path: str,
+) -> None:
+    """A build schedule is the program owner's forecast: one entry per owner whose builds a
+    list or an export returned to another organisation."""
+    org = reach_of(user).organisation_id
+    ids = build_ids if isinstance(build_ids, QuerySet) else list(build_ids)
+    if org is None or (not isinstance(ids, QuerySet) and not ids):
+        return
+    counts = (
+        Build.objects.filter(pk__in=ids)
+        .exclude(program__owner_id=org)
+        .order_by()
+        .values_list("program__owner_id")
+        .annotate(n=Count("pk"))
+    )
+    record_restricted_rows_read(
+        user,
+        [(int(owner), int(n)) for owner, n in counts],
+        model=Build,
+        description=description,
+        channel=channel,
+        path=path,
+    )
+
+
+def log_build_read(user: Any, build: Build, *, channel: str, path: str) -> None:
+    record_restricted_read(
+        user,
+        build,
+        owner=build.program.owner,
+        program=build.program,
+        channel=channel,
+        path=path,
+    )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from accord.core.numbers import plain_number
 from accord.supply.choices import (
     BuildStatus,
     Firmness,
@@ -69,7 +70,7 @@ class StockItem(models.Model):
         indexes = [models.Index(fields=["part", "site"])]
 
     def __str__(self) -> str:
-        return f"{self.part.number} at {self.site.code}: {self.on_hand}"
+        return f"{self.part.number} at {self.site.code}, owned by {self.owner}"
 
     @property
     def consigned(self) -> bool:
@@ -127,7 +128,7 @@ class StockMove(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.quantity} of {self.item}"
+        return f"{self.get_kind_display()} {plain_number(self.quantity)} of {self.item}"
 
 
 class PurchaseOrder(models.Model):
@@ -236,7 +237,7 @@ class Delivery(models.Model):
         verbose_name_plural = "deliveries"
 
     def __str__(self) -> str:
-        return f"{self.quantity} of {self.line} on {self.received_on}"
+        return f"{plain_number(self.quantity)} of {self.line} on {self.received_on}"
 
     @property
     def accepted_quantity(self) -> Decimal:
@@ -268,7 +269,7 @@ class Build(models.Model):
         indexes = [models.Index(fields=["program", "status", "due_date"])]
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.assembly.number} due {self.due_date}"
+        return f"{plain_number(self.quantity)} × {self.assembly.number} due {self.due_date}"
 
 
 class BuildVersion(models.Model):
@@ -361,4 +362,4 @@ class Allocation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} of {self.manufacturer_part} from {self.period_start}"
+        return f"{plain_number(self.quantity)} of {self.manufacturer_part} from {self.period_start}"

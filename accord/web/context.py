@@ -22,6 +22,7 @@ SECTIONS: list[tuple[str, str, tuple[str, ...], bool]] = [
     ("BOMs", "bom_list", ("/boms/",), False),
     ("Planning", "plan_index", ("/planning/",), False),
     ("My imports", "my_imports", ("/imports/",), False),
+    ("Supply", "stock_list", ("/supply/",), False),
     ("NDAs", "nda_list", ("/ndas/",), False),
     ("People", "people_list", ("/people/",), False),
     ("Organisation", "organisation_page", ("/organisation/",), False),

@@ -85,6 +85,16 @@ from accord.parts.models import (
     ManufacturerPart,
     Part,
 )
+from accord.supply.models import (
+    Allocation,
+    Build,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Site,
+    StockItem,
+    StockLevel,
+    SupplierOffer,
+)
 
 # Every app's operations: the core, orgs and parts ones (cases.py), planning's.
 API_MATRIX = {**CORE_MATRIX, **PLANNING_MATRIX}
@@ -152,7 +162,7 @@ def caller(persona: str, world: World, *, session: bool) -> Client:
 
 # The fingerprint: everything a request could change ----------------------------------------
 
-COUNTED_APPS = ("core", "orgs", "parts")
+COUNTED_APPS = ("core", "orgs", "parts", "supply")
 # Rows compared field by field. ApiToken.last_used_at moves on every authenticated request.
 HASHED: dict[type[Model], tuple[str, ...]] = {
     Organisation: (),
@@ -171,6 +181,14 @@ HASHED: dict[type[Model], tuple[str, ...]] = {
     Nda: (),
     Nda.programs.through: (),
     ApiToken: ("last_used_at",),
+    Site: (),
+    StockItem: (),
+    StockLevel: (),
+    PurchaseOrder: (),
+    PurchaseOrderLine: (),
+    Build: (),
+    SupplierOffer: (),
+    Allocation: (),
 }
 
 
@@ -211,8 +229,8 @@ def _fingerprint_sql() -> FingerprintSql:
 
 
 def fingerprint() -> dict[str, Any]:
-    """Row counts of every model of core, orgs and parts, digests of the rows a write could
-    touch, the last event and the last access-log entry."""
+    """Row counts of every model of core, orgs, parts and supply, digests of the rows a write
+    could touch, the last event and the last access-log entry."""
     sql = _fingerprint_sql()
     with connection.cursor() as cursor:
         cursor.execute(sql.counts)

@@ -203,23 +203,59 @@ def test_demo_tells_the_supply_story(db):
     """The earbuds' controller goes short in week 6 because Arrowpoint pushed its confirmed
     date, and the week-6 earbuds are held back by it, in the EMS planner's stored plan."""
     from accord.demo.loader import import_real_files
+    from accord.demo.supply import load_supply_story
     from accord.demo.supply_story import CONTROLLER_MPN, tell_supply_story
     from accord.planning.models import BuildClearance, PartPlan, PlanRun
 
     world = world_from_db()
     import_real_files(world)
+    load_supply_story(world)
     tell_supply_story(world)
     planner = Person.objects.get(username="ems_planner")
     run = PlanRun.objects.get(program__code="EBX2", person=planner)
     controller = PartPlan.objects.get(run=run, part__sources__manufacturer_part__mpn=CONTROLLER_MPN)
-    # 600 on hand + 1,200 in week 3 against 400 a week from week 2 (earbuds from week 4, two
-    # weeks of build lead time): 200 short in week 6; the pushed 2,400 arrive in week 9.
+    # 1,800 on hand + 1,200 in week 3 against 400 a week from week 2 (earbuds from week 4, two
+    # weeks of build lead time) and 1,200 main boards in week 5 (due in week 6, one week to
+    # build): 200 short in week 6; the 2,400 pushed to week 9 arrive then.
     assert controller.first_shortage_week == 6
-    assert controller.projected[2:10] == [200, 1000, 600, 200, -200, -600, -1000, 1000]
+    assert controller.projected[2:10] == [1400, 2200, 1800, 200, -200, -600, -1000, 1000]
     assert controller.receipts[9] == 2400
     assert run.short_count >= 1
-    # Clear-to-build serves the builds in due order: weeks 4 to 7 take 1,600 of the 1,800
-    # controllers there by week 8, the week-8 build gets 200 of its 400.
+    # Clear-to-build serves the builds in due order: the earbuds of weeks 4 to 7 and the main
+    # boards of week 6 take 2,800 of the 3,000 controllers there by week 8; the week-8 earbuds
+    # get 200 of their 400.
     held = BuildClearance.objects.get(run=run, build__reference="EBX2-L wk8")
     assert held.buildable == 200
     assert held.limiting == [{"part": controller.part_id, "short": 200}]
+
+
+def test_demo_supply_story_shows_each_organisation_its_share(db):
+    from decimal import Decimal
+
+    from accord.demo.supply import load_supply_story
+    from accord.supply.access import orders_visible_to, stock_visible_to
+    from accord.supply.models import Build, PurchaseOrder, StockItem
+
+    load_supply_story(world_from_db())
+    soc = StockItem.objects.get(
+        site__code="PEN1", part__number="HAL-200-0001", owner__slug__startswith="meridian"
+    )
+    assert soc.on_hand == Decimal(1200 - 240 - 3)  # received, issued to the build, counted
+    build = Build.objects.get(assembly__number="EBX2-PCBA")
+    assert (build.version, build.quantity, build.firmness) == (2, Decimal(1200), "firm")
+    statuses = dict(PurchaseOrder.objects.values_list("number", "status"))
+    assert statuses == {
+        "PO-2026-0147": "acknowledged",
+        "PO-2026-0152": "issued",
+        "PO-2026-0160": "draft",
+    }
+    people = {p.username: p for p in Person.objects.all()}
+    owners = {
+        username: set(stock_visible_to(people[username]).values_list("owner__slug", flat=True))
+        for username in ("oem_buyer", "other_oem_user", "supplier_rep")
+    }
+    assert {o.split("-")[0] for o in owners["oem_buyer"]} == {"halcyon", "meridian"}
+    assert {o.split("-")[0] for o in owners["other_oem_user"]} == {"roverly", "meridian"}
+    assert owners["supplier_rep"] == set()
+    sunridge = set(orders_visible_to(people["supplier_rep"]).values_list("number", flat=True))
+    assert sunridge == {"PO-2026-0147", "PO-2026-0160"}

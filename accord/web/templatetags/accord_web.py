@@ -22,6 +22,9 @@ OBJECT_PAGES = {
     "orgs.nda": "nda_detail",
     "parts.part": "part_detail",
     "parts.bom": "bom_detail",
+    "supply.site": "site_detail",
+    "supply.purchaseorder": "order_detail",
+    "supply.build": "build_detail",
 }
 
 

@@ -10,8 +10,10 @@ number of the owner's restricted rows for a list); every other visit must write 
 whose content depends on who looks (a seller sees only the owner's people and its own on a
 program) gets a CONTENT_MATRIX entry: what the page shows, and what each persona must see.
 Reason the statuses from the access rules (DESIGN.md, "Need-to-know access"), not from what the
-code answers. accord/core/tests/test_route_coverage.py also checks the whole URL
-resolver against this matrix and the API matrix (accord/api/tests/test_access_matrix.py).
+code answers. An app with many pages keeps its rows in a module of its own, merged below
+(access_matrix_supply.py: the supply pages, with the world they need).
+accord/core/tests/test_route_coverage.py also checks the whole URL resolver against this matrix
+and the API matrix (accord/api/tests/test_access_matrix.py).
 """
 
 from __future__ import annotations
@@ -39,6 +41,12 @@ from accord.parts.models import ApprovedSource
 from accord.parts.services import stage_bom_import
 from accord.parts.services.catalogue_staging import stage_catalogue_import
 from accord.web.tests.access_matrix_planning import PLANNING_GET, PLANNING_POST, planning_world
+from accord.web.tests.access_matrix_supply import (
+    SUPPLY_CONTENT,
+    SUPPLY_GET,
+    SUPPLY_LOGGED_READS,
+    SUPPLY_POST,
+)
 from accord.web.tests.helpers import table, text
 
 PERSONAS = [
@@ -62,6 +70,7 @@ PAGE_MODULES = (
     "accord.orgs.urls",
     "accord.parts.urls",
     "accord.planning.urls",
+    "accord.supply.urls",
 )
 
 
@@ -494,6 +503,11 @@ POST_MATRIX: dict[
 # The planning pages (access_matrix_planning.py).
 GET_MATRIX |= PLANNING_GET
 POST_MATRIX |= PLANNING_POST
+# The supply pages' rows live in access_matrix_supply.py (its docstring gives their world).
+GET_MATRIX |= SUPPLY_GET
+POST_MATRIX |= SUPPLY_POST
+LOGGED_READS |= SUPPLY_LOGGED_READS
+CONTENT_MATRIX |= SUPPLY_CONTENT
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
 
 from accord.demo import DEMO_PASSWORD, data_path
+from accord.web.tests.access_matrix_supply import DEMO_SUPPLY_IDS
 from accord.web.tests.accessibility import audit
 from accord.web.tests.live_server import (
     CHROMIUM,
@@ -410,6 +411,113 @@ def test_buyer_imports_a_real_bom_after_checking_the_preview(
     assert problems == []
 
 
+# Supply: a site, stock and its ledger, a purchase order from draft to the supplier's date ------
+
+
+def _signed_in(browser: Browser, server: LiveServer, username: str, problems: list[str]) -> Page:
+    """A new browser context signed in as `username`, its console errors collected."""
+    context = browser.new_context(base_url=server.url, viewport=VIEWPORT)
+    context.set_default_timeout(10_000)
+    context.add_init_script(CSP_REPORTER)
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda m: problems.append(f"{m.text} ({page.url})") if m.type == "error" else None,
+    )
+    page.on("pageerror", lambda error: problems.append(f"script error: {error} ({page.url})"))
+    sign_in(page, username)
+    return page
+
+
+def _supply(page: Page, section: str) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Supply").click()
+    page.get_by_role("navigation", name="Supply").get_by_role("link", name=section).click()
+
+
+def test_supply_story_from_a_new_site_to_a_confirmed_order_line(
+    browser: Browser, accord_server: LiveServer, problems: list[str]
+) -> None:
+    # Meridian's planner opens a site, receives stock there and issues some to a build.
+    planner = _signed_in(browser, accord_server, "ems_planner", problems)
+    _supply(planner, "Sites")
+    add = planner.get_by_role("form", name="Add a site")
+    add.get_by_label("Name").fill("Kulim plant")
+    add.get_by_label("Code").fill("KUL1")
+    add.get_by_label("Country").fill("MY")
+    add.get_by_role("button", name="Add the site").click()
+    expect(planner.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Kulim plant\s+kul1"))
+
+    _supply(planner, "Stock")
+    planner.get_by_role("link", name="Receive stock").click()
+    planner.get_by_label("Site").select_option(label="Kulim plant (kul1)")
+    planner.get_by_label("Part number").fill("HAL-200-0001")
+    planner.get_by_label("Quantity received").fill("500")
+    planner.get_by_label("Reference").fill("DN-90001")
+    planner.get_by_role("button", name="Receive").click()
+    expect(planner.get_by_role("status")).to_contain_text(
+        "Received 500 of HAL-200-0001 at kul1: 500 on hand."
+    )
+    expect(planner.get_by_role("heading", level=1)).to_have_text("HAL-200-0001 at kul1")
+
+    issue = planner.get_by_role("form", name="Issue to a build")
+    issue.get_by_label("Quantity issued").fill("120")
+    build = issue.get_by_label("Build")
+    label = next(t for t in build.locator("option").all_inner_texts() if "EBX2-PCBA" in t)
+    build.select_option(label=label)
+    issue.get_by_role("button", name="Issue").click()
+    expect(planner.get_by_role("status")).to_contain_text("Issued 120 to 1200 × EBX2-PCBA")
+    ledger = planner.get_by_role("table", name=re.compile(r"^Moves of HAL-200-0001 at kul1"))
+    expect(ledger.locator("tbody tr")).to_have_count(2)
+    newest, first = ledger.locator("tbody tr").nth(0), ledger.locator("tbody tr").nth(1)
+    expect(newest).to_contain_text("Issue to build")
+    expect(newest.locator("td").nth(1)).to_have_text("-120")
+    expect(newest.locator("td").nth(2)).to_have_text("380")
+    expect(newest).to_contain_text("EBX2-PCBA")
+    expect(first.locator("td").nth(1)).to_have_text("+500")
+    planner.context.close()
+
+    # Halcyon's buyer orders drivers from Sunridge for Earbuds X2, to ship to Meridian.
+    buyer = _signed_in(browser, accord_server, "oem_buyer", problems)
+    _supply(buyer, "Purchase orders")
+    buyer.get_by_role("link", name="New purchase order").click()
+    buyer.get_by_label("Program").select_option(label="Earbuds X2")
+    buyer.get_by_label("Supplier").select_option(label="Sunridge Acoustics")
+    buyer.get_by_label("Order number").fill("PO-STORY-1")
+    buyer.get_by_label("Ship to").select_option(label="Penang plant (PEN1)")
+    buyer.get_by_role("button", name="Create the order").click()
+    expect(buyer.get_by_role("heading", level=1)).to_contain_text("Purchase order PO-STORY-1")
+    line = buyer.get_by_role("form", name="Add a line")
+    line.get_by_label("Part number").fill("HAL-400-0001")
+    line.get_by_label("MPN").fill("SA-BA-3110")
+    line.get_by_label("Quantity").fill("1000")
+    line.get_by_label("Unit price").fill("1.80")
+    line.get_by_label("Requested date").fill("2031-03-02")
+    line.get_by_role("button", name="Add the line").click()
+    lines = buyer.get_by_role("table", name="Lines of PO-STORY-1")
+    expect(lines.locator("tbody tr")).to_have_count(1)
+    expect(lines.locator("tbody tr").first).to_contain_text("1.8 USD")
+    buyer.get_by_role("button", name="Issue the order to Sunridge Acoustics").click()
+    expect(buyer.get_by_role("status")).to_contain_text("Issued PO-STORY-1 to Sunridge Acoustics")
+    expect(buyer.get_by_role("heading", level=1)).to_contain_text("Issued")
+    buyer.context.close()
+
+    # Sunridge's representative finds the order among its own and confirms the line's date.
+    supplier = _signed_in(browser, accord_server, "supplier_rep", problems)
+    _supply(supplier, "Purchase orders")
+    orders = supplier.get_by_role("table", name="Purchase orders you may see")
+    expect(orders).not_to_contain_text("PO-2026-0152")  # Arrowpoint's order
+    orders.get_by_role("link", name="PO-STORY-1").click()
+    supplier.get_by_label("Confirmed date of line 1").fill("2031-03-09")
+    supplier.get_by_role("button", name="Confirm line 1").click()
+    expect(supplier.get_by_role("status")).to_contain_text("Confirmed line 1 for 2031-03-09")
+    row = supplier.get_by_role("table", name="Lines of PO-STORY-1").locator("tbody tr").first
+    expect(row).to_contain_text("2031-03-09")
+    expect(row).to_contain_text("Confirmed by the supplier")
+    expect(supplier.get_by_role("heading", level=1)).to_contain_text("Acknowledged")
+    supplier.context.close()
+    assert problems == []
+
+
 # Accessibility: every page, as the owner, an EMS planner and a supplier ----------------------
 
 AUDITED_PERSONAS = ("oem_buyer", "ems_planner", "supplier_rep")
@@ -440,6 +548,8 @@ def _demo_world(server: LiveServer) -> dict[str, Any]:
     for sql in queries:
         for key, pk in server.rows(sql):
             world[key] = SimpleNamespace(pk=pk)
+    for key, sql in DEMO_SUPPLY_IDS.items():  # the supply pages' objects (accord/demo/supply.py)
+        world[key] = SimpleNamespace(pk=server.rows(sql)[0][0])
     for name, number, mpn in (
         ("yageo", "HAL-100-0002", "RC0402FR-0710KL"),
         ("nordic", "HAL-200-0001", "NRF5340-QKAA-R7"),

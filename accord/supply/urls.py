@@ -1,0 +1,45 @@
+from django.urls import path
+
+from accord.supply.views import builds, offers, orders, sites, stock
+
+urlpatterns = [
+    path("supply/sites/", sites.site_list, name="site_list"),
+    path("supply/sites/new/", sites.site_create, name="site_create"),
+    path("supply/sites/<int:pk>/", sites.site_detail, name="site_detail"),
+    path("supply/sites/<int:pk>/levels/", sites.site_level, name="site_level"),
+    path("supply/sites/<int:pk>/retire/", sites.site_retire, name="site_retire"),
+    path("supply/stock/", stock.stock_list, name="stock_list"),
+    path("supply/stock/receive/", stock.stock_receive, name="stock_receive"),
+    path("supply/stock/<int:pk>/", stock.stock_detail, name="stock_detail"),
+    path("supply/stock/<int:pk>/issue/", stock.stock_issue, name="stock_issue"),
+    path("supply/stock/<int:pk>/adjust/", stock.stock_adjust, name="stock_adjust"),
+    path("supply/stock/<int:pk>/scrap/", stock.stock_scrap, name="stock_scrap"),
+    path("supply/stock/<int:pk>/transfer/", stock.stock_transfer, name="stock_transfer"),
+    path("supply/orders/", orders.order_list, name="order_list"),
+    path("supply/orders/new/", orders.order_create, name="order_create"),
+    path("supply/orders/<int:pk>/", orders.order_detail, name="order_detail"),
+    path("supply/orders/<int:pk>/lines/add/", orders.order_line_add, name="order_line_add"),
+    path("supply/orders/<int:pk>/issue/", orders.order_issue, name="order_issue"),
+    path("supply/orders/<int:pk>/acknowledge/", orders.order_acknowledge, name="order_acknowledge"),
+    path(
+        "supply/orders/<int:pk>/lines/<int:line_id>/confirm/",
+        orders.order_line_confirm,
+        name="order_line_confirm",
+    ),
+    path(
+        "supply/orders/<int:pk>/lines/<int:line_id>/cancel/",
+        orders.order_line_cancel,
+        name="order_line_cancel",
+    ),
+    path("supply/orders/<int:pk>/receive/", orders.order_receive, name="order_receive"),
+    path("supply/builds/", builds.build_list, name="build_list"),
+    path("supply/builds/new/", builds.build_create, name="build_create"),
+    path("supply/builds/<int:pk>/", builds.build_detail, name="build_detail"),
+    path("supply/builds/<int:pk>/change/", builds.build_change, name="build_change"),
+    path("supply/builds/<int:pk>/retire/", builds.build_retire, name="build_retire"),
+    path("supply/offers/", offers.offer_list, name="offer_list"),
+    path("supply/offers/new/", offers.offer_create, name="offer_create"),
+    path("supply/offers/<int:pk>/retire/", offers.offer_retire, name="offer_retire"),
+    path("supply/allocations/", offers.allocation_list, name="allocation_list"),
+    path("supply/allocations/new/", offers.allocation_create, name="allocation_create"),
+]
