@@ -160,6 +160,12 @@ def issue_stock(
     _require_mover(actor, item.site)
     amount = quantity(quantity_issued, field="quantity")
     reference = text(reference, field="reference", limit=200)
+    consigned = item.owner_id != item.site.organisation_id
+    if build is not None and consigned and build.program.owner_id != item.owner_id:
+        raise InvalidInput(
+            f"These goods are consigned by {item.owner}: they go only to {item.owner}'s builds.",
+            detail={"field": "build"},
+        )
     with transaction.atomic():
         move = _change(
             item.pk, -amount, kind=MoveKind.ISSUE, actor=actor, reference=reference, build=build

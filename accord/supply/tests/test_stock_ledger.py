@@ -122,3 +122,27 @@ def test_a_retired_site_takes_no_more_moves(people, stock_world):
             quantity_received=1,
         )
     assert not StockMove.objects.filter(item__site=stock_world.depot).exists()
+
+
+def test_consigned_goods_go_only_to_their_owners_builds(people, programs, boms, stock_world):
+    """Roverly's consigned goods at Meridian cannot be issued to Halcyon's build."""
+    import datetime as dt
+
+    from accord.supply.services import schedule_build
+
+    bom = next(b for b in boms.values() if b.program.code == "EBX2")
+    build = schedule_build(
+        actor=people.oem_buyer,
+        program=programs["EBX2"],
+        assembly=bom.assembly,
+        quantity_due=10,
+        due_date=dt.date.today() + dt.timedelta(weeks=2),
+    )
+    with pytest.raises(InvalidInput, match="consigned by Roverly"):
+        issue_stock(
+            actor=people.ems_planner, item=stock_world.consigned_rvc, quantity_issued=1, build=build
+        )
+    issue_stock(
+        actor=people.ems_planner, item=stock_world.consigned_ebx2, quantity_issued=1, build=build
+    )
+    assert balance(stock_world.consigned_rvc) == 25 and balance(stock_world.consigned_ebx2) == 39
