@@ -65,6 +65,18 @@ def concatenated_ranges(starts: IntArray, lengths: IntArray) -> IntArray:
     return np.repeat(starts - range_offsets, lengths) + np.arange(total, dtype=np.int64)
 
 
+def stable_order(keys: IntArray) -> IntArray:
+    """``np.argsort(keys, kind="stable")`` for keys that are not negative.
+
+    Below 2**32, as two stable sorts of 16-bit digits (radix sorts in NumPy): several times
+    faster than the general one on keys such as cells.
+    """
+    if keys.size and keys.max() >= 2**32:
+        return np.argsort(keys, kind="stable").astype(np.int64)
+    order = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    return order[np.argsort((keys[order] >> 16).astype(np.uint16), kind="stable")].astype(np.int64)
+
+
 def _group_offsets(keys: IntArray, group_count: int) -> tuple[IntArray, IntArray]:
     """Indices sorted by key (stable) and where each key's group starts in them."""
     return (
@@ -295,7 +307,7 @@ def allocate_open_entries(
     horizon = cells.states.shape[1]
     open_part = per_top.indices[found.open_at].astype(np.int64)
     cell = open_part * horizon + weeks[found.open_build]
-    order = np.argsort(cell, kind="stable")
+    order = stable_order(cell)
     cell, part = cell[order], open_part[order]
     per_unit, entry_qty = per_top.data[found.open_at[order]], qty[found.open_build[order]]
     required = per_unit * entry_qty

@@ -346,6 +346,8 @@ def net(inp: PlanningInput) -> NettingResult:
 
 def _only_entries(matrix: sparse.csr_array, kept: BoolArray) -> sparse.csr_array:
     """The entries of ``matrix`` where ``kept`` (one per stored entry) is true, in their order."""
+    if kept.all():
+        return matrix
     kept_before = offsets(kept.astype(np.int64))
     return sparse.csr_array(
         (matrix.data[kept], matrix.indices[kept], kept_before[matrix.indptr]), shape=matrix.shape
