@@ -65,6 +65,15 @@ def concatenated_ranges(starts: IntArray, lengths: IntArray) -> IntArray:
     return np.repeat(starts - range_offsets, lengths) + np.arange(total, dtype=np.int64)
 
 
+def running_sum_over_weeks(array: FloatArray) -> FloatArray:
+    """``np.cumsum(array, axis=1, out=array)``, the same sums in the same order, a week at a
+    time: one vector operation per week rather than NumPy's per-row loop, several times faster
+    on many rows of a hundred weeks."""
+    for week in range(1, array.shape[1]):
+        array[:, week] += array[:, week - 1]
+    return array
+
+
 def stable_order(keys: IntArray) -> IntArray:
     """``np.argsort(keys, kind="stable")`` for keys that are not negative.
 
@@ -188,7 +197,7 @@ def classify_cells(
     for start in range(0, needed.size, block):
         parts = needed[start : start + block]
         required = np.asarray(by_part[parts] @ due_by_week)
-        available = np.cumsum(receipts[parts], axis=1)
+        available = running_sum_over_weeks(receipts[parts])
         available += on_hand[parts, None]
         required_before = np.zeros_like(required)
         required_before[:, 1:] = required[:, :-1]

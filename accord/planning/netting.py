@@ -72,6 +72,7 @@ from accord.planning.allocation import (
     fraction_bits,
     limiting_entries,
     offsets,
+    running_sum_over_weeks,
 )
 from accord.planning.allocation import UNITS_EPSILON as UNITS_EPSILON
 
@@ -318,7 +319,7 @@ def net(inp: PlanningInput) -> NettingResult:
             gross[children[start : start + block]] += usage[start : start + block] @ need_per_parent
 
     np.subtract(receipts, gross, out=projected)
-    np.cumsum(projected, axis=1, out=projected)
+    running_sum_over_weeks(projected)
     projected += inp.on_hand[:, None]
     cumulative_planned = planned_orders[assemblies_all]
     projected[assemblies_all] += cumulative_planned
