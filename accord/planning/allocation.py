@@ -12,14 +12,17 @@ Cells: part p in week w is
 where R(w) is the requirement of p of the builds due in weeks 0..w and A(w) = on_hand[p] plus
 its receipts of weeks 0..w.
 
-Floats. The running sums of first come first served add the same non-negative terms as R, in
-another order and grouping. With fewer than 2**30 builds, the two differ by far less than
-``RELATIVE_SLACK`` of the sum (each rounding is at most 2**-53 relative, one per term), plus
-underflow, far less than ``ABSOLUTE_SLACK``; the cell tests allow both, so they hold for the
-running sums as allocation computes them. An open entry's running sum is R(w - 1) plus the
-builds served before it that week only when every sum of the part is exact (`classify_cells`);
-for the other parts, every cell is open as soon as one is, and the running sum is taken from
-the part's first build, in the order of the definition.
+Floats. The definition's test that a build got its whole requirement is exact (allocated >=
+required, with no tolerance), so the cell tests must not be looser than exact either. The
+running sums of first come first served add the same non-negative terms as R, in another order
+and grouping; with fewer than 2**30 builds (a few roundings of at most 2**-53 per term) they
+differ by far less than ``RELATIVE_SLACK`` of the sum, plus underflow, far less than
+``ABSOLUTE_SLACK``. The cell tests ask for both margins on the cautious side, so a covered or
+starved cell is one for the running sums as allocation computes them; a cell too close to call
+is open. An open entry's running sum is R(w - 1) plus the builds served before it that week
+only when every sum of the part is exact (`classify_cells`); for the other parts, every cell is
+open as soon as one is, and the running sum is taken from the part's first build, in the order
+of the definition.
 """
 
 from __future__ import annotations
