@@ -51,6 +51,7 @@ its part, due in week w = max(0, demand_week).
   limiting parts, when buildable < Q: the c with units(c) = buildable, in part order, each with
   its shortfall required(c) - allocated(c).
   Rows outside the horizon: buildable is NaN, no limiting parts, and they allocate nothing.
+  Most (build, part) pairs are settled a whole (part, week) at a time: see `clear_to_build`.
 """
 
 from __future__ import annotations
@@ -62,14 +63,25 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from accord.planning.allocation import (
+    CHUNK,
+    allocate_open_entries,
+    classify_cells,
+    concatenated_ranges,
+    find_entries,
+    fraction_bits,
+    limiting_entries,
+    offsets,
+    running_sum_over_weeks,
+)
+from accord.planning.allocation import UNITS_EPSILON as UNITS_EPSILON
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 MAX_HORIZON_WEEKS = 104
 QUANTITY_TOLERANCE = 1e-9
-# Added before flooring allocated / per_unit so that 2.9999999999 units of float noise count as 3.
-UNITS_EPSILON = 1e-9
 
 
 def _read_only_ints(name: str, values: Any) -> IntArray:
@@ -195,19 +207,6 @@ class ClearToBuild:
     shortfall: FloatArray
 
 
-def _concatenated_ranges(starts: IntArray, lengths: IntArray) -> IntArray:
-    """The indices start..start+length-1 of every range, one range after the other."""
-    total = int(lengths.sum())
-    range_offsets = np.cumsum(lengths) - lengths
-    return np.repeat(starts - range_offsets, lengths) + np.arange(total, dtype=np.int64)
-
-
-def _offsets(counts: IntArray) -> IntArray:
-    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=offsets[1:])
-    return offsets
-
-
 def _first_true_per_row(mask: BoolArray) -> IntArray:
     first = np.argmax(mask, axis=1).astype(np.int64)
     return np.where(mask.any(axis=1), first, -1)
@@ -254,7 +253,7 @@ def _low_level_codes(part_count: int, parent: IntArray, child: IntArray) -> IntA
     while layer.size:
         codes[layer] = depth
         starts = child_offsets[layer]
-        reached = structure.indices[_concatenated_ranges(starts, child_offsets[layer + 1] - starts)]
+        reached = structure.indices[concatenated_ranges(starts, child_offsets[layer + 1] - starts)]
         parent_edges_left -= np.bincount(reached, minlength=part_count)
         candidates = np.flatnonzero(np.bincount(reached, minlength=part_count))
         layer = candidates[parent_edges_left[candidates] == 0]
@@ -264,14 +263,6 @@ def _low_level_codes(part_count: int, parent: IntArray, child: IntArray) -> IntA
         part = _part_on_a_cycle(part_count, parent, child, unplaced)
         raise ValueError(f"the BOM has a cycle through part {part}")
     return codes
-
-
-def _group_offsets(keys: IntArray, group_count: int) -> tuple[IntArray, IntArray]:
-    """Indices sorted by key (stable) and where each key's group starts in them."""
-    return (
-        np.argsort(keys, kind="stable").astype(np.int64),
-        _offsets(np.bincount(keys, minlength=group_count)),
-    )
 
 
 def net(inp: PlanningInput) -> NettingResult:
@@ -321,10 +312,14 @@ def net(inp: PlanningInput) -> NettingResult:
             (inp.bom_qty_per[edges], (child_rows, parent_columns)),
             shape=(children.size, assemblies.size),
         )
-        gross[children] += usage @ need_per_parent
+        # A block of children at a time: no (children, H) temporaries, which at the last level
+        # are as large as the plan.
+        block = max(1, CHUNK // horizon)
+        for start in range(0, children.size, block):
+            gross[children[start : start + block]] += usage[start : start + block] @ need_per_parent
 
     np.subtract(receipts, gross, out=projected)
-    np.cumsum(projected, axis=1, out=projected)
+    running_sum_over_weeks(projected)
     projected += inp.on_hand[:, None]
     cumulative_planned = planned_orders[assemblies_all]
     projected[assemblies_all] += cumulative_planned
@@ -350,139 +345,130 @@ def net(inp: PlanningInput) -> NettingResult:
     return result
 
 
+def _only_entries(matrix: sparse.csr_array, kept: BoolArray) -> sparse.csr_array:
+    """The entries of ``matrix`` where ``kept`` (one per stored entry) is true, in their order."""
+    if kept.all():
+        return matrix
+    kept_before = offsets(kept.astype(np.int64))
+    return sparse.csr_array(
+        (matrix.data[kept], matrix.indices[kept], kept_before[matrix.indptr]), shape=matrix.shape
+    )
+
+
+def _only_columns(matrix: sparse.csr_array, keep: BoolArray) -> sparse.csr_array:
+    """The entries of ``matrix`` in the columns where ``keep`` is true, in their order."""
+    return _only_entries(matrix, keep[matrix.indices])
+
+
 def _flattened_purchased_requirements(
     inp: PlanningInput, parts: IntArray, depth: int
-) -> sparse.csr_array:
-    """Row i: purchased-part quantity per one unit of ``parts[i]``, summed over all BOM paths.
+) -> tuple[sparse.csr_array, sparse.csr_array]:
+    """Row i: purchased-part quantity per one unit of ``parts[i]``, summed over all BOM paths;
+    and its transpose. Both with sorted indices.
 
-    Each product with the BOM walks one more edge down every path; after ``depth`` (the deepest
-    low-level code) steps no path is left.
+    As defined, the paths of each length are summed first (each product with the BOM walks
+    one more edge down every path; after ``depth``, the deepest low-level code, none is left),
+    then the lengths, shortest first. When every product and sum is exact, any order gives the
+    same bits, and the cheaper one is taken: the few assemblies reached are summed first, then
+    walked down their last edge all at once. BOM quantities that are multiples of 2**-b make
+    every path product and sum a multiple of 2**-(b * depth), exact while below
+    2**(53 - b * depth): checked, with a margin of two, on the largest of them.
     """
     part_count = inp.part_count
     bom = sparse.csr_array(
         (inp.bom_qty_per, (inp.bom_parent, inp.bom_child)), shape=(part_count, part_count)
     )
+    is_assembly = np.bincount(inp.bom_parent, minlength=part_count) > 0
     rows = np.arange(parts.size)
-    frontier = sparse.csr_array(
-        (np.ones(parts.size), (rows, parts)), shape=(parts.size, part_count)
-    )
-    total = frontier
+    start = sparse.csr_array((np.ones(parts.size), (rows, parts)), shape=(parts.size, part_count))
+    # reached: each part itself and the assemblies below it, per unit; a purchased part's last
+    # edge is to itself.
+    walk = _only_columns(bom, is_assembly)
+    reached = start
+    frontier = _only_columns(start, is_assembly)
     for _ in range(depth):
-        frontier = frontier @ bom
+        frontier = frontier @ walk
         if frontier.nnz == 0:
             break
-        total = total + frontier
-    entries = total.tocoo()
-    is_assembly = np.bincount(inp.bom_parent, minlength=part_count) > 0
-    keep = ~is_assembly[entries.col] & (entries.data != 0)
-    flattened = sparse.csr_array(
-        (entries.data[keep], (entries.row[keep], entries.col[keep])),
-        shape=(parts.size, part_count),
+        reached = reached + frontier
+    purchased = np.flatnonzero(~is_assembly)
+    themselves = sparse.csr_array(
+        (np.ones(purchased.size), (purchased, purchased)), shape=(part_count, part_count)
     )
-    flattened.sum_duplicates()
-    flattened.sort_indices()
-    return flattened
-
-
-def _exclusive_cumsum_by_segment(values: FloatArray, lengths: IntArray) -> FloatArray:
-    """For each value, the sum of the values before it in its segment, left to right.
-
-    ``values`` is cut into consecutive segments of ``lengths``. Each segment is summed on its
-    own so that a part's running total carries no rounding from the other parts' much larger
-    totals, as one global cumsum minus the segment's start would. Segments are padded to the
-    next power of two (plus a leading zero column, which makes the sums exclusive) and those
-    of one width summed as the rows of one matrix: never more than twice the work, and one
-    pass per width (about log2 of the longest segment).
-    """
-    result = np.zeros_like(values)
-    segment_starts = _offsets(lengths)[:-1]
-    segments = np.flatnonzero(lengths > 1)
-    exponents = np.ceil(np.log2(lengths[segments])).astype(np.int64)
-    by_width, width_offsets = _group_offsets(exponents, int(exponents.max(initial=0)) + 1)
-    for exponent in np.flatnonzero(np.diff(width_offsets)):
-        group = segments[by_width[width_offsets[exponent] : width_offsets[exponent + 1]]]
-        width = (1 << int(exponent)) + 1
-        group_lengths = lengths[group]
-        positions = _concatenated_ranges(segment_starts[group], group_lengths)
-        padded = np.arange(positions.size, dtype=np.int64) + np.repeat(
-            np.arange(group.size, dtype=np.int64) * width - _offsets(group_lengths)[:-1],
-            group_lengths,
-        )
-        block = np.zeros(group.size * width)
-        block[padded + 1] = values[positions]
-        running = np.cumsum(block.reshape(group.size, width), axis=1).ravel()
-        result[positions] = running[padded]
-    return result
+    flattened = reached @ (_only_columns(bom, ~is_assembly) + themselves)
+    limit = 2.0 ** (52 - int(fraction_bits(inp.bom_qty_per).max(initial=0)) * max(depth, 1))
+    if not all(m.nnz == 0 or m.data.max() < limit for m in (bom, reached, flattened)):
+        total = frontier = start
+        for _ in range(depth):
+            frontier = frontier @ bom
+            if frontier.nnz == 0:
+                break
+            total = total + frontier
+        flattened = _only_columns(total, ~is_assembly)
+    flattened = _only_entries(flattened, flattened.data != 0)
+    # Each conversion is a counting sort: the second leaves both with sorted indices.
+    by_part = flattened.T.tocsr()
+    return by_part.T.tocsr(), by_part
 
 
 def clear_to_build(inp: PlanningInput, result: NettingResult) -> ClearToBuild:
     """Buildable quantity and limiting parts of every demand row; see the module docstring.
 
-    One entry per (build, purchased part it requires), laid out part by part (CSC) with builds
-    in first-come-first-served order inside each part, so that a part's allocation is a running
-    sum down its column.
+    Most (build, purchased part) pairs need no working out. For part p, let R(w) be the whole
+    requirement of p of the builds due in weeks 0..w, and A(w) what is available by week w
+    (on_hand + receipts of weeks 0..w). First come first served serves a build due in week w
+    after every build of an earlier week and before every build of a later one, so the builds
+    before it took at least R(w - 1) and at most R(w) minus its own requirement:
+      R(w) <= A(w): every build due in week w gets all of p, which never limits it (covered);
+      R(w - 1) >= A(w): every one gets none of p: 0 units, so the build's buildable is 0 and
+        p is among its limiting parts, short of the whole requirement (starved).
+    The pairs in the other (open) cells, few, are allocated one by one in their order; the
+    pairs of covered cells are never made, and parts with covered cells only are dropped from
+    the flattened BOM before it is expanded build by build. R comes from one sparse product:
+    the flattened BOM, transposed, times the cumulative quantity due of each demanded part by
+    week. Float rounding and the exact sums this relies on: see `accord.planning.allocation`.
     """
     part_count, horizon = inp.part_count, inp.horizon
     if result.receipts.shape != (part_count, horizon):
         raise ValueError("result does not come from netting this input")
     row_count = len(inp.demand_part)
-    due_week = np.maximum(inp.demand_week, 0)
-    inside = np.flatnonzero(inp.demand_week < horizon)
-    build_order = inside[np.argsort(due_week[inside], kind="stable")]
-    build_count = build_order.size
-    build_qty = inp.demand_qty[build_order]
-
-    demanded, top_of_build = np.unique(inp.demand_part[build_order], return_inverse=True)
+    rows = np.flatnonzero(inp.demand_week < horizon)
+    due_week = np.maximum(inp.demand_week[rows], 0)
+    build_qty = inp.demand_qty[rows]
+    demanded, top_of_build = np.unique(inp.demand_part[rows], return_inverse=True)
+    top_of_build = top_of_build.astype(np.int64).ravel()
     depth = int(result.low_level_code.max()) if part_count else 0
-    per_top = _flattened_purchased_requirements(inp, demanded.astype(np.int64), depth)
-    pick_top = sparse.csr_array(
-        (np.ones(build_count), (np.arange(build_count), top_of_build)),
-        shape=(build_count, demanded.size),
+    per_top, by_part = _flattened_purchased_requirements(inp, demanded.astype(np.int64), depth)
+
+    due_by_week = (
+        np.bincount(
+            top_of_build * horizon + due_week, weights=build_qty, minlength=demanded.size * horizon
+        )
+        .astype(np.float64, copy=False)
+        .reshape(demanded.size, horizon)
     )
-    # CSR-to-CSC is a counting sort that keeps builds ascending inside every column.
-    by_part = (pick_top @ per_top).tocsc()
-    entry_build = by_part.indices.astype(np.int64)
-    per_unit = by_part.data
-    entries_per_part = np.diff(by_part.indptr).astype(np.int64)
-    del by_part
-    needed_parts = np.flatnonzero(entries_per_part)
-    entries_per_needed = entries_per_part[needed_parts]
-    entry_qty = build_qty[entry_build]
-    required = per_unit * entry_qty
-    required_before = _exclusive_cumsum_by_segment(required, entries_per_needed)
+    np.cumsum(due_by_week, axis=1, out=due_by_week)
+    cells = classify_cells(per_top, by_part, due_by_week, result.receipts, inp.on_hand, build_qty)
+    del due_by_week, by_part
+    per_top = _only_columns(per_top, cells.limiting)
 
-    entry_needed = np.repeat(np.arange(needed_parts.size, dtype=np.int64), entries_per_needed)
-    receipts_to_date = np.cumsum(result.receipts[needed_parts], axis=1).ravel()
-    available = receipts_to_date[entry_needed * horizon + due_week[build_order][entry_build]]
-    del receipts_to_date
-    available += np.repeat(inp.on_hand[needed_parts], entries_per_needed)
-    available -= required_before
-    del required_before
-    allocated = np.minimum(np.maximum(available, 0.0, out=available), required, out=available)
-    units = allocated / per_unit
-    units += UNITS_EPSILON
-    np.floor(units, out=units)
-    whole = allocated >= required
-    units[whole] = entry_qty[whole]
+    # Builds of a quantity, in row order; the others are buildable in full, limited by nothing.
+    building = np.flatnonzero(build_qty > 0)
+    qty, weeks = build_qty[building], due_week[building]
+    found = find_entries(per_top, cells.states, top_of_build[building], weeks)
+    allocated, units = allocate_open_entries(cells, per_top, found, qty, weeks)
+    buildable_of, counts, limiting_parts, shortfall = limiting_entries(
+        per_top, found, qty, allocated, units
+    )
 
-    fewest_units = np.full(build_count, np.inf)
-    np.minimum.at(fewest_units, entry_build, units)
-    buildable_in_order = np.minimum(build_qty, fewest_units)
-    limiting = np.flatnonzero((units == buildable_in_order[entry_build]) & (units < entry_qty))
-    # Entries run part by part, so the counting sort by row leaves each row's parts ascending.
-    by_row = sparse.coo_array(
-        (
-            required[limiting] - allocated[limiting],
-            (build_order[entry_build[limiting]], needed_parts[entry_needed[limiting]]),
-        ),
-        shape=(row_count, part_count),
-    ).tocsr()
-
+    row_counts = np.zeros(row_count, dtype=np.int64)
+    row_counts[rows[building]] = counts
     buildable = np.full(row_count, np.nan)
-    buildable[build_order] = buildable_in_order
+    buildable[rows] = build_qty
+    buildable[rows[building]] = buildable_of
     return ClearToBuild(
         buildable=buildable,
-        limiting_offsets=by_row.indptr.astype(np.int64),
-        limiting_parts=by_row.indices.astype(np.int64),
-        shortfall=by_row.data.astype(np.float64),
+        limiting_offsets=offsets(row_counts),
+        limiting_parts=limiting_parts,
+        shortfall=shortfall,
     )

@@ -5,16 +5,20 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import sparse
 
+from accord.planning import allocation
 from accord.planning.netting import (
     ClearToBuild,
     NettingResult,
     PlanningInput,
+    _flattened_purchased_requirements,
     clear_to_build,
     net,
 )
@@ -367,3 +371,251 @@ def test_long_allocation_queues_agree_with_the_plain_reference() -> None:
         parts, shortfall = limiting_of(ctb, row)
         assert parts == expected_ctb.limiting_parts[row]
         np.testing.assert_allclose(shortfall, expected_ctb.shortfall[row], atol=1e-6)
+
+
+def first_come_first_served(
+    inp: PlanningInput, result: NettingResult
+) -> tuple[list[float], list[list[int]], list[list[float]]]:
+    """Clear to build pair by pair, in plain loops, on the engine's own flattened BOM: where the
+    engine works out whole (part, week) cells at once, this takes every (build, part) in turn,
+    in the order and float operations of the module docstring, so the two agree to the bit."""
+    rows = len(inp.demand_part)
+    buildable = [math.nan] * rows
+    limiting: list[list[int]] = [[] for _ in range(rows)]
+    shortfall: list[list[float]] = [[] for _ in range(rows)]
+    inside = [row for row in range(rows) if inp.demand_week[row] < inp.horizon]
+    demanded = np.unique(inp.demand_part[inside]).astype(np.int64)
+    depth = int(result.low_level_code.max())
+    per_top, _ = _flattened_purchased_requirements(inp, demanded, depth)
+    taken: dict[int, float] = {}
+    for row in sorted(inside, key=lambda r: (max(0, int(inp.demand_week[r])), r)):
+        due, build_qty = max(0, int(inp.demand_week[row])), float(inp.demand_qty[row])
+        top = int(np.searchsorted(demanded, inp.demand_part[row]))
+        start, end = per_top.indptr[top], per_top.indptr[top + 1]
+        units_of, missing_of = {}, {}
+        for part, per_unit in zip(per_top.indices[start:end], per_top.data[start:end], strict=True):
+            required = float(per_unit) * build_qty
+            arrived = 0.0
+            for week in range(due + 1):
+                arrived += float(result.receipts[part, week])
+            available = arrived + float(inp.on_hand[part])
+            before = taken.get(int(part), 0.0)
+            allocated = min(required, max(0.0, available - before))
+            taken[int(part)] = before + required
+            whole = allocated >= required
+            units_of[int(part)] = build_qty if whole else math.floor(allocated / per_unit + 1e-9)
+            missing_of[int(part)] = required - allocated
+        buildable[row] = min([build_qty, *units_of.values()])
+        if buildable[row] < build_qty:
+            for part, units in units_of.items():
+                if units == buildable[row]:
+                    limiting[row].append(part)
+                    shortfall[row].append(missing_of[part])
+    return buildable, limiting, shortfall
+
+
+def assert_same_clearance(inp: PlanningInput, result: NettingResult) -> None:
+    ctb = clear_to_build(inp, result)
+    buildable, limiting, shortfall = first_come_first_served(inp, result)
+    np.testing.assert_array_equal(ctb.buildable, buildable)
+    for row in range(len(inp.demand_part)):
+        assert limiting_of(ctb, row) == (limiting[row], shortfall[row]), row
+
+
+# Tenths are not binary fractions: their sums round, and float noise decides near ties. Huge
+# quantities take sums past 2**53, where whole numbers round too.
+NUMBERS = st.sampled_from(["halves", "tenths", "huge"])
+
+
+@st.composite
+def planning_inputs_in(draw: st.DrawFn, numbers: str) -> PlanningInput:
+    n = draw(st.integers(1, 10))
+    horizon = draw(st.integers(1, 8))
+    depth_of = draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+    downward = [(p, c) for p in range(n) for c in range(n) if depth_of[p] < depth_of[c]]
+    links = draw(st.lists(st.sampled_from(downward), max_size=20)) if downward else []
+    scale = {"halves": 2, "tenths": 10, "huge": 1}[numbers]
+    unit = 2.0**52 if numbers == "huge" else 1.0
+    quantity = st.integers(0, 30).map(lambda steps: steps / scale * unit)
+    qty_per = st.sampled_from([0.5, 1.0, 2.0, 3.0] if numbers == "halves" else [0.1, 0.3, 1.0, 7.0])
+    rows = st.tuples(st.integers(0, n - 1), st.integers(-1, horizon), quantity)
+    return planning_input(
+        lead_time_weeks=[0] * n,
+        bom=[(p, c, draw(qty_per)) for p, c in links],
+        demand=draw(st.lists(rows, max_size=12)),
+        receipts=draw(st.lists(rows, max_size=10)),
+        on_hand=draw(st.lists(quantity, min_size=n, max_size=n)),
+        horizon=horizon,
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data(), NUMBERS, st.sampled_from([1, 3, 1 << 18]))
+def test_clear_to_build_allocates_exactly_as_pair_by_pair(
+    data: st.DataObject, numbers: str, chunk: int
+) -> None:
+    # Whether the engine may work out a cell at once or must go build by build depends on the
+    # float rounding of the sums: the result must be the same to the bit either way, in chunks
+    # of any size.
+    inp = data.draw(planning_inputs_in(numbers))
+    with mock.patch.object(allocation, "CHUNK", chunk):
+        assert_same_clearance(inp, net(inp))
+
+
+def test_a_requirement_too_small_for_a_float_limits_nothing() -> None:
+    # 1e-300 per unit times 1e-100 units is 0 in float64: the first build requires nothing, so
+    # it is clear although the part is short from the start (no cell may count as starved).
+    inp = planning_input(
+        lead_time_weeks=[0, 0],
+        bom=[(0, 1, 1e-300)],
+        demand=[(0, 0, 1e-100), (0, 1, 2.0)],
+        on_hand=[0.0, -1.0],
+        horizon=2,
+    )
+    result = net(inp)
+    assert_same_clearance(inp, result)
+    ctb = clear_to_build(inp, result)
+    assert ctb.buildable.tolist() == [1e-100, 0.0]
+    assert limiting_of(ctb, 0) == ([], [])
+    assert limiting_of(ctb, 1) == ([1], [2e-300])
+
+
+@pytest.mark.parametrize("chunk", [1, 97, 1 << 18])
+def test_many_builds_in_chunks_allocate_exactly_as_pair_by_pair(chunk: int) -> None:
+    # Scarce stock, a few hundred builds over three levels: most (part, week) cells are covered
+    # or starved, some open, and the work is cut into chunks of builds and blocks of parts.
+    rng = np.random.default_rng(5)
+    tops, subs, purchased, horizon = 15, 25, 120, 30
+    n = tops + subs + purchased
+    sub_ids = np.arange(tops, tops + subs)
+    purchased_ids = np.arange(tops + subs, n)
+    bom = [(int(t), int(s), 1.0) for t in range(tops) for s in rng.choice(sub_ids, 3)]
+    bom += [
+        (int(t), int(p), float(rng.integers(1, 4)))
+        for t in range(tops + subs)
+        for p in rng.choice(purchased_ids, 12)
+    ]
+    demand = [
+        (int(rng.integers(0, tops)), int(rng.integers(-2, horizon + 2)), float(rng.integers(0, 40)))
+        for _ in range(500)
+    ]
+    receipts = [
+        (
+            int(rng.choice(purchased_ids)),
+            int(rng.integers(0, horizon)),
+            float(rng.integers(50, 400)),
+        )
+        for _ in range(300)
+    ]
+    inp = planning_input(
+        lead_time_weeks=[1] * (tops + subs) + [0] * purchased,
+        bom=bom,
+        demand=demand,
+        receipts=receipts,
+        on_hand=[0.0] * (tops + subs) + rng.integers(0, 1500, purchased).tolist(),
+        horizon=horizon,
+    )
+    result = net(inp)
+    with mock.patch.object(allocation, "CHUNK", chunk):
+        assert_same_clearance(inp, result)
+        ctb = clear_to_build(inp, result)
+    inside = inp.demand_week < horizon
+    short = ctb.buildable[inside] < inp.demand_qty[inside]
+    assert 0 < short.sum() < inside.sum()
+
+
+def test_float_noise_of_running_sums_decides_as_the_definition_does() -> None:
+    # 0.1 + 0.4 in week 0, then 0.3 + 0.4 + 0.1 in week 1, with 1.3 in stock. Served one by
+    # one, the builds before the last took 1.2000000000000002 and leave it 0.09999999999999987
+    # of the 0.1 it needs: 0 units. The weekly totals (0.5 + 0.8 = 1.3) say the stock just
+    # covers week 1, and week 0's total plus the week's running sum says 1.2, which would leave
+    # enough: neither may decide.
+    inp = planning_input(
+        lead_time_weeks=[0, 0],
+        bom=[(A, 1, 1.0)],
+        demand=[(A, 0, 0.1), (A, 0, 0.4), (A, 1, 0.3), (A, 1, 0.4), (A, 1, 0.1)],
+        on_hand=[0.0, 1.3],
+        horizon=2,
+    )
+    result = net(inp)
+    assert_same_clearance(inp, result)
+    ctb = clear_to_build(inp, result)
+    assert ctb.buildable.tolist() == [0.1, 0.4, 0.3, 0.4, 0.0]
+    assert limiting_of(ctb, 4) == ([1], [0.1 - (1.3 - 1.2000000000000002)])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 1), st.integers(0, 2), st.integers(1, 12).map(lambda k: k / 10)),
+        min_size=2,
+        max_size=6,
+    ),
+    st.integers(1, 30).map(lambda k: k / 10),
+)
+def test_near_ties_of_decimal_quantities_are_decided_as_pair_by_pair(
+    demand: list[tuple[int, int, float]], on_hand: float
+) -> None:
+    # Two assemblies sharing a part, builds of tenths and stock of tenths: their running sums
+    # often land an ulp either side of the stock.
+    inp = planning_input(
+        lead_time_weeks=[0, 0, 0],
+        bom=[(0, 2, 1.0), (1, 2, 1.0)],
+        demand=demand,
+        on_hand=[0.0, 0.0, on_hand],
+        horizon=3,
+    )
+    assert_same_clearance(inp, net(inp))
+
+
+def flattened_level_by_level(inp: PlanningInput, parts: Any, depth: int) -> Any:
+    """Per-unit quantities as the engine defines their sums: over all paths of one length,
+    then over the lengths (the BOM walked one edge further at a time)."""
+    n = inp.part_count
+    bom = sparse.csr_array((inp.bom_qty_per, (inp.bom_parent, inp.bom_child)), shape=(n, n))
+    total = frontier = sparse.csr_array(
+        (np.ones(parts.size), (np.arange(parts.size), parts)), shape=(parts.size, n)
+    )
+    for _ in range(depth):
+        frontier = frontier @ bom
+        total = total + frontier
+    purchased = np.bincount(inp.bom_parent, minlength=n) == 0
+    entries = total.tocoo()
+    keep = purchased[entries.col] & (entries.data != 0)
+    return sparse.csr_array(
+        (entries.data[keep], (entries.row[keep], entries.col[keep])), shape=total.shape
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data(), NUMBERS)
+def test_the_flattened_bom_sums_as_defined_whichever_way_it_is_worked_out(
+    data: st.DataObject, numbers: str
+) -> None:
+    # Whole or binary-fraction quantities are summed in any order (all exact), others level
+    # by level: the per-unit quantities must be the same to the bit.
+    inp = data.draw(planning_inputs_in(numbers))
+    parts = np.arange(inp.part_count)
+    depth = int(net(inp).low_level_code.max())
+    per_top, by_part = _flattened_purchased_requirements(inp, parts, depth)
+    expected = flattened_level_by_level(inp, parts, depth)
+    expected.sort_indices()
+    for got in (per_top, by_part.T.tocsr()):
+        got.sort_indices()
+        np.testing.assert_array_equal(got.indptr, expected.indptr)
+        np.testing.assert_array_equal(got.indices, expected.indices)
+        np.testing.assert_array_equal(got.data, expected.data)
+
+
+def test_per_unit_quantities_add_up_level_by_level() -> None:
+    # Top 0 uses part 2 directly (0.1) and through sub-assembly 1 (0.1 of 1, 0.7 of 2 in each);
+    # 2 holds 0.1 of purchased part 3. Paths of two edges, then of three, give
+    # 0.1 * 0.1 + (0.1 * 0.7) * 0.1 = 0.017; summing the ways to 2 first would give
+    # (0.1 + 0.1 * 0.7) * 0.1 = 0.016999999999999998.
+    inp = planning_input(
+        lead_time_weeks=[0] * 4,
+        bom=[(0, 1, 0.1), (0, 2, 0.1), (1, 2, 0.7), (2, 3, 0.1)],
+        horizon=1,
+    )
+    per_top, _ = _flattened_purchased_requirements(inp, np.array([0]), 3)
+    assert per_top.toarray().tolist() == [[0, 0, 0, 0.1 * 0.1 + (0.1 * 0.7) * 0.1]]
