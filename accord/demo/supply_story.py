@@ -19,7 +19,7 @@ from accord.demo.personas import World
 from accord.parts import services as part_services
 from accord.parts.models import Bom, BomLine, Part
 from accord.planning.inputs import week_start
-from accord.planning.services import refresh_plan
+from accord.planning.services import refresh_plan, share_forecast
 from accord.supply import services as supply
 from accord.supply.choices import Firmness
 from accord.supply.models import Site
@@ -135,6 +135,13 @@ def tell_supply_story(world: World) -> None:
             reference=f"PHRM wk{week}",
         )
     del item
-    for username in ("ems_planner", "oem_buyer"):
+    for username in ("ems_planner", "oem_buyer", "oem_engineer"):
         person = world.people[username]
         refresh_plan(actor=person, person=person, program=world.programs["EBX2"])
+    # What Halcyon's plan needs of Sunridge's drivers, shared with Sunridge.
+    share_forecast(
+        actor=buyer,
+        program=world.programs["EBX2"],
+        supplier=world.orgs["sunridge"],
+        note="Earbuds X2 ramp",
+    )

@@ -54,7 +54,7 @@ PLANNING_GET: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], dict[s
     "shortage_board": (lambda w: {"program_id": w["EBX2"].pk}, _only(EBX2_PLANNERS)),
     "clear_to_build": (lambda w: {"program_id": w["EBX2"].pk}, _only(EBX2_PLANNERS)),
     "part_alternates": (
-        lambda w: {"program_id": w["EBX2"].pk, "part_id": w["HAL-100-0001"].pk},
+        lambda w: {"program_id": w["EBX2"].pk, "part_id": w["HAL-400-0001"].pk},
         _only(EBX2_PLANNERS),
     ),
     "forecast_list": (lambda w: {}, EVERYONE),
@@ -64,8 +64,9 @@ PLANNING_GET: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], dict[s
         _only({"oem_buyer": 200, "oem_engineer": 200, "supplier_rep": 200}),
     ),
     "risk_register": (lambda w: {"program_id": w["EBX2"].pk}, _only(EBX2_PLANNERS)),
+    # The balanced-armature driver: on the earbud's own BOM, in every EBX2 plan (the demo's too).
     "part_timeline": (
-        lambda w: {"program_id": w["EBX2"].pk, "part_id": w["HAL-100-0001"].pk},
+        lambda w: {"program_id": w["EBX2"].pk, "part_id": w["HAL-400-0001"].pk},
         _only(EBX2_PLANNERS),
     ),
 }

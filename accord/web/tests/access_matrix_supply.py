@@ -423,7 +423,7 @@ def _seen(by_persona: dict[str, Any], default: Any) -> dict[str, Any]:
     return {p: by_persona.get(p, default) for p in SIGNED_IN}
 
 
-# Site codes are slugs: create_site stores PEN1 as pen1.
+# Site codes are kept as typed (PEN1), and found without case.
 OWN_EBX2 = ("PEN1", "HAL-200-0001", "Meridian Electronics Manufacturing")
 CONSIGNED_EBX2 = ("PEN1", "HAL-200-0001", "Halcyon Devices")
 CONSIGNED_RVC = ("PEN1", "RVC-200-0001", "Roverly Robotics")

@@ -445,19 +445,19 @@ def test_supply_story_from_a_new_site_to_a_confirmed_order_line(
     add.get_by_label("Code").fill("KUL1")
     add.get_by_label("Country").fill("MY")
     add.get_by_role("button", name="Add the site").click()
-    expect(planner.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Kulim plant\s+kul1"))
+    expect(planner.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Kulim plant\s+KUL1"))
 
     _supply(planner, "Stock")
     planner.get_by_role("link", name="Receive stock").click()
-    planner.get_by_label("Site").select_option(label="Kulim plant (kul1)")
+    planner.get_by_label("Site").select_option(label="Kulim plant (KUL1)")
     planner.get_by_label("Part number").fill("HAL-200-0001")
     planner.get_by_label("Quantity received").fill("500")
     planner.get_by_label("Reference").fill("DN-90001")
     planner.get_by_role("button", name="Receive").click()
     expect(planner.get_by_role("status")).to_contain_text(
-        "Received 500 of HAL-200-0001 at kul1: 500 on hand."
+        "Received 500 of HAL-200-0001 at KUL1: 500 on hand."
     )
-    expect(planner.get_by_role("heading", level=1)).to_have_text("HAL-200-0001 at kul1")
+    expect(planner.get_by_role("heading", level=1)).to_have_text("HAL-200-0001 at KUL1")
 
     issue = planner.get_by_role("form", name="Issue to a build")
     issue.get_by_label("Quantity issued").fill("120")
@@ -466,7 +466,7 @@ def test_supply_story_from_a_new_site_to_a_confirmed_order_line(
     build.select_option(label=label)
     issue.get_by_role("button", name="Issue").click()
     expect(planner.get_by_role("status")).to_contain_text("Issued 120 to 1200 × EBX2-PCBA")
-    ledger = planner.get_by_role("table", name=re.compile(r"^Moves of HAL-200-0001 at kul1"))
+    ledger = planner.get_by_role("table", name=re.compile(r"^Moves of HAL-200-0001 at KUL1"))
     expect(ledger.locator("tbody tr")).to_have_count(2)
     newest, first = ledger.locator("tbody tr").nth(0), ledger.locator("tbody tr").nth(1)
     expect(newest).to_contain_text("Issue to build")
@@ -550,6 +550,10 @@ def _demo_world(server: LiveServer) -> dict[str, Any]:
             world[key] = SimpleNamespace(pk=pk)
     for key, sql in DEMO_SUPPLY_IDS.items():  # the supply pages' objects (accord/demo/supply.py)
         world[key] = SimpleNamespace(pk=server.rows(sql)[0][0])
+    # The forecast Halcyon shared with Sunridge (accord/demo/supply_story.py).
+    world["forecast"] = SimpleNamespace(
+        pk=server.rows("SELECT id FROM planning_forecastshare ORDER BY id LIMIT 1")[0][0]
+    )
     for name, number, mpn in (
         ("yageo", "HAL-100-0002", "RC0402FR-0710KL"),
         ("nordic", "HAL-200-0001", "NRF5340-QKAA-R7"),
