@@ -9,10 +9,18 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from accord.core.access import get_or_404
+from accord.core.access import get_or_404, is_person
 from accord.orgs.access import reach_of
-from accord.orgs.models import Program
-from accord.planning.models import ForecastShare, PlanRun
+from accord.orgs.choices import OrganisationKind
+from accord.orgs.models import Organisation, Person, Program
+from accord.planning.models import (
+    BuildClearance,
+    ForecastShare,
+    PartPlan,
+    PartRisk,
+    PlanRun,
+    RiskOwner,
+)
 
 
 def programs_for_planning(user: Any) -> QuerySet[Program]:
@@ -53,3 +61,61 @@ def get_forecast_share_for_user(user: Any, pk: Any) -> ForecastShare:
     return get_or_404(
         forecast_shares_visible_to(user).select_related("program", "buyer", "supplier"), pk=pk
     )
+
+
+# The rows of a stored plan: only its own person reads them (runs come from plan_run_for).
+
+
+def _own(user: Any, run: PlanRun) -> bool:
+    return bool(getattr(user, "pk", None) == run.person_id)
+
+
+def plan_runs_of(user: Any) -> QuerySet[PlanRun]:
+    if not is_person(user):
+        return PlanRun.objects.none()
+    return PlanRun.objects.filter(person_id=user.pk)
+
+
+def part_plans_of(user: Any, run: PlanRun) -> QuerySet[PartPlan]:
+    return PartPlan.objects.filter(run=run) if _own(user, run) else PartPlan.objects.none()
+
+
+def get_part_plan_for_user(user: Any, run: PlanRun, part_id: Any) -> PartPlan:
+    return get_or_404(part_plans_of(user, run).select_related("part"), part_id=part_id)
+
+
+def clearances_of(user: Any, run: PlanRun) -> QuerySet[BuildClearance]:
+    if not _own(user, run):
+        return BuildClearance.objects.none()
+    return BuildClearance.objects.filter(run=run)
+
+
+def risks_of(user: Any, run: PlanRun) -> QuerySet[PartRisk]:
+    return PartRisk.objects.filter(run=run) if _own(user, run) else PartRisk.objects.none()
+
+
+def risk_owners_of(user: Any, program: Program) -> QuerySet[RiskOwner]:
+    if not programs_for_planning(user).filter(pk=program.pk).exists():
+        return RiskOwner.objects.none()
+    return RiskOwner.objects.filter(program=program)
+
+
+def seller_partners_of(user: Any, program: Program) -> QuerySet[Organisation]:
+    """The suppliers and distributors of a program one may plan: whom a forecast goes to."""
+    if not programs_for_planning(user).filter(pk=program.pk).exists():
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        partnerships__program_id=program.pk, kind__in=OrganisationKind.sellers()
+    ).order_by("name")
+
+
+def risk_owner_candidates(user: Any, program: Program) -> QuerySet[Person]:
+    """The program's members the person sees: whom a risk may be given to (the service also
+    checks that the owner may see the schedule)."""
+    from accord.orgs.access import members_visible_to
+
+    if not programs_for_planning(user).filter(pk=program.pk).exists():
+        return Person.objects.none()
+    return Person.objects.filter(
+        pk__in=members_visible_to(user, program).values("person_id")
+    ).select_related("organisation")

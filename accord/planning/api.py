@@ -16,18 +16,23 @@ from accord.api.pagination import Page, PageParams, paginate_rows
 from accord.api.schemas import Id, InputSchema, Text
 from accord.core.errors import InvalidInput, NotFound
 from accord.core.numbers import plain_number
-from accord.orgs.models import Person
-from accord.parts.models import ManufacturerPart
+from accord.parts.access import manufacturer_parts_visible_to
 from accord.planning.access import (
+    clearances_of,
     forecast_shares_visible_to,
     get_forecast_share_for_user,
+    get_part_plan_for_user,
     get_program_for_planning,
     plan_run_for,
+    risk_owner_candidates,
+    risk_owners_of,
+    risks_of,
+    seller_partners_of,
 )
 from accord.planning.alternates import alternates_for
 from accord.planning.choices import RiskKind, Severity
 from accord.planning.inputs import DEFAULT_HORIZON_WEEKS
-from accord.planning.models import BuildClearance, PartPlan, PartRisk, PlanRun, RiskOwner
+from accord.planning.models import PartPlan, PlanRun
 from accord.planning.netting import MAX_HORIZON_WEEKS
 from accord.planning.queries import exact, shortage_rows, week_date
 from accord.planning.services import (
@@ -167,7 +172,7 @@ def list_clear_to_build(
                 for item in c.limiting
             ],
         }
-        for c in BuildClearance.objects.filter(run=run)
+        for c in clearances_of(person(request), run)
         .select_related("build__assembly")
         .order_by("build__due_date", "build_id")
     ]
@@ -179,9 +184,7 @@ def part_timeline(request: HttpRequest, program_id: Id, part_id: Id) -> Timeline
     """A part's week-by-week supply in the stored plan: gross requirement, receipts, projected
     balance and planned orders (built parts), from week_start."""
     run = _stored_run(request, program_id)
-    plan = PartPlan.objects.filter(run=run, part_id=part_id).select_related("part").first()
-    if plan is None:
-        raise NotFound()
+    plan = get_part_plan_for_user(person(request), run, part_id)
     return TimelineOut(
         part_id=plan.part_id,
         part=plan.part.number,
@@ -223,9 +226,9 @@ def list_risks(request: HttpRequest, program_id: Id, params: Query[RiskQuery]) -
     run = _stored_run(request, program_id)
     owners = {
         (o.part_id, o.kind): o
-        for o in RiskOwner.objects.filter(program_id=run.program_id).select_related("owner")
+        for o in risk_owners_of(person(request), run.program).select_related("owner")
     }
-    risks = PartRisk.objects.filter(run=run).select_related("part").order_by("part__number", "kind")
+    risks = risks_of(person(request), run).select_related("part").order_by("part__number", "kind")
     if params.kind:
         risks = risks.filter(kind=params.kind)
     if params.severity:
@@ -254,13 +257,14 @@ def assign_owner(request: HttpRequest, program_id: Id, payload: RiskOwnerIn) -> 
     run = _stored_run(request, program_id)
     user = person(request)
     risk = (
-        PartRisk.objects.filter(run=run, part_id=payload.part_id, kind=payload.kind)
+        risks_of(user, run)
+        .filter(part_id=payload.part_id, kind=payload.kind)
         .select_related("part")
         .first()
     )
     if risk is None:
         raise NotFound("No such risk in your plan.")
-    owner = Person.objects.filter(pk=payload.owner_id).first()
+    owner = risk_owner_candidates(user, run.program).filter(pk=payload.owner_id).first()
     if owner is None:  # answered as for someone one may not choose: ids tell nothing
         raise InvalidInput(
             "owner: choose a member of the program who may see its build schedule.",
@@ -354,10 +358,7 @@ def _offer_out(offer: Any) -> dict[str, Any]:
 
 def _plan_of_part(request: HttpRequest, program_id: int, part_id: int) -> tuple[PlanRun, PartPlan]:
     run = _stored_run(request, program_id)
-    plan = PartPlan.objects.filter(run=run, part_id=part_id).select_related("part").first()
-    if plan is None:
-        raise NotFound()
-    return run, plan
+    return run, get_part_plan_for_user(person(request), run, part_id)
 
 
 @router.get("/programs/{program_id}/parts/{part_id}/alternates", response=AlternatesOut)
@@ -405,7 +406,8 @@ def propose(request: HttpRequest, program_id: Id, part_id: Id, payload: ProposeI
     """Propose a manufacturer part as a source: a pending line of the part's approved list."""
     run, plan = _plan_of_part(request, program_id, part_id)
     manufacturer_part = (
-        ManufacturerPart.objects.select_related("manufacturer")
+        manufacturer_parts_visible_to(person(request))
+        .select_related("manufacturer")
         .filter(pk=payload.manufacturer_part_id)
         .first()
     )
@@ -481,11 +483,9 @@ def create_forecast_share(
     request: HttpRequest, program_id: Id, payload: ForecastIn
 ) -> Status[ForecastDetailOut]:
     """Share with a supplier of the program what the caller's plan needs of its parts."""
-    from accord.planning.forecast_views import seller_partners
-
     user = person(request)
     program = get_program_for_planning(user, program_id)
-    supplier = next((o for o in seller_partners(program.pk) if o.pk == payload.supplier_id), None)
+    supplier = seller_partners_of(user, program).filter(pk=payload.supplier_id).first()
     if supplier is None:
         raise InvalidInput(
             "supplier_id: choose a supplier or distributor taking part in the program.",

@@ -4,6 +4,7 @@ supplier's parts; the supplier reads its forecasts (and nothing of the schedule 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,24 +14,20 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accord.core.access import get_or_404
 from accord.core.errors import FORM_ERRORS
-from accord.orgs.choices import OrganisationKind
 from accord.orgs.models import Organisation
 from accord.planning.access import (
     forecast_shares_visible_to,
     get_forecast_share_for_user,
     get_program_for_planning,
+    seller_partners_of,
 )
 from accord.planning.queries import exact
 from accord.planning.services import share_forecast
 from accord.web.tables import export_table, person, requested_export
 
 
-def seller_partners(program_id: int) -> list[Organisation]:
-    return list(
-        Organisation.objects.filter(
-            partnerships__program_id=program_id, kind__in=OrganisationKind.sellers()
-        ).order_by("name")
-    )
+def seller_partners(user: Any, program: Any) -> list[Organisation]:
+    return list(seller_partners_of(user, program))
 
 
 @login_required
@@ -42,7 +39,7 @@ def forecast_share(request: HttpRequest, program_id: int) -> HttpResponse:
         chosen = int(request.POST.get("supplier", ""))
     except ValueError:
         chosen = 0
-    supplier = next((o for o in seller_partners(program.pk) if o.pk == chosen), None)
+    supplier = next((o for o in seller_partners(user, program) if o.pk == chosen), None)
     if supplier is None:
         messages.error(request, "Choose a supplier or distributor of the program.")
         return redirect("shortage_board", program_id=program.pk)

@@ -17,15 +17,25 @@ from django.views.decorators.http import require_GET, require_POST
 from accord.core.access import get_or_404
 from accord.core.errors import FORM_ERRORS
 from accord.core.numbers import plain_number
-from accord.orgs.models import Person
-from accord.parts.models import ManufacturerPart
-from accord.planning.access import get_program_for_planning, plan_run_for, programs_for_planning
+from accord.parts.access import manufacturer_parts_visible_to
+from accord.planning.access import (
+    clearances_of,
+    get_part_plan_for_user,
+    get_program_for_planning,
+    part_plans_of,
+    plan_run_for,
+    plan_runs_of,
+    programs_for_planning,
+    risk_owner_candidates,
+    risk_owners_of,
+    risks_of,
+)
 from accord.planning.alternates import alternates_for
 from accord.planning.charts import timeline_chart
 from accord.planning.choices import Severity
 from accord.planning.forecast_views import seller_partners
 from accord.planning.forms import BoardFilterForm, PlanForm, RiskFilterForm, RiskOwnerForm
-from accord.planning.models import BuildClearance, PartPlan, PartRisk, PlanRun, RiskOwner
+from accord.planning.models import PartPlan, PlanRun
 from accord.planning.queries import exact, week_date
 from accord.planning.services import assign_risk_owner, propose_alternate, refresh_plan
 from accord.web.tables import export_table, paginate, person, requested_export
@@ -40,7 +50,7 @@ def _number(value: float) -> str:
 def plan_index(request: HttpRequest) -> HttpResponse:
     user = person(request)
     programs = list(programs_for_planning(user).order_by("name"))
-    runs = {r.program_id: r for r in PlanRun.objects.filter(person=user, program__in=programs)}
+    runs = {r.program_id: r for r in plan_runs_of(user).filter(program__in=programs)}
     rows = [(program, runs.get(program.pk)) for program in programs]
     return render(request, "planning/index.html", {"rows": rows, "form": PlanForm()})
 
@@ -69,8 +79,8 @@ def plan_refresh(request: HttpRequest, program_id: int) -> HttpResponse:
     return redirect("shortage_board", program_id=program.pk)
 
 
-def _board_rows(run: PlanRun, filters: dict[str, Any]) -> Any:
-    plans = PartPlan.objects.filter(run=run).select_related("part")
+def _board_rows(user: Any, run: PlanRun, filters: dict[str, Any]) -> Any:
+    plans = part_plans_of(user, run).select_related("part")
     if filters.get("show") != "all":
         plans = plans.filter(first_shortage_week__isnull=False)
     supply = filters.get("supply")
@@ -113,10 +123,10 @@ def shortage_board(request: HttpRequest, program_id: int) -> HttpResponse:
                 "run": None,
                 "plan_form": PlanForm(),
                 "form": form,
-                "sellers": seller_partners(program.pk),
+                "sellers": seller_partners(user, program),
             },
         )
-    plans = _board_rows(run, filters)
+    plans = _board_rows(user, run, filters)
     weeks = [week_date(run, w) for w in range(run.horizon)]
     fmt = requested_export(request)
     if fmt:
@@ -153,7 +163,7 @@ def shortage_board(request: HttpRequest, program_id: int) -> HttpResponse:
         "run": run,
         "form": form,
         "plan_form": PlanForm(initial={"horizon": run.horizon}),
-        "sellers": seller_partners(program.pk),
+        "sellers": seller_partners(user, program),
         "weeks": weeks,
         "board": board,
         "page_obj": page_obj,
@@ -181,11 +191,11 @@ def _stored(request: HttpRequest, program_id: int) -> tuple[Any, PlanRun]:
 def clear_to_build_page(request: HttpRequest, program_id: int) -> HttpResponse:
     program, run = _stored(request, program_id)
     clearances = list(
-        BuildClearance.objects.filter(run=run)
+        clearances_of(person(request), run)
         .select_related("build__assembly")
         .order_by("build__due_date", "build_id")
     )
-    numbers = dict(PartPlan.objects.filter(run=run).values_list("part_id", "part__number"))
+    numbers = dict(part_plans_of(person(request), run).values_list("part_id", "part__number"))
     rows = [
         (
             c,
@@ -225,9 +235,7 @@ def clear_to_build_page(request: HttpRequest, program_id: int) -> HttpResponse:
 @require_GET
 def part_timeline_page(request: HttpRequest, program_id: int, part_id: int) -> HttpResponse:
     program, run = _stored(request, program_id)
-    plan = PartPlan.objects.filter(run=run, part_id=part_id).select_related("part").first()
-    if plan is None:
-        raise Http404("Not in this plan")
+    plan = get_part_plan_for_user(person(request), run, part_id)
     weeks: list[dt.date] = [run.week_start + dt.timedelta(weeks=w) for w in range(run.horizon)]
     table = [
         (week, _number(g), _number(r), _number(p), _number(o), p < 0)
@@ -252,14 +260,11 @@ def part_timeline_page(request: HttpRequest, program_id: int, part_id: int) -> H
 
 def risk_owner_choices(user: Any, program: Any) -> list[tuple[int, str]]:
     """The members of the program the person sees who may see its schedule: who may own a risk."""
-    from accord.orgs.access import members_visible_to
-
-    members = members_visible_to(user, program).select_related("person__organisation")
     return sorted(
         (
-            (m.person_id, f"{m.person} ({m.person.organisation})")
-            for m in members
-            if programs_for_planning(m.person).filter(pk=program.pk).exists()
+            (member.pk, f"{member} ({member.organisation})")
+            for member in risk_owner_candidates(user, program)
+            if programs_for_planning(member).filter(pk=program.pk).exists()
         ),
         key=lambda pair: pair[1],
     )
@@ -275,10 +280,9 @@ def risk_register(request: HttpRequest, program_id: int) -> HttpResponse:
     form.is_valid()
     filters = getattr(form, "cleaned_data", {})
     assigned = {
-        (o.part_id, o.kind): o
-        for o in RiskOwner.objects.filter(program=program).select_related("owner")
+        (o.part_id, o.kind): o for o in risk_owners_of(user, program).select_related("owner")
     }
-    risks = PartRisk.objects.filter(run=run).select_related("part")
+    risks = risks_of(user, run).select_related("part")
     if filters.get("kind"):
         risks = risks.filter(kind=filters["kind"])
     if filters.get("severity"):
@@ -329,18 +333,18 @@ def risk_register(request: HttpRequest, program_id: int) -> HttpResponse:
 @require_POST
 def risk_owner_assign(request: HttpRequest, program_id: int) -> HttpResponse:
     user = person(request)
-    program = get_program_for_planning(user, program_id)
+    program, run = _stored(request, program_id)
     form = RiskOwnerForm(request.POST, owners=risk_owner_choices(user, program))
     if not form.is_valid():
         messages.error(request, "Choose an owner among the program's members.")
         return redirect("risk_register", program_id=program.pk)
     risk = get_or_404(
-        PartRisk.objects.filter(run__program=program, run__person=user).select_related("part"),
+        risks_of(user, run).select_related("part"),
         part_id=form.cleaned_data["part"],
         kind=form.cleaned_data["kind"],
     )
     part = risk.part
-    owner = get_or_404(Person.objects.all(), pk=int(form.cleaned_data["owner"]))
+    owner = get_or_404(risk_owner_candidates(user, program), pk=int(form.cleaned_data["owner"]))
     try:
         assign_risk_owner(
             actor=user,
@@ -361,10 +365,7 @@ def _plan_part(
     request: HttpRequest, program_id: int, part_id: int
 ) -> tuple[Any, PlanRun, PartPlan]:
     program, run = _stored(request, program_id)
-    plan = PartPlan.objects.filter(run=run, part_id=part_id).select_related("part").first()
-    if plan is None:
-        raise Http404("Not in this plan")
-    return program, run, plan
+    return program, run, get_part_plan_for_user(person(request), run, part_id)
 
 
 @login_required
@@ -394,7 +395,7 @@ def alternate_propose(request: HttpRequest, program_id: int, part_id: int) -> Ht
     except ValueError:
         raise Http404("No such manufacturer part") from None
     manufacturer_part = get_or_404(
-        ManufacturerPart.objects.select_related("manufacturer"), pk=chosen
+        manufacturer_parts_visible_to(user).select_related("manufacturer"), pk=chosen
     )
     try:
         propose_alternate(
