@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from accord.core.access import get_or_404, is_person
+from accord.core.access import get_or_404, is_person, record_restricted_rows_read
 from accord.orgs.access import reach_of
 from accord.orgs.choices import OrganisationKind
 from accord.orgs.models import Organisation, Person, Program
@@ -119,3 +119,21 @@ def risk_owner_candidates(user: Any, program: Program) -> QuerySet[Person]:
     return Person.objects.filter(
         pk__in=members_visible_to(user, program).values("person_id")
     ).select_related("organisation")
+
+
+def log_plan_read(user: Any, run: PlanRun, *, channel: str, path: str) -> None:
+    """A plan's figures that counted another holder's own stock (a partner's, under an NDA)
+    are a read of that restricted stock: one access-log entry per holder, with the number of
+    its stock rows the plan counted, each time the person reads the plan's figures."""
+    from accord.supply.models import StockItem
+
+    if not _own(user, run) or not run.partner_stock:
+        return
+    record_restricted_rows_read(
+        user,
+        [(int(holder), int(rows)) for holder, rows in run.partner_stock.items()],
+        model=StockItem,
+        description=f"stock counted in the plan of program {run.program_id}",
+        channel=channel,
+        path=path,
+    )

@@ -23,6 +23,7 @@ from accord.planning.access import (
     get_forecast_share_for_user,
     get_part_plan_for_user,
     get_program_for_planning,
+    log_plan_read,
     plan_run_for,
     risk_owner_candidates,
     risk_owners_of,
@@ -125,6 +126,7 @@ def _stored_run(request: HttpRequest, program_id: int) -> PlanRun:
     run = plan_run_for(user, program)
     if run is None:
         raise NotFound("No plan of this program yet: POST to its plan first.", code="no_plan")
+    log_plan_read(user, run, channel="api", path=request.path)
     return run
 
 

@@ -30,6 +30,7 @@ from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Val
 from django.db.models.functions import Cast, Coalesce
 
 from accord.core.db import one_of
+from accord.orgs.access import reach_of
 from accord.orgs.models import Program, ProgramPartner
 from accord.parts.access import boms_visible_to
 from accord.parts.choices import MaterialResponsibility
@@ -106,6 +107,9 @@ class PlanningData:
     build_ids: np.ndarray  # demand row -> Build.pk
     consigned: np.ndarray  # part index -> some BOM line expects it from the OEM (consigned)
     purchased: np.ndarray  # part index -> no BOM of its own in the program
+    # Another holder's own stock the plan counted (restricted data read under an NDA): holder
+    # organisation id -> stock rows, so that each read of the plan is access-logged for it.
+    partner_stock_rows: dict[int, int]
 
 
 def latest_boms(user: Any, program: Program) -> dict[int, int]:
@@ -189,11 +193,15 @@ def load_planning_data(
     stock = rows_of(
         stock_visible_to(user)
         .filter(_usable_owner(program))
-        .values_list("part_id", Cast("on_hand", FloatField()))
+        .values_list("part_id", Cast("on_hand", FloatField()), _partner_holder(user))
     )
     on_hand = np.zeros(part_count)
     position, found = index_of(_column(stock, 0, np.int64))
     np.add.at(on_hand, position[found], _column(stock, 1, np.float64)[found])
+    holders, holder_rows = np.unique(_column(stock, 2, np.int64)[found], return_counts=True)
+    partner_stock_rows = {
+        int(holder): int(rows) for holder, rows in zip(holders, holder_rows, strict=True) if holder
+    }
 
     levels = rows_of(
         StockLevel.objects.filter(site__in=sites_visible_to(user))
@@ -254,6 +262,19 @@ def load_planning_data(
         build_ids=_column(builds, 0, np.int64),
         consigned=consigned,
         purchased=purchased,
+        partner_stock_rows=partner_stock_rows,
+    )
+
+
+def _partner_holder(user: Any) -> Case:
+    """Per stock row: the holder's organisation id when the row is another organisation's own
+    stock (a partner's, seen under an NDA), else 0 (the person's own, or goods consigned by
+    the person's organisation)."""
+    own = reach_of(user).organisation_id or 0
+    return Case(
+        When(Q(owner_id=F("site__organisation_id")) & ~Q(owner_id=own), then=F("owner_id")),
+        default=Value(0),
+        output_field=IntegerField(),
     )
 
 

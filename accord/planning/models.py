@@ -26,6 +26,11 @@ class PlanRun(models.Model):
     part_count = models.PositiveIntegerField(default=0)
     build_count = models.PositiveIntegerField(default=0)
     short_count = models.PositiveIntegerField(default=0)
+    partner_stock = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Other holders' own stock the plan counted: organisation id -> stock rows.",
+    )
 
     class Meta:
         constraints = [

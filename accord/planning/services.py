@@ -89,6 +89,7 @@ def refresh_plan(
         run.duration_ms, run.part_count = duration_ms, data.inp.part_count
         run.build_count = len(data.build_ids)
         run.short_count = int((result.first_shortage_week >= 0).sum())
+        run.partner_stock = {str(holder): rows for holder, rows in data.partner_stock_rows.items()}
         run.save()
         insert_rows(PartPlan, PART_PLAN_COLUMNS, _part_rows(run, data, result))
         insert_rows(

@@ -22,6 +22,7 @@ from accord.planning.access import (
     clearances_of,
     get_part_plan_for_user,
     get_program_for_planning,
+    log_plan_read,
     part_plans_of,
     plan_run_for,
     plan_runs_of,
@@ -129,6 +130,7 @@ def shortage_board(request: HttpRequest, program_id: int) -> HttpResponse:
     plans = _board_rows(user, run, filters)
     weeks = [week_date(run, w) for w in range(run.horizon)]
     fmt = requested_export(request)
+    log_plan_read(user, run, channel="export" if fmt else "web", path=request.path)
     if fmt:
         headers = [
             "Part",
@@ -183,6 +185,9 @@ def _stored(request: HttpRequest, program_id: int) -> tuple[Any, PlanRun]:
     run = plan_run_for(user, program)
     if run is None:
         raise Http404("No plan yet")
+    log_plan_read(
+        user, run, channel="export" if requested_export(request) else "web", path=request.path
+    )
     return program, run
 
 

@@ -193,3 +193,15 @@ def test_the_buyers_input_has_its_order_at_the_confirmed_week(people, programs, 
 def test_who_may_not_see_the_program_plans_nothing(people, programs, plan_world, persona):
     data = load_planning_data(people[persona], programs["EBX2"], today=MONDAY, horizon=8)
     assert data.inp.part_count == 0 and len(data.build_ids) == 0
+
+
+def test_the_partner_stock_a_plan_counts_is_named_by_holder(people, programs, orgs, plan_world):
+    """The buyer's plan counts Meridian's own stock of PLN-X and PLN-W (restricted, under the
+    NDA) and Halcyon's own consigned goods; only Meridian's rows are another holder's."""
+    buyer_view = load_planning_data(people.oem_buyer, programs["EBX2"], today=MONDAY, horizon=8)
+    assert set(buyer_view.partner_stock_rows) == {orgs["meridian"].pk}
+    assert buyer_view.partner_stock_rows[orgs["meridian"].pk] >= 2  # PLN-X and PLN-W at least
+    # Meridian's planner counts its own stock and Halcyon's consigned goods (no log), and the
+    # 20 good Y that Halcyon received at its own lab (Halcyon's own stock, under the NDA).
+    planner_view = load_planning_data(people.ems_planner, programs["EBX2"], today=MONDAY, horizon=8)
+    assert planner_view.partner_stock_rows == {orgs["halcyon"].pk: 1}

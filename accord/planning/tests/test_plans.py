@@ -145,3 +145,38 @@ def test_the_shortages_command_in_its_three_formats(people, programs, earbuds):
 def test_the_shortages_command_refuses_who_may_not_plan(people, programs, earbuds, persona):
     with pytest.raises(CommandError, match="not_found, 404"):
         run_shortages("EBX2", "--as", persona)
+
+
+def test_reading_a_plan_that_counts_partner_stock_is_access_logged(
+    people, programs, orgs, earbuds, client_for
+):
+    """Halcyon's plan counts Meridian's own MCUs: each read of its figures (page, export, API,
+    CLI) logs one entry for Meridian with the stock rows counted; Meridian's planner, reading
+    a plan of its own stock, logs nothing."""
+    from accord.core.models import AccessLogEntry
+
+    program = programs["EBX2"]
+    run = refresh_plan(actor=people.oem_buyer, person=people.oem_buyer, program=program)
+    rows = run.partner_stock[str(orgs["meridian"].pk)]
+    assert set(run.partner_stock) == {str(orgs["meridian"].pk)} and rows >= 1
+    client = client_for("oem_buyer")
+    reads = AccessLogEntry.objects.filter(reader=people.oem_buyer, owner=orgs["meridian"])
+    before = reads.count()
+    assert client.get(f"/planning/{program.pk}/").status_code == 200
+    assert client.get(f"/planning/{program.pk}/", {"format": "csv"}).status_code == 200
+    assert client.get(f"/api/v1/programs/{program.pk}/shortages").status_code == 200
+    run_shortages("EBX2", "--as", "oem_buyer", "--format", "json")
+    logged = list(reads.order_by("pk")[before:])
+    assert [entry.channel for entry in logged] == ["web", "export", "api", "cli"]
+    assert all(
+        entry.row_count == rows and entry.object_type == "supply.stockitem" for entry in logged
+    )
+
+    # Meridian's planner counts its own MCUs and Halcyon's consigned goods: nothing to log.
+    planner = people.ems_planner
+    planner_run = refresh_plan(actor=planner, person=planner, program=program)
+    assert planner_run.partner_stock == {}
+    client_for("ems_planner").get(f"/planning/{program.pk}/")
+    assert not AccessLogEntry.objects.filter(
+        reader=planner, object_type="supply.stockitem"
+    ).exists()

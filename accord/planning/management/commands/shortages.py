@@ -15,7 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from accord.core.commands import acting_person, table
 from accord.core.errors import DomainError
 from accord.core.numbers import plain_number
-from accord.planning.access import get_program_for_planning
+from accord.planning.access import get_program_for_planning, log_plan_read
 from accord.planning.inputs import DEFAULT_HORIZON_WEEKS
 from accord.planning.queries import exact, shortage_rows
 from accord.planning.services import refresh_plan
@@ -54,6 +54,7 @@ class Command(BaseCommand):
             )
         except DomainError as error:
             raise CommandError(f"{error.message} ({error.code}, {error.http_status})") from None
+        log_plan_read(person, run, channel="cli", path=f"accord shortages {program.code}")
         rows = shortage_rows(run, only_short=not options["all"])
         if options["format"] == "json":
             payload = {
