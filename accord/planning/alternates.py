@@ -10,7 +10,7 @@
    reference (smallest total margin), then by manufacturer and MPN. Each comes with a
    side-by-side comparison of its parameters with the reference's.
 
-The reference is the part's first approved source's parameters, else the part's own.
+The reference is the first approved source that states a value, else the part's own parameters.
 """
 
 from __future__ import annotations
@@ -128,9 +128,22 @@ def _offers(person: Any, mp_ids: set[int], gap: Decimal) -> dict[int, list[Offer
 
 
 def _reference(part: Part, sources: list[Any]) -> tuple[dict[str, Any], str]:
-    primary = next((s for s in sources if s.status == SourceStatus.APPROVED), None)
-    if primary is not None:
-        mp = primary.manufacturer_part
+    """The first approved source that states a value (a BOM's own MPN often comes without
+    parameters while its qualified second source has them), else the part's own."""
+    approved = [s for s in sources if s.status == SourceStatus.APPROVED]
+    stated = next(
+        (
+            s
+            for s in approved
+            if any(
+                _number((s.manufacturer_part.parameters or {}).get(k)) is not None
+                for k in VALUE_KEYS
+            )
+        ),
+        None,
+    )
+    if stated is not None:
+        mp = stated.manufacturer_part
         return dict(mp.parameters or {}), (mp.package or part.package)
     own = {p.name: p.value_number for p in part.parameters.all() if p.value_number is not None}
     return own, part.package

@@ -228,6 +228,37 @@ def test_demo_tells_the_supply_story(db):
     assert held.buildable == 200
     assert held.limiting == [{"part": controller.part_id, "short": 200}]
 
+    # The controller's second approved source, stocked by Arrowpoint, covers its gap.
+    from decimal import Decimal
+
+    from accord.demo.supply_story import (
+        ALTERNATE_CONTROLLER_MPN,
+        CANDIDATE_RESISTOR_MPN,
+        SHORT_RESISTOR,
+    )
+    from accord.planning.alternates import alternates_for
+    from accord.planning.models import PartRisk
+
+    found = alternates_for(planner, controller.part, Decimal(str(controller.quantity_short)))
+    covering = [option.mpn for option in found.approved if option.covers]
+    assert covering == [ALTERNATE_CONTROLLER_MPN]
+    # The heart-rate monitor: its 10 kΩ resistors run short at the third build (week 14), and
+    # a parametric candidate in stock at Arrowpoint covers them; its KEMET capacitor's
+    # last-time-buy date comes before the last build.
+    monitor_run = PlanRun.objects.get(program__code="PHRM", person=planner)
+    resistor = PartPlan.objects.get(run=monitor_run, part__number=SHORT_RESISTOR)
+    assert (resistor.first_shortage_week, resistor.quantity_short) == (14, 3600)
+    found = alternates_for(planner, resistor.part, Decimal(3600))
+    assert found.kind == "resistor"
+    assert [(c.mpn, c.covers) for c in found.candidates][:1] == [(CANDIDATE_RESISTOR_MPN, True)]
+    assert PartRisk.objects.filter(
+        run=monitor_run,
+        kind="lifecycle",
+        part__sources__manufacturer_part__mpn="A765EB157M1ALAE022",
+        detail__startswith="Last-time-buy date",
+    ).exists()
+    assert monitor_run.short_count == 1
+
 
 def test_demo_supply_story_shows_each_organisation_its_share(db):
     from decimal import Decimal
