@@ -518,6 +518,91 @@ def test_supply_story_from_a_new_site_to_a_confirmed_order_line(
     assert problems == []
 
 
+def _planning_board(page: Page, program: str) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Planning").click()
+    page.get_by_role("table", name="Programs you may plan").get_by_role(
+        "link", name=program
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Shortages: {program}")
+
+
+def _board_row(page: Page, number: str) -> Any:
+    board = page.get_by_role("table", name=re.compile(r"^Projected balance per part and week"))
+    return board.locator("tbody tr").filter(has=page.get_by_role("link", name=number, exact=True))
+
+
+def test_planning_story_from_a_short_controller_to_an_approved_alternate(
+    browser: Browser, accord_server: LiveServer, problems: list[str]
+) -> None:
+    """The demo's story through the pages: Arrowpoint pushed its date, so the earbuds'
+    controller runs short in week 6; its second approved source is in stock; the week-8
+    earbuds are held to 200; the monitor's resistors run short and the planner proposes a
+    parametric candidate, which the part's owner approves."""
+    planner = _signed_in(browser, accord_server, "ems_planner", problems)
+    _planning_board(planner, "Earbuds X2")
+    controller = _board_row(planner, "ICE40UP5K-UWG30ITR")
+    expect(controller).to_have_count(1)
+    expect(controller.locator("td").nth(2)).to_have_text("1000")  # short by, over the horizon
+    controller.get_by_role("link", name="ICE40UP5K-UWG30ITR").click()
+    expect(planner.get_by_role("heading", level=1)).to_have_text(
+        "ICE40UP5K-UWG30ITR: supply timeline"
+    )
+    expect(planner.get_by_role("img", name="Supply timeline of ICE40UP5K-UWG30ITR")).to_be_visible()
+    weekly = planner.get_by_role("table", name="Week by week")
+    # 1,800 on hand and 1,200 in week 3 against the earbuds and main boards; the 2,400 pushed
+    # to week 9 come too late for weeks 6 to 8.
+    weeks = weekly.locator("tbody tr")
+    expect(weeks.nth(5)).not_to_have_class("cell-short")
+    for week, balance in ((5, "200"), (6, "-200"), (7, "-600"), (8, "-1000"), (9, "1000")):
+        expect(weeks.nth(week).locator("td").nth(2)).to_have_text(balance)
+    expect(weeks.nth(6)).to_have_class("cell-short")
+    expect(weeks.nth(9).locator("td").nth(1)).to_have_text("2400")
+
+    planner.get_by_role("link", name="Alternates").click()
+    approved = planner.get_by_role("table", name=re.compile(r"^The part's approved sources"))
+    reel = approved.locator("tbody tr").filter(has_text="ICE40UP5K-UWG30ITR1K")
+    expect(reel).to_contain_text("Arrowpoint")
+    expect(reel).to_contain_text("6000 in stock")
+    expect(reel.locator("td").last).to_have_text("yes")
+
+    _planning_board(planner, "Earbuds X2")
+    planner.get_by_role("link", name="Clear-to-build of each build").click()
+    builds = planner.get_by_role("table", name="Scheduled builds")
+    week8 = builds.locator("tbody tr").filter(has_text="EBX2-L").nth(4)  # weeks 4 to 8
+    expect(week8.locator("td").nth(2)).to_have_text("200")
+    expect(week8.locator("td").nth(3)).to_have_text("ICE40UP5K-UWG30ITR (200)")
+
+    _planning_board(planner, "Pulse HRM")
+    resistor = _board_row(planner, "RC0402FR-1310KL")
+    expect(resistor.locator("td").nth(2)).to_have_text("3600")
+    resistor.get_by_role("link", name="RC0402FR-1310KL").click()
+    planner.get_by_role("link", name="Alternates").click()
+    candidate = planner.get_by_role("region", name=re.compile(r"^1\. Yageo RC0402FR-0710KL"))
+    expect(candidate.get_by_role("heading")).to_contain_text("offers cover the gap")
+    compared = candidate.get_by_role("table", name="RC0402FR-0710KL beside RC0402FR-1310KL")
+    expect(compared.locator("tbody tr").first).to_contain_text("equal")
+    candidate.get_by_label("Note").fill("Same resistor on a 7-inch reel; Arrowpoint has 250k")
+    candidate.get_by_role("button", name="Propose as a source").click()
+    expect(planner.get_by_role("status")).to_contain_text(
+        "as a source of RC0402FR-1310KL: it waits for Halcyon"
+    )
+    planner.context.close()
+
+    # Halcyon's buyer, who owns the part, approves the proposed source.
+    buyer = _signed_in(browser, accord_server, "oem_buyer", problems)
+    visit(buyer, "/parts/?q=RC0402FR-1310KL")
+    buyer.locator("#results tbody th a").filter(has_text="RC0402FR-1310KL").first.click()
+    sources = buyer.get_by_role("table", name="Approved manufacturer list of RC0402FR-1310KL")
+    proposed = sources.locator("tbody tr").filter(has_text="RC0402FR-0710KL")
+    expect(proposed).to_contain_text("Pending")
+    proposed.get_by_role("link", name="Approve RC0402FR-0710KL").click()
+    buyer.get_by_label("Reason").fill("Same Yageo part on a smaller reel")
+    buyer.get_by_role("button", name="Approve").click()
+    expect(buyer.get_by_role("status")).to_contain_text("RC0402FR-0710KL is now approved")
+    buyer.context.close()
+    assert problems == []
+
+
 # Accessibility: every page, as the owner, an EMS planner and a supplier ----------------------
 
 AUDITED_PERSONAS = ("oem_buyer", "ems_planner", "supplier_rep")
