@@ -36,6 +36,7 @@ from accord.orgs.choices import OrganisationKind
 from accord.orgs.models import Organisation, Program, ProgramPartner
 from accord.parts.access import boms_visible_to, parts_visible_to
 from accord.parts.models import BomLine, Part
+from accord.supply.choices import OrderStatus
 from accord.supply.models import (
     Allocation,
     Build,
@@ -167,14 +168,15 @@ def can_manage_sites(user: Any, organisation_id: int) -> bool:
 
 
 def order_visibility(user: Any, prefix: str = "") -> Q:
+    """The buyer's program members see its orders; the supplier's people see the orders it
+    was sent (a draft is the buyer's own working paper until it is issued)."""
     reach = reach_of(user)
     org = reach.organisation_id
     if org is None or not reach.programs:
         return NOTHING
     p = prefix
-    return Q(**{f"{p}program_id__in": reach.programs}) & (
-        Q(**{f"{p}buyer_id": org}) | Q(**{f"{p}supplier_id": org})
-    )
+    sent = Q(**{f"{p}supplier_id": org}) & ~Q(**{f"{p}status": OrderStatus.DRAFT})
+    return Q(**{f"{p}program_id__in": reach.programs}) & (Q(**{f"{p}buyer_id": org}) | sent)
 
 
 def orders_visible_to(user: Any) -> QuerySet[PurchaseOrder]:
@@ -229,10 +231,21 @@ def can_schedule_builds(user: Any, program_id: int) -> bool:
 
 
 def offers_visible_to(user: Any) -> QuerySet[SupplierOffer]:
-    org = reach_of(user).organisation_id
+    """An offer a buyer recorded (a distributor's quote or export) is the buyer's; the supplier
+    it names sees it too. An offer a supplier published itself reaches the buying
+    organisations (not other sellers) that share one of the person's programs with it."""
+    reach = reach_of(user)
+    org = reach.organisation_id
     if org is None:
         return SupplierOffer.objects.none()
-    return SupplierOffer.objects.filter(Q(organisation_id=org) | Q(supplier_id=org))
+    own = Q(organisation_id=org) | Q(supplier_id=org)
+    if reach.seller or not reach.programs:
+        return SupplierOffer.objects.filter(own)
+    partners = ProgramPartner.objects.filter(program_id__in=reach.programs).values(
+        "organisation_id"
+    )
+    published = Q(organisation_id=F("supplier_id"), supplier_id__in=partners)
+    return SupplierOffer.objects.filter(own | published)
 
 
 def get_offer_for_user(user: Any, pk: Any, *, write: bool = False) -> SupplierOffer:

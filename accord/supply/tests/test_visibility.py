@@ -139,3 +139,52 @@ def test_the_build_schedule_is_for_the_programs_members_not_its_suppliers(people
         "nda_expired_partner": False,  # a member of EBX2 whose NDA lapsed: forecasts are restricted
     }.items():
         assert builds_visible_to(people[persona]).filter(pk=build.pk).exists() is sees, persona
+
+
+def test_offers_reach_whom_they_are_for(people, orgs, programs):
+    """A buyer's recorded quote is the buyer's (and the supplier's it names); a supplier's own
+    published offer reaches the buying organisations sharing a program with it, never another
+    seller nor an organisation with no program in common."""
+    from accord.orgs.models import ProgramPartner
+    from accord.parts.models import Manufacturer, ManufacturerPart
+    from accord.supply.access import offers_visible_to
+    from accord.supply.services import record_offer
+
+    maker = Manufacturer.objects.create(name="Offer Test Maker")
+    driver = ManufacturerPart.objects.create(manufacturer=maker, mpn="OTM-1")
+    published = record_offer(
+        actor=people.supplier_rep,
+        supplier=orgs["sunridge"],
+        manufacturer_part=driver,
+        price_breaks=[("100", "2.10")],
+        seen_on=dt.date(2026, 12, 1),
+        stock_quantity=5000,
+    )
+    quoted = record_offer(
+        actor=people.oem_buyer,
+        supplier=orgs["arrowpoint"],
+        manufacturer_part=driver,
+        price_breaks=[("100", "1.95")],
+        seen_on=dt.date(2026, 12, 1),
+    )
+
+    def seen(persona: str) -> set[str]:
+        ids = set(offers_visible_to(people[persona]).values_list("pk", flat=True))
+        return {
+            name
+            for name, offer in (("published", published), ("quoted", quoted))
+            if offer.pk in ids
+        }
+
+    sunridge_programs = set(
+        ProgramPartner.objects.filter(organisation=orgs["sunridge"]).values_list(
+            "program__code", flat=True
+        )
+    )
+    assert "EBX2" in sunridge_programs and "RVC" not in sunridge_programs
+    assert seen("supplier_rep") == {"published"}
+    assert seen("oem_buyer") == {"published", "quoted"}  # Halcyon's quote, Sunridge's offer
+    assert seen("ems_planner") == {"published"}  # Meridian builds EBX2 with Sunridge
+    assert seen("arrowpoint_rep") == {"quoted"}  # names Arrowpoint; never Sunridge's prices
+    assert seen("other_oem_user") == set()  # Roverly shares no program with Sunridge
+    assert seen("outsider") == set()

@@ -291,7 +291,7 @@ SUPPLY_POST: dict[str, tuple[Kwargs, Kwargs, dict[str, int]]] = {
     "order_issue": (
         pk("supply:draft_po"),
         lambda w: {},
-        only(these(HALCYON, 302) | {"supplier_rep": 403}),
+        only(these(HALCYON, 302)),  # the supplier does not see the buyer's draft
     ),
     "order_acknowledge": (
         pk("supply:po"),
@@ -461,7 +461,7 @@ SUPPLY_CONTENT: dict[str, tuple[Kwargs, Callable[[Any], Any], dict[str, Any]]] =
             set(),
         ),
     ),
-    # A supplier sees its own orders only (the draft too: see the report).
+    # A supplier sees the orders it was sent, never the buyer's draft (PO-M2).
     "order_list": (
         NONE,
         _first_column("Purchase orders you may see"),
@@ -469,7 +469,7 @@ SUPPLY_CONTENT: dict[str, tuple[Kwargs, Callable[[Any], Any], dict[str, Any]]] =
             {
                 "oem_buyer": {"PO-M1", "PO-M2", "PO-M3"},
                 "oem_engineer": {"PO-M1", "PO-M2", "PO-M3"},
-                "supplier_rep": {"PO-M1", "PO-M2"},
+                "supplier_rep": {"PO-M1"},
             },
             set(),
         ),
