@@ -10,7 +10,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from accord.supply.models import Build, StockItem
+from accord.supply.models import Allocation, Build, StockItem, SupplierOffer
 
 
 def run(*args: str) -> str:
@@ -104,3 +104,104 @@ def test_an_order_and_a_build_from_the_command_line(people, programs, stock_worl
     ]
     with pytest.raises(CommandError, match="not_found, 404"):
         run("builds", "versions", str(build.pk), "--as", "supplier_rep")
+
+
+def test_offers_and_allocations_from_the_command_line(people, orgs):
+    today = dt.date.today().isoformat()
+    recorded = run(
+        "offers",
+        "record",
+        "arrowpoint",
+        "grm155r61a104ka01d",
+        today,
+        "--break",
+        "10000:0.0042",
+        "--break",
+        "100000:0.0031",
+        "--moq",
+        "10000",
+        "--lead-days",
+        "84",
+        "--stock",
+        "1500000",
+        "--as",
+        "oem_buyer",
+    )
+    offer = SupplierOffer.objects.get()
+    assert f"Recorded offer {offer.pk}" in recorded
+    assert offer.price_breaks == [
+        {"quantity": "10000", "unit_price": "0.0042"},
+        {"quantity": "100000", "unit_price": "0.0031"},
+    ]
+    assert (offer.organisation, offer.supplier, offer.lead_time_days) == (
+        orgs["halcyon"],
+        orgs["arrowpoint"],
+        84,
+    )
+    [listed] = json.loads(run("offers", "list", "--json", "--as", "oem_buyer"))
+    assert (listed["id"], listed["stock"], listed["breaks"]) == (
+        offer.pk,
+        "1500000",
+        "10000+:0.0042 100000+:0.0031",
+    )
+    with pytest.raises(CommandError, match="QUANTITY:UNIT_PRICE"):
+        run("offers", "record", "arrowpoint", "X", today, "--break", "10", "--as", "oem_buyer")
+    with pytest.raises(CommandError, match="No manufacturer part"):
+        run(
+            "offers",
+            "record",
+            "arrowpoint",
+            "NO-SUCH",
+            today,
+            "--break",
+            "1:1",
+            "--as",
+            "oem_buyer",
+        )
+    # Only the organisation that recorded it retires it; others do not even see it.
+    with pytest.raises(CommandError, match="not_found, 404"):
+        run("offers", "retire", str(offer.pk), "--as", "outsider")
+    assert "Retired" in run("offers", "retire", str(offer.pk), "--as", "oem_buyer")
+    assert json.loads(run("offers", "list", "--json", "--as", "oem_buyer")) == []
+
+    start = dt.date.today()
+    end = start + dt.timedelta(days=90)
+    said = run(
+        "offers",
+        "allocate",
+        "halcyon",
+        "SA-BA-3110",
+        start.isoformat(),
+        end.isoformat(),
+        "6000",
+        "--as",
+        "supplier_rep",
+    )
+    assert "Committed 6000 of" in said
+    allocation = Allocation.objects.get()
+    assert (allocation.supplier, allocation.buyer) == (orgs["sunridge"], orgs["halcyon"])
+    [seen] = json.loads(run("offers", "allocations", "--json", "--as", "oem_buyer"))
+    assert (seen["supplier"], seen["quantity"]) == (orgs["sunridge"].name, "6000")
+    assert json.loads(run("offers", "allocations", "--json", "--as", "ems_planner")) == []
+    with pytest.raises(CommandError, match="403"):
+        run(
+            "offers",
+            "allocate",
+            "meridian",
+            "SA-BA-3110",
+            start.isoformat(),
+            end.isoformat(),
+            "1",
+            "--as",
+            "oem_buyer",
+        )
+
+
+def test_a_site_retired_from_the_command_line(people, stock_world):
+    with pytest.raises(CommandError, match="403"):
+        run("stock", "retire-site", "PEN-WH", "--as", "ems_quality")
+    assert "Retired site" in run("stock", "retire-site", "PEN-WH", "--as", "ems_planner")
+    stock_world.depot.refresh_from_db()
+    assert stock_world.depot.retired_at is not None
+    with pytest.raises(CommandError, match="409"):
+        run("stock", "retire-site", "PEN-WH", "--as", "ems_planner")

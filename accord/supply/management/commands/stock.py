@@ -2,6 +2,7 @@
 
 accord stock sites --as aisha
 accord stock add-site PEN1 "Penang plant" --as aisha [--kind plant] [--country MY]
+accord stock retire-site PEN1 --as aisha
 accord stock list --as aisha [--site PEN1] [--part NUMBER]
 accord stock receive PEN1 PART QTY --as aisha [--owner halcyon] [--reference ...]
 accord stock issue ITEM_ID QTY --as aisha [--reference WO-17]
@@ -22,7 +23,12 @@ from accord.core.commands import WorkspaceCommand, no_arguments, table
 from accord.core.numbers import plain_number
 from accord.orgs.models import Person
 from accord.supply import services
-from accord.supply.access import get_stock_item_for_user, sites_visible_to, stock_visible_to
+from accord.supply.access import (
+    get_site_for_user,
+    get_stock_item_for_user,
+    sites_visible_to,
+    stock_visible_to,
+)
 from accord.supply.choices import SiteKind
 from accord.supply.management.lookups import organisation_by_slug, part_ref, site_by_code
 
@@ -32,6 +38,10 @@ def _add_site(parser: CommandParser) -> None:
     parser.add_argument("name")
     parser.add_argument("--kind", choices=SiteKind.values, default=SiteKind.PLANT)
     parser.add_argument("--country", default="")
+
+
+def _site_code(parser: CommandParser) -> None:
+    parser.add_argument("code", metavar="SITE_CODE")
 
 
 def _list(parser: CommandParser) -> None:
@@ -73,6 +83,7 @@ class Command(WorkspaceCommand):
     subcommands = (
         ("sites", "the sites you may see", no_arguments, "sites"),
         ("add-site", "add a site of your organisation (administrators)", _add_site, "add_site"),
+        ("retire-site", "stop stock moves at a site (administrators)", _site_code, "retire_site"),
         ("list", "stock you may see", _list, "list_stock"),
         ("receive", "goods into stock", _receive, "receive"),
         ("issue", "goods out to a build", _item_quantity, "issue"),
@@ -111,6 +122,13 @@ class Command(WorkspaceCommand):
             country=options.country,
         )
         return f"Added site {site}."
+
+    def retire_site(self, actor: Person, options: argparse.Namespace) -> Any:
+        site = site_by_code(actor, options.code)
+        retired = services.retire_site(
+            actor=actor, site=get_site_for_user(actor, site.pk, write=True)
+        )
+        return f"Retired site {retired}; its ledger stays."
 
     def list_stock(self, actor: Person, options: argparse.Namespace) -> Any:
         items = (
