@@ -26,7 +26,6 @@ from accord.planning.access import (
     log_plan_read,
     plan_run_for,
     risk_owner_candidates,
-    risk_owners_of,
     risks_of,
     seller_partners_of,
 )
@@ -35,7 +34,7 @@ from accord.planning.choices import RiskKind, Severity
 from accord.planning.inputs import DEFAULT_HORIZON_WEEKS
 from accord.planning.models import PartPlan, PlanRun
 from accord.planning.netting import MAX_HORIZON_WEEKS
-from accord.planning.queries import exact, shortage_rows, week_date
+from accord.planning.queries import exact, owned_risks, shortage_rows, week_date
 from accord.planning.services import (
     assign_risk_owner,
     propose_alternate,
@@ -226,29 +225,20 @@ class RiskOwnerIn(InputSchema):
 @router.get("/programs/{program_id}/risks", response=Page[RiskOut])
 def list_risks(request: HttpRequest, program_id: Id, params: Query[RiskQuery]) -> dict[str, Any]:
     run = _stored_run(request, program_id)
-    owners = {
-        (o.part_id, o.kind): o
-        for o in risk_owners_of(person(request), run.program).select_related("owner")
-    }
-    risks = risks_of(person(request), run).select_related("part").order_by("part__number", "kind")
-    if params.kind:
-        risks = risks.filter(kind=params.kind)
-    if params.severity:
-        risks = risks.filter(severity=params.severity)
-    rows = []
-    for risk in risks:
-        owner = owners.get((risk.part_id, risk.kind))
-        rows.append(
-            {
-                "part_id": risk.part_id,
-                "part": risk.part.number,
-                "kind": risk.kind,
-                "severity": risk.severity,
-                "detail": risk.detail,
-                "owner": owner.owner.username if owner else None,
-                "note": owner.note if owner else "",
-            }
+    rows = [
+        {
+            "part_id": risk.part_id,
+            "part": risk.part.number,
+            "kind": risk.kind,
+            "severity": risk.severity,
+            "detail": risk.detail,
+            "owner": owner.owner.username if owner else None,
+            "note": owner.note if owner else "",
+        }
+        for risk, owner in owned_risks(
+            person(request), run, kind=params.kind or "", severity=params.severity or ""
         )
+    ]
     return paginate_rows(request, rows, params)
 
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from accord.core.numbers import plain_number
-from accord.planning.models import PartPlan, PlanRun
+from accord.planning.choices import Severity
+from accord.planning.models import PartPlan, PartRisk, PlanRun, RiskOwner
 
 
 @dataclass(frozen=True)
@@ -92,4 +93,31 @@ def shortage_rows(run: PlanRun, *, only_short: bool = True) -> list[ShortageRow]
     rows.sort(
         key=lambda r: (never if r.first_shortage_week is None else r.first_shortage_week, r.number)
     )
+    return rows
+
+
+def owned_risks(
+    user: Any, run: PlanRun, *, kind: str = "", severity: str = "", owner: str = ""
+) -> list[tuple[PartRisk, RiskOwner | None]]:
+    """The risks of a person's stored plan, most severe first, each with the owner named for
+    it (or None). `owner` keeps the risks of one owner (a person's id) or, "none", the unowned."""
+    from accord.planning.access import risk_owners_of, risks_of
+
+    assigned = {
+        (o.part_id, o.kind): o for o in risk_owners_of(user, run.program).select_related("owner")
+    }
+    risks = risks_of(user, run).select_related("part")
+    if kind:
+        risks = risks.filter(kind=kind)
+    if severity:
+        risks = risks.filter(severity=severity)
+    rank = Severity.rank()
+    rows = [
+        (risk, assigned.get((risk.part_id, risk.kind)))
+        for risk in sorted(risks, key=lambda r: (rank[r.severity], r.part.number, r.kind))
+    ]
+    if owner == "none":
+        return [(risk, named) for risk, named in rows if named is None]
+    if owner:
+        return [(risk, named) for risk, named in rows if named and str(named.owner_id) == owner]
     return rows

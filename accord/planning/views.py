@@ -28,16 +28,14 @@ from accord.planning.access import (
     plan_runs_of,
     programs_for_planning,
     risk_owner_candidates,
-    risk_owners_of,
     risks_of,
 )
 from accord.planning.alternates import alternates_for
 from accord.planning.charts import timeline_chart
-from accord.planning.choices import Severity
 from accord.planning.forecast_views import seller_partners
 from accord.planning.forms import BoardFilterForm, PlanForm, RiskFilterForm, RiskOwnerForm
 from accord.planning.models import PartPlan, PlanRun
-from accord.planning.queries import exact, week_date
+from accord.planning.queries import exact, owned_risks, week_date
 from accord.planning.services import assign_risk_owner, propose_alternate, refresh_plan
 from accord.web.tables import export_table, paginate, person, requested_export
 
@@ -284,26 +282,13 @@ def risk_register(request: HttpRequest, program_id: int) -> HttpResponse:
     form = RiskFilterForm(request.GET, owners=owners)
     form.is_valid()
     filters = getattr(form, "cleaned_data", {})
-    assigned = {
-        (o.part_id, o.kind): o for o in risk_owners_of(user, program).select_related("owner")
-    }
-    risks = risks_of(user, run).select_related("part")
-    if filters.get("kind"):
-        risks = risks.filter(kind=filters["kind"])
-    if filters.get("severity"):
-        risks = risks.filter(severity=filters["severity"])
-    rank = Severity.rank()
-    rows = sorted(risks, key=lambda r: (rank[r.severity], r.part.number, r.kind))
-    owner = filters.get("owner")
-    if owner == "none":
-        rows = [r for r in rows if (r.part_id, r.kind) not in assigned]
-    elif owner:
-        rows = [
-            r
-            for r in rows
-            if (a := assigned.get((r.part_id, r.kind))) is not None and str(a.owner_id) == owner
-        ]
-    table_rows = [(r, assigned.get((r.part_id, r.kind))) for r in rows]
+    table_rows = owned_risks(
+        user,
+        run,
+        kind=filters.get("kind") or "",
+        severity=filters.get("severity") or "",
+        owner=filters.get("owner") or "",
+    )
     fmt = requested_export(request)
     if fmt:
         headers = ["Part", "Description", "Risk", "Severity", "Detail", "Owner", "Note"]

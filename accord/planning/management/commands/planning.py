@@ -32,7 +32,6 @@ from accord.planning.access import (
     log_plan_read,
     plan_run_for,
     risk_owner_candidates,
-    risk_owners_of,
     risks_of,
 )
 from accord.planning.alternates import alternates_for
@@ -40,7 +39,7 @@ from accord.planning.choices import RiskKind, Severity
 from accord.planning.inputs import DEFAULT_HORIZON_WEEKS
 from accord.planning.models import PartPlan, PlanRun
 from accord.planning.netting import MAX_HORIZON_WEEKS
-from accord.planning.queries import exact
+from accord.planning.queries import exact, owned_risks
 from accord.planning.services import (
     assign_risk_owner,
     propose_alternate,
@@ -124,27 +123,18 @@ class Command(WorkspaceCommand):
 
     def risks(self, actor: Person, options: argparse.Namespace) -> Any:
         run = self._run(actor, options.program)
-        owners = {
-            (o.part_id, o.kind): o
-            for o in risk_owners_of(actor, run.program).select_related("owner")
-        }
-        found = risks_of(actor, run).select_related("part").order_by("part__number", "kind")
-        if options.kind:
-            found = found.filter(kind=options.kind)
-        if options.severity:
-            found = found.filter(severity=options.severity)
-        rows = []
-        for risk in found:
-            owner = owners.get((risk.part_id, risk.kind))
-            rows.append(
-                (
-                    risk.part.number,
-                    risk.kind,
-                    risk.severity,
-                    risk.detail,
-                    owner.owner.username if owner else "",
-                )
+        rows = [
+            (
+                risk.part.number,
+                risk.kind,
+                risk.severity,
+                risk.detail,
+                owner.owner.username if owner else "",
             )
+            for risk, owner in owned_risks(
+                actor, run, kind=options.kind or "", severity=options.severity or ""
+            )
+        ]
         return _listing(rows, ["part", "kind", "severity", "detail", "owner"], options.json)
 
     def assign_risk(self, actor: Person, options: argparse.Namespace) -> Any:
