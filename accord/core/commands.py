@@ -109,3 +109,10 @@ def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> list[str]:
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in text]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return [line.rstrip() for line in lines]
+
+
+def listing(rows: Sequence[Sequence[Any]], headers: Sequence[str], *, as_json: bool) -> Any:
+    """Rows as --json gives them (one object per row, keyed by the headers) or as a table."""
+    if as_json:
+        return [dict(zip(headers, row, strict=True)) for row in rows]
+    return table(rows, headers)

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 
 from accord.core.access import today
-from accord.core.commands import WorkspaceCommand, no_arguments, parse_date, table
+from accord.core.commands import WorkspaceCommand, listing, no_arguments, parse_date
 from accord.orgs import access, services
 from accord.orgs.models import Nda, Person, Program
 from accord.orgs.services import SignedDocument
@@ -101,9 +101,7 @@ class Command(WorkspaceCommand):
             for n in access.ndas_visible_to(actor).select_related("party_a", "party_b")
         ]
         headers = ["reference", "party a", "party b", "effective", "expiry", "state", "document"]
-        if options.json:
-            return [dict(zip(headers, r, strict=True)) for r in rows]
-        return table(rows, headers)
+        return listing(rows, headers, as_json=options.json)
 
     def register(self, actor: Person, options: argparse.Namespace) -> Any:
         if not actor.is_org_admin:

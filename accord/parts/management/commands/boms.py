@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.db.models import Count
 
-from accord.core.commands import WorkspaceCommand, table
+from accord.core.commands import WorkspaceCommand, listing
 from accord.orgs.models import Person
 from accord.parts import access
 from accord.parts import services as part_services
@@ -52,9 +52,7 @@ class Command(WorkspaceCommand):
             (b.program.code, b.assembly.number, b.revision, b.status, b.line_count) for b in boms
         ]
         headers = ["program", "assembly", "revision", "status", "lines"]
-        if options.json:
-            return [dict(zip(headers, r, strict=True)) for r in rows]
-        return table(rows, headers)
+        return listing(rows, headers, as_json=options.json)
 
     def status(self, actor: Person, options: argparse.Namespace) -> Any:
         found = (

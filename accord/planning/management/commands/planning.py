@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from accord.core.commands import WorkspaceCommand, no_arguments, table
+from accord.core.commands import WorkspaceCommand, listing, no_arguments
 from accord.core.errors import InvalidInput, NotFound
 from accord.core.numbers import plain_number
 from accord.orgs.models import Person, Program
@@ -89,12 +89,6 @@ def _share_id(parser: CommandParser) -> None:
     parser.add_argument("share", type=int, metavar="SHARE_ID")
 
 
-def _listing(rows: list[tuple[Any, ...]], headers: list[str], as_json: bool) -> Any:
-    if as_json:
-        return [dict(zip(headers, row, strict=True)) for row in rows]
-    return table(rows, headers)
-
-
 class Command(WorkspaceCommand):
     help = "A program's risks, clear-to-build, alternates and shared forecasts."
     subcommands = (
@@ -135,7 +129,8 @@ class Command(WorkspaceCommand):
                 actor, run, kind=options.kind or "", severity=options.severity or ""
             )
         ]
-        return _listing(rows, ["part", "kind", "severity", "detail", "owner"], options.json)
+        headers = ["part", "kind", "severity", "detail", "owner"]
+        return listing(rows, headers, as_json=options.json)
 
     def assign_risk(self, actor: Person, options: argparse.Namespace) -> Any:
         run, plan = self._part_plan(actor, options)
@@ -178,7 +173,7 @@ class Command(WorkspaceCommand):
             .order_by("build__due_date", "build_id")
         ]
         headers = ["build", "assembly", "due", "quantity", "buildable", "limiting"]
-        return _listing(rows, headers, options.json)
+        return listing(rows, headers, as_json=options.json)
 
     def alternates(self, actor: Person, options: argparse.Namespace) -> Any:
         _run, plan = self._part_plan(actor, options)
@@ -214,7 +209,7 @@ class Command(WorkspaceCommand):
             for c in found.candidates
         ]
         headers = ["kind", "id", "manufacturer", "mpn", "status or parameters", "covers", "offers"]
-        listed = _listing(rows, headers, options.json)
+        listed = listing(rows, headers, as_json=options.json)
         if options.json:
             return {"part": plan.part.number, "gap": plain_number(found.gap), "options": listed}
         summary = f"{plan.part.number}: short {plain_number(found.gap)}."
@@ -273,7 +268,7 @@ class Command(WorkspaceCommand):
             .order_by("-shared_at", "-pk")
         ]
         headers = ["id", "program", "buyer", "supplier", "shared", "weeks"]
-        return _listing(rows, headers, options.json)
+        return listing(rows, headers, as_json=options.json)
 
     def forecast(self, actor: Person, options: argparse.Namespace) -> Any:
         share = get_forecast_share_for_user(actor, options.share)
@@ -286,4 +281,4 @@ class Command(WorkspaceCommand):
             for line in share.lines.select_related("part").order_by("part__number")
         ]
         headers = ["part", "mpns", f"quantities per week from {share.week_start.isoformat()}"]
-        return _listing(rows, headers, options.json)
+        return listing(rows, headers, as_json=options.json)

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from accord.core.commands import WorkspaceCommand, parse_date, table
+from accord.core.commands import WorkspaceCommand, listing, parse_date
 from accord.core.numbers import plain_number
 from accord.orgs.models import Person
 from accord.supply import services
@@ -84,11 +84,7 @@ class Command(WorkspaceCommand):
             for b in builds.order_by("due_date", "pk")
         ]
         headers = ["id", "assembly", "quantity", "due", "firmness", "status", "version"]
-        return (
-            [dict(zip(headers, r, strict=True)) for r in rows]
-            if options.json
-            else table(rows, headers)
-        )
+        return listing(rows, headers, as_json=options.json)
 
     def schedule(self, actor: Person, options: argparse.Namespace) -> Any:
         build = services.schedule_build(
@@ -139,8 +135,4 @@ class Command(WorkspaceCommand):
             for v in build.versions.select_related("changed_by").order_by("version")
         ]
         headers = ["version", "quantity", "due", "firmness", "status", "by", "at", "note"]
-        return (
-            [dict(zip(headers, r, strict=True)) for r in rows]
-            if options.json
-            else table(rows, headers)
-        )
+        return listing(rows, headers, as_json=options.json)

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from accord.core.commands import WorkspaceCommand, no_arguments, parse_date, table
+from accord.core.commands import WorkspaceCommand, listing, no_arguments, parse_date
 from accord.core.errors import Forbidden, NotFound
 from accord.core.numbers import plain_number
 from accord.orgs.access import reach_of
@@ -137,9 +137,7 @@ class Command(WorkspaceCommand):
             "seen",
             "state",
         ]
-        if options.json:
-            return [dict(zip(headers, r, strict=True)) for r in rows]
-        return table(rows, headers)
+        return listing(rows, headers, as_json=options.json)
 
     def record(self, actor: Person, options: argparse.Namespace) -> Any:
         offer = services.record_offer(
@@ -179,9 +177,7 @@ class Command(WorkspaceCommand):
             .order_by("period_start", "pk")
         ]
         headers = ["id", "supplier", "buyer", "mpn", "from", "to", "quantity"]
-        if options.json:
-            return [dict(zip(headers, r, strict=True)) for r in rows]
-        return table(rows, headers)
+        return listing(rows, headers, as_json=options.json)
 
     def allocate(self, actor: Person, options: argparse.Namespace) -> Any:
         if not reach_of(actor).seller:  # as the page: a buyer sees allocations, commits none

@@ -19,7 +19,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from accord.core.access import get_or_404
-from accord.core.commands import WorkspaceCommand, parse_date, table
+from accord.core.commands import WorkspaceCommand, listing, parse_date
 from accord.core.numbers import plain_number
 from accord.orgs.models import Person
 from accord.supply import services
@@ -98,11 +98,7 @@ class Command(WorkspaceCommand):
             for o in orders.order_by("-created_at")[:1000]
         ]
         headers = ["id", "number", "program", "buyer", "supplier", "status"]
-        return (
-            [dict(zip(headers, r, strict=True)) for r in rows]
-            if options.json
-            else table(rows, headers)
-        )
+        return listing(rows, headers, as_json=options.json)
 
     def create(self, actor: Person, options: argparse.Namespace) -> Any:
         order = services.create_purchase_order(

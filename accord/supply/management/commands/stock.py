@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from accord.core.commands import WorkspaceCommand, no_arguments, table
+from accord.core.commands import WorkspaceCommand, listing, no_arguments
 from accord.core.numbers import plain_number
 from accord.orgs.models import Person
 from accord.supply import services
@@ -107,11 +107,7 @@ class Command(WorkspaceCommand):
             .order_by("organisation__name", "code")
         ]
         headers = ["code", "name", "kind", "organisation", "state"]
-        return (
-            [dict(zip(headers, r, strict=True)) for r in rows]
-            if options.json
-            else table(rows, headers)
-        )
+        return listing(rows, headers, as_json=options.json)
 
     def add_site(self, actor: Person, options: argparse.Namespace) -> Any:
         site = services.create_site(
@@ -145,11 +141,7 @@ class Command(WorkspaceCommand):
             for i in items[:5000]
         ]
         headers = ["item", "site", "part", "owner", "on hand"]
-        return (
-            [dict(zip(headers, r, strict=True)) for r in rows]
-            if options.json
-            else table(rows, headers)
-        )
+        return listing(rows, headers, as_json=options.json)
 
     def receive(self, actor: Person, options: argparse.Namespace) -> Any:
         move = services.receive_stock(
