@@ -1,0 +1,265 @@
+"""The scorecard metrics, set-based over columnar frames: each takes the rows of every rated
+party at once and answers one row per (rated party, month) with its numerator, denominator
+and value. Nothing here reads the database (queries.py gathers the frames through access.py);
+the definitions below are the ones the product states on its "How scores are computed" page.
+
+On-time delivery (percent). A purchase-order line is due on its supplier-confirmed date, else
+its requested date (or always the requested date, if the template says so); its on-time window
+runs from `days_early` before to `days_late` after that date, both included. Only what is
+received inside the window counts as on time; receipts before it are early, after it late.
+Cancelled lines are left out. A line is counted in the month it is due, once decided: received
+complete inside the window (on time), or its window has passed without that (not on time);
+a line whose window is still open and that is not yet complete is pending and not counted yet.
+The counting unit decides what is counted:
+- `delivery` (the default): a scheduled delivery, the lines of one order due on one date; on
+  time when every one of its lines is complete inside the window;
+- `line`: each order line;
+- `quantity`: the ordered quantity, of which the part received inside the window (up to the
+  ordered quantity) is on time. Only under this unit does a partial delivery earn anything.
+Quantities received count whether or not incoming inspection rejects some: rejections are
+measured by quality, not twice.
+
+Quality (DPPM): rejected quantity / received quantity x 1,000,000 over the receipts of the
+month; a month with receipts and no rejection is 0, a month without receipts has no data.
+
+Responsiveness: for each request to the rated party (today an issued purchase order, answered
+by its acknowledgement; collaboration threads add their questions later), the hours to the
+first answer. Median hours, and the share (percent) answered within the SLA, in the month the
+request was made. A request still unanswered counts once its SLA has passed (as not within, its
+hours so far as a lower bound); before that it is pending and not counted.
+
+Cost (variance percent): for order lines with a unit price and a reference price (the agreed
+or quoted price for that quantity), (sum of price x quantity / sum of reference x quantity - 1)
+x 100, in the month the order was issued. Negative: cheaper than agreed.
+
+Inventory under Min (percent): of the rated party's items (a part at a site with a Min level
+above zero that the party supplies or manages), the share whose stock at the site (all owners)
+was under the Min level at the month's end, from the stock ledger's balances.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+from accord.scorecards.choices import CountingUnit
+
+RESULT_SCHEMA = {
+    "rated_id": pl.Int64,
+    "month": pl.Date,
+    "numerator": pl.Float64,
+    "denominator": pl.Float64,
+    "value": pl.Float64,
+}
+
+
+@dataclass(frozen=True)
+class OnTimeRule:
+    days_early: int = 3
+    days_late: int = 0
+    unit: str = CountingUnit.DELIVERY
+
+
+def _month(column: str) -> pl.Expr:
+    return pl.col(column).dt.truncate("1mo").alias("month")
+
+
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame(schema=RESULT_SCHEMA)
+
+
+def _ratio(frame: pl.DataFrame, scale: float) -> pl.DataFrame:
+    return frame.with_columns(
+        (pl.col("numerator") / pl.col("denominator") * scale).alias("value")
+    ).select(list(RESULT_SCHEMA))
+
+
+def on_time_delivery(
+    lines: pl.DataFrame, receipts: pl.DataFrame, rule: OnTimeRule, as_of: dt.date
+) -> pl.DataFrame:
+    """lines: line_id, order_id, rated_id, due (Date), quantity. receipts: line_id,
+    received_on (Date), quantity."""
+    if lines.is_empty():
+        return _empty()
+    windows = lines.with_columns(
+        (pl.col("due") - pl.duration(days=rule.days_early)).alias("opens"),
+        (pl.col("due") + pl.duration(days=rule.days_late)).alias("closes"),
+    )
+    in_window = (
+        receipts.join(windows.select("line_id", "opens", "closes"), on="line_id")
+        .filter(pl.col("received_on").is_between(pl.col("opens"), pl.col("closes")))
+        .group_by("line_id")
+        .agg(pl.col("quantity").sum().alias("in_window"))
+    )
+    judged = (
+        windows.join(in_window, on="line_id", how="left")
+        .with_columns(pl.col("in_window").fill_null(0.0))
+        .with_columns(
+            (pl.col("in_window") >= pl.col("quantity")).alias("complete"),
+            pl.min_horizontal("in_window", "quantity").alias("on_time_quantity"),
+            (pl.col("closes") < pl.lit(as_of)).alias("window_passed"),
+            _month("due"),
+        )
+        .with_columns((pl.col("complete") | pl.col("window_passed")).alias("decided"))
+    )
+    if rule.unit == CountingUnit.QUANTITY:
+        counted = (
+            judged.filter("decided")
+            .group_by("rated_id", "month")
+            .agg(
+                pl.col("on_time_quantity").sum().alias("numerator"),
+                pl.col("quantity").sum().alias("denominator"),
+            )
+        )
+    elif rule.unit == CountingUnit.LINE:
+        counted = (
+            judged.filter("decided")
+            .group_by("rated_id", "month")
+            .agg(
+                pl.col("complete").sum().cast(pl.Float64).alias("numerator"),
+                pl.len().cast(pl.Float64).alias("denominator"),
+            )
+        )
+    else:
+        # A delivery is decided once it is complete, or once one of its lines is late.
+        deliveries = (
+            judged.group_by("rated_id", "order_id", "due", "month")
+            .agg(
+                pl.col("complete").all().alias("on_time"),
+                (pl.col("window_passed") & ~pl.col("complete")).any().alias("late"),
+            )
+            .filter(pl.col("on_time") | pl.col("late"))
+        )
+        counted = deliveries.group_by("rated_id", "month").agg(
+            pl.col("on_time").sum().cast(pl.Float64).alias("numerator"),
+            pl.len().cast(pl.Float64).alias("denominator"),
+        )
+    return _ratio(counted.filter(pl.col("denominator") > 0), 100.0).sort("rated_id", "month")
+
+
+def quality_dppm(receipts: pl.DataFrame) -> pl.DataFrame:
+    """receipts: rated_id, received_on (Date), quantity, rejected."""
+    if receipts.is_empty():
+        return _empty()
+    counted = (
+        receipts.with_columns(_month("received_on"))
+        .group_by("rated_id", "month")
+        .agg(
+            pl.col("rejected").sum().alias("numerator"),
+            pl.col("quantity").sum().alias("denominator"),
+        )
+        .filter(pl.col("denominator") > 0)
+    )
+    return _ratio(counted, 1_000_000.0).sort("rated_id", "month")
+
+
+def responsiveness(
+    requests: pl.DataFrame, sla_hours: float, as_of: dt.datetime
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """requests: rated_id, asked_at, answered_at (Datetime, null while unanswered). Returns
+    (median hours, share within the SLA in percent), each one row per rated party and month."""
+    if requests.is_empty():
+        return _empty(), _empty()
+    asked = pl.col("asked_at").dt.replace_time_zone(None)
+    answered = pl.col("answered_at").dt.replace_time_zone(None)
+    now = pl.lit(as_of.replace(tzinfo=None))
+    timed = (
+        requests.with_columns(
+            ((pl.coalesce(answered, now) - asked).dt.total_seconds() / 3600.0).alias("hours"),
+            pl.col("answered_at").is_not_null().alias("answered"),
+            asked.dt.truncate("1mo").cast(pl.Date).alias("month"),
+        )
+        .with_columns(pl.col("hours").clip(lower_bound=0.0))
+        .filter(pl.col("answered") | (pl.col("hours") > sla_hours))
+    )
+    grouped = timed.group_by("rated_id", "month").agg(
+        pl.col("hours").median().alias("median"),
+        (pl.col("answered") & (pl.col("hours") <= sla_hours)).sum().cast(pl.Float64).alias("n"),
+        pl.len().cast(pl.Float64).alias("denominator"),
+    )
+    median = grouped.select(
+        "rated_id",
+        "month",
+        pl.col("median").alias("numerator"),
+        pl.col("denominator"),
+        pl.col("median").alias("value"),
+    ).sort("rated_id", "month")
+    within = _ratio(grouped.rename({"n": "numerator"}), 100.0).sort("rated_id", "month")
+    return median, within
+
+
+def cost_variance(lines: pl.DataFrame) -> pl.DataFrame:
+    """lines: rated_id, issued_on (Date), quantity, unit_price, reference_price; lines without
+    a price or a reference are left out by the caller or here."""
+    if lines.is_empty():
+        return _empty()
+    counted = (
+        lines.drop_nulls(["unit_price", "reference_price"])
+        .filter(pl.col("reference_price") > 0)
+        .with_columns(_month("issued_on"))
+        .group_by("rated_id", "month")
+        .agg(
+            (pl.col("unit_price") * pl.col("quantity")).sum().alias("numerator"),
+            (pl.col("reference_price") * pl.col("quantity")).sum().alias("denominator"),
+        )
+        .filter(pl.col("denominator") > 0)
+    )
+    return (
+        counted.with_columns(
+            ((pl.col("numerator") / pl.col("denominator") - 1.0) * 100.0).alias("value")
+        )
+        .select(list(RESULT_SCHEMA))
+        .sort("rated_id", "month")
+    )
+
+
+def month_ends(first: dt.date, last: dt.date) -> pl.DataFrame:
+    """One row per month from first's to last's: month (its first day) and ends_at (the
+    first moment of the next month)."""
+    months = pl.date_range(first.replace(day=1), last.replace(day=1), "1mo", eager=True)
+    return pl.DataFrame({"month": months}).with_columns(
+        pl.col("month").dt.offset_by("1mo").cast(pl.Datetime("us")).alias("ends_at")
+    )
+
+
+def inventory_under_min(
+    items: pl.DataFrame, moves: pl.DataFrame, first: dt.date, last: dt.date
+) -> pl.DataFrame:
+    """items: rated_id, site_id, part_id, min_level (one row per rated party and item it
+    answers for). moves: site_id, part_id, stock_id, at (Datetime), balance_after: every
+    ledger move of the stock at those sites and parts."""
+    if items.is_empty():
+        return _empty()
+    grid = month_ends(first, last)
+    stocks = moves.select("site_id", "part_id", "stock_id").unique()
+    # The last balance of each stock row before each month's end, summed per site and part.
+    balances = (
+        stocks.join(grid, how="cross")
+        .sort("ends_at")
+        .join_asof(
+            moves.with_columns(pl.col("at").dt.replace_time_zone(None).cast(pl.Datetime("us")))
+            .sort("at")
+            .select("stock_id", "at", "balance_after"),
+            left_on="ends_at",
+            right_on="at",
+            by="stock_id",
+            strategy="backward",
+            allow_exact_matches=False,
+            check_sortedness=False,  # sorted by "at" above, within each stock row too
+        )
+        .group_by("site_id", "part_id", "month")
+        .agg(pl.col("balance_after").fill_null(0.0).sum().alias("on_hand"))
+    )
+    counted = (
+        items.join(grid.select("month"), how="cross")
+        .join(balances, on=["site_id", "part_id", "month"], how="left")
+        .with_columns(pl.col("on_hand").fill_null(0.0))
+        .group_by("rated_id", "month")
+        .agg(
+            (pl.col("on_hand") < pl.col("min_level")).sum().cast(pl.Float64).alias("numerator"),
+            pl.len().cast(pl.Float64).alias("denominator"),
+        )
+    )
+    return _ratio(counted, 100.0).sort("rated_id", "month")
