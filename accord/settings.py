@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "accord.parts",
     "accord.supply",
     "accord.planning",
+    "accord.scorecards",
     "accord.web",
     "accord.api",
 ]

@@ -581,3 +581,13 @@ def notices_visible_to(
         .select_related("manufacturer_part__manufacturer", "recorded_by")
         .order_by("-recorded_at", "-pk")
     )
+
+
+def sources_supplied_to(organisation_id: int) -> QuerySet[ApprovedSource]:
+    """The approved sources of the organisation's own parts that name their supplier: who
+    supplies what to it, for its own records (its scorecards), not for showing rows."""
+    return ApprovedSource.objects.filter(
+        part__owner_id=organisation_id,
+        supplier__isnull=False,
+        status=SourceStatus.APPROVED,
+    )

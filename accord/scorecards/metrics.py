@@ -16,8 +16,9 @@ The counting unit decides what is counted:
 - `line`: each order line;
 - `quantity`: the ordered quantity, of which the part received inside the window (up to the
   ordered quantity) is on time. Only under this unit does a partial delivery earn anything.
-Quantities received count whether or not incoming inspection rejects some: rejections are
-measured by quality, not twice.
+What incoming inspection rejects is not delivered: a line is complete when the quantity
+accepted inside the window reaches the ordered quantity (parts returned must be replaced in
+time), and quality counts the rejections besides.
 
 Quality (DPPM): rejected quantity / received quantity x 1,000,000 over the receipts of the
 month; a month with receipts and no rejection is 0, a month without receipts has no data.
@@ -80,7 +81,7 @@ def on_time_delivery(
     lines: pl.DataFrame, receipts: pl.DataFrame, rule: OnTimeRule, as_of: dt.date
 ) -> pl.DataFrame:
     """lines: line_id, order_id, rated_id, due (Date), quantity. receipts: line_id,
-    received_on (Date), quantity."""
+    received_on (Date), quantity, rejected."""
     if lines.is_empty():
         return _empty()
     windows = lines.with_columns(
@@ -91,7 +92,7 @@ def on_time_delivery(
         receipts.join(windows.select("line_id", "opens", "closes"), on="line_id")
         .filter(pl.col("received_on").is_between(pl.col("opens"), pl.col("closes")))
         .group_by("line_id")
-        .agg(pl.col("quantity").sum().alias("in_window"))
+        .agg((pl.col("quantity") - pl.col("rejected")).sum().alias("in_window"))
     )
     judged = (
         windows.join(in_window, on="line_id", how="left")

@@ -36,7 +36,7 @@ from accord.orgs.choices import OrganisationKind
 from accord.orgs.models import Organisation, Program, ProgramPartner
 from accord.parts.access import boms_visible_to, parts_visible_to
 from accord.parts.models import BomLine, Part
-from accord.supply.choices import OrderStatus
+from accord.supply.choices import LineStatus, OrderStatus
 from accord.supply.models import (
     Allocation,
     Build,
@@ -45,6 +45,7 @@ from accord.supply.models import (
     PurchaseOrderLine,
     Site,
     StockItem,
+    StockLevel,
     StockMove,
     SupplierOffer,
 )
@@ -443,3 +444,41 @@ def log_build_read(user: Any, build: Build, *, channel: str, path: str) -> None:
         channel=channel,
         path=path,
     )
+
+
+# An organisation's own records, as a whole: what its scorecards count (scorecards/queries.py).
+# Not for showing rows to a person: a page lists orders through order_visibility.
+
+
+def orders_placed_by(organisation_id: int) -> QuerySet[PurchaseOrder]:
+    """The organisation's orders once issued (drafts are nobody's business yet), cancelled
+    orders left out."""
+    return PurchaseOrder.objects.filter(buyer_id=organisation_id).exclude(
+        status__in=[OrderStatus.DRAFT, OrderStatus.CANCELLED]
+    )
+
+
+def order_lines_placed_by(organisation_id: int) -> QuerySet[PurchaseOrderLine]:
+    return PurchaseOrderLine.objects.filter(order__in=orders_placed_by(organisation_id)).exclude(
+        status=LineStatus.CANCELLED
+    )
+
+
+def deliveries_placed_by(organisation_id: int) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(line__in=order_lines_placed_by(organisation_id))
+
+
+def offers_known_to(organisation_id: int) -> QuerySet[SupplierOffer]:
+    """The offers the organisation recorded and those suppliers published to everyone: its
+    quoted prices."""
+    return SupplierOffer.objects.filter(
+        Q(organisation_id=organisation_id) | Q(organisation_id=F("supplier_id"))
+    )
+
+
+def stock_levels_at_sites_of(organisation_id: int) -> QuerySet[StockLevel]:
+    return StockLevel.objects.filter(site__organisation_id=organisation_id, min_level__gt=0)
+
+
+def moves_at_sites_of(organisation_id: int) -> QuerySet[StockMove]:
+    return StockMove.objects.filter(item__site__organisation_id=organisation_id)

@@ -27,13 +27,14 @@ LINES = pl.DataFrame(
     [
         # line, order, rated, due, quantity
         (1, 1, 1, D(2026, 10, 10), 100.0),  # all 100 on 10-09, inside 10-07..10-12: on time
-        (2, 1, 1, D(2026, 10, 10), 50.0),  # 30 on 10-10, 20 on 10-14 (late): not complete
+        (2, 1, 1, D(2026, 10, 10), 50.0),  # 30 (3 rejected) on 10-10, 20 on 10-14 (late)
         (3, 2, 1, D(2026, 10, 20), 200.0),  # all on 10-15, before 10-17: early, not on time
         (4, 3, 1, D(2026, 10, 31), 10.0),  # received 11-02, inside 10-28..11-02: October, on time
         (5, 3, 1, D(2026, 11, 20), 40.0),  # nothing yet, window open: pending
         (6, 5, 1, D(2026, 11, 5), 60.0),  # all on 11-05: on time
         (7, 4, 1, D(2026, 11, 14), 5.0),  # 2 on 11-14, window open until 11-16: pending
         (8, 6, 2, D(2026, 9, 15), 10.0),  # supplier 2: on time in September
+        (9, 7, 2, D(2026, 9, 20), 10.0),  # all 10 in time, 2 rejected and never replaced
     ],
     schema=["line_id", "order_id", "rated_id", "due", "quantity"],
     orient="row",
@@ -49,6 +50,7 @@ RECEIPTS = pl.DataFrame(
         (6, D(2026, 11, 5), 60.0, 0.0),
         (7, D(2026, 11, 14), 2.0, 0.0),
         (8, D(2026, 9, 15), 10.0, 0.0),
+        (9, D(2026, 9, 20), 10.0, 2.0),
     ],
     schema=["line_id", "received_on", "quantity", "rejected"],
     orient="row",
@@ -69,10 +71,12 @@ def otd(unit: str) -> dict[tuple[int, dt.date], tuple[float, float, float]]:
 def test_on_time_per_line():
     # October: lines 1 and 4 on time, 2 (partly late) and 3 (early) not: 2 of 4.
     # November: line 6 on time; 5 and 7 are pending (window open, not complete): 1 of 1.
+    # Supplier 2 in September: line 8 on time; line 9 came in time but 2 were rejected and
+    # never replaced: 8 accepted of 10 is not complete. 1 of 2.
     assert otd(CountingUnit.LINE) == {
         (1, OCT): (2.0, 4.0, 50.0),
         (1, NOV): (1.0, 1.0, 100.0),
-        (2, SEP): (1.0, 1.0, 100.0),
+        (2, SEP): (1.0, 2.0, 50.0),
     }
 
 
@@ -87,11 +91,14 @@ def test_on_time_per_delivery_the_lines_of_an_order_due_on_one_date():
 
 
 def test_on_time_per_quantity_credits_the_part_received_in_the_window():
-    # October: ordered 100 + 50 + 200 + 10 = 360; inside the window 100 + 30 + 0 + 10 = 140.
+    # October: ordered 100 + 50 + 200 + 10 = 360; accepted inside the window
+    # 100 + (30 - 3 rejected) + 0 (early) + 10 = 137.
     numerator, denominator, value = otd(CountingUnit.QUANTITY)[(1, OCT)]
-    assert (numerator, denominator) == (140.0, 360.0)
-    assert value == pytest.approx(140 / 360 * 100)  # 38.89 %
+    assert (numerator, denominator) == (137.0, 360.0)
+    assert value == pytest.approx(137 / 360 * 100)  # 38.06 %
     assert otd(CountingUnit.QUANTITY)[(1, NOV)] == (60.0, 60.0, 100.0)
+    # Supplier 2 in September: 10 + 8 accepted of 10 + 10 ordered.
+    assert otd(CountingUnit.QUANTITY)[(2, SEP)] == (18.0, 20.0, 90.0)
 
 
 def test_a_window_that_has_passed_decides_a_line_received_nothing():

@@ -72,6 +72,7 @@ def create_purchase_order(
                 detail={"field": "ship_to"},
             )
     number = text(number, field="number", limit=40, required=True)
+    _require_not_blocked(actor, supplier.pk)
     try:
         with transaction.atomic():
             order = PurchaseOrder.objects.create(
@@ -147,12 +148,22 @@ def add_order_line(
     return line
 
 
+def _require_not_blocked(actor: Person, supplier_id: int) -> None:
+    """The buyer's scorecard may block new orders to a supplier whose grade falls in a band
+    that says so (scorecards/services.py)."""
+    from accord.scorecards.services import require_purchase_allowed
+
+    if actor.organisation_id is not None:
+        require_purchase_allowed(actor.organisation_id, supplier_id)
+
+
 def issue_order(*, actor: Person, order: PurchaseOrder) -> PurchaseOrder:
     _require_buyer(actor, order)
     if order.status != OrderStatus.DRAFT:
         raise Conflict(f"{order} is issued already.")
     if not order.lines.exists():
         raise InvalidInput(f"{order} has no lines to order.")
+    _require_not_blocked(actor, order.supplier_id)
     with transaction.atomic():
         order.status, order.issued_at = OrderStatus.ISSUED, timezone.now()
         order.save(update_fields=["status", "issued_at"])

@@ -1,0 +1,108 @@
+"""Who may see which scorecard. The only way to reach them.
+
+A card is the rating organisation's record of how another organisation keeps its word. The
+rating organisation's people see all its cards; the rated organisation's people see their own
+card from each organisation that rates them, with the same numbers, and nobody else's: a
+supplier never learns of another supplier's card, nor its name. Nobody else sees anything.
+Templates are the rating organisation's; its administrators change them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from accord.core.access import get_or_404
+from accord.orgs.access import reach_of
+from accord.scorecards.choices import Direction
+from accord.scorecards.models import CardComment, CardMonth, MetricMonth, ScorecardTemplate
+from accord.scorecards.scoring import OVERALL_MONTHS, grade_of
+
+NOTHING = Q(pk__in=[])
+
+
+def _card_visibility(user: Any, prefix: str = "") -> Q:
+    organisation_id = reach_of(user).organisation_id
+    if organisation_id is None:
+        return NOTHING
+    return Q(**{f"{prefix}template__organisation_id": organisation_id}) | Q(
+        **{f"{prefix}rated_id": organisation_id}
+    )
+
+
+def card_months_visible_to(user: Any) -> QuerySet[CardMonth]:
+    return CardMonth.objects.filter(_card_visibility(user))
+
+
+def metric_months_visible_to(user: Any) -> QuerySet[MetricMonth]:
+    return MetricMonth.objects.filter(_card_visibility(user))
+
+
+def comments_visible_to(user: Any) -> QuerySet[CardComment]:
+    return CardComment.objects.filter(_card_visibility(user))
+
+
+def templates_visible_to(user: Any) -> QuerySet[ScorecardTemplate]:
+    """Its own organisation's templates; a rated party reads the rules of its card through
+    the card (rules_of_card), not the template list."""
+    organisation_id = reach_of(user).organisation_id
+    if organisation_id is None:
+        return ScorecardTemplate.objects.none()
+    return ScorecardTemplate.objects.filter(organisation_id=organisation_id)
+
+
+def get_template_for_user(user: Any, pk: Any) -> ScorecardTemplate:
+    return get_or_404(templates_visible_to(user).select_related("organisation"), pk=pk)
+
+
+def get_card_template(user: Any, template_id: Any, rated_id: Any) -> ScorecardTemplate:
+    """The template of a card the person may see (theirs as rater or as rated), else 404."""
+    found = (
+        card_months_visible_to(user)
+        .filter(template_id=template_id, rated_id=rated_id)
+        .values_list("template_id", flat=True)[:1]
+    )
+    if not found:
+        from accord.core.errors import NotFound
+
+        raise NotFound()
+    return ScorecardTemplate.objects.select_related("organisation").get(pk=found[0])
+
+
+@dataclass(frozen=True)
+class CurrentGrade:
+    score: float
+    grade: str
+    action: str
+    months: int
+
+
+def current_grade(rater_id: int, rated_id: int) -> CurrentGrade | None:
+    """The overall score of a supplier on its buyer's card (the mean of its last twelve scored
+    months) and the band it falls in; None without a scored month. For the buyer's own
+    services (the purchase-order block), not for showing."""
+    template = ScorecardTemplate.objects.filter(
+        organisation_id=rater_id, direction=Direction.SUPPLIERS
+    ).first()
+    if template is None:
+        return None
+    scores = [
+        score
+        for score in CardMonth.objects.filter(
+            template=template, rated_id=rated_id, score__isnull=False
+        )
+        .order_by("-month")
+        .values_list("score", flat=True)[:OVERALL_MONTHS]
+        if score is not None
+    ]
+    if not scores:
+        return None
+    from accord.scorecards.services import bands_of
+
+    overall = sum(scores) / len(scores)
+    band = grade_of(overall, bands_of(template))
+    if band is None:
+        return None
+    return CurrentGrade(score=overall, grade=band.grade, action=band.action, months=len(scores))

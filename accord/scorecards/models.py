@@ -1,0 +1,123 @@
+"""Scorecards: how one organisation rates another month by month, both ways.
+
+A template belongs to the rating organisation, one per direction (its suppliers, or its
+customers): the metrics it weighs with their targets and floors, the grade bands with their
+actions, and the rules of on-time delivery and responsiveness. The stored rows are the
+months of each card: one row per metric (numerator, denominator, value, score) and one per
+month (weighted score, grade, action). A closed month is never computed again; the open month
+is refreshed when its inputs change; a template change recomputes every month in the
+background (`computed_version` catches up with `version`, with `progress` in percent).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from accord.scorecards.choices import BandAction, CountingUnit, Direction, DueBasis
+
+
+class ScorecardTemplate(models.Model):
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="scorecard_templates"
+    )
+    direction = models.CharField(max_length=20, choices=Direction.choices)
+    days_early = models.PositiveSmallIntegerField(
+        default=3, help_text="Days before the due date a receipt still counts as on time."
+    )
+    days_late = models.PositiveSmallIntegerField(
+        default=0, help_text="Days after the due date a receipt still counts as on time."
+    )
+    counting_unit = models.CharField(
+        max_length=20, choices=CountingUnit.choices, default=CountingUnit.DELIVERY
+    )
+    due_basis = models.CharField(
+        max_length=20, choices=DueBasis.choices, default=DueBasis.CONFIRMED
+    )
+    response_sla_hours = models.PositiveIntegerField(default=48)
+    frozen_weeks = models.PositiveSmallIntegerField(
+        default=4, help_text="A schedule change this close to the due date is a firm change."
+    )
+    metrics = models.JSONField(
+        default=dict, help_text='{"on_time": {"weight": 40, "target": 98, "floor": 80}, ...}'
+    )
+    bands = models.JSONField(
+        default=list, help_text='[{"lower": 90, "grade": "A", "action": "none"}, ...]'
+    )
+    version = models.PositiveIntegerField(default=1)
+    computed_version = models.PositiveIntegerField(default=0)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent of the recompute.")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "direction"], name="scorecard_template_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} rating its {self.direction}"
+
+
+class MetricMonth(models.Model):
+    template = models.ForeignKey(ScorecardTemplate, on_delete=models.CASCADE, related_name="+")
+    rated = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the month.")
+    metric = models.CharField(max_length=30)
+    numerator = models.FloatField()
+    denominator = models.FloatField()
+    value = models.FloatField()
+    score = models.FloatField(null=True, help_text="Empty: the template does not weigh it.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "rated", "month", "metric"], name="metric_month_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["template", "month"], name="metric_month_month")]
+
+
+class CardMonth(models.Model):
+    template = models.ForeignKey(ScorecardTemplate, on_delete=models.CASCADE, related_name="+")
+    rated = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the month.")
+    score = models.FloatField(null=True, help_text="Empty: no weighed metric had data.")
+    grade = models.CharField(max_length=20, blank=True)
+    action = models.CharField(max_length=10, choices=BandAction.choices, default=BandAction.NONE)
+    closed = models.BooleanField(default=False)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["template", "rated", "month"], name="card_month_unique")
+        ]
+        indexes = [models.Index(fields=["template", "month"], name="card_month_month")]
+
+
+class CardComment(models.Model):
+    """What either side says about a month of a card; the rated party attaches its corrective
+    action plan here."""
+
+    template = models.ForeignKey(ScorecardTemplate, on_delete=models.CASCADE, related_name="+")
+    rated = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.TextField(max_length=4000)
+    corrective_action = models.BooleanField(default=False)
+    attachment = models.FileField(upload_to="scorecards/%Y/%m/", blank=True)
+    attachment_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["template", "rated", "month"], name="card_comment_month")]

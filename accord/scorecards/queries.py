@@ -1,0 +1,245 @@
+"""The inputs of a template's cards, read set-based from the rating organisation's own records
+(supply/access.py: its issued orders, their deliveries, its sites' ledger), as Polars frames,
+and the metric values computed from them (metrics.py) for every rated party at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from django.db.models import F
+from django.db.models.functions import Coalesce
+
+from accord.parts.access import sources_supplied_to
+from accord.scorecards.choices import DueBasis, Metric
+from accord.scorecards.metrics import (
+    RESULT_SCHEMA,
+    OnTimeRule,
+    cost_variance,
+    inventory_under_min,
+    on_time_delivery,
+    quality_dppm,
+    responsiveness,
+)
+from accord.scorecards.models import ScorecardTemplate
+from accord.supply.access import (
+    deliveries_placed_by,
+    moves_at_sites_of,
+    offers_known_to,
+    order_lines_placed_by,
+    orders_placed_by,
+    stock_levels_at_sites_of,
+)
+
+VALUES_SCHEMA = {**RESULT_SCHEMA, "metric": pl.String}
+
+
+def _frame(rows: Any, schema: dict[str, Any]) -> pl.DataFrame:
+    """Rows of values_list as a frame; Decimals become floats (scores, not the ledger)."""
+    columns = list(schema)
+    data = [
+        tuple(float(v) if isinstance(v, Decimal) else v for v in row) for row in rows.iterator()
+    ]
+    return (
+        pl.DataFrame(data, schema=schema, orient="row")
+        if data
+        else pl.DataFrame(schema=schema).select(columns)
+    )
+
+
+def _lines(template: ScorecardTemplate) -> pl.DataFrame:
+    due = (
+        F("requested_date")
+        if template.due_basis == DueBasis.REQUESTED
+        else Coalesce("confirmed_date", "requested_date")
+    )
+    rows = (
+        order_lines_placed_by(template.organisation_id)
+        .annotate(due=due)
+        .values_list("pk", "order_id", "order__supplier_id", "due", "quantity")
+    )
+    schema = {
+        "line_id": pl.Int64,
+        "order_id": pl.Int64,
+        "rated_id": pl.Int64,
+        "due": pl.Date,
+        "quantity": pl.Float64,
+    }
+    return _frame(rows, schema)
+
+
+def _receipts(template: ScorecardTemplate) -> pl.DataFrame:
+    rows = deliveries_placed_by(template.organisation_id).values_list(
+        "line_id", "line__order__supplier_id", "received_on", "quantity", "rejected_quantity"
+    )
+    schema = {
+        "line_id": pl.Int64,
+        "rated_id": pl.Int64,
+        "received_on": pl.Date,
+        "quantity": pl.Float64,
+        "rejected": pl.Float64,
+    }
+    return _frame(rows, schema)
+
+
+def _requests(template: ScorecardTemplate) -> pl.DataFrame:
+    rows = (
+        orders_placed_by(template.organisation_id)
+        .filter(issued_at__isnull=False)
+        .values_list("supplier_id", "issued_at", "acknowledged_at")
+    )
+    schema = {
+        "rated_id": pl.Int64,
+        "asked_at": pl.Datetime("us", "UTC"),
+        "answered_at": pl.Datetime("us", "UTC"),
+    }
+    return _frame(rows, schema)
+
+
+def _offer_breaks(organisation_id: int, supplier_ids: list[int]) -> list[tuple[Any, ...]]:
+    """One row per price break of the offers the organisation knows from these suppliers."""
+    offers = (
+        offers_known_to(organisation_id)
+        .filter(supplier_id__in=supplier_ids)
+        .values_list(
+            "pk", "supplier_id", "manufacturer_part_id", "currency", "seen_on", "price_breaks"
+        )
+    )
+    return [
+        (*offer[:5], float(b["quantity"]), float(b["unit_price"]))
+        for offer in offers.iterator()
+        for b in offer[5] or []
+        if isinstance(b, dict) and b.get("quantity") is not None and b.get("unit_price") is not None
+    ]
+
+
+def _priced_lines(template: ScorecardTemplate) -> pl.DataFrame:
+    """Order lines with a unit price, each with the quoted price it is held against: the
+    latest offer of its supplier for its manufacturer part seen on or before the order was
+    issued, in its currency, at the largest price break the line's quantity reaches."""
+    organisation_id = template.organisation_id
+    lines = _frame(
+        order_lines_placed_by(organisation_id)
+        .filter(unit_price__isnull=False, manufacturer_part__isnull=False)
+        .values_list(
+            "order__supplier_id",
+            "manufacturer_part_id",
+            "currency",
+            "order__issued_at__date",
+            "quantity",
+            "unit_price",
+        ),
+        {
+            "rated_id": pl.Int64,
+            "manufacturer_part_id": pl.Int64,
+            "currency": pl.String,
+            "issued_on": pl.Date,
+            "quantity": pl.Float64,
+            "unit_price": pl.Float64,
+        },
+    ).with_row_index("row")
+    breaks = _offer_breaks(organisation_id, lines["rated_id"].unique().to_list())
+    offers = pl.DataFrame(
+        breaks,
+        schema={
+            "offer_id": pl.Int64,
+            "rated_id": pl.Int64,
+            "manufacturer_part_id": pl.Int64,
+            "currency": pl.String,
+            "seen_on": pl.Date,
+            "break_quantity": pl.Float64,
+            "reference_price": pl.Float64,
+        },
+        orient="row",
+    )
+    keys = ["rated_id", "manufacturer_part_id", "currency"]
+    latest = (
+        lines.join(offers.select(*keys, "offer_id", "seen_on").unique(), on=keys)
+        .filter(pl.col("seen_on") <= pl.col("issued_on"))
+        .sort("seen_on", "offer_id")
+        .group_by("row")
+        .agg(pl.col("offer_id").last())
+    )
+    quoted = (
+        lines.join(latest, on="row")
+        .join(offers.select("offer_id", "break_quantity", "reference_price"), on="offer_id")
+        .filter(pl.col("break_quantity") <= pl.col("quantity"))
+        .sort("break_quantity")
+        .group_by("row")
+        .agg(pl.col("reference_price").last())
+    )
+    return lines.join(quoted, on="row", how="left").drop("row")
+
+
+def _stock_items(template: ScorecardTemplate) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rated parties' items: a part with a Min level at one of the rater's sites that the
+    party supplies to the rater (ordered from it, or its approved source); and the ledger
+    moves of those items."""
+    organisation_id = template.organisation_id
+    supplied = set(
+        order_lines_placed_by(organisation_id).values_list("part_id", "order__supplier_id")
+    ) | set(sources_supplied_to(organisation_id).values_list("part_id", "supplier_id"))
+    levels = list(
+        stock_levels_at_sites_of(organisation_id).values_list("site_id", "part_id", "min_level")
+    )
+    by_part: dict[int, list[int]] = {}
+    for part_id, supplier_id in supplied:
+        by_part.setdefault(part_id, []).append(supplier_id)
+    items = pl.DataFrame(
+        [
+            (supplier_id, site_id, part_id, float(min_level))
+            for site_id, part_id, min_level in levels
+            for supplier_id in by_part.get(part_id, [])
+        ],
+        schema={
+            "rated_id": pl.Int64,
+            "site_id": pl.Int64,
+            "part_id": pl.Int64,
+            "min_level": pl.Float64,
+        },
+        orient="row",
+    )
+    moves = _frame(
+        moves_at_sites_of(organisation_id)
+        .filter(item__part_id__in=[part_id for _site, part_id, _min in levels])
+        .values_list("item__site_id", "item__part_id", "item_id", "created_at", "balance_after"),
+        {
+            "site_id": pl.Int64,
+            "part_id": pl.Int64,
+            "stock_id": pl.Int64,
+            "at": pl.Datetime("us", "UTC"),
+            "balance_after": pl.Float64,
+        },
+    )
+    return items, moves
+
+
+def _tagged(frame: pl.DataFrame, metric: str) -> pl.DataFrame:
+    return frame.with_columns(pl.lit(metric).alias("metric")).select(list(VALUES_SCHEMA))
+
+
+def supplier_values(template: ScorecardTemplate, as_of: dt.datetime) -> pl.DataFrame:
+    """Every metric of every supplier of the template's organisation, month by month up to
+    as_of: rated_id, month, numerator, denominator, value, metric."""
+    today = as_of.date()
+    lines, receipts = _lines(template), _receipts(template)
+    rule = OnTimeRule(template.days_early, template.days_late, template.counting_unit)
+    median, within = responsiveness(_requests(template), float(template.response_sla_hours), as_of)
+    frames = [
+        _tagged(on_time_delivery(lines, receipts, rule, today), Metric.ON_TIME),
+        _tagged(quality_dppm(receipts), Metric.DPPM),
+        _tagged(median, Metric.RESPONSE_MEDIAN),
+        _tagged(within, Metric.RESPONSE_SLA),
+        _tagged(cost_variance(_priced_lines(template)), Metric.COST),
+    ]
+    items, moves = _stock_items(template)
+    if not items.is_empty():
+        first = min(
+            [d for d in (lines["due"].min(), receipts["received_on"].min()) if d is not None],
+            default=today,
+        )
+        assert isinstance(first, dt.date)
+        frames.append(_tagged(inventory_under_min(items, moves, first, today), Metric.UNDER_MIN))
+    return pl.concat(frames, how="vertical").filter(pl.col("month") <= today)

@@ -1,0 +1,289 @@
+"""Every write of the scorecards app: templates, the stored months of the cards, comments.
+
+Months: a month stays open until the on-time window of its last due date has passed (its end
+plus the template's days late); until then each refresh computes it again. Once closed it is
+stored for good: later refreshes leave it alone, and only a template change (a recompute of
+the whole history, in the background) writes it again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+
+from accord.core.choices import Classification
+from accord.core.errors import Conflict, Forbidden, InvalidInput
+from accord.core.events import record_event
+from accord.orgs.models import Organisation, Person
+from accord.scorecards.choices import BandAction, CountingUnit, Direction, DueBasis, Metric
+from accord.scorecards.defaults import default_bands, default_metrics
+from accord.scorecards.models import CardMonth, MetricMonth, ScorecardTemplate
+from accord.scorecards.queries import supplier_values
+from accord.scorecards.scoring import (
+    Band,
+    MetricSetting,
+    check_settings,
+    metric_scores,
+    monthly_scores,
+)
+
+WRITE_BATCH = 5000
+
+
+def settings_of(template: ScorecardTemplate) -> dict[str, MetricSetting]:
+    return {
+        metric: MetricSetting(float(s["weight"]), float(s["target"]), float(s["floor"]))
+        for metric, s in (template.metrics or {}).items()
+    }
+
+
+def bands_of(template: ScorecardTemplate) -> list[Band]:
+    return [Band(float(b["lower"]), str(b["grade"]), str(b["action"])) for b in template.bands]
+
+
+def template_of(organisation: Organisation, direction: str) -> ScorecardTemplate:
+    """The organisation's template for a direction; the defaults until it saves its own (a
+    template nobody changed is no event)."""
+    template, _created = ScorecardTemplate.objects.get_or_create(
+        organisation=organisation,
+        direction=direction,
+        defaults={"metrics": default_metrics(direction), "bands": default_bands()},
+    )
+    return template
+
+
+def _require_admin(actor: Person, template: ScorecardTemplate) -> None:
+    if actor.organisation_id != template.organisation_id or not actor.is_org_admin:
+        raise Forbidden("Only administrators of the rating organisation change its template.")
+
+
+def _checked_metrics(direction: str, metrics: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    allowed = {str(m) for m in Metric.of(direction)}
+    out: dict[str, dict[str, float]] = {}
+    for metric, setting in metrics.items():
+        if metric not in allowed:
+            raise InvalidInput(
+                f"{metric}: not a metric of a card of {direction}.", detail={"field": metric}
+            )
+        try:
+            out[metric] = {k: float(setting[k]) for k in ("weight", "target", "floor")}
+        except (KeyError, TypeError, ValueError):
+            raise InvalidInput(
+                f"{metric}: give its weight, target and floor as numbers.",
+                detail={"field": metric},
+            ) from None
+    return out
+
+
+def _checked_bands(bands: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for band in bands:
+        try:
+            lower, grade, action = float(band["lower"]), str(band["grade"]).strip(), band["action"]
+        except (KeyError, TypeError, ValueError):
+            raise InvalidInput(
+                "bands: each has a lower score, a grade and an action.", detail={"field": "bands"}
+            ) from None
+        if action not in BandAction.values:
+            raise InvalidInput(
+                f"bands: the action is one of {', '.join(BandAction.values)}.",
+                detail={"field": "bands"},
+            )
+        out.append({"lower": lower, "grade": grade[:20], "action": action})
+    return sorted(out, key=lambda b: -b["lower"])
+
+
+def save_template(
+    *,
+    actor: Person,
+    template: ScorecardTemplate,
+    metrics: Mapping[str, Mapping[str, Any]],
+    bands: Sequence[Mapping[str, Any]],
+    days_early: int,
+    days_late: int,
+    counting_unit: str,
+    due_basis: str,
+    response_sla_hours: int,
+    frozen_weeks: int,
+) -> ScorecardTemplate:
+    """A new version of the template; the whole history is computed again in the background."""
+    _require_admin(actor, template)
+    checked_metrics = _checked_metrics(template.direction, metrics)
+    checked_bands = _checked_bands(bands)
+    check_settings(
+        {m: MetricSetting(**s) for m, s in checked_metrics.items()},
+        [Band(**b) for b in checked_bands],
+    )
+    if counting_unit not in CountingUnit.values or due_basis not in DueBasis.values:
+        raise InvalidInput("counting_unit or due_basis: not one of the choices.")
+    for name, value, top in (
+        ("days_early", days_early, 60),
+        ("days_late", days_late, 60),
+        ("response_sla_hours", response_sla_hours, 24 * 60),
+        ("frozen_weeks", frozen_weeks, 52),
+    ):
+        if not isinstance(value, int) or not 0 <= value <= top:
+            raise InvalidInput(f"{name}: a whole number from 0 to {top}.", detail={"field": name})
+    with transaction.atomic():
+        locked = ScorecardTemplate.objects.select_for_update().get(pk=template.pk)
+        locked.metrics, locked.bands = checked_metrics, checked_bands
+        locked.days_early, locked.days_late = days_early, days_late
+        locked.counting_unit, locked.due_basis = counting_unit, due_basis
+        locked.response_sla_hours, locked.frozen_weeks = response_sla_hours, frozen_weeks
+        locked.version += 1
+        locked.progress = 0
+        locked.updated_by = actor
+        locked.save()
+        record_event(
+            actor=actor,
+            verb="changed scorecard template",
+            obj=locked,
+            classification=Classification.INTERNAL,
+            changes={"version": locked.version, "direction": locked.direction},
+        )
+        transaction.on_commit(lambda: _enqueue_recompute(locked.pk))
+    return locked
+
+
+def _enqueue_recompute(template_id: int) -> None:
+    from accord.core.background import enqueue_with
+    from accord.scorecards.tasks import recompute_template
+
+    enqueue_with(recompute_template, template_id)
+
+
+def month_closes(template: ScorecardTemplate, month: dt.date) -> dt.date:
+    """The first day a month is closed: after its last day plus the days late allowed."""
+    next_month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return next_month + dt.timedelta(days=template.days_late)
+
+
+def _values(template: ScorecardTemplate, as_of: dt.datetime) -> pl.DataFrame:
+    if template.direction == Direction.SUPPLIERS:
+        return supplier_values(template, as_of)
+    from accord.scorecards.customers import customer_values
+
+    return customer_values(template, as_of)
+
+
+def compute_cards(
+    template: ScorecardTemplate,
+    *,
+    as_of: dt.datetime | None = None,
+    whole_history: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Compute the template's months and store those that may change: the open months, or
+    every month for a recompute. Returns the number of card months written."""
+    now = as_of or timezone.now()
+    values = _values(template, now)
+    if progress:
+        progress(40)
+    scored = metric_scores(
+        values.with_columns(pl.col("metric").cast(pl.String)), settings_of(template)
+    )
+    months = monthly_scores(scored, bands_of(template))
+    closed = set(
+        CardMonth.objects.filter(template=template, closed=True).values_list("rated_id", "month")
+    )
+
+    def keep(rated_id: int, month: dt.date) -> bool:
+        return whole_history or (rated_id, month) not in closed
+
+    scores = {
+        (r["rated_id"], r["month"], r["metric"]): r["score"]
+        for r in scored.select("rated_id", "month", "metric", "score").iter_rows(named=True)
+    }
+    metric_rows = [
+        MetricMonth(
+            template=template,
+            rated_id=r["rated_id"],
+            month=r["month"],
+            metric=r["metric"],
+            numerator=r["numerator"],
+            denominator=r["denominator"],
+            value=r["value"],
+            score=scores.get((r["rated_id"], r["month"], r["metric"])),
+        )
+        for r in values.iter_rows(named=True)
+        if keep(r["rated_id"], r["month"])
+    ]
+    by_month = {(r["rated_id"], r["month"]): r for r in months.iter_rows(named=True)}
+    today = now.date()
+    card_rows = [
+        CardMonth(
+            template=template,
+            rated_id=rated_id,
+            month=month,
+            score=found["score"] if found else None,
+            grade=(found["grade"] or "") if found else "",
+            action=(found["action"] or BandAction.NONE) if found else BandAction.NONE,
+            closed=today >= month_closes(template, month),
+            computed_at=now,
+        )
+        for rated_id, month in sorted({(m.rated_id, m.month) for m in metric_rows})
+        for found in [by_month.get((rated_id, month))]
+    ]
+    with transaction.atomic():
+        locked = ScorecardTemplate.objects.select_for_update().get(pk=template.pk)
+        if whole_history:
+            MetricMonth.objects.filter(template=locked).delete()
+            CardMonth.objects.filter(template=locked).delete()
+        else:
+            rewritten = {(c.rated_id, c.month) for c in card_rows} | set(
+                CardMonth.objects.filter(template=locked, closed=False).values_list(
+                    "rated_id", "month"
+                )
+            )
+            _delete_months(MetricMonth.objects.filter(template=locked), rewritten)
+            CardMonth.objects.filter(template=locked, closed=False).delete()
+        MetricMonth.objects.bulk_create(metric_rows, batch_size=WRITE_BATCH)
+        CardMonth.objects.bulk_create(card_rows, batch_size=WRITE_BATCH)
+        if whole_history:
+            locked.computed_version = locked.version
+        locked.progress = 100
+        locked.save(update_fields=["computed_version", "progress"])
+        record_event(
+            actor=None,
+            organisation=locked.organisation,
+            verb="computed scorecards",
+            obj=locked,
+            classification=Classification.INTERNAL,
+            changes={"months": len(card_rows), "whole_history": whole_history},
+        )
+    return len(card_rows)
+
+
+def _delete_months(rows: Any, keys: set[tuple[int, dt.date]]) -> None:
+    """Delete the rows of these (rated party, month) pairs: one statement per month."""
+    by_month: dict[dt.date, list[int]] = {}
+    for rated_id, month in keys:
+        by_month.setdefault(month, []).append(rated_id)
+    for month, rated_ids in by_month.items():
+        rows.filter(month=month, rated_id__in=rated_ids).delete()
+
+
+def purchase_block(buyer_id: int, supplier_id: int) -> str:
+    """Why new orders from this buyer to this supplier are blocked (the buyer's template puts
+    the supplier's grade in a band that blocks them), or "" when they are not."""
+    from accord.scorecards.access import current_grade
+
+    grade = current_grade(buyer_id, supplier_id)
+    if grade is None or grade.action != BandAction.BLOCK:
+        return ""
+    return (
+        f"New purchase orders to this supplier are blocked: its scorecard grade is "
+        f"{grade.grade} ({grade.score:.1f}), in a band your organisation's template blocks. "
+        "An administrator may change the band's action."
+    )
+
+
+def require_purchase_allowed(buyer_id: int, supplier_id: int) -> None:
+    reason = purchase_block(buyer_id, supplier_id)
+    if reason:
+        raise Conflict(reason, code="supplier_blocked")
