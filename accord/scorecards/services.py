@@ -9,7 +9,7 @@ the whole history, in the background) writes it again.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -266,6 +266,18 @@ def _delete_months(rows: Any, keys: set[tuple[int, dt.date]]) -> None:
         by_month.setdefault(month, []).append(rated_id)
     for month, rated_ids in by_month.items():
         rows.filter(month=month, rated_id__in=rated_ids).delete()
+
+
+def refresh_cards_after(organisation_ids: Iterable[int]) -> None:
+    """Inside a supply service's transaction: the open months of these organisations' cards
+    are computed again once it commits (nothing when they keep no card)."""
+    ids = sorted(set(organisation_ids))
+    if not ScorecardTemplate.objects.filter(organisation_id__in=ids).exists():
+        return
+    from accord.core.background import enqueue_with
+    from accord.scorecards.tasks import refresh_open_months
+
+    enqueue_with(refresh_open_months, ids)
 
 
 def purchase_block(buyer_id: int, supplier_id: int) -> str:

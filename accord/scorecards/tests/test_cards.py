@@ -227,3 +227,39 @@ def test_only_the_raters_administrators_change_the_template(october, people):
             template=template,
             **{**TEMPLATE, "metrics": {"forecast_8w": {"weight": 100, "target": 95, "floor": 60}}},
         )
+
+
+def test_a_delivery_refreshes_the_open_month(
+    october, orgs, django_capture_on_commit_callbacks
+):
+    compute_cards(october["template"], as_of=AS_OF)
+    save_template(
+        actor=october["buyer"],
+        template=october["template"],
+        **{**TEMPLATE, "bands": [{"lower": 0, "grade": "OK", "action": "none"}]},
+    )
+    today = dt.date.today()
+    order = create_purchase_order(
+        actor=october["buyer"], program=october["program"], supplier=orgs["sunridge"], number="PO-4"
+    )
+    line = add_order_line(
+        actor=october["buyer"],
+        order=order,
+        part=october["driver"],
+        quantity_ordered=5,
+        requested_date=today,
+    )
+    issue_order(actor=october["buyer"], order=order)
+    month = today.replace(day=1)
+    assert not CardMonth.objects.filter(month=month).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        receive_delivery(
+            actor=october["buyer"],
+            line=line,
+            site=october["site"],
+            quantity_received=5,
+            received_on=today,
+        )
+    card = CardMonth.objects.get(template=october["template"], month=month)
+    assert (card.closed, card.grade) == (False, "OK")
+    assert metrics_of(october["template"], month)["on_time"] == (1.0, 1.0, 100.0)

@@ -29,6 +29,10 @@ def _event(
     actor: Person, verb: str, order: PurchaseOrder, *, parts: list[int], **changes: object
 ) -> None:
     replan_after(part_ids=parts)
+    if order.status != OrderStatus.DRAFT:  # a draft is nobody's business yet
+        from accord.scorecards.services import refresh_cards_after
+
+        refresh_cards_after([order.buyer_id])
     record_event(
         actor=actor,
         verb=verb,
