@@ -467,3 +467,11 @@ def get_nda_document_for_user(user: Any, pk: Any, *, channel: str, path: str) ->
             path=path[:500],
         )
     return nda
+
+
+def programs_served_by(organisation_id: int) -> QuerySet[Program]:
+    """The programs of other organisations the organisation takes part in as a partner: whom
+    it works for, for its own records (its cards of its customers), not for showing."""
+    return Program.objects.filter(partners__organisation_id=organisation_id).exclude(
+        owner_id=organisation_id
+    )

@@ -591,3 +591,16 @@ def sources_supplied_to(organisation_id: int) -> QuerySet[ApprovedSource]:
         supplier__isnull=False,
         status=SourceStatus.APPROVED,
     )
+
+
+def boms_of_programs(program_ids: Iterable[int]) -> QuerySet[Bom]:
+    """Every revision of the BOMs of these programs, for the records of an organisation that
+    builds them (its cards of its customers), not for showing."""
+    return Bom.objects.filter(program_id__in=list(program_ids))
+
+
+def sources_proposed_by(organisation_id: int) -> QuerySet[ApprovedSource]:
+    """The sources the organisation proposed for other organisations' parts."""
+    return ApprovedSource.objects.filter(
+        proposed_by_organisation_id=organisation_id, proposed_at__isnull=False
+    )

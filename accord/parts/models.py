@@ -247,6 +247,12 @@ class ApprovedSource(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     notes = models.CharField(max_length=500, blank=True)
+    # A partner's proposal and the owner's answer: the owner's decision latency (scorecards).
+    proposed_by_organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["part", "rank"]

@@ -310,6 +310,9 @@ def propose_alternate(
             status=SourceStatus.PENDING,
             notes=f"{said}: {note}" if note else f"{said}.",
         )
+        ApprovedSource.objects.filter(pk=source.pk).update(
+            proposed_by_organisation=actor.organisation, proposed_at=timezone.now()
+        )
         record_event(
             actor=actor,
             verb="proposed alternate",

@@ -1,5 +1,7 @@
-"""A customer's card: how the organisations an EMS or a supplier works for keep their word.
-(Filled in by the next step; until then a customer's card has no data.)"""
+"""The inputs of a customer's card, read from the rating organisation's records of the
+programs it works on for others (their build schedules with every version, their BOM
+revisions, the proposals it made and their answers), and the metric values computed from
+them (customer_metrics.py). Payment on time waits for invoices (agreements): no data yet."""
 
 from __future__ import annotations
 
@@ -7,9 +9,105 @@ import datetime as dt
 
 import polars as pl
 
+from accord.orgs.access import programs_served_by
+from accord.parts.access import boms_of_programs, sources_proposed_by
+from accord.parts.choices import BomStatus
+from accord.scorecards.choices import Metric
+from accord.scorecards.customer_metrics import (
+    forecast_accuracy,
+    forecast_stability,
+    revisions_after_release,
+)
+from accord.scorecards.metrics import responsiveness
 from accord.scorecards.models import ScorecardTemplate
-from accord.scorecards.queries import VALUES_SCHEMA
+from accord.scorecards.queries import VALUES_SCHEMA, frame_of, tagged
+from accord.supply.access import build_versions_of
+from accord.supply.choices import BuildStatus
+
+LAGS = ((Metric.FORECAST_4W, 4), (Metric.FORECAST_8W, 8), (Metric.FORECAST_12W, 12))
+
+
+def _versions(program_ids: list[int]) -> pl.DataFrame:
+    rows = build_versions_of(program_ids).values_list(
+        "build_id",
+        "build__program__owner_id",
+        "version",
+        "quantity",
+        "due_date",
+        "status",
+        "changed_at",
+        "changed_by__organisation_id",
+    )
+    frame = frame_of(
+        rows,
+        {
+            "build_id": pl.Int64,
+            "rated_id": pl.Int64,
+            "version": pl.Int64,
+            "quantity": pl.Float64,
+            "due": pl.Date,
+            "status": pl.String,
+            "changed_at": pl.Datetime("us", "UTC"),
+            "changer_id": pl.Int64,
+        },
+    )
+    return frame.with_columns(
+        (pl.col("status") == BuildStatus.RETIRED).alias("retired"),
+        (pl.col("changer_id") == pl.col("rated_id")).fill_null(False).alias("changed_by_customer"),
+        pl.col("changed_at").dt.replace_time_zone(None),
+    )
+
+
+def _boms(program_ids: list[int]) -> pl.DataFrame:
+    rows = boms_of_programs(program_ids).values_list(
+        "program__owner_id", "program_id", "assembly_id", "created_at", "status"
+    )
+    frame = frame_of(
+        rows,
+        {
+            "rated_id": pl.Int64,
+            "program_id": pl.Int64,
+            "assembly_id": pl.Int64,
+            "created_at": pl.Datetime("us", "UTC"),
+            "status": pl.String,
+        },
+    )
+    return frame.with_columns(
+        pl.col("status").is_in([BomStatus.RELEASED, BomStatus.OBSOLETE]).alias("released"),
+        pl.col("created_at").dt.replace_time_zone(None),
+    )
+
+
+def _proposals(template: ScorecardTemplate, customer_ids: list[int]) -> pl.DataFrame:
+    rows = (
+        sources_proposed_by(template.organisation_id)
+        .filter(part__owner_id__in=customer_ids)
+        .values_list("part__owner_id", "proposed_at", "decided_at")
+    )
+    return frame_of(
+        rows,
+        {
+            "rated_id": pl.Int64,
+            "asked_at": pl.Datetime("us", "UTC"),
+            "answered_at": pl.Datetime("us", "UTC"),
+        },
+    )
 
 
 def customer_values(template: ScorecardTemplate, as_of: dt.datetime) -> pl.DataFrame:
-    return pl.DataFrame(schema=VALUES_SCHEMA)
+    programs = list(programs_served_by(template.organisation_id).values_list("pk", "owner_id"))
+    program_ids = [pk for pk, _owner in programs]
+    customer_ids = sorted({owner for _pk, owner in programs})
+    today = as_of.date()
+    versions = _versions(program_ids)
+    frames = [tagged(forecast_accuracy(versions, weeks, today), metric) for metric, weeks in LAGS]
+    frames.append(
+        tagged(forecast_stability(versions, template.frozen_weeks, today), Metric.STABILITY)
+    )
+    frames.append(tagged(revisions_after_release(_boms(program_ids)), Metric.CHANGES))
+    median, _within = responsiveness(
+        _proposals(template, customer_ids), float(template.response_sla_hours), as_of
+    )
+    frames.append(tagged(median, Metric.DECISION_HOURS))
+    values = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=VALUES_SCHEMA)
+    return values.filter(pl.col("month") <= today)

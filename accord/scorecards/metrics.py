@@ -168,7 +168,7 @@ def responsiveness(
     now = pl.lit(as_of.replace(tzinfo=None))
     timed = (
         requests.with_columns(
-            ((pl.coalesce(answered, now) - asked).dt.total_seconds() / 3600.0).alias("hours"),
+            ((pl.coalesce(answered, now) - asked).dt.total_microseconds() / 3.6e9).alias("hours"),
             pl.col("answered_at").is_not_null().alias("answered"),
             asked.dt.truncate("1mo").cast(pl.Date).alias("month"),
         )

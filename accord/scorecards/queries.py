@@ -36,17 +36,12 @@ from accord.supply.access import (
 VALUES_SCHEMA = {**RESULT_SCHEMA, "metric": pl.String}
 
 
-def _frame(rows: Any, schema: dict[str, Any]) -> pl.DataFrame:
+def frame_of(rows: Any, schema: dict[str, Any]) -> pl.DataFrame:
     """Rows of values_list as a frame; Decimals become floats (scores, not the ledger)."""
-    columns = list(schema)
     data = [
         tuple(float(v) if isinstance(v, Decimal) else v for v in row) for row in rows.iterator()
     ]
-    return (
-        pl.DataFrame(data, schema=schema, orient="row")
-        if data
-        else pl.DataFrame(schema=schema).select(columns)
-    )
+    return pl.DataFrame(data, schema=schema, orient="row")
 
 
 def _lines(template: ScorecardTemplate) -> pl.DataFrame:
@@ -67,7 +62,7 @@ def _lines(template: ScorecardTemplate) -> pl.DataFrame:
         "due": pl.Date,
         "quantity": pl.Float64,
     }
-    return _frame(rows, schema)
+    return frame_of(rows, schema)
 
 
 def _receipts(template: ScorecardTemplate) -> pl.DataFrame:
@@ -81,7 +76,7 @@ def _receipts(template: ScorecardTemplate) -> pl.DataFrame:
         "quantity": pl.Float64,
         "rejected": pl.Float64,
     }
-    return _frame(rows, schema)
+    return frame_of(rows, schema)
 
 
 def _requests(template: ScorecardTemplate) -> pl.DataFrame:
@@ -95,7 +90,7 @@ def _requests(template: ScorecardTemplate) -> pl.DataFrame:
         "asked_at": pl.Datetime("us", "UTC"),
         "answered_at": pl.Datetime("us", "UTC"),
     }
-    return _frame(rows, schema)
+    return frame_of(rows, schema)
 
 
 def _offer_breaks(organisation_id: int, supplier_ids: list[int]) -> list[tuple[Any, ...]]:
@@ -120,7 +115,7 @@ def _priced_lines(template: ScorecardTemplate) -> pl.DataFrame:
     latest offer of its supplier for its manufacturer part seen on or before the order was
     issued, in its currency, at the largest price break the line's quantity reaches."""
     organisation_id = template.organisation_id
-    lines = _frame(
+    lines = frame_of(
         order_lines_placed_by(organisation_id)
         .filter(unit_price__isnull=False, manufacturer_part__isnull=False)
         .values_list(
@@ -201,7 +196,7 @@ def _stock_items(template: ScorecardTemplate) -> tuple[pl.DataFrame, pl.DataFram
         },
         orient="row",
     )
-    moves = _frame(
+    moves = frame_of(
         moves_at_sites_of(organisation_id)
         .filter(item__part_id__in=[part_id for _site, part_id, _min in levels])
         .values_list("item__site_id", "item__part_id", "item_id", "created_at", "balance_after"),
@@ -216,7 +211,7 @@ def _stock_items(template: ScorecardTemplate) -> tuple[pl.DataFrame, pl.DataFram
     return items, moves
 
 
-def _tagged(frame: pl.DataFrame, metric: str) -> pl.DataFrame:
+def tagged(frame: pl.DataFrame, metric: str) -> pl.DataFrame:
     return frame.with_columns(pl.lit(metric).alias("metric")).select(list(VALUES_SCHEMA))
 
 
@@ -228,11 +223,11 @@ def supplier_values(template: ScorecardTemplate, as_of: dt.datetime) -> pl.DataF
     rule = OnTimeRule(template.days_early, template.days_late, template.counting_unit)
     median, within = responsiveness(_requests(template), float(template.response_sla_hours), as_of)
     frames = [
-        _tagged(on_time_delivery(lines, receipts, rule, today), Metric.ON_TIME),
-        _tagged(quality_dppm(receipts), Metric.DPPM),
-        _tagged(median, Metric.RESPONSE_MEDIAN),
-        _tagged(within, Metric.RESPONSE_SLA),
-        _tagged(cost_variance(_priced_lines(template)), Metric.COST),
+        tagged(on_time_delivery(lines, receipts, rule, today), Metric.ON_TIME),
+        tagged(quality_dppm(receipts), Metric.DPPM),
+        tagged(median, Metric.RESPONSE_MEDIAN),
+        tagged(within, Metric.RESPONSE_SLA),
+        tagged(cost_variance(_priced_lines(template)), Metric.COST),
     ]
     items, moves = _stock_items(template)
     if not items.is_empty():
@@ -241,5 +236,5 @@ def supplier_values(template: ScorecardTemplate, as_of: dt.datetime) -> pl.DataF
             default=today,
         )
         assert isinstance(first, dt.date)
-        frames.append(_tagged(inventory_under_min(items, moves, first, today), Metric.UNDER_MIN))
+        frames.append(tagged(inventory_under_min(items, moves, first, today), Metric.UNDER_MIN))
     return pl.concat(frames, how="vertical").filter(pl.col("month") <= today)

@@ -40,6 +40,7 @@ from accord.supply.choices import LineStatus, OrderStatus
 from accord.supply.models import (
     Allocation,
     Build,
+    BuildVersion,
     Delivery,
     PurchaseOrder,
     PurchaseOrderLine,
@@ -482,3 +483,9 @@ def stock_levels_at_sites_of(organisation_id: int) -> QuerySet[StockLevel]:
 
 def moves_at_sites_of(organisation_id: int) -> QuerySet[StockMove]:
     return StockMove.objects.filter(item__site__organisation_id=organisation_id)
+
+
+def build_versions_of(program_ids: Iterable[int]) -> QuerySet[BuildVersion]:
+    """Every version of the builds of these programs (the organisation's records of its
+    customers' schedules, for its cards of them)."""
+    return BuildVersion.objects.filter(build__program_id__in=list(program_ids))

@@ -252,6 +252,8 @@ def set_source_status(
         source.status = status
         source.approved_by = actor if status == SourceStatus.APPROVED else None
         source.approved_at = timezone.now() if status == SourceStatus.APPROVED else None
+        if before == SourceStatus.PENDING and source.decided_at is None:
+            source.decided_at = timezone.now()  # the first answer to a proposal
         source.save()
         refresh_part_rollups([source.part_id])
         record_event(

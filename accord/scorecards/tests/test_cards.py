@@ -229,9 +229,7 @@ def test_only_the_raters_administrators_change_the_template(october, people):
         )
 
 
-def test_a_delivery_refreshes_the_open_month(
-    october, orgs, django_capture_on_commit_callbacks
-):
+def test_a_delivery_refreshes_the_open_month(october, orgs, django_capture_on_commit_callbacks):
     compute_cards(october["template"], as_of=AS_OF)
     save_template(
         actor=october["buyer"],
