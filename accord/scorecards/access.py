@@ -53,6 +53,21 @@ def templates_visible_to(user: Any) -> QuerySet[ScorecardTemplate]:
     return ScorecardTemplate.objects.filter(organisation_id=organisation_id)
 
 
+def templates_rating(user: Any, direction: str) -> QuerySet[ScorecardTemplate]:
+    return templates_visible_to(user).filter(direction=direction)
+
+
+def templates_rating_me(user: Any) -> QuerySet[ScorecardTemplate]:
+    """The templates of the cards other organisations keep of the person's organisation: the
+    rules its cards are scored by, which it may read."""
+    organisation_id = reach_of(user).organisation_id
+    if organisation_id is None:
+        return ScorecardTemplate.objects.none()
+    return ScorecardTemplate.objects.filter(
+        pk__in=card_months_visible_to(user).filter(rated_id=organisation_id).values("template_id")
+    )
+
+
 def get_template_for_user(user: Any, pk: Any) -> ScorecardTemplate:
     return get_or_404(templates_visible_to(user).select_related("organisation"), pk=pk)
 

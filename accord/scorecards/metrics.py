@@ -77,13 +77,11 @@ def _ratio(frame: pl.DataFrame, scale: float) -> pl.DataFrame:
     ).select(list(RESULT_SCHEMA))
 
 
-def on_time_delivery(
+def judged_lines(
     lines: pl.DataFrame, receipts: pl.DataFrame, rule: OnTimeRule, as_of: dt.date
 ) -> pl.DataFrame:
-    """lines: line_id, order_id, rated_id, due (Date), quantity. receipts: line_id,
-    received_on (Date), quantity, rejected."""
-    if lines.is_empty():
-        return _empty()
+    """Each line with its window (opens, closes), the quantity accepted inside it, and the
+    verdict: complete, window_passed, decided, on_time_quantity, month."""
     windows = lines.with_columns(
         (pl.col("due") - pl.duration(days=rule.days_early)).alias("opens"),
         (pl.col("due") + pl.duration(days=rule.days_late)).alias("closes"),
@@ -94,7 +92,7 @@ def on_time_delivery(
         .group_by("line_id")
         .agg((pl.col("quantity") - pl.col("rejected")).sum().alias("in_window"))
     )
-    judged = (
+    return (
         windows.join(in_window, on="line_id", how="left")
         .with_columns(pl.col("in_window").fill_null(0.0))
         .with_columns(
@@ -105,6 +103,16 @@ def on_time_delivery(
         )
         .with_columns((pl.col("complete") | pl.col("window_passed")).alias("decided"))
     )
+
+
+def on_time_delivery(
+    lines: pl.DataFrame, receipts: pl.DataFrame, rule: OnTimeRule, as_of: dt.date
+) -> pl.DataFrame:
+    """lines: line_id, order_id, rated_id, due (Date), quantity. receipts: line_id,
+    received_on (Date), quantity, rejected."""
+    if lines.is_empty():
+        return _empty()
+    judged = judged_lines(lines, receipts, rule, as_of)
     if rule.unit == CountingUnit.QUANTITY:
         counted = (
             judged.filter("decided")

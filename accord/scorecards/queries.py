@@ -44,16 +44,17 @@ def frame_of(rows: Any, schema: dict[str, Any]) -> pl.DataFrame:
     return pl.DataFrame(data, schema=schema, orient="row")
 
 
-def _lines(template: ScorecardTemplate) -> pl.DataFrame:
+def lines_of(template: ScorecardTemplate, rated_id: int | None = None) -> pl.DataFrame:
     due = (
         F("requested_date")
         if template.due_basis == DueBasis.REQUESTED
         else Coalesce("confirmed_date", "requested_date")
     )
-    rows = (
-        order_lines_placed_by(template.organisation_id)
-        .annotate(due=due)
-        .values_list("pk", "order_id", "order__supplier_id", "due", "quantity")
+    placed = order_lines_placed_by(template.organisation_id)
+    if rated_id is not None:
+        placed = placed.filter(order__supplier_id=rated_id)
+    rows = placed.annotate(due=due).values_list(
+        "pk", "order_id", "order__supplier_id", "due", "quantity"
     )
     schema = {
         "line_id": pl.Int64,
@@ -65,8 +66,11 @@ def _lines(template: ScorecardTemplate) -> pl.DataFrame:
     return frame_of(rows, schema)
 
 
-def _receipts(template: ScorecardTemplate) -> pl.DataFrame:
-    rows = deliveries_placed_by(template.organisation_id).values_list(
+def receipts_of(template: ScorecardTemplate, rated_id: int | None = None) -> pl.DataFrame:
+    received = deliveries_placed_by(template.organisation_id)
+    if rated_id is not None:
+        received = received.filter(line__order__supplier_id=rated_id)
+    rows = received.values_list(
         "line_id", "line__order__supplier_id", "received_on", "quantity", "rejected_quantity"
     )
     schema = {
@@ -110,15 +114,17 @@ def _offer_breaks(organisation_id: int, supplier_ids: list[int]) -> list[tuple[A
     ]
 
 
-def _priced_lines(template: ScorecardTemplate) -> pl.DataFrame:
+def priced_lines(template: ScorecardTemplate, rated_id: int | None = None) -> pl.DataFrame:
     """Order lines with a unit price, each with the quoted price it is held against: the
     latest offer of its supplier for its manufacturer part seen on or before the order was
     issued, in its currency, at the largest price break the line's quantity reaches."""
     organisation_id = template.organisation_id
+    placed = order_lines_placed_by(organisation_id)
+    if rated_id is not None:
+        placed = placed.filter(order__supplier_id=rated_id)
     lines = frame_of(
-        order_lines_placed_by(organisation_id)
-        .filter(unit_price__isnull=False, manufacturer_part__isnull=False)
-        .values_list(
+        placed.filter(unit_price__isnull=False, manufacturer_part__isnull=False).values_list(
+            "pk",
             "order__supplier_id",
             "manufacturer_part_id",
             "currency",
@@ -127,6 +133,7 @@ def _priced_lines(template: ScorecardTemplate) -> pl.DataFrame:
             "unit_price",
         ),
         {
+            "line_id": pl.Int64,
             "rated_id": pl.Int64,
             "manufacturer_part_id": pl.Int64,
             "currency": pl.String,
@@ -219,7 +226,7 @@ def supplier_values(template: ScorecardTemplate, as_of: dt.datetime) -> pl.DataF
     """Every metric of every supplier of the template's organisation, month by month up to
     as_of: rated_id, month, numerator, denominator, value, metric."""
     today = as_of.date()
-    lines, receipts = _lines(template), _receipts(template)
+    lines, receipts = lines_of(template), receipts_of(template)
     rule = OnTimeRule(template.days_early, template.days_late, template.counting_unit)
     median, within = responsiveness(_requests(template), float(template.response_sla_hours), as_of)
     frames = [
@@ -227,7 +234,7 @@ def supplier_values(template: ScorecardTemplate, as_of: dt.datetime) -> pl.DataF
         tagged(quality_dppm(receipts), Metric.DPPM),
         tagged(median, Metric.RESPONSE_MEDIAN),
         tagged(within, Metric.RESPONSE_SLA),
-        tagged(cost_variance(_priced_lines(template)), Metric.COST),
+        tagged(cost_variance(priced_lines(template)), Metric.COST),
     ]
     items, moves = _stock_items(template)
     if not items.is_empty():

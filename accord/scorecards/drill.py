@@ -1,0 +1,238 @@
+"""What makes a number of a card: the order lines, deliveries, orders, builds or proposals of
+one metric in one month, each with its verdict, judged exactly as the metric judged it. Only
+the rows the reader may see are listed (supply/access.py, parts/access.py); the count of the
+others is said, never what they are."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from accord.core.numbers import plain_number
+from accord.parts.access import boms_visible_to
+from accord.scorecards.choices import Metric
+from accord.scorecards.metrics import OnTimeRule, judged_lines
+from accord.scorecards.models import ScorecardTemplate
+from accord.scorecards.services import month_closes
+from accord.supply.access import (
+    builds_visible_to,
+    deliveries_visible_to,
+    order_lines_visible_to,
+    orders_visible_to,
+)
+
+
+@dataclass
+class Drill:
+    headers: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    hidden: int = 0
+    note: str = ""
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _num(value: Any) -> str:
+    return "" if value is None else plain_number(value)
+
+
+def _on_time(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.date) -> Drill:
+    from accord.scorecards.queries import lines_of, receipts_of
+
+    as_of = min(dt.date.today(), month_closes(template, month))
+    rule = OnTimeRule(template.days_early, template.days_late, template.counting_unit)
+    lines = lines_of(template, rated_id).filter(pl.col("due").dt.truncate("1mo") == month)
+    judged = judged_lines(lines, receipts_of(template, rated_id), rule, as_of)
+    visible = {
+        line.pk: line
+        for line in order_lines_visible_to(user)
+        .filter(pk__in=judged["line_id"].to_list())
+        .select_related("order", "part")
+    }
+    drill = Drill(
+        ["Order", "Line", "Part", "Due", "Window", "Ordered", "Accepted in the window", "Verdict"]
+    )
+    for row in judged.sort("due", "order_id", "line_id").iter_rows(named=True):
+        line = visible.get(row["line_id"])
+        if line is None:
+            drill.hidden += 1
+            continue
+        verdict = (
+            "on time"
+            if row["complete"]
+            else ("not on time" if row["window_passed"] else "pending (window open)")
+        )
+        drill.rows.append(
+            [
+                line.order.number,
+                line.line_number,
+                line.part.number,
+                row["due"],
+                f"{row['opens']} to {row['closes']}",
+                _num(line.quantity),
+                plain_number(row["in_window"]),
+                verdict,
+            ]
+        )
+    drill.note = f"Counted {template.get_counting_unit_display().lower()}."
+    return drill
+
+
+def _prices(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.date) -> Drill:
+    from accord.scorecards.queries import priced_lines
+
+    priced = priced_lines(template, rated_id).filter(
+        pl.col("issued_on").dt.truncate("1mo") == month
+    )
+    visible = {
+        line.pk: line
+        for line in order_lines_visible_to(user)
+        .filter(pk__in=priced["line_id"].to_list())
+        .select_related("order", "part")
+    }
+    drill = Drill(["Order", "Line", "Part", "Quantity", "Unit price", "Quoted", "Variance %"])
+    for row in priced.sort("issued_on", "line_id").iter_rows(named=True):
+        line = visible.get(row["line_id"])
+        if line is None:
+            drill.hidden += 1
+            continue
+        quoted = row["reference_price"]
+        drill.rows.append(
+            [
+                line.order.number,
+                line.line_number,
+                line.part.number,
+                _num(line.quantity),
+                f"{_num(line.unit_price)} {line.currency}",
+                "no quote" if quoted is None else f"{quoted:g}",
+                "" if not quoted else f"{(row['unit_price'] / quoted - 1) * 100:.2f}",
+            ]
+        )
+    return drill
+
+
+def _receipts(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.date) -> Drill:
+    deliveries = (
+        deliveries_visible_to(user)
+        .filter(
+            line__order__buyer_id=template.organisation_id,
+            line__order__supplier_id=rated_id,
+            received_on__gte=month,
+            received_on__lt=_next_month(month),
+        )
+        .select_related("line__order", "line__part")
+        .order_by("received_on", "pk")
+    )
+    drill = Drill(["Order", "Line", "Part", "Received", "Quantity", "Rejected", "Reason"])
+    for d in deliveries:
+        drill.rows.append(
+            [
+                d.line.order.number,
+                d.line.line_number,
+                d.line.part.number,
+                d.received_on,
+                _num(d.quantity),
+                _num(d.rejected_quantity),
+                d.reject_reason,
+            ]
+        )
+    return drill
+
+
+def _requests(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.date) -> Drill:
+    orders = (
+        orders_visible_to(user)
+        .filter(
+            buyer_id=template.organisation_id,
+            supplier_id=rated_id,
+            issued_at__date__gte=month,
+            issued_at__date__lt=_next_month(month),
+        )
+        .order_by("issued_at", "pk")
+    )
+    drill = Drill(["Order", "Issued", "Acknowledged", "Hours", "Within the SLA"])
+    sla = template.response_sla_hours
+    for order in orders:
+        hours = (
+            (order.acknowledged_at - order.issued_at).total_seconds() / 3600
+            if order.acknowledged_at and order.issued_at
+            else None
+        )
+        drill.rows.append(
+            [
+                order.number,
+                order.issued_at,
+                order.acknowledged_at or "not yet",
+                "" if hours is None else f"{hours:.1f}",
+                "" if hours is None else ("yes" if hours <= sla else "no"),
+            ]
+        )
+    drill.note = f"The agreed SLA: {sla} hours."
+    return drill
+
+
+def _builds(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.date) -> Drill:
+    builds = (
+        builds_visible_to(user)
+        .filter(program__owner_id=rated_id, due_date__gte=month, due_date__lt=_next_month(month))
+        .select_related("assembly", "program")
+        .prefetch_related("versions")
+        .order_by("due_date", "pk")
+    )
+    drill = Drill(["Program", "Assembly", "Due", "Built", "Versions (quantity, due, when, by)"])
+    for build in builds:
+        history = "; ".join(
+            f"v{v.version}: {_num(v.quantity)} for {v.due_date} on {v.changed_at:%Y-%m-%d}"
+            for v in sorted(build.versions.all(), key=lambda v: v.version)
+        )
+        built = "0 (retired)" if build.status == "retired" else _num(build.quantity)
+        row = [build.program.code, build.assembly.number, build.due_date, built, history]
+        drill.rows.append(row)
+    return drill
+
+
+def _boms(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.date) -> Drill:
+    boms = (
+        boms_visible_to(user)
+        .filter(
+            program__owner_id=rated_id,
+            created_at__date__gte=month,
+            created_at__date__lt=_next_month(month),
+        )
+        .select_related("assembly", "program")
+        .order_by("created_at")
+    )
+    drill = Drill(["Program", "Assembly", "Revision", "Created", "Status"])
+    for bom in boms:
+        drill.rows.append(
+            [bom.program.code, bom.assembly.number, bom.revision, bom.created_at, bom.status]
+        )
+    return drill
+
+
+DRILLS = {
+    Metric.ON_TIME: _on_time,
+    Metric.DPPM: _receipts,
+    Metric.RESPONSE_MEDIAN: _requests,
+    Metric.RESPONSE_SLA: _requests,
+    Metric.COST: _prices,
+    Metric.FORECAST_4W: _builds,
+    Metric.FORECAST_8W: _builds,
+    Metric.FORECAST_12W: _builds,
+    Metric.STABILITY: _builds,
+    Metric.CHANGES: _boms,
+}
+
+
+def drill(
+    user: Any, template: ScorecardTemplate, rated_id: int, month: dt.date, metric: str
+) -> Drill | None:
+    """The rows behind a metric of a month, or None for a metric without rows to show (its
+    number is on the card)."""
+    found = DRILLS.get(Metric(metric)) if metric in Metric.values else None
+    return found(user, template, rated_id, month) if found else None
