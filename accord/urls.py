@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("accord.parts.urls")),
     path("", include("accord.planning.urls")),
     path("", include("accord.supply.urls")),
+    path("", include("accord.scorecards.urls")),
 ]
 
 handler400 = "accord.web.views.bad_request"

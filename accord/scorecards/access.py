@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
-from accord.core.access import get_or_404
+from accord.core.access import get_or_404, record_restricted_rows_read
 from accord.orgs.access import reach_of
 from accord.scorecards.choices import Direction
 from accord.scorecards.models import CardComment, CardMonth, MetricMonth, ScorecardTemplate
@@ -121,3 +121,28 @@ def current_grade(rater_id: int, rated_id: int) -> CurrentGrade | None:
     if band is None:
         return None
     return CurrentGrade(score=overall, grade=band.grade, action=band.action, months=len(scores))
+
+
+def log_drill_read(
+    user: Any,
+    template: ScorecardTemplate,
+    rated_id: int,
+    rows: int,
+    *,
+    model: type[Model],
+    channel: str,
+    path: str,
+) -> None:
+    """The rows behind a number are the records of one side: the buyer's orders on a
+    supplier's card, the customer's schedule and BOMs on a customer's card. The other side's
+    read of them is in the owner's access log."""
+    owner_id = template.organisation_id if template.direction == Direction.SUPPLIERS else rated_id
+    if rows and reach_of(user).organisation_id != owner_id:
+        record_restricted_rows_read(
+            user,
+            [(owner_id, rows)],
+            model=model,
+            description="rows behind a scorecard number",
+            channel=channel,
+            path=path,
+        )

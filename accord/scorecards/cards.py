@@ -34,6 +34,11 @@ class CardSummary:
     months: list[tuple[dt.date, float | None]]  # the last twelve, oldest first
 
     @property
+    def graded(self) -> list[Any]:
+        """Score (rounded), grade and action, for exports."""
+        return [None if self.score is None else round(self.score, 1), self.grade, self.action]
+
+    @property
     def sparkline(self) -> str:
         """SVG polyline points of the monthly scores (0 at the bottom, 100 at the top)."""
         scored = [(i, s) for i, (_m, s) in enumerate(self.months) if s is not None]
@@ -102,6 +107,7 @@ class MetricLine:
 class CardDetail:
     template: ScorecardTemplate
     rated_id: int
+    rated_name: str
     months: list[dt.date]
     scores: dict[dt.date, tuple[float | None, str, str, bool]]
     metrics: list[MetricLine]
@@ -116,9 +122,9 @@ def card_detail(
         card_months_visible_to(user)
         .filter(template=template, rated_id=rated_id)
         .order_by("-month")
-        .values_list("month", "score", "grade", "action", "closed")[:months]
+        .values_list("month", "score", "grade", "action", "closed", "rated__name")[:months]
     )
-    shown = sorted(m for m, *_rest in cards)
+    shown = sorted(row[0] for row in cards)
     settings = settings_of(template)
     labels = dict(Metric.choices)
     lines = {
@@ -133,14 +139,15 @@ def card_detail(
         ):
             if metric in lines:
                 lines[metric].values[month] = (numerator, denominator, value, score)
-    scored = [score for _m, score, *_r in cards[:OVERALL_MONTHS] if score is not None]
+    scored = [row[1] for row in cards[:OVERALL_MONTHS] if row[1] is not None]
     overall = sum(scored) / len(scored) if scored else None
     band = grade_of(overall, bands_of(template))
     return CardDetail(
         template=template,
         rated_id=rated_id,
+        rated_name=cards[0][5] if cards else "",
         months=shown,
-        scores={m: (score, grade, action, closed) for m, score, grade, action, closed in cards},
+        scores={row[0]: (row[1], row[2], row[3], row[4]) for row in cards},
         metrics=sorted(lines.values(), key=lambda line: (-line.weight, line.label)),
         overall=overall,
         grade=band.grade if band else "",

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
+from django.db.models import Model
 
 from accord.core.numbers import plain_number
 from accord.parts.access import boms_visible_to
+from accord.parts.models import Bom
 from accord.scorecards.choices import Metric
 from accord.scorecards.metrics import OnTimeRule, judged_lines
 from accord.scorecards.models import ScorecardTemplate
@@ -23,11 +25,13 @@ from accord.supply.access import (
     order_lines_visible_to,
     orders_visible_to,
 )
+from accord.supply.models import Build, Delivery, PurchaseOrder, PurchaseOrderLine
 
 
 @dataclass
 class Drill:
     headers: list[str]
+    model: type[Model]
     rows: list[list[Any]] = field(default_factory=list)
     hidden: int = 0
     note: str = ""
@@ -55,7 +59,8 @@ def _on_time(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.da
         .select_related("order", "part")
     }
     drill = Drill(
-        ["Order", "Line", "Part", "Due", "Window", "Ordered", "Accepted in the window", "Verdict"]
+        ["Order", "Line", "Part", "Due", "Window", "Ordered", "Accepted in the window", "Verdict"],
+        PurchaseOrderLine,
     )
     for row in judged.sort("due", "order_id", "line_id").iter_rows(named=True):
         line = visible.get(row["line_id"])
@@ -95,7 +100,10 @@ def _prices(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.dat
         .filter(pk__in=priced["line_id"].to_list())
         .select_related("order", "part")
     }
-    drill = Drill(["Order", "Line", "Part", "Quantity", "Unit price", "Quoted", "Variance %"])
+    drill = Drill(
+        ["Order", "Line", "Part", "Quantity", "Unit price", "Quoted", "Variance %"],
+        PurchaseOrderLine,
+    )
     for row in priced.sort("issued_on", "line_id").iter_rows(named=True):
         line = visible.get(row["line_id"])
         if line is None:
@@ -128,7 +136,7 @@ def _receipts(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.d
         .select_related("line__order", "line__part")
         .order_by("received_on", "pk")
     )
-    drill = Drill(["Order", "Line", "Part", "Received", "Quantity", "Rejected", "Reason"])
+    drill = Drill(["Order", "Line", "Part", "Received", "Quantity", "Rejected", "Reason"], Delivery)
     for d in deliveries:
         drill.rows.append(
             [
@@ -155,7 +163,7 @@ def _requests(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.d
         )
         .order_by("issued_at", "pk")
     )
-    drill = Drill(["Order", "Issued", "Acknowledged", "Hours", "Within the SLA"])
+    drill = Drill(["Order", "Issued", "Acknowledged", "Hours", "Within the SLA"], PurchaseOrder)
     sla = template.response_sla_hours
     for order in orders:
         hours = (
@@ -184,7 +192,7 @@ def _builds(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.dat
         .prefetch_related("versions")
         .order_by("due_date", "pk")
     )
-    drill = Drill(["Program", "Assembly", "Due", "Built", "Versions (quantity, due, when, by)"])
+    drill = Drill(["Program", "Assembly", "Due", "Built", "Versions (quantity, due, when)"], Build)
     for build in builds:
         history = "; ".join(
             f"v{v.version}: {_num(v.quantity)} for {v.due_date} on {v.changed_at:%Y-%m-%d}"
@@ -207,7 +215,7 @@ def _boms(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.date)
         .select_related("assembly", "program")
         .order_by("created_at")
     )
-    drill = Drill(["Program", "Assembly", "Revision", "Created", "Status"])
+    drill = Drill(["Program", "Assembly", "Revision", "Created", "Status"], Bom)
     for bom in boms:
         drill.rows.append(
             [bom.program.code, bom.assembly.number, bom.revision, bom.created_at, bom.status]

@@ -19,10 +19,11 @@ from django.utils import timezone
 from accord.core.choices import Classification
 from accord.core.errors import Conflict, Forbidden, InvalidInput
 from accord.core.events import record_event
+from accord.core.text import checked_text
 from accord.orgs.models import Organisation, Person
 from accord.scorecards.choices import BandAction, CountingUnit, Direction, DueBasis, Metric
 from accord.scorecards.defaults import default_bands, default_metrics
-from accord.scorecards.models import CardMonth, MetricMonth, ScorecardTemplate
+from accord.scorecards.models import CardComment, CardMonth, MetricMonth, ScorecardTemplate
 from accord.scorecards.queries import supplier_values
 from accord.scorecards.scoring import (
     Band,
@@ -47,14 +48,29 @@ def bands_of(template: ScorecardTemplate) -> list[Band]:
 
 
 def template_of(organisation: Organisation, direction: str) -> ScorecardTemplate:
-    """The organisation's template for a direction; the defaults until it saves its own (a
-    template nobody changed is no event)."""
-    template, _created = ScorecardTemplate.objects.get_or_create(
+    """The organisation's template for a direction, or the defaults, unsaved, until an
+    administrator saves it (that starts its cards)."""
+    found = ScorecardTemplate.objects.filter(organisation=organisation, direction=direction).first()
+    return found or ScorecardTemplate(
         organisation=organisation,
         direction=direction,
-        defaults={"metrics": default_metrics(direction), "bands": default_bands()},
+        metrics=default_metrics(direction),
+        bands=default_bands(),
     )
-    return template
+
+
+def rules_of(template: ScorecardTemplate) -> dict[str, Any]:
+    """The template's rules as save_template takes them."""
+    return {
+        "metrics": template.metrics,
+        "bands": template.bands,
+        "days_early": template.days_early,
+        "days_late": template.days_late,
+        "counting_unit": template.counting_unit,
+        "due_basis": template.due_basis,
+        "response_sla_hours": template.response_sla_hours,
+        "frozen_weeks": template.frozen_weeks,
+    }
 
 
 def _require_admin(actor: Person, template: ScorecardTemplate) -> None:
@@ -130,12 +146,18 @@ def save_template(
         if not isinstance(value, int) or not 0 <= value <= top:
             raise InvalidInput(f"{name}: a whole number from 0 to {top}.", detail={"field": name})
     with transaction.atomic():
+        if template.pk is None:
+            template, _created = ScorecardTemplate.objects.get_or_create(
+                organisation_id=template.organisation_id,
+                direction=template.direction,
+                defaults={"version": 0},
+            )
         locked = ScorecardTemplate.objects.select_for_update().get(pk=template.pk)
         locked.metrics, locked.bands = checked_metrics, checked_bands
         locked.days_early, locked.days_late = days_early, days_late
         locked.counting_unit, locked.due_basis = counting_unit, due_basis
         locked.response_sla_hours, locked.frozen_weeks = response_sla_hours, frozen_weeks
-        locked.version += 1
+        locked.version += 1  # a new template's first saved version is 1
         locked.progress = 0
         locked.updated_by = actor
         locked.save()
@@ -299,3 +321,47 @@ def require_purchase_allowed(buyer_id: int, supplier_id: int) -> None:
     reason = purchase_block(buyer_id, supplier_id)
     if reason:
         raise Conflict(reason, code="supplier_blocked")
+
+
+def comment_on_month(
+    *,
+    actor: Person,
+    template: ScorecardTemplate,
+    rated_id: int,
+    month: dt.date,
+    text: str,
+    corrective_action: bool = False,
+) -> CardComment:
+    """Either side's word on a month of a card; the rated party's corrective-action plan is
+    one. The reader must see the card (access.get_card_template)."""
+    if actor.organisation_id not in (template.organisation_id, rated_id):
+        raise Forbidden("Only the rating and the rated organisation comment on a card.")
+    if corrective_action and actor.organisation_id != rated_id:
+        raise InvalidInput(
+            "corrective_action: the rated organisation answers with its plan.",
+            detail={"field": "corrective_action"},
+        )
+    body = checked_text((text or "").strip(), field="text", multiline=True)[:4000]
+    if not body:
+        raise InvalidInput("text: say something.", detail={"field": "text"})
+    with transaction.atomic():
+        comment = CardComment.objects.create(
+            template=template,
+            rated_id=rated_id,
+            month=month.replace(day=1),
+            author=actor,
+            organisation_id=actor.organisation_id,
+            text=body,
+            corrective_action=corrective_action,
+        )
+        record_event(
+            actor=actor,
+            verb="commented on scorecard",
+            obj=comment,
+            classification=Classification.RESTRICTED,
+            subject_organisation=template.organisation
+            if actor.organisation_id == rated_id
+            else comment.rated,
+            changes={"month": month.strftime("%Y-%m"), "corrective_action": corrective_action},
+        )
+    return comment

@@ -23,6 +23,7 @@ SECTIONS: list[tuple[str, str, tuple[str, ...], bool]] = [
     ("Planning", "plan_index", ("/planning/",), False),
     ("My imports", "my_imports", ("/imports/",), False),
     ("Supply", "stock_list", ("/supply/",), False),
+    ("Scorecards", "scorecard_index", ("/scorecards/",), False),
     ("NDAs", "nda_list", ("/ndas/",), False),
     ("People", "people_list", ("/people/",), False),
     ("Organisation", "organisation_page", ("/organisation/",), False),

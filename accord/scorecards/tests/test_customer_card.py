@@ -17,9 +17,15 @@ from accord.planning.services import propose_alternate
 from accord.scorecards.access import card_months_visible_to
 from accord.scorecards.choices import Direction
 from accord.scorecards.models import MetricMonth
-from accord.scorecards.services import compute_cards, template_of
+from accord.scorecards.services import compute_cards, rules_of, save_template, template_of
 from accord.supply.models import BuildVersion
 from accord.supply.services import change_build, schedule_build
+
+
+def started(people: Any, orgs: Any) -> Any:
+    """Meridian's administrator saves the default rules of its customers' cards."""
+    defaults = template_of(orgs["meridian"], Direction.CUSTOMERS)
+    return save_template(actor=people.ems_planner, template=defaults, **rules_of(defaults))
 
 
 @pytest.fixture
@@ -48,7 +54,7 @@ def test_the_customers_card_from_the_schedule(people, orgs, schedule):
                 due - dt.timedelta(weeks=weeks_before), dt.time(12), tzinfo=dt.UTC
             )
         )
-    template = template_of(orgs["meridian"], Direction.CUSTOMERS)
+    template = started(people, orgs)
     after_due = dt.datetime.combine(due + dt.timedelta(days=1), dt.time(12), tzinfo=dt.UTC)
     compute_cards(template, as_of=after_due)
     month = due.replace(day=1)
@@ -92,7 +98,7 @@ def test_decision_latency_of_the_sources_proposed_to_the_customer(people, progra
     source.refresh_from_db()
     asked, answered = source.proposed_at, source.decided_at
     assert asked is not None and answered is not None and answered >= asked
-    template = template_of(orgs["meridian"], Direction.CUSTOMERS)
+    template = started(people, orgs)
     compute_cards(template, as_of=answered + dt.timedelta(minutes=1))
     [latency] = MetricMonth.objects.filter(
         template=template, rated=orgs["halcyon"], metric="decision_hours"

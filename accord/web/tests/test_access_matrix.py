@@ -41,6 +41,12 @@ from accord.parts.models import ApprovedSource
 from accord.parts.services import stage_bom_import
 from accord.parts.services.catalogue_staging import stage_catalogue_import
 from accord.web.tests.access_matrix_planning import PLANNING_GET, PLANNING_POST, planning_world
+from accord.web.tests.access_matrix_scorecards import (
+    SCORECARDS_GET,
+    SCORECARDS_LOGGED_READS,
+    SCORECARDS_POST,
+    scorecards_world,
+)
 from accord.web.tests.access_matrix_supply import (
     SUPPLY_CONTENT,
     SUPPLY_GET,
@@ -71,6 +77,7 @@ PAGE_MODULES = (
     "accord.parts.urls",
     "accord.planning.urls",
     "accord.supply.urls",
+    "accord.scorecards.urls",
 )
 
 
@@ -508,6 +515,10 @@ GET_MATRIX |= SUPPLY_GET
 POST_MATRIX |= SUPPLY_POST
 LOGGED_READS |= SUPPLY_LOGGED_READS
 CONTENT_MATRIX |= SUPPLY_CONTENT
+# The scorecard pages (access_matrix_scorecards.py).
+GET_MATRIX |= SCORECARDS_GET
+POST_MATRIX |= SCORECARDS_POST
+LOGGED_READS |= SCORECARDS_LOGGED_READS
 
 
 @pytest.fixture
@@ -556,6 +567,7 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> dict[
         "bom_upload": bom_upload,
         "parts_upload": parts_upload,
         **planning_world(people, programs),
+        **scorecards_world(people, programs, parts, orgs),
     }
 
 

@@ -1,0 +1,148 @@
+"""The scorecard pages' rows of the page access matrix (test_access_matrix.py).
+
+World: Halcyon (oem_buyer, its administrator) keeps a card of its suppliers; this month it
+ordered from Sunridge and received the goods. The card is Halcyon's (oem_buyer, oem_engineer)
+and Sunridge's (supplier_rep), nobody else's: 404 for the others, its rows and comments too.
+Every signed-in person opens the list, the definitions and their own organisation's template;
+administrators save it (each their own organisation's), the others get 403. Sunridge reading
+the rows behind a number reads Halcyon's orders: one access-log entry for Halcyon."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+CARD = {"oem_buyer": 200, "oem_engineer": 200, "supplier_rep": 200}
+PERSONAS = [
+    "oem_buyer",
+    "oem_engineer",
+    "ems_planner",
+    "ems_quality",
+    "supplier_rep",
+    "other_oem_user",
+    "nda_expired_partner",
+    "outsider",
+]
+EVERYONE = dict.fromkeys(PERSONAS, 200)
+ADMINS = (
+    "oem_buyer",
+    "ems_planner",
+    "supplier_rep",
+    "other_oem_user",
+    "nda_expired_partner",
+    "outsider",
+)
+
+
+def _only(allowed: dict[str, int]) -> dict[str, int]:
+    return {persona: allowed.get(persona, 404) for persona in PERSONAS}
+
+
+def scorecards_world(people: Any, programs: Any, parts: Any, orgs: Any) -> dict[str, Any]:
+    """Built on first use, by the scorecard rows only: its order and delivery would show in
+    the other pages' lists."""
+    built: dict[str, Any] = {}
+
+    def build() -> dict[str, Any]:
+        if not built:
+            built.update(_build(people, programs, parts, orgs))
+        return built
+
+    return {"scorecards": build}
+
+
+def _build(people: Any, programs: Any, parts: Any, orgs: Any) -> dict[str, Any]:
+    from accord.scorecards.choices import Direction
+    from accord.scorecards.services import compute_cards, rules_of, save_template, template_of
+    from accord.supply.services import (
+        add_order_line,
+        create_purchase_order,
+        create_site,
+        issue_order,
+        receive_delivery,
+    )
+
+    buyer, today = people.oem_buyer, dt.date.today()
+    site = create_site(actor=buyer, code="SC-LAB", name="Scorecard lab")
+    order = create_purchase_order(
+        actor=buyer, program=programs["EBX2"], supplier=orgs["sunridge"], number="SC-PO-1"
+    )
+    line = add_order_line(
+        actor=buyer,
+        order=order,
+        part=parts["HAL-400-0001"],
+        quantity_ordered=10,
+        requested_date=today,
+    )
+    issue_order(actor=buyer, order=order)
+    receive_delivery(actor=buyer, line=line, site=site, quantity_received=10, received_on=today)
+    defaults = template_of(orgs["halcyon"], Direction.SUPPLIERS)
+    template = save_template(actor=buyer, template=defaults, **rules_of(defaults))
+    compute_cards(template)
+    return {"card_template": template, "card_month": today.strftime("%Y-%m")}
+
+
+def template_form(w: dict[str, Any]) -> dict[str, Any]:
+    from accord.scorecards.defaults import BANDS, SUPPLIER_METRICS
+
+    data: dict[str, Any] = {
+        "days_early": 3,
+        "days_late": 1,
+        "counting_unit": "line",
+        "due_basis": "requested",
+        "response_sla_hours": 24,
+        "frozen_weeks": 4,
+    }
+    for metric, setting in SUPPLIER_METRICS.items():
+        for part, value in setting.items():
+            data[f"{part}_{metric}"] = value
+    for i, band in enumerate(BANDS):
+        data |= {
+            f"band_lower_{i}": band["lower"],
+            f"band_grade_{i}": band["grade"],
+            f"band_action_{i}": str(band["action"]),
+        }
+    return data
+
+
+def _card(w: dict[str, Any]) -> dict[str, Any]:
+    return {"template_id": w["scorecards"]()["card_template"].pk, "rated_id": w["sunridge"].pk}
+
+
+SCORECARDS_GET: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], dict[str, int]]] = {
+    "scorecard_index": (lambda w: {}, EVERYONE),
+    "scorecard_definitions": (lambda w: {}, EVERYONE),
+    "scorecard_template": (lambda w: {"direction": "suppliers"}, EVERYONE),
+    "scorecard_card": (_card, _only(CARD)),
+    "scorecard_drill": (
+        lambda w: {**_card(w), "month": w["scorecards"]()["card_month"], "metric": "on_time"},
+        _only(CARD),
+    ),
+}
+
+SCORECARDS_POST: dict[
+    str,
+    tuple[
+        Callable[[dict[str, Any]], dict[str, Any]],
+        Callable[[dict[str, Any]], dict[str, Any]],
+        dict[str, int],
+    ],
+] = {
+    "scorecard_comment": (
+        _card,
+        lambda w: {
+            "month": w["scorecards"]()["card_month"],
+            "text": "Thank you for the quick delivery.",
+        },
+        _only({"oem_buyer": 302, "oem_engineer": 302, "supplier_rep": 302}),
+    ),
+    "scorecard_template": (
+        lambda w: {"direction": "suppliers"},
+        template_form,
+        {**dict.fromkeys(PERSONAS, 403), **dict.fromkeys(ADMINS, 302)},
+    ),
+}
+
+# Sunridge reads the rows of Halcyon's order behind its on-time number: one entry, one row.
+SCORECARDS_LOGGED_READS = {"scorecard_drill": {"supplier_rep": (1,)}}
