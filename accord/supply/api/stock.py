@@ -205,6 +205,26 @@ def list_stock(request: HttpRequest, params: Query[StockQuery]) -> dict[str, Any
     return page
 
 
+# Before "/stock/{item_id}": the URL patterns are tried in order, and "receive" would be
+# read as an item id.
+@router.post("/stock/receive", response={201: MoveOut})
+@idempotent
+def receive_stock(request: HttpRequest, payload: ReceiveIn) -> Status[MoveOut]:
+    """Goods into stock at one of the caller's sites: their own, or consigned by a customer.
+    (Goods ordered on a purchase order are received against its line, with inspection.)"""
+    user = person(request)
+    site = get_site_for_stock_moves(user, payload.site_id)
+    move = services.receive_stock(
+        actor=user,
+        site=site,
+        part=supply_part(user, payload.part_id),
+        quantity_received=payload.quantity,
+        owner=None if payload.owner_id is None else visible_organisation(user, payload.owner_id),
+        reference=payload.reference,
+    )
+    return Status(201, _move_out(user, move))
+
+
 def _item(request: HttpRequest, item_id: int) -> StockItem:
     """A stock item the caller may see, its read logged when it is a partner's own stock."""
     user = person(request)
@@ -237,24 +257,6 @@ def list_stock_moves(
 
 def _move_out(user: Person, move: StockMove) -> MoveOut:
     return _move_rows(user, [move])[0]
-
-
-@router.post("/stock/receive", response={201: MoveOut})
-@idempotent
-def receive_stock(request: HttpRequest, payload: ReceiveIn) -> Status[MoveOut]:
-    """Goods into stock at one of the caller's sites: their own, or consigned by a customer.
-    (Goods ordered on a purchase order are received against its line, with inspection.)"""
-    user = person(request)
-    site = get_site_for_stock_moves(user, payload.site_id)
-    move = services.receive_stock(
-        actor=user,
-        site=site,
-        part=supply_part(user, payload.part_id),
-        quantity_received=payload.quantity,
-        owner=None if payload.owner_id is None else visible_organisation(user, payload.owner_id),
-        reference=payload.reference,
-    )
-    return Status(201, _move_out(user, move))
 
 
 @router.post("/stock/{item_id}/issue", response={201: MoveOut})
