@@ -8,7 +8,7 @@ from decimal import Decimal
 from ninja import Field
 
 from accord.api.pagination import PageParams
-from accord.api.schemas import Id, InputSchema, LongText, OrgRef, Quantity, Text
+from accord.api.schemas import Id, InputSchema, OrgRef, Quantity, Text
 from accord.supply.api.common import (
     DateIn,
     ManufacturerPartRef,
@@ -98,7 +98,7 @@ class OrderIn(InputSchema):
     number: Text = Field(min_length=1, max_length=40)
     currency: Text = Field("USD", min_length=3, max_length=3, description="ISO 4217, e.g. USD.")
     ship_to_id: Id | None = Field(None, description="A site of the buyer or of a partner.")
-    notes: LongText = Field("", max_length=2000)
+    notes: Text = Field("", max_length=2000)
 
 
 class LineIn(InputSchema):

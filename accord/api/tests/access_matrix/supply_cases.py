@@ -155,7 +155,7 @@ SUPPLY_MATRIX: dict[tuple[str, str], list[Case]] = {
                 lambda w: (
                     f"/sites/{_pk(w, 'supply:plant')}/stock-levels/{_pk(w, 'part:HAL-100-0001')}"
                 )
-            ),  # fmt: skip
+            ),
             expect(MERIDIAN, forbidden=(*HALCYON, "other_oem_user")),
             body=lambda w: {"min_level": "50", "safety_stock": "20"},
         )
