@@ -12,7 +12,6 @@ from accord.supply.api.sites import router as sites_router
 from accord.supply.api.stock import router as stock_router
 
 router = Router()
-# Stock first: "/stock/receive" is a POST of its own, never read as "/stock/{item_id}".
 router.add_router("", stock_router)
 router.add_router("", sites_router)
 router.add_router("", orders_router)

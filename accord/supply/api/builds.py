@@ -32,13 +32,13 @@ from accord.supply.access import (
 from accord.supply.api.common import (
     DateIn,
     PartRef,
+    ProgramRow,
     QuantityIn,
     Row,
     SiteRef,
     username,
     visible_site,
 )
-from accord.supply.api.order_schemas import ProgramRow
 from accord.supply.choices import BuildStatus, Firmness
 from accord.supply.models import Build
 

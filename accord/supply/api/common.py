@@ -39,6 +39,12 @@ class Row(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+class ProgramRow(Row):
+    id: int
+    code: str
+    name: str
+
+
 class SiteRef(Row):
     id: int
     code: str

@@ -14,18 +14,13 @@ from accord.supply.api.common import (
     ManufacturerPartRef,
     PartRef,
     PriceIn,
+    ProgramRow,
     QuantityIn,
     Row,
     SiteRef,
 )
 from accord.supply.choices import OrderStatus
 from accord.supply.models import PurchaseOrderLine
-
-
-class ProgramRow(Row):
-    id: int
-    code: str
-    name: str
 
 
 class OrderOut(Row):
