@@ -95,6 +95,25 @@ BINDINGS = {
     "body.username": "usernames",
     "body.supplier_id": "organisations",
     "body.program": "program_codes",
+    # The supply operations' rows.
+    "path.site_id": "sites",
+    "path.item_id": "stock_items",
+    "path.order_id": "purchase_orders",
+    "path.line_id": "order_lines",
+    "path.build_id": "builds",
+    "path.offer_id": "offers",
+    "query.site": "sites",
+    "query.part": "parts",
+    "query.owner": "organisations",
+    "query.supplier": "organisations",
+    "body.site_id": "sites",
+    "body.to_site_id": "sites",
+    "body.ship_to_id": "sites",
+    "body.part_id": "parts",
+    "body.owner_id": "organisations",
+    "body.buyer_id": "organisations",
+    "body.build_id": "builds",
+    "body.manufacturer_part_id": "manufacturer_parts",
 }
 DICTIONARIES = {
     "parts": "SELECT id FROM parts_part ORDER BY id",
@@ -106,6 +125,13 @@ DICTIONARIES = {
     "people": "SELECT id FROM orgs_person ORDER BY id",
     "usernames": "SELECT username FROM orgs_person ORDER BY id",
     "sources": "SELECT id FROM parts_approvedsource ORDER BY id",
+    "manufacturer_parts": "SELECT id FROM parts_manufacturerpart ORDER BY id",
+    "sites": "SELECT id FROM supply_site ORDER BY id",
+    "stock_items": "SELECT id FROM supply_stockitem ORDER BY id",
+    "purchase_orders": "SELECT id FROM supply_purchaseorder ORDER BY id",
+    "order_lines": "SELECT id FROM supply_purchaseorderline ORDER BY id",
+    "builds": "SELECT id FROM supply_build ORDER BY id",
+    "offers": "SELECT id FROM supply_supplieroffer ORDER BY id",
 }
 BINDING_PROBABILITY = 0.5
 

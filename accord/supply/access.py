@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from accord.core.access import get_or_404, record_restricted_read, record_restricted_rows_read
 from accord.core.errors import Forbidden
@@ -132,6 +132,21 @@ def moves_visible_to(user: Any) -> QuerySet[StockMove]:
     return StockMove.objects.filter(stock_visibility(user, "item__"))
 
 
+def moves_of_item(user: Any, item: StockItem) -> QuerySet[StockMove]:
+    """The ledger of a stock item the person reached through get_stock_item_for_user."""
+    return moves_visible_to(user).filter(item_id=item.pk)
+
+
+def with_stock_levels(items: QuerySet[StockItem]) -> QuerySet[StockItem]:
+    """Stock items annotated with the Min level and safety stock kept for their part at their
+    site (None where none is set)."""
+    levels = StockLevel.objects.filter(site_id=OuterRef("site_id"), part_id=OuterRef("part_id"))
+    return items.annotate(
+        min_level=Subquery(levels.values("min_level")[:1]),
+        safety_stock=Subquery(levels.values("safety_stock")[:1]),
+    )
+
+
 def can_move_stock_at(user: Any, site: Site) -> bool:
     return reach_of(user).organisation_id == site.organisation_id and site.retired_at is None
 
@@ -201,8 +216,24 @@ def order_lines_visible_to(user: Any) -> QuerySet[PurchaseOrderLine]:
     return PurchaseOrderLine.objects.filter(order_visibility(user, "order__"))
 
 
+def get_order_line_for_user(user: Any, pk: Any, *, write: bool = False) -> PurchaseOrderLine:
+    """A line of an order the person may see (NotFound otherwise), with its order loaded as
+    get_order_for_user loads it; `write`: the buyer's people only (Forbidden otherwise)."""
+    line = get_or_404(order_lines_visible_to(user).select_related("part"), pk=pk)
+    line.order = get_order_for_user(user, line.order_id, write=write)
+    return line
+
+
+def lines_of_order(user: Any, order: PurchaseOrder) -> QuerySet[PurchaseOrderLine]:
+    return order_lines_visible_to(user).filter(order_id=order.pk)
+
+
 def deliveries_visible_to(user: Any) -> QuerySet[Delivery]:
     return Delivery.objects.filter(order_visibility(user, "line__order__"))
+
+
+def deliveries_of_order(user: Any, order: PurchaseOrder) -> QuerySet[Delivery]:
+    return deliveries_visible_to(user).filter(line__order_id=order.pk)
 
 
 def build_visibility(user: Any, prefix: str = "") -> Q:
@@ -225,6 +256,11 @@ def get_build_for_user(user: Any, pk: Any, *, write: bool = False) -> Build:
     if write and not can_schedule_builds(user, build.program_id):
         raise Forbidden("Only the program's members may change its build schedule.")
     return build
+
+
+def versions_of_build(user: Any, build: Build) -> QuerySet[BuildVersion]:
+    """Every version of a build the person reached through get_build_for_user."""
+    return BuildVersion.objects.filter(build_visibility(user, "build__"), build_id=build.pk)
 
 
 def can_schedule_builds(user: Any, program_id: int) -> bool:

@@ -55,6 +55,7 @@ from accord.api.auth import SAFE_METHODS
 from accord.api.tests.access_matrix.cases import API_MATRIX as CORE_MATRIX
 from accord.api.tests.access_matrix.cases import MATRIX_PDF, PERSONAS, World
 from accord.api.tests.access_matrix.planning_cases import PLANNING_MATRIX, planning_world
+from accord.api.tests.access_matrix.supply_cases import SUPPLY_MATRIX
 from accord.api.tests.utils import API, send
 from accord.core.models import AccessLogEntry, ApiToken, Event
 from accord.core.services import create_api_token
@@ -96,8 +97,9 @@ from accord.supply.models import (
     SupplierOffer,
 )
 
-# Every app's operations: the core, orgs and parts ones (cases.py), planning's.
-API_MATRIX = {**CORE_MATRIX, **PLANNING_MATRIX}
+# Every app's operations: the core, orgs and parts ones (cases.py), planning's, supply's (whose
+# world is built lazily by its cases' URLs: supply_cases.supply_world).
+API_MATRIX = {**CORE_MATRIX, **PLANNING_MATRIX, **SUPPLY_MATRIX}
 
 
 @pytest.fixture

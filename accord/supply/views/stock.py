@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -28,6 +28,7 @@ from accord.supply.access import (
     sites_visible_to,
     stock_owner_choices,
     stock_visible_to,
+    with_stock_levels,
 )
 from accord.supply.choices import BuildStatus
 from accord.supply.forms import (
@@ -79,14 +80,6 @@ EXPORT_HEADERS = [
 LEDGER_PAGE = 25
 
 
-def with_levels(items: QuerySet[StockItem]) -> QuerySet[StockItem]:
-    levels = StockLevel.objects.filter(site_id=OuterRef("site_id"), part_id=OuterRef("part_id"))
-    return items.annotate(
-        min_level=Subquery(levels.values("min_level")[:1]),
-        safety_stock=Subquery(levels.values("safety_stock")[:1]),
-    )
-
-
 def holding(item: StockItem) -> str:
     return "Consigned" if item.owner_id != item.site.organisation_id else "Own"
 
@@ -122,7 +115,7 @@ def stock_list(request: HttpRequest) -> HttpResponse:
     if form.text_refused and fmt:
         raise InvalidInput(form.refused_text_message(), detail={"field": form.text_refused[0]})
     sort, order = parse_sort(request, STOCK_SORTS, "part")
-    items = with_levels(visible.select_related("site__organisation", "part", "owner"))
+    items = with_stock_levels(visible.select_related("site__organisation", "part", "owner"))
     if filters.get("site"):
         items = items.filter(site_id=filters["site"])
     if filters.get("part"):
