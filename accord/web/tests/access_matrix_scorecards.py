@@ -145,4 +145,6 @@ SCORECARDS_POST: dict[
 }
 
 # Sunridge reads the rows of Halcyon's order behind its on-time number: one entry, one row.
-SCORECARDS_LOGGED_READS = {"scorecard_drill": {"supplier_rep": (1,)}}
+SCORECARDS_LOGGED_READS: dict[str, dict[str, tuple[int, ...]]] = {
+    "scorecard_drill": {"supplier_rep": (1,)}
+}
