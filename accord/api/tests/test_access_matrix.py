@@ -55,6 +55,10 @@ from accord.api.auth import SAFE_METHODS
 from accord.api.tests.access_matrix.cases import API_MATRIX as CORE_MATRIX
 from accord.api.tests.access_matrix.cases import MATRIX_PDF, PERSONAS, World
 from accord.api.tests.access_matrix.planning_cases import PLANNING_MATRIX, planning_world
+from accord.api.tests.access_matrix.supply_import_cases import (
+    SUPPLY_IMPORT_MATRIX,
+    supply_import_world,
+)
 from accord.api.tests.utils import API, send
 from accord.core.models import AccessLogEntry, ApiToken, Event
 from accord.core.services import create_api_token
@@ -97,7 +101,7 @@ from accord.supply.models import (
 )
 
 # Every app's operations: the core, orgs and parts ones (cases.py), planning's.
-API_MATRIX = {**CORE_MATRIX, **PLANNING_MATRIX}
+API_MATRIX = {**CORE_MATRIX, **PLANNING_MATRIX, **SUPPLY_IMPORT_MATRIX}
 
 
 @pytest.fixture
@@ -132,6 +136,7 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> World
         "no_password": no_password,
         "nda_with_document": nda_with_document,
         **planning_world(people, programs),
+        **supply_import_world(people),
         "unconnected": create_organisation(actor=None, name="Matrix Unconnected", kind="supplier"),
         "invitation": invite_person(actor=buyer, email="someone@halcyon.example"),
         "connection": invite_organisation(actor=people.outsider, accord_id=halcyon.slug),
