@@ -23,7 +23,7 @@ def test_stock_round_trip_sets_counts_through_the_ledger(
     people: Any, orgs: Any, stock_world: StockWorld, fmt: str
 ) -> None:
     w = stock_world
-    rows = [
+    rows: list[list[object]] = [
         ["Item Number", "Warehouse", "Qty On Hand", "Owner"],
         [w.ebx2_part.number, "PEN1", "1,250", ""],
         [w.ebx2_part.number, "pen1", 30, "Halcyon Devices"],
