@@ -1,5 +1,5 @@
-"""`accord import-supply KIND FILE --as USERNAME [--commit] [--json]`: preview (or import) stock on hand,
-purchase-order lines, supplier offers, builds or allocations from a CSV or XLSX file.
+"""`accord import-supply KIND FILE --as USERNAME [--commit] [--json]`: preview (or import)
+stock on hand, purchase-order lines, supplier offers, builds or allocations from a file.
 
 Prints the columns recognised, the counts and every problem with file, sheet, row and column.
 Without --commit nothing is written. Exit status 0 when the file is (or would be) imported
