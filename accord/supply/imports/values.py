@@ -28,7 +28,7 @@ _MONTHS = {
 }
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$")
 _NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
-_NAMED = re.compile(r"^(\d{1,2})[ -]([A-Za-z]{3})[A-Za-z]*[ -,]*(\d{4})$")
+_NAMED = re.compile(r"^(\d{1,2})[ -]([A-Za-z]{3})[A-Za-z]*[ ,-]*(\d{4})$")
 _NAMED_US = re.compile(r"^([A-Za-z]{3})[A-Za-z]*\.? (\d{1,2}),? (\d{4})$")
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(w|wk|wks|week|weeks|d|day|days)?$", re.IGNORECASE)
 
