@@ -24,6 +24,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Upper
 
 from accord.core.access import get_or_404, record_restricted_read, record_restricted_rows_read
+from accord.core.db import chunked
 from accord.core.errors import Forbidden
 from accord.core.memo import memoised
 from accord.orgs.access import (
@@ -451,6 +452,9 @@ def log_build_read(user: Any, build: Build, *, channel: str, path: str) -> None:
 
 
 # What the supply imports look up, one query per kind of thing -------------------------------
+# (per IMPORT_CHUNK values: SQLite and PostgreSQL cap the parameters of one statement)
+
+IMPORT_CHUNK = 5000
 
 
 def import_sites(user: Any, codes: Iterable[str]) -> list[tuple[int, str, int, bool]]:
@@ -476,9 +480,14 @@ def import_parts(
     wanted = {n.upper() for n in numbers if n}
     if not wanted:
         return []
-    parts = parts_for_builds(user) if assemblies else parts_for_supply(user)
-    rows = parts.annotate(key=Upper("number")).filter(key__in=wanted)
-    return list(rows.values_list("pk", "number", "owner_id"))
+    parts = (parts_for_builds(user) if assemblies else parts_for_supply(user)).annotate(
+        key=Upper("number")
+    )
+    return [
+        row
+        for chunk in chunked(sorted(wanted), IMPORT_CHUNK)
+        for row in parts.filter(key__in=chunk).values_list("pk", "number", "owner_id")
+    ]
 
 
 def import_sources(user: Any, mpn_keys: Iterable[str]) -> list[tuple[str, int, int, str, int]]:
@@ -487,18 +496,18 @@ def import_sources(user: Any, mpn_keys: Iterable[str]) -> list[tuple[str, int, i
     keys = {k for k in mpn_keys if k}
     if not keys:
         return []
-    rows = ApprovedSource.objects.filter(
-        part__in=parts_for_supply(user).values("pk"), manufacturer_part__mpn_key__in=keys
-    )
-    return list(
-        rows.values_list(
+    sources = ApprovedSource.objects.filter(part__in=parts_for_supply(user).values("pk"))
+    return [
+        row
+        for chunk in chunked(sorted(keys), IMPORT_CHUNK)
+        for row in sources.filter(manufacturer_part__mpn_key__in=chunk).values_list(
             "manufacturer_part__mpn_key",
             "manufacturer_part_id",
             "part_id",
             "manufacturer_part__manufacturer__name",
             "part__owner_id",
         )
-    )
+    ]
 
 
 def import_manufacturer_parts(user: Any, mpn_keys: Iterable[str]) -> list[tuple[str, int, str]]:
@@ -506,8 +515,14 @@ def import_manufacturer_parts(user: Any, mpn_keys: Iterable[str]) -> list[tuple[
     keys = {k for k in mpn_keys if k}
     if not keys:
         return []
-    rows = manufacturer_parts_visible_to(user).filter(mpn_key__in=keys)
-    return list(rows.values_list("mpn_key", "pk", "manufacturer__name"))
+    visible = manufacturer_parts_visible_to(user)
+    return [
+        row
+        for chunk in chunked(sorted(keys), IMPORT_CHUNK)
+        for row in visible.filter(mpn_key__in=chunk).values_list(
+            "mpn_key", "pk", "manufacturer__name"
+        )
+    ]
 
 
 def import_organisations(
