@@ -4,6 +4,7 @@ header row found, its columns mapped to fields, and every cell addressed as the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import PurePosixPath
 
 from accord.parts.bom_import.problems import ImportRejected, Problem, column_label, reject
@@ -17,6 +18,8 @@ from accord.supply.imports.vocabulary import (
     match_header,
 )
 
+# A price break's quantity is a quantity (accord/supply/services/values.py).
+QUANTITY_LIMIT = Decimal("9999999999")
 # Rows above the header (titles, report dates) that a header may come after.
 HEADER_SEARCH = 30
 
@@ -55,12 +58,17 @@ class Table:
 
     def breaks(self) -> list[tuple[int, str]]:
         """The price-break columns: (column index, the break's quantity), by quantity."""
-        found = [
-            (column, match.break_quantity)
-            for column, match in self.matches.items()
-            if match.field == "price_break"
-        ]
-        return sorted(found, key=lambda pair: float(pair[1] or 0))
+        found = []
+        for column, match in self.matches.items():
+            if match.field != "price_break":
+                continue
+            try:
+                amount = Decimal(match.break_quantity)
+            except ArithmeticError:
+                continue
+            if 0 < amount < QUANTITY_LIMIT and amount == amount.quantize(Decimal("0.0001")):
+                found.append((amount, column, match.break_quantity))
+        return [(column, text) for _amount, column, text in sorted(found)]
 
     def currency_of(self, name: str) -> str:
         column = self.columns.get(name)

@@ -141,3 +141,23 @@ def test_a_real_digikey_export_becomes_offers(people: Any) -> None:
     assert done.committed, [str(p) for p in done.problems[:5]]
     assert done.counts["offers_recorded"] == len(rows)
     assert SupplierOffer.objects.filter(supplier_part_number=rows[0]["Digi-Key_PN"]).exists()
+
+
+def test_break_columns_that_name_no_quantity_are_left_out(people: Any) -> None:
+    data = csv_bytes(
+        [
+            ["Supplier", "MPN", "0+", "1.2.3+", "10+", "Unit Price"],
+            ["Arrowpoint Distribution", "RC0402FR-0710KL", "9", "9", "0.05", "0.07"],
+        ]
+    )
+    done = import_supply(
+        actor=people.oem_buyer, kind="offers", data=data, filename="b.csv", commit=True
+    )
+    assert done.committed, [str(p) for p in done.problems]
+    offer = SupplierOffer.objects.get(
+        organisation=people.oem_buyer.organisation, supplier__slug__startswith="arrowpoint"
+    )
+    assert offer.price_breaks == [
+        {"quantity": "1", "unit_price": "0.07"},
+        {"quantity": "10", "unit_price": "0.05"},
+    ]
