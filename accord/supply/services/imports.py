@@ -128,24 +128,35 @@ def _write_stock(actor: Person, rows: list[stock.StockRow], reference: str) -> d
 
 
 def _set_balances(balances: list[tuple[Any, ...]]) -> None:
-    """One prepared UPDATE for every changed balance (the rows are locked)."""
-    table = connection.ops.quote_name(StockItem._meta.db_table)
-    field = StockItem._meta.get_field("on_hand")
-    updated = StockItem._meta.get_field("updated_at")
-    sql = f"UPDATE {table} SET on_hand = %s, updated_at = %s WHERE id = %s"  # noqa: S608
+    """Every changed balance (the rows are locked): on PostgreSQL one UPDATE ... FROM (VALUES
+    ...) per 2,000 rows (a prepared statement per row costs a round trip each: 9 s for 20,000
+    rows), on SQLite one prepared UPDATE run for every row (in process, as fast)."""
+    q = connection.ops.quote_name
+    table = q(StockItem._meta.db_table)
+    amount_field = StockItem._meta.get_field("on_hand")
+    time_field = StockItem._meta.get_field("updated_at")
+    rows = [
+        (
+            amount_field.get_db_prep_save(amount, connection),
+            time_field.get_db_prep_save(when, connection),
+            pk,
+        )
+        for amount, when, pk in balances
+    ]
     with connection.cursor() as cursor:
-        for chunk in chunked(balances, 5000):
-            cursor.executemany(
-                sql,
-                [
-                    (
-                        field.get_db_prep_save(amount, connection),
-                        updated.get_db_prep_save(when, connection),
-                        pk,
-                    )
-                    for amount, when, pk in chunk
-                ],
-            )
+        for chunk in chunked(rows, 2000):
+            if connection.vendor == "postgresql":
+                values = ", ".join(["(%s::numeric, %s::timestamptz, %s::bigint)"] * len(chunk))
+                cursor.execute(
+                    f"UPDATE {table} AS s SET on_hand = v.on_hand, updated_at = v.updated_at "  # noqa: S608
+                    f"FROM (VALUES {values}) AS v(on_hand, updated_at, id) WHERE s.id = v.id",
+                    [value for row in chunk for value in row],
+                )
+            else:
+                cursor.executemany(
+                    f"UPDATE {table} SET on_hand = %s, updated_at = %s WHERE id = %s",  # noqa: S608
+                    chunk,
+                )
 
 
 def _write_orders(actor: Person, parsed: OrdersParsed, reference: str) -> dict[str, int]:
