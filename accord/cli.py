@@ -4,6 +4,7 @@
     accord serve [--port 8000] [--host 127.0.0.1] [--workers N]
     accord import-bom FILE --program CODE --assembly NUMBER --revision REV --as USERNAME
     accord import-catalogue FILE --as USERNAME [--dry-run]
+    accord import-supply KIND FILE --as USERNAME [--commit]
     accord <any Django management command>     e.g. accord migrate, accord createorg ...
 
 `demo` migrates the database (SQLite under ./var unless DATABASE_URL says otherwise), loads the
@@ -36,6 +37,9 @@ usage: accord <command> [options]
          preview a BOM file (problems with row and column, summary, diff), then import it
   import-catalogue FILE --as USERNAME [--dry-run] [--json]
          load a parts list into the catalogue (the same file twice changes nothing)
+  import-supply stock|orders|offers|builds|allocations FILE --as USERNAME [--commit] [--json]
+         preview supply data from an ERP or distributor export (every problem with row and
+         column); --commit imports the whole file, or nothing
   shortages PROGRAM --as USERNAME [--format table|csv|json] [--horizon 26] [--all]
          plan the program now as that person sees it; list the parts that run short
   people | organisations | programs | ndas | boms | parts  ACTION --as USERNAME ...

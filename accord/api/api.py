@@ -84,6 +84,7 @@ def build_api() -> AccordAPI:
     from accord.parts.api import router as parts_router
     from accord.planning.api import router as planning_router
     from accord.supply.api import router as supply_router
+    from accord.supply.import_api import router as supply_import_router
 
     new_api = AccordAPI(
         title="Accord API",
@@ -99,6 +100,7 @@ def build_api() -> AccordAPI:
     new_api.add_router("", parts_router)
     new_api.add_router("", planning_router)
     new_api.add_router("", supply_router)
+    new_api.add_router("", supply_import_router)
     return new_api
 
 

@@ -21,8 +21,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Upper
 
 from accord.core.access import get_or_404, record_restricted_read, record_restricted_rows_read
+from accord.core.db import chunked
 from accord.core.errors import Forbidden
 from accord.core.memo import memoised
 from accord.orgs.access import (
@@ -34,8 +36,12 @@ from accord.orgs.access import (
 )
 from accord.orgs.choices import OrganisationKind
 from accord.orgs.models import Organisation, Program, ProgramPartner
-from accord.parts.access import boms_visible_to, parts_visible_to
-from accord.parts.models import BomLine, Part
+from accord.parts.access import (
+    boms_visible_to,
+    manufacturer_parts_visible_to,
+    parts_visible_to,
+)
+from accord.parts.models import ApprovedSource, BomLine, Part
 from accord.supply.choices import LineStatus, OrderStatus
 from accord.supply.models import (
     Allocation,
@@ -525,3 +531,134 @@ def build_versions_of(program_ids: Iterable[int]) -> QuerySet[BuildVersion]:
     """Every version of the builds of these programs (the organisation's records of its
     customers' schedules, for its cards of them)."""
     return BuildVersion.objects.filter(build__program_id__in=list(program_ids))
+
+
+# What the supply imports look up, one query per kind of thing -------------------------------
+# (per IMPORT_CHUNK values: SQLite and PostgreSQL cap the parameters of one statement)
+
+IMPORT_CHUNK = 5000
+
+
+def import_sites(user: Any, codes: Iterable[str]) -> list[tuple[int, str, int, bool]]:
+    """(pk, code, organisation, retired) of the sites the person may see with these codes (any
+    case): their organisation's own, and other holders' they see (refused by the import)."""
+    wanted = {c.upper() for c in codes if c}
+    if not wanted:
+        return []
+    rows = (
+        sites_visible_to(user)
+        .annotate(key=Upper("code"))
+        .filter(key__in=wanted)
+        .values_list("pk", "code", "organisation_id", "retired_at")
+    )
+    return [(pk, code, org, retired is not None) for pk, code, org, retired in rows]
+
+
+def import_parts(
+    user: Any, numbers: Iterable[str], *, assemblies: bool = False
+) -> list[tuple[int, str, int]]:
+    """(pk, number, owner) of the parts a supply import may name with these numbers (any
+    case): parts_for_supply, or parts_for_builds for a build's assembly."""
+    wanted = {n.upper() for n in numbers if n}
+    if not wanted:
+        return []
+    parts = (parts_for_builds(user) if assemblies else parts_for_supply(user)).annotate(
+        key=Upper("number")
+    )
+    return [
+        row
+        for chunk in chunked(sorted(wanted), IMPORT_CHUNK)
+        for row in parts.filter(key__in=chunk).values_list("pk", "number", "owner_id")
+    ]
+
+
+def import_sources(user: Any, mpn_keys: Iterable[str]) -> list[tuple[str, int, int, str, int]]:
+    """(mpn key, manufacturer part, part, manufacturer name, part owner) of the approved
+    sources of the parts a supply import may name: a file giving only MPNs finds its parts."""
+    keys = {k for k in mpn_keys if k}
+    if not keys:
+        return []
+    sources = ApprovedSource.objects.filter(part__in=parts_for_supply(user).values("pk"))
+    return [
+        row
+        for chunk in chunked(sorted(keys), IMPORT_CHUNK)
+        for row in sources.filter(manufacturer_part__mpn_key__in=chunk).values_list(
+            "manufacturer_part__mpn_key",
+            "manufacturer_part_id",
+            "part_id",
+            "manufacturer_part__manufacturer__name",
+            "part__owner_id",
+        )
+    ]
+
+
+def import_manufacturer_parts(user: Any, mpn_keys: Iterable[str]) -> list[tuple[str, int, str]]:
+    """(mpn key, pk, manufacturer name) of the manufacturer parts the person may name."""
+    keys = {k for k in mpn_keys if k}
+    if not keys:
+        return []
+    visible = manufacturer_parts_visible_to(user)
+    return [
+        row
+        for chunk in chunked(sorted(keys), IMPORT_CHUNK)
+        for row in visible.filter(mpn_key__in=chunk).values_list(
+            "mpn_key", "pk", "manufacturer__name"
+        )
+    ]
+
+
+def import_organisations(
+    organisations: QuerySet[Organisation], names: Iterable[str]
+) -> list[tuple[int, str, str, str]]:
+    """(pk, name, slug, kind) of the organisations among a visible set (one of the choices
+    above) named so (any case) or with this slug."""
+    wanted = {n.strip().upper() for n in names if n and n.strip()}
+    if not wanted:
+        return []
+    slugs = {n.lower() for n in wanted}
+    rows = organisations.annotate(key=Upper("name")).filter(Q(key__in=wanted) | Q(slug__in=slugs))
+    return list(rows.values_list("pk", "name", "slug", "kind"))
+
+
+def import_programs(programs: QuerySet[Program], codes: Iterable[str]) -> list[tuple[int, str]]:
+    """(pk, code) of the programs among a set (programs_for_orders, programs_for_builds)."""
+    wanted = {c.upper() for c in codes if c}
+    if not wanted:
+        return []
+    rows = programs.annotate(key=Upper("code")).filter(key__in=wanted)
+    return list(rows.values_list("pk", "code"))
+
+
+def import_own_orders(user: Any, numbers: Iterable[str]) -> list[tuple[int, str, str, int, int]]:
+    """(pk, number, status, program, supplier) of the person's organisation's orders."""
+    org = reach_of(user).organisation_id
+    wanted = {n for n in numbers if n}
+    if org is None or not wanted:
+        return []
+    rows = orders_visible_to(user).filter(buyer_id=org, number__in=wanted)
+    return list(rows.values_list("pk", "number", "status", "program_id", "supplier_id"))
+
+
+def import_program_partners(program_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """(program, organisation) of the partners of these programs (the person's own programs:
+    programs_for_orders), for the rules of an order: its supplier and where it ships."""
+    ids = set(program_ids)
+    if not ids:
+        return set()
+    rows = ProgramPartner.objects.filter(program_id__in=ids)
+    return set(rows.values_list("program_id", "organisation_id"))
+
+
+def import_boms(
+    user: Any, program_ids: Iterable[int], part_ids: Iterable[int]
+) -> set[tuple[int, int]]:
+    """(program, assembly) of the visible BOMs of these programs and assemblies."""
+    rows = boms_visible_to(user).filter(
+        program_id__in=set(program_ids), assembly_id__in=set(part_ids)
+    )
+    return set(rows.values_list("program_id", "assembly_id"))
+
+
+def import_customers(user: Any) -> set[int]:
+    """The organisations that may own stock at the person's organisation's sites."""
+    return set(stock_owner_choices(user).values_list("pk", flat=True))

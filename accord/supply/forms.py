@@ -458,3 +458,19 @@ class AllocationForm(AccordForm):
     def __init__(self, *args: Any, buyers: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _set_queryset(self, "buyer", buyers)
+
+
+class SupplyImportForm(AccordForm):
+    """A supply file to preview, or (content: the previewed file, base64) to import."""
+
+    kind = forms.ChoiceField(label="What the file holds")
+    file = forms.FileField(label="File (CSV or Excel)", required=False, allow_empty_file=True)
+    content = forms.CharField(required=False, widget=forms.HiddenInput)
+    filename = forms.CharField(required=False, max_length=255, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, kinds: Iterable[tuple[str, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["kind"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = list(kinds)
+        self.fields["file"].widget.attrs.update({"accept": ".csv,.tsv,.txt,.xlsx,.xls"})

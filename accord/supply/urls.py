@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accord.supply.views import builds, offers, orders, sites, stock
+from accord.supply.views import builds, imports, offers, orders, sites, stock
 
 urlpatterns = [
     path("supply/sites/", sites.site_list, name="site_list"),
@@ -42,4 +42,5 @@ urlpatterns = [
     path("supply/offers/<int:pk>/retire/", offers.offer_retire, name="offer_retire"),
     path("supply/allocations/", offers.allocation_list, name="allocation_list"),
     path("supply/allocations/new/", offers.allocation_create, name="allocation_create"),
+    path("supply/import/", imports.supply_import, name="supply_import"),
 ]

@@ -56,6 +56,10 @@ from accord.api.tests.access_matrix.cases import API_MATRIX as CORE_MATRIX
 from accord.api.tests.access_matrix.cases import MATRIX_PDF, PERSONAS, World
 from accord.api.tests.access_matrix.planning_cases import PLANNING_MATRIX, planning_world
 from accord.api.tests.access_matrix.supply_cases import SUPPLY_MATRIX
+from accord.api.tests.access_matrix.supply_import_cases import (
+    SUPPLY_IMPORT_MATRIX,
+    supply_import_world,
+)
 from accord.api.tests.utils import API, send
 from accord.core.models import AccessLogEntry, ApiToken, Event
 from accord.core.services import create_api_token
@@ -98,8 +102,8 @@ from accord.supply.models import (
 )
 
 # Every app's operations: the core, orgs and parts ones (cases.py), planning's, supply's (whose
-# world is built lazily by its cases' URLs: supply_cases.supply_world).
-API_MATRIX = {**CORE_MATRIX, **PLANNING_MATRIX, **SUPPLY_MATRIX}
+# world is built lazily by its cases' URLs: supply_cases.supply_world) and the supply imports'.
+API_MATRIX = {**CORE_MATRIX, **PLANNING_MATRIX, **SUPPLY_MATRIX, **SUPPLY_IMPORT_MATRIX}
 
 
 @pytest.fixture
@@ -134,6 +138,7 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> World
         "no_password": no_password,
         "nda_with_document": nda_with_document,
         **planning_world(people, programs),
+        **supply_import_world(people),
         "unconnected": create_organisation(actor=None, name="Matrix Unconnected", kind="supplier"),
         "invitation": invite_person(actor=buyer, email="someone@halcyon.example"),
         "connection": invite_organisation(actor=people.outsider, accord_id=halcyon.slug),

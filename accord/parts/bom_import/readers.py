@@ -39,6 +39,7 @@ __all__ = [
     "HEADER_ALLOWANCE",
     "RawSheet",
     "cell_to_str",
+    "read_plain_tables",
     "read_tables",
     "sniff_delimiter",
 ]
@@ -75,6 +76,48 @@ def read_tables(
         return read_xls(data, limits)
     _reject_known_binary(data, limits)
     return _read_text(data, limits)
+
+
+def read_plain_tables(
+    data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "a table"
+) -> list[RawSheet]:
+    """Read a spreadsheet (xlsx, xls) or a delimited text table (CSV, TSV, any encoding) with
+    the same limits and hostile-file checks as read_tables, but without the BOM-only formats
+    (text reports, XML): for tables that are not BOMs (stock, orders, offers...)."""
+    name = PurePosixPath(filename.replace("\\", "/")).name or "upload"
+    limits = Limits(name, max_bytes, DEFAULT_MAX_ROWS, DEFAULT_MAX_CELLS)
+    if not data or not data.strip():
+        raise reject(name, "empty-file", "The file is empty.")
+    if len(data) > max_bytes:
+        raise reject(
+            name, "file-too-large", f"The file is {_mb(len(data))}; the limit is {_mb(max_bytes)}."
+        )
+    head = data[:8]
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
+        return read_zip_workbook(data, limits)
+    if head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return read_xls(data, limits)
+    for magic, kind in _BINARY_SIGNATURES:
+        if data.startswith(magic):
+            raise reject(
+                name,
+                "unsupported-format",
+                f"This is {kind}, not {what}. Upload an Excel file (.xlsx, .xls) or a CSV/TSV "
+                "table.",
+            )
+    encoding, bom_len = _detect_encoding(data, limits)
+    sample = _decode_sample(data, bom_len, encoding)
+    _check_text_sample(sample, limits)
+    lowered = sample.lstrip()[:2000].lower()
+    if lowered.startswith("<"):
+        raise reject(
+            name,
+            "unsupported-format",
+            f"This file is a web page or XML, not {what}. Open it in Excel and save it as .xlsx "
+            "or CSV, then upload that.",
+        )
+    stem = PurePosixPath(name).stem or name
+    return [_read_delimited(data, bom_len, encoding, sniff_delimiter(sample), stem, limits)]
 
 
 def _mb(n: int) -> str:

@@ -29,6 +29,7 @@ SECTIONS = [
     ("Builds", "build_list", "/supply/builds/"),
     ("Offers", "offer_list", "/supply/offers/"),
     ("Allocations", "allocation_list", "/supply/allocations/"),
+    ("Import", "supply_import", "/supply/import/"),
 ]
 _PRICE_BREAK = re.compile(r"price_breaks\[(\d+)\](?:\.(quantity|unit_price))?")
 

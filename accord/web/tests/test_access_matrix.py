@@ -53,6 +53,7 @@ from accord.web.tests.access_matrix_supply import (
     SUPPLY_LOGGED_READS,
     SUPPLY_POST,
 )
+from accord.web.tests.access_matrix_supply_import import SUPPLY_IMPORT_GET, SUPPLY_IMPORT_POST
 from accord.web.tests.helpers import table, text
 
 PERSONAS = [
@@ -513,6 +514,9 @@ POST_MATRIX |= PLANNING_POST
 # The supply pages' rows live in access_matrix_supply.py (its docstring gives their world).
 GET_MATRIX |= SUPPLY_GET
 POST_MATRIX |= SUPPLY_POST
+# The supply import page (access_matrix_supply_import.py), in the supply pages' world.
+GET_MATRIX |= SUPPLY_IMPORT_GET
+POST_MATRIX |= SUPPLY_IMPORT_POST
 LOGGED_READS |= SUPPLY_LOGGED_READS
 CONTENT_MATRIX |= SUPPLY_CONTENT
 # The scorecard pages (access_matrix_scorecards.py).
