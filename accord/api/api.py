@@ -83,6 +83,7 @@ def build_api() -> AccordAPI:
     from accord.orgs.api import router as orgs_router
     from accord.parts.api import router as parts_router
     from accord.planning.api import router as planning_router
+    from accord.scorecards.api import router as scorecards_router
     from accord.supply.api import router as supply_router
     from accord.supply.import_api import router as supply_import_router
 
@@ -99,6 +100,7 @@ def build_api() -> AccordAPI:
     new_api.add_router("", orgs_router)
     new_api.add_router("", parts_router)
     new_api.add_router("", planning_router)
+    new_api.add_router("", scorecards_router)
     new_api.add_router("", supply_router)
     new_api.add_router("", supply_import_router)
     return new_api

@@ -55,6 +55,7 @@ from accord.api.auth import SAFE_METHODS
 from accord.api.tests.access_matrix.cases import API_MATRIX as CORE_MATRIX
 from accord.api.tests.access_matrix.cases import MATRIX_PDF, PERSONAS, World
 from accord.api.tests.access_matrix.planning_cases import PLANNING_MATRIX, planning_world
+from accord.api.tests.access_matrix.scorecards_cases import SCORECARDS_MATRIX
 from accord.api.tests.access_matrix.supply_cases import SUPPLY_MATRIX
 from accord.api.tests.access_matrix.supply_import_cases import (
     SUPPLY_IMPORT_MATRIX,
@@ -102,8 +103,15 @@ from accord.supply.models import (
 )
 
 # Every app's operations: the core, orgs and parts ones (cases.py), planning's, supply's (whose
-# world is built lazily by its cases' URLs: supply_cases.supply_world) and the supply imports'.
-API_MATRIX = {**CORE_MATRIX, **PLANNING_MATRIX, **SUPPLY_MATRIX, **SUPPLY_IMPORT_MATRIX}
+# world is built lazily by its cases' URLs: supply_cases.supply_world), the supply imports' and
+# the scorecards' (scorecards_cases.py, lazily too).
+API_MATRIX = {
+    **CORE_MATRIX,
+    **PLANNING_MATRIX,
+    **SUPPLY_MATRIX,
+    **SUPPLY_IMPORT_MATRIX,
+    **SCORECARDS_MATRIX,
+}
 
 
 @pytest.fixture

@@ -46,13 +46,22 @@ def scorecards_world(people: Any, programs: Any, parts: Any, orgs: Any) -> dict[
 
     def build() -> dict[str, Any]:
         if not built:
-            built.update(_build(people, programs, parts, orgs))
+            built.update(
+                build_card(
+                    people.oem_buyer,
+                    programs["EBX2"],
+                    parts["HAL-400-0001"],
+                    orgs["halcyon"],
+                    orgs["sunridge"],
+                )
+            )
         return built
 
     return {"scorecards": build}
 
 
-def _build(people: Any, programs: Any, parts: Any, orgs: Any) -> dict[str, Any]:
+def build_card(buyer: Any, program: Any, part: Any, halcyon: Any, sunridge: Any) -> dict[str, Any]:
+    """Halcyon's order to Sunridge this month, received, and Halcyon's card of it."""
     from accord.scorecards.choices import Direction
     from accord.scorecards.services import compute_cards, rules_of, save_template, template_of
     from accord.supply.services import (
@@ -63,21 +72,19 @@ def _build(people: Any, programs: Any, parts: Any, orgs: Any) -> dict[str, Any]:
         receive_delivery,
     )
 
-    buyer, today = people.oem_buyer, dt.date.today()
+    today = dt.date.today()
     site = create_site(actor=buyer, code="SC-LAB", name="Scorecard lab")
-    order = create_purchase_order(
-        actor=buyer, program=programs["EBX2"], supplier=orgs["sunridge"], number="SC-PO-1"
-    )
+    order = create_purchase_order(actor=buyer, program=program, supplier=sunridge, number="SC-PO-1")
     line = add_order_line(
         actor=buyer,
         order=order,
-        part=parts["HAL-400-0001"],
+        part=part,
         quantity_ordered=10,
         requested_date=today,
     )
     issue_order(actor=buyer, order=order)
     receive_delivery(actor=buyer, line=line, site=site, quantity_received=10, received_on=today)
-    defaults = template_of(orgs["halcyon"], Direction.SUPPLIERS)
+    defaults = template_of(halcyon, Direction.SUPPLIERS)
     template = save_template(actor=buyer, template=defaults, **rules_of(defaults))
     compute_cards(template)
     return {"card_template": template, "card_month": today.strftime("%Y-%m")}

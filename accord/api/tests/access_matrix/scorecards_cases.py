@@ -1,0 +1,86 @@
+"""The scorecards API's rows of the access matrix, on the pages' world (built lazily:
+accord/web/tests/access_matrix_scorecards.py): Halcyon's card of Sunridge is Halcyon's
+(oem_buyer, oem_engineer) and Sunridge's (supplier_rep), 404 for everyone else, its rows and
+comments too; Sunridge reading the rows behind a number is in Halcyon's access log. Everyone
+reads their own organisation's template; its administrators change it, the others get 403."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accord.api.tests.access_matrix.cases import SIGNED_IN, Case, World, case, expect
+
+CARD = ["oem_buyer", "oem_engineer", "supplier_rep"]
+ADMINS = [
+    "oem_buyer",
+    "ems_planner",
+    "supplier_rep",
+    "other_oem_user",
+    "nda_expired_partner",
+    "outsider",
+]
+
+
+def card_world(w: World) -> World:
+    if "scorecard:template" not in w:
+        from accord.web.tests.access_matrix_scorecards import build_card
+
+        built = build_card(
+            w["oem_buyer"], w["EBX2"], w["part:HAL-400-0001"], w["org:halcyon"], w["org:sunridge"]
+        )
+        w["scorecard:template"] = built["card_template"]
+        w["scorecard:month"] = built["card_month"]
+    return w
+
+
+def _card(w: World) -> str:
+    card_world(w)
+    return f"/scorecards/{w['scorecard:template'].pk}/{w['org:sunridge'].pk}"
+
+
+def _rules(w: World) -> dict[str, Any]:
+    from accord.scorecards.defaults import BANDS, SUPPLIER_METRICS
+
+    return {
+        "metrics": {m: dict(s) for m, s in SUPPLIER_METRICS.items()},
+        "bands": [{**b, "action": str(b["action"])} for b in BANDS],
+        "days_early": 3,
+        "days_late": 1,
+        "counting_unit": "line",
+        "due_basis": "requested",
+        "response_sla_hours": 24,
+        "frozen_weeks": 4,
+    }
+
+
+SCORECARDS_MATRIX: dict[tuple[str, str], list[Case]] = {
+    ("GET", "/scorecards"): [case(lambda w: "/scorecards", expect(SIGNED_IN))],
+    ("GET", "/scorecards/{template_id}/{rated_id}"): [case(_card, expect(CARD))],
+    ("GET", "/scorecards/{template_id}/{rated_id}/months/{month}/{metric}"): [
+        case(
+            lambda w: f"{_card(w)}/months/{w['scorecard:month']}/on_time",
+            expect(CARD),
+            logged={"supplier_rep": (1,)},
+        )
+    ],
+    ("GET", "/scorecards/{template_id}/{rated_id}/comments"): [
+        case(lambda w: f"{_card(w)}/comments", expect(CARD))
+    ],
+    ("POST", "/scorecards/{template_id}/{rated_id}/comments"): [
+        case(
+            lambda w: f"{_card(w)}/comments",
+            expect(CARD, status=201),
+            body=lambda w: {"month": w["scorecard:month"], "text": "On time, thank you."},
+        )
+    ],
+    ("GET", "/scorecard-templates/{direction}"): [
+        case(lambda w: "/scorecard-templates/suppliers", expect(SIGNED_IN))
+    ],
+    ("PUT", "/scorecard-templates/{direction}"): [
+        case(
+            lambda w: "/scorecard-templates/suppliers",
+            expect(ADMINS, forbidden=["oem_engineer", "ems_quality"]),
+            body=_rules,
+        )
+    ],
+}

@@ -1,0 +1,340 @@
+"""API: the cards one may see, a card month by month, the rows behind a number, comments, and
+the organisation's template (administrators change it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from accord.api.auth import person
+from accord.api.idempotency import idempotent
+from accord.api.pagination import Page, PageParams, paginate_rows
+from accord.api.schemas import Id, InputSchema
+from accord.core.errors import Forbidden, InvalidInput, NotFound
+from accord.scorecards.access import (
+    comments_visible_to,
+    get_card_template,
+    log_drill_read,
+)
+from accord.scorecards.cards import card_detail, cards_about_me, cards_as_rater
+from accord.scorecards.choices import BandAction, CountingUnit, Direction, DueBasis, Metric
+from accord.scorecards.drill import drill
+from accord.scorecards.services import comment_on_month, rules_of, save_template, template_of
+
+router = Router(tags=["scorecards"])
+_MONTH_KEYS = ("month", "numerator", "denominator", "value", "score")
+
+
+class MonthScoreOut(Schema):
+    month: dt.date
+    score: float | None
+
+
+class CardOut(Schema):
+    template_id: int
+    kept_by: str
+    direction: str
+    rated_id: int
+    rated: str
+    score: float | None = Field(description="The mean of the last twelve scored months.")
+    grade: str
+    action: str
+    months: list[MonthScoreOut]
+
+
+class MetricMonthOut(Schema):
+    month: dt.date
+    numerator: float
+    denominator: float
+    value: float
+    score: float | None
+
+
+class MetricOut(Schema):
+    metric: str
+    label: str
+    weight: float
+    target: float
+    floor: float
+    months: list[MetricMonthOut]
+
+
+class CardMonthOut(Schema):
+    month: dt.date
+    score: float | None
+    grade: str
+    action: str
+    closed: bool
+
+
+class CardDetailOut(Schema):
+    template_id: int
+    rated_id: int
+    rated: str
+    score: float | None
+    grade: str
+    months: list[CardMonthOut]
+    metrics: list[MetricOut]
+
+
+class RowsOut(Schema):
+    headers: list[str]
+    rows: list[list[str]]
+    hidden: int = Field(description="Rows that count but that the caller may not see.")
+    note: str
+
+
+class CommentIn(InputSchema):
+    month: str = Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
+    text: str = Field(min_length=1, max_length=4000)
+    corrective_action: bool = False
+
+
+class CommentOut(Schema):
+    id: int
+    month: dt.date
+    author: str
+    organisation: str
+    text: str
+    corrective_action: bool
+    created_at: dt.datetime
+
+
+class MetricRuleIn(InputSchema):
+    weight: float = Field(ge=0, le=100)
+    target: float
+    floor: float
+
+
+class BandIn(InputSchema):
+    lower: float = Field(ge=0, le=100)
+    grade: str = Field(min_length=1, max_length=20)
+    action: BandAction
+
+
+class TemplateIn(InputSchema):
+    metrics: dict[str, MetricRuleIn]
+    bands: list[BandIn] = Field(min_length=1, max_length=10)
+    days_early: int = Field(ge=0, le=60)
+    days_late: int = Field(ge=0, le=60)
+    counting_unit: CountingUnit
+    due_basis: DueBasis
+    response_sla_hours: int = Field(ge=0, le=24 * 60)
+    frozen_weeks: int = Field(ge=0, le=52)
+
+
+class TemplateOut(Schema):
+    direction: str
+    saved: bool = Field(description="False: the defaults, until an administrator saves them.")
+    version: int
+    progress: int = Field(description="Percent of the recompute after the last change.")
+    metrics: dict[str, dict[str, float]]
+    bands: list[dict[str, Any]]
+    days_early: int
+    days_late: int
+    counting_unit: str
+    due_basis: str
+    response_sla_hours: int
+    frozen_weeks: int
+
+
+def _month(text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text, "%Y-%m").date()
+    except ValueError:
+        raise NotFound("No such month.") from None
+
+
+@router.get("/scorecards", response=Page[CardOut])
+def list_scorecards(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
+    """The cards of the caller's suppliers and customers, best first, then those others keep
+    of the caller's organisation."""
+    user = person(request)
+    cards = [
+        *cards_as_rater(user, Direction.SUPPLIERS),
+        *cards_as_rater(user, Direction.CUSTOMERS),
+        *cards_about_me(user),
+    ]
+    rows = [
+        {
+            "template_id": c.template.pk,
+            "kept_by": c.template.organisation.name,
+            "direction": c.template.direction,
+            "rated_id": c.rated_id,
+            "rated": c.rated_name,
+            "score": c.score,
+            "grade": c.grade,
+            "action": c.action,
+            "months": [{"month": m, "score": s} for m, s in c.months],
+        }
+        for c in cards
+    ]
+    return paginate_rows(request, rows, paging)
+
+
+@router.get("/scorecards/{template_id}/{rated_id}", response=CardDetailOut)
+def get_scorecard(request: HttpRequest, template_id: Id, rated_id: Id) -> CardDetailOut:
+    user = person(request)
+    template = get_card_template(user, template_id, rated_id)
+    detail = card_detail(user, template, rated_id)
+    return CardDetailOut.model_validate(
+        {
+            "template_id": template.pk,
+            "rated_id": rated_id,
+            "rated": detail.rated_name,
+            "score": detail.overall,
+            "grade": detail.grade,
+            "months": [
+                {"month": m, "score": s[0], "grade": s[1], "action": s[2], "closed": s[3]}
+                for m, s in sorted(detail.scores.items())
+            ],
+            "metrics": [
+                {
+                    "metric": line.metric,
+                    "label": line.label,
+                    "weight": line.weight,
+                    "target": line.target,
+                    "floor": line.floor,
+                    "months": [
+                        dict(zip(_MONTH_KEYS, (m, *v), strict=True))
+                        for m, v in sorted(line.values.items())
+                    ],
+                }
+                for line in detail.metrics
+            ],
+        }
+    )
+
+
+@router.get("/scorecards/{template_id}/{rated_id}/months/{month}/{metric}", response=RowsOut)
+def get_scorecard_rows(
+    request: HttpRequest, template_id: Id, rated_id: Id, month: str, metric: str
+) -> RowsOut:
+    """The rows behind a metric of a month (orders, deliveries, builds, BOMs), as the card
+    judged them; only those the caller may see, with the count of the others."""
+    user = person(request)
+    template = get_card_template(user, template_id, rated_id)
+    if metric not in Metric.values:
+        raise NotFound("No such metric.")
+    found = drill(user, template, rated_id, _month(month), metric)
+    if found is None:
+        raise NotFound("This number has no rows behind it.")
+    log_drill_read(
+        user,
+        template,
+        rated_id,
+        len(found.rows),
+        model=found.model,
+        channel="api",
+        path=request.path,
+    )
+    return RowsOut(
+        headers=found.headers,
+        rows=[["" if cell is None else str(cell) for cell in row] for row in found.rows],
+        hidden=found.hidden,
+        note=found.note,
+    )
+
+
+def _comment_out(comment: Any) -> CommentOut:
+    return CommentOut(
+        id=comment.pk,
+        month=comment.month,
+        author=str(comment.author or ""),
+        organisation=comment.organisation.name,
+        text=comment.text,
+        corrective_action=comment.corrective_action,
+        created_at=comment.created_at,
+    )
+
+
+@router.get("/scorecards/{template_id}/{rated_id}/comments", response=Page[CommentOut])
+def list_scorecard_comments(
+    request: HttpRequest, template_id: Id, rated_id: Id, paging: Query[PageParams]
+) -> dict[str, Any]:
+    user = person(request)
+    template = get_card_template(user, template_id, rated_id)
+    comments = (
+        comments_visible_to(user)
+        .filter(template=template, rated_id=rated_id)
+        .select_related("author", "organisation")
+    )
+    return paginate_rows(request, [_comment_out(c) for c in comments], paging)
+
+
+@router.post("/scorecards/{template_id}/{rated_id}/comments", response={201: CommentOut})
+@idempotent
+def comment_on_scorecard(
+    request: HttpRequest, template_id: Id, rated_id: Id, payload: CommentIn
+) -> Status[CommentOut]:
+    """Either side's comment on a month; the rated party's corrective-action plan is one."""
+    user = person(request)
+    template = get_card_template(user, template_id, rated_id)
+    try:
+        month = dt.datetime.strptime(payload.month, "%Y-%m").date()
+    except ValueError:
+        raise InvalidInput("month: YYYY-MM.", detail={"field": "month"}) from None
+    comment = comment_on_month(
+        actor=user,
+        template=template,
+        rated_id=rated_id,
+        month=month,
+        text=payload.text,
+        corrective_action=payload.corrective_action,
+    )
+    return Status(201, _comment_out(comment))
+
+
+def _template_out(template: Any) -> TemplateOut:
+    return TemplateOut(
+        direction=template.direction,
+        saved=template.pk is not None,
+        version=template.version if template.pk else 0,
+        progress=template.progress if template.pk else 100,
+        **rules_of(template),
+    )
+
+
+def _direction(direction: str) -> str:
+    if direction not in Direction.values:
+        raise NotFound("No such direction: suppliers or customers.")
+    return direction
+
+
+@router.get("/scorecard-templates/{direction}", response=TemplateOut)
+def get_scorecard_template(request: HttpRequest, direction: str) -> TemplateOut:
+    """The rules the caller's organisation scores its suppliers (or customers) by."""
+    user = person(request)
+    if user.organisation is None:
+        raise NotFound()
+    return _template_out(template_of(user.organisation, _direction(direction)))
+
+
+@router.put("/scorecard-templates/{direction}", response=TemplateOut)
+def put_scorecard_template(
+    request: HttpRequest, direction: str, payload: TemplateIn
+) -> TemplateOut:
+    """Save a new version (administrators); every month is computed again in the background."""
+    user = person(request)
+    if user.organisation is None:
+        raise NotFound()
+    chosen = _direction(direction)
+    if not user.is_org_admin:
+        raise Forbidden("Only administrators change the scorecard template.")
+    saved = save_template(
+        actor=user,
+        template=template_of(user.organisation, chosen),
+        metrics={k: v.model_dump() for k, v in payload.metrics.items()},
+        bands=[{**b.model_dump(), "action": str(b.action)} for b in payload.bands],
+        days_early=payload.days_early,
+        days_late=payload.days_late,
+        counting_unit=str(payload.counting_unit),
+        due_basis=str(payload.due_basis),
+        response_sla_hours=payload.response_sla_hours,
+        frozen_weeks=payload.frozen_weeks,
+    )
+    return _template_out(saved)
