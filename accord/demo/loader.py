@@ -15,6 +15,7 @@ from accord.core.access import today
 from accord.core.db import refresh_planner_statistics
 from accord.demo import DEMO_PASSWORD, data_path
 from accord.demo.personas import PEOPLE, World, build_world
+from accord.demo.scorecards import start_scorecards
 from accord.demo.services import set_demo_passwords
 from accord.demo.supply import load_supply_story
 from accord.demo.supply_story import tell_supply_story
@@ -150,6 +151,7 @@ def load_demo() -> World:
         import_real_files(world)
         load_supply_story(world)
         tell_supply_story(world)
+        start_scorecards(world)
     refresh_planner_statistics()
     return world
 

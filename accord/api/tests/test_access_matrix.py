@@ -57,10 +57,7 @@ from accord.api.tests.access_matrix.cases import MATRIX_PDF, PERSONAS, World
 from accord.api.tests.access_matrix.planning_cases import PLANNING_MATRIX, planning_world
 from accord.api.tests.access_matrix.scorecards_cases import SCORECARDS_MATRIX
 from accord.api.tests.access_matrix.supply_cases import SUPPLY_MATRIX
-from accord.api.tests.access_matrix.supply_import_cases import (
-    SUPPLY_IMPORT_MATRIX,
-    supply_import_world,
-)
+from accord.api.tests.access_matrix.supply_import_cases import SUPPLY_IMPORT_MATRIX
 from accord.api.tests.utils import API, send
 from accord.core.models import AccessLogEntry, ApiToken, Event
 from accord.core.services import create_api_token
@@ -146,7 +143,6 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> World
         "no_password": no_password,
         "nda_with_document": nda_with_document,
         **planning_world(people, programs),
-        **supply_import_world(people),
         "unconnected": create_organisation(actor=None, name="Matrix Unconnected", kind="supplier"),
         "invitation": invite_person(actor=buyer, email="someone@halcyon.example"),
         "connection": invite_organisation(actor=people.outsider, accord_id=halcyon.slug),

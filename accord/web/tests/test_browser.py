@@ -635,6 +635,15 @@ def _demo_world(server: LiveServer) -> dict[str, Any]:
             world[key] = SimpleNamespace(pk=pk)
     for key, sql in DEMO_SUPPLY_IDS.items():  # the supply pages' objects (accord/demo/supply.py)
         world[key] = SimpleNamespace(pk=server.rows(sql)[0][0])
+    # Halcyon's card of Sunridge (accord/demo/scorecards.py), at its latest month.
+    template_id, month = server.rows(
+        "SELECT c.template_id, c.month FROM scorecards_cardmonth c"
+        " JOIN scorecards_scorecardtemplate t ON t.id = c.template_id"
+        " WHERE t.organisation_id = ? AND c.rated_id = ? ORDER BY c.month DESC LIMIT 1",
+        (world["halcyon"].pk, world["sunridge"].pk),
+    )[0]
+    card = {"card_template": SimpleNamespace(pk=template_id), "card_month": str(month)[:7]}
+    world["scorecards"] = lambda: card
     # The forecast Halcyon shared with Sunridge (accord/demo/supply_story.py).
     world["forecast"] = SimpleNamespace(
         pk=server.rows("SELECT id FROM planning_forecastshare ORDER BY id LIMIT 1")[0][0]

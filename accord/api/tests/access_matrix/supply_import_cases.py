@@ -5,9 +5,11 @@ organisation's site, a program they do not order for, a buyer they do not see) i
 problem: 422 with the problems, nothing written. A kind the person may never import is 403:
 orders are the buyers' (not sellers'), allocations the sellers'.
 
-The world: Meridian has a plant, PEN1 (created here).
-- stock of an Earbuds X2 part at PEN1: Meridian's planner 201; Meridian's quality engineer
-  422 (not a member of EBX2, he does not see its parts); everyone else 422 (not their site).
+The world: the supply pages' (supply_cases.supply_world, built lazily), where Meridian has a
+plant, PEN1.
+- stock of an Earbuds X2 part at PEN1: Meridian's people 201 (its quality engineer is no
+  member of EBX2, but a holder's people name what it holds, as in the stock forms:
+  parts_for_supply); everyone else 422 (not their site).
 - a new order on Earbuds X2 to Sunridge: the program's buying members (Halcyon's buyer and
   engineer, Meridian's planner) 201; Brightline's planner 422 (its NDA lapsed: it no longer
   sees the program's parts), other buyers 422 (not members); sellers 403.
@@ -21,8 +23,8 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accord.api.tests.access_matrix.cases import Case, World, case, expect
-from accord.supply.services import create_site
+from accord.api.tests.access_matrix.cases import Case, case, expect
+from accord.api.tests.access_matrix.supply_cases import at
 
 SIGNED_IN = [
     "oem_buyer",
@@ -48,11 +50,6 @@ ALLOCATION_FILE = (
 )
 
 
-def supply_import_world(people: Any) -> World:
-    plant = create_site(actor=people.ems_planner, code="PEN1", name="Penang plant")
-    return {"site:PEN1": plant}
-
-
 def _status(
     ok: list[str], status: int, others: int, forbidden: list[str] | None = None
 ) -> dict[str, int]:
@@ -71,20 +68,20 @@ def _upload(name: str, data: bytes) -> Any:
 SUPPLY_IMPORT_MATRIX: dict[tuple[str, str], list[Case]] = {
     ("POST", "/supply/imports/{kind}"): [
         case(
-            lambda w: "/supply/imports/stock",
-            _status(["ems_planner"], 201, 422),
+            at(lambda w: "/supply/imports/stock"),
+            _status(["ems_planner", "ems_quality"], 201, 422),
             body=_upload("stock.csv", STOCK_FILE),
             multipart=True,
         ),
         case(
-            lambda w: "/supply/imports/orders",
+            at(lambda w: "/supply/imports/orders"),
             _status(EBX2_BUYERS, 201, 422, SELLERS),
             body=_upload("orders.csv", ORDER_FILE),
             multipart=True,
             label="orders",
         ),
         case(
-            lambda w: "/supply/imports/allocations",
+            at(lambda w: "/supply/imports/allocations"),
             _status(["supplier_rep"], 201, 403) | {"outsider": 422},
             body=_upload("allocations.csv", ALLOCATION_FILE),
             multipart=True,
