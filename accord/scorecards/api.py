@@ -13,7 +13,7 @@ from ninja.responses import Status
 from accord.api.auth import person
 from accord.api.idempotency import idempotent
 from accord.api.pagination import Page, PageParams, paginate_rows
-from accord.api.schemas import Id, InputSchema
+from accord.api.schemas import Id, InputSchema, LongText, Text
 from accord.core.errors import Forbidden, InvalidInput, NotFound
 from accord.scorecards.access import (
     comments_visible_to,
@@ -89,8 +89,8 @@ class RowsOut(Schema):
 
 
 class CommentIn(InputSchema):
-    month: str = Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
-    text: str = Field(min_length=1, max_length=4000)
+    month: Text = Field(max_length=7, description="YYYY-MM")
+    text: LongText = Field(min_length=1, max_length=4000)
     corrective_action: bool = False
 
 
@@ -112,12 +112,12 @@ class MetricRuleIn(InputSchema):
 
 class BandIn(InputSchema):
     lower: float = Field(ge=0, le=100)
-    grade: str = Field(min_length=1, max_length=20)
+    grade: Text = Field(min_length=1, max_length=20)
     action: BandAction
 
 
 class TemplateIn(InputSchema):
-    metrics: dict[str, MetricRuleIn]
+    metrics: dict[Metric, MetricRuleIn]
     bands: list[BandIn] = Field(min_length=1, max_length=10)
     days_early: int = Field(ge=0, le=60)
     days_late: int = Field(ge=0, le=60)
@@ -328,7 +328,7 @@ def put_scorecard_template(
     saved = save_template(
         actor=user,
         template=template_of(user.organisation, chosen),
-        metrics={k: v.model_dump() for k, v in payload.metrics.items()},
+        metrics={str(k): v.model_dump() for k, v in payload.metrics.items()},
         bands=[{**b.model_dump(), "action": str(b.action)} for b in payload.bands],
         days_early=payload.days_early,
         days_late=payload.days_late,

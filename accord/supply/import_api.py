@@ -13,6 +13,7 @@ from accord.api.auth import person
 from accord.api.idempotency import HEADER_DOC, run_idempotently
 from accord.api.schemas import InputSchema
 from accord.core.errors import InvalidInput
+from accord.parts.api.import_schemas import ImportProblemOut
 from accord.parts.bom_import.inputs import read_upload
 from accord.supply.imports.preview import ImportResult
 from accord.supply.services.imports import import_supply
@@ -50,16 +51,6 @@ class SupplyImportForm(InputSchema):
     )
 
 
-class SupplyImportProblemOut(Schema):
-    severity: Literal["error", "warning", "info"]
-    code: str
-    message: str
-    file: str
-    sheet: str | None
-    row: int | None = Field(description="Spreadsheet row, 1-based.")
-    column: str | None = Field(description="Header text and column letter, e.g. 'Qty (C)'.")
-
-
 class SupplyImportOut(Schema):
     kind: Kind
     file: str
@@ -70,7 +61,7 @@ class SupplyImportOut(Schema):
     columns: dict[str, str] = Field(description="What each recognised column gives.")
     counts: dict[str, int]
     problem_count: int
-    problems: list[SupplyImportProblemOut] = Field(description="The first 1,000 problems.")
+    problems: list[ImportProblemOut] = Field(description="The first 1,000 problems.")
 
 
 def result_out(result: ImportResult) -> dict[str, Any]:
