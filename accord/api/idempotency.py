@@ -83,7 +83,7 @@ def run_idempotently(
     raw_key = request.headers.get(HEADER)
     if raw_key is None:
         return _render(call())[0]
-    key = _valid_key(raw_key)
+    key = valid_key(raw_key)
     digest = _request_digest(request)
     with transaction.atomic():
         try:
@@ -108,7 +108,7 @@ def run_idempotently(
     return response
 
 
-def _valid_key(key: str) -> str:
+def valid_key(key: str) -> str:
     key = key.strip()
     if not key or len(key) > MAX_KEY_LENGTH or not key.isascii() or not key.isprintable():
         raise InvalidInput(

@@ -10,7 +10,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from accord.api.auth import person
-from accord.api.idempotency import HEADER_DOC, run_idempotently
+from accord.api.idempotency import HEADER, HEADER_DOC, run_idempotently, valid_key
 from accord.api.schemas import InputSchema
 from accord.core.errors import InvalidInput
 from accord.parts.api.import_schemas import ImportProblemOut
@@ -86,6 +86,8 @@ def import_supply_file(
     request: HttpRequest, kind: Kind, file: File[UploadedFile], form: Form[SupplyImportForm]
 ) -> Any:
     user = person(request)
+    if request.headers.get(HEADER) is not None:
+        valid_key(request.headers[HEADER])  # a preview too answers a malformed key with 422
     data, filename = read_upload(file)
     if not form.commit:
         result = import_supply(actor=user, kind=kind, data=data, filename=filename, commit=False)

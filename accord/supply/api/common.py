@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from accord.core.access import get_or_404
 from accord.orgs.access import organisations_visible_to
@@ -28,8 +28,21 @@ QuantityIn = Annotated[
 PriceIn = Annotated[
     Decimal, Field(ge=0, max_digits=18, decimal_places=6, description='A decimal string, "1.85".')
 ]
+
+
 # Dates the services store in a DateField: ISO 8601, within years a database can hold.
-DateIn = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(9999, 12, 31))]
+def _not_a_number(value: object) -> object:
+    """A date is written YYYY-MM-DD: a number is refused, not read as seconds since 1970."""
+    if isinstance(value, int | float):
+        raise ValueError("a date as YYYY-MM-DD")
+    return value
+
+
+DateIn = Annotated[
+    dt.date,
+    BeforeValidator(_not_a_number),
+    Field(ge=dt.date(1900, 1, 1), le=dt.date(9999, 12, 31)),
+]
 
 
 class Row(BaseModel):

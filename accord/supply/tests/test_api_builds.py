@@ -79,6 +79,7 @@ def test_retiring_is_the_last_version(buyer, build) -> None:
         ({"quantity": None}, 422),  # omittable, never null
         ({"quantity": "-1"}, 422),
         ({"due_date": "2026-02-30"}, 422),
+        ({"due_date": 0}, 422),  # a number is no date (not 1970-01-01)
         ({"firmness": "maybe"}, 422),
         ({"version": 7}, 422),
     ],
