@@ -46,8 +46,9 @@ retry safely.
 
 
 class SupplyImportForm(InputSchema):
-    commit: bool = Field(
-        False, description="false: the preview, nothing written; true: import the file."
+    # "true" or "false" as written: a form field is text, and "0", "no" or "off" are no answer.
+    commit: Literal["true", "false"] = Field(
+        "false", description="false: the preview, nothing written; true: import the file."
     )
 
 
@@ -89,7 +90,7 @@ def import_supply_file(
     if request.headers.get(HEADER) is not None:
         valid_key(request.headers[HEADER])  # a preview too answers a malformed key with 422
     data, filename = read_upload(file)
-    if not form.commit:
+    if form.commit != "true":
         result = import_supply(actor=user, kind=kind, data=data, filename=filename, commit=False)
         return Status(200, result_out(result))
 
