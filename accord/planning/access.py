@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from accord.core.access import get_or_404, is_person, record_restricted_rows_read
+from accord.core.errors import InvalidInput
 from accord.orgs.access import reach_of
 from accord.orgs.choices import OrganisationKind
 from accord.orgs.models import Organisation, Person, Program
@@ -21,6 +22,8 @@ from accord.planning.models import (
     PlanRun,
     RiskOwner,
 )
+
+RISK_OWNER_REFUSED = "owner: choose a member of the program who may see its build schedule."
 
 
 def programs_for_planning(user: Any) -> QuerySet[Program]:
@@ -119,6 +122,15 @@ def risk_owner_candidates(user: Any, program: Program) -> QuerySet[Person]:
     return Person.objects.filter(
         pk__in=members_visible_to(user, program).values("person_id")
     ).select_related("organisation")
+
+
+def chosen_risk_owner(user: Any, program: Program, **lookup: Any) -> Person:
+    """The candidate the lookup names (pk=..., username__iexact=...). Someone the person may
+    not choose is answered as someone who does not qualify: the lookup tells nothing."""
+    owner = risk_owner_candidates(user, program).filter(**lookup).first()
+    if owner is None:
+        raise InvalidInput(RISK_OWNER_REFUSED, detail={"field": "owner"})
+    return owner
 
 
 def log_plan_read(user: Any, run: PlanRun, *, channel: str, path: str) -> None:

@@ -18,6 +18,7 @@ from accord.core.errors import InvalidInput, NotFound
 from accord.core.numbers import plain_number
 from accord.parts.access import manufacturer_parts_visible_to
 from accord.planning.access import (
+    chosen_risk_owner,
     clearances_of,
     forecast_shares_visible_to,
     get_forecast_share_for_user,
@@ -25,7 +26,6 @@ from accord.planning.access import (
     get_program_for_planning,
     log_plan_read,
     plan_run_for,
-    risk_owner_candidates,
     risks_of,
     seller_partners_of,
 )
@@ -256,12 +256,7 @@ def assign_owner(request: HttpRequest, program_id: Id, payload: RiskOwnerIn) -> 
     )
     if risk is None:
         raise NotFound("No such risk in your plan.")
-    owner = risk_owner_candidates(user, run.program).filter(pk=payload.owner_id).first()
-    if owner is None:  # answered as for someone one may not choose: ids tell nothing
-        raise InvalidInput(
-            "owner: choose a member of the program who may see its build schedule.",
-            detail={"field": "owner"},
-        )
+    owner = chosen_risk_owner(user, run.program, pk=payload.owner_id)
     assigned = assign_risk_owner(
         actor=user,
         program=run.program,

@@ -21,7 +21,7 @@ from accord.core.text import checked_text
 from accord.orgs.models import Organisation, Person, Program
 from accord.parts.choices import SourceStatus
 from accord.parts.models import ApprovedSource, ManufacturerPart, Part
-from accord.planning.access import programs_for_planning
+from accord.planning.access import RISK_OWNER_REFUSED, programs_for_planning
 from accord.planning.choices import RiskKind
 from accord.planning.inputs import DEFAULT_HORIZON_WEEKS, PlanningData, load_planning_data
 from accord.planning.models import (
@@ -258,10 +258,7 @@ def assign_risk_owner(
     if not members_visible_to(actor, program).filter(person=owner).exists() or not (
         programs_for_planning(owner).filter(pk=program.pk).exists()
     ):
-        raise InvalidInput(
-            "owner: choose a member of the program who may see its build schedule.",
-            detail={"field": "owner"},
-        )
+        raise InvalidInput(RISK_OWNER_REFUSED, detail={"field": "owner"})
     note = checked_text((note or "").strip(), field="note")[:300]
     with transaction.atomic():
         assigned, _ = RiskOwner.objects.update_or_create(

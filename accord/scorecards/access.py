@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Model, Q, QuerySet
 
 from accord.core.access import get_or_404, record_restricted_rows_read
+from accord.core.errors import NotFound
 from accord.orgs.access import reach_of
 from accord.scorecards.choices import Direction
 from accord.scorecards.models import CardComment, CardMonth, MetricMonth, ScorecardTemplate
@@ -80,8 +81,6 @@ def get_card_template(user: Any, template_id: Any, rated_id: Any) -> ScorecardTe
         .values_list("template_id", flat=True)[:1]
     )
     if not found:
-        from accord.core.errors import NotFound
-
         raise NotFound()
     return ScorecardTemplate.objects.select_related("organisation").get(pk=found[0])
 

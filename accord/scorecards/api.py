@@ -23,6 +23,7 @@ from accord.scorecards.access import (
 from accord.scorecards.cards import card_detail, cards_about_me, cards_as_rater
 from accord.scorecards.choices import BandAction, CountingUnit, Direction, DueBasis, Metric
 from accord.scorecards.drill import drill
+from accord.scorecards.months import parse_month
 from accord.scorecards.services import comment_on_month, rules_of, save_template, template_of
 
 router = Router(tags=["scorecards"])
@@ -143,10 +144,10 @@ class TemplateOut(Schema):
 
 
 def _month(text: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(text, "%Y-%m").date()
-    except ValueError:
-        raise NotFound("No such month.") from None
+    month = parse_month(text)
+    if month is None:
+        raise NotFound("No such month.")
+    return month
 
 
 @router.get("/scorecards", response=Page[CardOut])
@@ -274,10 +275,9 @@ def comment_on_scorecard(
     """Either side's comment on a month; the rated party's corrective-action plan is one."""
     user = person(request)
     template = get_card_template(user, template_id, rated_id)
-    try:
-        month = dt.datetime.strptime(payload.month, "%Y-%m").date()
-    except ValueError:
-        raise InvalidInput("month: YYYY-MM.", detail={"field": "month"}) from None
+    month = parse_month(payload.month)
+    if month is None:
+        raise InvalidInput("month: YYYY-MM.", detail={"field": "month"})
     comment = comment_on_month(
         actor=user,
         template=template,

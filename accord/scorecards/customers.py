@@ -20,7 +20,7 @@ from accord.scorecards.customer_metrics import (
 )
 from accord.scorecards.metrics import responsiveness
 from accord.scorecards.models import ScorecardTemplate
-from accord.scorecards.queries import VALUES_SCHEMA, frame_of, tagged
+from accord.scorecards.queries import frame_of, tagged
 from accord.supply.access import build_versions_of
 from accord.supply.choices import BuildStatus
 
@@ -109,5 +109,4 @@ def customer_values(template: ScorecardTemplate, as_of: dt.datetime) -> pl.DataF
         _proposals(template, customer_ids), float(template.response_sla_hours), as_of
     )
     frames.append(tagged(median, Metric.DECISION_HOURS))
-    values = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=VALUES_SCHEMA)
-    return values.filter(pl.col("month") <= today)
+    return pl.concat(frames, how="vertical").filter(pl.col("month") <= today)

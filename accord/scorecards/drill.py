@@ -18,6 +18,7 @@ from accord.parts.models import Bom
 from accord.scorecards.choices import Metric
 from accord.scorecards.metrics import OnTimeRule, judged_lines
 from accord.scorecards.models import ScorecardTemplate
+from accord.scorecards.months import next_month
 from accord.scorecards.services import month_closes
 from accord.supply.access import (
     builds_visible_to,
@@ -35,10 +36,6 @@ class Drill:
     rows: list[list[Any]] = field(default_factory=list)
     hidden: int = 0
     note: str = ""
-
-
-def _next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def _num(value: Any) -> str:
@@ -131,7 +128,7 @@ def _receipts(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.d
             line__order__buyer_id=template.organisation_id,
             line__order__supplier_id=rated_id,
             received_on__gte=month,
-            received_on__lt=_next_month(month),
+            received_on__lt=next_month(month),
         )
         .select_related("line__order", "line__part")
         .order_by("received_on", "pk")
@@ -159,7 +156,7 @@ def _requests(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.d
             buyer_id=template.organisation_id,
             supplier_id=rated_id,
             issued_at__date__gte=month,
-            issued_at__date__lt=_next_month(month),
+            issued_at__date__lt=next_month(month),
         )
         .order_by("issued_at", "pk")
     )
@@ -187,7 +184,7 @@ def _requests(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.d
 def _builds(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.date) -> Drill:
     builds = (
         builds_visible_to(user)
-        .filter(program__owner_id=rated_id, due_date__gte=month, due_date__lt=_next_month(month))
+        .filter(program__owner_id=rated_id, due_date__gte=month, due_date__lt=next_month(month))
         .select_related("assembly", "program")
         .prefetch_related("versions")
         .order_by("due_date", "pk")
@@ -210,7 +207,7 @@ def _boms(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.date)
         .filter(
             program__owner_id=rated_id,
             created_at__date__gte=month,
-            created_at__date__lt=_next_month(month),
+            created_at__date__lt=next_month(month),
         )
         .select_related("assembly", "program")
         .order_by("created_at")

@@ -100,8 +100,8 @@ class CardMonth(models.Model):
 
 
 class CardComment(models.Model):
-    """What either side says about a month of a card; the rated party attaches its corrective
-    action plan here."""
+    """What either side says about a month of a card; the rated party's corrective-action plan
+    is one (as text: attachments come later)."""
 
     template = models.ForeignKey(ScorecardTemplate, on_delete=models.CASCADE, related_name="+")
     rated = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
@@ -114,8 +114,6 @@ class CardComment(models.Model):
     )
     text = models.TextField(max_length=4000)
     corrective_action = models.BooleanField(default=False)
-    attachment = models.FileField(upload_to="scorecards/%Y/%m/", blank=True)
-    attachment_name = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

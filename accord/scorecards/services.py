@@ -24,6 +24,7 @@ from accord.orgs.models import Organisation, Person
 from accord.scorecards.choices import BandAction, CountingUnit, Direction, DueBasis, Metric
 from accord.scorecards.defaults import default_bands, default_metrics
 from accord.scorecards.models import CardComment, CardMonth, MetricMonth, ScorecardTemplate
+from accord.scorecards.months import next_month
 from accord.scorecards.queries import supplier_values
 from accord.scorecards.scoring import (
     Band,
@@ -181,8 +182,7 @@ def _enqueue_recompute(template_id: int) -> None:
 
 def month_closes(template: ScorecardTemplate, month: dt.date) -> dt.date:
     """The first day a month is closed: after its last day plus the days late allowed."""
-    next_month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return next_month + dt.timedelta(days=template.days_late)
+    return next_month(month) + dt.timedelta(days=template.days_late)
 
 
 def _values(template: ScorecardTemplate, as_of: dt.datetime) -> pl.DataFrame:
@@ -206,9 +206,7 @@ def compute_cards(
     values = _values(template, now)
     if progress:
         progress(40)
-    scored = metric_scores(
-        values.with_columns(pl.col("metric").cast(pl.String)), settings_of(template)
-    )
+    scored = metric_scores(values, settings_of(template))
     months = monthly_scores(scored, bands_of(template))
     closed = set(
         CardMonth.objects.filter(template=template, closed=True).values_list("rated_id", "month")

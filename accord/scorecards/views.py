@@ -27,15 +27,16 @@ from accord.scorecards.charts import trend_points
 from accord.scorecards.choices import Direction, Metric
 from accord.scorecards.drill import drill
 from accord.scorecards.forms import CommentForm, TemplateForm
+from accord.scorecards.months import parse_month
 from accord.scorecards.services import comment_on_month, save_template, template_of
 from accord.web.tables import export_table, person, requested_export
 
 
 def _month(text: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(text, "%Y-%m").date()
-    except ValueError:
-        raise Http404("No such month.") from None
+    month = parse_month(text)
+    if month is None:
+        raise Http404("No such month.")
+    return month
 
 
 def _direction(text: str) -> str:

@@ -71,8 +71,6 @@ class Migration(migrations.Migration):
                 ('month', models.DateField()),
                 ('text', models.TextField(max_length=4000)),
                 ('corrective_action', models.BooleanField(default=False)),
-                ('attachment', models.FileField(blank=True, upload_to='scorecards/%Y/%m/')),
-                ('attachment_name', models.CharField(blank=True, max_length=200)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.organisation')),

@@ -24,6 +24,7 @@ from accord.core.numbers import plain_number
 from accord.orgs.models import Person, Program
 from accord.parts.access import manufacturer_parts_visible_to
 from accord.planning.access import (
+    chosen_risk_owner,
     clearances_of,
     forecast_shares_visible_to,
     get_forecast_share_for_user,
@@ -31,7 +32,6 @@ from accord.planning.access import (
     get_program_for_planning,
     log_plan_read,
     plan_run_for,
-    risk_owner_candidates,
     risks_of,
 )
 from accord.planning.alternates import alternates_for
@@ -136,14 +136,7 @@ class Command(WorkspaceCommand):
         run, plan = self._part_plan(actor, options)
         if not risks_of(actor, run).filter(part_id=plan.part_id, kind=options.kind).exists():
             raise NotFound("No such risk in your plan.")
-        owner = (
-            risk_owner_candidates(actor, run.program).filter(username__iexact=options.owner).first()
-        )
-        if owner is None:
-            raise InvalidInput(
-                "owner: choose a member of the program who may see its build schedule.",
-                detail={"field": "owner"},
-            )
+        owner = chosen_risk_owner(actor, run.program, username__iexact=options.owner)
         assigned = assign_risk_owner(
             actor=actor,
             program=run.program,

@@ -23,16 +23,17 @@ from accord.core.errors import DomainError
 from accord.scorecards.access import card_months_visible_to
 from accord.scorecards.cards import CardSummary, cards_about_me, cards_as_rater
 from accord.scorecards.choices import Direction
+from accord.scorecards.months import parse_month
 from accord.scorecards.services import rules_of, save_template, template_of
 
 HEADERS = ["kept by", "of", "as", "month", "month score", "month grade", "12-month score", "grade"]
 
 
 def _month(text: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(text, "%Y-%m").date()
-    except ValueError:
-        raise CommandError(f"{text!r} is not a month (YYYY-MM).") from None
+    month = parse_month(text)
+    if month is None:
+        raise CommandError(f"{text!r} is not a month (YYYY-MM).")
+    return month
 
 
 class Command(BaseCommand):
