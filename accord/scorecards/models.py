@@ -119,3 +119,30 @@ class CardComment(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["template", "rated", "month"], name="card_comment_month")]
+
+
+class FactBlock(models.Model):
+    """A columnar copy (Parquet) of the rating organisation's order lines and their receipts,
+    for the lines whose ids fall in one block of ids: what the supplier metrics aggregate, in a
+    form Polars reads at columnar speed. A write to a line or its receipts bumps `generation`
+    (supply services, in their own transaction); the next computation rebuilds each block whose
+    `built_generation` is behind, through supply/access.py, and reads every other as stored."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    block = models.PositiveIntegerField(help_text="Order-line id // the block size.")
+    generation = models.PositiveIntegerField(default=1)
+    built_generation = models.PositiveIntegerField(default=0)
+    lines = models.BinaryField(default=b"")
+    receipts = models.BinaryField(default=b"")
+    line_count = models.PositiveIntegerField(default=0)
+    last_day = models.DateField(
+        null=True, help_text="The latest date of any line or receipt in the block."
+    )
+    built_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "block"], name="fact_block_unique")
+        ]
