@@ -136,6 +136,9 @@ class FactBlock(models.Model):
     built_generation = models.PositiveIntegerField(default=0)
     lines = models.BinaryField(default=b"")
     receipts = models.BinaryField(default=b"")
+    supplied = models.BinaryField(
+        default=b"", help_text="The (part, supplier) pairs of the block's lines."
+    )
     line_count = models.PositiveIntegerField(default=0)
     last_day = models.DateField(
         null=True, help_text="The latest date of any line or receipt in the block."

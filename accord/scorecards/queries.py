@@ -9,11 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 from django.db.models import F
 from django.db.models.functions import Coalesce
 
 from accord.parts.access import sources_supplied_to
 from accord.scorecards.choices import DueBasis, Metric
+from accord.scorecards.facts import current_facts
 from accord.scorecards.metrics import (
     RESULT_SCHEMA,
     OnTimeRule,
@@ -29,7 +31,6 @@ from accord.supply.access import (
     moves_at_sites_of,
     offers_known_to,
     order_lines_placed_by,
-    orders_placed_by,
     stock_levels_at_sites_of,
 )
 
@@ -83,20 +84,6 @@ def receipts_of(template: ScorecardTemplate, rated_id: int | None = None) -> pl.
     return frame_of(rows, schema)
 
 
-def _requests(template: ScorecardTemplate) -> pl.DataFrame:
-    rows = (
-        orders_placed_by(template.organisation_id)
-        .filter(issued_at__isnull=False)
-        .values_list("supplier_id", "issued_at", "acknowledged_at")
-    )
-    schema = {
-        "rated_id": pl.Int64,
-        "asked_at": pl.Datetime("us", "UTC"),
-        "answered_at": pl.Datetime("us", "UTC"),
-    }
-    return frame_of(rows, schema)
-
-
 def _offer_breaks(organisation_id: int, supplier_ids: list[int]) -> list[tuple[Any, ...]]:
     """One row per price break of the offers the organisation knows from these suppliers."""
     offers = (
@@ -114,14 +101,10 @@ def _offer_breaks(organisation_id: int, supplier_ids: list[int]) -> list[tuple[A
     ]
 
 
-def priced_lines(template: ScorecardTemplate, rated_id: int | None = None) -> pl.DataFrame:
-    """Order lines with a unit price, each with the quoted price it is held against: the
-    latest offer of its supplier for its manufacturer part seen on or before the order was
-    issued, in its currency, at the largest price break the line's quantity reaches."""
-    organisation_id = template.organisation_id
-    placed = order_lines_placed_by(organisation_id)
-    if rated_id is not None:
-        placed = placed.filter(order__supplier_id=rated_id)
+def priced_lines(template: ScorecardTemplate, rated_id: int) -> pl.DataFrame:
+    """The rated party's order lines with a unit price, each with the quoted price it is held
+    against (held_against_quotes)."""
+    placed = order_lines_placed_by(template.organisation_id).filter(order__supplier_id=rated_id)
     lines = frame_of(
         placed.filter(unit_price__isnull=False, manufacturer_part__isnull=False).values_list(
             "pk",
@@ -132,16 +115,27 @@ def priced_lines(template: ScorecardTemplate, rated_id: int | None = None) -> pl
             "quantity",
             "unit_price",
         ),
-        {
-            "line_id": pl.Int64,
-            "rated_id": pl.Int64,
-            "manufacturer_part_id": pl.Int64,
-            "currency": pl.String,
-            "issued_on": pl.Date,
-            "quantity": pl.Float64,
-            "unit_price": pl.Float64,
-        },
-    ).with_row_index("row")
+        PRICED_SCHEMA,
+    )
+    return held_against_quotes(template.organisation_id, lines)
+
+
+PRICED_SCHEMA = {
+    "line_id": pl.Int64,
+    "rated_id": pl.Int64,
+    "manufacturer_part_id": pl.Int64,
+    "currency": pl.String,
+    "issued_on": pl.Date,
+    "quantity": pl.Float64,
+    "unit_price": pl.Float64,
+}
+
+
+def held_against_quotes(organisation_id: int, priced: pl.DataFrame) -> pl.DataFrame:
+    """Priced lines (PRICED_SCHEMA), each with its reference price: the latest offer of its
+    supplier for its manufacturer part seen on or before the order was issued, in its
+    currency, at the largest price break the line's quantity reaches."""
+    lines = priced.with_row_index("row")
     breaks = _offer_breaks(organisation_id, lines["rated_id"].unique().to_list())
     offers = pl.DataFrame(
         breaks,
@@ -175,14 +169,16 @@ def priced_lines(template: ScorecardTemplate, rated_id: int | None = None) -> pl
     return lines.join(quoted, on="row", how="left").drop("row")
 
 
-def _stock_items(template: ScorecardTemplate) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _stock_items(
+    template: ScorecardTemplate, ordered: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The rated parties' items: a part with a Min level at one of the rater's sites that the
-    party supplies to the rater (ordered from it, or its approved source); and the ledger
-    moves of those items."""
+    party supplies to the rater (ordered from it: `ordered`, part_id and rated_id; or its
+    approved source); and the ledger moves of those items."""
     organisation_id = template.organisation_id
-    supplied = set(
-        order_lines_placed_by(organisation_id).values_list("part_id", "order__supplier_id")
-    ) | set(sources_supplied_to(organisation_id).values_list("part_id", "supplier_id"))
+    supplied = {(part_id, supplier_id) for part_id, supplier_id in ordered.iter_rows()} | set(
+        sources_supplied_to(organisation_id).values_list("part_id", "supplier_id")
+    )
     levels = list(
         stock_levels_at_sites_of(organisation_id).values_list("site_id", "part_id", "min_level")
     )
@@ -222,26 +218,58 @@ def tagged(frame: pl.DataFrame, metric: str) -> pl.DataFrame:
     return frame.with_columns(pl.lit(metric).alias("metric")).select(list(VALUES_SCHEMA))
 
 
-def supplier_values(template: ScorecardTemplate, as_of: dt.datetime) -> pl.DataFrame:
+def supplier_values(
+    template: ScorecardTemplate, as_of: dt.datetime, since: dt.date | None = None
+) -> pl.DataFrame:
     """Every metric of every supplier of the template's organisation, month by month up to
-    as_of: rated_id, month, numerator, denominator, value, metric."""
+    as_of (from `since` on, when given): rated_id, month, numerator, denominator, value,
+    metric. Lines and receipts come from the columnar copy (facts.py)."""
     today = as_of.date()
-    lines, receipts = lines_of(template), receipts_of(template)
+    facts = current_facts(template.organisation_id, since)
+    due = (
+        pl.col("requested")
+        if template.due_basis == DueBasis.REQUESTED
+        else pl.coalesce("confirmed", "requested")
+    )
+    lines = facts.lines.select("line_id", "order_id", "rated_id", due.alias("due"), "quantity")
+    receipts = facts.receipts
+    requests = (
+        facts.lines.filter(pl.col("issued_at").is_not_null())
+        .unique("order_id")
+        .select(
+            "rated_id",
+            pl.col("issued_at").alias("asked_at"),
+            pl.col("acknowledged_at").alias("answered_at"),
+        )
+    )
+    local = settings.TIME_ZONE
+    priced = facts.lines.filter(
+        pl.col("unit_price").is_not_null() & pl.col("manufacturer_part_id").is_not_null()
+    ).select(
+        "line_id",
+        "rated_id",
+        "manufacturer_part_id",
+        "currency",
+        pl.col("issued_at").dt.convert_time_zone(local).dt.date().alias("issued_on"),
+        "quantity",
+        "unit_price",
+    )
     rule = OnTimeRule(template.days_early, template.days_late, template.counting_unit)
-    median, within = responsiveness(_requests(template), float(template.response_sla_hours), as_of)
+    median, within = responsiveness(requests, float(template.response_sla_hours), as_of)
     frames = [
         tagged(on_time_delivery(lines, receipts, rule, today), Metric.ON_TIME),
         tagged(quality_dppm(receipts), Metric.DPPM),
         tagged(median, Metric.RESPONSE_MEDIAN),
         tagged(within, Metric.RESPONSE_SLA),
-        tagged(cost_variance(priced_lines(template)), Metric.COST),
+        tagged(cost_variance(held_against_quotes(template.organisation_id, priced)), Metric.COST),
     ]
-    items, moves = _stock_items(template)
+    items, moves = _stock_items(template, facts.supplied)
     if not items.is_empty():
-        first = min(
+        first = since or min(
             [d for d in (lines["due"].min(), receipts["received_on"].min()) if d is not None],
             default=today,
         )
         assert isinstance(first, dt.date)
         frames.append(tagged(inventory_under_min(items, moves, first, today), Metric.UNDER_MIN))
-    return pl.concat(frames, how="vertical").filter(pl.col("month") <= today)
+    values = pl.concat(frames, how="vertical").filter(pl.col("month") <= today)
+    return values if since is None else values.filter(pl.col("month") >= since)

@@ -14,9 +14,11 @@ from typing import Any
 
 import polars as pl
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from accord.core.choices import Classification
+from accord.core.db import insert_frame
 from accord.core.errors import Conflict, Forbidden, InvalidInput
 from accord.core.events import record_event
 from accord.core.text import checked_text
@@ -33,8 +35,6 @@ from accord.scorecards.scoring import (
     metric_scores,
     monthly_scores,
 )
-
-WRITE_BATCH = 5000
 
 
 def settings_of(template: ScorecardTemplate) -> dict[str, MetricSetting]:
@@ -185,12 +185,28 @@ def month_closes(template: ScorecardTemplate, month: dt.date) -> dt.date:
     return next_month(month) + dt.timedelta(days=template.days_late)
 
 
-def _values(template: ScorecardTemplate, as_of: dt.datetime) -> pl.DataFrame:
+def open_from(template: ScorecardTemplate, today: dt.date) -> dt.date:
+    """The first month still open today (month_closes is after today for it and later)."""
+    return (today - dt.timedelta(days=template.days_late)).replace(day=1)
+
+
+def _values(template: ScorecardTemplate, as_of: dt.datetime, since: dt.date | None) -> pl.DataFrame:
     if template.direction == Direction.SUPPLIERS:
-        return supplier_values(template, as_of)
+        return supplier_values(template, as_of, since)
     from accord.scorecards.customers import customer_values
 
-    return customer_values(template, as_of)
+    values = customer_values(template, as_of)
+    return values if since is None else values.filter(pl.col("month") >= since)
+
+
+def _first_month_to_compute(template: ScorecardTemplate, today: dt.date) -> dt.date | None:
+    """For a refresh: the earliest month stored open (it may have closed since: it is
+    computed one last time and stored closed) or open today; None when nothing is stored."""
+    stored = CardMonth.objects.filter(template=template)
+    earliest_open = stored.filter(closed=False).aggregate(first=Min("month"))["first"]
+    if earliest_open is None and not stored.exists():
+        return None
+    return min(d for d in (earliest_open, open_from(template, today)) if d is not None)
 
 
 def compute_cards(
@@ -203,67 +219,73 @@ def compute_cards(
     """Compute the template's months and store those that may change: the open months, or
     every month for a recompute. Returns the number of card months written."""
     now = as_of or timezone.now()
-    values = _values(template, now)
+    today = now.date()
+    since = None if whole_history else _first_month_to_compute(template, today)
+    values = _values(template, now, since)
     if progress:
         progress(40)
+    keys = ["rated_id", "month"]
+    if not whole_history:
+        closed = pl.DataFrame(
+            list(
+                CardMonth.objects.filter(template=template, closed=True, month__gte=since)
+                .values_list("rated_id", "month")
+                .iterator()
+            )
+            if since
+            else list(
+                CardMonth.objects.filter(template=template, closed=True)
+                .values_list("rated_id", "month")
+                .iterator()
+            ),
+            schema={"rated_id": pl.Int64, "month": pl.Date},
+            orient="row",
+        )
+        values = values.join(closed, on=keys, how="anti")
     scored = metric_scores(values, settings_of(template))
     months = monthly_scores(scored, bands_of(template))
-    closed = set(
-        CardMonth.objects.filter(template=template, closed=True).values_list("rated_id", "month")
+    metric_rows = values.join(
+        scored.select(*keys, "metric", "score"), on=[*keys, "metric"], how="left"
+    ).select(
+        pl.lit(template.pk, pl.Int64).alias("template_id"),
+        *keys,
+        "metric",
+        "numerator",
+        "denominator",
+        "value",
+        "score",
     )
-
-    def keep(rated_id: int, month: dt.date) -> bool:
-        return whole_history or (rated_id, month) not in closed
-
-    scores = {
-        (r["rated_id"], r["month"], r["metric"]): r["score"]
-        for r in scored.select("rated_id", "month", "metric", "score").iter_rows(named=True)
-    }
-    metric_rows = [
-        MetricMonth(
-            template=template,
-            rated_id=r["rated_id"],
-            month=r["month"],
-            metric=r["metric"],
-            numerator=r["numerator"],
-            denominator=r["denominator"],
-            value=r["value"],
-            score=scores.get((r["rated_id"], r["month"], r["metric"])),
+    closes = pl.col("month").dt.offset_by("1mo") + pl.duration(days=template.days_late)
+    card_rows = (
+        values.select(keys)
+        .unique()
+        .join(months, on=keys, how="left")
+        .select(
+            pl.lit(template.pk, pl.Int64).alias("template_id"),
+            *keys,
+            "score",
+            pl.col("grade").fill_null(""),
+            pl.col("action").fill_null(BandAction.NONE),
+            (closes <= pl.lit(today)).alias("closed"),
+            pl.lit(now).dt.convert_time_zone("UTC").alias("computed_at"),
         )
-        for r in values.iter_rows(named=True)
-        if keep(r["rated_id"], r["month"])
-    ]
-    by_month = {(r["rated_id"], r["month"]): r for r in months.iter_rows(named=True)}
-    today = now.date()
-    card_rows = [
-        CardMonth(
-            template=template,
-            rated_id=rated_id,
-            month=month,
-            score=found["score"] if found else None,
-            grade=(found["grade"] or "") if found else "",
-            action=(found["action"] or BandAction.NONE) if found else BandAction.NONE,
-            closed=today >= month_closes(template, month),
-            computed_at=now,
-        )
-        for rated_id, month in sorted({(m.rated_id, m.month) for m in metric_rows})
-        for found in [by_month.get((rated_id, month))]
-    ]
+        .sort(keys)
+    )
     with transaction.atomic():
         locked = ScorecardTemplate.objects.select_for_update().get(pk=template.pk)
         if whole_history:
             MetricMonth.objects.filter(template=locked).delete()
             CardMonth.objects.filter(template=locked).delete()
         else:
-            rewritten = {(c.rated_id, c.month) for c in card_rows} | set(
+            rewritten = set(card_rows.select(keys).iter_rows()) | set(
                 CardMonth.objects.filter(template=locked, closed=False).values_list(
                     "rated_id", "month"
                 )
             )
             _delete_months(MetricMonth.objects.filter(template=locked), rewritten)
             CardMonth.objects.filter(template=locked, closed=False).delete()
-        MetricMonth.objects.bulk_create(metric_rows, batch_size=WRITE_BATCH)
-        CardMonth.objects.bulk_create(card_rows, batch_size=WRITE_BATCH)
+        insert_frame(MetricMonth, metric_rows)
+        insert_frame(CardMonth, card_rows)
         if whole_history:
             locked.computed_version = locked.version
         locked.progress = 100
@@ -274,9 +296,9 @@ def compute_cards(
             verb="computed scorecards",
             obj=locked,
             classification=Classification.INTERNAL,
-            changes={"months": len(card_rows), "whole_history": whole_history},
+            changes={"months": card_rows.height, "whole_history": whole_history},
         )
-    return len(card_rows)
+    return card_rows.height
 
 
 def _delete_months(rows: Any, keys: set[tuple[int, dt.date]]) -> None:

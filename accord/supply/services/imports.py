@@ -232,6 +232,14 @@ def _write_orders(actor: Person, parsed: OrdersParsed, reference: str) -> dict[s
         rows,
     )
     replan_after(part_ids={line.part_id for line in parsed.lines})
+    from accord.scorecards.facts import facts_changed
+    from accord.scorecards.services import refresh_cards_after
+
+    touched = {row[0] for row in rows}
+    facts_changed(
+        org.pk, PurchaseOrderLine.objects.filter(order_id__in=touched).values_list("pk", flat=True)
+    )
+    refresh_cards_after([org.pk])
     return {"orders_created": len(created), "lines_added": len(rows)}
 
 

@@ -30,8 +30,10 @@ def _event(
 ) -> None:
     replan_after(part_ids=parts)
     if order.status != OrderStatus.DRAFT:  # a draft is nobody's business yet
+        from accord.scorecards.facts import facts_changed
         from accord.scorecards.services import refresh_cards_after
 
+        facts_changed(order.buyer_id, order.lines.values_list("pk", flat=True))
         refresh_cards_after([order.buyer_id])
     record_event(
         actor=actor,

@@ -1,0 +1,244 @@
+"""The columnar copy of a rating organisation's order lines and receipts (models.FactBlock).
+
+Reading ten million lines through the ORM, or even a raw cursor, takes longer than every other
+step of a recompute together (measured: 14 s to fetch 10 M narrow rows from SQLite, 9 s to
+COPY them out of PostgreSQL, against 0.3 s for Polars to read them as Parquet). So the lines
+and receipts the supplier metrics need are kept as Parquet, one block per range of line ids.
+
+Freshness. Every supply service that changes an issued order, a line or a receipt calls
+`facts_changed` inside its own transaction: the blocks of those lines get a new generation.
+Before a computation reads the copy, `current_facts` rebuilds each block whose built
+generation is behind, and reads the lines newer than any block (a safety net for writers that
+add lines in bulk); rebuilding reads through supply/access.py like everything else. The
+generation is read before the rows, so a change committed meanwhile leaves the block stale for
+the next computation rather than lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+import polars as pl
+from django.db.models import F
+from django.utils import timezone
+
+from accord.scorecards.models import FactBlock
+from accord.supply.access import deliveries_placed_by, order_lines_placed_by
+
+BLOCK_SIZE = 1 << 16
+
+LINE_SCHEMA: dict[str, Any] = {
+    "line_id": pl.Int64,
+    "order_id": pl.Int64,
+    "rated_id": pl.Int64,
+    "part_id": pl.Int64,
+    "manufacturer_part_id": pl.Int64,
+    "requested": pl.Date,
+    "confirmed": pl.Date,
+    "quantity": pl.Float64,
+    "unit_price": pl.Float64,
+    "currency": pl.String,
+    "issued_at": pl.Datetime("us", "UTC"),
+    "acknowledged_at": pl.Datetime("us", "UTC"),
+}
+RECEIPT_SCHEMA: dict[str, Any] = {
+    "line_id": pl.Int64,
+    "rated_id": pl.Int64,
+    "received_on": pl.Date,
+    "quantity": pl.Float64,
+    "rejected": pl.Float64,
+}
+SUPPLIED_SCHEMA: dict[str, Any] = {"part_id": pl.Int64, "rated_id": pl.Int64}
+# What a computation whose earliest month is M must read: lines due from M on (their early
+# window reaches 60 days back, the most a template allows), receipts and requests of M on.
+LOOKBACK = dt.timedelta(days=62)
+
+
+def facts_changed(organisation_id: int, line_ids: Iterable[int]) -> None:
+    """Inside a supply service's transaction: these lines of the buyer, or their receipts,
+    changed; their blocks are rebuilt before the next computation reads them."""
+    blocks = sorted({line_id // BLOCK_SIZE for line_id in line_ids})
+    if not blocks:
+        return
+    FactBlock.objects.filter(organisation_id=organisation_id, block__in=blocks).update(
+        generation=F("generation") + 1
+    )
+    # A block nobody built yet is built at the next computation anyway; a row for it marks it
+    # stale even if its lines are not the newest (lines of an older draft issued now).
+    FactBlock.objects.bulk_create(
+        [FactBlock(organisation_id=organisation_id, block=block) for block in blocks],
+        ignore_conflicts=True,
+    )
+
+
+def _frame(rows: Iterable[tuple[Any, ...]], schema: dict[str, Any]) -> pl.DataFrame:
+    return pl.DataFrame(list(rows), schema=list(schema), orient="row", infer_schema_length=None)
+
+
+def _typed(frame: pl.DataFrame, schema: dict[str, Any]) -> pl.DataFrame:
+    """Decimal columns become floats (scores, not the ledger); dates keep their type."""
+    return frame.select(
+        pl.col(name).cast(dtype, strict=False) if name in frame.columns else pl.lit(None, dtype)
+        for name, dtype in schema.items()
+    )
+
+
+def _read_lines(organisation_id: int, low: int, high: int | None) -> pl.DataFrame:
+    lines = order_lines_placed_by(organisation_id).filter(pk__gte=low)
+    if high is not None:
+        lines = lines.filter(pk__lt=high)
+    rows = lines.values_list(
+        "pk",
+        "order_id",
+        "order__supplier_id",
+        "part_id",
+        "manufacturer_part_id",
+        "requested_date",
+        "confirmed_date",
+        "quantity",
+        "unit_price",
+        "currency",
+        "order__issued_at",
+        "order__acknowledged_at",
+    )
+    return _typed(_frame(rows.iterator(chunk_size=20_000), LINE_SCHEMA), LINE_SCHEMA)
+
+
+def _read_receipts(organisation_id: int, low: int, high: int | None) -> pl.DataFrame:
+    received = deliveries_placed_by(organisation_id).filter(line_id__gte=low)
+    if high is not None:
+        received = received.filter(line_id__lt=high)
+    rows = received.values_list(
+        "line_id", "line__order__supplier_id", "received_on", "quantity", "rejected_quantity"
+    )
+    return _typed(_frame(rows.iterator(chunk_size=20_000), RECEIPT_SCHEMA), RECEIPT_SCHEMA)
+
+
+def _parquet(frame: pl.DataFrame) -> bytes:
+    out = io.BytesIO()
+    frame.write_parquet(out, compression="lz4", statistics=False)
+    return out.getvalue()
+
+
+def _last_day(lines: pl.DataFrame, receipts: pl.DataFrame) -> dt.date | None:
+    days = [
+        lines["requested"].max(),
+        lines["confirmed"].max(),
+        lines["issued_at"].dt.date().max(),
+        receipts["received_on"].max(),
+    ]
+    found = [d for d in days if isinstance(d, dt.date)]
+    return max(found) if found else None
+
+
+def _store(
+    organisation_id: int,
+    block: int,
+    generation: int,
+    lines: pl.DataFrame,
+    receipts: pl.DataFrame,
+) -> None:
+    # One upsert: two computations may build the same new block at once; the generation a
+    # supply service bumped meanwhile is never overwritten.
+    FactBlock.objects.bulk_create(
+        [
+            FactBlock(
+                organisation_id=organisation_id,
+                block=block,
+                generation=generation,
+                built_generation=generation,
+                lines=_parquet(lines),
+                receipts=_parquet(receipts),
+                supplied=_parquet(lines.select("part_id", "rated_id").unique()),
+                line_count=lines.height,
+                last_day=_last_day(lines, receipts),
+                built_at=timezone.now(),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["organisation", "block"],
+        update_fields=[
+            "built_generation",
+            "lines",
+            "receipts",
+            "supplied",
+            "line_count",
+            "last_day",
+            "built_at",
+        ],
+    )
+
+
+def _rebuild(organisation_id: int, stale: dict[int, int]) -> None:
+    """Build each block again from the database, at the generation read before the rows."""
+    for block, generation in sorted(stale.items()):
+        low, high = block * BLOCK_SIZE, (block + 1) * BLOCK_SIZE
+        _store(
+            organisation_id,
+            block,
+            generation,
+            _read_lines(organisation_id, low, high),
+            _read_receipts(organisation_id, low, high),
+        )
+
+
+def _build_tail(organisation_id: int, after_block: int) -> None:
+    """The lines (and their receipts) of blocks nobody built yet: one read, split by block."""
+    low = (after_block + 1) * BLOCK_SIZE
+    lines = _read_lines(organisation_id, low, None)
+    if lines.is_empty():
+        return
+    receipts = _read_receipts(organisation_id, low, None)
+    block_of = (pl.col("line_id") // BLOCK_SIZE).alias("block")
+    by_block = lines.with_columns(block_of).partition_by("block", as_dict=True)
+    receipts_by_block = receipts.with_columns(block_of).partition_by("block", as_dict=True)
+    empty = receipts.clear()
+    for (block,), block_lines in by_block.items():
+        assert isinstance(block, int)
+        block_receipts = receipts_by_block.get((block,), empty.with_columns(block_of))
+        _store(organisation_id, block, 1, block_lines.drop("block"), block_receipts.drop("block"))
+
+
+class Facts(NamedTuple):
+    lines: pl.DataFrame  # LINE_SCHEMA
+    receipts: pl.DataFrame  # RECEIPT_SCHEMA
+    supplied: pl.DataFrame  # part_id, rated_id: every pair, whatever `since` was
+
+
+def _read(payloads: list[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    frames = [pl.read_parquet(io.BytesIO(bytes(p))) for p in payloads if p]
+    if not frames:
+        return pl.DataFrame(schema=schema)
+    return pl.concat(frames, rechunk=True)
+
+
+def current_facts(organisation_id: int, since: dt.date | None = None) -> Facts:
+    """The organisation's order lines and receipts as of now: every block, or with `since`
+    only the blocks that reach it (a line or receipt dated within LOOKBACK before it or
+    later); and the (part, supplier) pairs of all its lines."""
+    known = FactBlock.objects.filter(organisation_id=organisation_id)
+    state = list(known.values_list("block", "generation", "built_generation", "line_count"))
+    stale = {block: generation for block, generation, built, _count in state if generation > built}
+    if state:
+        # Lines are added at the end: the newest block may have grown without a service
+        # marking it (a bulk writer), which its count shows.
+        block, generation, _built, count = max(state)
+        low = block * BLOCK_SIZE
+        grown = order_lines_placed_by(organisation_id).filter(pk__gte=low, pk__lt=low + BLOCK_SIZE)
+        if block not in stale and grown.count() != count:
+            stale[block] = generation
+    if stale:
+        _rebuild(organisation_id, stale)
+    _build_tail(organisation_id, max((s[0] for s in state), default=-1))
+    blocks = known.exclude(line_count=0)
+    reaching = blocks if since is None else blocks.filter(last_day__gte=since - LOOKBACK)
+    stored = list(reaching.values_list("lines", "receipts"))
+    supplied = _read(list(blocks.values_list("supplied", flat=True)), SUPPLIED_SCHEMA)
+    return Facts(
+        _read([s[0] for s in stored], LINE_SCHEMA),
+        _read([s[1] for s in stored], RECEIPT_SCHEMA),
+        supplied.unique(),
+    )

@@ -1,0 +1,117 @@
+"""The columnar copy of order lines and receipts (facts.py) follows every change the supply
+services make, and cards computed from it equal cards computed from the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+import pytest
+
+from accord.scorecards import facts
+from accord.scorecards.models import CardMonth, FactBlock, MetricMonth
+from accord.scorecards.services import compute_cards
+from accord.scorecards.tests import test_cards
+from accord.scorecards.tests.test_cards import AS_OF, OCT
+from accord.supply.services import (
+    add_order_line,
+    cancel_order_line,
+    confirm_order_line,
+    create_purchase_order,
+    issue_order,
+    receive_delivery,
+)
+
+october = test_cards.october  # the fixture of October's orders, shared
+
+
+@pytest.fixture(autouse=True)
+def small_blocks(monkeypatch: Any) -> None:
+    # Two lines a block: the handful of lines of a test spread over several blocks.
+    monkeypatch.setattr(facts, "BLOCK_SIZE", 2)
+
+
+def from_database(organisation_id: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return (
+        facts._read_lines(organisation_id, 0, None).sort("line_id"),
+        facts._read_receipts(organisation_id, 0, None).sort("line_id", "received_on"),
+    )
+
+
+def assert_current(organisation_id: int) -> facts.Facts:
+    copy = facts.current_facts(organisation_id)
+    lines, receipts = from_database(organisation_id)
+    assert copy.lines.sort("line_id").equals(lines)
+    assert copy.receipts.sort("line_id", "received_on").equals(receipts)
+    return copy
+
+
+def test_the_copy_follows_every_change(october, people, orgs):
+    halcyon = orgs["halcyon"].pk
+    first = assert_current(halcyon)
+    assert first.lines.height == 3 and first.receipts.height == 4
+    assert FactBlock.objects.filter(organisation_id=halcyon).count() == 2  # lines 1-2, 3
+    line = october["lines"][3]
+    confirm_order_line(actor=people.supplier_rep, line=line, confirmed_date=dt.date(2026, 10, 22))
+    confirmed = assert_current(halcyon).lines.filter(pl.col("line_id") == line.pk)
+    assert confirmed["confirmed"].to_list() == [dt.date(2026, 10, 22)]
+    # A new order: its lines land in new blocks; one is cancelled, one receives a delivery.
+    order = create_purchase_order(
+        actor=october["buyer"],
+        program=october["program"],
+        supplier=orgs["sunridge"],
+        number="PO-5",
+    )
+    added = [
+        add_order_line(
+            actor=october["buyer"],
+            order=order,
+            part=october["driver"],
+            quantity_ordered=quantity,
+            requested_date=dt.date(2026, 11, 20),
+        )
+        for quantity in (7, 8, 9)
+    ]
+    assert assert_current(halcyon).lines.height == 3  # a draft is nobody's business yet
+    issue_order(actor=october["buyer"], order=order)
+    assert assert_current(halcyon).lines.height == 6
+    cancel_order_line(actor=october["buyer"], line=added[0], reason="not needed")
+    receive_delivery(
+        actor=october["buyer"],
+        line=added[1],
+        site=october["site"],
+        quantity_received=8,
+        received_on=dt.date(2026, 11, 19),
+        rejected_quantity=2,
+        reject_reason="cracked",
+    )
+    latest = assert_current(halcyon)
+    assert added[0].pk not in latest.lines["line_id"].to_list()
+    assert latest.receipts.filter(pl.col("line_id") == added[1].pk)["rejected"].to_list() == [2.0]
+    assert sorted(latest.supplied.rows()) == [(october["driver"].pk, orgs["sunridge"].pk)]
+
+
+def test_since_reads_only_the_blocks_that_reach_it(october, orgs):
+    halcyon = orgs["halcyon"].pk
+    everything = facts.current_facts(halcyon)
+    assert everything.lines.height == 3
+    # October's blocks end in October: a computation from February on needs none of them.
+    nothing = facts.current_facts(halcyon, since=dt.date(2027, 2, 1))
+    assert nothing.lines.is_empty() and nothing.receipts.is_empty()
+    assert nothing.supplied.height == 1  # the items under Min still know who supplies what
+    assert facts.current_facts(halcyon, since=dt.date(2026, 11, 1)).lines.height == 3
+
+
+def test_a_refresh_writes_the_open_months_and_a_recompute_all_of_them(october, orgs):
+    template = october["template"]
+    assert compute_cards(template, as_of=AS_OF, whole_history=True) == 1
+    stored = {m.metric: (m.numerator, m.denominator) for m in MetricMonth.objects.filter(month=OCT)}
+    # As of 2027-01-15 October is closed: the refresh leaves it as stored, writes nothing new.
+    later = dt.datetime(2027, 1, 15, tzinfo=dt.UTC)
+    assert compute_cards(template, as_of=later) == 0
+    assert {
+        m.metric: (m.numerator, m.denominator) for m in MetricMonth.objects.filter(month=OCT)
+    } == stored
+    card = CardMonth.objects.get(template=template, month=OCT)
+    assert card.closed and card.grade == "D" and card.action == "block"
