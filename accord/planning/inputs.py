@@ -24,12 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
-from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
 from django.db.models.functions import Cast, Coalesce
 
-from accord.core.db import one_of
+from accord.core.db import one_of, rows_of
 from accord.orgs.access import reach_of
 from accord.orgs.models import Program, ProgramPartner
 from accord.parts.access import boms_visible_to
@@ -51,17 +49,6 @@ DEFAULT_HORIZON_WEEKS = 26
 def week_start(day: dt.date) -> dt.date:
     """The Monday of the day's ISO week: week 0 of a plan made that day."""
     return day - dt.timedelta(days=day.weekday())
-
-
-def rows_of(query: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
-    """A values_list query's rows as the driver returns them, in one fetch."""
-    try:
-        sql, params = query.query.sql_with_params()
-    except EmptyResultSet:  # a condition that matches nothing (a person who may see nothing)
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def _column(rows: list[tuple[Any, ...]], index: int, dtype: Any) -> np.ndarray:

@@ -22,13 +22,15 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import polars as pl
-from django.db.models import F
+from django.db.models import F, FloatField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
+from accord.core.db import frame_of_query
 from accord.scorecards.models import FactBlock
 from accord.supply.access import deliveries_placed_by, order_lines_placed_by
 
-BLOCK_SIZE = 1 << 16
+BLOCK_SIZE = 1 << 14
 
 LINE_SCHEMA: dict[str, Any] = {
     "line_id": pl.Int64,
@@ -74,23 +76,11 @@ def facts_changed(organisation_id: int, line_ids: Iterable[int]) -> None:
     )
 
 
-def _frame(rows: Iterable[tuple[Any, ...]], schema: dict[str, Any]) -> pl.DataFrame:
-    return pl.DataFrame(list(rows), schema=list(schema), orient="row", infer_schema_length=None)
-
-
-def _typed(frame: pl.DataFrame, schema: dict[str, Any]) -> pl.DataFrame:
-    """Decimal columns become floats (scores, not the ledger); dates keep their type."""
-    return frame.select(
-        pl.col(name).cast(dtype, strict=False) if name in frame.columns else pl.lit(None, dtype)
-        for name, dtype in schema.items()
-    )
-
-
 def _read_lines(organisation_id: int, low: int, high: int | None) -> pl.DataFrame:
     lines = order_lines_placed_by(organisation_id).filter(pk__gte=low)
     if high is not None:
         lines = lines.filter(pk__lt=high)
-    rows = lines.values_list(
+    rows = lines.order_by().values_list(
         "pk",
         "order_id",
         "order__supplier_id",
@@ -98,23 +88,27 @@ def _read_lines(organisation_id: int, low: int, high: int | None) -> pl.DataFram
         "manufacturer_part_id",
         "requested_date",
         "confirmed_date",
-        "quantity",
-        "unit_price",
+        Cast("quantity", FloatField()),
+        Cast("unit_price", FloatField()),
         "currency",
         "order__issued_at",
         "order__acknowledged_at",
     )
-    return _typed(_frame(rows.iterator(chunk_size=20_000), LINE_SCHEMA), LINE_SCHEMA)
+    return frame_of_query(rows, LINE_SCHEMA)
 
 
 def _read_receipts(organisation_id: int, low: int, high: int | None) -> pl.DataFrame:
     received = deliveries_placed_by(organisation_id).filter(line_id__gte=low)
     if high is not None:
         received = received.filter(line_id__lt=high)
-    rows = received.values_list(
-        "line_id", "line__order__supplier_id", "received_on", "quantity", "rejected_quantity"
+    rows = received.order_by().values_list(
+        "line_id",
+        "line__order__supplier_id",
+        "received_on",
+        Cast("quantity", FloatField()),
+        Cast("rejected_quantity", FloatField()),
     )
-    return _typed(_frame(rows.iterator(chunk_size=20_000), RECEIPT_SCHEMA), RECEIPT_SCHEMA)
+    return frame_of_query(rows, RECEIPT_SCHEMA)
 
 
 def _parquet(frame: pl.DataFrame) -> bytes:

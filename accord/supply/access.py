@@ -502,13 +502,19 @@ def orders_placed_by(organisation_id: int) -> QuerySet[PurchaseOrder]:
 
 
 def order_lines_placed_by(organisation_id: int) -> QuerySet[PurchaseOrderLine]:
-    return PurchaseOrderLine.objects.filter(order__in=orders_placed_by(organisation_id)).exclude(
-        status=LineStatus.CANCELLED
+    """The lines of orders_placed_by, cancelled lines left out. Joins, not IN (subquery):
+    SQLite would read every line of the buyer for each range of lines asked for."""
+    return PurchaseOrderLine.objects.filter(order__buyer_id=organisation_id).exclude(
+        Q(order__status__in=[OrderStatus.DRAFT, OrderStatus.CANCELLED])
+        | Q(status=LineStatus.CANCELLED)
     )
 
 
 def deliveries_placed_by(organisation_id: int) -> QuerySet[Delivery]:
-    return Delivery.objects.filter(line__in=order_lines_placed_by(organisation_id))
+    return Delivery.objects.filter(line__order__buyer_id=organisation_id).exclude(
+        Q(line__order__status__in=[OrderStatus.DRAFT, OrderStatus.CANCELLED])
+        | Q(line__status=LineStatus.CANCELLED)
+    )
 
 
 def offers_known_to(organisation_id: int) -> QuerySet[SupplierOffer]:
