@@ -70,9 +70,12 @@ def _complete(model: type[Any], frame: Any) -> Any:
 
 
 def _insert(model: type[Any], frame: Any) -> None:
+    from django.db import transaction
+
     from accord.core.db import insert_frame
 
-    insert_frame(model, _complete(model, frame))
+    with transaction.atomic():  # one commit, not one per row
+        insert_frame(model, _complete(model, frame))
 
 
 def generate(scale: float) -> dict[str, Any]:

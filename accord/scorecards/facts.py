@@ -6,12 +6,13 @@ COPY them out of PostgreSQL, against 0.3 s for Polars to read them as Parquet). 
 and receipts the supplier metrics need are kept as Parquet, one block per range of line ids.
 
 Freshness. Every supply service that changes an issued order, a line or a receipt calls
-`facts_changed` inside its own transaction: the blocks of those lines get a new generation.
-Before a computation reads the copy, `current_facts` rebuilds each block whose built
-generation is behind, and reads the lines newer than any block (a safety net for writers that
-add lines in bulk); rebuilding reads through supply/access.py like everything else. The
-generation is read before the rows, so a change committed meanwhile leaves the block stale for
-the next computation rather than lost.
+`facts_changed` inside its own transaction: the blocks of those lines get a new generation and
+the lines are listed (FactChange). A refresh reads the few listed lines of a block from the
+database over the stored block; a block with many, and every stale block in a recompute of the
+whole history, is rebuilt. Lines newer than any block are read too (a safety net for writers
+that add lines in bulk). Every read goes through supply/access.py. A rebuild reads the block's
+generation and its listed changes before its rows, and deletes only the changes it read: a
+change committed meanwhile leaves the block stale for the next computation rather than lost.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from django.db.models import F, FloatField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from accord.core.db import frame_of_query
-from accord.scorecards.models import FactBlock
+from accord.core.db import chunked, frame_of_query
+from accord.scorecards.models import FactBlock, FactChange
 from accord.supply.access import deliveries_placed_by, order_lines_placed_by
 
 BLOCK_SIZE = 1 << 14
@@ -53,6 +54,9 @@ RECEIPT_SCHEMA: dict[str, Any] = {
     "quantity": pl.Float64,
     "rejected": pl.Float64,
 }
+# A stale block with at most this many changed lines is read with them from the database
+# over it (a refresh after a few deliveries); with more it is rebuilt.
+OVERLAY_LIMIT = 2000
 SUPPLIED_SCHEMA: dict[str, Any] = {"part_id": pl.Int64, "rated_id": pl.Int64}
 # What a computation whose earliest month is M must read: lines due from M on (their early
 # window reaches 60 days back, the most a template allows), receipts and requests of M on.
@@ -61,8 +65,10 @@ LOOKBACK = dt.timedelta(days=62)
 
 def facts_changed(organisation_id: int, line_ids: Iterable[int]) -> None:
     """Inside a supply service's transaction: these lines of the buyer, or their receipts,
-    changed; their blocks are rebuilt before the next computation reads them."""
-    blocks = sorted({line_id // BLOCK_SIZE for line_id in line_ids})
+    changed. Their blocks are marked stale (a new generation) and the lines listed, so that the
+    next computation reads them from the database over the stored blocks."""
+    lines = sorted(set(line_ids))
+    blocks = sorted({line_id // BLOCK_SIZE for line_id in lines})
     if not blocks:
         return
     FactBlock.objects.filter(organisation_id=organisation_id, block__in=blocks).update(
@@ -74,12 +80,27 @@ def facts_changed(organisation_id: int, line_ids: Iterable[int]) -> None:
         [FactBlock(organisation_id=organisation_id, block=block) for block in blocks],
         ignore_conflicts=True,
     )
+    listed = FactChange.objects.filter(organisation_id=organisation_id)
+    for chunk in chunked(lines, 500):
+        listed.filter(line_id__in=chunk).delete()
+    FactChange.objects.bulk_create(
+        [
+            FactChange(
+                organisation_id=organisation_id, block=line_id // BLOCK_SIZE, line_id=line_id
+            )
+            for line_id in lines
+        ]
+    )
 
 
-def _read_lines(organisation_id: int, low: int, high: int | None) -> pl.DataFrame:
+def _read_lines(
+    organisation_id: int, low: int, high: int | None, ids: list[int] | None = None
+) -> pl.DataFrame:
     lines = order_lines_placed_by(organisation_id).filter(pk__gte=low)
     if high is not None:
         lines = lines.filter(pk__lt=high)
+    if ids is not None:
+        lines = lines.filter(pk__in=ids)
     rows = lines.order_by().values_list(
         "pk",
         "order_id",
@@ -97,10 +118,14 @@ def _read_lines(organisation_id: int, low: int, high: int | None) -> pl.DataFram
     return frame_of_query(rows, LINE_SCHEMA)
 
 
-def _read_receipts(organisation_id: int, low: int, high: int | None) -> pl.DataFrame:
+def _read_receipts(
+    organisation_id: int, low: int, high: int | None, ids: list[int] | None = None
+) -> pl.DataFrame:
     received = deliveries_placed_by(organisation_id).filter(line_id__gte=low)
     if high is not None:
         received = received.filter(line_id__lt=high)
+    if ids is not None:
+        received = received.filter(line_id__in=ids)
     rows = received.order_by().values_list(
         "line_id",
         "line__order__supplier_id",
@@ -166,8 +191,9 @@ def _store(
     )
 
 
-def _rebuild(organisation_id: int, stale: dict[int, int]) -> None:
-    """Build each block again from the database, at the generation read before the rows."""
+def _rebuild(organisation_id: int, stale: dict[int, int], changes: dict[int, list[int]]) -> None:
+    """Build each block again from the database, at the generation read before the rows; the
+    changes listed for it before that are in it now."""
     for block, generation in sorted(stale.items()):
         low, high = block * BLOCK_SIZE, (block + 1) * BLOCK_SIZE
         _store(
@@ -177,6 +203,8 @@ def _rebuild(organisation_id: int, stale: dict[int, int]) -> None:
             _read_lines(organisation_id, low, high),
             _read_receipts(organisation_id, low, high),
         )
+        for chunk in chunked(changes.get(block, []), 500):
+            FactChange.objects.filter(pk__in=chunk).delete()
 
 
 def _build_tail(organisation_id: int, after_block: int) -> None:
@@ -209,13 +237,36 @@ def _read(payloads: list[Any], schema: dict[str, Any]) -> pl.DataFrame:
     return pl.concat(frames, rechunk=True)
 
 
-def current_facts(organisation_id: int, since: dt.date | None = None) -> Facts:
+def _overlaid(stored: pl.DataFrame, live: pl.DataFrame, line_ids: list[int]) -> pl.DataFrame:
+    if not line_ids:
+        return stored
+    kept = stored.filter(~pl.col("line_id").is_in(line_ids))
+    return pl.concat([kept, live.select(stored.columns)], rechunk=True)
+
+
+def current_facts(
+    organisation_id: int, since: dt.date | None = None, *, compact: bool = False
+) -> Facts:
     """The organisation's order lines and receipts as of now: every block, or with `since`
     only the blocks that reach it (a line or receipt dated within LOOKBACK before it or
-    later); and the (part, supplier) pairs of all its lines."""
+    later), and the lines changed since their block was built, read from the database; and
+    the (part, supplier) pairs of all its lines. A block with many changes is rebuilt, and
+    with `compact` (the background recompute) every block with any."""
     known = FactBlock.objects.filter(organisation_id=organisation_id)
     state = list(known.values_list("block", "generation", "built_generation", "line_count"))
-    stale = {block: generation for block, generation, built, _count in state if generation > built}
+    changes: dict[int, list[int]] = {}
+    changed_lines: dict[int, list[int]] = {}
+    for pk, block, line_id in FactChange.objects.filter(
+        organisation_id=organisation_id
+    ).values_list("pk", "block", "line_id"):
+        changes.setdefault(block, []).append(pk)
+        changed_lines.setdefault(block, []).append(line_id)
+    stale = {
+        block: generation
+        for block, generation, built, _count in state
+        if generation > built
+        and (compact or built == 0 or not 0 < len(changes.get(block, [])) <= OVERLAY_LIMIT)
+    }
     if state:
         # Lines are added at the end: the newest block may have grown without a service
         # marking it (a bulk writer), which its count shows.
@@ -225,14 +276,28 @@ def current_facts(organisation_id: int, since: dt.date | None = None) -> Facts:
         if block not in stale and grown.count() != count:
             stale[block] = generation
     if stale:
-        _rebuild(organisation_id, stale)
+        _rebuild(organisation_id, stale, changes)
     _build_tail(organisation_id, max((s[0] for s in state), default=-1))
+    overlay = sorted(
+        line_id
+        for block, line_ids in changed_lines.items()
+        if block not in stale
+        for line_id in line_ids
+    )
     blocks = known.exclude(line_count=0)
     reaching = blocks if since is None else blocks.filter(last_day__gte=since - LOOKBACK)
     stored = list(reaching.values_list("lines", "receipts"))
     supplied = _read(list(blocks.values_list("supplied", flat=True)), SUPPLIED_SCHEMA)
-    return Facts(
-        _read([s[0] for s in stored], LINE_SCHEMA),
-        _read([s[1] for s in stored], RECEIPT_SCHEMA),
-        supplied.unique(),
-    )
+    lines = _read([s[0] for s in stored], LINE_SCHEMA)
+    receipts = _read([s[1] for s in stored], RECEIPT_SCHEMA)
+    if overlay:
+        live_lines = pl.concat(
+            [_read_lines(organisation_id, 0, None, chunk) for chunk in chunked(overlay, 500)]
+        )
+        live_receipts = pl.concat(
+            [_read_receipts(organisation_id, 0, None, chunk) for chunk in chunked(overlay, 500)]
+        )
+        lines = _overlaid(lines, live_lines, overlay)
+        receipts = _overlaid(receipts, live_receipts, overlay)
+        supplied = pl.concat([supplied, live_lines.select(supplied.columns)])
+    return Facts(lines, receipts, supplied.unique())

@@ -149,3 +149,19 @@ class FactBlock(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "block"], name="fact_block_unique")
         ]
+
+
+class FactChange(models.Model):
+    """A line changed since its block was built (facts.facts_changed). A computation reads a
+    few of these from the database over the stored block instead of rebuilding it; rebuilding
+    the block deletes the rows it read. A change writes a new row (a new id), so a change made
+    while a block is rebuilt is never deleted with the older ones."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    block = models.PositiveIntegerField()
+    line_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "block"], name="fact_change_block")]

@@ -10,9 +10,10 @@ from typing import Any
 
 import polars as pl
 from django.conf import settings
-from django.db.models import F
-from django.db.models.functions import Coalesce
+from django.db.models import F, FloatField
+from django.db.models.functions import Cast, Coalesce
 
+from accord.core.db import frame_of_query
 from accord.parts.access import sources_supplied_to
 from accord.scorecards.choices import DueBasis, Metric
 from accord.scorecards.facts import current_facts
@@ -151,20 +152,33 @@ def held_against_quotes(organisation_id: int, priced: pl.DataFrame) -> pl.DataFr
         orient="row",
     )
     keys = ["rated_id", "manufacturer_part_id", "currency"]
+    # The latest offer on or before the day of issue (of two seen the same day, the later
+    # recorded), then its largest break the quantity reaches: two as-of joins, no pairs.
+    heads = offers.group_by(*keys, "seen_on").agg(pl.col("offer_id").max()).sort("seen_on")
     latest = (
-        lines.join(offers.select(*keys, "offer_id", "seen_on").unique(), on=keys)
-        .filter(pl.col("seen_on") <= pl.col("issued_on"))
-        .sort("seen_on", "offer_id")
-        .group_by("row")
-        .agg(pl.col("offer_id").last())
+        lines.drop_nulls("issued_on")
+        .sort("issued_on")
+        .join_asof(
+            heads,
+            left_on="issued_on",
+            right_on="seen_on",
+            by=keys,
+            strategy="backward",
+            check_sortedness=False,  # sorted above, within each group too
+        )
     )
     quoted = (
-        lines.join(latest, on="row")
-        .join(offers.select("offer_id", "break_quantity", "reference_price"), on="offer_id")
-        .filter(pl.col("break_quantity") <= pl.col("quantity"))
-        .sort("break_quantity")
-        .group_by("row")
-        .agg(pl.col("reference_price").last())
+        latest.drop_nulls("offer_id")
+        .sort("quantity")
+        .join_asof(
+            offers.select("offer_id", "break_quantity", "reference_price").sort("break_quantity"),
+            left_on="quantity",
+            right_on="break_quantity",
+            by="offer_id",
+            strategy="backward",
+            check_sortedness=False,
+        )
+        .select("row", "reference_price")
     )
     return lines.join(quoted, on="row", how="left").drop("row")
 
@@ -199,10 +213,17 @@ def _stock_items(
         },
         orient="row",
     )
-    moves = frame_of(
+    moves = frame_of_query(
         moves_at_sites_of(organisation_id)
         .filter(item__part_id__in=[part_id for _site, part_id, _min in levels])
-        .values_list("item__site_id", "item__part_id", "item_id", "created_at", "balance_after"),
+        .order_by()
+        .values_list(
+            "item__site_id",
+            "item__part_id",
+            "item_id",
+            "created_at",
+            Cast("balance_after", FloatField()),
+        ),
         {
             "site_id": pl.Int64,
             "part_id": pl.Int64,
@@ -225,7 +246,7 @@ def supplier_values(
     as_of (from `since` on, when given): rated_id, month, numerator, denominator, value,
     metric. Lines and receipts come from the columnar copy (facts.py)."""
     today = as_of.date()
-    facts = current_facts(template.organisation_id, since)
+    facts = current_facts(template.organisation_id, since, compact=since is None)
     due = (
         pl.col("requested")
         if template.due_basis == DueBasis.REQUESTED

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from accord.scorecards import facts
-from accord.scorecards.models import CardMonth, FactBlock, MetricMonth
+from accord.scorecards.models import CardMonth, FactBlock, FactChange, MetricMonth
 from accord.scorecards.services import compute_cards
 from accord.scorecards.tests import test_cards
 from accord.scorecards.tests.test_cards import AS_OF, OCT
@@ -26,10 +26,12 @@ from accord.supply.services import (
 october = test_cards.october  # the fixture of October's orders, shared
 
 
-@pytest.fixture(autouse=True)
-def small_blocks(monkeypatch: Any) -> None:
-    # Two lines a block: the handful of lines of a test spread over several blocks.
+@pytest.fixture(autouse=True, params=["overlaid", "rebuilt"])
+def small_blocks(request: Any, monkeypatch: Any) -> None:
+    # Two lines a block: the handful of lines of a test spread over several blocks. Changed
+    # lines read over their stored block, or their block rebuilt.
     monkeypatch.setattr(facts, "BLOCK_SIZE", 2)
+    monkeypatch.setattr(facts, "OVERLAY_LIMIT", 2000 if request.param == "overlaid" else 0)
 
 
 def from_database(organisation_id: int) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -90,6 +92,11 @@ def test_the_copy_follows_every_change(october, people, orgs):
     assert added[0].pk not in latest.lines["line_id"].to_list()
     assert latest.receipts.filter(pl.col("line_id") == added[1].pk)["rejected"].to_list() == [2.0]
     assert sorted(latest.supplied.rows()) == [(october["driver"].pk, orgs["sunridge"].pk)]
+    # The recompute of the whole history rebuilds every stale block: nothing left to overlay.
+    compacted = facts.current_facts(halcyon, compact=True)
+    assert not FactChange.objects.filter(organisation_id=halcyon).exists()
+    assert compacted.lines.sort("line_id").equals(latest.lines.sort("line_id"))
+    assert_current(halcyon)
 
 
 def test_since_reads_only_the_blocks_that_reach_it(october, orgs):
