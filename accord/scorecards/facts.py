@@ -29,7 +29,11 @@ from django.utils import timezone
 
 from accord.core.db import chunked, frame_of_query
 from accord.scorecards.models import FactBlock, FactChange
-from accord.supply.access import deliveries_placed_by, order_lines_placed_by
+from accord.supply.access import (
+    deliveries_placed_by,
+    newest_order_line_id,
+    order_lines_placed_by,
+)
 
 BLOCK_SIZE = 1 << 14
 
@@ -58,9 +62,6 @@ RECEIPT_SCHEMA: dict[str, Any] = {
 # over it (a refresh after a few deliveries); with more it is rebuilt.
 OVERLAY_LIMIT = 2000
 SUPPLIED_SCHEMA: dict[str, Any] = {"part_id": pl.Int64, "rated_id": pl.Int64}
-# What a computation whose earliest month is M must read: lines due from M on (their early
-# window reaches 60 days back, the most a template allows), receipts and requests of M on.
-LOOKBACK = dt.timedelta(days=62)
 
 
 def facts_changed(organisation_id: int, line_ids: Iterable[int]) -> None:
@@ -210,10 +211,14 @@ def _rebuild(organisation_id: int, stale: dict[int, int], changes: dict[int, lis
 def _build_tail(organisation_id: int, after_block: int) -> None:
     """The lines (and their receipts) of blocks nobody built yet: one read, split by block."""
     low = (after_block + 1) * BLOCK_SIZE
-    lines = _read_lines(organisation_id, low, None)
+    # A closed range: with an open one SQLite walks every order of the buyer instead.
+    high = newest_order_line_id() + 1
+    if high <= low:
+        return
+    lines = _read_lines(organisation_id, low, high)
     if lines.is_empty():
         return
-    receipts = _read_receipts(organisation_id, low, None)
+    receipts = _read_receipts(organisation_id, low, high)
     block_of = (pl.col("line_id") // BLOCK_SIZE).alias("block")
     by_block = lines.with_columns(block_of).partition_by("block", as_dict=True)
     receipts_by_block = receipts.with_columns(block_of).partition_by("block", as_dict=True)
@@ -248,9 +253,9 @@ def current_facts(
     organisation_id: int, since: dt.date | None = None, *, compact: bool = False
 ) -> Facts:
     """The organisation's order lines and receipts as of now: every block, or with `since`
-    only the blocks that reach it (a line or receipt dated within LOOKBACK before it or
-    later), and the lines changed since their block was built, read from the database; and
-    the (part, supplier) pairs of all its lines. A block with many changes is rebuilt, and
+    only the blocks that reach it (a line, receipt or request dated then or later), and the
+    lines changed since their block was built, read from the database; and the (part,
+    supplier) pairs of all its lines. A block with many changes is rebuilt, and
     with `compact` (the background recompute) every block with any."""
     known = FactBlock.objects.filter(organisation_id=organisation_id)
     state = list(known.values_list("block", "generation", "built_generation", "line_count"))
@@ -285,7 +290,9 @@ def current_facts(
         for line_id in line_ids
     )
     blocks = known.exclude(line_count=0)
-    reaching = blocks if since is None else blocks.filter(last_day__gte=since - LOOKBACK)
+    # A line's receipts are in its block: a block whose last date is before `since` holds no
+    # line due, no receipt and no request from then on.
+    reaching = blocks if since is None else blocks.filter(last_day__gte=since)
     stored = list(reaching.values_list("lines", "receipts"))
     supplied = _read(list(blocks.values_list("supplied", flat=True)), SUPPLIED_SCHEMA)
     lines = _read([s[0] for s in stored], LINE_SCHEMA)

@@ -275,6 +275,13 @@ def supplier_values(
         "quantity",
         "unit_price",
     )
+    if since is not None:  # the rows that count in months from `since` on, and no others
+        lines = lines.filter(pl.col("due") >= since)
+        receipts = receipts.filter(
+            (pl.col("received_on") >= since) | pl.col("line_id").is_in(lines["line_id"].implode())
+        )
+        requests = requests.filter(pl.col("asked_at").dt.date() >= since)
+        priced = priced.filter(pl.col("issued_on") >= since)
     rule = OnTimeRule(template.days_early, template.days_late, template.counting_unit)
     median, within = responsiveness(requests, float(template.response_sla_hours), as_of)
     frames = [

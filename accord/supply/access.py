@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Upper
 
 from accord.core.access import get_or_404, record_restricted_read, record_restricted_rows_read
@@ -499,6 +499,12 @@ def orders_placed_by(organisation_id: int) -> QuerySet[PurchaseOrder]:
     return PurchaseOrder.objects.filter(buyer_id=organisation_id).exclude(
         status__in=[OrderStatus.DRAFT, OrderStatus.CANCELLED]
     )
+
+
+def newest_order_line_id() -> int:
+    """The largest order-line id there is (0 when none): a bound for reading lines by ranges
+    of ids, which shows nothing of any line."""
+    return PurchaseOrderLine.objects.aggregate(newest=Max("pk"))["newest"] or 0
 
 
 def order_lines_placed_by(organisation_id: int) -> QuerySet[PurchaseOrderLine]:

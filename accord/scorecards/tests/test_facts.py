@@ -107,7 +107,18 @@ def test_since_reads_only_the_blocks_that_reach_it(october, orgs):
     nothing = facts.current_facts(halcyon, since=dt.date(2027, 2, 1))
     assert nothing.lines.is_empty() and nothing.receipts.is_empty()
     assert nothing.supplied.height == 1  # the items under Min still know who supplies what
-    assert facts.current_facts(halcyon, since=dt.date(2026, 11, 1)).lines.height == 3
+    # Line 1 is due 10-10 (received 10-09), line 2 due 10-10 (received by 10-14), line 3 due
+    # 10-20; a block holds two ids.
+    one, two, three = (line.pk for line in october["lines"].values())
+
+    def lines_in_blocks_of(*lines: int) -> list[int]:
+        return [pk for pk in (one, two, three) if pk // 2 in {line // 2 for line in lines}]
+
+    since_15th = facts.current_facts(halcyon, since=dt.date(2026, 10, 15))
+    assert since_15th.lines["line_id"].to_list() == lines_in_blocks_of(three)
+    since_11th = facts.current_facts(halcyon, since=dt.date(2026, 10, 11))
+    assert since_11th.lines["line_id"].to_list() == lines_in_blocks_of(two, three)
+    assert facts.current_facts(halcyon, since=dt.date(2026, 10, 10)).lines.height == 3
 
 
 def test_a_refresh_writes_the_open_months_and_a_recompute_all_of_them(october, orgs):
