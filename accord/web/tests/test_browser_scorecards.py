@@ -200,7 +200,9 @@ def test_buyer_reads_the_slip_and_the_supplier_answers_on_its_own_card(
     expect(ranked.locator("td:nth-child(4)")).to_have_text(["A", "B", "C"])
     for row, months in ((ranked.nth(1), sunridge_months), (ranked.nth(2), arrowpoint_months)):
         expect(row.locator("td").nth(1)).to_have_text(f"{twelve_month_score(months):.1f}")
-        expect(row.locator("svg.sparkline polyline")).to_have_attribute("points", sparkline(months))
+        line = row.locator("svg.sparkline polyline")
+        expect(line).to_have_attribute("points", sparkline(months))
+        expect(line).to_have_css("fill", "none")  # a line, not a black shape
         assert len(sparkline(months).split()) == 12
     expect(ranked.nth(2)).to_contain_text("warn")
     expect(ranked.nth(1)).not_to_contain_text("warn")
