@@ -4,17 +4,18 @@ Arrowpoint (the distributor of the earbuds' silicon) kept its word for sixteen m
 slipped: the LDO went last-time-buy, allocations ran short, and over the last eight months its
 deliveries came late more often, incoming inspection rejected more capacitors, its answers
 took days and the LDO came with a surcharge. Sunridge (the balanced-armature drivers) was poor:
-late, bent terminals found at incoming inspection, slow answers and expedite charges; nine
-months ago it answered Halcyon's request with a corrective-action plan (accord/demo/
-scorecards.py) and has improved every month since. Kestrel has delivered the heart-rate
+late, bent terminals found at incoming inspection, slow answers and expedite charges; a year
+ago it answered Halcyon's request with a corrective-action plan (accord/demo/scorecards.py)
+and has improved every month since. Kestrel has delivered the heart-rate
 monitor's coin cells faultlessly since the NPI builds began.
 
-Each supplier's year is a table: per month (oldest first, the last is the current month) how
+Each supplier's two years are a table: per month (oldest first, the last is the current month) how
 many of the deliveries due that month came late, the DPPM of incoming inspection, the share of
 the orders issued that month acknowledged after the 48-hour SLA, and the surcharge over the
 quoted price. The orders are drawn from those tables with a fixed seed, so the same day gives
 the same demo; the prices come from the quotes Halcyon recorded (record_offer), as the cost
-metric compares them. Everything is dated relative to today: the last month is the current one.
+metric compares them. Everything is dated relative to today: the last month is the current one,
+and the orders whose day has not come are still open (acknowledged, or waiting for it).
 """
 
 from __future__ import annotations

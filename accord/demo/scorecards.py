@@ -1,7 +1,7 @@
 """The demo's scorecards: two years of Halcyon's orders to its suppliers (order_history.py)
 tell a story on Halcyon's cards. Arrowpoint slipped over the last eight months (its grade falls
 into the band that warns); Sunridge was poor, Halcyon asked for a corrective-action plan, Mei
-Lin of Sunridge answered with one nine months ago, and Sunridge has improved since; Kestrel,
+Lin of Sunridge answered with one a year ago, and Sunridge has improved since; Kestrel,
 new on Pulse HRM, tops the list. Meridian rates its customers from the schedules and BOMs of
 the demo. Each side's template is the default its administrator saved; the cards are computed
 from the whole history once it exists, every past month stored closed.
