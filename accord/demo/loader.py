@@ -1,7 +1,8 @@
 """Load the demo workspace: the persona world of the test suite, enriched to feel real.
 
 Everything is written through the services, as a user's actions would be, so the event log of
-the demo reads like the history of a real workspace.
+the demo reads like the history of a real workspace. The two years of orders behind the
+scorecards (order_history.py) go through the demo's own service, which dates them in the past.
 """
 
 from __future__ import annotations
