@@ -59,15 +59,20 @@ def attachments_visible_to(user: Any) -> QuerySet[CommentAttachment]:
 
 
 def get_comment_for_user(
-    user: Any, template: ScorecardTemplate, rated_id: int, pk: Any
+    user: Any, template: ScorecardTemplate, rated_id: int, pk: Any, *, write: bool = False
 ) -> CardComment:
-    """A comment of a card the person may see (reached by get_card_template), else 404."""
-    return get_or_404(
+    """A comment of a card the person may see (reached by get_card_template), else 404; with
+    `write` (adding files), 403 unless it is the person's own organisation's comment: each
+    side answers with its own documents."""
+    comment = get_or_404(
         comments_visible_to(user)
         .filter(template=template, rated_id=rated_id)
         .select_related("template__organisation", "rated"),
         pk=pk,
     )
+    if write and comment.organisation_id != reach_of(user).organisation_id:
+        raise Forbidden("Only the comment's own organisation attaches files to it.")
+    return comment
 
 
 def get_attachment_for_user(

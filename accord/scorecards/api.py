@@ -376,9 +376,7 @@ def attach_to_scorecard_comment(
     """Attach a file to a comment of your own organisation's (a corrective-action plan)."""
     user = person(request)
     template = get_card_template(user, template_id, rated_id)
-    comment = get_comment_for_user(user, template, rated_id, comment_id)
-    if user.organisation_id != comment.organisation_id:
-        raise Forbidden("Only the comment's own organisation attaches files to it.")
+    comment = get_comment_for_user(user, template, rated_id, comment_id, write=True)
     attach_files(actor=user, comment=comment, files=[read_upload(file)])
     return Status(
         201, _comment_out(_with_attachments(user, comments_visible_to(user)).get(pk=comment.pk))

@@ -61,24 +61,24 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {
-    ".pdf": Kind("PDF", "application/pdf", lambda d: d.startswith(b"%PDF-")),
+    ".pdf": Kind("a PDF file", "application/pdf", lambda d: d.startswith(b"%PDF-")),
     ".docx": Kind(
-        "Word document",
+        "a Word document",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         _zip_holding("word/document.xml"),
     ),
     ".xlsx": Kind(
-        "Excel workbook",
+        "an Excel workbook",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         _zip_holding("xl/workbook.xml"),
     ),
-    ".png": Kind("PNG image", "image/png", lambda d: d.startswith(b"\x89PNG\r\n\x1a\n")),
-    ".jpg": Kind("JPEG image", "image/jpeg", lambda d: d.startswith(b"\xff\xd8\xff")),
-    ".jpeg": Kind("JPEG image", "image/jpeg", lambda d: d.startswith(b"\xff\xd8\xff")),
-    ".gif": Kind("GIF image", "image/gif", lambda d: d[:6] in (b"GIF87a", b"GIF89a")),
-    ".webp": Kind("WebP image", "image/webp", lambda d: d[:4] == b"RIFF" and d[8:12] == b"WEBP"),
-    ".txt": Kind("text file", "text/plain", _text),
-    ".csv": Kind("CSV file", "text/csv", _text),
+    ".png": Kind("a PNG image", "image/png", lambda d: d.startswith(b"\x89PNG\r\n\x1a\n")),
+    ".jpg": Kind("a JPEG image", "image/jpeg", lambda d: d.startswith(b"\xff\xd8\xff")),
+    ".jpeg": Kind("a JPEG image", "image/jpeg", lambda d: d.startswith(b"\xff\xd8\xff")),
+    ".gif": Kind("a GIF image", "image/gif", lambda d: d[:6] in (b"GIF87a", b"GIF89a")),
+    ".webp": Kind("a WebP image", "image/webp", lambda d: d[:4] == b"RIFF" and d[8:12] == b"WEBP"),
+    ".txt": Kind("a text file", "text/plain", _text),
+    ".csv": Kind("a CSV file", "text/csv", _text),
 }
 ACCEPTED = ", ".join(sorted({k.removeprefix(".") for k in KINDS}))
 # For the file input of the page: what the browser's file picker offers.
@@ -100,6 +100,8 @@ def safe_filename(filename: str) -> tuple[str, str]:
         if unicodedata.category(c)[0] != "C" and c not in _UNSAFE
     )
     stem, extension = os.path.splitext(" ".join(kept.split()))
+    if not extension and stem.startswith("."):  # ".pdf": an extension with no name
+        stem, extension = "", stem
     stem = stem.strip(" .")[:150] or "attachment"
     return f"{stem}{extension.lower()}", extension.lower()
 
@@ -131,7 +133,7 @@ class AttachedFile:
                 f"{name}: attach a file of one of these kinds: {ACCEPTED}.", detail=detail
             )
         if not kind.matches(data):
-            raise InvalidInput(f"{name} is not a {kind.label}.", detail=detail)
+            raise InvalidInput(f"{name} is not {kind.label}.", detail=detail)
         return cls(data, name, kind.content_type)
 
 

@@ -258,7 +258,7 @@ class Command(BaseCommand):
             if options["to_comment"] is None:
                 raise CommandError("--attach needs --comment TEXT or --to-comment ID.")
             comment = get_comment_for_user(
-                person, card.template, card.rated_id, options["to_comment"]
+                person, card.template, card.rated_id, options["to_comment"], write=True
             )
             made = attach_files(
                 actor=person, comment=comment, files=[read_path(p) for p in options["attach"]]
