@@ -29,6 +29,7 @@ from accord.scorecards.access import (
 )
 from accord.scorecards.attachments import (
     ACCEPTED,
+    KINDS,
     MAX_FILES_PER_COMMENT,
     file_response,
     read_upload,
@@ -355,9 +356,12 @@ ATTACH_DOC = {
 FILE_DOC = {
     "responses": {
         200: {
-            "description": "The file, as an attachment.",
+            "description": "The file, as an attachment, with the content type of its kind.",
+            # Every type a stored file may have (attachments.KINDS), so that a client and the
+            # schema check of CI know each response.
             "content": {
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                kind: {"schema": {"type": "string", "format": "binary"}}
+                for kind in sorted({k.content_type for k in KINDS.values()})
             },
         }
     }
