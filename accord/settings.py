@@ -185,6 +185,8 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env("ACCORD_EMAIL_FROM", "accord@localhost")
 # Signed NDAs: PDF only, at most this size.
 MAX_NDA_DOCUMENT_MB = int(env("ACCORD_MAX_NDA_DOCUMENT_MB", "10"))
+# Files attached to scorecard comments (corrective-action plans): at most this size each.
+MAX_SCORECARD_ATTACHMENT_MB = int(env("ACCORD_MAX_SCORECARD_ATTACHMENT_MB", "10"))
 # The first handler refuses a truncated multipart body (accord/core/uploads.py).
 FILE_UPLOAD_HANDLERS = [
     "accord.core.uploads.CompleteMultipartHandler",

@@ -5,6 +5,8 @@ rating organisation's people see all its cards; the rated organisation's people 
 card from each organisation that rates them, with the same numbers, and nobody else's: a
 supplier never learns of another supplier's card, nor its name. Nobody else sees anything.
 Templates are the rating organisation's; its administrators change them.
+Files attached to comments are seen by whoever sees the card; a download of the other side's
+file is in that side's access log.
 """
 
 from __future__ import annotations
@@ -14,11 +16,17 @@ from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 
-from accord.core.access import get_or_404, record_restricted_rows_read
-from accord.core.errors import NotFound
+from accord.core.access import get_or_404, record_restricted_read, record_restricted_rows_read
+from accord.core.errors import Forbidden, NotFound
 from accord.orgs.access import reach_of
 from accord.scorecards.choices import Direction
-from accord.scorecards.models import CardComment, CardMonth, MetricMonth, ScorecardTemplate
+from accord.scorecards.models import (
+    CardComment,
+    CardMonth,
+    CommentAttachment,
+    MetricMonth,
+    ScorecardTemplate,
+)
 from accord.scorecards.scoring import OVERALL_MONTHS, grade_of
 
 NOTHING = Q(pk__in=[])
@@ -45,6 +53,50 @@ def comments_visible_to(user: Any) -> QuerySet[CardComment]:
     return CardComment.objects.filter(_card_visibility(user))
 
 
+def attachments_visible_to(user: Any) -> QuerySet[CommentAttachment]:
+    """Without their bytes: lists show names and sizes; a download reads one file."""
+    return CommentAttachment.objects.filter(_card_visibility(user, "comment__")).defer("data")
+
+
+def get_comment_for_user(
+    user: Any, template: ScorecardTemplate, rated_id: int, pk: Any, *, write: bool = False
+) -> CardComment:
+    """A comment of a card the person may see (reached by get_card_template), else 404; with
+    `write` (adding files), 403 unless it is the person's own organisation's comment: each
+    side answers with its own documents."""
+    comment = get_or_404(
+        comments_visible_to(user)
+        .filter(template=template, rated_id=rated_id)
+        .select_related("template__organisation", "rated"),
+        pk=pk,
+    )
+    if write and comment.organisation_id != reach_of(user).organisation_id:
+        raise Forbidden("Only the comment's own organisation attaches files to it.")
+    return comment
+
+
+def get_attachment_for_user(
+    user: Any, pk: Any, *, channel: str, path: str, card: tuple[int, int] | None = None
+) -> CommentAttachment:
+    """A file the person may download: theirs to see as the rater's or the rated party's
+    people, else 404 (and 404 when `card`, the (template, rated party) of the address, is
+    not its card). The other side's file is restricted data of that side: its download is in
+    that side's access log."""
+    found = attachments_visible_to(user).select_related("comment__organisation")
+    if card is not None:
+        found = found.filter(comment__template_id=card[0], comment__rated_id=card[1])
+    attachment = get_or_404(found.defer(None), pk=pk)
+    record_restricted_read(
+        user,
+        attachment,
+        owner=attachment.comment.organisation,
+        program=None,
+        channel=channel,
+        path=path,
+    )
+    return attachment
+
+
 def templates_visible_to(user: Any) -> QuerySet[ScorecardTemplate]:
     """Its own organisation's templates; a rated party reads the rules of its card through
     the card (rules_of_card), not the template list."""
@@ -67,6 +119,17 @@ def templates_rating_me(user: Any) -> QuerySet[ScorecardTemplate]:
     return ScorecardTemplate.objects.filter(
         pk__in=card_months_visible_to(user).filter(rated_id=organisation_id).values("template_id")
     )
+
+
+def get_saved_template_for_user(
+    user: Any, direction: str, *, write: bool = False
+) -> ScorecardTemplate:
+    """The person's organisation's saved template for a direction: 404 when it keeps none;
+    with `write`, 403 for a person who is not one of its administrators."""
+    template = get_or_404(templates_rating(user, direction).select_related("organisation"))
+    if write and not user.is_org_admin:
+        raise Forbidden("Only administrators of the rating organisation change its template.")
+    return template
 
 
 def get_template_for_user(user: Any, pk: Any) -> ScorecardTemplate:
@@ -97,8 +160,9 @@ def current_grade(rater_id: int, rated_id: int) -> CurrentGrade | None:
     """The overall score of a supplier on its buyer's card (the mean of its last twelve scored
     months) and the band it falls in; None without a scored month. For the buyer's own
     services (the purchase-order block), not for showing."""
+    # A retired template's grades are history: they block nothing.
     template = ScorecardTemplate.objects.filter(
-        organisation_id=rater_id, direction=Direction.SUPPLIERS
+        organisation_id=rater_id, direction=Direction.SUPPLIERS, retired_at__isnull=True
     ).first()
     if template is None:
         return None

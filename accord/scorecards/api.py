@@ -1,13 +1,16 @@
-"""API: the cards one may see, a card month by month, the rows behind a number, comments, and
-the organisation's template (administrators change it)."""
+"""API: the cards one may see, a card month by month, the rows behind a number, comments with
+their files, and the organisation's template (administrators change, retire and reinstate it)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import FileResponse, HttpRequest
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from accord.api.auth import person
@@ -16,15 +19,34 @@ from accord.api.pagination import Page, PageParams, paginate_rows
 from accord.api.schemas import Id, InputSchema, LongText, Text
 from accord.core.errors import Forbidden, InvalidInput, NotFound
 from accord.scorecards.access import (
+    attachments_visible_to,
     comments_visible_to,
+    get_attachment_for_user,
     get_card_template,
+    get_comment_for_user,
+    get_saved_template_for_user,
     log_drill_read,
+)
+from accord.scorecards.attachments import (
+    ACCEPTED,
+    KINDS,
+    MAX_FILES_PER_COMMENT,
+    file_response,
+    read_upload,
 )
 from accord.scorecards.cards import card_detail, cards_about_me, cards_as_rater
 from accord.scorecards.choices import BandAction, CountingUnit, Direction, DueBasis, Metric
 from accord.scorecards.drill import drill
 from accord.scorecards.months import parse_month
-from accord.scorecards.services import comment_on_month, rules_of, save_template, template_of
+from accord.scorecards.services import (
+    attach_files,
+    comment_on_month,
+    reinstate_template,
+    retire_template,
+    rules_of,
+    save_template,
+    template_of,
+)
 
 router = Router(tags=["scorecards"])
 _MONTH_KEYS = ("month", "numerator", "denominator", "value", "score")
@@ -39,6 +61,7 @@ class CardOut(Schema):
     template_id: int
     kept_by: str
     direction: str
+    retired: bool = Field(description="The template is retired: the card is history.")
     rated_id: int
     rated: str
     score: float | None = Field(description="The mean of the last twelve scored months.")
@@ -76,6 +99,7 @@ class CardDetailOut(Schema):
     template_id: int
     rated_id: int
     rated: str
+    retired: bool = Field(description="The template is retired: the card is history.")
     score: float | None
     grade: str
     months: list[CardMonthOut]
@@ -95,6 +119,14 @@ class CommentIn(InputSchema):
     corrective_action: bool = False
 
 
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int = Field(description="Bytes.")
+    created_at: dt.datetime
+
+
 class CommentOut(Schema):
     id: int
     month: dt.date
@@ -103,6 +135,9 @@ class CommentOut(Schema):
     text: str
     corrective_action: bool
     created_at: dt.datetime
+    attachments: list[AttachmentOut] = Field(
+        description="Files: GET /scorecards/{template_id}/{rated_id}/attachments/{id}."
+    )
 
 
 class MetricRuleIn(InputSchema):
@@ -131,6 +166,9 @@ class TemplateIn(InputSchema):
 class TemplateOut(Schema):
     direction: str
     saved: bool = Field(description="False: the defaults, until an administrator saves them.")
+    retired_at: dt.datetime | None = Field(
+        description="Set: retired; its cards are history, nothing is computed, nothing blocked."
+    )
     version: int
     progress: int = Field(description="Percent of the recompute after the last change.")
     metrics: dict[str, dict[str, float]]
@@ -165,6 +203,7 @@ def list_scorecards(request: HttpRequest, paging: Query[PageParams]) -> dict[str
             "template_id": c.template.pk,
             "kept_by": c.template.organisation.name,
             "direction": c.template.direction,
+            "retired": c.retired,
             "rated_id": c.rated_id,
             "rated": c.rated_name,
             "score": c.score,
@@ -187,6 +226,7 @@ def get_scorecard(request: HttpRequest, template_id: Id, rated_id: Id) -> CardDe
             "template_id": template.pk,
             "rated_id": rated_id,
             "rated": detail.rated_name,
+            "retired": template.is_retired,
             "score": detail.overall,
             "grade": detail.grade,
             "months": [
@@ -250,6 +290,22 @@ def _comment_out(comment: Any) -> CommentOut:
         text=comment.text,
         corrective_action=comment.corrective_action,
         created_at=comment.created_at,
+        attachments=[
+            AttachmentOut(
+                id=a.pk,
+                filename=a.filename,
+                content_type=a.content_type,
+                size=a.size,
+                created_at=a.created_at,
+            )
+            for a in comment.attachments.all()
+        ],
+    )
+
+
+def _with_attachments(user: Any, comments: Any) -> Any:
+    return comments.select_related("author", "organisation").prefetch_related(
+        Prefetch("attachments", queryset=attachments_visible_to(user))
     )
 
 
@@ -259,10 +315,8 @@ def list_scorecard_comments(
 ) -> dict[str, Any]:
     user = person(request)
     template = get_card_template(user, template_id, rated_id)
-    comments = (
-        comments_visible_to(user)
-        .filter(template=template, rated_id=rated_id)
-        .select_related("author", "organisation")
+    comments = _with_attachments(
+        user, comments_visible_to(user).filter(template=template, rated_id=rated_id)
     )
     return paginate_rows(request, [_comment_out(c) for c in comments], paging)
 
@@ -286,13 +340,76 @@ def comment_on_scorecard(
         text=payload.text,
         corrective_action=payload.corrective_action,
     )
-    return Status(201, _comment_out(comment))
+    return Status(
+        201, _comment_out(_with_attachments(user, comments_visible_to(user)).get(pk=comment.pk))
+    )
+
+
+ATTACH_DOC = {
+    "description": (
+        f"multipart/form-data; `file` is one file ({ACCEPTED}; at most "
+        f"{settings.MAX_SCORECARD_ATTACHMENT_MB} MB, checked by its content), up to "
+        f"{MAX_FILES_PER_COMMENT} per comment. Only the comment's own organisation attaches: "
+        "the rated party its corrective-action plan, typically."
+    )
+}
+FILE_DOC = {
+    "responses": {
+        200: {
+            "description": "The file, as an attachment, with the content type of its kind.",
+            # Every type a stored file may have (attachments.KINDS), so that a client and the
+            # schema check of CI know each response.
+            "content": {
+                kind: {"schema": {"type": "string", "format": "binary"}}
+                for kind in sorted({k.content_type for k in KINDS.values()})
+            },
+        }
+    }
+}
+
+
+@router.post(
+    "/scorecards/{template_id}/{rated_id}/comments/{comment_id}/attachments",
+    response={201: CommentOut},
+    openapi_extra=ATTACH_DOC,
+)
+@idempotent
+def attach_to_scorecard_comment(
+    request: HttpRequest, template_id: Id, rated_id: Id, comment_id: Id, file: File[UploadedFile]
+) -> Status[CommentOut]:
+    """Attach a file to a comment of your own organisation's (a corrective-action plan)."""
+    user = person(request)
+    template = get_card_template(user, template_id, rated_id)
+    comment = get_comment_for_user(user, template, rated_id, comment_id, write=True)
+    attach_files(actor=user, comment=comment, files=[read_upload(file)])
+    return Status(
+        201, _comment_out(_with_attachments(user, comments_visible_to(user)).get(pk=comment.pk))
+    )
+
+
+@router.get(
+    "/scorecards/{template_id}/{rated_id}/attachments/{attachment_id}", openapi_extra=FILE_DOC
+)
+def download_scorecard_attachment(
+    request: HttpRequest, template_id: Id, rated_id: Id, attachment_id: Id
+) -> FileResponse:
+    """A file of a comment on the card, for the people of its two sides; a download of the
+    other side's file is recorded in that side's access log."""
+    attachment = get_attachment_for_user(
+        person(request),
+        attachment_id,
+        channel="api",
+        path=request.path,
+        card=(template_id, rated_id),
+    )
+    return file_response(attachment)
 
 
 def _template_out(template: Any) -> TemplateOut:
     return TemplateOut(
         direction=template.direction,
         saved=template.pk is not None,
+        retired_at=template.retired_at,
         version=template.version if template.pk else 0,
         progress=template.progress if template.pk else 100,
         **rules_of(template),
@@ -338,3 +455,22 @@ def put_scorecard_template(
         frozen_weeks=payload.frozen_weeks,
     )
     return _template_out(saved)
+
+
+@router.post("/scorecard-templates/{direction}/retire", response=TemplateOut)
+def retire_scorecard_template(request: HttpRequest, direction: str) -> TemplateOut:
+    """Retire the template (administrators): its cards stay readable to both sides as history;
+    nothing is computed for it any more and no grade blocks a purchase order. 404 when the
+    organisation keeps no template of this direction; 409 when it is retired already."""
+    user = person(request)
+    template = get_saved_template_for_user(user, _direction(direction), write=True)
+    return _template_out(retire_template(actor=user, direction=template.direction))
+
+
+@router.post("/scorecard-templates/{direction}/reinstate", response=TemplateOut)
+def reinstate_scorecard_template(request: HttpRequest, direction: str) -> TemplateOut:
+    """Reinstate a retired template (administrators): every month is computed again in the
+    background (`progress`). 409 when it is not retired."""
+    user = person(request)
+    template = get_saved_template_for_user(user, _direction(direction), write=True)
+    return _template_out(reinstate_template(actor=user, direction=template.direction))

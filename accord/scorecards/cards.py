@@ -34,6 +34,11 @@ class CardSummary:
     months: list[tuple[dt.date, float | None]]  # the last twelve, oldest first
 
     @property
+    def retired(self) -> bool:
+        """The card of a retired template: history, computed no more."""
+        return self.template.is_retired
+
+    @property
     def graded(self) -> list[Any]:
         """Score (rounded), grade and action, for exports."""
         return [None if self.score is None else round(self.score, 1), self.grade, self.action]
@@ -74,7 +79,8 @@ def _summaries(user: Any, templates: list[ScorecardTemplate]) -> list[CardSummar
                 rated_name=names[rated_id],
                 score=overall,
                 grade=band.grade if band else "",
-                action=band.action if band else "",
+                # A retired template's grade is history: its band's action no longer applies.
+                action=band.action if band and not template.is_retired else "",
                 months=list(reversed(months)),
             )
         )

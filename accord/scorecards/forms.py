@@ -1,5 +1,5 @@
 """Forms of the scorecard pages: the template (its rules, a weight, target and floor per
-metric, up to six grade bands) and a comment on a month."""
+metric, up to six grade bands) and a comment on a month, with its files."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from accord.core.forms import AccordForm
+from accord.scorecards.attachments import ACCEPT_ATTRIBUTE, ACCEPTED, MAX_FILES_PER_COMMENT
 from accord.scorecards.choices import BandAction, CountingUnit, DueBasis, Metric
 from accord.scorecards.models import ScorecardTemplate
 
@@ -104,8 +105,33 @@ class TemplateForm(AccordForm):
         }
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name; each is checked by attachments.AttachedFile (kind, size),
+    which says what is wrong in the same words on every channel."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
+        super().__init__(allow_empty_file=True, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        given = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(d, initial) for d in given if d]
+
+
 class CommentForm(AccordForm):
     text = forms.CharField(
         max_length=4000, label="Comment", widget=forms.Textarea(attrs={"rows": 4, "cols": 60})
     )
     corrective_action = forms.BooleanField(required=False, label="This is a corrective-action plan")
+    attachments = MultipleFileField(
+        required=False,
+        label="Attach files (a corrective-action plan, evidence)",
+        help_text=f"Up to {MAX_FILES_PER_COMMENT} files: {ACCEPTED}.",
+        widget=MultipleFileInput(
+            attrs={"accept": ACCEPT_ATTRIBUTE, "aria-describedby": "attachments-help"}
+        ),
+    )

@@ -7,6 +7,8 @@ months of each card: one row per metric (numerator, denominator, value, score) a
 month (weighted score, grade, action). A closed month is never computed again; the open month
 is refreshed when its inputs change; a template change recomputes every month in the
 background (`computed_version` catches up with `version`, with `progress` in percent).
+A retired template keeps its cards as history: nothing is computed for it any more and it
+blocks no purchase order, until an administrator reinstates it.
 """
 
 from __future__ import annotations
@@ -51,6 +53,12 @@ class ScorecardTemplate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    retired_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set: its cards are history; nothing is computed."
+    )
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -61,6 +69,10 @@ class ScorecardTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} rating its {self.direction}"
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
 
 class MetricMonth(models.Model):
@@ -101,7 +113,7 @@ class CardMonth(models.Model):
 
 class CardComment(models.Model):
     """What either side says about a month of a card; the rated party's corrective-action plan
-    is one (as text: attachments come later)."""
+    is one, with its files (CommentAttachment)."""
 
     template = models.ForeignKey(ScorecardTemplate, on_delete=models.CASCADE, related_name="+")
     rated = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
@@ -119,6 +131,37 @@ class CardComment(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["template", "rated", "month"], name="card_comment_month")]
+
+
+class CommentAttachment(models.Model):
+    """A file attached to a comment, typically the rated party's corrective-action plan.
+
+    The bytes are kept in the database, as uploads waiting for confirmation are
+    (parts.BomImport): any web process serves them, on any machine, and the default SQLite
+    set-up needs no storage of its own. The name is the uploaded one made safe; the content
+    type is derived from the checked content, never taken from the client
+    (scorecards/attachments.py)."""
+
+    comment = models.ForeignKey(CardComment, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "scorecard attachment"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__gt=0), name="comment_attachment_size")
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
 
 
 class FactBlock(models.Model):

@@ -1,4 +1,5 @@
-"""Every write of the scorecards app: templates, the stored months of the cards, comments.
+"""Every write of the scorecards app: templates (saved, retired, reinstated), the stored months
+of the cards, comments and the files attached to them.
 
 Months: a month stays open until the on-time window of its last due date has passed (its end
 plus the template's days late); until then each refresh computes it again. Once closed it is
@@ -19,13 +20,20 @@ from django.utils import timezone
 
 from accord.core.choices import Classification
 from accord.core.db import insert_frame
-from accord.core.errors import Conflict, Forbidden, InvalidInput
+from accord.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accord.core.events import record_event
 from accord.core.text import checked_text
 from accord.orgs.models import Organisation, Person
+from accord.scorecards.attachments import MAX_FILES_PER_COMMENT, AttachedFile
 from accord.scorecards.choices import BandAction, CountingUnit, Direction, DueBasis, Metric
 from accord.scorecards.defaults import default_bands, default_metrics
-from accord.scorecards.models import CardComment, CardMonth, MetricMonth, ScorecardTemplate
+from accord.scorecards.models import (
+    CardComment,
+    CardMonth,
+    CommentAttachment,
+    MetricMonth,
+    ScorecardTemplate,
+)
 from accord.scorecards.months import next_month
 from accord.scorecards.queries import supplier_values
 from accord.scorecards.scoring import (
@@ -154,6 +162,8 @@ def save_template(
                 defaults={"version": 0},
             )
         locked = ScorecardTemplate.objects.select_for_update().get(pk=template.pk)
+        if locked.is_retired:
+            raise Conflict("This template is retired: reinstate it before changing its rules.")
         locked.metrics, locked.bands = checked_metrics, checked_bands
         locked.days_early, locked.days_late = days_early, days_late
         locked.counting_unit, locked.due_basis = counting_unit, due_basis
@@ -385,3 +395,137 @@ def comment_on_month(
             changes={"month": month.strftime("%Y-%m"), "corrective_action": corrective_action},
         )
     return comment
+
+
+def attach_files(
+    *, actor: Person, comment: CardComment, files: Sequence[AttachedFile]
+) -> list[CommentAttachment]:
+    """Files (checked: attachments.AttachedFile) added to a comment of the actor's own side:
+    a side answers with its own documents, never adds to the other side's word. The reader
+    must see the card (access.get_comment_for_user)."""
+    if actor.organisation_id != comment.organisation_id:
+        raise Forbidden("Only the comment's own organisation attaches files to it.")
+    if not files:
+        raise InvalidInput("attachments: choose a file.", detail={"field": "attachments"})
+    with transaction.atomic():
+        # Locked so that two uploads at once cannot pass the count together.
+        CardComment.objects.select_for_update().filter(pk=comment.pk).first()
+        present = CommentAttachment.objects.filter(comment=comment).count()
+        if present + len(files) > MAX_FILES_PER_COMMENT:
+            raise InvalidInput(
+                f"attachments: at most {MAX_FILES_PER_COMMENT} files per comment.",
+                detail={"field": "attachments", "max_files": MAX_FILES_PER_COMMENT},
+            )
+        made = [
+            CommentAttachment.objects.create(
+                comment=comment,
+                filename=f.filename,
+                content_type=f.content_type,
+                size=len(f.data),
+                sha256=f.sha256,
+                data=f.data,
+                uploaded_by=actor,
+            )
+            for f in files
+        ]
+        template = comment.template
+        record_event(
+            actor=actor,
+            verb="attached files to scorecard comment",
+            obj=comment,
+            classification=Classification.RESTRICTED,
+            subject_organisation=template.organisation
+            if actor.organisation_id == comment.rated_id
+            else comment.rated,
+            changes={
+                "month": comment.month.strftime("%Y-%m"),
+                "files": [{"name": a.filename, "size": a.size, "sha256": a.sha256} for a in made],
+            },
+        )
+    return made
+
+
+def comment_with_files(
+    *,
+    actor: Person,
+    template: ScorecardTemplate,
+    rated_id: int,
+    month: dt.date,
+    text: str,
+    corrective_action: bool = False,
+    files: Sequence[AttachedFile] = (),
+) -> CardComment:
+    """A comment and its files together, or nothing: a corrective-action plan is not posted
+    without the document it announces."""
+    with transaction.atomic():
+        comment = comment_on_month(
+            actor=actor,
+            template=template,
+            rated_id=rated_id,
+            month=month,
+            text=text,
+            corrective_action=corrective_action,
+        )
+        if files:
+            attach_files(actor=actor, comment=comment, files=files)
+    return comment
+
+
+def _saved_template(actor: Person, direction: str) -> ScorecardTemplate:
+    """The actor's organisation's saved template for a direction, locked; 404 when it keeps
+    none (there is nothing to retire), 403 for a person of it who is not an administrator."""
+    if actor.organisation_id is None:
+        raise NotFound()
+    found = (
+        ScorecardTemplate.objects.select_for_update()
+        .select_related("organisation")
+        .filter(organisation_id=actor.organisation_id, direction=direction)
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"Your organisation keeps no scorecard template of its {direction}.")
+    if not actor.is_org_admin:
+        raise Forbidden("Only administrators of the rating organisation retire its template.")
+    return found
+
+
+def retire_template(*, actor: Person, direction: str) -> ScorecardTemplate:
+    """The organisation stops rating this direction: its cards stay, readable by both sides as
+    history; nothing is computed for them any more and no grade blocks a purchase order."""
+    with transaction.atomic():
+        template = _saved_template(actor, direction)
+        if template.is_retired:
+            raise Conflict("This scorecard template is retired already.")
+        template.retired_at = timezone.now()
+        template.retired_by = actor
+        template.save(update_fields=["retired_at", "retired_by", "updated_at"])
+        record_event(
+            actor=actor,
+            verb="retired scorecard template",
+            obj=template,
+            classification=Classification.INTERNAL,
+            changes={"direction": template.direction, "version": template.version},
+        )
+    return template
+
+
+def reinstate_template(*, actor: Person, direction: str) -> ScorecardTemplate:
+    """The template rates again: every month is computed again in the background (those it
+    missed while retired too), as after a change of its rules."""
+    with transaction.atomic():
+        template = _saved_template(actor, direction)
+        if not template.is_retired:
+            raise Conflict("This scorecard template is in use; there is nothing to reinstate.")
+        retired_at = template.retired_at
+        template.retired_at, template.retired_by = None, None
+        template.progress = 0
+        template.save(update_fields=["retired_at", "retired_by", "progress", "updated_at"])
+        record_event(
+            actor=actor,
+            verb="reinstated scorecard template",
+            obj=template,
+            classification=Classification.INTERNAL,
+            changes={"direction": template.direction, "retired_at": retired_at},
+        )
+        transaction.on_commit(lambda: _enqueue_recompute(template.pk))
+    return template

@@ -1,5 +1,6 @@
 """Background work of the scorecards app: a template's history computed again after it
-changed (with progress), and the open months refreshed after deliveries arrived."""
+changed (with progress), and the open months refreshed after deliveries arrived. A retired
+template is skipped: its cards are history (reinstating it enqueues its recompute)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ def recompute_template(template_id: int) -> int:
     from accord.scorecards.models import ScorecardTemplate
     from accord.scorecards.services import compute_cards
 
-    template = ScorecardTemplate.objects.filter(pk=template_id).first()
+    template = ScorecardTemplate.objects.filter(pk=template_id, retired_at__isnull=True).first()
     if template is None:
         return 0
 
@@ -28,5 +29,7 @@ def refresh_open_months(organisation_ids: list[int]) -> int:
 
     return sum(
         compute_cards(template)
-        for template in ScorecardTemplate.objects.filter(organisation_id__in=organisation_ids)
+        for template in ScorecardTemplate.objects.filter(
+            organisation_id__in=organisation_ids, retired_at__isnull=True
+        )
     )

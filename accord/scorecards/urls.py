@@ -11,6 +11,16 @@ urlpatterns = [
         name="scorecard_template",
     ),
     path(
+        "scorecards/template/<str:direction>/retire/",
+        views.scorecard_template_retire,
+        name="scorecard_template_retire",
+    ),
+    path(
+        "scorecards/template/<str:direction>/reinstate/",
+        views.scorecard_template_reinstate,
+        name="scorecard_template_reinstate",
+    ),
+    path(
         "scorecards/<int:template_id>/<int:rated_id>/",
         views.scorecard_card,
         name="scorecard_card",
@@ -19,6 +29,11 @@ urlpatterns = [
         "scorecards/<int:template_id>/<int:rated_id>/comments/",
         views.scorecard_comment,
         name="scorecard_comment",
+    ),
+    path(
+        "scorecards/<int:template_id>/<int:rated_id>/attachments/<int:pk>/",
+        views.scorecard_attachment,
+        name="scorecard_attachment",
     ),
     path(
         "scorecards/<int:template_id>/<int:rated_id>/<str:month>/<str:metric>/",

@@ -1,7 +1,7 @@
 """Scorecard pages: the parties one rates, ranked by grade with their last twelve months; the
 cards others keep of one's own organisation; a card month by month with a trend chart per
-metric; the rows behind any number; comments and corrective-action plans; the template; and
-the definitions of every metric."""
+metric; the rows behind any number; comments and corrective-action plans with their files;
+the template, retired and reinstated; and the definitions of every metric."""
 
 from __future__ import annotations
 
@@ -10,25 +10,38 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.core.errors import FORM_ERRORS, Forbidden
 from accord.scorecards import customer_metrics, metrics, scoring
 from accord.scorecards.access import (
+    attachments_visible_to,
     comments_visible_to,
+    get_attachment_for_user,
     get_card_template,
+    get_saved_template_for_user,
     log_drill_read,
     templates_rating,
 )
+from accord.scorecards.attachments import file_response, read_upload
 from accord.scorecards.cards import CardDetail, card_detail, cards_about_me, cards_as_rater
 from accord.scorecards.charts import trend_points
 from accord.scorecards.choices import Direction, Metric
 from accord.scorecards.drill import drill
 from accord.scorecards.forms import CommentForm, TemplateForm
 from accord.scorecards.months import parse_month
-from accord.scorecards.services import comment_on_month, save_template, template_of
+from accord.scorecards.services import (
+    comment_with_files,
+    reinstate_template,
+    retire_template,
+    save_template,
+    template_of,
+)
+from accord.web.pages import form_page
 from accord.web.tables import export_table, person, requested_export
 
 
@@ -119,6 +132,7 @@ def scorecard_card(request: HttpRequest, template_id: int, rated_id: int) -> Htt
         comments_visible_to(user)
         .filter(template=template, rated_id=rated_id)
         .select_related("author", "organisation")
+        .prefetch_related(Prefetch("attachments", queryset=attachments_visible_to(user)))
         .order_by("-month", "created_at")
     )
     return render(
@@ -185,25 +199,41 @@ def scorecard_drill(
 def scorecard_comment(request: HttpRequest, template_id: int, rated_id: int) -> HttpResponse:
     user = person(request)
     template = get_card_template(user, template_id, rated_id)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, request.FILES)
     month = _month(request.POST.get("month", ""))
     if form.is_valid():
         try:
-            comment_on_month(
+            comment_with_files(
                 actor=user,
                 template=template,
                 rated_id=rated_id,
                 month=month,
                 text=form.cleaned_data["text"],
                 corrective_action=form.cleaned_data["corrective_action"],
+                files=[read_upload(f) for f in form.cleaned_data["attachments"]],
             )
         except FORM_ERRORS as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"Your comment on {month:%B %Y} is on the card.")
+            files = len(form.cleaned_data["attachments"])
+            attached = f" with {files} file{'s' if files > 1 else ''}" if files else ""
+            messages.success(request, f"Your comment on {month:%B %Y} is on the card{attached}.")
     else:
         messages.error(request, "Write the comment first.")
     return redirect("scorecard_card", template_id=template.pk, rated_id=rated_id)
+
+
+@login_required
+@require_GET
+def scorecard_attachment(
+    request: HttpRequest, template_id: int, rated_id: int, pk: int
+) -> HttpResponseBase:
+    """A file of a comment, for the people of the card's two sides (logged for the owner when
+    the other side downloads it)."""
+    attachment = get_attachment_for_user(
+        person(request), pk, channel="web", path=request.path, card=(template_id, rated_id)
+    )
+    return file_response(attachment)
 
 
 @login_required
@@ -237,6 +267,53 @@ def scorecard_template(request: HttpRequest, direction: str) -> HttpResponse:
         {"template": template, "form": form, "is_admin": user.is_org_admin},
         status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scorecard_template_retire(request: HttpRequest, direction: str) -> HttpResponse:
+    """GET asks to confirm; POST retires: the cards stay as history, nothing is computed and
+    no grade blocks an order any more."""
+    user = person(request)
+    template = get_saved_template_for_user(user, _direction(direction), write=True)
+    back = reverse("scorecard_template", args=[template.direction])
+    if request.method == "POST":
+        try:
+            retire_template(actor=user, direction=template.direction)
+        except FORM_ERRORS as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Retired the template of your {template.direction}.")
+        return redirect(back)
+    return form_page(
+        request,
+        form=None,
+        title=f"Retire the scorecard template of your {template.direction}?",
+        lede=(
+            "Its cards stay, readable by your organisation and by each rated party, marked "
+            "retired. No month is computed any more, and no grade blocks a purchase order. "
+            "You can reinstate it later: every month is then computed again."
+        ),
+        action=reverse("scorecard_template_retire", args=[template.direction]),
+        submit="Retire the template",
+        danger=True,
+        cancel_url=back,
+        breadcrumbs=[("Scorecards", reverse("scorecard_index")), ("Template", back)],
+    )
+
+
+@login_required
+@require_POST
+def scorecard_template_reinstate(request: HttpRequest, direction: str) -> HttpResponse:
+    user = person(request)
+    template = get_saved_template_for_user(user, _direction(direction), write=True)
+    try:
+        reinstate_template(actor=user, direction=template.direction)
+    except FORM_ERRORS as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Reinstated the template; every month is being computed again.")
+    return redirect("scorecard_template", direction=template.direction)
 
 
 @login_required

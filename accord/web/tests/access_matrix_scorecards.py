@@ -5,13 +5,20 @@ ordered from Sunridge and received the goods. The card is Halcyon's (oem_buyer, 
 and Sunridge's (supplier_rep), nobody else's: 404 for the others, its rows and comments too.
 Every signed-in person opens the list, the definitions and their own organisation's template;
 administrators save it (each their own organisation's), the others get 403. Sunridge reading
-the rows behind a number reads Halcyon's orders: one access-log entry for Halcyon."""
+the rows behind a number reads Halcyon's orders: one access-log entry for Halcyon.
+
+Sunridge answered the card with a corrective-action plan, a PDF: its file is the card's two
+sides' to download (Halcyon's download is in Sunridge's access log), 404 for the others.
+Halcyon's administrator retires its template (and reinstates it once retired); Halcyon's
+engineer sees it but may not (403); the others keep no template of their suppliers (404)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 CARD = {"oem_buyer": 200, "oem_engineer": 200, "supplier_rep": 200}
 PERSONAS = [
@@ -90,6 +97,55 @@ def build_card(buyer: Any, program: Any, part: Any, halcyon: Any, sunridge: Any)
     return {"card_template": template, "card_month": today.strftime("%Y-%m")}
 
 
+MATRIX_PLAN = b"%PDF-1.7\n% corrective-action plan\n%%EOF\n"
+MATRIX_PNG = b"\x89PNG\r\n\x1a\n" + bytes(24)
+
+
+def attach_plan(rep: Any, template: Any, month: str) -> Any:
+    """Sunridge's corrective-action plan on the month of the card, with its PDF."""
+    from accord.scorecards.attachments import AttachedFile
+    from accord.scorecards.months import parse_month
+    from accord.scorecards.services import comment_with_files
+
+    when = parse_month(month)
+    assert when is not None
+    comment = comment_with_files(
+        actor=rep,
+        template=template,
+        rated_id=rep.organisation_id,
+        month=when,
+        text="Corrective-action plan attached.",
+        corrective_action=True,
+        files=[AttachedFile.checked(MATRIX_PLAN, "8D plan.pdf")],
+    )
+    return comment.attachments.get()
+
+
+def _plan(w: dict[str, Any]) -> dict[str, Any]:
+    built = w["scorecards"]()
+    if "plan" not in built:
+        built["plan"] = attach_plan(w["supplier_rep"], built["card_template"], built["card_month"])
+    return {**_card(w), "pk": built["plan"].pk}
+
+
+def _suppliers(w: dict[str, Any]) -> dict[str, Any]:
+    """Halcyon's template of its suppliers, saved (the card built)."""
+    w["scorecards"]()
+    return {"direction": "suppliers"}
+
+
+def _retired(w: dict[str, Any]) -> dict[str, Any]:
+    from accord.scorecards.services import retire_template
+
+    kwargs = _suppliers(w)
+    retire_template(actor=w["oem_buyer"], direction="suppliers")
+    return kwargs
+
+
+# Halcyon's administrator acts on its template; its engineer sees it but may not (403).
+TEMPLATE_ADMIN = {**{p: 404 for p in PERSONAS}, "oem_buyer": 200, "oem_engineer": 403}
+
+
 def template_form(w: dict[str, Any]) -> dict[str, Any]:
     from accord.scorecards.defaults import BANDS, SUPPLIER_METRICS
 
@@ -126,6 +182,8 @@ SCORECARDS_GET: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], dict
         lambda w: {**_card(w), "month": w["scorecards"]()["card_month"], "metric": "on_time"},
         _only(CARD),
     ),
+    "scorecard_attachment": (_plan, _only(CARD)),
+    "scorecard_template_retire": (_suppliers, TEMPLATE_ADMIN),
 }
 
 SCORECARDS_POST: dict[
@@ -141,8 +199,19 @@ SCORECARDS_POST: dict[
         lambda w: {
             "month": w["scorecards"]()["card_month"],
             "text": "Thank you for the quick delivery.",
+            "attachments": [SimpleUploadedFile("receipt.png", MATRIX_PNG, "image/png")],
         },
         _only({"oem_buyer": 302, "oem_engineer": 302, "supplier_rep": 302}),
+    ),
+    "scorecard_template_retire": (
+        _suppliers,
+        lambda w: {},
+        {**TEMPLATE_ADMIN, "oem_buyer": 302},
+    ),
+    "scorecard_template_reinstate": (
+        _retired,
+        lambda w: {},
+        {**TEMPLATE_ADMIN, "oem_buyer": 302},
     ),
     "scorecard_template": (
         lambda w: {"direction": "suppliers"},
@@ -152,6 +221,8 @@ SCORECARDS_POST: dict[
 }
 
 # Sunridge reads the rows of Halcyon's order behind its on-time number: one entry, one row.
+# Halcyon's people download Sunridge's plan: one entry each, for Sunridge.
 SCORECARDS_LOGGED_READS: dict[str, dict[str, tuple[int, ...]]] = {
-    "scorecard_drill": {"supplier_rep": (1,)}
+    "scorecard_drill": {"supplier_rep": (1,)},
+    "scorecard_attachment": {"oem_buyer": (1,), "oem_engineer": (1,)},
 }

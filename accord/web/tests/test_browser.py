@@ -610,6 +610,7 @@ AUDITED_PERSONAS = ("oem_buyer", "ems_planner", "supplier_rep")
 NOT_AUDITED = {
     "bom_export": "a CSV or XLSX download",
     "nda_document": "a PDF download",
+    "scorecard_attachment": "a file download",
     "logout": "a POST that signs out",
     "bom_import_progress": "an htmx fragment polled inside the import preview",
     "login": "audited signed out, below",

@@ -2,11 +2,17 @@
 accord/web/tests/access_matrix_scorecards.py): Halcyon's card of Sunridge is Halcyon's
 (oem_buyer, oem_engineer) and Sunridge's (supplier_rep), 404 for everyone else, its rows and
 comments too; Sunridge reading the rows behind a number is in Halcyon's access log. Everyone
-reads their own organisation's template; its administrators change it, the others get 403."""
+reads their own organisation's template; its administrators change it, the others get 403.
+Sunridge's corrective-action plan (a PDF on its comment) is downloaded by the card's two sides,
+Halcyon's downloads logged for Sunridge; only Sunridge attaches files to its own comment
+(Halcyon sees the comment: 403). Halcyon's administrator retires and reinstates its template;
+its engineer may not (403); the others keep no template of their suppliers (404)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accord.api.tests.access_matrix.cases import SIGNED_IN, Case, World, case, expect
 
@@ -36,6 +42,37 @@ def card_world(w: World) -> World:
 def _card(w: World) -> str:
     card_world(w)
     return f"/scorecards/{w['scorecard:template'].pk}/{w['org:sunridge'].pk}"
+
+
+def _plan(w: World) -> Any:
+    """Sunridge's comment with its corrective-action plan (a PDF), made once."""
+    if "scorecard:plan" not in w:
+        from accord.web.tests.access_matrix_scorecards import attach_plan
+
+        card_world(w)
+        w["scorecard:plan"] = attach_plan(
+            w["supplier_rep"], w["scorecard:template"], w["scorecard:month"]
+        )
+    return w["scorecard:plan"]
+
+
+def _suppliers(w: World) -> str:
+    card_world(w)
+    return "/scorecard-templates/suppliers"
+
+
+def _retired(w: World) -> str:
+    from accord.scorecards.services import retire_template
+
+    card_world(w)
+    retire_template(actor=w["oem_buyer"], direction="suppliers")
+    return "/scorecard-templates/suppliers"
+
+
+def _evidence(w: World) -> dict[str, Any]:
+    from accord.web.tests.access_matrix_scorecards import MATRIX_PNG
+
+    return {"file": SimpleUploadedFile("evidence.png", MATRIX_PNG, "image/png")}
 
 
 def _rules(w: World) -> dict[str, Any]:
@@ -71,6 +108,30 @@ SCORECARDS_MATRIX: dict[tuple[str, str], list[Case]] = {
             lambda w: f"{_card(w)}/comments",
             expect(CARD, status=201),
             body=lambda w: {"month": w["scorecard:month"], "text": "On time, thank you."},
+        )
+    ],
+    # Only the comment's own side attaches: Sunridge to its plan; Halcyon sees it (403).
+    ("POST", "/scorecards/{template_id}/{rated_id}/comments/{comment_id}/attachments"): [
+        case(
+            lambda w: f"{_card(w)}/comments/{_plan(w).comment_id}/attachments",
+            expect(["supplier_rep"], status=201, forbidden=["oem_buyer", "oem_engineer"]),
+            body=_evidence,
+            multipart=True,
+        )
+    ],
+    ("GET", "/scorecards/{template_id}/{rated_id}/attachments/{attachment_id}"): [
+        case(
+            lambda w: f"{_card(w)}/attachments/{_plan(w).pk}",
+            expect(CARD),
+            logged=["oem_buyer", "oem_engineer"],
+        )
+    ],
+    ("POST", "/scorecard-templates/{direction}/retire"): [
+        case(lambda w: f"{_suppliers(w)}/retire", expect(["oem_buyer"], forbidden=["oem_engineer"]))
+    ],
+    ("POST", "/scorecard-templates/{direction}/reinstate"): [
+        case(
+            lambda w: f"{_retired(w)}/reinstate", expect(["oem_buyer"], forbidden=["oem_engineer"])
         )
     ],
     ("GET", "/scorecard-templates/{direction}"): [
