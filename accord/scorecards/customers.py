@@ -170,6 +170,15 @@ def _from_forecasts(
     return frames
 
 
+def rated_from_schedules(template: ScorecardTemplate, rated_id: int) -> bool:
+    """Whether the customer's forecast accuracy and stability come from build schedules (a
+    program owner the rater builds for), as customer_values decides, else from forecasts
+    shared and orders received."""
+    if template.organisation.kind in OrganisationKind.sellers():
+        return False
+    return programs_served_by(template.organisation_id).filter(owner_id=rated_id).exists()
+
+
 def customer_values(template: ScorecardTemplate, as_of: dt.datetime) -> pl.DataFrame:
     programs = list(programs_served_by(template.organisation_id).values_list("pk", "owner_id"))
     customer_ids = sorted({owner for _pk, owner in programs})

@@ -18,6 +18,7 @@ from accord.scorecards.access import card_months_visible_to
 from accord.scorecards.choices import Direction
 from accord.scorecards.customers import customer_values
 from accord.scorecards.defaults import BANDS, CUSTOMER_METRICS
+from accord.scorecards.drill import drill
 from accord.scorecards.models import CardMonth, MetricMonth, ScorecardTemplate
 from accord.scorecards.services import compute_cards
 from accord.scorecards.tests.test_customer_card import schedule, started  # noqa: F401
@@ -218,6 +219,8 @@ def test_each_customer_sees_its_own_card_of_the_supplier_only(
         "ems_planner": 404,
         "outsider": 404,
     }
+    # The number comes from forecasts and orders: no builds are listed behind it.
+    assert client_for("supplier_rep").get(f"{halcyon_page}2026-10/forecast_4w/").status_code == 404
     page = client_for("oem_buyer").get(halcyon_page).content.decode()
     assert "Forecast accuracy 4 weeks out" in page and "57.14" in page
     # Meridian's list of the cards kept of it names Sunridge's, never Halcyon's.
@@ -300,6 +303,11 @@ def test_an_ems_rates_program_owners_from_schedules_and_other_buyers_from_foreca
     assert brightline[("forecast_4w", OCT)] == (20.0, 80.0, 75.0)
     assert brightline[("forecast_8w", OCT)] == (20.0, 80.0, 75.0)
     assert ("forecast_12w", OCT) not in brightline
+    # The rows behind Halcyon's number are its builds; Brightline's have none to list.
+    month = due.replace(day=1)
+    builds = drill(people.ems_planner, template, orgs["halcyon"].pk, month, "forecast_12w")
+    assert builds is not None and len(builds.rows) == 1
+    assert drill(people.ems_planner, template, orgs["brightline"].pk, OCT, "forecast_4w") is None
     rows = MetricMonth.objects.filter(template=template).values_list("rated_id", "month", "metric")
     assert len(rows) == len(set(rows))
 
