@@ -16,6 +16,7 @@ from accord.orgs.choices import OrganisationKind
 from accord.orgs.models import Organisation, Person, Program
 from accord.planning.models import (
     BuildClearance,
+    ForecastLine,
     ForecastShare,
     PartPlan,
     PartRisk,
@@ -64,6 +65,22 @@ def get_forecast_share_for_user(user: Any, pk: Any) -> ForecastShare:
     return get_or_404(
         forecast_shares_visible_to(user).select_related("program", "buyer", "supplier"), pk=pk
     )
+
+
+# The forecasts an organisation was given, as its own records (its cards of its customers,
+# scorecards/customers.py), never for showing: what a person sees goes through
+# forecast_shares_visible_to.
+
+
+def forecasts_shared_with(organisation_id: int) -> QuerySet[ForecastShare]:
+    """Every forecast the organisation's customers shared with it, superseded ones too: a
+    card judges each week by the forecast in force weeks before it."""
+    return ForecastShare.objects.filter(supplier_id=organisation_id)
+
+
+def forecast_lines_shared_with(organisation_id: int) -> QuerySet[ForecastLine]:
+    """The lines (part, weekly quantities) of forecasts_shared_with."""
+    return ForecastLine.objects.filter(share__supplier_id=organisation_id)
 
 
 # The rows of a stored plan: only its own person reads them (runs come from plan_run_for).

@@ -393,4 +393,8 @@ def share_forecast(
             subject_organisation=supplier,
             changes={"supplier": supplier.name, "parts": len(mpns), "horizon": run.horizon},
         )
+        from accord.scorecards.services import refresh_cards_after
+
+        # The supplier's card of its customer judges orders against this forecast.
+        refresh_cards_after([supplier.pk])
     return share

@@ -16,6 +16,7 @@ from accord.core.numbers import plain_number
 from accord.parts.access import boms_visible_to
 from accord.parts.models import Bom
 from accord.scorecards.choices import Metric
+from accord.scorecards.customers import rated_from_schedules
 from accord.scorecards.metrics import OnTimeRule, judged_lines
 from accord.scorecards.models import ScorecardTemplate
 from accord.scorecards.months import next_month
@@ -240,4 +241,8 @@ def drill(
     """The rows behind a metric of a month, or None for a metric without rows to show (its
     number is on the card)."""
     found = DRILLS.get(Metric(metric)) if metric in Metric.values else None
+    if found is _builds and not rated_from_schedules(template, rated_id):
+        # Its numbers come from forecasts and orders, not from builds: listing the builds
+        # would explain nothing (the rows of forecasts and orders are not listed yet).
+        return None
     return found(user, template, rated_id, month) if found else None

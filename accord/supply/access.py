@@ -516,6 +516,16 @@ def order_lines_placed_by(organisation_id: int) -> QuerySet[PurchaseOrderLine]:
     )
 
 
+def order_lines_received_by(organisation_id: int) -> QuerySet[PurchaseOrderLine]:
+    """The lines of the orders the organisation was sent (it is their supplier), once issued,
+    cancelled orders and lines left out: its own records of what its customers ordered, for
+    its cards of them, never for showing (order_lines_visible_to is)."""
+    return PurchaseOrderLine.objects.filter(order__supplier_id=organisation_id).exclude(
+        Q(order__status__in=[OrderStatus.DRAFT, OrderStatus.CANCELLED])
+        | Q(status=LineStatus.CANCELLED)
+    )
+
+
 def deliveries_placed_by(organisation_id: int) -> QuerySet[Delivery]:
     return Delivery.objects.filter(line__order__buyer_id=organisation_id).exclude(
         Q(line__order__status__in=[OrderStatus.DRAFT, OrderStatus.CANCELLED])

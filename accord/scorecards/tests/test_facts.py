@@ -115,9 +115,9 @@ def test_since_reads_only_the_blocks_that_reach_it(october, orgs):
         return [pk for pk in (one, two, three) if pk // 2 in {line // 2 for line in lines}]
 
     since_15th = facts.current_facts(halcyon, since=dt.date(2026, 10, 15))
-    assert since_15th.lines["line_id"].to_list() == lines_in_blocks_of(three)
+    assert sorted(since_15th.lines["line_id"].to_list()) == lines_in_blocks_of(three)
     since_11th = facts.current_facts(halcyon, since=dt.date(2026, 10, 11))
-    assert since_11th.lines["line_id"].to_list() == lines_in_blocks_of(two, three)
+    assert sorted(since_11th.lines["line_id"].to_list()) == lines_in_blocks_of(two, three)
     assert facts.current_facts(halcyon, since=dt.date(2026, 10, 10)).lines.height == 3
 
 

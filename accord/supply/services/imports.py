@@ -239,7 +239,12 @@ def _write_orders(actor: Person, parsed: OrdersParsed, reference: str) -> dict[s
     facts_changed(
         org.pk, PurchaseOrderLine.objects.filter(order_id__in=touched).values_list("pk", flat=True)
     )
-    refresh_cards_after([org.pk])
+    suppliers = (
+        PurchaseOrder.objects.filter(pk__in=touched)
+        .values_list("supplier_id", flat=True)
+        .distinct()
+    )
+    refresh_cards_after([org.pk, *suppliers])
     return {"orders_created": len(created), "lines_added": len(rows)}
 
 

@@ -34,7 +34,9 @@ def _event(
         from accord.scorecards.services import refresh_cards_after
 
         facts_changed(order.buyer_id, order.lines.values_list("pk", flat=True))
-        refresh_cards_after([order.buyer_id])
+        # The buyer's card of the supplier, and the supplier's card of its customer (what
+        # was ordered against what was forecast).
+        refresh_cards_after([order.buyer_id, order.supplier_id])
     record_event(
         actor=actor,
         verb=verb,

@@ -146,6 +146,28 @@ def _retired(w: dict[str, Any]) -> dict[str, Any]:
 TEMPLATE_ADMIN = {**{p: 404 for p in PERSONAS}, "oem_buyer": 200, "oem_engineer": 403}
 
 
+def build_supplier_card(
+    rep: Any, buyer: Any, program: Any, part: Any, halcyon: Any, sunridge: Any
+) -> dict[str, Any]:
+    """Sunridge's card of its customer Halcyon: Halcyon's order of build_card judged against
+    a forecast Halcyon shared five weeks ago (a supplier rates from forecasts and orders)."""
+    from accord.planning.models import ForecastShare
+    from accord.planning.services import share_forecast
+    from accord.scorecards.choices import Direction
+    from accord.scorecards.services import compute_cards, rules_of, save_template, template_of
+
+    built = build_card(buyer, program, part, halcyon, sunridge)
+    share = share_forecast(actor=buyer, program=program, supplier=sunridge)
+    ForecastShare.objects.filter(pk=share.pk).update(
+        shared_at=share.shared_at - dt.timedelta(weeks=5),
+        week_start=share.week_start - dt.timedelta(weeks=5),
+    )
+    defaults = template_of(sunridge, Direction.CUSTOMERS)
+    template = save_template(actor=rep, template=defaults, **rules_of(defaults))
+    compute_cards(template)
+    return {"customer_card_template": template, "card_month": built["card_month"]}
+
+
 def template_form(w: dict[str, Any]) -> dict[str, Any]:
     from accord.scorecards.defaults import BANDS, SUPPLIER_METRICS
 

@@ -6,7 +6,9 @@ reads their own organisation's template; its administrators change it, the other
 Sunridge's corrective-action plan (a PDF on its comment) is downloaded by the card's two sides,
 Halcyon's downloads logged for Sunridge; only Sunridge attaches files to its own comment
 (Halcyon sees the comment: 403). Halcyon's administrator retires and reinstates its template;
-its engineer may not (403); the others keep no template of their suppliers (404)."""
+its engineer may not (403); the others keep no template of their suppliers (404).
+Sunridge (a supplier) keeps a card of its customer Halcyon: Sunridge's and Halcyon's people see
+it, nobody else; its administrator reads and changes its template of customers."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accord.api.tests.access_matrix.cases import SIGNED_IN, Case, World, case, expect
 
 CARD = ["oem_buyer", "oem_engineer", "supplier_rep"]
+CUSTOMER_CARD = CARD  # the rater's people (Sunridge) and the rated's (Halcyon)
 ADMINS = [
     "oem_buyer",
     "ems_planner",
@@ -75,6 +78,28 @@ def _evidence(w: World) -> dict[str, Any]:
     return {"file": SimpleUploadedFile("evidence.png", MATRIX_PNG, "image/png")}
 
 
+def _customer_card(w: World) -> str:
+    if "scorecard:customer_template" not in w:
+        from accord.web.tests.access_matrix_scorecards import build_supplier_card
+
+        built = build_supplier_card(
+            w["supplier_rep"],
+            w["oem_buyer"],
+            w["EBX2"],
+            w["part:HAL-400-0001"],
+            w["org:halcyon"],
+            w["org:sunridge"],
+        )
+        w["scorecard:customer_template"] = built["customer_card_template"]
+    return f"/scorecards/{w['scorecard:customer_template'].pk}/{w['org:halcyon'].pk}"
+
+
+def _customer_rules(w: World) -> dict[str, Any]:
+    from accord.scorecards.defaults import CUSTOMER_METRICS
+
+    return {**_rules(w), "metrics": {m: dict(s) for m, s in CUSTOMER_METRICS.items()}}
+
+
 def _rules(w: World) -> dict[str, Any]:
     from accord.scorecards.defaults import BANDS, SUPPLIER_METRICS
 
@@ -92,7 +117,10 @@ def _rules(w: World) -> dict[str, Any]:
 
 SCORECARDS_MATRIX: dict[tuple[str, str], list[Case]] = {
     ("GET", "/scorecards"): [case(lambda w: "/scorecards", expect(SIGNED_IN))],
-    ("GET", "/scorecards/{template_id}/{rated_id}"): [case(_card, expect(CARD))],
+    ("GET", "/scorecards/{template_id}/{rated_id}"): [
+        case(_card, expect(CARD)),
+        case(_customer_card, expect(CUSTOMER_CARD), label="a supplier's card of its customer"),
+    ],
     ("GET", "/scorecards/{template_id}/{rated_id}/months/{month}/{metric}"): [
         case(
             lambda w: f"{_card(w)}/months/{w['scorecard:month']}/on_time",
@@ -135,13 +163,20 @@ SCORECARDS_MATRIX: dict[tuple[str, str], list[Case]] = {
         )
     ],
     ("GET", "/scorecard-templates/{direction}"): [
-        case(lambda w: "/scorecard-templates/suppliers", expect(SIGNED_IN))
+        case(lambda w: "/scorecard-templates/suppliers", expect(SIGNED_IN)),
+        case(lambda w: "/scorecard-templates/customers", expect(SIGNED_IN), label="customers"),
     ],
     ("PUT", "/scorecard-templates/{direction}"): [
         case(
             lambda w: "/scorecard-templates/suppliers",
             expect(ADMINS, forbidden=["oem_engineer", "ems_quality"]),
             body=_rules,
-        )
+        ),
+        case(
+            lambda w: "/scorecard-templates/customers",
+            expect(ADMINS, forbidden=["oem_engineer", "ems_quality"]),
+            body=_customer_rules,
+            label="customers",
+        ),
     ],
 }
