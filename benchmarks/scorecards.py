@@ -426,7 +426,7 @@ def naive(world: dict[str, Any], supplier_ids: list[int]) -> float:
                 .filter(supplier_id=supplier, issued_at__date__gte=first, issued_at__date__lt=end)
                 .values_list("issued_at", "acknowledged_at")
             )
-            hours = [(b - a).total_seconds() / 3600 for a, b in asked if b is not None]
+            hours = [(b - a).total_seconds() / 3600 for a, b in asked if a and b]
             _median = statistics.median(hours) if hours else None
             _within = sum(h <= template.response_sla_hours for h in hours)
             priced = order_lines_placed_by(buyer).filter(
