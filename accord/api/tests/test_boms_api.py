@@ -287,6 +287,27 @@ def test_lines_must_reference_parts_the_caller_may_see(client_for, programs, par
     assert Bom.objects.count() == before
 
 
+def test_a_line_that_contains_the_assembly_through_its_own_bom_is_refused(
+    client_for, programs, parts
+):
+    """EBX2-L holds EBX2-PCBA (its latest BOM in the program): a BOM for EBX2-PCBA that holds
+    EBX2-L would close a loop the planner cannot explode."""
+    client = client_for("oem_engineer")
+    assert send(client, "POST", f"{API}/boms", _new_bom(programs, parts)).status_code == 201
+    before = (Bom.objects.count(), BomLine.objects.count())
+    lines = [
+        {"part_id": parts["HAL-100-0001"].pk, "quantity": "1"},
+        {"part_id": parts["EBX2-L"].pk, "quantity": "1"},
+    ]
+    loop = _new_bom(programs, parts, assembly_id=parts["EBX2-PCBA"].pk, revision="Z", lines=lines)
+    body = assert_error(send(client, "POST", f"{API}/boms", loop), 422, "invalid")
+    assert body["message"].startswith(
+        "Line 2: EBX2-L contains EBX2-PCBA through its own BOM in this program (EBX2-L > EBX2-PCBA)"
+    )
+    assert body["detail"] == {"line": 2}
+    assert (Bom.objects.count(), BomLine.objects.count()) == before
+
+
 def test_existing_revision_is_a_conflict(client_for, programs, parts):
     body = _new_bom(programs, parts, revision="A")
     assert_error(send(client_for("oem_buyer"), "POST", f"{API}/boms", body), 409, "conflict")

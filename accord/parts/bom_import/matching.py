@@ -172,6 +172,8 @@ def plan_import(
 ) -> ImportPlan:
     problems: list[Problem] = []
     labels = column_labels or {}
+    # The assembly's number as its part is stored (the importers trim it already).
+    assembly_number = fit_number(assembly_number)
     pairs: list[tuple[str, str]] = []  # (manufacturer, mpn) of every line, primary and alternates
     for line in parsed_lines:
         if _line_attr(line, "mpn"):
@@ -259,7 +261,9 @@ def plan_import(
         if rank == 1 or mp_id not in part_by_mp:
             part_by_mp[mp_id] = listed_part
         listed_pairs.add((listed_part, mp_id))
-    numbers = {_line_attr(line, "part_number").strip() for line in parsed_lines} - {""}
+    # Each line's own part number as it would be stored (cut to fit the column).
+    own_numbers = [_own_number(line) for line in parsed_lines]
+    numbers = set(own_numbers) - {""}
     part_by_number = dict(
         read_rows(
             Part.objects.filter(owner_id=owner_id, number__in=one_of(numbers)).values_list(
@@ -289,13 +293,9 @@ def plan_import(
         )
     )
 
-    planned: list[PlannedLine] = []
+    matches: list[tuple[int | None, MatchKind, str]] = []
     for index, (line, line_mp) in enumerate(zip(parsed_lines, line_mps, strict=True)):
-        position = index + 1
-        value_text = _line_attr(line, "value")
-        params = dict(values[index].parameters)
-        package = packages[index]
-        number = _line_attr(line, "part_number").strip()
+        number = own_numbers[index]
         part_id: int | None
         match: MatchKind
         if number and number in part_by_number:
@@ -303,7 +303,10 @@ def plan_import(
         elif line_mp is not None and line_mp in part_by_mp:
             part_id, match = part_by_mp[line_mp], "mpn"
             number = ""
-        elif not _line_attr(line, "mpn") and (hit := _generic_key(params, package)) in generic:
+        elif (
+            not _line_attr(line, "mpn")
+            and (hit := _generic_key(dict(values[index].parameters), packages[index])) in generic
+        ):
             part_id, match = generic[hit], "value_package"
             number = ""
         else:
@@ -311,6 +314,25 @@ def plan_import(
             part_id, match = existing_numbers.get(number), "new"
             if part_id is not None:
                 match = "part_number"
+        matches.append((part_id, match, number))
+    # A line's own part number names its part once the part exists, and the import makes parts
+    # exist: the assembly, and the new parts of its lines. A line that names one of those is
+    # that part now, as it will be at the next import of the same file (which would otherwise
+    # find, say, the assembly by its number where this one found another part by its MPN).
+    created = {number for part_id, _, number in matches if part_id is None}
+    if assembly_number:
+        created.add(assembly_number)
+    for index, (_, match, _) in enumerate(matches):
+        if match in ("mpn", "value_package") and own_numbers[index] in created:
+            matches[index] = (None, "new", own_numbers[index])
+
+    planned: list[PlannedLine] = []
+    for index, (line, line_mp) in enumerate(zip(parsed_lines, line_mps, strict=True)):
+        position = index + 1
+        value_text = _line_attr(line, "value")
+        params = dict(values[index].parameters)
+        package = packages[index]
+        part_id, match, number = matches[index]
         sources: list[PlannedSource] = []
         if _line_attr(line, "mpn"):
             sources.append(
@@ -382,37 +404,68 @@ def _lines_that_are_the_assembly(
     labels: dict[str, str],
 ) -> list[Problem]:
     """A line whose part would be the assembly itself (by the file's part number, its MPN or
-    the catalogue's match): the commit would refuse it, so the dry run says so first."""
-    problems: list[Problem] = []
+    the catalogue's match), whether the assembly is in the catalogue already or created by
+    this import: the commit would refuse it, or the next import of the file would, so the dry
+    run says so first."""
     if not assembly_number:
-        return problems
-    for line, parsed in zip(planned, parsed_lines, strict=True):
-        if line.part_number[: Part._meta.get_field("number").max_length] != assembly_number:
-            continue
-        own_number = _line_attr(parsed, "part_number").strip()
-        mpn = _line_attr(parsed, "mpn").strip()
-        if own_number:
-            evidence, column = f"its internal part number is {own_number}", "part_number"
-        elif line.match == "mpn":
-            evidence, column = f"its MPN {mpn} is a source of {line.part_number}", "mpn"
-        elif mpn:
-            evidence, column = f"its MPN {mpn} is taken as its part number", "mpn"
-        else:
-            evidence, column = f"it matches {line.part_number} by value and package", "value"
-        problems.append(
-            Problem(
-                "error",
-                "assembly-contains-itself",
-                f"This line is {assembly_number}, the assembly this BOM is for ({evidence}): "
-                "an assembly cannot contain itself. Import the file under the assembly's own "
-                "number, or correct the line.",
-                file,
-                sheet,
-                row=line.source_row,
-                column=labels.get(column),
-            )
-        )
-    return problems
+        return []
+    return [
+        assembly_line_problem(line, parsed, assembly_number, file=file, sheet=sheet, labels=labels)
+        for line, parsed in zip(planned, parsed_lines, strict=True)
+        if fit_number(line.part_number) == assembly_number
+    ]
+
+
+def assembly_line_problem(
+    line: PlannedLine,
+    parsed: Any,
+    assembly_number: str,
+    *,
+    file: str,
+    sheet: str | None,
+    labels: dict[str, str],
+) -> Problem:
+    """The problem of a line that is the assembly its BOM is for, with what makes it so: the
+    dry run's, and the commit's when the catalogue changed under it since."""
+    own_number = _own_number(parsed)
+    mpn = _line_attr(parsed, "mpn").strip()
+    if own_number == assembly_number:
+        evidence = f"its internal part number is {own_number}"
+    elif line.match == "mpn":
+        evidence = f"its MPN {mpn} is a source of {assembly_number}"
+    elif line.match == "value_package":
+        evidence = f"it matches {assembly_number} by value and package"
+    elif own_number:
+        evidence = f"its internal part number {own_number} is that part"
+    elif mpn:
+        evidence = f"its MPN {mpn} is taken as its part number"
+    else:
+        evidence = f"its value and package make it {assembly_number}"
+    column = identifying_column(line, parsed)
+    return Problem(
+        "error",
+        "assembly-contains-itself",
+        f"This line is {assembly_number}, the assembly this BOM is for ({evidence}): "
+        "an assembly cannot contain itself. Import the file under the assembly's own "
+        "number, or correct the line.",
+        file,
+        sheet,
+        row=line.source_row,
+        column=labels.get(column),
+    )
+
+
+def identifying_column(line: PlannedLine, parsed: Any) -> str:
+    """The field of the file that made the line this part: its internal part number when it
+    names the part, else the MPN that matched or became the number, else its value."""
+    own_number = _own_number(parsed)
+    if own_number and own_number == fit_number(line.part_number):
+        return "part_number"
+    if line.match == "value_package":
+        return "value"
+    if line.match == "mpn" or _line_attr(parsed, "mpn"):
+        return "mpn"
+    return "part_number" if own_number else "value"
 
 
 def _generic_key(params: dict[str, Any], package: str) -> tuple[str, Decimal, str] | None:
@@ -449,14 +502,28 @@ _DNP_WORDS = re.compile(r"\b(DNP|DNF|NF|NOPOP|NO POP|NOT FITTED|DO NOT POPULATE)
 _NOT_IN_NUMBERS = re.compile(r"[^0-9A-Za-z.]+")
 
 
+_NUMBER_LENGTH = Part._meta.get_field("number").max_length or 80
+
+
+def fit_number(text: str) -> str:
+    """A part number as it is stored and looked up: trimmed and cut to fit its column, so that
+    spellings that differ only there are one part number."""
+    return text.strip()[:_NUMBER_LENGTH].rstrip()
+
+
+def _own_number(line: Any) -> str:
+    """The line's internal part number as stored, "" when the file gives none."""
+    return fit_number(str(_line_attr(line, "part_number")))
+
+
 def _proposed_number(line: Any, package: str = "", parsed: ParsedValue | None = None) -> str:
     """Part number for a new part: the file's own, else the MPN, else value and package.
     `parsed`: the line's value as parse_value reads it, when the caller has it already."""
-    number = _line_attr(line, "part_number").strip()
+    number = _own_number(line)
     if number:
-        return number[:80]
+        return number
     if _line_attr(line, "mpn"):
-        return str(line.mpn).strip()[:80]
+        return fit_number(str(line.mpn))
     prefix = "".join(c for c in ((line.designators or ["X"])[0]) if c.isalpha())[:3] or "X"
     if parsed is None:
         parsed = parse_value(_line_attr(line, "value"), designator=(line.designators or [None])[0])

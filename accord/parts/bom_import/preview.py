@@ -8,12 +8,13 @@ from typing import Any
 
 from accord.core.gcpause import cyclic_gc_paused
 from accord.core.numbers import plain_number
-from accord.parts.bom_import.matching import ImportPlan, previous_revision
+from accord.parts.bom_import.matching import ImportPlan, fit_number, previous_revision
 from accord.parts.bom_import.parse import ParsedBom, ParsedLine
 from accord.parts.bom_import.parse_memo import parse_bom_file_once
 from accord.parts.bom_import.plan_memo import plan_import_once
 from accord.parts.bom_import.problems import ImportRejected, Problem
 from accord.parts.bom_import.request import BomImportRequest
+from accord.parts.bom_import.sub_assemblies import lines_containing_the_assembly
 from accord.parts.models import ColumnMappingMemory
 
 
@@ -85,7 +86,21 @@ def preview_import(request: BomImportRequest) -> ImportPreview:
         previous=previous,
         assembly_number=request.assembly_number,
     )
-    problems = list(parsed.problems) + plan.problems
+    # Not part of the kept plan: the BOMs below the file's parts are read at every dry run.
+    problems = (
+        list(parsed.problems)
+        + plan.problems
+        + lines_containing_the_assembly(
+            plan.lines,
+            parsed.lines,
+            fit_number(request.assembly_number),
+            owner_id=organisation_id,
+            program_id=request.program.pk,
+            file=filename,
+            sheet=parsed.sheet,
+            labels=parsed.column_labels,
+        )
+    )
     if not parsed.lines:
         problems.insert(
             0,

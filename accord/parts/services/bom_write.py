@@ -34,10 +34,13 @@ from accord.orgs.models import Person, Program
 from accord.parts.bom_import.matching import (
     UNKNOWN_MANUFACTURER,
     UNKNOWN_MANUFACTURER_KEY,
+    assembly_line_problem,
     resolve_manufacturers,
 )
 from accord.parts.bom_import.preview import ImportPreview
+from accord.parts.bom_import.problems import Problem
 from accord.parts.bom_import.request import BomImportRequest
+from accord.parts.bom_import.sub_assemblies import lines_containing_the_assembly
 from accord.parts.choices import MaterialResponsibility, SourceStatus
 from accord.parts.models import (
     ApprovedSource,
@@ -104,7 +107,6 @@ def prepare_bom_import(*, actor: Person, request: BomImportRequest) -> PreparedB
     from accord.parts.bom_import.inputs import (
         clean_description,
         clean_names,
-        problem_dict,
         rejection_error,
     )
     from accord.parts.bom_import.preview import preview_import
@@ -124,15 +126,7 @@ def prepare_bom_import(*, actor: Person, request: BomImportRequest) -> PreparedB
     if preview.parsed is None:
         raise rejection_error(preview.problems)
     if not preview.can_commit or preview.plan is None:
-        errors = preview.errors
-        raise InvalidInput(
-            f"The file has {len(errors)} problem(s) to fix before it can be imported.",
-            code="import_invalid",
-            detail=[
-                {k: v for k, v in problem_dict(p).items() if k not in {"severity", "code"}}
-                for p in errors
-            ],
-        )
+        raise _problems_to_fix(preview.errors)
     return PreparedBomImport(
         program=program,
         assembly_number=assembly_number,
@@ -141,6 +135,20 @@ def prepare_bom_import(*, actor: Person, request: BomImportRequest) -> PreparedB
         filename=request.filename,
         preview=preview,
         overrides=request.overrides,
+    )
+
+
+def _problems_to_fix(errors: list[Problem]) -> InvalidInput:
+    """The refusal of a file with problems: each by file, sheet, row and column."""
+    from accord.parts.bom_import.inputs import problem_dict
+
+    return InvalidInput(
+        f"The file has {len(errors)} problem(s) to fix before it can be imported.",
+        code="import_invalid",
+        detail=[
+            {k: v for k, v in problem_dict(p).items() if k not in {"severity", "code"}}
+            for p in errors
+        ],
     )
 
 
@@ -448,9 +456,9 @@ def _publish(
         )
         (itself,) = cursor.fetchone()
         if itself is not None:
-            raise InvalidInput(
-                f"Line {itself}: an assembly cannot contain itself.", detail={"line": itself}
-            )
+            raise _contains_itself(prepared, itself)
+        cursor.execute(f"SELECT position, part_id FROM {_LINES.quoted}")  # noqa: S608
+        _refuse_a_loop(prepared, owner_id, assembly.pk, dict(cursor.fetchall()))
         bom = create_bom_row(
             actor=actor,
             program=prepared.program,
@@ -493,6 +501,47 @@ def _publish(
         touched = {row[0] for row in cursor.fetchall()} | {assembly.pk}
     refresh_part_rollups(sorted(touched))
     return bom, new_parts
+
+
+def _contains_itself(prepared: PreparedBomImport, position: int) -> InvalidInput:
+    """The refusal of a line whose part turned out to be the assembly (the catalogue changed
+    since the dry run): the dry run's problem, by file, sheet, row and column."""
+    plan, parsed = prepared.preview.plan, prepared.preview.parsed
+    assert plan is not None and parsed is not None  # a prepared import has both
+    index = position - 1  # positions are the plan's lines, in order, from 1
+    problem = assembly_line_problem(
+        plan.lines[index],
+        parsed.lines[index],
+        prepared.assembly_number,
+        file=prepared.filename,
+        sheet=parsed.sheet,
+        labels=parsed.column_labels,
+    )
+    return _problems_to_fix([problem])
+
+
+def _refuse_a_loop(
+    prepared: PreparedBomImport, owner_id: int, assembly_id: int, part_of: dict[int, int]
+) -> None:
+    """The dry run's check of sub-assemblies, again, on the parts the lines were written to
+    (`part_of`: position -> part): a BOM written since (another import of the program) may
+    contain this assembly below one of them, a part new to the dry run among them."""
+    plan, parsed = prepared.preview.plan, prepared.preview.parsed
+    assert plan is not None and parsed is not None  # a prepared import has both
+    problems = lines_containing_the_assembly(
+        plan.lines,
+        parsed.lines,
+        prepared.assembly_number,
+        owner_id=owner_id,
+        program_id=prepared.program.pk,
+        file=prepared.filename,
+        sheet=parsed.sheet,
+        labels=parsed.column_labels,
+        assembly_id=assembly_id,
+        part_ids=[part_of.get(line.position) for line in plan.lines],
+    )
+    if problems:
+        raise _problems_to_fix(problems)
 
 
 def _assembly(prepared: PreparedBomImport, owner_id: int) -> Part:

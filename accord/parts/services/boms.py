@@ -94,6 +94,7 @@ def create_bom(
 
     require_not_archived(program)
     with transaction.atomic():
+        _refuse_a_loop(program, assembly, lines)
         bom = create_bom_row(
             actor=actor,
             program=program,
@@ -128,6 +129,24 @@ def create_bom(
             ),
         )
     return bom
+
+
+def _refuse_a_loop(program: Program, assembly: Part, lines: Sequence[BomLineInput]) -> None:
+    """A line whose part contains the assembly through its own latest BOM in the program (at
+    any depth) would close a loop the planner cannot explode: refused as the import refuses it
+    (bom_import/sub_assemblies.py)."""
+    from accord.parts.bom_import.sub_assemblies import loops_through
+
+    paths, numbers = loops_through(program.pk, {line.part.pk for line in lines}, assembly.pk)
+    for n, line in enumerate(lines, start=1):
+        if line.part.pk in paths:
+            names = " > ".join(numbers.get(p, "?") for p in paths[line.part.pk])
+            raise InvalidInput(
+                f"Line {n}: {line.part.number} contains {assembly.number} through its own BOM "
+                f"in this program ({names}): an assembly cannot contain itself, even through "
+                "its sub-assemblies.",
+                detail={"line": n},
+            )
 
 
 def create_bom_row(
