@@ -68,6 +68,10 @@ def facts_changed(organisation_id: int, line_ids: Iterable[int]) -> None:
     """Inside a supply service's transaction: these lines of the buyer, or their receipts,
     changed. Their blocks are marked stale (a new generation) and the lines listed, so that the
     next computation reads them from the database over the stored blocks."""
+    # Nothing to keep current for a buyer whose copy was never built (it keeps no supplier
+    # card): its first computation builds every block from the database.
+    if not FactBlock.objects.filter(organisation_id=organisation_id).exists():
+        return
     lines = sorted(set(line_ids))
     blocks = sorted({line_id // BLOCK_SIZE for line_id in lines})
     if not blocks:

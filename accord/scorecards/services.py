@@ -236,18 +236,11 @@ def compute_cards(
         progress(40)
     keys = ["rated_id", "month"]
     if not whole_history:
+        stored_closed = CardMonth.objects.filter(template=template, closed=True)
+        if since is not None:
+            stored_closed = stored_closed.filter(month__gte=since)
         closed = pl.DataFrame(
-            list(
-                CardMonth.objects.filter(template=template, closed=True, month__gte=since)
-                .values_list("rated_id", "month")
-                .iterator()
-            )
-            if since
-            else list(
-                CardMonth.objects.filter(template=template, closed=True)
-                .values_list("rated_id", "month")
-                .iterator()
-            ),
+            list(stored_closed.values_list("rated_id", "month").iterator()),
             schema={"rated_id": pl.Int64, "month": pl.Date},
             orient="row",
         )
@@ -389,12 +382,15 @@ def comment_on_month(
             verb="commented on scorecard",
             obj=comment,
             classification=Classification.RESTRICTED,
-            subject_organisation=template.organisation
-            if actor.organisation_id == rated_id
-            else comment.rated,
+            subject_organisation=_other_side(actor, template, comment),
             changes={"month": month.strftime("%Y-%m"), "corrective_action": corrective_action},
         )
     return comment
+
+
+def _other_side(actor: Person, template: ScorecardTemplate, comment: CardComment) -> Organisation:
+    """Whose record a side's comment concerns: the rater's when the rated party writes."""
+    return template.organisation if actor.organisation_id == comment.rated_id else comment.rated
 
 
 def attach_files(
@@ -434,9 +430,7 @@ def attach_files(
             verb="attached files to scorecard comment",
             obj=comment,
             classification=Classification.RESTRICTED,
-            subject_organisation=template.organisation
-            if actor.organisation_id == comment.rated_id
-            else comment.rated,
+            subject_organisation=_other_side(actor, template, comment),
             changes={
                 "month": comment.month.strftime("%Y-%m"),
                 "files": [{"name": a.filename, "size": a.size, "sha256": a.sha256} for a in made],
