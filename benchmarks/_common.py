@@ -21,8 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def prepare_database(bench: str) -> str:
-    """Point DATABASE_URL at a fresh database for this benchmark and return the vendor."""
+def prepare_database(bench: str, *, reuse: bool = False) -> str:
+    """Point DATABASE_URL at a fresh database for this benchmark and return the vendor. With
+    `reuse`, the database a previous run of this benchmark left is kept (its data generated
+    once, for repeated timings)."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         import psycopg
@@ -31,12 +33,18 @@ def prepare_database(bench: str) -> str:
         name = f"{parts.path.lstrip('/') or 'accord'}_bench_{bench}"
         admin = urlunsplit(parts._replace(path="/postgres"))
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not (reuse and exists):
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                conn.execute(f'CREATE DATABASE "{name}"')
         os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
         vendor = "postgresql"
     else:
-        folder = Path(tempfile.mkdtemp(prefix=f"accord-bench-{bench}-"))
+        if reuse:
+            folder = Path(tempfile.gettempdir()) / f"accord-bench-{bench}"
+            folder.mkdir(exist_ok=True)
+        else:
+            folder = Path(tempfile.mkdtemp(prefix=f"accord-bench-{bench}-"))
         os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
         os.environ["ACCORD_DATA_DIR"] = str(folder)
         vendor = "sqlite"

@@ -43,9 +43,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from accord.scorecards.choices import CountingUnit
+from accord.scorecards.grouping import MonthGroups, days_of, today_number
 
 RESULT_SCHEMA = {
     "rated_id": pl.Int64,
@@ -77,32 +79,67 @@ def _ratio(frame: pl.DataFrame, scale: float) -> pl.DataFrame:
     ).select(list(RESULT_SCHEMA))
 
 
+@dataclass(frozen=True)
+class Judged:
+    """Lines (due not null, in id order) with, per line, the quantity accepted inside its
+    window, whether that completes it and whether the window has passed."""
+
+    lines: pl.DataFrame
+    due: np.ndarray  # days since 1970
+    in_window: np.ndarray
+    complete: np.ndarray
+    window_passed: np.ndarray
+
+
+def judge(lines: pl.DataFrame, receipts: pl.DataFrame, rule: OnTimeRule, as_of: dt.date) -> Judged:
+    """Array arithmetic over the lines in id order: each receipt finds its line by binary
+    search, the quantity accepted inside each line's window is a bincount."""
+    lines = lines.filter(pl.col("due").is_not_null())
+    line_ids = lines["line_id"].to_numpy()
+    if len(line_ids) > 1 and not bool(np.all(line_ids[1:] > line_ids[:-1])):
+        lines = lines.sort("line_id")  # the columnar copy keeps id order; an overlay may not
+        line_ids = lines["line_id"].to_numpy()
+    due = days_of(lines["due"])
+    quantity = lines["quantity"].to_numpy()
+    # Each receipt's line; a receipt of a line not given (due before `since`) counts nowhere.
+    receipt_lines = receipts["line_id"].to_numpy()
+    position = np.minimum(np.searchsorted(line_ids, receipt_lines), max(len(line_ids) - 1, 0))
+    found = line_ids[position] == receipt_lines if len(line_ids) else np.zeros(0, dtype=bool)
+    received = days_of(receipts["received_on"].fill_null(dt.date(1900, 1, 1)))
+    line_due = due[position] if len(line_ids) else received
+    inside = (
+        found & (received >= line_due - rule.days_early) & (received <= line_due + rule.days_late)
+    )
+    accepted = (receipts["quantity"] - receipts["rejected"].fill_null(0.0)).to_numpy()
+    in_window = np.bincount(position[inside], weights=accepted[inside], minlength=len(line_ids))
+    return Judged(
+        lines=lines,
+        due=due,
+        in_window=in_window,
+        complete=in_window >= quantity,
+        window_passed=due + rule.days_late < today_number(as_of),
+    )
+
+
 def judged_lines(
     lines: pl.DataFrame, receipts: pl.DataFrame, rule: OnTimeRule, as_of: dt.date
 ) -> pl.DataFrame:
     """Each line with its window (opens, closes), the quantity accepted inside it, and the
-    verdict: complete, window_passed, decided, on_time_quantity, month."""
-    windows = lines.with_columns(
+    verdict: complete, window_passed, decided, on_time_quantity, month (the drill-down)."""
+    judged = judge(lines, receipts, rule, as_of)
+    return judged.lines.with_columns(
         (pl.col("due") - pl.duration(days=rule.days_early)).alias("opens"),
         (pl.col("due") + pl.duration(days=rule.days_late)).alias("closes"),
-    )
-    in_window = (
-        receipts.join(windows.select("line_id", "opens", "closes"), on="line_id")
-        .filter(pl.col("received_on").is_between(pl.col("opens"), pl.col("closes")))
-        .group_by("line_id")
-        .agg((pl.col("quantity") - pl.col("rejected")).sum().alias("in_window"))
-    )
-    return (
-        windows.join(in_window, on="line_id", how="left")
-        .with_columns(pl.col("in_window").fill_null(0.0))
-        .with_columns(
-            (pl.col("in_window") >= pl.col("quantity")).alias("complete"),
-            pl.min_horizontal("in_window", "quantity").alias("on_time_quantity"),
-            (pl.col("closes") < pl.lit(as_of)).alias("window_passed"),
-            _month("due"),
-        )
-        .with_columns((pl.col("complete") | pl.col("window_passed")).alias("decided"))
-    )
+        pl.Series("in_window", judged.in_window, dtype=pl.Float64),
+        pl.Series("complete", judged.complete, dtype=pl.Boolean),
+        pl.Series("window_passed", judged.window_passed, dtype=pl.Boolean),
+        pl.Series(
+            "on_time_quantity",
+            np.minimum(judged.in_window, judged.lines["quantity"].to_numpy()),
+            dtype=pl.Float64,
+        ),
+        pl.col("due").dt.truncate("1mo").alias("month"),
+    ).with_columns((pl.col("complete") | pl.col("window_passed")).alias("decided"))
 
 
 def on_time_delivery(
@@ -110,58 +147,78 @@ def on_time_delivery(
 ) -> pl.DataFrame:
     """lines: line_id, order_id, rated_id, due (Date), quantity. receipts: line_id,
     received_on (Date), quantity, rejected."""
-    if lines.is_empty():
+    judged = judge(lines, receipts, rule, as_of)
+    if judged.lines.is_empty():
         return _empty()
-    judged = judged_lines(lines, receipts, rule, as_of)
+    rated = judged.lines["rated_id"].to_numpy()
+    decided = judged.complete | judged.window_passed
     if rule.unit == CountingUnit.QUANTITY:
-        counted = (
-            judged.filter("decided")
-            .group_by("rated_id", "month")
-            .agg(
-                pl.col("on_time_quantity").sum().alias("numerator"),
-                pl.col("quantity").sum().alias("denominator"),
-            )
+        quantity = judged.lines["quantity"].to_numpy()
+        counted = MonthGroups(rated, judged.due).sums(
+            {"numerator": np.minimum(judged.in_window, quantity), "denominator": quantity},
+            where=decided,
         )
     elif rule.unit == CountingUnit.LINE:
         counted = (
-            judged.filter("decided")
-            .group_by("rated_id", "month")
-            .agg(
-                pl.col("complete").sum().cast(pl.Float64).alias("numerator"),
-                pl.len().cast(pl.Float64).alias("denominator"),
-            )
+            MonthGroups(rated, judged.due)
+            .sums({"numerator": judged.complete.astype(np.float64)}, where=decided)
+            .with_columns(pl.col("rows").alias("denominator"))
         )
     else:
-        # A delivery is decided once it is complete, or once one of its lines is late.
-        deliveries = (
-            judged.group_by("rated_id", "order_id", "due", "month")
-            .agg(
-                pl.col("complete").all().alias("on_time"),
-                (pl.col("window_passed") & ~pl.col("complete")).any().alias("late"),
-            )
-            .filter(pl.col("on_time") | pl.col("late"))
-        )
-        counted = deliveries.group_by("rated_id", "month").agg(
-            pl.col("on_time").sum().cast(pl.Float64).alias("numerator"),
-            pl.len().cast(pl.Float64).alias("denominator"),
+        counted = _deliveries(
+            judged.lines["order_id"].to_numpy(),
+            rated,
+            judged.due,
+            judged.complete,
+            judged.window_passed,
         )
     return _ratio(counted.filter(pl.col("denominator") > 0), 100.0).sort("rated_id", "month")
 
 
+def _deliveries(
+    orders: np.ndarray,
+    rated: np.ndarray,
+    due: np.ndarray,
+    complete: np.ndarray,
+    window_passed: np.ndarray,
+) -> pl.DataFrame:
+    """A delivery (the lines of one order due on one day) is on time when every line is
+    complete, decided once it is on time or one of its lines is late."""
+    key = orders.astype(np.int64) * 65536 + (due - due.min())
+    order = None if bool(np.all(key[1:] >= key[:-1])) else np.argsort(key, kind="stable")
+    if order is not None:
+        key, complete, window_passed = key[order], complete[order], window_passed[order]
+    starts = np.empty(len(key), dtype=bool)
+    starts[0] = True
+    np.not_equal(key[1:], key[:-1], out=starts[1:])
+    delivery = np.cumsum(starts) - 1
+    count = int(delivery[-1]) + 1
+    incomplete = np.bincount(delivery, weights=~complete, minlength=count)
+    late = np.bincount(delivery, weights=window_passed & ~complete, minlength=count) > 0
+    on_time = incomplete == 0
+    first = np.flatnonzero(starts)
+    if order is not None:
+        first = order[first]
+    decided = on_time | late
+    return (
+        MonthGroups(rated[first], due[first])
+        .sums({"numerator": on_time.astype(np.float64)}, where=decided)
+        .with_columns(pl.col("rows").alias("denominator"))
+    )
+
+
 def quality_dppm(receipts: pl.DataFrame) -> pl.DataFrame:
     """receipts: rated_id, received_on (Date), quantity, rejected."""
+    receipts = receipts.filter(pl.col("received_on").is_not_null())
     if receipts.is_empty():
         return _empty()
-    counted = (
-        receipts.with_columns(_month("received_on"))
-        .group_by("rated_id", "month")
-        .agg(
-            pl.col("rejected").sum().alias("numerator"),
-            pl.col("quantity").sum().alias("denominator"),
-        )
-        .filter(pl.col("denominator") > 0)
+    counted = MonthGroups(receipts["rated_id"].to_numpy(), days_of(receipts["received_on"])).sums(
+        {
+            "numerator": receipts["rejected"].fill_null(0.0).to_numpy(),
+            "denominator": receipts["quantity"].to_numpy(),
+        }
     )
-    return _ratio(counted, 1_000_000.0).sort("rated_id", "month")
+    return _ratio(counted.filter(pl.col("denominator") > 0), 1_000_000.0).sort("rated_id", "month")
 
 
 def responsiveness(
@@ -202,16 +259,19 @@ def responsiveness(
 def cost_variance(lines: pl.DataFrame) -> pl.DataFrame:
     """lines: rated_id, issued_on (Date), quantity, unit_price, reference_price; lines without
     a price or a reference are left out by the caller or here."""
+    lines = lines.drop_nulls(["unit_price", "reference_price", "issued_on"]).filter(
+        pl.col("reference_price") > 0
+    )
     if lines.is_empty():
         return _empty()
+    quantity = lines["quantity"].to_numpy()
     counted = (
-        lines.drop_nulls(["unit_price", "reference_price"])
-        .filter(pl.col("reference_price") > 0)
-        .with_columns(_month("issued_on"))
-        .group_by("rated_id", "month")
-        .agg(
-            (pl.col("unit_price") * pl.col("quantity")).sum().alias("numerator"),
-            (pl.col("reference_price") * pl.col("quantity")).sum().alias("denominator"),
+        MonthGroups(lines["rated_id"].to_numpy(), days_of(lines["issued_on"]))
+        .sums(
+            {
+                "numerator": lines["unit_price"].to_numpy() * quantity,
+                "denominator": lines["reference_price"].to_numpy() * quantity,
+            }
         )
         .filter(pl.col("denominator") > 0)
     )

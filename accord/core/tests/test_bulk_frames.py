@@ -11,7 +11,7 @@ import polars as pl
 from django.db.models import FloatField
 from django.db.models.functions import Cast
 
-from accord.core.db import frame_of_query, insert_frame
+from accord.core.db import blobs_of, frame_of_query, insert_frame
 from accord.supply.models import PurchaseOrder
 
 NOTES = ['said "fine", then\nchanged it', "", "plain", 'a "quote" only']
@@ -84,3 +84,18 @@ def test_a_frame_written_in_bulk_reads_back_through_the_orm(orgs: Any, programs:
         (NOTES[1], "EUR", None, None),
         (NOTES[2], "USD", at, None),
     ]
+
+
+def test_binary_columns_read_in_bulk_are_the_bytes_stored(orgs: Any) -> None:
+    from accord.scorecards.models import FactBlock
+
+    every_byte = bytes(range(256)) * 3
+    FactBlock.objects.create(organisation=orgs["halcyon"], block=1, lines=every_byte)
+    FactBlock.objects.create(organisation=orgs["halcyon"], block=2, receipts=b"\x00\\x")
+    rows = blobs_of(
+        FactBlock.objects.filter(organisation=orgs["halcyon"])
+        .order_by("block")
+        .values_list("lines", "receipts")
+    )
+    assert rows == [(every_byte, b""), (b"", b"\x00\\x")]
+    assert blobs_of(FactBlock.objects.none().values_list("lines")) == []

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from accord.scorecards import facts
-from accord.scorecards.models import CardMonth, FactBlock, FactChange, MetricMonth
+from accord.scorecards.models import CardMonth, FactBlock, FactChange, FactSummary, MetricMonth
 from accord.scorecards.services import compute_cards
 from accord.scorecards.tests import test_cards
 from accord.scorecards.tests.test_cards import AS_OF, OCT
@@ -133,3 +133,32 @@ def test_a_refresh_writes_the_open_months_and_a_recompute_all_of_them(october, o
     } == stored
     card = CardMonth.objects.get(template=template, month=OCT)
     assert card.closed and card.grade == "D" and card.action == "block"
+
+
+def test_the_pairs_summary_takes_the_pairs_of_blocks_built_by_a_refresh(october, orgs):
+    halcyon, driver = orgs["halcyon"].pk, october["driver"].pk
+    assert facts.current_facts(halcyon).supplied.rows() == [(driver, orgs["sunridge"].pk)]
+    order = create_purchase_order(
+        actor=october["buyer"],
+        program=october["program"],
+        supplier=orgs["arrowpoint"],
+        number="PO-6",
+    )
+    add_order_line(
+        actor=october["buyer"],
+        order=order,
+        part=october["driver"],
+        quantity_ordered=5,
+        requested_date=dt.date(2026, 11, 20),
+    )
+    issue_order(actor=october["buyer"], order=order)
+    expected = sorted([(driver, orgs["sunridge"].pk), (driver, orgs["arrowpoint"].pk)])
+    assert sorted(facts.current_facts(halcyon).supplied.rows()) == expected
+    # Kept: the next refresh reads the summary, not the blocks.
+    summary = FactSummary.objects.get(organisation_id=halcyon)
+    assert sorted(pl.read_parquet(bytes(summary.supplied)).rows()) == expected
+    assert not summary.exact  # pairs added: a rebuilt block may have dropped one
+    assert sorted(facts.current_facts(halcyon, compact=True).supplied.rows()) == expected
+    assert FactSummary.objects.get(organisation_id=halcyon).exact  # read from every block
+    FactBlock.objects.filter(organisation_id=halcyon).update(supplied=b"")
+    assert sorted(facts.current_facts(halcyon).supplied.rows()) == expected
