@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel
@@ -51,20 +52,37 @@ def _normal(word: str) -> str:
     return re.sub(r"[\s-]+", " ", word.strip().lower())
 
 
+# How a problem names an item of a keyed list: by its key, as people refer to it.
+_ITEM_NAMES = {
+    "definitions": lambda d: f'definition "{d.word}"',
+    "deadlines": lambda d: f"deadline {d.what}",
+    "decision_rights": lambda d: f"decision {d.decision}",
+    "materials": lambda m: f"material {m.part}",
+    "certifications": lambda c: f"certification {c.standard}",
+    "response_slas": lambda s: f"response time {s.subject}",
+    "price_tiers": lambda t: f"price tier {t.from_quantity:,}",
+    "fees": lambda f: f"fee {f.code}",
+    "flex_bands": lambda b: f"flex weeks {b.weeks_from}-{b.weeks_to}",
+}
+
+
 def _texts(model: BaseModel, where: str) -> Iterator[tuple[str, str]]:
     """(clause, text) of every string held anywhere in the terms, a definition's own word
     apart (it names what is defined)."""
     for name, value in model:
-        clause = f"{where}.{name}" if where else name
+        clause = f"{where} {name}" if where else name
+        if isinstance(value, Enum):
+            continue
         if isinstance(value, str):
-            if not (where.startswith("definitions[") and name == "word"):
+            if not (where.startswith("definition ") and name == "word"):
                 yield clause, value
         elif isinstance(value, BaseModel):
             yield from _texts(value, clause)
         elif isinstance(value, list):
-            for i, item in enumerate(value):
+            item_name = _ITEM_NAMES.get(name, lambda _item: name)
+            for item in value:
                 if isinstance(item, BaseModel):
-                    yield from _texts(item, f"{clause}[{i}]")
+                    yield from _texts(item, item_name(item))
 
 
 def vague_words(terms: Terms) -> list[Problem]:

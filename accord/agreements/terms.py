@@ -70,8 +70,9 @@ def _decimal(value: Any) -> Decimal:
 
 def _money(value: Any) -> Decimal:
     """At least two decimals (9.8 and 9.80 are one price, shown and hashed as 9.80), at most
-    six (tier prices of small parts carry four or more)."""
-    amount = _decimal(value)
+    six (tier prices of small parts carry four or more); trailing zeros beyond two dropped
+(9.8000 is 9.80)."""
+    amount = _decimal(value).normalize()
     exponent = amount.as_tuple().exponent
     assert isinstance(exponent, int)
     if exponent < -6:
