@@ -21,7 +21,8 @@ from accord.agreements.models import Agreement, AgreementVersion
 from accord.core.access import get_or_404, record_restricted_read
 from accord.core.errors import Forbidden
 from accord.core.memo import memoised
-from accord.orgs.access import ndas_in_force, reach_of
+from accord.orgs.access import ndas_in_force, programs_visible_to, reach_of
+from accord.orgs.models import Program
 
 NOTHING = Q(pk__in=[])
 
@@ -95,6 +96,15 @@ def get_agreement_for_user(user: Any, pk: Any, *, sign: bool = False) -> Agreeme
             "your administrator grants the signing right."
         )
     return agreement
+
+
+def get_program_for_drafting(user: Any, pk: Any) -> Program:
+    """A program the person sees (else 404) whose owner is their organisation: the buyer
+    drafts its agreements (else 403)."""
+    program = get_or_404(programs_visible_to(user).select_related("owner"), pk=pk)
+    if program.owner_id != reach_of(user).organisation_id:
+        raise Forbidden("The program's owner drafts its agreements with its partners.")
+    return program
 
 
 def get_version_for_user(user: Any, agreement: Agreement, number: Any) -> AgreementVersion:

@@ -16,6 +16,7 @@ from ninja.responses import Status
 from accord.agreements.access import (
     agreements_visible_to,
     get_agreement_for_user,
+    get_program_for_drafting,
     get_version_for_user,
     log_terms_read,
 )
@@ -30,7 +31,7 @@ from accord.api.pagination import Page, PageParams, paginate
 from accord.api.schemas import Id, InputSchema, Text
 from accord.core.access import get_or_404
 from accord.core.errors import NotFound
-from accord.orgs.access import organisations_visible_to, programs_visible_to
+from accord.orgs.access import organisations_visible_to
 
 router = Router(tags=["agreements"])
 
@@ -185,7 +186,7 @@ def create_agreement_endpoint(request: HttpRequest, payload: AgreementIn) -> Sta
     """The program's owner drafts version 1 with a partner of the program (an NDA in force
     between the two must cover the program)."""
     user = person(request)
-    program = get_or_404(programs_visible_to(user), pk=payload.program_id)
+    program = get_program_for_drafting(user, payload.program_id)
     partner = get_or_404(organisations_visible_to(user), pk=payload.partner_id)
     agreement = create_agreement(
         actor=user,
