@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from itertools import pairwise
 from typing import Any
 
 from pydantic import BaseModel
@@ -79,10 +80,10 @@ def _texts(model: BaseModel, where: str) -> Iterator[tuple[str, str]]:
         elif isinstance(value, BaseModel):
             yield from _texts(value, clause)
         elif isinstance(value, list):
-            item_name = _ITEM_NAMES.get(name, lambda _item: name)
+            item_name = _ITEM_NAMES.get(name)
             for item in value:
                 if isinstance(item, BaseModel):
-                    yield from _texts(item, item_name(item))
+                    yield from _texts(item, item_name(item) if item_name else name)
 
 
 def vague_words(terms: Terms) -> list[Problem]:
@@ -131,7 +132,7 @@ def price_tier_problems(terms: Terms) -> list[Problem]:
                     f"ends at {_qty(tier.to_quantity)}, before it starts",
                 )
             )
-    for before, after in zip(tiers, tiers[1:], strict=False):
+    for before, after in pairwise(tiers):
         clause = f"price tiers {_qty(before.from_quantity)} and {_qty(after.from_quantity)}"
         last = before.to_quantity
         if after.from_quantity == before.from_quantity or (
@@ -195,8 +196,7 @@ def material_problems(terms: Terms, lines: Iterable[BomLineRef]) -> list[Problem
     return [
         Problem(
             f"materials: {line.bom} line {line.position}",
-            f"{line.part} has no material responsibility (turnkey, consigned or "
-            "customer-directed)",
+            f"{line.part} has no material responsibility (turnkey, consigned or customer-directed)",
         )
         for line in lines
         if line.part not in decided

@@ -24,7 +24,10 @@ class Responsibility(models.TextChoices):
 
     TURNKEY = "turnkey", "Turnkey (the partner buys)"
     CONSIGNED = "consigned", "Consigned (the buyer supplies)"
-    CUSTOMER_DIRECTED = "customer_directed", "Customer-directed (the partner buys from a source the buyer names)"
+    CUSTOMER_DIRECTED = (
+        "customer_directed",
+        "Customer-directed (the partner buys from a source the buyer names)",
+    )
 
 
 class FeeBasis(models.TextChoices):

@@ -104,7 +104,11 @@ def _inspection_lines(old: Terms, new: Terms) -> list[str]:
         return []
     if old.inspection is None or new.inspection is None:
         shown = _summary(new.inspection, set()) if new.inspection else ""
-        return ["inspection plan removed" if new.inspection is None else f"inspection plan added: {shown}"]
+        return [
+            "inspection plan removed"
+            if new.inspection is None
+            else f"inspection plan added: {shown}"
+        ]
     names = {"workmanship_class": "class", "aql": "AQL", "sample_size": "sample size"}
     return _fields("inspection", old.inspection, new.inspection, names, set())
 
@@ -187,4 +191,3 @@ def diff_terms(old: Terms, new: Terms) -> list[str]:
         ),
         *_changed("notes", old.notes, new.notes),
     ]
-

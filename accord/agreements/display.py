@@ -48,7 +48,11 @@ def _row(terms: Terms, name: str, item: Any) -> tuple[str, str, str]:
             return label, item.what, item.due
         case "decision_rights":
             owner = _text(item.owner) if item.owner else "no owner"
-            hours = f"answer within {item.answer_within_hours} h" if item.answer_within_hours else "no deadline"
+            hours = (
+                f"answer within {item.answer_within_hours} h"
+                if item.answer_within_hours
+                else "no deadline"
+            )
             role = f" ({item.role})" if item.role else ""
             return label, item.decision, f"{owner}{role}, {hours}"
         case "materials":
@@ -59,7 +63,11 @@ def _row(terms: Terms, name: str, item: Any) -> tuple[str, str, str]:
             return label, item.subject, f"{item.hours} h"
         case "price_tiers":
             upto = f" to {item.to_quantity:,}" if item.to_quantity else ""
-            return label, f"from {item.from_quantity:,}{upto}", f"{_text(item.unit_price)} {item.currency}"
+            return (
+                label,
+                f"from {item.from_quantity:,}{upto}",
+                f"{_text(item.unit_price)} {item.currency}",
+            )
         case "fees":
             request = ", on written request only" if item.written_request_needed else ""
             basis = _text(item.basis) if item.basis else "no basis"

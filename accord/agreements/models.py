@@ -96,7 +96,9 @@ class Signature(models.Model):
         AgreementVersion, on_delete=models.CASCADE, related_name="signatures"
     )
     side = models.CharField(max_length=10, choices=Side.choices)
-    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signed_hash = models.CharField(max_length=64)
     signed_at = models.DateTimeField(auto_now_add=True)

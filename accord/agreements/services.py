@@ -171,9 +171,7 @@ def save_terms(*, actor: Person, agreement: Agreement, terms: Any) -> AgreementV
 
 def check_version(version: AgreementVersion) -> list[Problem]:
     """Every problem of the version's terms by clause (the program's BOM lines read once)."""
-    return check_terms(
-        parse_terms(version.terms), program_bom_lines(version.agreement.program)
-    )
+    return check_terms(parse_terms(version.terms), program_bom_lines(version.agreement.program))
 
 
 def sign_agreement_version(
@@ -184,7 +182,8 @@ def sign_agreement_version(
     twice; a draft the check finds problems in answers 422 naming each clause. When both sides
     have signed, the version is signed and the version signed before it is superseded."""
     side = agreement.side_of(actor.organisation_id)
-    if side is None or not actor.can_sign_agreements:
+    organisation = actor.organisation
+    if side is None or organisation is None or not actor.can_sign_agreements:
         raise Forbidden("Only an authorised signer of one of the two parties signs.")
     with transaction.atomic():
         _lock(agreement)
@@ -201,14 +200,13 @@ def sign_agreement_version(
         problems = check_version(draft)
         if problems:
             raise InvalidInput(
-                "Not signed: the check found "
-                + "; ".join(str(p) for p in problems),
+                "Not signed: the check found " + "; ".join(str(p) for p in problems),
                 detail={"problems": [{"clause": p.clause, "message": p.message} for p in problems]},
             )
         Signature.objects.create(
             version=draft,
             side=side,
-            organisation_id=actor.organisation_id,
+            organisation=organisation,
             signer=actor,
             signed_hash=draft.terms_hash,
         )

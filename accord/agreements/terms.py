@@ -70,8 +70,8 @@ def _decimal(value: Any) -> Decimal:
 
 def _money(value: Any) -> Decimal:
     """At least two decimals (9.8 and 9.80 are one price, shown and hashed as 9.80), at most
-    six (tier prices of small parts carry four or more); trailing zeros beyond two dropped
-(9.8000 is 9.80)."""
+        six (tier prices of small parts carry four or more); trailing zeros beyond two dropped
+    (9.8000 is 9.80)."""
     amount = _decimal(value).normalize()
     exponent = amount.as_tuple().exponent
     assert isinstance(exponent, int)
@@ -119,7 +119,8 @@ class Definition(InputSchema):
 class Deadline(InputSchema):
     what: Name
     due: Annotated[Text, Field(min_length=1, max_length=200)] = Field(
-        description="A date (YYYY-MM-DD) or a rule, e.g. '10 working days after PO acknowledgement'."
+        description="A date (YYYY-MM-DD) or a rule, e.g. '10 working days after PO "
+        "acknowledgement'."
     )
 
 

@@ -39,9 +39,7 @@ from accord.web.tables import export_table, person, requested_export
 def agreement_list(request: HttpRequest) -> HttpResponse:
     """Titles, parties and states: no terms, so nothing to log."""
     user = person(request)
-    agreements = list(
-        agreements_visible_to(user).select_related("program", "buyer", "partner")
-    )
+    agreements = list(agreements_visible_to(user).select_related("program", "buyer", "partner"))
     latest = {
         v.agreement_id: v
         for v in AgreementVersion.objects.filter(agreement__in=agreements).order_by("number")
@@ -106,8 +104,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     current = detail.current
     side = agreement.side_of(user.organisation_id)
     signed_by_my_side = bool(
-        current
-        and any(s.side == side and s.voided_at is None for s in current.signatures.all())
+        current and any(s.side == side and s.voided_at is None for s in current.signatures.all())
     )
     return render(
         request,
@@ -127,7 +124,6 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-
 @login_required
 @require_GET
 def agreement_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
@@ -139,12 +135,20 @@ def agreement_version(request: HttpRequest, pk: int, number: int) -> HttpRespons
     log_terms_read(user, agreement, channel="export" if fmt else "web", path=request.path)
     if fmt:
         # The hash printed with the terms: an export names exactly what was agreed.
-        export = [*rows, ("SHA-256", f"version {version.number} ({version.status})", version.terms_hash)]
+        export = [
+            *rows,
+            ("SHA-256", f"version {version.number} ({version.status})", version.terms_hash),
+        ]
         return export_table(fmt, f"agreement-{agreement.pk}-v{version.number}", HEADERS, export)
     return render(
         request,
         "agreements/version.html",
-        {"agreement": agreement, "version": version, "rows": rows, "breadcrumbs": _crumbs(agreement)},
+        {
+            "agreement": agreement,
+            "version": version,
+            "rows": rows,
+            "breadcrumbs": _crumbs(agreement),
+        },
     )
 
 
@@ -197,9 +201,13 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
         return redirect("agreement_detail", pk=agreement.pk)
     if version.status == VersionStatus.SIGNED:
-        messages.success(request, f"Both sides have signed version {version.number}: it is in force.")
+        messages.success(
+            request, f"Both sides have signed version {version.number}: it is in force."
+        )
     else:
-        messages.success(request, f"You signed version {version.number}; the other side signs next.")
+        messages.success(
+            request, f"You signed version {version.number}; the other side signs next."
+        )
     return redirect("agreement_detail", pk=agreement.pk)
 
 

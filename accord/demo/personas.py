@@ -540,9 +540,7 @@ def build_world() -> World:
                 is_org_admin=admin,
             )
         for username in SIGNERS:
-            org_services.set_signing_right(
-                actor=None, person=world.people[username], allowed=True
-            )
+            org_services.set_signing_right(actor=None, person=world.people[username], allowed=True)
         for code, name, _owner, creator, description, shared in PROGRAMS:
             world.programs[code] = org_services.create_program(
                 actor=world.people[creator],

@@ -58,13 +58,11 @@ def test_a_bom_line_without_material_responsibility(db, programs):
     assert _problems(terms, lines) == [
         (
             "materials: BOM EBX2-PCBA rev B line 5",
-            "HAL-100-0001 has no material responsibility (turnkey, consigned or "
-            "customer-directed)",
+            "HAL-100-0001 has no material responsibility (turnkey, consigned or customer-directed)",
         ),
         (
             "materials: BOM EBX2-PCBA rev B line 8",
-            "HAL-300-0001 has no material responsibility (turnkey, consigned or "
-            "customer-directed)",
+            "HAL-300-0001 has no material responsibility (turnkey, consigned or customer-directed)",
         ),
     ]
 
@@ -141,9 +139,7 @@ def test_the_diff_names_each_changed_clause_in_words():
     new["inspection"]["workmanship_class"] = 3
     new["moq"] = 1000
     new["fees"] = [f for f in new["fees"] if f["code"] != "EXP"]
-    new["fees"].append(
-        {"code": "PKG", "basis": "per_unit", "amount": "0.05", "currency": "USD"}
-    )
+    new["fees"].append({"code": "PKG", "basis": "per_unit", "amount": "0.05", "currency": "USD"})
     new["materials"][0]["responsibility"] = "consigned"
     new["definitions"][0]["criterion"] = "IPC-A-610 Class 3"
     new["invoice_tolerance_percent"] = "1.0"

@@ -27,6 +27,7 @@ def _sign_both(agreement, people):
 
 def test_the_sample_draft_passes_the_check(agreement):
     version = current_draft(agreement)
+    assert version is not None
     assert (version.number, version.status) == (1, VersionStatus.DRAFT)
     assert check_version(version) == []
     assert version.terms_hash == terms_hash(signable())
@@ -105,7 +106,9 @@ def test_a_draft_with_problems_is_not_signed_and_each_clause_is_named(agreement,
 def test_editing_a_signed_version_makes_a_new_draft_and_never_changes_it(agreement, people):
     signed = _sign_both(agreement, people)
     signed_terms, signed_hash = dict(signed.terms), signed.terms_hash
-    draft = save_terms(actor=people.ems_planner, agreement=agreement, terms=signable() | {"moq": 700})
+    draft = save_terms(
+        actor=people.ems_planner, agreement=agreement, terms=signable() | {"moq": 700}
+    )
     assert (draft.number, draft.status) == (2, VersionStatus.DRAFT)
     signed.refresh_from_db()
     assert (signed.status, signed.terms, signed.terms_hash) == (
@@ -123,7 +126,9 @@ def test_editing_a_signed_version_makes_a_new_draft_and_never_changes_it(agreeme
 def test_an_edit_after_one_signature_voids_it_in_a_new_draft(agreement, people):
     digest = current_draft(agreement).terms_hash
     sign_agreement_version(actor=people.oem_buyer, agreement=agreement, terms_hash=digest)
-    draft = save_terms(actor=people.ems_planner, agreement=agreement, terms=signable() | {"moq": 800})
+    draft = save_terms(
+        actor=people.ems_planner, agreement=agreement, terms=signable() | {"moq": 800}
+    )
     assert draft.number == 2
     first = agreement.versions.get(number=1)
     assert first.status == VersionStatus.VOID
@@ -134,7 +139,9 @@ def test_an_edit_after_one_signature_voids_it_in_a_new_draft(agreement, people):
 
 
 def test_an_edit_of_an_unsigned_draft_keeps_its_number(agreement, people):
-    draft = save_terms(actor=people.oem_engineer, agreement=agreement, terms=signable() | {"moq": 900})
+    draft = save_terms(
+        actor=people.oem_engineer, agreement=agreement, terms=signable() | {"moq": 900}
+    )
     assert (draft.number, agreement.versions.count()) == (1, 1)
     assert draft.terms["moq"] == 900
     with pytest.raises(Conflict, match="nothing changed"):

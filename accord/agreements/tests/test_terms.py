@@ -103,5 +103,5 @@ def test_other_refusals_name_their_clause():
     assert clauses == ["inspection", "price_tiers[0].currency", "unknown_clause"]
     with pytest.raises(InvalidInput, match="definitions: a word named twice: premium"):
         parse_terms({"definitions": [{"word": "Premium", "criterion": "Class 3"}] * 2})
-    with pytest.raises(InvalidInput, match="price_tiers\\[0\\].unit_price"):
+    with pytest.raises(InvalidInput, match=r"price_tiers\[0\]\.unit_price"):
         parse_terms({"price_tiers": [TIER | {"unit_price": True}]})

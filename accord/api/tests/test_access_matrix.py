@@ -247,8 +247,8 @@ def _fingerprint_sql() -> FingerprintSql:
 
 
 def fingerprint() -> dict[str, Any]:
-    """Row counts of every model of core, orgs, parts, supply and agreements, digests of the rows a write
-    could touch, the last event and the last access-log entry."""
+    """Row counts of every model of core, orgs, parts, supply and agreements, digests of the
+    rows a write could touch, the last event and the last access-log entry."""
     sql = _fingerprint_sql()
     with connection.cursor() as cursor:
         cursor.execute(sql.counts)

@@ -42,9 +42,7 @@ def agreements_world(people: Any, programs: Any, orgs: Any) -> dict[str, Any]:
         if not built:
             from accord.agreements.tests.sample import draft_ebx2
 
-            built["agreement"] = draft_ebx2(
-                people["oem_buyer"], programs["EBX2"], orgs["meridian"]
-            )
+            built["agreement"] = draft_ebx2(people["oem_buyer"], programs["EBX2"], orgs["meridian"])
         return built["agreement"]
 
     return {"agreement": build}
@@ -65,7 +63,7 @@ def _current_hash(w: dict[str, Any]) -> dict[str, Any]:
 
 
 READERS = _only(dict.fromkeys(PARTIES, 200))
-ONE_READ = dict.fromkeys(PARTIES, (1,))
+ONE_READ: dict[str, tuple[int, ...]] = dict.fromkeys(PARTIES, (1,))
 
 AGREEMENTS_GET: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], dict[str, int]]] = {
     "agreement_list": (lambda w: {}, EVERYONE),

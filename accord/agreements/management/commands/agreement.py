@@ -63,7 +63,7 @@ class Command(WorkspaceCommand):
     subcommands = (
         ("list", "the agreements you may see", no_arguments, "list"),
         ("show", "a version's terms and hash", _show, "show"),
-        ("check", "what the check before signing finds in the current draft", _agreement, "check"),
+        ("check", "the check before signing of the current draft", _agreement, "check_draft"),
         ("diff", "the clauses that differ between two versions", _diff, "diff"),
         ("set-terms", "edit the draft's terms from a JSON file", _set_terms, "set_terms"),
         ("sign", "sign the current draft's hash for your side", _sign, "sign"),
@@ -89,12 +89,16 @@ class Command(WorkspaceCommand):
             version = get_version_for_user(actor, agreement, options.version)
         log_terms_read(actor, agreement, channel="cli", path=self._path(options))
         if options.json:
-            return {"version": version.number, "status": version.status,
-                    "terms_hash": version.terms_hash, "terms": version.terms}
+            return {
+                "version": version.number,
+                "status": version.status,
+                "terms_hash": version.terms_hash,
+                "terms": version.terms,
+            }
         head = f"{agreement.title} version {version.number} ({version.status}) {version.terms_hash}"
         return [head, *listing(terms_rows(parse_terms(version.terms)), HEADERS, as_json=False)]
 
-    def check(self, actor: Person, options: argparse.Namespace) -> Any:
+    def check_draft(self, actor: Person, options: argparse.Namespace) -> Any:
         agreement = get_agreement_for_user(actor, options.agreement)
         detail = agreement_detail(agreement)
         log_terms_read(actor, agreement, channel="cli", path=self._path(options))
