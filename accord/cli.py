@@ -42,6 +42,9 @@ usage: accord <command> [options]
          column); --commit imports the whole file, or nothing
   shortages PROGRAM --as USERNAME [--format table|csv|json] [--horizon 26] [--all]
          plan the program now as that person sees it; list the parts that run short
+  agreement list|show|check|diff|set-terms|sign --as USERNAME ...
+         statements of work as that person sees them, e.g. `accord agreement diff ID
+         --from 2 --to 3 --as maya`
   people | organisations | programs | ndas | boms | parts  ACTION --as USERNAME ...
          run the workspace from the command line, as that person (e.g. `accord people
          invite --as maya --email new@example.com` prints the sign-up link)

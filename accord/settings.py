@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "accord.supply",
     "accord.planning",
     "accord.scorecards",
+    "accord.agreements",
     "accord.web",
     "accord.api",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("accord.planning.urls")),
     path("", include("accord.supply.urls")),
     path("", include("accord.scorecards.urls")),
+    path("", include("accord.agreements.urls")),
 ]
 
 handler400 = "accord.web.views.bad_request"

@@ -79,6 +79,7 @@ def api_root(request: HttpRequest, **kwargs: Any) -> JsonResponse:
 
 
 def build_api() -> AccordAPI:
+    from accord.agreements.api import router as agreements_router
     from accord.core.api import router as core_router
     from accord.orgs.api import router as orgs_router
     from accord.parts.api import router as parts_router
@@ -103,6 +104,7 @@ def build_api() -> AccordAPI:
     new_api.add_router("", scorecards_router)
     new_api.add_router("", supply_router)
     new_api.add_router("", supply_import_router)
+    new_api.add_router("", agreements_router)
     return new_api
 
 

@@ -100,6 +100,9 @@ PEOPLE = [
     ("arrowpoint_rep", "arrowpoint", "Sam", "Reyes", PersonRole.SALES, "Field sales", True),
 ]
 
+# Authorised signers of their organisation's statements of work (agreements).
+SIGNERS = ("oem_buyer", "ems_planner")
+
 # code, name, owner, creator, description, description shared with suppliers and distributors
 # (Kestrel must know that Pulse HRM is a medical device; Sunridge and Arrowpoint read nothing
 # of Earbuds X2 but its name).
@@ -536,6 +539,8 @@ def build_world() -> World:
                 title=title,
                 is_org_admin=admin,
             )
+        for username in SIGNERS:
+            org_services.set_signing_right(actor=None, person=world.people[username], allowed=True)
         for code, name, _owner, creator, description, shared in PROGRAMS:
             world.programs[code] = org_services.create_program(
                 actor=world.people[creator],

@@ -51,6 +51,10 @@ class Person(AbstractUser):
     is_org_admin = models.BooleanField(
         default=False, help_text="Manages the organisation's people and reviews its access log."
     )
+    can_sign_agreements = models.BooleanField(
+        default=False,
+        help_text="Signs statements of work on the organisation's behalf (an authorised signer).",
+    )
     # Part of the session hash: raising it ends every session of the person at once.
     session_version = models.PositiveIntegerField(default=0, editable=False)
 

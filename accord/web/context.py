@@ -24,6 +24,7 @@ SECTIONS: list[tuple[str, str, tuple[str, ...], bool]] = [
     ("My imports", "my_imports", ("/imports/",), False),
     ("Supply", "stock_list", ("/supply/",), False),
     ("Scorecards", "scorecard_index", ("/scorecards/",), False),
+    ("Agreements", "agreement_list", ("/agreements/",), False),
     ("NDAs", "nda_list", ("/ndas/",), False),
     ("People", "people_list", ("/people/",), False),
     ("Organisation", "organisation_page", ("/organisation/",), False),

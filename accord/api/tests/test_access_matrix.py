@@ -50,8 +50,10 @@ from django.db import connection
 from django.db.models import Model
 from django.test import Client
 
+from accord.agreements.models import Agreement, AgreementVersion, Signature
 from accord.api.api import api
 from accord.api.auth import SAFE_METHODS
+from accord.api.tests.access_matrix.agreements_cases import AGREEMENTS_MATRIX
 from accord.api.tests.access_matrix.cases import API_MATRIX as CORE_MATRIX
 from accord.api.tests.access_matrix.cases import MATRIX_PDF, PERSONAS, World
 from accord.api.tests.access_matrix.planning_cases import PLANNING_MATRIX, planning_world
@@ -101,13 +103,15 @@ from accord.supply.models import (
 
 # Every app's operations: the core, orgs and parts ones (cases.py), planning's, supply's (whose
 # world is built lazily by its cases' URLs: supply_cases.supply_world), the supply imports' and
-# the scorecards' (scorecards_cases.py, lazily too).
+# the scorecards' (scorecards_cases.py, lazily too) and the agreements' (agreements_cases.py,
+# lazily too).
 API_MATRIX = {
     **CORE_MATRIX,
     **PLANNING_MATRIX,
     **SUPPLY_MATRIX,
     **SUPPLY_IMPORT_MATRIX,
     **SCORECARDS_MATRIX,
+    **AGREEMENTS_MATRIX,
 }
 
 
@@ -173,7 +177,7 @@ def caller(persona: str, world: World, *, session: bool) -> Client:
 
 # The fingerprint: everything a request could change ----------------------------------------
 
-COUNTED_APPS = ("core", "orgs", "parts", "supply")
+COUNTED_APPS = ("core", "orgs", "parts", "supply", "agreements")
 # Rows compared field by field. ApiToken.last_used_at moves on every authenticated request.
 HASHED: dict[type[Model], tuple[str, ...]] = {
     Organisation: (),
@@ -200,6 +204,9 @@ HASHED: dict[type[Model], tuple[str, ...]] = {
     Build: (),
     SupplierOffer: (),
     Allocation: (),
+    Agreement: (),
+    AgreementVersion: (),
+    Signature: (),
 }
 
 
@@ -240,8 +247,8 @@ def _fingerprint_sql() -> FingerprintSql:
 
 
 def fingerprint() -> dict[str, Any]:
-    """Row counts of every model of core, orgs, parts and supply, digests of the rows a write
-    could touch, the last event and the last access-log entry."""
+    """Row counts of every model of core, orgs, parts, supply and agreements, digests of the
+    rows a write could touch, the last event and the last access-log entry."""
     sql = _fingerprint_sql()
     with connection.cursor() as cursor:
         cursor.execute(sql.counts)

@@ -45,6 +45,7 @@ from accord.orgs.services.people import (
     reactivate_person,
     reissue_invitation,
     revoke_invitation,
+    set_signing_right,
     update_person,
 )
 from accord.orgs.services.programs import (
@@ -84,6 +85,7 @@ __all__ = [
     "remove_program_member",
     "remove_program_partner",
     "revoke_invitation",
+    "set_signing_right",
     "terminate_nda",
     "update_person",
     "update_program",

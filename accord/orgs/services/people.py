@@ -185,6 +185,27 @@ def deactivate_person(*, actor: Person, person: Person) -> Person:
     return locked
 
 
+def set_signing_right(*, actor: Person | None, person: Person, allowed: bool) -> Person:
+    """Name (or stop naming) the person an authorised signer of their organisation's statements
+    of work. Their organisation's administrators decide; `actor` None is the loader's."""
+    assert person.organisation is not None
+    if actor is not None:
+        _require_admin(actor, person.organisation)
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        if locked.can_sign_agreements == allowed:
+            return locked
+        Person.objects.filter(pk=locked.pk).update(can_sign_agreements=allowed)
+        locked.can_sign_agreements = allowed
+        _record(
+            actor,
+            "granted signing right" if allowed else "withdrew signing right",
+            locked,
+            changes={"can_sign_agreements": [not allowed, allowed]},
+        )
+    return locked
+
+
 def reactivate_person(*, actor: Person, person: Person) -> Person:
     """Let a deactivated person sign in again. Their old sessions and tokens stay ended."""
     assert person.organisation is not None

@@ -40,6 +40,12 @@ from accord.parts.bom_import.request import BomImportRequest
 from accord.parts.models import ApprovedSource
 from accord.parts.services import stage_bom_import
 from accord.parts.services.catalogue_staging import stage_catalogue_import
+from accord.web.tests.access_matrix_agreements import (
+    AGREEMENTS_GET,
+    AGREEMENTS_LOGGED_READS,
+    AGREEMENTS_POST,
+    agreements_world,
+)
 from accord.web.tests.access_matrix_planning import PLANNING_GET, PLANNING_POST, planning_world
 from accord.web.tests.access_matrix_scorecards import (
     SCORECARDS_GET,
@@ -79,6 +85,7 @@ PAGE_MODULES = (
     "accord.planning.urls",
     "accord.supply.urls",
     "accord.scorecards.urls",
+    "accord.agreements.urls",
 )
 
 
@@ -523,6 +530,10 @@ CONTENT_MATRIX |= SUPPLY_CONTENT
 GET_MATRIX |= SCORECARDS_GET
 POST_MATRIX |= SCORECARDS_POST
 LOGGED_READS |= SCORECARDS_LOGGED_READS
+# The agreement pages (access_matrix_agreements.py).
+GET_MATRIX |= AGREEMENTS_GET
+POST_MATRIX |= AGREEMENTS_POST
+LOGGED_READS |= AGREEMENTS_LOGGED_READS
 
 
 @pytest.fixture
@@ -572,6 +583,7 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> dict[
         "parts_upload": parts_upload,
         **planning_world(people, programs),
         **scorecards_world(people, programs, parts, orgs),
+        **agreements_world(people, programs, orgs),
     }
 
 

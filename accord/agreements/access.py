@@ -1,0 +1,122 @@
+"""Who may see which agreement. The only way to reach them.
+
+An agreement is restricted data of its two parties: the program's members from the buyer and
+from the partner read it, and only while an NDA in force between the two covers the program.
+Everyone else (the program's other partners, other customers of the same EMS, anybody whose
+NDA lapsed) gets 404, as if it did not exist; a lapse hides it at once, for both sides. The
+people who see it edit its draft (the buyer drafts, the partner answers in the terms); only a
+side's authorised signers (Person.can_sign_agreements) sign.
+
+Each read of the terms (prices among them) is in the other party's access log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from accord.agreements.models import Agreement, AgreementVersion
+from accord.core.access import get_or_404, record_restricted_read
+from accord.core.errors import Forbidden
+from accord.core.memo import memoised
+from accord.orgs.access import ndas_in_force, programs_visible_to, reach_of
+from accord.orgs.models import Program
+
+NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class NdaCover:
+    """What the NDAs in force of one organisation cover, decided now."""
+
+    all_programs: frozenset[int]  # organisations whose NDA with it covers every program
+    programs: frozenset[tuple[int, int]]  # (other organisation, program) covered
+
+
+def nda_cover_of(organisation_id: int) -> NdaCover:
+    return memoised(("agreements-nda-cover", organisation_id), lambda: _cover(organisation_id))
+
+
+def _cover(org: int) -> NdaCover:
+    all_programs: set[int] = set()
+    programs: set[tuple[int, int]] = set()
+    rows = (
+        ndas_in_force()
+        .filter(Q(party_a_id=org) | Q(party_b_id=org))
+        .values_list("party_a_id", "party_b_id", "covers_all_programs", "programs")
+    )
+    for party_a, party_b, covers_all, program in rows:
+        other = party_b if party_a == org else party_a
+        if covers_all:
+            all_programs.add(other)
+        if program is not None:
+            programs.add((other, program))
+    return NdaCover(frozenset(all_programs), frozenset(programs))
+
+
+def nda_covers(organisation_id: int, other_id: int, program_id: int) -> bool:
+    cover = nda_cover_of(organisation_id)
+    return other_id in cover.all_programs or (other_id, program_id) in cover.programs
+
+
+def _visibility(user: Any) -> Q:
+    reach = reach_of(user)
+    org = reach.organisation_id
+    if org is None or not reach.programs:
+        return NOTHING
+    cover = nda_cover_of(org)
+    visible = NOTHING
+    for own, other in (("buyer_id", "partner_id"), ("partner_id", "buyer_id")):
+        covered = Q(**{f"{other}__in": sorted(cover.all_programs)})
+        for other_id, program_id in sorted(cover.programs):
+            covered |= Q(**{other: other_id, "program_id": program_id})
+        visible |= Q(**{own: org}) & covered
+    return Q(program_id__in=reach.programs) & visible
+
+
+def agreements_visible_to(user: Any) -> QuerySet[Agreement]:
+    return Agreement.objects.filter(_visibility(user))
+
+
+def versions_visible_to(user: Any) -> QuerySet[AgreementVersion]:
+    return AgreementVersion.objects.filter(agreement__in=agreements_visible_to(user))
+
+
+def get_agreement_for_user(user: Any, pk: Any, *, sign: bool = False) -> Agreement:
+    """An agreement the person may see, else 404. Everyone who sees it may edit its draft;
+    with `sign`, 403 unless the person is an authorised signer (of a side, necessarily)."""
+    agreement = get_or_404(
+        agreements_visible_to(user).select_related("program", "buyer", "partner"), pk=pk
+    )
+    if sign and not user.can_sign_agreements:
+        raise Forbidden(
+            "Only an authorised signer of your organisation signs agreements; "
+            "your administrator grants the signing right."
+        )
+    return agreement
+
+
+def get_program_for_drafting(user: Any, pk: Any) -> Program:
+    """A program the person sees (else 404) whose owner is their organisation: the buyer
+    drafts its agreements (else 403)."""
+    program = get_or_404(programs_visible_to(user).select_related("owner"), pk=pk)
+    if program.owner_id != reach_of(user).organisation_id:
+        raise Forbidden("The program's owner drafts its agreements with its partners.")
+    return program
+
+
+def get_version_for_user(user: Any, agreement: Agreement, number: Any) -> AgreementVersion:
+    """A version of an agreement reached through get_agreement_for_user, else 404."""
+    return get_or_404(agreement.versions.all(), number=number)
+
+
+def log_terms_read(user: Any, agreement: Agreement, *, channel: str, path: str) -> None:
+    """The terms (prices, fees) are both parties' restricted data: a read by one side is in
+    the other side's access log."""
+    side = agreement.side_of(user.organisation_id)
+    other = agreement.partner if side == "buyer" else agreement.buyer
+    record_restricted_read(
+        user, agreement, owner=other, program=agreement.program, channel=channel, path=path
+    )

@@ -1,0 +1,258 @@
+"""API: agreements (statements of work) the caller's organisation is party to, their versions,
+terms, the check before signing, the term-level diff between versions, and signing.
+
+Every response that holds terms (prices, fees) is in the other party's access log; the list
+holds none."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from accord.agreements.access import (
+    agreements_visible_to,
+    get_agreement_for_user,
+    get_program_for_drafting,
+    get_version_for_user,
+    log_terms_read,
+)
+from accord.agreements.diff import diff_terms
+from accord.agreements.models import Agreement, AgreementVersion
+from accord.agreements.queries import agreement_detail
+from accord.agreements.services import create_agreement, save_terms, sign_agreement_version
+from accord.agreements.terms import Terms, parse_terms
+from accord.api.auth import person
+from accord.api.idempotency import idempotent
+from accord.api.pagination import Page, PageParams, paginate
+from accord.api.schemas import Id, InputSchema, Text
+from accord.core.access import get_or_404
+from accord.core.errors import NotFound
+from accord.orgs.access import organisations_visible_to
+
+router = Router(tags=["agreements"])
+
+
+class AgreementOut(Schema):
+    id: int
+    title: str
+    program_id: int
+    program: str
+    buyer: str
+    partner: str
+    current_version: int | None
+    status: str = Field(description="The current version's: draft, signed, superseded or void.")
+
+
+class SignatureOut(Schema):
+    side: str
+    organisation: str
+    signer: str
+    signed_hash: str
+    signed_at: dt.datetime
+    voided_at: dt.datetime | None
+
+
+class VersionOut(Schema):
+    number: int
+    status: str
+    terms_hash: str = Field(description="SHA-256 of the canonical JSON of the terms.")
+    created_at: dt.datetime
+    signed_at: dt.datetime | None
+    signatures: list[SignatureOut]
+
+
+class VersionTermsOut(VersionOut):
+    terms: dict[str, Any]
+
+
+class ProblemOut(Schema):
+    clause: str
+    message: str
+
+
+class AgreementDetailOut(AgreementOut):
+    current: VersionTermsOut | None
+    problems: list[ProblemOut] = Field(
+        description="What the check finds in the current draft; signing waits until empty."
+    )
+    versions: list[VersionOut]
+
+
+class AgreementIn(InputSchema):
+    program_id: Id
+    partner_id: Id
+    title: Text = Field(min_length=1, max_length=200)
+    terms: Terms | None = None
+
+
+class TermsIn(InputSchema):
+    terms: Terms
+
+
+class SignIn(InputSchema):
+    terms_hash: Text = Field(
+        min_length=64, max_length=64, description="The hash of the version as you read it."
+    )
+
+
+class DiffParams(InputSchema):
+    from_version: int = Field(..., alias="from", ge=1, le=10**6)
+    to_version: int = Field(..., alias="to", ge=1, le=10**6)
+
+
+class DiffOut(Schema):
+    from_version: int
+    to_version: int
+    lines: list[str]
+
+
+def _status(agreement: Agreement, current: AgreementVersion | None) -> str:
+    return current.status if current else ""
+
+
+def _summary(agreement: Agreement, current: AgreementVersion | None) -> dict[str, Any]:
+    return {
+        "id": agreement.pk,
+        "title": agreement.title,
+        "program_id": agreement.program_id,
+        "program": agreement.program.name,
+        "buyer": agreement.buyer.name,
+        "partner": agreement.partner.name,
+        "current_version": current.number if current else None,
+        "status": _status(agreement, current),
+    }
+
+
+def _version(version: AgreementVersion, *, terms: bool = False) -> dict[str, Any]:
+    out = {
+        "number": version.number,
+        "status": version.status,
+        "terms_hash": version.terms_hash,
+        "created_at": version.created_at,
+        "signed_at": version.signed_at,
+        "signatures": [
+            {
+                "side": s.side,
+                "organisation": s.organisation.name,
+                "signer": str(s.signer),
+                "signed_hash": s.signed_hash,
+                "signed_at": s.signed_at,
+                "voided_at": s.voided_at,
+            }
+            for s in version.signatures.all()
+        ],
+    }
+    if terms:
+        out["terms"] = version.terms
+    return out
+
+
+def _detail(request: HttpRequest, agreement: Agreement) -> AgreementDetailOut:
+    detail = agreement_detail(agreement)
+    log_terms_read(person(request), agreement, channel="api", path=request.path)
+    current = detail.current
+    return AgreementDetailOut.model_validate(
+        {
+            **_summary(agreement, current),
+            "current": _version(current, terms=True) if current else None,
+            "problems": [{"clause": p.clause, "message": p.message} for p in detail.problems],
+            "versions": [_version(v) for v in detail.versions],
+        }
+    )
+
+
+@router.get("/agreements", response=Page[AgreementOut])
+def list_agreements(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
+    """The agreements of the caller's organisation they may see: titles and states, no terms."""
+    found = agreements_visible_to(person(request)).select_related("program", "buyer", "partner")
+
+    def rows(page: Any) -> list[dict[str, Any]]:
+        current = {
+            v.agreement_id: v
+            for v in AgreementVersion.objects.filter(agreement__in=page).order_by("number")
+        }
+        return [_summary(a, current.get(a.pk)) for a in page]
+
+    return paginate(request, found, paging, rows)
+
+
+@router.post("/agreements", response={201: AgreementDetailOut})
+@idempotent
+def create_agreement_endpoint(request: HttpRequest, payload: AgreementIn) -> Status[Any]:
+    """The program's owner drafts version 1 with a partner of the program (an NDA in force
+    between the two must cover the program)."""
+    user = person(request)
+    program = get_program_for_drafting(user, payload.program_id)
+    partner = get_or_404(organisations_visible_to(user), pk=payload.partner_id)
+    agreement = create_agreement(
+        actor=user,
+        program=program,
+        partner=partner,
+        title=payload.title,
+        terms=payload.terms or {},
+    )
+    return Status(201, _detail(request, get_agreement_for_user(user, agreement.pk)))
+
+
+@router.get("/agreements/{agreement_id}", response=AgreementDetailOut)
+def get_agreement(request: HttpRequest, agreement_id: Id) -> AgreementDetailOut:
+    """The agreement, its current version's terms and hash, the check's problems and every
+    version with its signatures."""
+    return _detail(request, get_agreement_for_user(person(request), agreement_id))
+
+
+@router.put("/agreements/{agreement_id}/terms", response=VersionTermsOut)
+def put_agreement_terms(
+    request: HttpRequest, agreement_id: Id, payload: TermsIn
+) -> VersionTermsOut:
+    """Edit the terms: the draft changes; a draft one side signed is voided for a new one; after
+    a signed version, a new draft starts. A signed version never changes."""
+    user = person(request)
+    agreement = get_agreement_for_user(user, agreement_id)
+    version = save_terms(actor=user, agreement=agreement, terms=payload.terms)
+    return VersionTermsOut.model_validate(_version(version, terms=True))
+
+
+@router.post("/agreements/{agreement_id}/sign", response=VersionOut)
+def sign_agreement(request: HttpRequest, agreement_id: Id, payload: SignIn) -> VersionOut:
+    """Sign the current draft's hash for your side (authorised signers only: 403 otherwise).
+    Another hash answers 409, and so does signing twice; problems of the check 422."""
+    user = person(request)
+    agreement = get_agreement_for_user(user, agreement_id, sign=True)
+    version = sign_agreement_version(actor=user, agreement=agreement, terms_hash=payload.terms_hash)
+    return VersionOut.model_validate(_version(version))
+
+
+@router.get("/agreements/{agreement_id}/versions/{number}", response=VersionTermsOut)
+def get_agreement_version(request: HttpRequest, agreement_id: Id, number: Id) -> VersionTermsOut:
+    user = person(request)
+    agreement = get_agreement_for_user(user, agreement_id)
+    version = get_version_for_user(user, agreement, number)
+    log_terms_read(user, agreement, channel="api", path=request.path)
+    return VersionTermsOut.model_validate(_version(version, terms=True))
+
+
+@router.get("/agreements/{agreement_id}/diff", response=DiffOut)
+def diff_agreement_versions(
+    request: HttpRequest, agreement_id: Id, params: Query[DiffParams]
+) -> DiffOut:
+    """The clauses that differ between two versions, one line each ("tier 5,000: 9.80 →
+    9.60")."""
+    user = person(request)
+    agreement = get_agreement_for_user(user, agreement_id)
+    versions = {
+        v.number: v
+        for v in agreement.versions.filter(number__in=[params.from_version, params.to_version])
+    }
+    if params.from_version not in versions or params.to_version not in versions:
+        raise NotFound("No such version.")
+    log_terms_read(user, agreement, channel="api", path=request.path)
+    lines = diff_terms(
+        parse_terms(versions[params.from_version].terms),
+        parse_terms(versions[params.to_version].terms),
+    )
+    return DiffOut(from_version=params.from_version, to_version=params.to_version, lines=lines)

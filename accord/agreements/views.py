@@ -1,0 +1,246 @@
+"""Agreement pages: the list, a new agreement, one agreement with its current terms, the
+check's problems, its versions and the sign button; a version's terms (and their CSV), the
+terms' editor and the term-level diff between two versions."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accord.agreements.access import (
+    agreements_visible_to,
+    get_agreement_for_user,
+    get_version_for_user,
+    log_terms_read,
+)
+from accord.agreements.choices import VersionStatus
+from accord.agreements.diff import diff_terms
+from accord.agreements.display import HEADERS, terms_rows
+from accord.agreements.forms import AgreementForm, SignForm, TermsForm
+from accord.agreements.models import Agreement, AgreementVersion
+from accord.agreements.queries import agreement_detail as agreement_detail_of
+from accord.agreements.services import create_agreement, save_terms, sign_agreement_version
+from accord.agreements.terms import parse_terms
+from accord.core.errors import FORM_ERRORS
+from accord.orgs.access import programs_visible_to
+from accord.orgs.models import Organisation
+from accord.web.pages import form_page
+from accord.web.tables import export_table, person, requested_export
+
+
+@login_required
+@require_GET
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    """Titles, parties and states: no terms, so nothing to log."""
+    user = person(request)
+    agreements = list(agreements_visible_to(user).select_related("program", "buyer", "partner"))
+    latest = {
+        v.agreement_id: v
+        for v in AgreementVersion.objects.filter(agreement__in=agreements).order_by("number")
+    }
+    rows = [(a, latest.get(a.pk)) for a in agreements]
+    owned = programs_visible_to(user).filter(owner_id=user.organisation_id).exists()
+    return render(request, "agreements/list.html", {"rows": rows, "can_draft": owned})
+
+
+def _owned_programs(user: object) -> tuple[object, object]:
+    programs = programs_visible_to(user).filter(owner_id=getattr(user, "organisation_id", None))
+    partners = Organisation.objects.filter(partnerships__program__in=programs).distinct()
+    return programs, partners
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_create(request: HttpRequest) -> HttpResponse:
+    user = person(request)
+    programs, partners = _owned_programs(user)
+    form = AgreementForm(request.POST or None, programs=programs, partners=partners)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = create_agreement(
+                actor=user,
+                program=form.cleaned_data["program"],
+                partner=form.cleaned_data["partner"],
+                title=form.cleaned_data["title"],
+            )
+        except FORM_ERRORS as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Drafted version 1: write its terms.")
+            return redirect("agreement_detail", pk=agreement.pk)
+    return form_page(
+        request,
+        form=form,
+        title="Draft an agreement",
+        lede="A statement of work between one of your programs and a partner of it. Both "
+        "sides' program members read and edit it while an NDA between you covers the program.",
+        action=reverse("agreement_create"),
+        submit="Draft version 1",
+        cancel_url=reverse("agreement_list"),
+        breadcrumbs=[("Agreements", reverse("agreement_list"))],
+    )
+
+
+def _crumbs(agreement: Agreement) -> list[tuple[str, str]]:
+    return [
+        ("Agreements", reverse("agreement_list")),
+        (agreement.title, reverse("agreement_detail", args=[agreement.pk])),
+    ]
+
+
+@login_required
+@require_GET
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = person(request)
+    agreement = get_agreement_for_user(user, pk)
+    detail = agreement_detail_of(agreement)
+    log_terms_read(user, agreement, channel="web", path=request.path)
+    current = detail.current
+    side = agreement.side_of(user.organisation_id)
+    signed_by_my_side = bool(
+        current and any(s.side == side and s.voided_at is None for s in current.signatures.all())
+    )
+    return render(
+        request,
+        "agreements/detail.html",
+        {
+            "agreement": agreement,
+            "current": current,
+            "rows": terms_rows(parse_terms(current.terms)) if current else [],
+            "problems": detail.problems,
+            "versions": detail.versions,
+            "numbers": [v.number for v in detail.versions],
+            "is_draft": current is not None and current.status == VersionStatus.DRAFT,
+            "can_sign": user.can_sign_agreements and not signed_by_my_side,
+            "signed_by_my_side": signed_by_my_side,
+            "sign_form": SignForm(initial={"terms_hash": current.terms_hash if current else ""}),
+        },
+    )
+
+
+@login_required
+@require_GET
+def agreement_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    user = person(request)
+    agreement = get_agreement_for_user(user, pk)
+    version = get_version_for_user(user, agreement, number)
+    rows = terms_rows(parse_terms(version.terms))
+    fmt = requested_export(request)
+    log_terms_read(user, agreement, channel="export" if fmt else "web", path=request.path)
+    if fmt:
+        # The hash printed with the terms: an export names exactly what was agreed.
+        export = [
+            *rows,
+            ("SHA-256", f"version {version.number} ({version.status})", version.terms_hash),
+        ]
+        return export_table(fmt, f"agreement-{agreement.pk}-v{version.number}", HEADERS, export)
+    return render(
+        request,
+        "agreements/version.html",
+        {
+            "agreement": agreement,
+            "version": version,
+            "rows": rows,
+            "breadcrumbs": _crumbs(agreement),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_terms(request: HttpRequest, pk: int) -> HttpResponse:
+    """The terms as JSON: saving edits the draft (or starts one after a signed version)."""
+    user = person(request)
+    agreement = get_agreement_for_user(user, pk)
+    detail = agreement_detail_of(agreement)
+    initial = json.dumps(detail.current.terms if detail.current else {}, indent=2, sort_keys=True)
+    form = TermsForm(request.POST or None, initial={"terms": initial})
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = save_terms(actor=user, agreement=agreement, terms=form.cleaned_data["terms"])
+        except FORM_ERRORS as error:
+            form.add_error("terms", error.message)
+        else:
+            messages.success(request, f"Saved the terms as draft version {version.number}.")
+            return redirect("agreement_detail", pk=agreement.pk)
+    else:
+        log_terms_read(user, agreement, channel="web", path=request.path)
+    return form_page(
+        request,
+        form=form,
+        title=f"Terms of {agreement.title}",
+        lede="Editing a draft nobody signed changes it; a draft one side signed is voided "
+        "with its signature and a new draft takes its place. A signed version never changes.",
+        action=reverse("agreement_terms", args=[agreement.pk]),
+        submit="Save the draft",
+        cancel_url=reverse("agreement_detail", args=[agreement.pk]),
+        breadcrumbs=_crumbs(agreement),
+    )
+
+
+@login_required
+@require_POST
+def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    user = person(request)
+    agreement = get_agreement_for_user(user, pk, sign=True)
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Sign from the agreement's page: the version's hash is missing.")
+        return redirect("agreement_detail", pk=agreement.pk)
+    try:
+        version = sign_agreement_version(
+            actor=user, agreement=agreement, terms_hash=form.cleaned_data["terms_hash"]
+        )
+    except FORM_ERRORS as error:
+        messages.error(request, error.message)
+        return redirect("agreement_detail", pk=agreement.pk)
+    if version.status == VersionStatus.SIGNED:
+        messages.success(
+            request, f"Both sides have signed version {version.number}: it is in force."
+        )
+    else:
+        messages.success(
+            request, f"You signed version {version.number}; the other side signs next."
+        )
+    return redirect("agreement_detail", pk=agreement.pk)
+
+
+def _number(text: str | None, default: int) -> int:
+    if not text:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        raise Http404("No such version.") from None
+
+
+@login_required
+@require_GET
+def agreement_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    """?from=2&to=3: the clauses that differ, one line each; by default the last version
+    against the one before it."""
+    user = person(request)
+    agreement = get_agreement_for_user(user, pk)
+    last = agreement.versions.order_by("-number").values_list("number", flat=True).first() or 1
+    to = _number(request.GET.get("to"), last)
+    older = get_version_for_user(user, agreement, _number(request.GET.get("from"), max(to - 1, 1)))
+    newer = get_version_for_user(user, agreement, to)
+    log_terms_read(user, agreement, channel="web", path=request.path)
+    lines = diff_terms(parse_terms(older.terms), parse_terms(newer.terms))
+    return render(
+        request,
+        "agreements/diff.html",
+        {
+            "agreement": agreement,
+            "older": older,
+            "newer": newer,
+            "lines": lines,
+            "breadcrumbs": _crumbs(agreement),
+        },
+    )

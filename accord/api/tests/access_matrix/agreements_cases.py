@@ -1,0 +1,82 @@
+"""The agreements API's rows of the access matrix. World (built lazily): Halcyon's SOW with
+Meridian for Earbuds X2, version 1, a draft that passes the check. It is restricted data of
+the two parties: EBX2's members from Halcyon (oem_buyer, oem_engineer) and Meridian
+(ems_planner) read and edit it, under NDA-HAL-MER-2025; everyone else gets 404, Sunridge
+(supplier_rep, on EBX2 under its own NDA) and Brightline (nda_expired_partner) too. Each read
+of the terms is in the other party's access log. Halcyon's and Meridian's authorised signers
+(oem_buyer, ems_planner) sign; Halcyon's engineer sees it but may not (403).
+Drafting: the program's owner's members (Halcyon's); the program's partners see EBX2 but may
+not draft on it (403)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accord.api.tests.access_matrix.cases import SIGNED_IN, Case, World, case, expect
+
+PARTIES = ["oem_buyer", "oem_engineer", "ems_planner"]
+ONE_READ = dict.fromkeys(PARTIES, (1,))
+
+
+def _agreement(w: World) -> Any:
+    if "agreement" not in w:
+        from accord.agreements.tests.sample import draft_ebx2
+
+        w["agreement"] = draft_ebx2(w["oem_buyer"], w["EBX2"], w["org:meridian"])
+    return w["agreement"]
+
+
+def _url(w: World) -> str:
+    return f"/agreements/{_agreement(w).pk}"
+
+
+def _changed_terms(w: World) -> dict[str, Any]:
+    from accord.agreements.tests.sample import signable
+
+    return {"terms": signable() | {"moq": 600}}
+
+
+def _current_hash(w: World) -> dict[str, Any]:
+    return {"terms_hash": _agreement(w).versions.get().terms_hash}
+
+
+def _new_agreement(w: World) -> dict[str, Any]:
+    return {
+        "program_id": w["EBX2"].pk,
+        "partner_id": w["org:meridian"].pk,
+        "title": "Box build SOW",
+        "terms": {"moq": 500},
+    }
+
+
+AGREEMENTS_MATRIX: dict[tuple[str, str], list[Case]] = {
+    ("GET", "/agreements"): [case(lambda w: "/agreements", expect(SIGNED_IN))],
+    ("POST", "/agreements"): [
+        case(
+            lambda w: "/agreements",
+            expect(
+                ["oem_buyer", "oem_engineer"],
+                status=201,
+                forbidden=["ems_planner", "supplier_rep", "nda_expired_partner"],
+            ),
+            body=_new_agreement,
+        )
+    ],
+    ("GET", "/agreements/{agreement_id}"): [case(_url, expect(PARTIES), logged=ONE_READ)],
+    ("PUT", "/agreements/{agreement_id}/terms"): [
+        case(lambda w: f"{_url(w)}/terms", expect(PARTIES), body=_changed_terms)
+    ],
+    ("POST", "/agreements/{agreement_id}/sign"): [
+        case(
+            lambda w: f"{_url(w)}/sign",
+            expect(["oem_buyer", "ems_planner"], forbidden=["oem_engineer"]),
+            body=_current_hash,
+        )
+    ],
+    ("GET", "/agreements/{agreement_id}/versions/{number}"): [
+        case(lambda w: f"{_url(w)}/versions/1", expect(PARTIES), logged=ONE_READ)
+    ],
+    ("GET", "/agreements/{agreement_id}/diff"): [
+        case(lambda w: f"{_url(w)}/diff?from=1&to=1", expect(PARTIES), logged=ONE_READ)
+    ],
+}

@@ -1,0 +1,101 @@
+"""The agreement pages' rows of the page access matrix (test_access_matrix.py).
+
+World (built on first use): Halcyon's SOW with Meridian for Earbuds X2, version 1, a draft that
+passes the check (accord/agreements/tests/sample.py). EBX2's members from the two parties
+(oem_buyer, oem_engineer from Halcyon, ems_planner from Meridian) see it under their NDA; each
+read of its terms is one entry in the other party's access log. Everyone else gets 404:
+Sunridge's rep (an EBX2 member, not a party), Brightline's (NDA lapsed), Meridian's quality
+engineer (not on EBX2), Roverly's and Quillon's people. Both sides edit the draft; only the
+authorised signers (oem_buyer, ems_planner) sign, Halcyon's engineer gets 403.
+Everyone opens the list and the drafting form (which offers their own organisation's programs
+only); drafting on EBX2 is for Halcyon's members: the others' form refuses the program (422).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+PERSONAS = [
+    "oem_buyer",
+    "oem_engineer",
+    "ems_planner",
+    "ems_quality",
+    "supplier_rep",
+    "other_oem_user",
+    "nda_expired_partner",
+    "outsider",
+]
+EVERYONE = dict.fromkeys(PERSONAS, 200)
+PARTIES = ("oem_buyer", "oem_engineer", "ems_planner")
+
+
+def _only(allowed: dict[str, int]) -> dict[str, int]:
+    return {persona: allowed.get(persona, 404) for persona in PERSONAS}
+
+
+def agreements_world(people: Any, programs: Any, orgs: Any) -> dict[str, Any]:
+    built: dict[str, Any] = {}
+
+    def build() -> Any:
+        if not built:
+            from accord.agreements.tests.sample import draft_ebx2
+
+            built["agreement"] = draft_ebx2(people["oem_buyer"], programs["EBX2"], orgs["meridian"])
+        return built["agreement"]
+
+    return {"agreement": build}
+
+
+def _pk(w: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": w["agreement"]().pk}
+
+
+def _changed_terms(w: dict[str, Any]) -> dict[str, Any]:
+    from accord.agreements.tests.sample import signable
+
+    return {"terms": json.dumps(signable() | {"moq": 600})}
+
+
+def _current_hash(w: dict[str, Any]) -> dict[str, Any]:
+    return {"terms_hash": w["agreement"]().versions.get().terms_hash}
+
+
+READERS = _only(dict.fromkeys(PARTIES, 200))
+ONE_READ: dict[str, tuple[int, ...]] = dict.fromkeys(PARTIES, (1,))
+
+AGREEMENTS_GET: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], dict[str, int]]] = {
+    "agreement_list": (lambda w: {}, EVERYONE),
+    "agreement_create": (lambda w: {}, EVERYONE),
+    "agreement_detail": (_pk, READERS),
+    "agreement_terms": (_pk, READERS),
+    "agreement_diff": (_pk, READERS),
+    "agreement_version": (lambda w: {**_pk(w), "number": 1}, READERS),
+}
+AGREEMENTS_LOGGED_READS: dict[str, dict[str, tuple[int, ...]]] = {
+    "agreement_detail": ONE_READ,
+    "agreement_terms": ONE_READ,
+    "agreement_diff": ONE_READ,
+    "agreement_version": ONE_READ,
+}
+AGREEMENTS_POST: dict[
+    str,
+    tuple[
+        Callable[[dict[str, Any]], dict[str, Any]],
+        Callable[[dict[str, Any]], dict[str, Any]],
+        dict[str, int],
+    ],
+] = {
+    "agreement_create": (
+        lambda w: {},
+        lambda w: {"program": w["EBX2"].pk, "partner": w["meridian"].pk, "title": "Box build"},
+        {**dict.fromkeys(PERSONAS, 422), "oem_buyer": 302, "oem_engineer": 302},
+    ),
+    "agreement_terms": (_pk, _changed_terms, _only(dict.fromkeys(PARTIES, 302))),
+    "agreement_sign": (
+        _pk,
+        _current_hash,
+        _only({"oem_buyer": 302, "ems_planner": 302, "oem_engineer": 403}),
+    ),
+}
