@@ -12,10 +12,13 @@ from decimal import Decimal
 
 
 def plain_number(value: Decimal | int | float | None) -> str:
-    """20 -> "20" (never "2E+1"), 6.0000 -> "6", 0.2500 -> "0.25", 1E-7 -> "0.0000001";
-    None -> ""."""
+    """20 -> "20" (never "2E+1"), 6.0000 -> "6", 0.2500 -> "0.25", 1E-7 -> "0.0000001",
+    and floats alike (50000.0 -> "50000"); None -> ""."""
     if value is None:
         return ""
+    if isinstance(value, float):
+        # Its shortest repr, written out: 50000.0 -> "50000", 1e-07 -> "0.0000001".
+        value = Decimal(repr(value))
     if not isinstance(value, Decimal):
         return str(value)
     if not value.is_finite():

@@ -62,6 +62,8 @@ RECEIPT_SCHEMA: dict[str, Any] = {
 # A stale block with at most this many changed lines is read with them from the database
 # over it (a refresh after a few deliveries); with more it is rebuilt.
 OVERLAY_LIMIT = 2000
+# New blocks are read from the database this many at a time.
+TAIL_BLOCKS = 64
 SUPPLIED_SCHEMA: dict[str, Any] = {"part_id": pl.Int64, "rated_id": pl.Int64}
 
 
@@ -226,30 +228,34 @@ def _rebuild(
 
 
 def _build_tail(organisation_id: int, after_block: int) -> list[pl.DataFrame]:
-    """The lines (and their receipts) of blocks nobody built yet: one read, split by block.
+    """The lines (and their receipts) of blocks nobody built yet, read TAIL_BLOCKS blocks at a
+    time (one read of ten million lines outgrew SQLite's largest text) and split by block.
     Returns the new blocks' pairs."""
     low = (after_block + 1) * BLOCK_SIZE
     # A closed range: with an open one SQLite walks every order of the buyer instead.
-    high = newest_order_line_id() + 1
-    if high <= low:
-        return []
-    lines = _read_lines(organisation_id, low, high)
-    if lines.is_empty():
-        return []
-    receipts = _read_receipts(organisation_id, low, high)
+    end = newest_order_line_id() + 1
+    pairs: list[pl.DataFrame] = []
     block_of = (pl.col("line_id") // BLOCK_SIZE).alias("block")
-    by_block = lines.with_columns(block_of).partition_by("block", as_dict=True)
-    receipts_by_block = receipts.with_columns(block_of).partition_by("block", as_dict=True)
-    empty = receipts.clear()
-    pairs = []
-    for (block,), block_lines in by_block.items():
-        assert isinstance(block, int)
-        block_receipts = receipts_by_block.get((block,), empty.with_columns(block_of))
-        pairs.append(
-            _store(
-                organisation_id, block, 1, block_lines.drop("block"), block_receipts.drop("block")
+    for start in range(low, end, TAIL_BLOCKS * BLOCK_SIZE):
+        high = min(start + TAIL_BLOCKS * BLOCK_SIZE, end)
+        lines = _read_lines(organisation_id, start, high)
+        if lines.is_empty():
+            continue
+        receipts = _read_receipts(organisation_id, start, high).with_columns(block_of)
+        by_block = lines.with_columns(block_of).partition_by("block", as_dict=True)
+        receipts_by_block = receipts.partition_by("block", as_dict=True)
+        for (block,), block_lines in by_block.items():
+            assert isinstance(block, int)
+            block_receipts = receipts_by_block.get((block,), receipts.clear())
+            pairs.append(
+                _store(
+                    organisation_id,
+                    block,
+                    1,
+                    block_lines.drop("block"),
+                    block_receipts.drop("block"),
+                )
             )
-        )
     return pairs
 
 

@@ -17,6 +17,7 @@ from accord.agreements.services import save_terms, sign_agreement_version
 from accord.agreements.tests.sample import draft_ebx2, signable
 from accord.core.errors import Conflict
 from accord.core.models import Event
+from accord.core.tests.threads import in_own_connection
 from accord.orgs.models import Organisation, Person, Program
 
 pytestmark = pytest.mark.skipif(
@@ -24,26 +25,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 ROUNDS = 8
-
-
-def in_own_connection(work: Callable[[], Any]) -> Any:
-    """Run `work` in a thread with its own connection, outside the test's transaction."""
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = work()
-        except Exception as exc:  # reported by the caller
-            outcome["error"] = exc
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=120)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 def _race(*actions: Callable[[], Any]) -> list[Any]:

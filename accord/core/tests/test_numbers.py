@@ -22,10 +22,14 @@ from accord.core.numbers import plain_number
         (Decimal("-0.0"), "0"),
         (Decimal("0E+3"), "0"),
         (7, "7"),
+        (50000.0, "50000"),
+        (1e-07, "0.0000001"),
+        (2.5e20, "250000000000000000000"),
+        (-0.0, "0"),
         (None, ""),
     ],
 )
-def test_plain_numbers(value: Decimal | int | None, text: str) -> None:
+def test_plain_numbers(value: Decimal | int | float | None, text: str) -> None:
     assert plain_number(value) == text
 
 
@@ -34,3 +38,10 @@ def test_any_decimal_reads_back_as_itself_without_an_exponent(value: Decimal) ->
     text = plain_number(value)
     assert "E" not in text.upper()
     assert Decimal(text) == value
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_any_float_reads_back_as_itself_without_an_exponent(value: float) -> None:
+    text = plain_number(value)
+    assert "E" not in text.upper()
+    assert float(text) == value

@@ -28,9 +28,11 @@ october = test_cards.october  # the fixture of October's orders, shared
 
 @pytest.fixture(autouse=True, params=["overlaid", "rebuilt"])
 def small_blocks(request: Any, monkeypatch: Any) -> None:
-    # Two lines a block: the handful of lines of a test spread over several blocks. Changed
+    # Two lines a block: the handful of lines of a test spread over several blocks, read
+    # one block at a time when new. Changed
     # lines read over their stored block, or their block rebuilt.
     monkeypatch.setattr(facts, "BLOCK_SIZE", 2)
+    monkeypatch.setattr(facts, "TAIL_BLOCKS", 1)  # new blocks read one at a time
     monkeypatch.setattr(facts, "OVERLAY_LIMIT", 2000 if request.param == "overlaid" else 0)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +13,7 @@ import pytest
 from django.db import connection
 
 from accord.core.models import Event
+from accord.core.tests.threads import in_own_connection
 from accord.orgs.models import Person
 from accord.parts.models import Part
 from accord.supply.models import Site, StockItem, StockMove
@@ -26,26 +26,6 @@ pytestmark = pytest.mark.skipif(
 
 WORKERS = 6
 ROUNDS = 25
-
-
-def in_own_connection(work: Callable[[], Any]) -> Any:
-    """Run `work` in a thread with its own connection, outside the test's transaction."""
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = work()
-        except Exception as exc:  # reported by the caller
-            outcome["error"] = exc
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=120)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 def test_racing_receipts_issues_and_transfers_keep_every_unit(people: Any) -> None:
