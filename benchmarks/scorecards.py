@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import statistics
 import sys
 import time
@@ -202,23 +203,6 @@ def generate(scale: float) -> dict[str, Any]:
         price = base_price[line_supplier, pick] * rng.uniform(0.97, 1.06, size=n_lines)
         line_ids = np.arange(next_line, next_line + n_lines)
         due = np.where(has_confirmed, confirmed, requested)
-        lines = pl.DataFrame(
-            {
-                "id": line_ids,
-                "order_id": order_ids[line_order],
-                "line_number": np.tile(np.arange(1, LINES_PER_ORDER + 1), n_orders),
-                "part_id": part_ids[catalogue[line_supplier, pick]],
-                "manufacturer_part_id": mpn_ids[catalogue[line_supplier, pick]],
-                "quantity": quantity,
-                "unit_price": np.round(price, 4),
-                "currency": "USD",
-                "requested_date": requested.astype("datetime64[D]"),
-                "confirmed_date": np.where(has_confirmed, confirmed, np.datetime64("NaT")),
-                "status": "received",
-                "received_quantity": quantity,
-            }
-        ).with_columns(pl.col("requested_date", "confirmed_date").cast(pl.Date))
-        _insert(PurchaseOrderLine, lines)
         # Receipts: most at once, some in two parts, some not (yet); a supplier's habit late.
         late = np.round(rng.normal(lateness[line_supplier] - 1.0, 2.0)).astype(int)
         received = due + late.astype("timedelta64[D]")
@@ -253,6 +237,35 @@ def generate(scale: float) -> dict[str, Any]:
                 ),
             ]
         ).with_columns(pl.col("received_on").cast(pl.Date), pl.lit(site.pk).alias("site_id"))
+        # What each line received so far, as the receiving service would have recorded it.
+        received_total = first_qty * received_any + (quantity - first_qty) * second
+        status = np.where(
+            received_total >= quantity,
+            "received",
+            np.where(
+                received_total > 0,
+                "partly_received",
+                np.where(has_confirmed, "confirmed", "open"),
+            ),
+        )
+        lines = pl.DataFrame(
+            {
+                "id": line_ids,
+                "order_id": order_ids[line_order],
+                "line_number": np.tile(np.arange(1, LINES_PER_ORDER + 1), n_orders),
+                "part_id": part_ids[catalogue[line_supplier, pick]],
+                "manufacturer_part_id": mpn_ids[catalogue[line_supplier, pick]],
+                "quantity": quantity,
+                "unit_price": np.round(price, 4),
+                "currency": "USD",
+                "requested_date": requested.astype("datetime64[D]"),
+                "confirmed_date": np.where(has_confirmed, confirmed, np.datetime64("NaT")),
+                "status": status,
+                "received_quantity": received_total,
+                "rejected_quantity": rejected * received_any,
+            }
+        ).with_columns(pl.col("requested_date", "confirmed_date").cast(pl.Date))
+        _insert(PurchaseOrderLine, lines)
         _insert(Delivery, receipts.filter(pl.col("quantity") > 0))
         next_order += n_orders
         next_line += n_lines
@@ -473,6 +486,9 @@ def main() -> None:
     )
     parser.add_argument("--naive-sample", type=int, default=NAIVE_SAMPLE)
     args = parser.parse_args()
+    # The refresh each delivery asks for waits in the task queue (no worker runs here): the
+    # deliveries arrive, then one refresh is timed, as a worker would run it after them.
+    os.environ.setdefault("ACCORD_TASK_BACKEND", "database")
     vendor = prepare_database("scorecards", reuse=args.reuse)
     started = time.perf_counter()
     world = generated() if args.reuse else None

@@ -94,7 +94,8 @@ class Judged:
 def judge(lines: pl.DataFrame, receipts: pl.DataFrame, rule: OnTimeRule, as_of: dt.date) -> Judged:
     """Array arithmetic over the lines in id order: each receipt finds its line by binary
     search, the quantity accepted inside each line's window is a bincount."""
-    lines = lines.filter(pl.col("due").is_not_null())
+    if lines["due"].null_count():
+        lines = lines.filter(pl.col("due").is_not_null())
     line_ids = lines["line_id"].to_numpy()
     if len(line_ids) > 1 and not bool(np.all(line_ids[1:] > line_ids[:-1])):
         lines = lines.sort("line_id")  # the columnar copy keeps id order; an overlay may not

@@ -13,8 +13,8 @@ import polars as pl
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, FloatField, Window
-from django.db.models.functions import Cast, Coalesce, RowNumber
+from django.db.models import F, FloatField
+from django.db.models.functions import Cast, Coalesce
 
 from accord.core.db import frame_of_query, frame_of_sql
 from accord.parts.access import sources_supplied_to
@@ -33,6 +33,7 @@ from accord.scorecards.models import ScorecardTemplate
 from accord.scorecards.quotes import OFFER_BREAK_SCHEMA, reference_prices
 from accord.supply.access import (
     deliveries_placed_by,
+    last_moves_before,
     moves_at_sites_of,
     offers_known_to,
     order_lines_placed_by,
@@ -172,13 +173,15 @@ def held_against_quotes(organisation_id: int, priced: pl.DataFrame) -> pl.DataFr
     offer of its supplier for its manufacturer part seen on or before the order was issued,
     in its currency, at the largest price break the line's quantity reaches."""
     keys = ["rated_id", "manufacturer_part_id", "currency", "issued_on", "quantity"]
-    complete = np.flatnonzero(
-        priced.select(pl.all_horizontal(pl.col(keys).is_not_null())).to_series().to_numpy()
-    )
-    lines = priced if len(complete) == priced.height else priced[complete]
+    lines = without_nulls(priced, keys)
     breaks = _offer_breaks(organisation_id, lines["rated_id"].unique().to_list())
-    reference = np.full(priced.height, np.nan)
-    reference[complete] = reference_prices(lines, breaks)
+    found = reference_prices(lines, breaks)
+    if lines.height == priced.height:
+        reference = found
+    else:  # lines without a key have no reference
+        complete = priced.select(pl.all_horizontal(pl.col(keys).is_not_null())).to_series()
+        reference = np.full(priced.height, np.nan)
+        reference[complete.to_numpy()] = found
     return priced.with_columns(
         pl.Series("reference_price", reference, dtype=pl.Float64).fill_nan(None)
     )
@@ -214,17 +217,7 @@ def _stock_items(
     else:
         # From `since` on, and the last move before it of each stock row (its balance then).
         start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)
-        opening = (
-            stocked.filter(created_at__lt=start)
-            .annotate(
-                newest=Window(
-                    RowNumber(),
-                    partition_by=[F("item_id")],
-                    order_by=[F("created_at").desc(), F("pk").desc()],
-                )
-            )
-            .filter(newest=1)
-        )
+        opening = last_moves_before(organisation_id, level_rows.values("part_id"), start)
         moves = pl.concat(
             [_moves_frame(opening), _moves_frame(stocked.filter(created_at__gte=start))]
         )
@@ -248,6 +241,14 @@ def _moves_frame(moves: Any) -> pl.DataFrame:
             "balance_after": pl.Float64,
         },
     )
+
+
+def without_nulls(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """The rows with a value in each of these columns (no copy of ten million rows when
+    none is missing)."""
+    if not any(frame[column].null_count() for column in columns):
+        return frame
+    return frame.drop_nulls(columns)
 
 
 def tagged(frame: pl.DataFrame, metric: str) -> pl.DataFrame:
@@ -285,9 +286,7 @@ def supplier_values(
     issued = (
         pl.col("issued_at") if local == "UTC" else pl.col("issued_at").dt.convert_time_zone(local)
     )
-    priced = facts.lines.filter(
-        pl.col("unit_price").is_not_null() & pl.col("manufacturer_part_id").is_not_null()
-    ).select(
+    priced = without_nulls(facts.lines, ["unit_price", "manufacturer_part_id"]).select(
         "line_id",
         "rated_id",
         "manufacturer_part_id",

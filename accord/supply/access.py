@@ -549,6 +549,21 @@ def moves_at_sites_of(organisation_id: int) -> QuerySet[StockMove]:
     return StockMove.objects.filter(item__site__organisation_id=organisation_id)
 
 
+def last_moves_before(organisation_id: int, part_ids: Any, moment: Any) -> QuerySet[StockMove]:
+    """The last ledger move before `moment` of each stock row of these parts at the
+    organisation's sites (its balance then): one index lookup per stock row, however long
+    the ledger."""
+    last = (
+        StockMove.objects.filter(item_id=OuterRef("pk"), created_at__lt=moment)
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    rows = StockItem.objects.filter(site__organisation_id=organisation_id, part_id__in=part_ids)
+    return moves_at_sites_of(organisation_id).filter(
+        pk__in=rows.annotate(last=Subquery(last)).values("last")
+    )
+
+
 def build_versions_of(program_ids: Iterable[int]) -> QuerySet[BuildVersion]:
     """Every version of the builds of these programs (the organisation's records of its
     customers' schedules, for its cards of them)."""

@@ -44,3 +44,32 @@ def test_each_well_formed_break_is_a_row(orgs, parts):
         (published, sunridge.pk, mpn.pk, "EUR", dt.date(2026, 9, 1), 10.0, 0.25),
     ]
     assert _offer_breaks(halcyon.pk, []).is_empty()
+
+
+def test_a_line_without_a_day_of_issue_has_no_reference(orgs, parts):
+    import polars as pl
+
+    from accord.scorecards.queries import PRICED_SCHEMA, held_against_quotes
+
+    mpn = ManufacturerPart.objects.get(mpn="SA-BA-3110")
+    halcyon, sunridge = orgs["halcyon"], orgs["sunridge"]
+    SupplierOffer.objects.create(
+        organisation=halcyon,
+        supplier=sunridge,
+        manufacturer_part=mpn,
+        currency="EUR",
+        price_breaks=[{"quantity": "1", "unit_price": "2.00"}],
+        seen_on=dt.date(2026, 9, 1),
+    )
+    priced = pl.DataFrame(
+        [
+            (1, sunridge.pk, mpn.pk, "EUR", dt.date(2026, 9, 2), 10.0, 2.1),
+            (2, sunridge.pk, mpn.pk, "EUR", None, 10.0, 2.1),
+            (3, sunridge.pk, mpn.pk, "EUR", dt.date(2026, 8, 31), 10.0, 2.1),  # before it
+        ],
+        schema=PRICED_SCHEMA,
+        orient="row",
+    )
+    held = held_against_quotes(halcyon.pk, priced)
+    assert held["reference_price"].to_list() == [2.0, None, None]
+    assert held["line_id"].to_list() == [1, 2, 3]

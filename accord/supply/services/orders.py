@@ -26,14 +26,24 @@ from accord.supply.services.values import currency, money, own_organisation, qua
 
 
 def _event(
-    actor: Person, verb: str, order: PurchaseOrder, *, parts: list[int], **changes: object
+    actor: Person,
+    verb: str,
+    order: PurchaseOrder,
+    *,
+    parts: list[int],
+    lines: list[int] | None = None,
+    **changes: object,
 ) -> None:
+    """`lines`: the order lines the change touches, when not all of them (a delivery, a
+    cancelled line); the scorecards' columnar copy reads only those again."""
     replan_after(part_ids=parts)
     if order.status != OrderStatus.DRAFT:  # a draft is nobody's business yet
         from accord.scorecards.facts import facts_changed
         from accord.scorecards.services import refresh_cards_after
 
-        facts_changed(order.buyer_id, order.lines.values_list("pk", flat=True))
+        facts_changed(
+            order.buyer_id, lines if lines is not None else order.lines.values_list("pk", flat=True)
+        )
         # The buyer's card of the supplier, and the supplier's card of its customer (what
         # was ordered against what was forecast).
         refresh_cards_after([order.buyer_id, order.supplier_id])
@@ -246,6 +256,7 @@ def cancel_order_line(*, actor: Person, line: PurchaseOrderLine, reason: str) ->
             "cancelled order line",
             line.order,
             parts=[line.part_id],
+            lines=[line.pk],
             line=line.line_number,
             reason=reason,
         )
@@ -330,6 +341,7 @@ def receive_delivery(
             "received delivery",
             order,
             parts=[locked.part_id],
+            lines=[locked.pk],
             line=locked.line_number,
             quantity=plain_number(amount),
             rejected=plain_number(rejected),
