@@ -204,6 +204,21 @@ class FactBlock(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "block"], name="fact_block_unique")
         ]
+        # Every computation reads these of each block first: from this index alone, since
+        # SQLite reaches the columns after the blobs only by walking the blobs' pages.
+        indexes = [
+            models.Index(
+                fields=[
+                    "organisation",
+                    "block",
+                    "generation",
+                    "built_generation",
+                    "line_count",
+                    "last_day",
+                ],
+                name="fact_block_state",
+            )
+        ]
 
 
 class FactSummary(models.Model):

@@ -13,7 +13,7 @@ import polars as pl
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, FloatField
+from django.db.models import Count, F, FloatField, Max
 from django.db.models.functions import Cast, Coalesce
 
 from accord.core.db import frame_of_query, frame_of_sql
@@ -115,19 +115,38 @@ _BREAK_ROWS = {
 }
 
 
+# The price breaks of the offers each organisation knows, read last, with what identified
+# them. Offers are never changed once recorded (services record new ones; retiring one only
+# stamps it), so the count, the newest id and the newest recording time tell whether the
+# breaks read last are still all of them.
+_KNOWN_BREAKS: dict[int, tuple[tuple[Any, ...], pl.DataFrame]] = {}
+KNOWN_BREAKS_KEPT = 16
+
+
 def _offer_breaks(organisation_id: int, supplier_ids: list[int]) -> pl.DataFrame:
     """One row per price break of the offers the organisation knows from these suppliers
     (OFFER_BREAK_SCHEMA)."""
-    offers = (
-        offers_known_to(organisation_id)
-        .filter(supplier_id__in=supplier_ids)
-        .order_by()
-        .values_list(
-            "pk", "supplier_id", "manufacturer_part_id", "currency", "seen_on", "price_breaks"
-        )
+    known = offers_known_to(organisation_id).order_by()
+    fingerprint = tuple(
+        known.aggregate(n=Count("pk"), last=Max("pk"), recorded=Max("created_at")).values()
+    )
+    kept = _KNOWN_BREAKS.get(organisation_id)
+    if kept is not None and kept[0] == fingerprint:
+        breaks = kept[1]
+    else:
+        breaks = _breaks_of(known)
+        if len(_KNOWN_BREAKS) >= KNOWN_BREAKS_KEPT:
+            _KNOWN_BREAKS.pop(next(iter(_KNOWN_BREAKS)))
+        _KNOWN_BREAKS[organisation_id] = (fingerprint, breaks)
+    return breaks.filter(pl.col("rated_id").is_in(supplier_ids))
+
+
+def _breaks_of(offers: Any) -> pl.DataFrame:
+    rows = offers.values_list(
+        "pk", "supplier_id", "manufacturer_part_id", "currency", "seen_on", "price_breaks"
     )
     try:
-        sql, params = offers.query.sql_with_params()
+        sql, params = rows.query.sql_with_params()
     except EmptyResultSet:
         return pl.DataFrame(schema=OFFER_BREAK_SCHEMA)
     columns = ", ".join(f"c{i}" for i in range(6))

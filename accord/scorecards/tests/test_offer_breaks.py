@@ -73,3 +73,25 @@ def test_a_line_without_a_day_of_issue_has_no_reference(orgs, parts):
     held = held_against_quotes(halcyon.pk, priced)
     assert held["reference_price"].to_list() == [2.0, None, None]
     assert held["line_id"].to_list() == [1, 2, 3]
+
+
+def test_an_offer_recorded_after_a_computation_is_in_the_next(orgs, parts, people):
+    from accord.supply.services import record_offer
+
+    mpn = ManufacturerPart.objects.get(mpn="SA-BA-3110")
+    halcyon, sunridge = orgs["halcyon"], orgs["sunridge"]
+
+    def quoted() -> list[float]:
+        breaks = _offer_breaks(halcyon.pk, [sunridge.pk])
+        return sorted(breaks["reference_price"].to_list())
+
+    before = quoted()
+    record_offer(
+        actor=people.oem_buyer,
+        supplier=sunridge,
+        manufacturer_part=mpn,
+        price_breaks=[("1", "3.25")],
+        seen_on=dt.date(2026, 11, 1),
+        currency_code="EUR",
+    )
+    assert quoted() == sorted([*before, 3.25])
