@@ -198,3 +198,27 @@ def record_fee_request(
             classification=Classification.RESTRICTED,
         )
     return request
+
+
+class InvoiceHeaderIn(InputSchema):
+    number: Text = Field(min_length=1, max_length=60)
+    date: dt.date
+    currency: Currency
+    po_reference: Text = Field(min_length=1, max_length=40)
+
+
+def parse_invoice_header(data: Any) -> dict[str, Any]:
+    """An invoice's head (number, date, currency, PO) given beside a file of its lines."""
+    try:
+        return InvoiceHeaderIn.model_validate(data).model_dump()
+    except ValidationError as error:
+        _refuse(
+            [
+                {
+                    "clause": _clause(tuple(e["loc"])),
+                    "message": str(e["msg"]).removeprefix("Value error, "),
+                }
+                for e in error.errors()
+            ]
+        )
+        raise AssertionError("unreachable") from None

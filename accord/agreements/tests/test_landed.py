@@ -66,7 +66,9 @@ def _frames(figures: list[QuoteFigures], volumes: list[int]):
         ],
         schema=TIERS_SCHEMA,
     )
-    volume_frame = pl.DataFrame({"rfq_id": [1] * len(volumes), "volume": volumes}, schema=VOLUMES_SCHEMA)
+    volume_frame = pl.DataFrame(
+        {"rfq_id": [1] * len(volumes), "volume": volumes}, schema=VOLUMES_SCHEMA
+    )
     return quote_frame, tier_frame, volume_frame
 
 
