@@ -162,8 +162,8 @@ def generate(rfq_lines: int, agreements: int, invoice_lines: int) -> dict[str, A
     # Agreements, each with a signed version, a PO and its receipt.
     signed_at = timezone.now() - dt.timedelta(days=100)
     site = Site.objects.create(organisation=oem, code="bench-hub", name="Bench hub")
-    versions, orders = [], []
-    for a in range(agreements):
+    versions = []
+    for _ in range(agreements):
         tier_price = _price(rng, 2, 20).quantize(Decimal("0.01"))
         terms = {
             "price_tiers": [
@@ -202,7 +202,10 @@ def generate(rfq_lines: int, agreements: int, invoice_lines: int) -> dict[str, A
     insert_rows(
         Agreement,
         ["program", "buyer", "partner", "title", "created_by"],
-        ((program.pk, oem.pk, ems[a % EMS_COUNT].pk, f"SOW {a}", buyer.pk) for a in range(agreements)),
+        (
+            (program.pk, oem.pk, ems[a % EMS_COUNT].pk, f"SOW {a}", buyer.pk)
+            for a in range(agreements)
+        ),
     )
     agreement_ids = list(Agreement.objects.order_by("pk").values_list("pk", flat=True))
     insert_rows(
@@ -399,6 +402,7 @@ def naive_invoices(line_ids: list[int]) -> float:
             supplier_id=agreement.partner_id,
             number=invoice.po_reference,
         )
+        assert order.issued_at is not None
         version = (
             AgreementVersion.objects.filter(
                 agreement=agreement,
@@ -408,13 +412,14 @@ def naive_invoices(line_ids: list[int]) -> float:
             .order_by("-signed_at")
             .first()
         )
+        assert version is not None
         terms = parse_terms(version.terms)
         if line.kind == "part":
             tier = [t for t in terms.price_tiers if t.from_quantity <= line.quantity][-1]
             received = Delivery.objects.filter(line__order=order).aggregate(
                 n=Sum(F("quantity") - F("rejected_quantity"))
             )["n"]
-            limit = tier.unit_price * (1 + (terms.invoice_tolerance_percent or 0) / 100)
+            limit = tier.unit_price * (1 + (terms.invoice_tolerance_percent or Decimal(0)) / 100)
             billable = min(line.quantity, received or 0)
             price = line.unit_price if line.unit_price <= limit else tier.unit_price
             (billable * price).quantize(Decimal("0.01"))

@@ -72,13 +72,13 @@ def read_invoice_lines(
                     columns[field] = column
             if all(name in columns for name in REQUIRED):
                 return _rows(_file(filename), sheet, index, columns, currency)
-    rejected = reject(
+    no_header = reject(
         _file(filename),
         "no-header",
         "No header row naming the columns of an invoice was found (Quantity and Unit Price "
         "at least; also Kind, Description, Part Number, Fee Code, Amount, Currency).",
     )
-    return [], rejected.problems
+    return [], no_header.problems
 
 
 def _file(filename: str) -> str:

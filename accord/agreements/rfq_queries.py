@@ -113,7 +113,9 @@ def _fee_sum(basis: str | list[str]) -> Any:
     )
 
 
-def comparison_frames(quotes: QuerySet[RfqQuote]) -> tuple[pl.DataFrame, ...]:
+def comparison_frames(
+    quotes: QuerySet[RfqQuote],
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(quotes, tiers, volumes) frames of the quotes, in three queries. One-time fees are
     added to the NRE (landed.py says why)."""
     rows = list(

@@ -150,6 +150,7 @@ def submit_quote(*, actor: Person, rfq: Rfq, quote: Any) -> RfqQuote:
 
 
 def _store_quote(actor: Person, rfq: Rfq, parsed: QuoteTerms) -> RfqQuote:
+    assert actor.organisation_id is not None  # submit_quote checked the invitation
     stored = RfqQuote.objects.create(
         rfq=rfq,
         supplier_id=actor.organisation_id,

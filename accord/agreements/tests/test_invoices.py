@@ -95,8 +95,10 @@ def test_the_version_in_force_at_the_po_date_decides(sow, people):
     # A PO issued 45 days ago falls under v2 (signed 60 days ago; v3 30 days ago): tier 10.00.
     from accord.supply.models import PurchaseOrder
 
+    issued = PurchaseOrder.objects.get().issued_at
+    assert issued is not None
     PurchaseOrder.objects.filter(number="HAL-PO-7001").update(
-        issued_at=PurchaseOrder.objects.get().issued_at - dt.timedelta(days=25)
+        issued_at=issued - dt.timedelta(days=25)
     )
     invoice = create_invoice(actor=people["ems_planner"], agreement=sow, invoice=invoice_data())
     first = invoice_report(invoice).lines[0]

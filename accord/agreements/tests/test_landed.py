@@ -41,7 +41,9 @@ def quotes(draw):
     )
 
 
-def _frames(figures: list[QuoteFigures], volumes: list[int]):
+def _frames(
+    figures: list[QuoteFigures], volumes: list[int]
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     quote_frame = pl.DataFrame(
         [
             {
