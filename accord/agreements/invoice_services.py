@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from django.db import IntegrityError, transaction
 from pydantic import BeforeValidator, Field, ValidationError
 
-from accord.agreements.choices import InvoiceLineKind
+from accord.agreements.choices import InvoiceLineKind, VersionStatus
 from accord.agreements.models import Agreement, FeeRequest, Invoice, InvoiceLine
 from accord.agreements.terms import Currency, Money, _clause, _decimal
 from accord.api.schemas import InputSchema, Text
@@ -80,6 +80,10 @@ def parse_invoice(data: Any) -> InvoiceIn:
         where = f"lines[{index}]"
         if line.quantity <= 0:
             problems.append({"clause": f"{where}.quantity", "message": "must be above zero"})
+        if line.kind != InvoiceLineKind.PART and not (line.fee_code or line.description):
+            problems.append(
+                {"clause": f"{where}.fee_code", "message": "a fee names its code or description"}
+            )
         if line.unit_price <= 0:
             problems.append({"clause": f"{where}.unit_price", "message": "must be above zero"})
         if line.currency is not None and line.currency != invoice.currency:
@@ -172,6 +176,17 @@ def create_invoice(*, actor: Person, agreement: Agreement, invoice: Any) -> Invo
     return stored
 
 
+def _appendix_a_codes(agreement: Agreement) -> set[str]:
+    """The fee codes of every signed version and the draft: a request may precede the version
+    that will be in force."""
+    versions = agreement.versions.exclude(status=VersionStatus.VOID).values_list("terms", flat=True)
+    return {
+        str(fee.get("code", "")).strip().upper()
+        for terms in versions
+        for fee in (terms or {}).get("fees", [])
+    }
+
+
 def record_fee_request(
     *, actor: Person, agreement: Agreement, code: str, requested_on: dt.date, reference: str = ""
 ) -> FeeRequest:
@@ -182,6 +197,12 @@ def record_fee_request(
     code = code.strip().upper()
     if not code or len(code) > 30:
         raise InvalidInput("A fee code has 1 to 30 characters.", detail={"field": "code"})
+    known = _appendix_a_codes(agreement)
+    if code not in known:
+        raise InvalidInput(
+            f"code: {code} is not a fee of Appendix A ({', '.join(sorted(known)) or 'none'}).",
+            detail={"field": "code"},
+        )
     with transaction.atomic():
         request = FeeRequest.objects.create(
             agreement=agreement,

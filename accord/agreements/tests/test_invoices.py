@@ -135,6 +135,7 @@ def test_an_invoice_in_another_currency_is_disputed_never_converted(sow, people)
         ({"quantity": "0"}, "lines[0].quantity"),
         ({"currency": "EUR"}, "lines[0].currency"),
         ({"amount": "49000.00"}, "lines[0].amount"),
+        ({"kind": "fee", "description": "", "part_number": ""}, "lines[0].fee_code"),
     ],
 )
 def test_a_bad_invoice_is_refused_naming_the_line_and_nothing_is_written(
@@ -147,3 +148,10 @@ def test_a_bad_invoice_is_refused_naming_the_line_and_nothing_is_written(
         create_invoice(actor=people["ems_planner"], agreement=sow, invoice=data)
     assert clause in [p["clause"] for p in refused.value.detail["problems"]]
     assert (Invoice.objects.count(), InvoiceLine.objects.count()) == (1, before)
+
+
+def test_a_request_for_a_fee_not_in_appendix_a_is_refused(sow, people):
+    with pytest.raises(InvalidInput, match="XYZ is not a fee of Appendix A"):
+        record_fee_request(
+            actor=people["oem_buyer"], agreement=sow, code="XYZ", requested_on=dt.date.today()
+        )

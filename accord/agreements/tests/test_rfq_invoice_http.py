@@ -237,3 +237,23 @@ def test_invoices_are_404_to_everyone_but_the_two_parties(sow, client_for, peopl
     assert Decimal(
         client_for("oem_buyer").get(f"{API}/invoices/{invoice.pk}/check").json()["agreed"]
     ) == Decimal("49750.00")
+
+
+def test_locale_amounts_through_the_api_answer_422_naming_the_field(sow, rfq, client_for):
+    bad_quote = quote(QUOTE_A) | {"nre": "1.234,50"}
+    answer = send(client_for("ems_planner"), "POST", f"{API}/rfqs/{rfq.pk}/quotes", bad_quote)
+    assert_error(answer, 422, "invalid")
+    assert "nre" in answer.content.decode()
+    data = invoice_data("MER-INV-LOCALE")
+    data["lines"][1]["unit_price"] = "1.234,50"
+    answer = send(client_for("ems_planner"), "POST", f"{API}/agreements/{sow.pk}/invoices", data)
+    assert_error(answer, 422, "invalid")
+    assert "unit_price" in answer.content.decode()
+    assert not Invoice.objects.filter(number="MER-INV-LOCALE").exists()
+    assert not RfqQuote.objects.exists()
+
+
+def test_a_fee_request_for_an_unknown_fee_answers_422(sow, client_for):
+    body = {"code": "XYZ", "requested_on": "2027-01-10", "reference": ""}
+    answer = send(client_for("oem_buyer"), "POST", f"{API}/agreements/{sow.pk}/fee-requests", body)
+    assert "XYZ is not a fee of Appendix A" in assert_error(answer, 422, "invalid")["message"]
