@@ -105,7 +105,7 @@ class CheckInput:
 
 def check_input(invoices: QuerySet[Invoice]) -> CheckInput:
     """Every frame the check needs for these invoices."""
-    heads = list(
+    heads: list[dict[str, Any]] = list(
         invoices.order_by().values(
             "pk",
             "agreement_id",
@@ -185,7 +185,7 @@ def check_input(invoices: QuerySet[Invoice]) -> CheckInput:
             "versions": versions,
             "tiers": tiers,
             "fees": fees,
-            "received": _received(order_of),
+            "received": _received(order_of, heads),
             "requests": pl.DataFrame(
                 [
                     (a, c.strip().upper())
@@ -225,8 +225,10 @@ def _lines(invoices: QuerySet[Invoice]) -> pl.DataFrame:
     )
 
 
-def _received(order_of: dict[int, int]) -> pl.DataFrame:
-    """Accepted quantities on each invoice's PO: per part, and for the whole PO (part "")."""
+def _received(order_of: dict[int, int], heads: list[dict[str, Any]]) -> pl.DataFrame:
+    """What each invoice may still bill on its PO: the accepted quantities, per part and for
+    the whole PO (part ""), less what earlier invoices of the agreement (by date, then id)
+    billed on the same PO, so that the same receipt is never billed twice."""
     per_part = (
         Delivery.objects.filter(line__order_id__in=set(order_of.values()))
         .order_by()
@@ -247,16 +249,75 @@ def _received(order_of: dict[int, int]) -> pl.DataFrame:
         ],
         how="diagonal",
     )
+    keyed = [h for h in heads if h["pk"] in order_of]
     invoices = pl.DataFrame(
-        {"invoice_id": list(order_of), "order_id": list(order_of.values())},
-        schema={"invoice_id": pl.Int64, "order_id": pl.Int64},
+        {
+            "invoice_id": [h["pk"] for h in keyed],
+            "order_id": [order_of[h["pk"]] for h in keyed],
+            "date": [h["date"] for h in keyed],
+        },
+        schema={"invoice_id": pl.Int64, "order_id": pl.Int64, "date": pl.Date},
     )
+    billed = _billed_before(invoices, keyed)
     return (
         invoices.join(by_order, on="order_id")
-        .select(list(RECEIVED_SCHEMA))
-        .cast(
-            RECEIVED_SCHEMA  # type: ignore[arg-type]
+        .join(billed, on=["invoice_id", "part_number"], how="left")
+        .with_columns(
+            (pl.col("received") - pl.col("billed").fill_null(0))
+            .clip(lower_bound=0)
+            .alias("received")
         )
+        .select(list(RECEIVED_SCHEMA))
+        .cast(RECEIVED_SCHEMA)  # type: ignore[arg-type]
+    )
+
+
+def _billed_before(invoices: pl.DataFrame, heads: list[dict[str, Any]]) -> pl.DataFrame:
+    """Per invoice: the part quantities that earlier invoices of its agreement billed on the
+    same PO, per part and in all (part "")."""
+    rows = (
+        InvoiceLine.objects.filter(
+            kind=InvoiceLineKind.PART,
+            invoice__agreement_id__in={h["agreement_id"] for h in heads},
+            invoice__po_reference__in={h["po_reference"] for h in heads},
+        )
+        .order_by()
+        .values_list(
+            "invoice_id",
+            "invoice__agreement_id",
+            "invoice__po_reference",
+            "invoice__date",
+            "part_number",
+        )
+        .annotate(quantity=Sum("quantity"))
+    )
+    lines = pl.DataFrame(
+        [(i, a, po, d, part, _e4(Decimal(q))) for i, a, po, d, part, q in rows],
+        schema={
+            "earlier_id": pl.Int64,
+            "agreement_id": pl.Int64,
+            "po_reference": pl.String,
+            "earlier_date": pl.Date,
+            "part_number": pl.String,
+            "billed": pl.Int128,
+        },
+        orient="row",
+    )
+    lines = pl.concat([lines, lines.with_columns(pl.lit("").alias("part_number"))], how="vertical")
+    keys = pl.DataFrame(
+        [(h["pk"], h["agreement_id"], h["po_reference"]) for h in heads],
+        schema={"invoice_id": pl.Int64, "agreement_id": pl.Int64, "po_reference": pl.String},
+        orient="row",
+    )
+    earlier = (pl.col("earlier_date") < pl.col("date")) | (
+        (pl.col("earlier_date") == pl.col("date")) & (pl.col("earlier_id") < pl.col("invoice_id"))
+    )
+    return (
+        keys.join(invoices.select("invoice_id", "date"), on="invoice_id")
+        .join(lines, on=["agreement_id", "po_reference"])
+        .filter(earlier)
+        .group_by("invoice_id", "part_number")
+        .agg(pl.col("billed").sum())
     )
 
 

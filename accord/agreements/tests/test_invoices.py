@@ -73,6 +73,7 @@ def test_the_tolerance_is_inclusive_9849_is_within(sow, people):
         Decimal("49245.00"),
         Decimal("0.00"),
     )
+    invoice.delete()  # else its 5,000 would leave nothing of the receipt to bill
     invoice = create_invoice(
         actor=people["ems_planner"], agreement=sow, invoice=invoice_data("MER-INV-2043", "9.8491")
     )
@@ -155,3 +156,17 @@ def test_a_request_for_a_fee_not_in_appendix_a_is_refused(sow, people):
         record_fee_request(
             actor=people["oem_buyer"], agreement=sow, code="XYZ", requested_on=dt.date.today()
         )
+
+
+def test_receipts_billed_by_an_earlier_invoice_are_not_billed_again(sow, people):
+    # MER-INV-2042 bills the 5,000 received; MER-INV-2050 bills 1,000 of them again.
+    create_invoice(actor=people["ems_planner"], agreement=sow, invoice=invoice_data(price="9.80"))
+    again = invoice_data("MER-INV-2050", price="9.80")
+    again["lines"] = [again["lines"][0] | {"quantity": "1000"}]
+    report = invoice_report(
+        create_invoice(actor=people["ems_planner"], agreement=sow, invoice=again)
+    )
+    # Nothing of the receipt is left to bill: 1,000 x 9.80 = 9,800.00 disputed.
+    assert [(c.verdict, c.disputed) for c in report.lines] == [
+        ("over_received", Decimal("9800.00"))
+    ]
