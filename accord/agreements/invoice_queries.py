@@ -105,8 +105,9 @@ class CheckInput:
 
 def check_input(invoices: QuerySet[Invoice]) -> CheckInput:
     """Every frame the check needs for these invoices."""
-    heads: list[dict[str, Any]] = list(
-        invoices.order_by().values(
+    heads: list[dict[str, Any]] = [
+        dict(head)
+        for head in invoices.order_by().values(
             "pk",
             "agreement_id",
             "currency",
@@ -116,7 +117,7 @@ def check_input(invoices: QuerySet[Invoice]) -> CheckInput:
             "agreement__buyer_id",
             "agreement__partner_id",
         )
-    )
+    ]
     agreements = sorted({h["agreement_id"] for h in heads})
     orders = {
         (o.buyer_id, o.supplier_id, o.number): o
