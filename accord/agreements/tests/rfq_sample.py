@@ -53,3 +53,32 @@ def ebx2_rfq(people: Any, programs: Any, boms: Any, orgs: Any) -> Any:
         due_date=today() + dt.timedelta(days=14),
         invited=[orgs["meridian"]],
     )
+
+
+def second_ems_quote(rfq: Any, buyer: Any) -> Any:
+    """Corvid Assembly, a second EMS on the RFQ's program under an NDA in force with the buyer,
+    invited, with the issue's quote B in: what Meridian's people must never see, not even the
+    name."""
+    from accord.agreements.rfq_services import invite_to_rfq, submit_quote
+    from accord.orgs.services import add_program_partner, register_nda
+    from accord.orgs.services.connections import create_partner_organisation
+
+    corvid, seller, _ = create_partner_organisation(
+        actor=buyer,
+        name="Corvid Assembly",
+        kind="ems",
+        admin_username="corvid_sales",
+        admin_email="sales@corvid.example",
+    )
+    add_program_partner(actor=buyer, program=rfq.program, organisation=corvid)
+    register_nda(
+        actor=None,
+        reference="NDA-HAL-COR-2026",
+        party_a=rfq.buyer,
+        party_b=corvid,
+        effective_date=today() - dt.timedelta(days=30),
+        expiry_date=None,
+        programs=[rfq.program],
+    )
+    invite_to_rfq(actor=buyer, rfq=rfq, organisation=corvid)
+    return submit_quote(actor=seller, rfq=rfq, quote=quote(QUOTE_B))

@@ -1,13 +1,14 @@
 """The RFQ and invoice pages' rows of the page access matrix (test_access_matrix.py).
 
-World (built on first use): Halcyon's RFQ for EBX2-PCBA rev B with Meridian invited and its
-quote in, a second RFQ nobody is invited to, and Halcyon's SOW with Meridian signed three
-times with PO HAL-PO-7001 received and the issue's invoice (accord/agreements/tests/
-rfq_sample.py and invoice_sample.py). EBX2's members from Halcyon (oem_buyer, oem_engineer)
-see the RFQ with every quote, each read of a quote in Meridian's access log; Meridian's planner
-sees it with its own quote (not logged); everyone else gets 404. Halcyon's people invite and
-award (Meridian: 403), Meridian quotes (Halcyon: 403). Invoices are both parties' (each read of
-a check in the other party's log); the buyer records fee requests (Meridian: 403).
+World (built on first use): Halcyon's RFQ for EBX2-PCBA rev B with Meridian and Corvid
+Assembly (a second EMS on EBX2 under an NDA) invited and their quotes in, a second RFQ nobody
+is invited to, and Halcyon's SOW with Meridian signed three times with PO HAL-PO-7001 received
+and the issue's invoice (accord/agreements/tests/rfq_sample.py and invoice_sample.py). EBX2's
+members from Halcyon (oem_buyer, oem_engineer) see the RFQ with both quotes, each read of a
+quote in its EMS's access log; Meridian's planner sees it with its own quote only, never
+Corvid's nor its name (not logged); everyone else 404. Halcyon's people invite and award
+(Meridian: 403), Meridian quotes (Halcyon: 403). Invoices are both parties' (each read of a
+check in the other party's log); the buyer records fee requests (Meridian: 403).
 """
 
 from __future__ import annotations
@@ -33,12 +34,18 @@ def rfq_invoices_world(
     def rfq() -> Any:
         if "rfq" not in built:
             from accord.agreements.rfq_services import submit_quote
-            from accord.agreements.tests.rfq_sample import QUOTE_A, ebx2_rfq, quote
+            from accord.agreements.tests.rfq_sample import (
+                QUOTE_A,
+                ebx2_rfq,
+                quote,
+                second_ems_quote,
+            )
 
             built["rfq"] = ebx2_rfq(people, programs, boms, orgs)
             built["quote"] = submit_quote(
                 actor=people["ems_planner"], rfq=built["rfq"], quote=quote(QUOTE_A)
             )
+            second_ems_quote(built["rfq"], people["oem_buyer"])
         return built["rfq"]
 
     def uninvited() -> Any:
@@ -113,7 +120,28 @@ def _invoice(w: dict[str, Any]) -> dict[str, Any]:
 
 
 READERS = _only(dict.fromkeys(PARTIES, 200))
-QUOTE_READ: dict[str, tuple[int, ...]] = dict.fromkeys(BUYERS, (1,))
+# Halcyon's people read both quotes (Meridian's and Corvid's): one entry in each EMS's log.
+QUOTE_READ: dict[str, tuple[int, ...]] = dict.fromkeys(BUYERS, (1, 1))
+
+
+def _ems_named(response: Any) -> list[str]:
+    page = response.content.decode()
+    return [name for name in ("Corvid Assembly", "Meridian") if name in page]
+
+
+# An EMS never sees another's quote, nor its name.
+RFQ_INVOICES_CONTENT: dict[
+    str, tuple[Callable[[dict[str, Any]], dict[str, Any]], Callable[[Any], Any], dict[str, Any]]
+] = {
+    "rfq_detail": (
+        lambda w: {"pk": w["rfq"]().pk},
+        _ems_named,
+        {
+            **{p: ["Corvid Assembly", "Meridian"] for p in BUYERS},
+            "ems_planner": ["Meridian"],
+        },
+    )
+}
 
 RFQ_INVOICES_GET: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], dict[str, int]]] = {
     "rfq_list": (lambda w: {}, EVERYONE),

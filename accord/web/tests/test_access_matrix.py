@@ -48,6 +48,7 @@ from accord.web.tests.access_matrix_agreements import (
 )
 from accord.web.tests.access_matrix_planning import PLANNING_GET, PLANNING_POST, planning_world
 from accord.web.tests.access_matrix_rfq_invoices import (
+    RFQ_INVOICES_CONTENT,
     RFQ_INVOICES_GET,
     RFQ_INVOICES_LOGGED_READS,
     RFQ_INVOICES_POST,
@@ -544,6 +545,7 @@ LOGGED_READS |= AGREEMENTS_LOGGED_READS
 GET_MATRIX |= RFQ_INVOICES_GET
 POST_MATRIX |= RFQ_INVOICES_POST
 LOGGED_READS |= RFQ_INVOICES_LOGGED_READS
+CONTENT_MATRIX |= RFQ_INVOICES_CONTENT
 
 
 @pytest.fixture

@@ -1,12 +1,14 @@
 """The RFQ and invoice API's rows of the access matrix. World (built lazily):
 
-- Halcyon's RFQ for EBX2-PCBA rev B with Meridian invited and its quote in (EMS A of the
-  issue), and a second RFQ nobody is invited to yet. The RFQ is Halcyon's restricted data, the
-  quote Meridian's: EBX2's members from Halcyon (oem_buyer, oem_engineer) see both, each read
-  of the quote's prices one entry in Meridian's access log; Meridian's planner sees the RFQ and
-  its own quote (not logged: its own); everyone else 404 (Sunridge's rep is on EBX2 but not
-  invited, Brightline's NDA lapsed, Meridian's quality engineer is not on EBX2). Halcyon's
-  people invite and award (the EMS: 403), the invited EMS quotes (the buyer: 403).
+- Halcyon's RFQ for EBX2-PCBA rev B with Meridian and Corvid Assembly (a second EMS on EBX2
+  under an NDA) invited and their quotes in (EMS A and B of the issue), and a second RFQ nobody
+  is invited to yet. The RFQ is Halcyon's restricted data, the
+  quotes their EMS's: EBX2's members from Halcyon (oem_buyer, oem_engineer) see both quotes,
+  each read of a quote's prices one entry in its EMS's access log; Meridian's planner sees the
+  RFQ and its own quote only, never Corvid's nor its name (not logged: its own); everyone
+  else 404 (Sunridge's rep is on EBX2 but not invited, Brightline's NDA lapsed, Meridian's
+  quality engineer is not on EBX2). Halcyon's people invite and award (the EMS: 403), the
+  invited EMS quotes (the buyer: 403).
 - Halcyon's SOW with Meridian signed three times (v3 in force), PO HAL-PO-7001 with 5,000
   received, and the issue's invoice: both parties' program members read and enter invoices
   (each check read in the other party's log); the buyer records fee requests (the EMS: 403).
@@ -32,11 +34,17 @@ def _people(w: World) -> dict[str, Any]:
 def _rfq(w: World) -> Any:
     if "rfq" not in w:
         from accord.agreements.rfq_services import submit_quote
-        from accord.agreements.tests.rfq_sample import QUOTE_A, ebx2_rfq, quote
+        from accord.agreements.tests.rfq_sample import (
+            QUOTE_A,
+            ebx2_rfq,
+            quote,
+            second_ems_quote,
+        )
 
         boms = {"EBX2-PCBA": w["bom:EBX2-PCBA"]}
         w["rfq"] = ebx2_rfq(_people(w), {"EBX2": w["EBX2"]}, boms, {"meridian": w["org:meridian"]})
         w["quote"] = submit_quote(actor=w["ems_planner"], rfq=w["rfq"], quote=quote(QUOTE_A))
+        second_ems_quote(w["rfq"], w["oem_buyer"])
     return w["rfq"]
 
 
@@ -106,7 +114,16 @@ def _upload(w: World) -> dict[str, Any]:
     }
 
 
-ONE_QUOTE_READ = dict.fromkeys(BUYERS, (1,))
+# The buyer's people read both quotes (one entry in each EMS's log); Meridian only its own.
+QUOTE_READS = dict.fromkeys(BUYERS, (1, 1))
+MERIDIAN, CORVID = "Meridian Electronics Manufacturing", "Corvid Assembly"
+QUOTES_SEEN = {**{p: [CORVID, MERIDIAN] for p in BUYERS}, "ems_planner": [MERIDIAN]}
+
+
+def _suppliers(body: Any) -> list[str]:
+    rows = body["quotes"] if isinstance(body, dict) else body
+    return sorted({row["supplier"] for row in rows})
+
 
 RFQ_INVOICE_MATRIX: dict[tuple[str, str], list[Case]] = {
     ("GET", "/rfqs"): [case(lambda w: "/rfqs", expect(SIGNED_IN))],
@@ -117,7 +134,18 @@ RFQ_INVOICE_MATRIX: dict[tuple[str, str], list[Case]] = {
             body=_new_rfq,
         )
     ],
-    ("GET", "/rfqs/{rfq_id}"): [case(_rfq_url, expect(PARTIES), logged=ONE_QUOTE_READ)],
+    ("GET", "/rfqs/{rfq_id}"): [
+        case(
+            _rfq_url,
+            expect(PARTIES),
+            logged=QUOTE_READS,
+            sees=lambda body: [*_suppliers(body), *body["invited"]],
+            seen={
+                **{p: [CORVID, MERIDIAN, CORVID, MERIDIAN] for p in BUYERS},
+                "ems_planner": [MERIDIAN, MERIDIAN],
+            },
+        )
+    ],
     ("POST", "/rfqs/{rfq_id}/invitations"): [
         case(
             lambda w: f"/rfqs/{_uninvited(w).pk}/invitations",
@@ -133,7 +161,13 @@ RFQ_INVOICE_MATRIX: dict[tuple[str, str], list[Case]] = {
         )
     ],
     ("GET", "/rfqs/{rfq_id}/comparison"): [
-        case(lambda w: f"{_rfq_url(w)}/comparison", expect(PARTIES), logged=ONE_QUOTE_READ)
+        case(
+            lambda w: f"{_rfq_url(w)}/comparison",
+            expect(PARTIES),
+            logged=QUOTE_READS,
+            sees=_suppliers,
+            seen=QUOTES_SEEN,
+        )
     ],
     ("POST", "/rfqs/{rfq_id}/quotes/{quote_id}/award"): [
         case(
