@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from accord.agreements.choices import InvoiceLineKind
-from accord.agreements.invoice_services import line_amount
+from accord.agreements.invoice_services import line_amount, line_problems
 from accord.agreements.terms import _decimal
 from accord.core.errors import InvalidInput
 from accord.parts.bom_import.problems import ImportRejected, Problem, column_label, reject
@@ -95,8 +95,10 @@ def _rows(
     problems: list[Problem] = []
     lines: list[dict[str, Any]] = []
 
-    def where(field: str) -> str:
-        column = columns[field]
+    def where(field: str) -> str | None:
+        column = columns.get(field)
+        if column is None:
+            return None
         return column_label(header[column], sheet.first_column + column)
 
     for offset, row in enumerate(rows):
@@ -114,9 +116,9 @@ def _rows(
             )
 
         line: dict[str, Any] = {
-            "description": cell("description")[:200],
-            "part_number": cell("part_number")[:80],
-            "fee_code": cell("fee_code")[:30],
+            "description": cell("description"),
+            "part_number": cell("part_number"),
+            "fee_code": cell("fee_code"),
         }
         kind = cell("kind").lower()
         if kind:
@@ -150,6 +152,10 @@ def _rows(
                 "currency",
                 f"{given} in an invoice in {currency}: one currency per invoice, never converted.",
             )
+        if not any(p.row == number for p in problems):
+            # The rules the API applies to a line (lengths, kinds, a fee's name), at the cell.
+            for field, message in line_problems(line, currency):
+                refuse(field, f"The {field.replace('_', ' ')}: {message}.")
         lines.append(line)
     if not lines and not problems:
         problems.append(

@@ -75,36 +75,49 @@ def parse_invoice(data: Any) -> InvoiceIn:
                     for e in error.errors()
                 ]
             )
-    problems = []
-    for index, line in enumerate(invoice.lines):
-        where = f"lines[{index}]"
-        if line.quantity <= 0:
-            problems.append({"clause": f"{where}.quantity", "message": "must be above zero"})
-        if line.kind != InvoiceLineKind.PART and not (line.fee_code or line.description):
-            problems.append(
-                {"clause": f"{where}.fee_code", "message": "a fee names its code or description"}
-            )
-        if line.unit_price <= 0:
-            problems.append({"clause": f"{where}.unit_price", "message": "must be above zero"})
-        if line.currency is not None and line.currency != invoice.currency:
-            problems.append(
-                {
-                    "clause": f"{where}.currency",
-                    "message": f"{line.currency} in an invoice in {invoice.currency}: one "
-                    "currency per invoice, never converted",
-                }
-            )
-        expected = line_amount(line.quantity, line.unit_price)
-        if line.amount is not None and line.amount != expected:
-            problems.append(
-                {
-                    "clause": f"{where}.amount",
-                    "message": f"{line.amount} is not quantity x unit price ({expected})",
-                }
-            )
+    problems = [
+        {"clause": f"lines[{index}].{field}", "message": message}
+        for index, line in enumerate(invoice.lines)
+        for field, message in _line_rules(line, invoice.currency)
+    ]
     if problems:
         _refuse(problems)
     return invoice
+
+
+def _line_rules(line: InvoiceLineIn, currency: str) -> list[tuple[str, str]]:
+    """(field, message) of each rule between one line's fields that it breaks."""
+    problems = []
+    if line.quantity <= 0:
+        problems.append(("quantity", "must be above zero"))
+    if line.kind != InvoiceLineKind.PART and not (line.fee_code or line.description):
+        problems.append(("fee_code", "a fee names its code or description"))
+    if line.unit_price <= 0:
+        problems.append(("unit_price", "must be above zero"))
+    if line.currency is not None and line.currency != currency:
+        problems.append(
+            (
+                "currency",
+                f"{line.currency} in an invoice in {currency}: one currency per invoice, "
+                "never converted",
+            )
+        )
+    expected = line_amount(line.quantity, line.unit_price)
+    if line.amount is not None and line.amount != expected:
+        problems.append(("amount", f"{line.amount} is not quantity x unit price ({expected})"))
+    return problems
+
+
+def line_problems(data: dict[str, Any], currency: str) -> list[tuple[str, str]]:
+    """(field, message) of everything wrong with one line given as data (a file's row)."""
+    try:
+        line = InvoiceLineIn.model_validate(data)
+    except ValidationError as error:
+        return [
+            (str(e["loc"][0]) if e["loc"] else "", str(e["msg"]).removeprefix("Value error, "))
+            for e in error.errors()
+        ]
+    return _line_rules(line, currency)
 
 
 def line_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:

@@ -257,3 +257,9 @@ def test_a_fee_request_for_an_unknown_fee_answers_422(sow, client_for):
     body = {"code": "XYZ", "requested_on": "2027-01-10", "reference": ""}
     answer = send(client_for("oem_buyer"), "POST", f"{API}/agreements/{sow.pk}/fee-requests", body)
     assert "XYZ is not a fee of Appendix A" in assert_error(answer, 422, "invalid")["message"]
+
+
+def test_a_too_long_description_in_a_file_is_named_by_its_cell(sow, client_for):
+    answer = _upload(client_for("ems_planner"), sow, FILE + f"other,{'x' * 201},,,1,5.00,5.00\n")
+    problems = assert_error(answer, 422, "invalid")["detail"]["problems"]
+    assert [(p["row"], p["column"]) for p in problems] == [(7, "Description (B)")]
