@@ -45,6 +45,12 @@ usage: accord <command> [options]
   agreement list|show|check|diff|set-terms|sign --as USERNAME ...
          statements of work as that person sees them, e.g. `accord agreement diff ID
          --from 2 --to 3 --as maya`
+  rfq list|compare --as USERNAME ...
+         requests for quotes; `accord rfq compare RFQ --as maya --format table|csv|json`
+         prices every quote you may see at every volume, at landed cost
+  invoice-check FILE --agreement ID --po PO --as USERNAME [--format table|csv|json] [--save]
+         check an invoice file line by line against the agreement in force at the PO's date
+         and its receipts (nothing written without --save)
   people | organisations | programs | ndas | boms | parts  ACTION --as USERNAME ...
          run the workspace from the command line, as that person (e.g. `accord people
          invite --as maya --email new@example.com` prints the sign-up link)

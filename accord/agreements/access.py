@@ -17,8 +17,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from accord.agreements.models import Agreement, AgreementVersion
-from accord.core.access import get_or_404, record_restricted_read
+from accord.agreements.models import Agreement, AgreementVersion, Invoice, Rfq, RfqQuote
+from accord.core.access import get_or_404, record_restricted_read, record_restricted_reads
 from accord.core.errors import Forbidden
 from accord.core.memo import memoised
 from accord.orgs.access import ndas_in_force, programs_visible_to, reach_of
@@ -119,4 +119,87 @@ def log_terms_read(user: Any, agreement: Agreement, *, channel: str, path: str) 
     other = agreement.partner if side == "buyer" else agreement.buyer
     record_restricted_read(
         user, agreement, owner=other, program=agreement.program, channel=channel, path=path
+    )
+
+
+# RFQs and quotes ---------------------------------------------------------------------------
+# An RFQ is the buyer's restricted data: the program's members from the buyer see it, and so do
+# the program's members from each invited EMS while an NDA between the two covers the program.
+# A quote is its EMS's restricted data: the EMS's own people (on the program) see their own
+# quote only, never another's quote or name; the buyer's see every quote of its RFQs from an
+# EMS whose NDA covers the program. Everyone else: 404.
+
+
+def _covered_by(cover: NdaCover, other: str, program: str) -> Q:
+    """Rows whose `other` organisation (a lookup) has an NDA with the reader's covering the
+    row's `program` (a lookup)."""
+    covered = Q(**{f"{other}__in": sorted(cover.all_programs)})
+    for other_id, program_id in sorted(cover.programs):
+        covered |= Q(**{other: other_id, program: program_id})
+    return covered
+
+
+def rfqs_visible_to(user: Any) -> QuerySet[Rfq]:
+    reach = reach_of(user)
+    org = reach.organisation_id
+    if org is None or not reach.programs:
+        return Rfq.objects.none()
+    cover = nda_cover_of(org)
+    invited = Rfq.invited.through.objects.filter(organisation_id=org).values("rfq_id")
+    visible = Q(buyer_id=org) | (Q(pk__in=invited) & _covered_by(cover, "buyer_id", "program_id"))
+    return Rfq.objects.filter(Q(program_id__in=reach.programs) & visible)
+
+
+def quotes_visible_to(user: Any) -> QuerySet[RfqQuote]:
+    reach = reach_of(user)
+    org = reach.organisation_id
+    if org is None or not reach.programs:
+        return RfqQuote.objects.none()
+    cover = nda_cover_of(org)
+    as_buyer = Q(rfq__buyer_id=org) & _covered_by(cover, "supplier_id", "rfq__program_id")
+    as_supplier = Q(supplier_id=org) & _covered_by(cover, "rfq__buyer_id", "rfq__program_id")
+    return RfqQuote.objects.filter(Q(rfq__program_id__in=reach.programs) & (as_buyer | as_supplier))
+
+
+def get_rfq_for_user(user: Any, pk: Any, *, buyer: bool = False) -> Rfq:
+    """An RFQ the person sees, else 404; with `buyer`, 403 unless their organisation asked
+    for it (invite, award, close)."""
+    rfq = get_or_404(rfqs_visible_to(user).select_related("program", "buyer", "bom"), pk=pk)
+    if buyer and rfq.buyer_id != reach_of(user).organisation_id:
+        raise Forbidden("Only the buyer who asked for the quotes does this.")
+    return rfq
+
+
+def get_quote_for_user(user: Any, rfq: Rfq, pk: Any) -> RfqQuote:
+    return get_or_404(quotes_visible_to(user).filter(rfq=rfq).select_related("supplier"), pk=pk)
+
+
+def log_quote_reads(
+    user: Any, rfq: Rfq, quotes: list[RfqQuote], *, channel: str, path: str
+) -> None:
+    """Prices of a quote are its EMS's restricted data: one access-log entry per quote read by
+    someone of another organisation (the buyer), in one insert."""
+    record_restricted_reads(
+        user,
+        [(q.supplier_id, rfq.program_id, "agreements.rfqquote", q.pk, str(q)) for q in quotes],
+        channel=channel,
+        path=path,
+    )
+
+
+# Invoices ----------------------------------------------------------------------------------
+# An invoice belongs to an agreement: whoever sees the agreement sees its invoices (both
+# parties, under the NDA); its check reads the terms, logged as a read of the terms.
+
+
+def invoices_visible_to(user: Any) -> QuerySet[Invoice]:
+    return Invoice.objects.filter(agreement__in=agreements_visible_to(user))
+
+
+def get_invoice_for_user(user: Any, pk: Any) -> Invoice:
+    return get_or_404(
+        invoices_visible_to(user).select_related(
+            "agreement", "agreement__program", "agreement__buyer", "agreement__partner"
+        ),
+        pk=pk,
     )

@@ -35,3 +35,33 @@ class FeeBasis(models.TextChoices):
     PER_UNIT = "per_unit", "Per unit"
     PER_SHIPMENT = "per_shipment", "Per shipment"
     PER_EVENT = "per_event", "Per event"
+
+
+class RfqStatus(models.TextChoices):
+    """An RFQ is open for quotes until the buyer awards one (or closes it without award)."""
+
+    OPEN = "open", "Open"
+    AWARDED = "awarded", "Awarded"
+    CLOSED = "closed", "Closed"
+
+
+class InvoiceLineKind(models.TextChoices):
+    PART = "part", "Part line"
+    FEE = "fee", "Fee"
+    OTHER = "other", "Other"
+
+
+class Verdict(models.TextChoices):
+    """What the check says of one invoice line. Only MATCH and WITHIN_TOLERANCE leave nothing
+    disputed."""
+
+    MATCH = "match", "Match"
+    WITHIN_TOLERANCE = "within_tolerance", "Within tolerance"
+    OVER = "over", "Over the agreed price"
+    OVER_RECEIVED = "over_received", "More than received"
+    NOT_IN_APPENDIX = "not_in_appendix_a", "Not in Appendix A"
+    BILLED_TWICE = "billed_twice", "One-time fee billed twice"
+    NOT_REQUESTED = "not_requested", "Needs a written request; none recorded"
+    CURRENCY_MISMATCH = "currency_mismatch", "Currency differs from the agreement's"
+    NO_TIER = "no_tier", "No price tier covers this quantity"
+    NO_TERMS = "no_terms", "No signed version in force at the PO date"

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from accord.agreements.choices import Side, VersionStatus
+from accord.agreements.choices import FeeBasis, InvoiceLineKind, RfqStatus, Side, VersionStatus
 
 
 class Agreement(models.Model):
@@ -116,3 +116,156 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.signer} for {self.organisation} on {self.version}"
+
+
+class Rfq(models.Model):
+    """A request for quotes: the buyer asks chosen EMS providers to quote an assembly revision
+    (a BOM of the program) at several volumes. Restricted data of the buyer; each invited EMS
+    reads it (and writes its own quote) while an NDA between the two covers the program."""
+
+    program = models.ForeignKey("orgs.Program", on_delete=models.PROTECT, related_name="rfqs")
+    buyer = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    bom = models.ForeignKey("parts.Bom", on_delete=models.PROTECT, related_name="rfqs")
+    title = models.CharField(max_length=200)
+    # Whole units, ascending, distinct (services.parse_volumes).
+    volumes = models.JSONField(default=list)
+    invited = models.ManyToManyField("orgs.Organisation", related_name="rfq_invitations")
+    due_date = models.DateField()
+    status = models.CharField(max_length=20, choices=RfqStatus.choices, default=RfqStatus.OPEN)
+    awarded_quote = models.ForeignKey(
+        "RfqQuote", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "RFQ"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RfqQuote(models.Model):
+    """One invited EMS's answer to an RFQ (one per EMS: a new submission replaces it). Its
+    tiers and fees are rows of their own so that a comparison reads every quote of many RFQs in
+    three queries (rfq_compare.py)."""
+
+    rfq = models.ForeignKey(Rfq, on_delete=models.CASCADE, related_name="quotes")
+    supplier = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    currency = models.CharField(max_length=3)
+    moq = models.PositiveIntegerField()
+    order_multiple = models.PositiveIntegerField()
+    nre = models.DecimalField(max_digits=18, decimal_places=2)
+    lead_time_days = models.PositiveIntegerField()
+    valid_until = models.DateField()
+    notes = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["rfq", "supplier__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rfq", "supplier"], name="rfq_quote_one_per_supplier"),
+            models.CheckConstraint(
+                condition=Q(moq__gte=1) & Q(order_multiple__gte=1) & Q(nre__gte=0),
+                name="rfq_quote_quantities",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Quote for {self.rfq}"
+
+
+class RfqQuoteTier(models.Model):
+    quote = models.ForeignKey(RfqQuote, on_delete=models.CASCADE, related_name="tiers")
+    from_quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(max_digits=18, decimal_places=6)
+
+    class Meta:
+        ordering = ["quote", "from_quantity"]
+        constraints = [
+            models.UniqueConstraint(fields=["quote", "from_quantity"], name="rfq_tier_unique"),
+            models.CheckConstraint(condition=Q(unit_price__gt=0), name="rfq_tier_price_positive"),
+        ]
+
+
+class RfqQuoteFee(models.Model):
+    quote = models.ForeignKey(RfqQuote, on_delete=models.CASCADE, related_name="fees")
+    code = models.CharField(max_length=30)
+    description = models.CharField(max_length=200, blank=True)
+    basis = models.CharField(max_length=20, choices=FeeBasis.choices)
+    amount = models.DecimalField(max_digits=18, decimal_places=6)
+
+    class Meta:
+        ordering = ["quote", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["quote", "code"], name="rfq_fee_unique"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="rfq_fee_amount"),
+        ]
+
+
+class FeeRequest(models.Model):
+    """The buyer's written request for a fee that Appendix A bills only on request (an
+    expedite): without one recorded, the invoice check disputes the fee."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="fee_requests")
+    code = models.CharField(max_length=30)
+    requested_on = models.DateField()
+    reference = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agreement", "-requested_on", "-id"]
+
+
+class Invoice(models.Model):
+    """An invoice of the agreement's partner to its buyer, for a purchase order."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="invoices")
+    number = models.CharField(max_length=60)
+    date = models.DateField()
+    currency = models.CharField(max_length=3)
+    po_reference = models.CharField(max_length=40)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agreement", "-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="invoice_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invoice {self.number}"
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    line_number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=InvoiceLineKind.choices)
+    description = models.CharField(max_length=200, blank=True)
+    part_number = models.CharField(max_length=80, blank=True)
+    fee_code = models.CharField(max_length=30, blank=True)
+    quantity = models.DecimalField(max_digits=14, decimal_places=4)
+    unit_price = models.DecimalField(max_digits=18, decimal_places=6)
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+
+    class Meta:
+        ordering = ["invoice", "line_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "line_number"], name="invoice_line_unique"),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0) & Q(unit_price__gt=0) & Q(amount__gt=0),
+                name="invoice_line_positive",
+            ),
+        ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accord.agreements import views
+from accord.agreements import invoice_views, rfq_views, views
 
 urlpatterns = [
     path("agreements/", views.agreement_list, name="agreement_list"),
@@ -14,4 +14,18 @@ urlpatterns = [
         views.agreement_version,
         name="agreement_version",
     ),
+    path("rfqs/", rfq_views.rfq_list, name="rfq_list"),
+    path("rfqs/new/", rfq_views.rfq_create, name="rfq_create"),
+    path("rfqs/<int:pk>/", rfq_views.rfq_detail, name="rfq_detail"),
+    path("rfqs/<int:pk>/invite/", rfq_views.rfq_invite, name="rfq_invite"),
+    path("rfqs/<int:pk>/quote/", rfq_views.rfq_quote, name="rfq_quote"),
+    path("rfqs/<int:pk>/quotes/<int:quote_pk>/award/", rfq_views.rfq_award, name="rfq_award"),
+    path("agreements/<int:pk>/invoices/", invoice_views.invoice_list, name="invoice_list"),
+    path("agreements/<int:pk>/invoices/new/", invoice_views.invoice_create, name="invoice_create"),
+    path(
+        "agreements/<int:pk>/fee-requests/new/",
+        invoice_views.fee_request_create,
+        name="fee_request_create",
+    ),
+    path("invoices/<int:pk>/", invoice_views.invoice_detail, name="invoice_detail"),
 ]

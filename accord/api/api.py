@@ -80,6 +80,8 @@ def api_root(request: HttpRequest, **kwargs: Any) -> JsonResponse:
 
 def build_api() -> AccordAPI:
     from accord.agreements.api import router as agreements_router
+    from accord.agreements.invoice_api import router as invoices_router
+    from accord.agreements.rfq_api import router as rfqs_router
     from accord.core.api import router as core_router
     from accord.orgs.api import router as orgs_router
     from accord.parts.api import router as parts_router
@@ -105,6 +107,8 @@ def build_api() -> AccordAPI:
     new_api.add_router("", supply_router)
     new_api.add_router("", supply_import_router)
     new_api.add_router("", agreements_router)
+    new_api.add_router("", rfqs_router)
+    new_api.add_router("", invoices_router)
     return new_api
 
 

@@ -50,13 +50,23 @@ from django.db import connection
 from django.db.models import Model
 from django.test import Client
 
-from accord.agreements.models import Agreement, AgreementVersion, Signature
+from accord.agreements.models import (
+    Agreement,
+    AgreementVersion,
+    FeeRequest,
+    Invoice,
+    InvoiceLine,
+    Rfq,
+    RfqQuote,
+    Signature,
+)
 from accord.api.api import api
 from accord.api.auth import SAFE_METHODS
 from accord.api.tests.access_matrix.agreements_cases import AGREEMENTS_MATRIX
 from accord.api.tests.access_matrix.cases import API_MATRIX as CORE_MATRIX
 from accord.api.tests.access_matrix.cases import MATRIX_PDF, PERSONAS, World
 from accord.api.tests.access_matrix.planning_cases import PLANNING_MATRIX, planning_world
+from accord.api.tests.access_matrix.rfq_invoice_cases import RFQ_INVOICE_MATRIX
 from accord.api.tests.access_matrix.scorecards_cases import SCORECARDS_MATRIX
 from accord.api.tests.access_matrix.supply_cases import SUPPLY_MATRIX
 from accord.api.tests.access_matrix.supply_import_cases import SUPPLY_IMPORT_MATRIX
@@ -103,8 +113,8 @@ from accord.supply.models import (
 
 # Every app's operations: the core, orgs and parts ones (cases.py), planning's, supply's (whose
 # world is built lazily by its cases' URLs: supply_cases.supply_world), the supply imports' and
-# the scorecards' (scorecards_cases.py, lazily too) and the agreements' (agreements_cases.py,
-# lazily too).
+# the scorecards' (scorecards_cases.py, lazily too), the agreements' (agreements_cases.py,
+# lazily too) and the RFQs' and invoices' (rfq_invoice_cases.py, lazily too).
 API_MATRIX = {
     **CORE_MATRIX,
     **PLANNING_MATRIX,
@@ -112,6 +122,7 @@ API_MATRIX = {
     **SUPPLY_IMPORT_MATRIX,
     **SCORECARDS_MATRIX,
     **AGREEMENTS_MATRIX,
+    **RFQ_INVOICE_MATRIX,
 }
 
 
@@ -207,6 +218,11 @@ HASHED: dict[type[Model], tuple[str, ...]] = {
     Agreement: (),
     AgreementVersion: (),
     Signature: (),
+    Rfq: (),
+    RfqQuote: (),
+    Invoice: (),
+    InvoiceLine: (),
+    FeeRequest: (),
 }
 
 

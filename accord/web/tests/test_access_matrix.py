@@ -47,6 +47,13 @@ from accord.web.tests.access_matrix_agreements import (
     agreements_world,
 )
 from accord.web.tests.access_matrix_planning import PLANNING_GET, PLANNING_POST, planning_world
+from accord.web.tests.access_matrix_rfq_invoices import (
+    RFQ_INVOICES_CONTENT,
+    RFQ_INVOICES_GET,
+    RFQ_INVOICES_LOGGED_READS,
+    RFQ_INVOICES_POST,
+    rfq_invoices_world,
+)
 from accord.web.tests.access_matrix_scorecards import (
     SCORECARDS_GET,
     SCORECARDS_LOGGED_READS,
@@ -534,6 +541,11 @@ LOGGED_READS |= SCORECARDS_LOGGED_READS
 GET_MATRIX |= AGREEMENTS_GET
 POST_MATRIX |= AGREEMENTS_POST
 LOGGED_READS |= AGREEMENTS_LOGGED_READS
+# The RFQ and invoice pages (access_matrix_rfq_invoices.py).
+GET_MATRIX |= RFQ_INVOICES_GET
+POST_MATRIX |= RFQ_INVOICES_POST
+LOGGED_READS |= RFQ_INVOICES_LOGGED_READS
+CONTENT_MATRIX |= RFQ_INVOICES_CONTENT
 
 
 @pytest.fixture
@@ -584,6 +596,7 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> dict[
         **planning_world(people, programs),
         **scorecards_world(people, programs, parts, orgs),
         **agreements_world(people, programs, orgs),
+        **rfq_invoices_world(people, programs, boms, orgs, parts),
     }
 
 

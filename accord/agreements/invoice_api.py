@@ -1,0 +1,183 @@
+"""API: invoices of an agreement (entered as JSON or from a CSV/XLSX file), their check line by
+line against the version in force at the PO date and the receipts, and the buyer's written
+requests for fees that need one.
+
+An invoice is both parties' restricted data, as its agreement: the check reads the terms and
+is in the other party's access log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, File, Form, Router, Schema, UploadedFile
+from ninja.responses import Status
+
+from accord.agreements.access import (
+    get_agreement_for_user,
+    get_invoice_for_user,
+    invoices_visible_to,
+    log_terms_read,
+)
+from accord.agreements.invoice_import import import_invoice_file
+from accord.agreements.invoice_queries import InvoiceReport, invoice_report
+from accord.agreements.invoice_services import (
+    InvoiceHeaderIn,
+    InvoiceIn,
+    create_invoice,
+    record_fee_request,
+)
+from accord.api.auth import person
+from accord.api.idempotency import idempotent
+from accord.api.schemas import Id, InputSchema, Text
+from accord.parts.bom_import.inputs import read_upload
+
+router = Router(tags=["invoices"])
+
+
+class InvoiceOut(Schema):
+    id: int
+    agreement_id: int
+    number: str
+    date: dt.date
+    currency: str
+    po_reference: str
+
+
+class CheckedLineOut(Schema):
+    line: int
+    kind: str
+    description: str
+    part: str
+    fee_code: str
+    quantity: str
+    unit_price: str
+    amount: str
+    verdict: str
+    agreed: str
+    disputed: str
+    deviation: str
+    deciding_term: str
+
+
+class InvoiceCheckOut(InvoiceOut):
+    po_date: dt.date
+    invoiced: str
+    agreed: str
+    disputed: str
+    lines: list[CheckedLineOut]
+
+
+class FeeRequestIn(InputSchema):
+    code: Text = Field(min_length=1, max_length=30, description="The Appendix A fee's code.")
+    requested_on: dt.date
+    reference: Text = Field("", max_length=200, description="E-mail or letter reference.")
+
+
+def _invoice(invoice: Any) -> dict[str, Any]:
+    return {
+        "id": invoice.pk,
+        "agreement_id": invoice.agreement_id,
+        "number": invoice.number,
+        "date": invoice.date,
+        "currency": invoice.currency,
+        "po_reference": invoice.po_reference,
+    }
+
+
+def report_out(report: InvoiceReport) -> dict[str, Any]:
+    return {
+        **_invoice(report.invoice),
+        "po_date": report.po_date,
+        **report.totals(),
+        "lines": [line.as_dict() for line in report.lines],
+    }
+
+
+@router.get("/agreements/{agreement_id}/invoices", response=list[InvoiceOut])
+def list_invoices(request: HttpRequest, agreement_id: Id) -> list[dict[str, Any]]:
+    """The agreement's invoices (heads only: no terms read)."""
+    agreement = get_agreement_for_user(person(request), agreement_id)
+    return [_invoice(i) for i in invoices_visible_to(person(request)).filter(agreement=agreement)]
+
+
+@router.post("/agreements/{agreement_id}/invoices", response={201: InvoiceCheckOut})
+@idempotent
+def create_invoice_endpoint(
+    request: HttpRequest, agreement_id: Id, payload: InvoiceIn
+) -> Status[Any]:
+    """Enter the partner's invoice (either party): its lines are checked at once. 422 naming
+    the line for "1.234,50", prices or quantities at or below zero, a line in another
+    currency (never converted), an amount that is not quantity x unit price, an unknown PO."""
+    user = person(request)
+    agreement = get_agreement_for_user(user, agreement_id)
+    invoice = create_invoice(actor=user, agreement=agreement, invoice=payload)
+    log_terms_read(user, agreement, channel="api", path=request.path)
+    return Status(201, report_out(invoice_report(invoice)))
+
+
+@router.post("/agreements/{agreement_id}/invoices/upload", response={201: InvoiceCheckOut})
+def upload_invoice_endpoint(
+    request: HttpRequest,
+    agreement_id: Id,
+    file: File[UploadedFile],
+    form: Form[InvoiceHeaderIn],
+) -> Status[Any]:
+    """The invoice's lines from a CSV or XLSX file (columns Kind, Description, Part Number, Fee
+    Code, Quantity, Unit Price, Amount, Currency), its head in the form. All or nothing: 422
+    with every problem by file, sheet, row and column, nothing written."""
+    user = person(request)
+    agreement = get_agreement_for_user(user, agreement_id)
+    data, filename = read_upload(file)
+    invoice = import_invoice_file(
+        actor=user,
+        agreement=agreement,
+        header=form.model_dump(),
+        data=data,
+        filename=filename,
+    )
+    log_terms_read(user, agreement, channel="api", path=request.path)
+    return Status(201, report_out(invoice_report(invoice)))
+
+
+@router.get("/invoices/{invoice_id}/check", response=InvoiceCheckOut)
+def check_invoice_endpoint(request: HttpRequest, invoice_id: Id) -> dict[str, Any]:
+    """Each line: match, within tolerance, over (or the fee's verdict), the amount agreed and
+    disputed and the deciding term; the totals invoiced, agreed and disputed."""
+    user = person(request)
+    invoice = get_invoice_for_user(user, invoice_id)
+    log_terms_read(user, invoice.agreement, channel="api", path=request.path)
+    return report_out(invoice_report(invoice))
+
+
+class FeeRequestOut(Schema):
+    id: int
+    code: str
+    requested_on: dt.date
+    reference: str
+
+
+@router.post("/agreements/{agreement_id}/fee-requests", response={201: FeeRequestOut})
+def fee_request_endpoint(
+    request: HttpRequest, agreement_id: Id, payload: FeeRequestIn
+) -> Status[Any]:
+    """The buyer records its written request for a fee Appendix A bills only on request."""
+    user = person(request)
+    agreement = get_agreement_for_user(user, agreement_id)
+    made = record_fee_request(
+        actor=user,
+        agreement=agreement,
+        code=payload.code,
+        requested_on=payload.requested_on,
+        reference=payload.reference,
+    )
+    return Status(
+        201,
+        {
+            "id": made.pk,
+            "code": made.code,
+            "requested_on": made.requested_on,
+            "reference": made.reference,
+        },
+    )

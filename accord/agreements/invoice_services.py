@@ -1,0 +1,258 @@
+"""Every write to invoices: entering an invoice (form, API, file: all through create_invoice)
+and the buyer's record of a written request for a fee that needs one.
+
+An invoice is refused whole, naming the line and field, for an amount written the way a locale
+writes it ("1.234,50"), a line in another currency than the invoice's (never converted),
+quantities or prices at or below zero, an amount that is not quantity x unit price, or a PO
+that is not the buyer's order to the partner."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Any
+
+from django.db import IntegrityError, transaction
+from pydantic import BeforeValidator, Field, ValidationError
+
+from accord.agreements.choices import InvoiceLineKind, VersionStatus
+from accord.agreements.models import Agreement, FeeRequest, Invoice, InvoiceLine
+from accord.agreements.terms import Currency, Money, _clause, _decimal
+from accord.api.schemas import InputSchema, Text
+from accord.core.choices import Classification
+from accord.core.errors import Conflict, Forbidden, InvalidInput
+from accord.core.events import record_event
+from accord.core.text import checked_text
+from accord.orgs.models import Person
+from accord.supply.models import PurchaseOrder
+
+MAX_LINES = 20_000
+
+
+def _quantity(value: Any) -> Decimal:
+    amount = _decimal(value)
+    if amount != amount.quantize(Decimal("0.0001")):
+        raise ValueError(f"{value!r} has more than four decimals")
+    return amount
+
+
+InvoiceQuantity = Annotated[Decimal, BeforeValidator(_quantity)]
+
+
+class InvoiceLineIn(InputSchema):
+    kind: InvoiceLineKind
+    description: Text = Field("", max_length=200)
+    part_number: Text = Field("", max_length=80)
+    fee_code: Text = Field("", max_length=30)
+    quantity: InvoiceQuantity
+    unit_price: Money
+    amount: Money | None = Field(None, description="Quantity x unit price, to the cent.")
+    currency: Currency | None = Field(None, description="When given, the invoice's.")
+
+
+class InvoiceIn(InputSchema):
+    number: Text = Field(min_length=1, max_length=60)
+    date: dt.date
+    currency: Currency
+    po_reference: Text = Field(min_length=1, max_length=40)
+    lines: list[InvoiceLineIn] = Field(min_length=1, max_length=MAX_LINES)
+
+
+def parse_invoice(data: Any) -> InvoiceIn:
+    """The invoice, or InvalidInput naming every refused field (lines[3].unit_price)."""
+    if isinstance(data, InvoiceIn):
+        invoice = data
+    else:
+        try:
+            invoice = InvoiceIn.model_validate(data)
+        except ValidationError as error:
+            _refuse(
+                [
+                    {
+                        "clause": _clause(tuple(e["loc"])),
+                        "message": str(e["msg"]).removeprefix("Value error, "),
+                    }
+                    for e in error.errors()
+                ]
+            )
+    problems = [
+        {"clause": f"lines[{index}].{field}", "message": message}
+        for index, line in enumerate(invoice.lines)
+        for field, message in _line_rules(line, invoice.currency)
+    ]
+    if problems:
+        _refuse(problems)
+    return invoice
+
+
+def _line_rules(line: InvoiceLineIn, currency: str) -> list[tuple[str, str]]:
+    """(field, message) of each rule between one line's fields that it breaks."""
+    problems = []
+    if line.quantity <= 0:
+        problems.append(("quantity", "must be above zero"))
+    if line.kind != InvoiceLineKind.PART and not (line.fee_code or line.description):
+        problems.append(("fee_code", "a fee names its code or description"))
+    if line.unit_price <= 0:
+        problems.append(("unit_price", "must be above zero"))
+    if line.currency is not None and line.currency != currency:
+        problems.append(
+            (
+                "currency",
+                f"{line.currency} in an invoice in {currency}: one currency per invoice, "
+                "never converted",
+            )
+        )
+    expected = line_amount(line.quantity, line.unit_price)
+    if line.amount is not None and line.amount != expected:
+        problems.append(("amount", f"{line.amount} is not quantity x unit price ({expected})"))
+    return problems
+
+
+def line_problems(data: dict[str, Any], currency: str) -> list[tuple[str, str]]:
+    """(field, message) of everything wrong with one line given as data (a file's row)."""
+    try:
+        line = InvoiceLineIn.model_validate(data)
+    except ValidationError as error:
+        return [
+            (str(e["loc"][0]) if e["loc"] else "", str(e["msg"]).removeprefix("Value error, "))
+            for e in error.errors()
+        ]
+    return _line_rules(line, currency)
+
+
+def line_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
+    return (quantity * unit_price).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _refuse(problems: list[dict[str, str]]) -> None:
+    listed = "; ".join(f"{p['clause']}: {p['message']}" for p in problems[:20])
+    more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
+    raise InvalidInput(f"Refused: {listed}{more}", detail={"problems": problems})
+
+
+def _party(actor: Person, agreement: Agreement) -> str:
+    side = agreement.side_of(actor.organisation_id)
+    if side is None:
+        raise Forbidden("Only the agreement's two parties enter its invoices.")
+    return side
+
+
+def create_invoice(*, actor: Person, agreement: Agreement, invoice: Any) -> Invoice:
+    """Enter the partner's invoice to the buyer (either party enters it: the partner issues
+    it, the buyer's accounts payable receives it)."""
+    parsed = parse_invoice(invoice)
+    _party(actor, agreement)
+    if not PurchaseOrder.objects.filter(
+        buyer_id=agreement.buyer_id, supplier_id=agreement.partner_id, number=parsed.po_reference
+    ).exists():
+        raise InvalidInput(
+            f"po_reference: {parsed.po_reference} is not a purchase order of "
+            f"{agreement.buyer} to {agreement.partner}.",
+            detail={"field": "po_reference"},
+        )
+    try:
+        with transaction.atomic():
+            stored = Invoice.objects.create(
+                agreement=agreement,
+                number=parsed.number,
+                date=parsed.date,
+                currency=parsed.currency,
+                po_reference=parsed.po_reference,
+                created_by=actor,
+            )
+            InvoiceLine.objects.bulk_create(
+                (
+                    InvoiceLine(
+                        invoice=stored,
+                        line_number=index,
+                        kind=line.kind,
+                        description=line.description,
+                        part_number=line.part_number,
+                        fee_code=line.fee_code.strip().upper(),
+                        quantity=line.quantity,
+                        unit_price=line.unit_price,
+                        amount=line_amount(line.quantity, line.unit_price),
+                    )
+                    for index, line in enumerate(parsed.lines, start=1)
+                ),
+                batch_size=2000,
+            )
+            record_event(
+                actor=actor,
+                verb="entered invoice",
+                obj=stored,
+                changes={"number": parsed.number, "lines": len(parsed.lines)},
+                classification=Classification.RESTRICTED,
+            )
+    except IntegrityError:
+        raise Conflict(f"Invoice {parsed.number} of this agreement is entered already.") from None
+    return stored
+
+
+def _appendix_a_codes(agreement: Agreement) -> set[str]:
+    """The fee codes of every signed version and the draft: a request may precede the version
+    that will be in force."""
+    versions = agreement.versions.exclude(status=VersionStatus.VOID).values_list("terms", flat=True)
+    return {
+        str(fee.get("code", "")).strip().upper()
+        for terms in versions
+        for fee in (terms or {}).get("fees", [])
+    }
+
+
+def record_fee_request(
+    *, actor: Person, agreement: Agreement, code: str, requested_on: dt.date, reference: str = ""
+) -> FeeRequest:
+    """The buyer records that it asked in writing for a fee that Appendix A bills only on
+    request (an expedite): the invoice check then accepts that fee."""
+    if _party(actor, agreement) != "buyer":
+        raise Forbidden("The buyer records its own written requests.")
+    code = code.strip().upper()
+    if not code or len(code) > 30:
+        raise InvalidInput("A fee code has 1 to 30 characters.", detail={"field": "code"})
+    known = _appendix_a_codes(agreement)
+    if code not in known:
+        raise InvalidInput(
+            f"code: {code} is not a fee of Appendix A ({', '.join(sorted(known)) or 'none'}).",
+            detail={"field": "code"},
+        )
+    with transaction.atomic():
+        request = FeeRequest.objects.create(
+            agreement=agreement,
+            code=code,
+            requested_on=requested_on,
+            reference=checked_text(reference.strip(), field="reference")[:200],
+            created_by=actor,
+        )
+        record_event(
+            actor=actor,
+            verb="requested fee",
+            obj=agreement,
+            changes={"code": code, "on": requested_on.isoformat()},
+            classification=Classification.RESTRICTED,
+        )
+    return request
+
+
+class InvoiceHeaderIn(InputSchema):
+    number: Text = Field(min_length=1, max_length=60)
+    date: dt.date
+    currency: Currency
+    po_reference: Text = Field(min_length=1, max_length=40)
+
+
+def parse_invoice_header(data: Any) -> dict[str, Any]:
+    """An invoice's head (number, date, currency, PO) given beside a file of its lines."""
+    try:
+        return InvoiceHeaderIn.model_validate(data).model_dump()
+    except ValidationError as error:
+        _refuse(
+            [
+                {
+                    "clause": _clause(tuple(e["loc"])),
+                    "message": str(e["msg"]).removeprefix("Value error, "),
+                }
+                for e in error.errors()
+            ]
+        )
+        raise AssertionError("unreachable") from None

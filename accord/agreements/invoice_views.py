@@ -1,0 +1,145 @@
+"""Invoice pages: an agreement's invoices, entering one (a file or JSON lines), one invoice
+checked line by line (and the check's CSV/XLSX), recording a written fee request."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accord.agreements.access import (
+    get_agreement_for_user,
+    get_invoice_for_user,
+    invoices_visible_to,
+    log_terms_read,
+)
+from accord.agreements.invoice_import import import_invoice_file
+from accord.agreements.invoice_queries import HEADERS, invoice_report
+from accord.agreements.invoice_services import create_invoice, record_fee_request
+from accord.agreements.models import Agreement
+from accord.agreements.rfq_forms import FeeRequestForm, InvoiceForm
+from accord.core.errors import FORM_ERRORS
+from accord.parts.bom_import.inputs import read_upload
+from accord.web.pages import form_page
+from accord.web.tables import export_table, person, requested_export
+
+
+def _crumbs(agreement: Agreement) -> list[tuple[str, str]]:
+    return [
+        ("Agreements", reverse("agreement_list")),
+        (agreement.title, reverse("agreement_detail", args=[agreement.pk])),
+        ("Invoices", reverse("invoice_list", args=[agreement.pk])),
+    ]
+
+
+@login_required
+@require_GET
+def invoice_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agreement's invoices: heads only, no terms read."""
+    user = person(request)
+    agreement = get_agreement_for_user(user, pk)
+    invoices = invoices_visible_to(user).filter(agreement=agreement)
+    return render(
+        request,
+        "agreements/invoice_list.html",
+        {"agreement": agreement, "invoices": invoices, "breadcrumbs": _crumbs(agreement)[:2]},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invoice_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = person(request)
+    agreement = get_agreement_for_user(user, pk)
+    form = InvoiceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        head = {k: data[k] for k in ("number", "date", "currency", "po_reference")}
+        try:
+            if data.get("file"):
+                content, filename = read_upload(data["file"])
+                invoice = import_invoice_file(
+                    actor=user, agreement=agreement, header=head, data=content, filename=filename
+                )
+            else:
+                invoice = create_invoice(
+                    actor=user, agreement=agreement, invoice={**head, "lines": data["lines"]}
+                )
+        except FORM_ERRORS as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Entered invoice {invoice.number}: checked below.")
+            return redirect("invoice_detail", pk=invoice.pk)
+    return form_page(
+        request,
+        form=form,
+        title=f"Enter an invoice of {agreement.partner}",
+        lede="Each line is checked against the version in force at the PO's date and the "
+        "PO's receipts. A file is taken whole or not at all.",
+        action=reverse("invoice_create", args=[agreement.pk]),
+        submit="Enter and check",
+        cancel_url=reverse("invoice_list", args=[agreement.pk]),
+        breadcrumbs=_crumbs(agreement),
+        multipart=True,
+    )
+
+
+@login_required
+@require_GET
+def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = person(request)
+    invoice = get_invoice_for_user(user, pk)
+    report = invoice_report(invoice)
+    fmt = requested_export(request)
+    log_terms_read(user, invoice.agreement, channel="export" if fmt else "web", path=request.path)
+    rows = [line.cells() for line in report.lines]
+    if fmt:
+        totals = report.totals()
+        total_row = ["", "", "totals", "", "", "", "", totals["invoiced"], "", totals["agreed"]]
+        return export_table(
+            fmt,
+            f"invoice-{invoice.pk}-check",
+            HEADERS,
+            [*rows, [*total_row, totals["disputed"], "", ""]],
+        )
+    return render(
+        request,
+        "agreements/invoice_detail.html",
+        {
+            "invoice": invoice,
+            "report": report,
+            "headers": HEADERS,
+            "rows": rows,
+            "breadcrumbs": _crumbs(invoice.agreement),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fee_request_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = person(request)
+    agreement = get_agreement_for_user(user, pk)
+    form = FeeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_fee_request(actor=user, agreement=agreement, **form.cleaned_data)
+        except FORM_ERRORS as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Recorded the written request.")
+            return redirect("invoice_list", pk=agreement.pk)
+    return form_page(
+        request,
+        form=form,
+        title="Record a written fee request",
+        lede="Appendix A bills some fees (an expedite) only on the buyer's written request; "
+        "the invoice check disputes them until the request is recorded here.",
+        action=reverse("fee_request_create", args=[agreement.pk]),
+        submit="Record",
+        cancel_url=reverse("invoice_list", args=[agreement.pk]),
+        breadcrumbs=_crumbs(agreement),
+    )
