@@ -29,6 +29,22 @@ def today_number(day: dt.date) -> int:
 TABLE_LIMIT = 1 << 26
 
 
+def positions(known: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The index of each wanted id in `known` (ascending, distinct), or -1. Ids close
+    together (a buyer's lines) through a table indexed by id, two passes; else by binary
+    search (a third of a second for ten million)."""
+    if not len(known) or not len(wanted):
+        return np.full(len(wanted), -1, dtype=np.int64)
+    low, high = int(known[0]), int(known[-1])
+    if high - low < 4 * len(known) + 1024:
+        table = np.full(high - low + 1, -1, dtype=np.int64)
+        table[known - low] = np.arange(len(known))
+        inside = (wanted >= low) & (wanted <= high)
+        return np.where(inside, table[np.clip(wanted - low, 0, high - low)], -1)
+    index = np.minimum(np.searchsorted(known, wanted), len(known) - 1)
+    return np.where(known[index] == wanted, index, -1)
+
+
 def ranks(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct ids, ascending, and each id's index among them."""
     low, high = int(ids.min()), int(ids.max())
@@ -62,6 +78,18 @@ class MonthGroups:
         month = month_of_day[days - low] - self.first_month
         self.parties, party = ranks(rated_ids)
         self.keys = party * self.months + month
+
+    def subset(self, rows: np.ndarray) -> MonthGroups:
+        """The groups of these rows (indices), numbered as here."""
+        chosen = object.__new__(MonthGroups)
+        chosen.size = len(rows)
+        chosen.parties, chosen.first_month, chosen.months = (
+            self.parties,
+            self.first_month,
+            self.months,
+        )
+        chosen.keys = self.keys[rows]
+        return chosen
 
     def sums(self, columns: dict[str, np.ndarray], where: np.ndarray | None = None) -> pl.DataFrame:
         """rated_id, month and one sum per column over the rows `where` is true (all rows

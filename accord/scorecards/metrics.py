@@ -47,7 +47,7 @@ import numpy as np
 import polars as pl
 
 from accord.scorecards.choices import CountingUnit
-from accord.scorecards.grouping import MonthGroups, days_of, today_number
+from accord.scorecards.grouping import MonthGroups, days_of, positions, today_number
 
 RESULT_SCHEMA = {
     "rated_id": pl.Int64,
@@ -103,9 +103,9 @@ def judge(lines: pl.DataFrame, receipts: pl.DataFrame, rule: OnTimeRule, as_of: 
     due = days_of(lines["due"])
     quantity = lines["quantity"].to_numpy()
     # Each receipt's line; a receipt of a line not given (due before `since`) counts nowhere.
-    receipt_lines = receipts["line_id"].to_numpy()
-    position = np.minimum(np.searchsorted(line_ids, receipt_lines), max(len(line_ids) - 1, 0))
-    found = line_ids[position] == receipt_lines if len(line_ids) else np.zeros(0, dtype=bool)
+    found_at = positions(line_ids, receipts["line_id"].to_numpy())
+    found = found_at >= 0
+    position = np.maximum(found_at, 0)
     received = days_of(receipts["received_on"].fill_null(dt.date(1900, 1, 1)))
     line_due = due[position] if len(line_ids) else received
     inside = (
@@ -151,24 +151,22 @@ def on_time_delivery(
     judged = judge(lines, receipts, rule, as_of)
     if judged.lines.is_empty():
         return _empty()
-    rated = judged.lines["rated_id"].to_numpy()
+    groups = MonthGroups(judged.lines["rated_id"].to_numpy(), judged.due)
     decided = judged.complete | judged.window_passed
     if rule.unit == CountingUnit.QUANTITY:
         quantity = judged.lines["quantity"].to_numpy()
-        counted = MonthGroups(rated, judged.due).sums(
+        counted = groups.sums(
             {"numerator": np.minimum(judged.in_window, quantity), "denominator": quantity},
             where=decided,
         )
     elif rule.unit == CountingUnit.LINE:
-        counted = (
-            MonthGroups(rated, judged.due)
-            .sums({"numerator": judged.complete.astype(np.float64)}, where=decided)
-            .with_columns(pl.col("rows").alias("denominator"))
-        )
+        counted = groups.sums(
+            {"numerator": judged.complete.astype(np.float64)}, where=decided
+        ).with_columns(pl.col("rows").alias("denominator"))
     else:
         counted = _deliveries(
             judged.lines["order_id"].to_numpy(),
-            rated,
+            groups,
             judged.due,
             judged.complete,
             judged.window_passed,
@@ -178,7 +176,7 @@ def on_time_delivery(
 
 def _deliveries(
     orders: np.ndarray,
-    rated: np.ndarray,
+    groups: MonthGroups,
     due: np.ndarray,
     complete: np.ndarray,
     window_passed: np.ndarray,
@@ -201,8 +199,9 @@ def _deliveries(
     if order is not None:
         first = order[first]
     decided = on_time | late
+    # A delivery's lines share its order (its party) and its due date (its month).
     return (
-        MonthGroups(rated[first], due[first])
+        groups.subset(first)
         .sums({"numerator": on_time.astype(np.float64)}, where=decided)
         .with_columns(pl.col("rows").alias("denominator"))
     )

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import polars as pl
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from accord.scorecards.choices import CountingUnit
-from accord.scorecards.grouping import MonthGroups, days_of
+from accord.scorecards.grouping import MonthGroups, days_of, positions
 from accord.scorecards.metrics import OnTimeRule, on_time_delivery
 from accord.scorecards.quotes import OFFER_BREAK_SCHEMA, reference_prices
 
@@ -212,3 +213,15 @@ def test_on_time_equals_the_definition(ordered, received, unit, shuffled):
                 cell[0] += complete
                 cell[1] += 1
     assert got == {key: tuple(cell) for key, cell in expected.items() if cell[1] > 0}
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    known=st.sets(st.one_of(st.integers(0, 60), st.integers(0, 2**40)), max_size=30),
+    wanted=st.lists(st.one_of(st.integers(-5, 70), st.integers(0, 2**40)), max_size=30),
+)
+def test_positions_find_each_id_or_say_it_is_missing(known, wanted):
+    ordered = sorted(known)
+    index_of = {value: index for index, value in enumerate(ordered)}
+    found = positions(np.array(ordered, dtype=np.int64), np.array(wanted, dtype=np.int64))
+    assert found.tolist() == [index_of.get(value, -1) for value in wanted]
