@@ -37,8 +37,7 @@ PROGRAM_STORY = {
         "balanced-armature driver per bud. Meridian builds the PCBA and does the box build in "
         "Penang; Sunridge supplies the drivers; Arrowpoint is the franchised distributor for "
         "the silicon. Ramping to 120k pairs a quarter. Brightline built the EVT units; its NDA "
-        "has lapsed, so it keeps the program but no longer sees restricted data. Corvid "
-        "Assembly quotes the main PCBA against Meridian as a second source.",
+        "has lapsed, so it keeps the program but no longer sees restricted data.",
         ProgramStatus.PRODUCTION,
     ),
     # Shared with the program's suppliers (persona world: description_shared), so it names
