@@ -254,7 +254,7 @@ def _second_ems(world: World) -> Organisation:
         country="VN",
     )
     org_services.add_program_partner(
-        actor=buyer, program=program, organisation=corvid, responsibility="EMS: quoting the PCBA"
+        actor=buyer, program=program, organisation=corvid, responsibility="EMS"
     )
     org_services.register_nda(
         actor=None,
