@@ -15,6 +15,7 @@ from django.db import transaction
 from accord.core.access import today
 from accord.core.db import refresh_planner_statistics
 from accord.demo import DEMO_PASSWORD, data_path
+from accord.demo.agreements import SECOND_EMS_ADMIN, load_agreements
 from accord.demo.personas import PEOPLE, World, build_world
 from accord.demo.scorecards import start_scorecards
 from accord.demo.services import set_demo_passwords
@@ -93,6 +94,7 @@ NOTES = {
     "oem_executive": "Halcyon executive",
     "ems_quality_manager": "Meridian quality",
     "ems_executive": "Meridian executive, all three programs",
+    SECOND_EMS_ADMIN: "second EMS: sees only its own quote",
 }
 
 KIND_LABELS: dict[str, str] = {
@@ -102,7 +104,8 @@ KIND_LABELS: dict[str, str] = {
     OrganisationKind.DISTRIBUTOR: "distributor",
 }
 
-DEMO_USERNAMES = [row[0] for row in PEOPLE] + [row[0] for row in EXTRA_PEOPLE]
+# The second EMS's administrator joins with the agreements story (accord/demo/agreements.py).
+DEMO_USERNAMES = [row[0] for row in PEOPLE] + [row[0] for row in EXTRA_PEOPLE] + [SECOND_EMS_ADMIN]
 
 
 # Real files shipped in accord/demo/data/ (see each folder's SOURCES.md), imported through the
@@ -153,6 +156,9 @@ def load_demo() -> World:
         load_supply_story(world)
         tell_supply_story(world)
         start_scorecards(world)
+        # After the supply story: the invoice is checked against the PO and its receipt.
+        load_agreements(world)
+        set_demo_passwords(actor=None, usernames=[SECOND_EMS_ADMIN], password=DEMO_PASSWORD)
     refresh_planner_statistics()
     return world
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -660,7 +660,35 @@ def _demo_world(server: LiveServer) -> dict[str, Any]:
             (number, mpn),
         )[0]
         world[name] = SimpleNamespace(pk=pk)
+    world.update(_demo_agreements(server, meridian_pk=world["meridian"].pk))
     return world
+
+
+def _demo_agreements(server: LiveServer, *, meridian_pk: int) -> dict[str, Any]:
+    """The agreement pages' objects (accord/demo/agreements.py), as the agreement matrices'
+    worlds give them: functions returning the object. The demo's one SOW serves as both the
+    draft-era agreement and the signed SOW its invoices are checked against. The matrices'
+    uninvited RFQ is left out: only a POST row names it, and the check reads pages only."""
+    from accord.demo.agreements import INVOICE_NUMBER, RFQ_TITLE, SOW_TITLE
+
+    def one(sql: str, *params: Any) -> Callable[[], SimpleNamespace]:
+        found = SimpleNamespace(pk=server.rows(sql, params)[0][0])
+        return lambda: found
+
+    sow = one("SELECT id FROM agreements_agreement WHERE title = ?", SOW_TITLE)
+    return {
+        "agreement": sow,
+        "sow": sow,
+        "rfq": one("SELECT id FROM agreements_rfq WHERE title = ?", RFQ_TITLE),
+        # Meridian's quote: the one the EMS planner, an audited persona, may see.
+        "rfq_quote": one(
+            "SELECT q.id FROM agreements_rfqquote q JOIN agreements_rfq r ON r.id = q.rfq_id"
+            " WHERE r.title = ? AND q.supplier_id = ?",
+            RFQ_TITLE,
+            meridian_pk,
+        ),
+        "invoice": one("SELECT id FROM agreements_invoice WHERE number = ?", INVOICE_NUMBER),
+    }
 
 
 def _upload_pk(page: Page) -> int:
