@@ -118,6 +118,7 @@ def create_invoice_endpoint(
 
 
 @router.post("/agreements/{agreement_id}/invoices/upload", response={201: InvoiceCheckOut})
+@idempotent
 def upload_invoice_endpoint(
     request: HttpRequest,
     agreement_id: Id,
@@ -159,6 +160,7 @@ class FeeRequestOut(Schema):
 
 
 @router.post("/agreements/{agreement_id}/fee-requests", response={201: FeeRequestOut})
+@idempotent
 def fee_request_endpoint(
     request: HttpRequest, agreement_id: Id, payload: FeeRequestIn
 ) -> Status[Any]:

@@ -225,6 +225,7 @@ def invite_endpoint(request: HttpRequest, rfq_id: Id, payload: InviteIn) -> RfqD
 
 
 @router.post("/rfqs/{rfq_id}/quotes", response={201: QuoteOut})
+@idempotent
 def submit_quote_endpoint(request: HttpRequest, rfq_id: Id, payload: QuoteTerms) -> Status[Any]:
     """An invited EMS enters or replaces its quote: tiers, MOQ, multiple, NRE, fees, lead
     time, validity. 422 naming each refused clause (gaps, overlaps, prices at or below zero,
@@ -256,6 +257,7 @@ def compare_endpoint(request: HttpRequest, rfq_id: Id) -> list[dict[str, Any]]:
 
 
 @router.post("/rfqs/{rfq_id}/quotes/{quote_id}/award", response={201: AwardOut})
+@idempotent
 def award_endpoint(request: HttpRequest, rfq_id: Id, quote_id: Id) -> Status[Any]:
     """The buyer awards a quote: its terms become a draft version of the SOW with that EMS (a
     new agreement when there is none). 409 for an expired quote or an RFQ awarded already."""
