@@ -56,7 +56,7 @@ class SignatureOut(Schema):
     voided_at: dt.datetime | None
 
 
-class VersionOut(Schema):
+class AgreementVersionOut(Schema):
     number: int
     status: str
     terms_hash: str = Field(description="SHA-256 of the canonical JSON of the terms.")
@@ -65,7 +65,7 @@ class VersionOut(Schema):
     signatures: list[SignatureOut]
 
 
-class VersionTermsOut(VersionOut):
+class VersionTermsOut(AgreementVersionOut):
     terms: dict[str, Any]
 
 
@@ -79,7 +79,7 @@ class AgreementDetailOut(AgreementOut):
     problems: list[ProblemOut] = Field(
         description="What the check finds in the current draft; signing waits until empty."
     )
-    versions: list[VersionOut]
+    versions: list[AgreementVersionOut]
 
 
 class AgreementIn(InputSchema):
@@ -217,14 +217,14 @@ def put_agreement_terms(
     return VersionTermsOut.model_validate(_version(version, terms=True))
 
 
-@router.post("/agreements/{agreement_id}/sign", response=VersionOut)
-def sign_agreement(request: HttpRequest, agreement_id: Id, payload: SignIn) -> VersionOut:
+@router.post("/agreements/{agreement_id}/sign", response=AgreementVersionOut)
+def sign_agreement(request: HttpRequest, agreement_id: Id, payload: SignIn) -> AgreementVersionOut:
     """Sign the current draft's hash for your side (authorised signers only: 403 otherwise).
     Another hash answers 409, and so does signing twice; problems of the check 422."""
     user = person(request)
     agreement = get_agreement_for_user(user, agreement_id, sign=True)
     version = sign_agreement_version(actor=user, agreement=agreement, terms_hash=payload.terms_hash)
-    return VersionOut.model_validate(_version(version))
+    return AgreementVersionOut.model_validate(_version(version))
 
 
 @router.get("/agreements/{agreement_id}/versions/{number}", response=VersionTermsOut)

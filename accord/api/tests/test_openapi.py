@@ -115,3 +115,30 @@ def test_input_bodies_refuse_unknown_fields_in_the_schema(document):
         if body:
             name = body["schema"]["$ref"].rsplit("/", 1)[1]
             assert _component(document, name).get("additionalProperties") is False, (method, path)
+
+
+def test_no_two_schemas_share_a_component_name() -> None:
+    """The document names each schema by its class name: two different schemas of one name
+    (a build's versions and an agreement's) would leave one endpoint described by the other's
+    shape. Schemas of the same name must be the same shape."""
+    import sys
+
+    from pydantic import BaseModel
+
+    shapes: dict[str, dict[str, Any]] = {}
+    clashes = []
+    for module in list(sys.modules.values()):
+        if not getattr(module, "__name__", "").startswith("accord."):
+            continue
+        for name, value in vars(module).items():
+            if (
+                isinstance(value, type)
+                and issubclass(value, BaseModel)
+                and value.__module__ == module.__name__
+            ):
+                shape = value.model_json_schema()
+                shape.pop("title", None)
+                shape.pop("description", None)
+                if shapes.setdefault(name, shape) != shape:
+                    clashes.append(f"{name} ({module.__name__})")
+    assert not clashes, clashes
