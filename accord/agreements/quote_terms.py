@@ -17,7 +17,7 @@ from pydantic import Field, ValidationError
 from accord.agreements.checks import Problem, fee_problems, price_tier_problems
 from accord.agreements.choices import FeeBasis
 from accord.agreements.terms import Fee, Money, PriceTier, Quantity, Terms, _clause
-from accord.api.schemas import InputSchema, LongText
+from accord.api.schemas import InputSchema, LongText, WholeNumber
 from accord.core.errors import InvalidInput
 
 
@@ -30,7 +30,7 @@ class QuoteTerms(InputSchema):
     order_multiple: Quantity = 1
     nre: Money = Decimal("0.00")
     fees: list[Fee] = Field(default_factory=list, max_length=100)
-    lead_time_days: Annotated[int, Field(ge=0, le=3650)]
+    lead_time_days: Annotated[WholeNumber, Field(ge=0, le=3650)]
     valid_until: dt.date
     notes: Annotated[LongText, Field(max_length=2000)] = ""
 

@@ -27,7 +27,7 @@ from accord.agreements.rfq_queries import comparison_rows
 from accord.agreements.rfq_services import award_quote, create_rfq, invite_to_rfq, submit_quote
 from accord.api.auth import person
 from accord.api.idempotency import idempotent
-from accord.api.schemas import Id, InputSchema, Text
+from accord.api.schemas import Id, InputSchema, Text, WholeNumber
 from accord.core.access import get_or_404, today
 from accord.orgs.access import organisations_visible_to
 from accord.parts.models import Bom
@@ -99,7 +99,7 @@ class RfqIn(InputSchema):
     bom_id: Id = Field(description="The assembly revision (BOM) to quote.")
     title: Text = Field(min_length=1, max_length=200)
     due_date: dt.date
-    volumes: list[int] = Field(default=[500, 5000, 50000], min_length=1, max_length=10)
+    volumes: list[WholeNumber] = Field(default=[500, 5000, 50000], min_length=1, max_length=10)
     invited: list[Id] = Field(default=[], max_length=50, description="EMS organisations.")
 
 

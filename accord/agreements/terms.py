@@ -30,7 +30,7 @@ from pydantic import (
 )
 
 from accord.agreements.choices import FeeBasis, Responsibility, Side
-from accord.api.schemas import InputSchema, LongText, Text
+from accord.api.schemas import InputSchema, LongText, Text, WholeNumber
 from accord.core.errors import InvalidInput
 from accord.core.numbers import plain_number
 
@@ -101,7 +101,7 @@ Currency = Annotated[
 ]
 Name = Annotated[Text, Field(min_length=1, max_length=200)]
 Paragraph = Annotated[LongText, Field(min_length=1, max_length=MAX_TEXT)]
-Quantity = Annotated[int, Field(ge=1, le=10**9)]
+Quantity = Annotated[WholeNumber, Field(ge=1, le=10**9)]
 
 
 class Definition(InputSchema):
@@ -131,7 +131,7 @@ class DecisionRight(InputSchema):
     decision: Name
     owner: Side | None = None
     role: Annotated[Text, Field(max_length=100)] = ""
-    answer_within_hours: Annotated[int, Field(ge=1, le=24 * 365)] | None = None
+    answer_within_hours: Annotated[WholeNumber, Field(ge=1, le=24 * 365)] | None = None
 
 
 class MaterialTerm(InputSchema):
@@ -153,9 +153,9 @@ class InspectionPlan(InputSchema):
     aql: Percent
     level: Annotated[Text, Field(min_length=1, max_length=20)] = "II"
     sample_size: Quantity
-    accept: Annotated[int, Field(ge=0, le=10**6)]
-    reject: Annotated[int, Field(ge=1, le=10**6)]
-    workmanship_class: Annotated[int, Field(ge=1, le=3)] | None = Field(
+    accept: Annotated[WholeNumber, Field(ge=0, le=10**6)]
+    reject: Annotated[WholeNumber, Field(ge=1, le=10**6)]
+    workmanship_class: Annotated[WholeNumber, Field(ge=1, le=3)] | None = Field(
         None, description="IPC-A-610 class (1, 2 or 3)."
     )
 
@@ -170,7 +170,7 @@ class InspectionPlan(InputSchema):
 
 class ResponseSla(InputSchema):
     subject: Name
-    hours: Annotated[int, Field(ge=1, le=24 * 365)]
+    hours: Annotated[WholeNumber, Field(ge=1, le=24 * 365)]
 
 
 class PriceTier(InputSchema):
@@ -198,8 +198,8 @@ class FlexBand(InputSchema):
     """Weeks ahead of today (1 = next week) in which a schedule quantity may change by at
     most `allowed_change_percent`."""
 
-    weeks_from: Annotated[int, Field(ge=1, le=104)]
-    weeks_to: Annotated[int, Field(ge=1, le=104)]
+    weeks_from: Annotated[WholeNumber, Field(ge=1, le=104)]
+    weeks_to: Annotated[WholeNumber, Field(ge=1, le=104)]
     allowed_change_percent: Percent
 
     @model_validator(mode="after")
@@ -210,8 +210,8 @@ class FlexBand(InputSchema):
 
 
 class FrozenWindow(InputSchema):
-    weeks_from: Annotated[int, Field(ge=1, le=104)] = 1
-    weeks_to: Annotated[int, Field(ge=1, le=104)]
+    weeks_from: Annotated[WholeNumber, Field(ge=1, le=104)] = 1
+    weeks_to: Annotated[WholeNumber, Field(ge=1, le=104)]
 
 
 class Terms(InputSchema):

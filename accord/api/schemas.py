@@ -7,6 +7,7 @@ from ninja import Schema
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
@@ -22,6 +23,16 @@ from accord.core.text import clean_text
 MAX_ID = 2**63 - 1
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _not_a_boolean(value: Any) -> Any:
+    # Pydantic reads false as 0 and true as 1 for an integer; the document says integer.
+    if isinstance(value, bool):
+        raise ValueError("a whole number is needed, not true or false")
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_not_a_boolean)]
 
 
 def _single_line(value: str) -> str:

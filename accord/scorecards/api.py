@@ -16,7 +16,7 @@ from ninja.responses import Status
 from accord.api.auth import person
 from accord.api.idempotency import idempotent
 from accord.api.pagination import Page, PageParams, paginate_rows
-from accord.api.schemas import Id, InputSchema, LongText, Text
+from accord.api.schemas import Id, InputSchema, LongText, Text, WholeNumber
 from accord.core.errors import Forbidden, InvalidInput, NotFound
 from accord.scorecards.access import (
     attachments_visible_to,
@@ -155,12 +155,12 @@ class BandIn(InputSchema):
 class TemplateIn(InputSchema):
     metrics: dict[Metric, MetricRuleIn]
     bands: list[BandIn] = Field(min_length=1, max_length=10)
-    days_early: int = Field(ge=0, le=60)
-    days_late: int = Field(ge=0, le=60)
+    days_early: WholeNumber = Field(ge=0, le=60)
+    days_late: WholeNumber = Field(ge=0, le=60)
     counting_unit: CountingUnit
     due_basis: DueBasis
-    response_sla_hours: int = Field(ge=0, le=24 * 60)
-    frozen_weeks: int = Field(ge=0, le=52)
+    response_sla_hours: WholeNumber = Field(ge=0, le=24 * 60)
+    frozen_weeks: WholeNumber = Field(ge=0, le=52)
 
 
 class TemplateOut(Schema):

@@ -15,6 +15,7 @@ from accord.api.schemas import (
     ProgramRef,
     Quantity,
     Text,
+    WholeNumber,
     omittable,
 )
 from accord.core.choices import Classification
@@ -253,7 +254,7 @@ class PartPatch(InputSchema):
     package: Text = omittable(max_length=120)
     classification: Classification = omittable()
     is_assembly: StrictBool = omittable()
-    lead_time_weeks: int | None = Field(
+    lead_time_weeks: WholeNumber | None = Field(
         None,
         ge=0,
         le=104,
@@ -265,7 +266,7 @@ class PartPatch(InputSchema):
 class SourceIn(InputSchema):
     manufacturer: Text = Field(min_length=1, max_length=200)
     mpn: Text = Field(min_length=1, max_length=120)
-    rank: int | None = Field(None, ge=1, le=32767)
+    rank: WholeNumber | None = Field(None, ge=1, le=32767)
     status: SourceStatus = SourceStatus.PENDING
     supplier_id: Id | None = None
     supplier_part_number: Text = Field("", max_length=80)

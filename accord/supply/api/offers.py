@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from accord.api.auth import person
 from accord.api.idempotency import idempotent
 from accord.api.pagination import Page, PageParams, paginate
-from accord.api.schemas import Id, InputSchema, OrgRef, Quantity, Text
+from accord.api.schemas import Id, InputSchema, OrgRef, Quantity, Text, WholeNumber
 from accord.core.errors import Forbidden
 from accord.orgs.access import reach_of
 from accord.supply import services
@@ -76,7 +76,7 @@ class OfferIn(InputSchema):
     supplier_part_number: Text = Field("", max_length=80)
     moq: QuantityIn = Field(Decimal(1), description="Minimum order quantity.")
     order_multiple: QuantityIn = Decimal(1)
-    lead_time_days: int | None = Field(None, ge=0, le=3650)
+    lead_time_days: WholeNumber | None = Field(None, ge=0, le=3650)
     stock_quantity: QuantityIn | None = Field(None, description="The supplier's stock, if known.")
 
 
