@@ -12,6 +12,7 @@ Each read of the terms (prices among them) is in the other party's access log.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ from accord.core.access import get_or_404, record_restricted_read, record_restri
 from accord.core.errors import Forbidden
 from accord.core.memo import memoised
 from accord.orgs.access import ndas_in_force, programs_visible_to, reach_of
-from accord.orgs.models import Program
+from accord.orgs.models import Organisation, Program
 
 NOTHING = Q(pk__in=[])
 
@@ -82,6 +83,28 @@ def agreements_visible_to(user: Any) -> QuerySet[Agreement]:
 
 def versions_visible_to(user: Any) -> QuerySet[AgreementVersion]:
     return AgreementVersion.objects.filter(agreement__in=agreements_visible_to(user))
+
+
+def latest_versions(user: Any, agreements: Iterable[Agreement]) -> dict[int, AgreementVersion]:
+    """The newest version of each of these agreements (the lists show its number and state)."""
+    return {
+        version.agreement_id: version
+        for version in versions_visible_to(user)
+        .filter(agreement__in=list(agreements))
+        .order_by("number")
+    }
+
+
+def drafting_choices(user: Any) -> tuple[QuerySet[Program], QuerySet[Organisation]]:
+    """The programs the person's organisation owns (it drafts their agreements) and the
+    partner organisations of those programs."""
+    programs = programs_visible_to(user).filter(owner_id=getattr(user, "organisation_id", None))
+    return programs, partner_organisations(programs)
+
+
+def partner_organisations(programs: Any) -> QuerySet[Organisation]:
+    """The partner organisations of these programs (of a program its owner drafts for)."""
+    return Organisation.objects.filter(partnerships__program__in=programs).distinct()
 
 
 def get_agreement_for_user(user: Any, pk: Any, *, sign: bool = False) -> Agreement:

@@ -18,6 +18,7 @@ from accord.agreements.access import (
     get_agreement_for_user,
     get_program_for_drafting,
     get_version_for_user,
+    latest_versions,
     log_terms_read,
 )
 from accord.agreements.diff import diff_terms
@@ -168,13 +169,11 @@ def _detail(request: HttpRequest, agreement: Agreement) -> AgreementDetailOut:
 @router.get("/agreements", response=Page[AgreementOut])
 def list_agreements(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
     """The agreements of the caller's organisation they may see: titles and states, no terms."""
-    found = agreements_visible_to(person(request)).select_related("program", "buyer", "partner")
+    user = person(request)
+    found = agreements_visible_to(user).select_related("program", "buyer", "partner")
 
     def rows(page: Any) -> list[dict[str, Any]]:
-        current = {
-            v.agreement_id: v
-            for v in AgreementVersion.objects.filter(agreement__in=page).order_by("number")
-        }
+        current = latest_versions(user, page)
         return [_summary(a, current.get(a.pk)) for a in page]
 
     return paginate(request, found, paging, rows)

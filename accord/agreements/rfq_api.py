@@ -30,7 +30,7 @@ from accord.api.idempotency import idempotent
 from accord.api.schemas import Id, InputSchema, Text, WholeNumber
 from accord.core.access import get_or_404, today
 from accord.orgs.access import organisations_visible_to
-from accord.parts.models import Bom
+from accord.parts.access import boms_visible_to
 
 router = Router(tags=["rfqs"])
 
@@ -193,7 +193,7 @@ def create_rfq_endpoint(request: HttpRequest, payload: RfqIn) -> Status[Any]:
     volumes (default 500, 5,000, 50,000)."""
     user = person(request)
     program = get_program_for_drafting(user, payload.program_id)
-    bom = get_or_404(Bom.objects.filter(program=program), pk=payload.bom_id)
+    bom = get_or_404(boms_visible_to(user).filter(program=program), pk=payload.bom_id)
     visible = organisations_visible_to(user)
     invited = [get_or_404(visible, pk=pk) for pk in payload.invited]
     rfq = create_rfq(

@@ -6,6 +6,8 @@ quote, each read in that EMS's access log."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -14,9 +16,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.agreements.access import (
+    drafting_choices,
     get_quote_for_user,
     get_rfq_for_user,
     log_quote_reads,
+    partner_organisations,
     quotes_visible_to,
     rfqs_visible_to,
 )
@@ -28,8 +32,7 @@ from accord.core.access import today
 from accord.core.errors import FORM_ERRORS
 from accord.orgs.access import programs_visible_to
 from accord.orgs.choices import OrganisationKind
-from accord.orgs.models import Organisation
-from accord.parts.models import Bom
+from accord.parts.access import boms_visible_to
 from accord.web.pages import form_page
 from accord.web.tables import export_table, person, requested_export
 
@@ -51,21 +54,19 @@ def rfq_list(request: HttpRequest) -> HttpResponse:
     return render(request, "agreements/rfq_list.html", {"rfqs": rfqs, "can_ask": owned})
 
 
-def _ems_partners(programs: object) -> object:
-    return Organisation.objects.filter(
-        partnerships__program__in=programs, kind=OrganisationKind.EMS
-    ).distinct()
+def _ems_partners(programs: Any) -> Any:
+    return partner_organisations(programs).filter(kind=OrganisationKind.EMS)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def rfq_create(request: HttpRequest) -> HttpResponse:
     user = person(request)
-    programs = programs_visible_to(user).filter(owner_id=user.organisation_id)
+    programs, _partners = drafting_choices(user)
     form = RfqForm(
         request.POST or None,
         programs=programs,
-        boms=Bom.objects.filter(program__in=programs).select_related("assembly"),
+        boms=boms_visible_to(user).filter(program__in=programs).select_related("assembly"),
         partners=_ems_partners(programs),
     )
     if request.method == "POST" and form.is_valid():

@@ -15,21 +15,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accord.agreements.access import (
     agreements_visible_to,
+    drafting_choices,
     get_agreement_for_user,
     get_version_for_user,
+    latest_versions,
     log_terms_read,
 )
 from accord.agreements.choices import VersionStatus
 from accord.agreements.diff import diff_terms
 from accord.agreements.display import HEADERS, terms_rows
 from accord.agreements.forms import AgreementForm, SignForm, TermsForm
-from accord.agreements.models import Agreement, AgreementVersion
+from accord.agreements.models import Agreement
 from accord.agreements.queries import agreement_detail as agreement_detail_of
 from accord.agreements.services import create_agreement, save_terms, sign_agreement_version
 from accord.agreements.terms import parse_terms
 from accord.core.errors import FORM_ERRORS
 from accord.orgs.access import programs_visible_to
-from accord.orgs.models import Organisation
 from accord.web.pages import form_page
 from accord.web.tables import export_table, person, requested_export
 
@@ -40,26 +41,17 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     """Titles, parties and states: no terms, so nothing to log."""
     user = person(request)
     agreements = list(agreements_visible_to(user).select_related("program", "buyer", "partner"))
-    latest = {
-        v.agreement_id: v
-        for v in AgreementVersion.objects.filter(agreement__in=agreements).order_by("number")
-    }
+    latest = latest_versions(user, agreements)
     rows = [(a, latest.get(a.pk)) for a in agreements]
     owned = programs_visible_to(user).filter(owner_id=user.organisation_id).exists()
     return render(request, "agreements/list.html", {"rows": rows, "can_draft": owned})
-
-
-def _owned_programs(user: object) -> tuple[object, object]:
-    programs = programs_visible_to(user).filter(owner_id=getattr(user, "organisation_id", None))
-    partners = Organisation.objects.filter(partnerships__program__in=programs).distinct()
-    return programs, partners
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_create(request: HttpRequest) -> HttpResponse:
     user = person(request)
-    programs, partners = _owned_programs(user)
+    programs, partners = drafting_choices(user)
     form = AgreementForm(request.POST or None, programs=programs, partners=partners)
     if request.method == "POST" and form.is_valid():
         try:
