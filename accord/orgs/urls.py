@@ -38,6 +38,11 @@ urlpatterns = [
     path("people/<int:pk>/deactivate/", people.person_deactivate, name="person_deactivate"),
     path("people/<int:pk>/reactivate/", people.person_reactivate, name="person_reactivate"),
     path("people/<int:pk>/new-link/", people.person_reissue, name="person_reissue"),
+    path(
+        "people/<int:pk>/signing-right/",
+        people.person_signing_right,
+        name="person_signing_right",
+    ),
     path("invitations/<int:pk>/revoke/", people.invitation_revoke, name="invitation_revoke"),
     path("join/<str:secret>/", people.signup, name="signup"),
     path("organisation/", organisations.organisation_page, name="organisation_page"),

@@ -67,6 +67,9 @@ class MeOut(Schema):
     role: str
     title: str
     is_org_admin: bool
+    can_sign_agreements: bool = Field(
+        description="May sign agreements for the organisation (its administrators grant it)."
+    )
     organisation: OrganisationOut | None
     programs: list[MyProgramOut]
 
@@ -214,6 +217,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "role": user.role,
         "title": user.title,
         "is_org_admin": user.is_org_admin,
+        "can_sign_agreements": user.can_sign_agreements,
         "organisation": user.organisation,
         "programs": list(programs_with_role(user).order_by("name", "pk")),
     }

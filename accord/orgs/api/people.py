@@ -25,6 +25,7 @@ from accord.orgs.api.schemas import (
     PersonIn,
     PersonOut,
     PersonPatch,
+    SigningRightIn,
     present,
 )
 from accord.orgs.models import Invitation, Person
@@ -124,6 +125,18 @@ def deactivate_person(request: HttpRequest, person_id: Id) -> Any:
     user = person(request)
     target = access.get_person_for_user(user, person_id, write=True)
     org_services.deactivate_person(actor=user, person=target)
+    return access.get_person_for_user(user, person_id)
+
+
+@router.put("/people/{person_id}/signing-right", response=PersonOut)
+def put_signing_right(request: HttpRequest, person_id: Id, payload: SigningRightIn) -> Any:
+    """Grant (`allowed: true`) or withdraw a colleague's right to sign agreements for the
+    organisation (administrators; their own included). Asking for what is already so changes
+    nothing. 403 for a colleague who is not an administrator, 404 for someone of another
+    organisation; 409 to grant it to a deactivated person."""
+    user = person(request)
+    target = access.get_person_for_user(user, person_id, write=True)
+    org_services.set_signing_right(actor=user, person=target, allowed=payload.allowed)
     return access.get_person_for_user(user, person_id)
 
 

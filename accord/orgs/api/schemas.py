@@ -41,6 +41,10 @@ class PersonOut(Schema):
     role: str
     title: str
     is_org_admin: bool
+    can_sign_agreements: bool = Field(
+        description="An authorised signer of the organisation's agreements (administrators "
+        "grant and revoke it)."
+    )
     is_active: bool
     has_password: bool = Field(description="False until the person has used their invitation.")
     organisation: OrgRef | None
@@ -73,6 +77,12 @@ class PersonPatch(InputSchema):
     role: PersonRole | None = Field(None, description="null clears the role.")
     title: Text = omittable(max_length=120)
     is_org_admin: StrictBool = omittable()
+
+
+class SigningRightIn(InputSchema):
+    allowed: StrictBool = Field(
+        description="true grants the right to sign agreements; false withdraws it."
+    )
 
 
 class InvitationOut(Schema):

@@ -187,7 +187,9 @@ def deactivate_person(*, actor: Person, person: Person) -> Person:
 
 def set_signing_right(*, actor: Person | None, person: Person, allowed: bool) -> Person:
     """Name (or stop naming) the person an authorised signer of their organisation's statements
-    of work. Their organisation's administrators decide; `actor` None is the loader's."""
+    of work. Their organisation's administrators decide, for anyone of it, themselves included
+    (the first administrator of a new organisation grants it to themselves); `actor` None is
+    the loader's. Asking for what is already so changes nothing and records nothing."""
     assert person.organisation is not None
     if actor is not None:
         _require_admin(actor, person.organisation)
@@ -195,6 +197,8 @@ def set_signing_right(*, actor: Person | None, person: Person, allowed: bool) ->
         locked = Person.objects.select_for_update().get(pk=person.pk)
         if locked.can_sign_agreements == allowed:
             return locked
+        if allowed and not locked.is_active:
+            raise Conflict(f"{locked} is deactivated: reactivate them first.")
         Person.objects.filter(pk=locked.pk).update(can_sign_agreements=allowed)
         locked.can_sign_agreements = allowed
         _record(

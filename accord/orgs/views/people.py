@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accord.core.errors import FORM_ERRORS, Conflict, Forbidden
+from accord.core.errors import FORM_ERRORS, Conflict, Forbidden, InvalidInput
 from accord.orgs import services
 from accord.orgs.access import (
     events_for_object,
@@ -37,6 +37,7 @@ PEOPLE_SORTS = {
     "role": "role",
     "status": "state",
     "admin": "is_org_admin",
+    "signer": "can_sign_agreements",
 }
 PERSON_EVENTS = 30
 
@@ -68,7 +69,16 @@ def people_list(request: HttpRequest) -> HttpResponse:
         )
     fmt = requested_export(request)
     if fmt:
-        headers = ["Name", "Username", "E-mail", "Role", "Title", "Administrator", "Status"]
+        headers = [
+            "Name",
+            "Username",
+            "E-mail",
+            "Role",
+            "Title",
+            "Administrator",
+            "May sign agreements",
+            "Status",
+        ]
         rows = (
             [
                 str(p),
@@ -77,6 +87,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
                 p.get_role_display(),
                 p.title,
                 p.is_org_admin,
+                p.can_sign_agreements,
                 p.state,
             ]
             for p in people.iterator(chunk_size=2000)
@@ -243,6 +254,31 @@ def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"{target} can sign in again.")
     return redirect("person_detail", target.pk)
+
+
+@login_required
+@require_POST
+def person_signing_right(request: HttpRequest, pk: int) -> HttpResponse:
+    """An administrator grants (allowed=yes) or withdraws (allowed=no) a colleague's right to
+    sign agreements for the organisation, their own included."""
+    user = person(request)
+    target = get_person_for_user(user, pk, write=True)
+    allowed = request.POST.get("allowed", "").strip().lower()
+    if allowed not in {"yes", "no"}:
+        raise InvalidInput("Choose yes or no.", detail={"field": "allowed"})
+    try:
+        services.set_signing_right(actor=user, person=target, allowed=allowed == "yes")
+    except FORM_ERRORS as error:
+        messages.error(request, error.message)
+    else:
+        if allowed == "yes":
+            messages.success(request, f"{target} may sign agreements for {target.organisation}.")
+        else:
+            messages.success(request, f"{target} may no longer sign agreements.")
+    back = request.POST.get("next", "")
+    if back == "person":
+        return redirect("person_detail", target.pk)
+    return redirect(reverse("people_list") + "#people")
 
 
 @login_required

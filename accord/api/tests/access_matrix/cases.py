@@ -312,6 +312,14 @@ API_MATRIX: dict[tuple[str, str], list[Case]] = {
             expect(["oem_buyer"], forbidden=["oem_engineer"]),
         )
     ],
+    # The signing right: administrators grant it to their own people (404 beyond them).
+    ("PUT", "/people/{person_id}/signing-right"): [
+        case(
+            lambda w: f"/people/{w['oem_engineer'].pk}/signing-right",
+            expect(["oem_buyer"], forbidden=["oem_engineer"]),
+            body=lambda w: {"allowed": True},
+        )
+    ],
     ("POST", "/people/{person_id}/invitation"): [
         case(
             lambda w: f"/people/{w['no_password'].pk}/invitation",

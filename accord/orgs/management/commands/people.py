@@ -5,6 +5,7 @@ accord people add --as maya --username tomas --email tomas@example.com [--admin]
 accord people invite --as maya --email new@example.com      (prints the one-time link)
 accord people edit tomas --as maya --title "Lead engineer" --admin no
 accord people deactivate tomas --as maya / reactivate / new-link
+accord people signing-right tomas --grant --as maya        (or --revoke; maya herself too)
 """
 
 from __future__ import annotations
@@ -53,6 +54,13 @@ def _link_lines(issued: IssuedInvitation, what: str) -> dict[str, Any]:
     }
 
 
+def _signing_right(parser: CommandParser) -> None:
+    _username(parser)
+    choice = parser.add_mutually_exclusive_group(required=True)
+    choice.add_argument("--grant", dest="allowed", action="store_true", help="may sign agreements")
+    choice.add_argument("--revoke", dest="allowed", action="store_false", help="may no longer sign")
+
+
 def _invite(parser: CommandParser) -> None:
     _details(parser, creating=True)
 
@@ -74,6 +82,8 @@ class Command(WorkspaceCommand):
         ("reactivate", "let a deactivated colleague sign in again", _username, "reactivate"),
         ("new-link", "a new sign-up link for someone without a password", _username,
          "new_link"),
+        ("signing-right", "grant (--grant) or withdraw (--revoke) the right to sign "
+         "agreements for your organisation", _signing_right, "signing_right"),
     )  # fmt: skip
 
     def _colleague(self, actor: Person, username: str, *, write: bool) -> Person:
@@ -90,15 +100,24 @@ class Command(WorkspaceCommand):
                     "email": p.email,
                     "role": p.role,
                     "admin": p.is_org_admin,
+                    "signer": p.can_sign_agreements,
                     "active": p.is_active,
                 }
                 for p in people
             ]
         rows = [
-            (p.username, str(p), p.email, p.role, "yes" if p.is_org_admin else "", p.is_active)
+            (
+                p.username,
+                str(p),
+                p.email,
+                p.role,
+                "yes" if p.is_org_admin else "",
+                "yes" if p.can_sign_agreements else "",
+                p.is_active,
+            )
             for p in people
         ]
-        return table(rows, ["username", "name", "email", "role", "admin", "active"])
+        return table(rows, ["username", "name", "email", "role", "admin", "signer", "active"])
 
     def add(self, actor: Person, options: argparse.Namespace) -> Any:
         assert actor.organisation is not None
@@ -156,3 +175,10 @@ class Command(WorkspaceCommand):
         target = self._colleague(actor, options.username, write=True)
         issued = services.reissue_invitation(actor=actor, person=target)
         return _link_lines(issued, "set your password")
+
+    def signing_right(self, actor: Person, options: argparse.Namespace) -> Any:
+        target = self._colleague(actor, options.username, write=True)
+        person = services.set_signing_right(actor=actor, person=target, allowed=options.allowed)
+        if person.can_sign_agreements:
+            return f"{person.username} may sign agreements for {person.organisation}."
+        return f"{person.username} may no longer sign agreements."
