@@ -22,7 +22,7 @@ from accord.agreements.models import Agreement, AgreementVersion, Invoice, Rfq, 
 from accord.core.access import get_or_404, record_restricted_read, record_restricted_reads
 from accord.core.errors import Forbidden
 from accord.core.memo import memoised
-from accord.orgs.access import ndas_in_force, programs_visible_to, reach_of
+from accord.orgs.access import ndas_in_force, people_visible_to, programs_visible_to, reach_of
 from accord.orgs.models import Organisation, Program
 
 NOTHING = Q(pk__in=[])
@@ -107,18 +107,38 @@ def partner_organisations(programs: Any) -> QuerySet[Organisation]:
     return Organisation.objects.filter(partnerships__program__in=programs).distinct()
 
 
-def get_agreement_for_user(user: Any, pk: Any, *, sign: bool = False) -> Agreement:
+def get_agreement_for_user(
+    user: Any, pk: Any, *, sign: bool = False, buyer: bool = False
+) -> Agreement:
     """An agreement the person may see, else 404. Everyone who sees it may edit its draft;
-    with `sign`, 403 unless the person is an authorised signer (of a side, necessarily)."""
+    with `sign`, 403 unless the person is an authorised signer (of a side, necessarily); with
+    `buyer`, 403 unless their organisation is the buyer, the program's owner, whose people
+    draft it (retire, reinstate)."""
     agreement = get_or_404(
-        agreements_visible_to(user).select_related("program", "buyer", "partner"), pk=pk
+        agreements_visible_to(user).select_related("program", "buyer", "partner", "retired_by"),
+        pk=pk,
     )
     if sign and not user.can_sign_agreements:
+        granters = signing_right_granters(user)
         raise Forbidden(
-            "Only an authorised signer of your organisation signs agreements; "
-            "your administrator grants the signing right."
+            "You need the signing right to sign agreements for your organisation; its "
+            f"administrators can grant it: {', '.join(granters) or 'none is active'}.",
+            detail={"granted_by": granters},
         )
+    if buyer and agreement.buyer_id != reach_of(user).organisation_id:
+        raise Forbidden("Only the buyer's people, who draft the agreement, retire or reinstate it.")
     return agreement
+
+
+def signing_right_granters(user: Any) -> list[str]:
+    """The names of the active administrators of the person's organisation: they grant the
+    right to sign agreements (to themselves too)."""
+    return [
+        str(p)
+        for p in people_visible_to(user)
+        .filter(is_org_admin=True, is_active=True)
+        .order_by("last_name", "first_name", "pk")
+    ]
 
 
 def get_program_for_drafting(user: Any, pk: Any) -> Program:

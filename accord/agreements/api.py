@@ -1,5 +1,6 @@
 """API: agreements (statements of work) the caller's organisation is party to, their versions,
-terms, the check before signing, the term-level diff between versions, and signing.
+terms, the check before signing, the term-level diff between versions, signing, retiring and
+reinstating.
 
 Every response that holds terms (prices, fees) is in the other party's access log; the list
 holds none."""
@@ -24,7 +25,13 @@ from accord.agreements.access import (
 from accord.agreements.diff import diff_terms
 from accord.agreements.models import Agreement, AgreementVersion
 from accord.agreements.queries import agreement_detail
-from accord.agreements.services import create_agreement, save_terms, sign_agreement_version
+from accord.agreements.services import (
+    create_agreement,
+    reinstate_agreement,
+    retire_agreement,
+    save_terms,
+    sign_agreement_version,
+)
 from accord.agreements.terms import Terms, parse_terms
 from accord.api.auth import person
 from accord.api.idempotency import idempotent
@@ -46,6 +53,13 @@ class AgreementOut(Schema):
     partner: str
     current_version: int | None
     status: str = Field(description="The current version's: draft, signed, superseded or void.")
+    retired: bool = Field(
+        description="Retired (ended): readable, nothing more drafted or signed, in force for no "
+        "purchase order dated on or after the day of retirement."
+    )
+    retired_at: dt.datetime | None
+    retired_by: str | None
+    retire_reason: str
 
 
 class SignatureOut(Schema):
@@ -100,6 +114,16 @@ class SignIn(InputSchema):
     )
 
 
+class AgreementRetireIn(InputSchema):
+    reason: Text = Field(min_length=1, max_length=500, description="Why the agreement ends.")
+
+
+class AgreementListParams(InputSchema):
+    retired: bool | None = Field(
+        None, description="Only retired agreements (true) or those in use (false)."
+    )
+
+
 class DiffParams(InputSchema):
     from_version: int = Field(..., alias="from", ge=1, le=10**6)
     to_version: int = Field(..., alias="to", ge=1, le=10**6)
@@ -125,6 +149,10 @@ def _summary(agreement: Agreement, current: AgreementVersion | None) -> dict[str
         "partner": agreement.partner.name,
         "current_version": current.number if current else None,
         "status": _status(agreement, current),
+        "retired": agreement.retired_at is not None,
+        "retired_at": agreement.retired_at,
+        "retired_by": str(agreement.retired_by) if agreement.retired_by else None,
+        "retire_reason": agreement.retire_reason,
     }
 
 
@@ -167,10 +195,15 @@ def _detail(request: HttpRequest, agreement: Agreement) -> AgreementDetailOut:
 
 
 @router.get("/agreements", response=Page[AgreementOut])
-def list_agreements(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
-    """The agreements of the caller's organisation they may see: titles and states, no terms."""
+def list_agreements(
+    request: HttpRequest, filters: Query[AgreementListParams], paging: Query[PageParams]
+) -> dict[str, Any]:
+    """The agreements of the caller's organisation they may see: titles and states, no terms;
+    `retired=true` the retired ones only, `retired=false` those in use."""
     user = person(request)
-    found = agreements_visible_to(user).select_related("program", "buyer", "partner")
+    found = agreements_visible_to(user).select_related("program", "buyer", "partner", "retired_by")
+    if filters.retired is not None:
+        found = found.filter(retired_at__isnull=not filters.retired)
 
     def rows(page: Any) -> list[dict[str, Any]]:
         current = latest_versions(user, page)
@@ -224,6 +257,35 @@ def sign_agreement(request: HttpRequest, agreement_id: Id, payload: SignIn) -> A
     agreement = get_agreement_for_user(user, agreement_id, sign=True)
     version = sign_agreement_version(actor=user, agreement=agreement, terms_hash=payload.terms_hash)
     return AgreementVersionOut.model_validate(_version(version))
+
+
+@router.post("/agreements/{agreement_id}/retire", response=AgreementOut)
+def retire_agreement_endpoint(
+    request: HttpRequest, agreement_id: Id, payload: AgreementRetireIn
+) -> dict[str, Any]:
+    """End the agreement (the buyer's people, who draft it; the partner: 403). Every version
+    stays readable; drafting, editing and signing answer 409 until it is reinstated. The
+    invoice check finds it in force for purchase orders dated before the day of retirement
+    only. 409 when it is retired already."""
+    user = person(request)
+    agreement = get_agreement_for_user(user, agreement_id, buyer=True)
+    retire_agreement(actor=user, agreement=agreement, reason=payload.reason)
+    return _summary_of(user, agreement_id)
+
+
+@router.post("/agreements/{agreement_id}/reinstate", response=AgreementOut)
+def reinstate_agreement_endpoint(request: HttpRequest, agreement_id: Id) -> dict[str, Any]:
+    """Undo the retirement (the buyer's people): in force again, its draft editable and
+    signable. 409 when it is not retired."""
+    user = person(request)
+    agreement = get_agreement_for_user(user, agreement_id, buyer=True)
+    reinstate_agreement(actor=user, agreement=agreement)
+    return _summary_of(user, agreement_id)
+
+
+def _summary_of(user: Any, agreement_id: int) -> dict[str, Any]:
+    agreement = get_agreement_for_user(user, agreement_id)
+    return _summary(agreement, latest_versions(user, [agreement]).get(agreement.pk))
 
 
 @router.get("/agreements/{agreement_id}/versions/{number}", response=VersionTermsOut)

@@ -1,5 +1,5 @@
-"""Forms of the agreement pages: a new agreement, the terms (as JSON, the API's shape) and
-signing a hash."""
+"""Forms of the agreement pages: a new agreement, the terms (as JSON, the API's shape),
+signing a hash and retiring an agreement."""
 
 from __future__ import annotations
 
@@ -45,3 +45,11 @@ class TermsForm(AccordForm):
 
 class SignForm(AccordForm):
     terms_hash = forms.CharField(min_length=64, max_length=64, widget=forms.HiddenInput)
+
+
+class RetireForm(AccordForm):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Why the agreement ends, e.g. the program ended or the partner changed.",
+    )

@@ -116,6 +116,7 @@ def check_input(invoices: QuerySet[Invoice]) -> CheckInput:
             "po_reference",
             "agreement__buyer_id",
             "agreement__partner_id",
+            "agreement__retired_at",
         )
     ]
     agreements = sorted({h["agreement_id"] for h in heads})
@@ -169,6 +170,12 @@ def check_input(invoices: QuerySet[Invoice]) -> CheckInput:
         )
     )
     version_of = dict(zip(in_force["invoice_id"], in_force["version_id"], strict=True))
+    # A retired agreement is in force for purchase orders dated before the day it was retired
+    # (against the version in force at their date, as above), for none dated on or after it.
+    for h in heads:
+        retired_at = h["agreement__retired_at"]
+        if retired_at is not None and po_dates[h["pk"]] >= timezone.localdate(retired_at):
+            version_of[h["pk"]] = None
     invoice_frame = pl.DataFrame(
         [
             (h["pk"], h["agreement_id"], version_of.get(h["pk"]), h["currency"], h["date"])

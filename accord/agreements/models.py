@@ -23,6 +23,13 @@ class Agreement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Retired (ended) by the buyer: every version stays readable, nothing more is drafted or
+    # signed, and it is in force for no purchase order dated on or after the retirement's day.
+    retired_at = models.DateTimeField(null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    retire_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["program__name", "title", "id"]
@@ -34,6 +41,10 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
     def side_of(self, organisation_id: int | None) -> str | None:
         if organisation_id == self.buyer_id:

@@ -1,5 +1,5 @@
 """API: requests for quotes at several volumes, invitations, quotes, their comparison at landed
-cost, and the award that turns a quote into draft SOW terms.
+cost, the award that turns a quote into draft SOW terms, and closing one without award.
 
 An invited EMS sees the RFQ and its own quote only, never another's quote or name; the buyer's
 people see every quote. Each quote's prices read by the buyer are in that EMS's access log."""
@@ -24,7 +24,13 @@ from accord.agreements.access import (
 from accord.agreements.models import Rfq
 from accord.agreements.quote_terms import QuoteTerms
 from accord.agreements.rfq_queries import comparison_rows
-from accord.agreements.rfq_services import award_quote, create_rfq, invite_to_rfq, submit_quote
+from accord.agreements.rfq_services import (
+    award_quote,
+    close_rfq,
+    create_rfq,
+    invite_to_rfq,
+    submit_quote,
+)
 from accord.api.auth import person
 from accord.api.idempotency import idempotent
 from accord.api.schemas import Id, InputSchema, Text, WholeNumber
@@ -105,6 +111,10 @@ class RfqIn(InputSchema):
 
 class InviteIn(InputSchema):
     organisation_id: Id
+
+
+class RfqCloseIn(InputSchema):
+    reason: Text = Field("", max_length=500, description="Why, for the record (optional).")
 
 
 class AwardOut(Schema):
@@ -271,3 +281,13 @@ def award_endpoint(request: HttpRequest, rfq_id: Id, quote_id: Id) -> Status[Any
         201,
         {"agreement_id": agreement.pk, "version": version.number, "terms_hash": version.terms_hash},
     )
+
+
+@router.post("/rfqs/{rfq_id}/close", response=RfqOut)
+def close_endpoint(request: HttpRequest, rfq_id: Id, payload: RfqCloseIn) -> dict[str, Any]:
+    """The buyer closes (cancels) an open RFQ without awarding it: no more invitations, quotes
+    or award (the EMS: 403). 409 when it is awarded or closed already. Send `{}` or a reason."""
+    user = person(request)
+    rfq = get_rfq_for_user(user, rfq_id, buyer=True)
+    close_rfq(actor=user, rfq=rfq, reason=payload.reason)
+    return _summary(get_rfq_for_user(user, rfq_id), user)

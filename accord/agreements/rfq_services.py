@@ -1,5 +1,5 @@
 """Every write to RFQs and quotes: asking for quotes, inviting EMS providers, submitting a
-quote, awarding one (which drafts SOW terms through services.py).
+quote, awarding one (which drafts SOW terms through services.py), closing one without award.
 
 An RFQ is the buyer's business and each quote its EMS's: events are the acting organisation's
 own, classified restricted, so no other partner of the program reads them.
@@ -227,9 +227,15 @@ def award_quote(*, actor: Person, rfq: Rfq, quote: RfqQuote) -> Agreement:
         locked = Rfq.objects.select_for_update().get(pk=rfq.pk)
         if locked.status != RfqStatus.OPEN:
             raise Conflict("This RFQ is awarded or closed already.")
+        # A retired agreement stays retired: the award drafts a new one beside it.
         existing = (
             agreements_visible_to(actor)
-            .filter(program_id=rfq.program_id, buyer_id=rfq.buyer_id, partner_id=quote.supplier_id)
+            .filter(
+                program_id=rfq.program_id,
+                buyer_id=rfq.buyer_id,
+                partner_id=quote.supplier_id,
+                retired_at__isnull=True,
+            )
             .order_by("pk")
             .first()
         )
@@ -257,3 +263,26 @@ def award_quote(*, actor: Person, rfq: Rfq, quote: RfqQuote) -> Agreement:
             {"supplier": quote.supplier.name, "agreement": agreement.pk},
         )
     return agreement
+
+
+def close_rfq(*, actor: Person, rfq: Rfq, reason: str = "") -> Rfq:
+    """The buyer closes (cancels) an open RFQ without awarding it: no more invitations,
+    quotes or award; the quotes in stay readable. The reason, if given, is in the event."""
+    if rfq.buyer_id != actor.organisation_id:
+        raise Forbidden("Only the buyer who asked for the quotes closes the request.")
+    reason = checked_text(reason.strip(), field="reason", multiline=True)
+    if len(reason) > 500:
+        raise InvalidInput("A reason has at most 500 characters.", detail={"field": "reason"})
+    with transaction.atomic():
+        locked = Rfq.objects.select_for_update().get(pk=rfq.pk)
+        if locked.status != RfqStatus.OPEN:
+            raise Conflict(f"This RFQ is {RfqStatus(locked.status).label.lower()} already.")
+        locked.status = RfqStatus.CLOSED
+        locked.save(update_fields=["status"])
+        _record(
+            actor,
+            "closed RFQ without award",
+            locked,
+            {"reason": reason, "quotes": locked.quotes.count()},
+        )
+    return locked

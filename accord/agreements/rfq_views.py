@@ -1,5 +1,6 @@
 """RFQ pages: the list, a new RFQ, one RFQ with its quotes compared at landed cost (and the
-comparison's CSV/XLSX), inviting an EMS, entering a quote, awarding one.
+comparison's CSV/XLSX), inviting an EMS, entering a quote, awarding one, closing one without
+award.
 
 An EMS sees the RFQs it is invited to and its own quote only; the buyer's people see every
 quote, each read in that EMS's access log."""
@@ -27,7 +28,13 @@ from accord.agreements.access import (
 from accord.agreements.models import Rfq
 from accord.agreements.rfq_forms import InviteForm, QuoteForm, RfqForm
 from accord.agreements.rfq_queries import HEADERS, comparison_rows
-from accord.agreements.rfq_services import award_quote, create_rfq, invite_to_rfq, submit_quote
+from accord.agreements.rfq_services import (
+    award_quote,
+    close_rfq,
+    create_rfq,
+    invite_to_rfq,
+    submit_quote,
+)
 from accord.core.access import today
 from accord.core.errors import FORM_ERRORS
 from accord.orgs.access import programs_visible_to
@@ -190,3 +197,18 @@ def rfq_award(request: HttpRequest, pk: int, quote_pk: int) -> HttpResponse:
         return redirect("rfq_detail", pk=rfq.pk)
     messages.success(request, "Awarded: the quote is now the SOW's draft terms.")
     return redirect("agreement_detail", pk=agreement.pk)
+
+
+@login_required
+@require_POST
+def rfq_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """The buyer closes the RFQ without awarding it (cancels the request)."""
+    user = person(request)
+    rfq = get_rfq_for_user(user, pk, buyer=True)
+    try:
+        close_rfq(actor=user, rfq=rfq, reason=request.POST.get("reason", ""))
+    except FORM_ERRORS as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Closed without award: no more quotes are taken.")
+    return redirect("rfq_detail", pk=rfq.pk)

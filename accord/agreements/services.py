@@ -1,4 +1,4 @@
-"""Every write to agreements: drafting, editing the terms, signing.
+"""Every write to agreements: drafting, editing the terms, signing, retiring and reinstating.
 
 Each takes the agreement's row lock first (select_for_update), so that edits and signatures of
 one agreement happen one after the other: two signers racing sign only the version that is
@@ -111,6 +111,17 @@ def _lock(agreement: Agreement) -> Agreement:
     return Agreement.objects.select_for_update().get(pk=agreement.pk)
 
 
+def refuse_if_retired(agreement: Agreement, doing: str) -> None:
+    """409 for a write to an agreement that was retired: its versions are history only."""
+    if agreement.retired_at is not None:
+        day = timezone.localdate(agreement.retired_at).isoformat()
+        raise Conflict(
+            f"This agreement was retired on {day}: nothing is {doing} on it any more. "
+            "The buyer's people may reinstate it first.",
+            detail={"retired_at": agreement.retired_at.isoformat()},
+        )
+
+
 def current_draft(agreement: Agreement) -> AgreementVersion | None:
     return agreement.versions.filter(status=VersionStatus.DRAFT).first()
 
@@ -135,7 +146,7 @@ def save_terms(*, actor: Person, agreement: Agreement, terms: Any) -> AgreementV
     data = canonical_terms(parsed)
     digest = terms_hash(data)
     with transaction.atomic():
-        _lock(agreement)
+        refuse_if_retired(_lock(agreement), "drafted or edited")
         draft = current_draft(agreement)
         if draft is not None and draft.terms_hash == digest:
             raise Conflict("These are the draft's terms already: nothing changed.")
@@ -186,7 +197,7 @@ def sign_agreement_version(
     if side is None or organisation is None or not actor.can_sign_agreements:
         raise Forbidden("Only an authorised signer of one of the two parties signs.")
     with transaction.atomic():
-        _lock(agreement)
+        refuse_if_retired(_lock(agreement), "signed")
         draft = current_draft(agreement)
         if draft is None or draft.terms_hash != terms_hash.strip().lower():
             current = f" (the current draft is {draft.terms_hash})" if draft else ""
@@ -234,3 +245,58 @@ def sign_agreement_version(
             },
         )
     return draft
+
+
+def _require_buyer(actor: Person, agreement: Agreement, doing: str) -> None:
+    """The program's owner (the buyer), who drafts the agreement, retires and reinstates it."""
+    if agreement.program_id not in reach_of(actor).programs:
+        raise NotFound()
+    if actor.organisation_id != agreement.buyer_id:
+        raise Forbidden(f"Only the buyer's people, who draft the agreement, {doing} it.")
+
+
+def retire_agreement(*, actor: Person, agreement: Agreement, reason: str) -> Agreement:
+    """End the agreement: every version stays readable, nothing more is drafted, edited or
+    signed, an open draft stays as it was (reinstating resumes it), and the invoice check finds
+    no agreement in force for a purchase order dated on or after the day of retirement (those
+    dated before are still checked against the version in force at their date)."""
+    _require_buyer(actor, agreement, "retire")
+    reason = checked_text(reason.strip(), field="reason", multiline=True)
+    if not reason or len(reason) > 500:
+        raise InvalidInput(
+            "Give the reason for retiring the agreement (1 to 500 characters).",
+            detail={"field": "reason"},
+        )
+    with transaction.atomic():
+        locked = _lock(agreement)
+        if locked.retired_at is not None:
+            day = timezone.localdate(locked.retired_at).isoformat()
+            raise Conflict(f"This agreement was retired on {day} already.")
+        locked.retired_at = timezone.now()
+        locked.retired_by = actor
+        locked.retire_reason = reason
+        locked.save(update_fields=["retired_at", "retired_by", "retire_reason"])
+        _record(
+            actor,
+            "retired agreement",
+            locked,
+            {"reason": reason, "retired_at": locked.retired_at.isoformat()},
+        )
+    return locked
+
+
+def reinstate_agreement(*, actor: Person, agreement: Agreement) -> Agreement:
+    """Undo a retirement: the agreement is in force again (its signed version for every
+    purchase order from its signing on) and its draft may be edited and signed."""
+    _require_buyer(actor, agreement, "reinstate")
+    with transaction.atomic():
+        locked = _lock(agreement)
+        if locked.retired_at is None:
+            raise Conflict("This agreement is not retired.")
+        before = {"retired_at": locked.retired_at.isoformat(), "reason": locked.retire_reason}
+        locked.retired_at = None
+        locked.retired_by = None
+        locked.retire_reason = ""
+        locked.save(update_fields=["retired_at", "retired_by", "retire_reason"])
+        _record(actor, "reinstated agreement", locked, {"was retired": before})
+    return locked

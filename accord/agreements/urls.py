@@ -9,6 +9,8 @@ urlpatterns = [
     path("agreements/<int:pk>/terms/", views.agreement_terms, name="agreement_terms"),
     path("agreements/<int:pk>/sign/", views.agreement_sign, name="agreement_sign"),
     path("agreements/<int:pk>/diff/", views.agreement_diff, name="agreement_diff"),
+    path("agreements/<int:pk>/retire/", views.agreement_retire, name="agreement_retire"),
+    path("agreements/<int:pk>/reinstate/", views.agreement_reinstate, name="agreement_reinstate"),
     path(
         "agreements/<int:pk>/versions/<int:number>/",
         views.agreement_version,
@@ -20,6 +22,7 @@ urlpatterns = [
     path("rfqs/<int:pk>/invite/", rfq_views.rfq_invite, name="rfq_invite"),
     path("rfqs/<int:pk>/quote/", rfq_views.rfq_quote, name="rfq_quote"),
     path("rfqs/<int:pk>/quotes/<int:quote_pk>/award/", rfq_views.rfq_award, name="rfq_award"),
+    path("rfqs/<int:pk>/close/", rfq_views.rfq_close, name="rfq_close"),
     path("agreements/<int:pk>/invoices/", invoice_views.invoice_list, name="invoice_list"),
     path("agreements/<int:pk>/invoices/new/", invoice_views.invoice_create, name="invoice_create"),
     path(

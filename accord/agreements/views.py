@@ -1,6 +1,6 @@
 """Agreement pages: the list, a new agreement, one agreement with its current terms, the
 check's problems, its versions and the sign button; a version's terms (and their CSV), the
-terms' editor and the term-level diff between two versions."""
+terms' editor, the term-level diff between two versions, retiring and reinstating."""
 
 from __future__ import annotations
 
@@ -20,14 +20,22 @@ from accord.agreements.access import (
     get_version_for_user,
     latest_versions,
     log_terms_read,
+    signing_right_granters,
 )
 from accord.agreements.choices import VersionStatus
 from accord.agreements.diff import diff_terms
 from accord.agreements.display import HEADERS, terms_rows
-from accord.agreements.forms import AgreementForm, SignForm, TermsForm
+from accord.agreements.forms import AgreementForm, RetireForm, SignForm, TermsForm
 from accord.agreements.models import Agreement
 from accord.agreements.queries import agreement_detail as agreement_detail_of
-from accord.agreements.services import create_agreement, save_terms, sign_agreement_version
+from accord.agreements.services import (
+    create_agreement,
+    refuse_if_retired,
+    reinstate_agreement,
+    retire_agreement,
+    save_terms,
+    sign_agreement_version,
+)
 from accord.agreements.terms import parse_terms
 from accord.core.errors import FORM_ERRORS
 from accord.orgs.access import programs_visible_to
@@ -40,11 +48,20 @@ from accord.web.tables import export_table, person, requested_export
 def agreement_list(request: HttpRequest) -> HttpResponse:
     """Titles, parties and states: no terms, so nothing to log."""
     user = person(request)
-    agreements = list(agreements_visible_to(user).select_related("program", "buyer", "partner"))
+    found = agreements_visible_to(user).select_related("program", "buyer", "partner")
+    retired = request.GET.get("retired", "").strip().lower()
+    if retired == "yes":
+        found = found.filter(retired_at__isnull=False)
+    elif retired == "no":
+        found = found.filter(retired_at__isnull=True)
+    else:
+        retired = ""
+    agreements = list(found)
     latest = latest_versions(user, agreements)
     rows = [(a, latest.get(a.pk)) for a in agreements]
     owned = programs_visible_to(user).filter(owner_id=user.organisation_id).exists()
-    return render(request, "agreements/list.html", {"rows": rows, "can_draft": owned})
+    context = {"rows": rows, "can_draft": owned, "retired": retired}
+    return render(request, "agreements/list.html", context)
 
 
 @login_required
@@ -98,6 +115,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     signed_by_my_side = bool(
         current and any(s.side == side and s.voided_at is None for s in current.signatures.all())
     )
+    retired = agreement.is_retired
     return render(
         request,
         "agreements/detail.html",
@@ -109,9 +127,14 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": detail.versions,
             "numbers": [v.number for v in detail.versions],
             "is_draft": current is not None and current.status == VersionStatus.DRAFT,
-            "can_sign": user.can_sign_agreements and not signed_by_my_side,
+            "retired": retired,
+            "can_sign": user.can_sign_agreements and not signed_by_my_side and not retired,
             "signed_by_my_side": signed_by_my_side,
+            # Who grants the right to sign, named to whoever lacks it.
+            "granters": [] if user.can_sign_agreements else signing_right_granters(user),
             "sign_form": SignForm(initial={"terms_hash": current.terms_hash if current else ""}),
+            "is_buyer": agreement.buyer_id == user.organisation_id,
+            "retire_form": RetireForm(),
         },
     )
 
@@ -150,6 +173,7 @@ def agreement_terms(request: HttpRequest, pk: int) -> HttpResponse:
     """The terms as JSON: saving edits the draft (or starts one after a signed version)."""
     user = person(request)
     agreement = get_agreement_for_user(user, pk)
+    refuse_if_retired(agreement, "drafted or edited")
     detail = agreement_detail_of(agreement)
     initial = json.dumps(detail.current.terms if detail.current else {}, indent=2, sort_keys=True)
     form = TermsForm(request.POST or None, initial={"terms": initial})
@@ -200,6 +224,43 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, f"You signed version {version.number}; the other side signs next."
         )
+    return redirect("agreement_detail", pk=agreement.pk)
+
+
+@login_required
+@require_POST
+def agreement_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    """The buyer's people end the agreement, giving the reason."""
+    user = person(request)
+    agreement = get_agreement_for_user(user, pk, buyer=True)
+    form = RetireForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the reason for retiring the agreement (1 to 500 characters).")
+        return redirect("agreement_detail", pk=agreement.pk)
+    try:
+        retire_agreement(actor=user, agreement=agreement, reason=form.cleaned_data["reason"])
+    except FORM_ERRORS as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            "Retired: its versions stay readable; nothing more is drafted or signed, and it is "
+            "in force for no purchase order from today.",
+        )
+    return redirect("agreement_detail", pk=agreement.pk)
+
+
+@login_required
+@require_POST
+def agreement_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
+    user = person(request)
+    agreement = get_agreement_for_user(user, pk, buyer=True)
+    try:
+        reinstate_agreement(actor=user, agreement=agreement)
+    except FORM_ERRORS as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Reinstated: the agreement is in force again.")
     return redirect("agreement_detail", pk=agreement.pk)
 
 

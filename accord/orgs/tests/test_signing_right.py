@@ -126,9 +126,7 @@ def test_the_signing_right_through_the_api(client_for: Any, people: Any) -> None
     for body in ({"allowed": "yes"}, {}, {"allowed": True, "extra": 1}, {"allowed": 1}):
         assert_error(send(admin, "PUT", url, body), 422, "invalid")
     assert not _right("oem_engineer")
-    assert_error(
-        send(client_for("oem_engineer"), "PUT", url, {"allowed": True}), 403, "forbidden"
-    )
+    assert_error(send(client_for("oem_engineer"), "PUT", url, {"allowed": True}), 403, "forbidden")
     assert_error(send(client_for("ems_planner"), "PUT", url, {"allowed": True}), 404, "not_found")
     assert not _right("oem_engineer")
     me = client_for("oem_buyer").get(f"{API}/me").json()

@@ -6,7 +6,9 @@ passes the check (accord/agreements/tests/sample.py). EBX2's members from the tw
 read of its terms is one entry in the other party's access log. Everyone else gets 404:
 Sunridge's rep (an EBX2 member, not a party), Brightline's (NDA lapsed), Meridian's quality
 engineer (not on EBX2), Roverly's and Quillon's people. Both sides edit the draft; only the
-authorised signers (oem_buyer, ems_planner) sign, Halcyon's engineer gets 403.
+authorised signers (oem_buyer, ems_planner) sign, Halcyon's engineer gets 403. Halcyon's
+people (the buyer, who drafts) retire the agreement and reinstate a retired one; Meridian's
+planner sees it but may not (403).
 Everyone opens the list and the drafting form (which offers their own organisation's programs
 only); drafting on EBX2 is for Halcyon's members: the others' form refuses the program (422).
 """
@@ -45,7 +47,16 @@ def agreements_world(people: Any, programs: Any, orgs: Any) -> dict[str, Any]:
             built["agreement"] = draft_ebx2(people["oem_buyer"], programs["EBX2"], orgs["meridian"])
         return built["agreement"]
 
-    return {"agreement": build}
+    def retired() -> Any:
+        if "retired" not in built:
+            from accord.agreements.services import retire_agreement
+
+            built["retired"] = retire_agreement(
+                actor=people["oem_buyer"], agreement=build(), reason="Program ended"
+            )
+        return built["retired"]
+
+    return {"agreement": build, "retired_agreement": retired}
 
 
 def _pk(w: dict[str, Any]) -> dict[str, Any]:
@@ -97,5 +108,15 @@ AGREEMENTS_POST: dict[
         _pk,
         _current_hash,
         _only({"oem_buyer": 302, "ems_planner": 302, "oem_engineer": 403}),
+    ),
+    "agreement_retire": (
+        _pk,
+        lambda w: {"reason": "Program ended"},
+        _only({"oem_buyer": 302, "oem_engineer": 302, "ems_planner": 403}),
+    ),
+    "agreement_reinstate": (
+        lambda w: {"pk": w["retired_agreement"]().pk},
+        lambda w: {},
+        _only({"oem_buyer": 302, "oem_engineer": 302, "ems_planner": 403}),
     ),
 }

@@ -7,7 +7,8 @@ and the issue's invoice (accord/agreements/tests/rfq_sample.py and invoice_sampl
 members from Halcyon (oem_buyer, oem_engineer) see the RFQ with both quotes, each read of a
 quote in its EMS's access log; Meridian's planner sees it with its own quote only, never
 Corvid's nor its name (not logged); everyone else 404. Halcyon's people invite and award
-(Meridian: 403), Meridian quotes (Halcyon: 403). Invoices are both parties' (each read of a
+(Meridian: 403), Meridian quotes (Halcyon: 403), Halcyon's people close the RFQ without award
+(Meridian: 403). Invoices are both parties' (each read of a
 check in the other party's log); the buyer records fee requests (Meridian: 403).
 """
 
@@ -179,6 +180,11 @@ RFQ_INVOICES_POST: dict[
     "rfq_award": (
         lambda w: {"pk": w["rfq"]().pk, "quote_pk": w["rfq_quote"]().pk},
         lambda w: {},
+        _only({"ems_planner": 403, **dict.fromkeys(BUYERS, 302)}),
+    ),
+    "rfq_close": (
+        _rfq,
+        lambda w: {"reason": "The program is cancelled"},
         _only({"ems_planner": 403, **dict.fromkeys(BUYERS, 302)}),
     ),
     "invoice_create": (_sow, _invoice, _only(dict.fromkeys(PARTIES, 302))),

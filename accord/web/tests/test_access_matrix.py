@@ -381,6 +381,12 @@ POST_MATRIX: dict[
         lambda w: {},
         only({"oem_buyer": 201, "oem_engineer": 403}),
     ),
+    # The signing right: the organisation's administrators grant it (404 beyond it).
+    "person_signing_right": (
+        lambda w: {"pk": w["oem_engineer"].pk},
+        lambda w: {"allowed": "yes"},
+        only({"oem_buyer": 302, "oem_engineer": 403}),
+    ),
     # Invitations are their organisation's administrators' business: 404 to everyone else.
     "invitation_revoke": (
         lambda w: {"pk": w["invitation"].invitation.pk},

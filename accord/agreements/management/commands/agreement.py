@@ -1,12 +1,14 @@
 """`accord agreement ACTION --as USERNAME ...`: agreements from the command line, as that
 person sees them (their access exactly as in the pages; terms read are access-logged).
 
-accord agreement list --as maya
+accord agreement list --as maya [--retired yes|no]
 accord agreement show ID --as maya [--version N]
 accord agreement check ID --as maya
 accord agreement diff ID --from 2 --to 3 --as maya
 accord agreement set-terms ID FILE --as maya          (a JSON file of the terms)
 accord agreement sign ID HASH --as maya
+accord agreement retire ID --reason "Program ended" --as maya     (the buyer's people)
+accord agreement reinstate ID --as maya
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils import timezone
 
 from accord.agreements.access import (
     agreements_visible_to,
@@ -27,9 +30,14 @@ from accord.agreements.access import (
 from accord.agreements.diff import diff_terms
 from accord.agreements.display import HEADERS, terms_rows
 from accord.agreements.queries import agreement_detail
-from accord.agreements.services import save_terms, sign_agreement_version
+from accord.agreements.services import (
+    reinstate_agreement,
+    retire_agreement,
+    save_terms,
+    sign_agreement_version,
+)
 from accord.agreements.terms import parse_terms
-from accord.core.commands import WorkspaceCommand, listing, no_arguments
+from accord.core.commands import WorkspaceCommand, listing, parse_bool
 from accord.orgs.models import Person
 
 
@@ -53,28 +61,55 @@ def _set_terms(parser: CommandParser) -> None:
     parser.add_argument("file", type=Path, metavar="FILE", help="the terms as JSON")
 
 
+def _list(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--retired", type=parse_bool, metavar="yes|no", help="only retired (yes) or in use (no)"
+    )
+
+
+def _retire(parser: CommandParser) -> None:
+    _agreement(parser)
+    parser.add_argument("--reason", required=True, help="why the agreement ends")
+
+
 def _sign(parser: CommandParser) -> None:
     _agreement(parser)
     parser.add_argument("hash", metavar="HASH", help="the SHA-256 of the version you read")
 
 
 class Command(WorkspaceCommand):
-    help = "Agreements (statements of work): list, show, check, diff, edit and sign."
+    help = (
+        "Agreements (statements of work): list, show, check, diff, edit, sign, retire and "
+        "reinstate."
+    )
     subcommands = (
-        ("list", "the agreements you may see", no_arguments, "list"),
+        ("list", "the agreements you may see", _list, "list"),
         ("show", "a version's terms and hash", _show, "show"),
         ("check", "the check before signing of the current draft", _agreement, "check_draft"),
         ("diff", "the clauses that differ between two versions", _diff, "diff"),
         ("set-terms", "edit the draft's terms from a JSON file", _set_terms, "set_terms"),
         ("sign", "sign the current draft's hash for your side", _sign, "sign"),
+        ("retire", "end the agreement (the buyer's people)", _retire, "retire"),
+        ("reinstate", "undo a retirement (the buyer's people)", _agreement, "reinstate"),
     )
 
     def list(self, actor: Person, options: argparse.Namespace) -> Any:
+        found = agreements_visible_to(actor).select_related("program", "buyer", "partner")
+        if options.retired is not None:
+            found = found.filter(retired_at__isnull=not options.retired)
         rows = [
-            (a.pk, a.title, a.program.code, a.buyer.name, a.partner.name)
-            for a in agreements_visible_to(actor).select_related("program", "buyer", "partner")
+            (
+                a.pk,
+                a.title,
+                a.program.code,
+                a.buyer.name,
+                a.partner.name,
+                timezone.localdate(a.retired_at).isoformat() if a.retired_at else "",
+            )
+            for a in found
         ]
-        return listing(rows, ["id", "title", "program", "buyer", "partner"], as_json=options.json)
+        headers = ["id", "title", "program", "buyer", "partner", "retired"]
+        return listing(rows, headers, as_json=options.json)
 
     def _path(self, options: argparse.Namespace) -> str:
         return f"accord agreement {options.action} {options.agreement}"
@@ -127,3 +162,14 @@ class Command(WorkspaceCommand):
         agreement = get_agreement_for_user(actor, options.agreement, sign=True)
         version = sign_agreement_version(actor=actor, agreement=agreement, terms_hash=options.hash)
         return f"Signed version {version.number} ({version.status})."
+
+    def retire(self, actor: Person, options: argparse.Namespace) -> Any:
+        agreement = get_agreement_for_user(actor, options.agreement, buyer=True)
+        retired = retire_agreement(actor=actor, agreement=agreement, reason=options.reason)
+        assert retired.retired_at is not None
+        return f"Retired {retired.title} on {timezone.localdate(retired.retired_at).isoformat()}."
+
+    def reinstate(self, actor: Person, options: argparse.Namespace) -> Any:
+        agreement = get_agreement_for_user(actor, options.agreement, buyer=True)
+        reinstate_agreement(actor=actor, agreement=agreement)
+        return f"Reinstated {agreement.title}: in force again."

@@ -3,6 +3,7 @@ person sees them (an EMS its own quote only; the buyer's reads of quotes are acc
 
 accord rfq list --as maya
 accord rfq compare RFQ --as maya [--format table|csv|json]
+accord rfq close RFQ --as maya [--reason "Program cancelled"]     (without award)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from accord.agreements.access import (
     rfqs_visible_to,
 )
 from accord.agreements.rfq_queries import HEADERS, comparison_rows
+from accord.agreements.rfq_services import close_rfq
 from accord.core.access import today
 from accord.core.commands import WorkspaceCommand, listing, no_arguments, table
 from accord.core.exports import to_csv_bytes
@@ -32,11 +34,17 @@ def _compare(parser: CommandParser) -> None:
     parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
 
+def _close(parser: CommandParser) -> None:
+    parser.add_argument("rfq", type=int, metavar="RFQ", help="the RFQ's id")
+    parser.add_argument("--reason", default="", help="why, for the record")
+
+
 class Command(WorkspaceCommand):
-    help = "Requests for quotes: list them, compare the quotes at landed cost."
+    help = "Requests for quotes: list them, compare the quotes at landed cost, close one."
     subcommands = (
         ("list", "the RFQs you may see", no_arguments, "list"),
         ("compare", "every quote you may see at every volume, at landed cost", _compare, "compare"),
+        ("close", "close an open RFQ without award (the buyer's people)", _close, "close"),
     )
 
     def list(self, actor: Person, options: argparse.Namespace) -> Any:
@@ -71,3 +79,8 @@ class Command(WorkspaceCommand):
             f"{rfq.title}: volumes {', '.join(f'{v:,}' for v in rfq.volumes)}",
             *table([r.cells() for r in rows], HEADERS),
         ]
+
+    def close(self, actor: Person, options: argparse.Namespace) -> Any:
+        rfq = get_rfq_for_user(actor, options.rfq, buyer=True)
+        close_rfq(actor=actor, rfq=rfq, reason=options.reason)
+        return f"Closed {rfq.title} without award."

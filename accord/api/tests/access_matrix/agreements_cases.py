@@ -6,7 +6,8 @@ the two parties: EBX2's members from Halcyon (oem_buyer, oem_engineer) and Merid
 of the terms is in the other party's access log. Halcyon's and Meridian's authorised signers
 (oem_buyer, ems_planner) sign; Halcyon's engineer sees it but may not (403).
 Drafting: the program's owner's members (Halcyon's); the program's partners see EBX2 but may
-not draft on it (403)."""
+not draft on it (403). Retiring and reinstating: the buyer's people, who draft it (Halcyon's);
+Meridian's planner sees it but may not (403)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,16 @@ def _current_hash(w: World) -> dict[str, Any]:
     return {"terms_hash": _agreement(w).versions.get().terms_hash}
 
 
+def _retired(w: World) -> Any:
+    if "retired" not in w:
+        from accord.agreements.services import retire_agreement
+
+        w["retired"] = retire_agreement(
+            actor=w["oem_buyer"], agreement=_agreement(w), reason="Program ended"
+        )
+    return w["retired"]
+
+
 def _new_agreement(w: World) -> dict[str, Any]:
     return {
         "program_id": w["EBX2"].pk,
@@ -71,6 +82,19 @@ AGREEMENTS_MATRIX: dict[tuple[str, str], list[Case]] = {
             lambda w: f"{_url(w)}/sign",
             expect(["oem_buyer", "ems_planner"], forbidden=["oem_engineer"]),
             body=_current_hash,
+        )
+    ],
+    ("POST", "/agreements/{agreement_id}/retire"): [
+        case(
+            lambda w: f"{_url(w)}/retire",
+            expect(["oem_buyer", "oem_engineer"], forbidden=["ems_planner"]),
+            body=lambda w: {"reason": "Program ended"},
+        )
+    ],
+    ("POST", "/agreements/{agreement_id}/reinstate"): [
+        case(
+            lambda w: f"/agreements/{_retired(w).pk}/reinstate",
+            expect(["oem_buyer", "oem_engineer"], forbidden=["ems_planner"]),
         )
     ],
     ("GET", "/agreements/{agreement_id}/versions/{number}"): [

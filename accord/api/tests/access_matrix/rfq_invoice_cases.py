@@ -7,8 +7,8 @@
   each read of a quote's prices one entry in its EMS's access log; Meridian's planner sees the
   RFQ and its own quote only, never Corvid's nor its name (not logged: its own); everyone
   else 404 (Sunridge's rep is on EBX2 but not invited, Brightline's NDA lapsed, Meridian's
-  quality engineer is not on EBX2). Halcyon's people invite and award (the EMS: 403), the
-  invited EMS quotes (the buyer: 403).
+  quality engineer is not on EBX2). Halcyon's people invite, award and close without award
+  (the EMS: 403), the invited EMS quotes (the buyer: 403).
 - Halcyon's SOW with Meridian signed three times (v3 in force), PO HAL-PO-7001 with 5,000
   received, and the issue's invoice: both parties' program members read and enter invoices
   (each check read in the other party's log); the buyer records fee requests (the EMS: 403).
@@ -173,6 +173,13 @@ RFQ_INVOICE_MATRIX: dict[tuple[str, str], list[Case]] = {
         case(
             lambda w: f"{_rfq_url(w)}/quotes/{w['quote'].pk}/award",
             expect(BUYERS, status=201, forbidden=["ems_planner"]),
+        )
+    ],
+    ("POST", "/rfqs/{rfq_id}/close"): [
+        case(
+            lambda w: f"{_rfq_url(w)}/close",
+            expect(BUYERS, forbidden=["ems_planner"]),
+            body=lambda w: {"reason": "The program is cancelled"},
         )
     ],
     ("GET", "/agreements/{agreement_id}/invoices"): [case(_invoices_url, expect(PARTIES))],
