@@ -143,3 +143,27 @@ def test_nobody_can_sign_until_the_administrators_grant_themselves_the_right(
     ]
     detail = ana.get(f"{API}/agreements/{agreement['id']}").json()
     assert (detail["status"], detail["current_version"]) == ("signed", 1)
+
+
+def test_the_agreement_page_names_who_grants_the_signing_right(
+    agreement: Any, people: Any, client_for: Any
+) -> None:
+    from django.urls import reverse
+
+    from accord.orgs.services import set_signing_right
+    from accord.web.tests.helpers import text
+
+    detail = reverse("agreement_detail", args=[agreement.pk])
+    page = text(client_for("oem_engineer").get(detail))
+    assert (
+        "You need the signing right to sign for Halcyon Devices; your organisation's "
+        "administrators can grant it: Maya Okafor." in page
+    )
+    assert "You are one of them" not in page and "Sign version 1" not in page
+    # An administrator without the right is told to grant it to themselves.
+    set_signing_right(actor=people.oem_buyer, person=people.oem_buyer, allowed=False)
+    page = text(client_for("oem_buyer").get(detail))
+    assert "You are one of them: grant it to yourself on the People page." in page
+    set_signing_right(actor=people.oem_buyer, person=people.oem_buyer, allowed=True)
+    page = text(client_for("oem_buyer").get(detail))
+    assert "Sign version 1" in page and "You need the signing right" not in page
