@@ -7,6 +7,7 @@ accord agreement check ID --as maya
 accord agreement diff ID --from 2 --to 3 --as maya
 accord agreement set-terms ID FILE --as maya          (a JSON file of the terms)
 accord agreement sign ID HASH --as maya
+accord agreement match ID FILE --as maya              (an exported CSV/XLSX of the terms)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from accord.agreements.access import (
     get_version_for_user,
     log_terms_read,
 )
+from accord.agreements.copies import match_copy
 from accord.agreements.diff import diff_terms
 from accord.agreements.display import HEADERS, terms_rows
 from accord.agreements.queries import agreement_detail
@@ -31,6 +33,7 @@ from accord.agreements.services import save_terms, sign_agreement_version
 from accord.agreements.terms import parse_terms
 from accord.core.commands import WorkspaceCommand, listing, no_arguments
 from accord.orgs.models import Person
+from accord.parts.bom_import.tables import DEFAULT_MAX_BYTES
 
 
 def _agreement(parser: CommandParser) -> None:
@@ -58,8 +61,15 @@ def _sign(parser: CommandParser) -> None:
     parser.add_argument("hash", metavar="HASH", help="the SHA-256 of the version you read")
 
 
+def _match(parser: CommandParser) -> None:
+    _agreement(parser)
+    parser.add_argument("file", type=Path, metavar="FILE", help="an exported CSV or XLSX")
+
+
 class Command(WorkspaceCommand):
-    help = "Agreements (statements of work): list, show, check, diff, edit and sign."
+    help = (
+        "Agreements (statements of work): list, show, check, diff, edit, sign and match a copy."
+    )
     subcommands = (
         ("list", "the agreements you may see", no_arguments, "list"),
         ("show", "a version's terms and hash", _show, "show"),
@@ -67,6 +77,7 @@ class Command(WorkspaceCommand):
         ("diff", "the clauses that differ between two versions", _diff, "diff"),
         ("set-terms", "edit the draft's terms from a JSON file", _set_terms, "set_terms"),
         ("sign", "sign the current draft's hash for your side", _sign, "sign"),
+        ("match", "which version an exported copy is, and what changed in it", _match, "match"),
     )
 
     def list(self, actor: Person, options: argparse.Namespace) -> Any:
@@ -127,3 +138,19 @@ class Command(WorkspaceCommand):
         agreement = get_agreement_for_user(actor, options.agreement, sign=True)
         version = sign_agreement_version(actor=actor, agreement=agreement, terms_hash=options.hash)
         return f"Signed version {version.number} ({version.status})."
+
+    def match(self, actor: Person, options: argparse.Namespace) -> Any:
+        agreement = get_agreement_for_user(actor, options.agreement)
+        path: Path = options.file
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(DEFAULT_MAX_BYTES + 1)
+        except OSError as error:
+            raise CommandError(f"Could not read {path}: {error}") from None
+        result = match_copy(agreement, data, path.name)
+        log_terms_read(actor, agreement, channel="cli", path=self._path(options))
+        if options.json:
+            return result.as_dict()
+        lines = [result.summary, f"printed SHA-256: {result.printed_hash}"]
+        lines.append(f"file's SHA-256:  {result.file_hash}")
+        return lines + [f"  {line}" for line in result.differences]
