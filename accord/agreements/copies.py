@@ -397,4 +397,3 @@ def match_copy(agreement: Agreement, data: bytes, filename: str) -> CopyMatch:
         differences=differences,
         superseded_by=superseded_by,
     )
-

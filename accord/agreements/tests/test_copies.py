@@ -25,7 +25,9 @@ CSV_TYPE = "text/csv"
 
 
 def _export(client, agreement, number=1, fmt="csv") -> bytes:
-    response = client.get(reverse("agreement_version", args=[agreement.pk, number]), {"format": fmt})
+    response = client.get(
+        reverse("agreement_version", args=[agreement.pk, number]), {"format": fmt}
+    )
     assert response.status_code == 200
     return response.content
 
@@ -42,7 +44,10 @@ def test_the_export_has_a_row_per_field_with_its_path_and_prints_the_hash(agreem
     assert lines[0] == ",".join(EXPORT_HEADERS)
     assert 'Price tier,"from 5,000 to 49,999",unit price,9.80,price_tiers[1].unit_price' in lines
     assert "MOQ,,,500,moq" in lines
-    assert "Appendix A fee,EXP Expedite,written request needed,true,fees[0].written_request_needed" in lines
+    assert (
+        "Appendix A fee,EXP Expedite,written request needed,true,fees[0].written_request_needed"
+        in lines
+    )
     digest = agreement.versions.get(number=1).terms_hash
     assert lines[-1] == f"SHA-256,version 1 (draft),,{digest},sha256"
 
@@ -188,14 +193,18 @@ def test_the_page_shows_the_version_and_the_changed_clause(agreement, client_for
         ("nohash.csv", b"Clause,Field,Value,Path\nMOQ,,500,moq\n", 422, "no SHA-256"),
         (
             "bad.csv",
-            b"Value,Path\nabc,moq\n\"1.234,50\",price_tiers[0].unit_price\n" + b"0" * 64 + b",sha256\n",
+            b'Value,Path\nabc,moq\n"1.234,50",price_tiers[0].unit_price\n'
+            + b"0" * 64
+            + b",sha256\n",
             422,
             "moq",
         ),
         ("paths.csv", b"Value,Path\n5,../etc\n" + b"0" * 64 + b",sha256\n", 422, "not a path"),
     ],
 )
-def test_bad_files_are_refused_with_a_clear_message(agreement, client_for, name, data, status, words):
+def test_bad_files_are_refused_with_a_clear_message(
+    agreement, client_for, name, data, status, words
+):
     answer = _match(client_for("oem_buyer"), agreement, data, name)
     assert answer.status_code == status, answer.content
     body = answer.json()
@@ -209,7 +218,9 @@ def test_a_refused_clause_is_named_with_its_row(agreement, client_for):
     row = next(
         n for n, line in enumerate(text.splitlines(), 1) if "price_tiers[1].unit_price" in line
     )
-    body = assert_error(_match(client_for("oem_buyer"), agreement, text.encode()), 422, "copy_refused")
+    body = assert_error(
+        _match(client_for("oem_buyer"), agreement, text.encode()), 422, "copy_refused"
+    )
     problem = body["detail"]["problems"][0]
     assert problem["row"] == row
     assert problem["message"].startswith("price_tiers[1].unit_price: 'nine' is not a plain number")
@@ -236,7 +247,9 @@ def test_the_command_line_matches_a_copy(agreement, client_for, people, tmp_path
     path = tmp_path / "copy.csv"
     path.write_bytes(_export(buyer, agreement).replace(b",600,moq", b",700,moq"))
     out = io.StringIO()
-    call_command("agreement", "match", str(agreement.pk), str(path), "--as", "oem_buyer", stdout=out)
+    call_command(
+        "agreement", "match", str(agreement.pk), str(path), "--as", "oem_buyer", stdout=out
+    )
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("Not a true copy: the file prints version 1's hash")
     assert lines[-1] == "  MOQ: 600 → 700"

@@ -67,9 +67,7 @@ def _match(parser: CommandParser) -> None:
 
 
 class Command(WorkspaceCommand):
-    help = (
-        "Agreements (statements of work): list, show, check, diff, edit, sign and match a copy."
-    )
+    help = "Agreements (statements of work): list, show, check, diff, edit, sign and match a copy."
     subcommands = (
         ("list", "the agreements you may see", no_arguments, "list"),
         ("show", "a version's terms and hash", _show, "show"),
