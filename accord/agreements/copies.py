@@ -25,7 +25,7 @@ from typing import Any
 
 from accord.agreements.choices import VersionStatus
 from accord.agreements.diff import diff_terms
-from accord.agreements.display import CLAUSES, _row
+from accord.agreements.display import CLAUSES, item_label
 from accord.agreements.models import Agreement, AgreementVersion
 from accord.agreements.terms import (
     Terms,
@@ -75,7 +75,7 @@ def export_rows(version: AgreementVersion) -> list[tuple[str, str, str, str, str
         value = data[name]
         if isinstance(value, list):
             for index, item in enumerate(value):
-                shown = _row(terms, name, getattr(terms, name)[index])[1]
+                shown = item_label(terms, name, getattr(terms, name)[index])
                 for key, leaf in item.items():
                     path = f"{name}[{index}].{key}"
                     rows.append((label, shown, key.replace("_", " "), _plain(leaf), path))

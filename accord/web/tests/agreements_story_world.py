@@ -38,9 +38,7 @@ def build() -> None:
         set_demo_passwords(actor=None, usernames=STORY_PEOPLE, password=DEMO_PASSWORD)
         # Halcyon's buyer and Meridian's planner sign for their organisations.
         for username in SIGNERS:
-            people[username] = set_signing_right(
-                actor=None, person=people[username], allowed=True
-            )
+            people[username] = set_signing_right(actor=None, person=people[username], allowed=True)
         # The RFQ: Meridian's quote A and Corvid Assembly's quote B.
         rfq = ebx2_rfq(people, programs, world.boms, orgs)
         submit_quote(actor=people["ems_planner"], rfq=rfq, quote=quote(QUOTE_A))
@@ -48,5 +46,7 @@ def build() -> None:
         # The invoice against SOW v3, after an earlier one billed the stencil.
         sow = sow_v3(people, programs, orgs)
         po_with_receipt(orgs, programs, world.parts)
-        create_invoice(actor=people["ems_planner"], agreement=sow, invoice=earlier_stencil_invoice())
+        create_invoice(
+            actor=people["ems_planner"], agreement=sow, invoice=earlier_stencil_invoice()
+        )
         create_invoice(actor=people["ems_planner"], agreement=sow, invoice=invoice_data())

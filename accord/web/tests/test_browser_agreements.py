@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, FilePayload, Page, expect, sync_playwright
 
 from accord.agreements.tests.sample import signable
 from accord.web.tests.live_server import (
@@ -121,9 +121,8 @@ def sign(page: Page, number: int) -> None:
 
 
 def upload_copy(page: Page, name: str, data: bytes) -> None:
-    page.get_by_label("Exported terms").set_input_files(
-        files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
-    )
+    payload: FilePayload = {"name": name, "mimeType": "text/csv", "buffer": data}
+    page.get_by_label("Exported terms").set_input_files(files=payload)
     page.get_by_role("button", name="Check the copy").click()
 
 
@@ -177,9 +176,7 @@ def test_an_agreement_from_draft_to_signed_to_a_checked_copy(
     digest = planner.locator("p.lede code").inner_text()
     assert len(digest) == 64
     sign(planner, 1)
-    expect(
-        planner.get_by_text("Both sides have signed version 1: it is in force.")
-    ).to_be_visible()
+    expect(planner.get_by_text("Both sides have signed version 1: it is in force.")).to_be_visible()
 
     # The buyer lowers the 5,000 tier: a new draft, version 2, and its diff.
     buyer.goto(agreement_url)
@@ -202,9 +199,13 @@ def test_an_agreement_from_draft_to_signed_to_a_checked_copy(
     exported = Path(info.value.path()).read_bytes()
     rows = csv_table(exported)
     assert rows[0] == ["Clause", "Item", "Field", "Value", "Path"]
-    assert ["Price tier", "from 5,000 to 49,999", "unit price", "9.80"] == rows[
-        [r[-1] for r in rows].index("price_tiers[1].unit_price")
-    ][:4]
+    by_path = {row[-1]: row[:-1] for row in rows[1:]}
+    assert by_path["price_tiers[1].unit_price"] == [
+        "Price tier",
+        "from 5,000 to 49,999",
+        "unit price",
+        "9.80",
+    ]
     assert rows[-1] == ["SHA-256", "version 1 (signed)", "", digest, "sha256"]
     buyer.get_by_role("link", name="Check a copy").click()
     upload_copy(buyer, "agreement-v1.csv", exported)
