@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
 
 from accord.agreements.access import (
@@ -22,6 +22,7 @@ from accord.agreements.access import (
     latest_versions,
     log_terms_read,
 )
+from accord.agreements.copies import match_copy
 from accord.agreements.diff import diff_terms
 from accord.agreements.models import Agreement, AgreementVersion
 from accord.agreements.queries import agreement_detail
@@ -40,6 +41,7 @@ from accord.api.schemas import Id, InputSchema, Text
 from accord.core.access import get_or_404
 from accord.core.errors import NotFound
 from accord.orgs.access import organisations_visible_to
+from accord.parts.bom_import.inputs import read_upload
 
 router = Router(tags=["agreements"])
 
@@ -317,3 +319,33 @@ def diff_agreement_versions(
         parse_terms(versions[params.to_version].terms),
     )
     return DiffOut(from_version=params.from_version, to_version=params.to_version, lines=lines)
+
+
+class CopyMatchOut(Schema):
+    matched: bool = Field(description="Whether the printed hash is a version of this agreement.")
+    version: int | None = Field(description="The version the printed hash names, if any.")
+    status: str | None = Field(description="That version's: draft, signed, superseded or void.")
+    state: str | None
+    printed_hash: str
+    file_hash: str = Field(description="The SHA-256 of the terms rebuilt from the file's rows.")
+    intact: bool = Field(description="Whether the file's terms hash to the printed hash.")
+    differences: list[str] = Field(
+        description="When not intact: the clauses in which the file differs from the version."
+    )
+    summary: str
+
+
+@router.post("/agreements/{agreement_id}/match", response=CopyMatchOut)
+def match_agreement_copy(
+    request: HttpRequest, agreement_id: Id, file: File[UploadedFile]
+) -> dict[str, Any]:
+    """An exported copy of the terms (CSV or XLSX from a version's page) matched to the version
+    of this agreement its printed SHA-256 names; its rows hashed again, and the clauses in which
+    it differs listed. A hash that is no version of this agreement says so (never which other
+    agreement has it). 422 for a file that is no such export, 413 for one too large."""
+    user = person(request)
+    agreement = get_agreement_for_user(user, agreement_id)
+    data, filename = read_upload(file)
+    result = match_copy(agreement, data, filename)
+    log_terms_read(user, agreement, channel="api", path=request.path)
+    return result.as_dict()

@@ -83,6 +83,11 @@ def _row(terms: Terms, name: str, item: Any) -> tuple[str, str, str]:
     raise ValueError(name)  # pragma: no cover
 
 
+def item_label(terms: Terms, name: str, item: Any) -> str:
+    """How the version's page names an item of a keyed clause ("from 5,000 to 49,999")."""
+    return _row(terms, name, item)[1]
+
+
 def terms_rows(terms: Terms) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     for name, label in CLAUSES.items():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accord.agreements import invoice_views, rfq_views, views
+from accord.agreements import copy_views, invoice_views, rfq_views, views
 
 urlpatterns = [
     path("agreements/", views.agreement_list, name="agreement_list"),
@@ -11,6 +11,11 @@ urlpatterns = [
     path("agreements/<int:pk>/diff/", views.agreement_diff, name="agreement_diff"),
     path("agreements/<int:pk>/retire/", views.agreement_retire, name="agreement_retire"),
     path("agreements/<int:pk>/reinstate/", views.agreement_reinstate, name="agreement_reinstate"),
+    path(
+        "agreements/<int:pk>/check-copy/",
+        copy_views.agreement_copy_check,
+        name="agreement_copy_check",
+    ),
     path(
         "agreements/<int:pk>/versions/<int:number>/",
         views.agreement_version,

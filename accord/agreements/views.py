@@ -23,8 +23,9 @@ from accord.agreements.access import (
     signing_right_granters,
 )
 from accord.agreements.choices import VersionStatus
+from accord.agreements.copies import EXPORT_HEADERS, export_rows
 from accord.agreements.diff import diff_terms
-from accord.agreements.display import HEADERS, terms_rows
+from accord.agreements.display import terms_rows
 from accord.agreements.forms import AgreementForm, RetireForm, SignForm, TermsForm
 from accord.agreements.models import Agreement
 from accord.agreements.queries import agreement_detail as agreement_detail_of
@@ -149,12 +150,14 @@ def agreement_version(request: HttpRequest, pk: int, number: int) -> HttpRespons
     fmt = requested_export(request)
     log_terms_read(user, agreement, channel="export" if fmt else "web", path=request.path)
     if fmt:
-        # The hash printed with the terms: an export names exactly what was agreed.
-        export = [
-            *rows,
-            ("SHA-256", f"version {version.number} ({version.status})", version.terms_hash),
-        ]
-        return export_table(fmt, f"agreement-{agreement.pk}-v{version.number}", HEADERS, export)
+        # One row per field with its path, and the hash printed last: an export names exactly
+        # what was agreed, and "Check a copy" rebuilds the terms from it (copies.py).
+        return export_table(
+            fmt,
+            f"agreement-{agreement.pk}-v{version.number}",
+            EXPORT_HEADERS,
+            export_rows(version),
+        )
     return render(
         request,
         "agreements/version.html",

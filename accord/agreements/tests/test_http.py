@@ -156,5 +156,8 @@ def test_the_pages_draft_edit_and_sign(people, programs, orgs, client_for):
     assert AgreementVersion.objects.get(agreement_id=pk).status == VersionStatus.SIGNED
     export = buyer.get(reverse("agreement_version", args=[pk, 1]) + "?format=csv")
     text = export.content.decode()
-    assert "Price tier,from 5,000 to 49,999,9.80 USD" in text.replace('"', "")
+    # One row per field with its path, readable and read back by "Check a copy".
+    assert "Price tier,from 5,000 to 49,999,unit price,9.80,price_tiers[1].unit_price" in (
+        text.replace('"', "")
+    )
     assert digest in text

@@ -69,6 +69,17 @@ def _changed_terms(w: dict[str, Any]) -> dict[str, Any]:
     return {"terms": json.dumps(signable() | {"moq": 600})}
 
 
+def _copy(w: dict[str, Any]) -> dict[str, Any]:
+    """An export of version 1 as the version's page gives it (CSV)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accord.agreements.copies import EXPORT_HEADERS, export_rows
+    from accord.core.exports import to_csv_bytes
+
+    data = to_csv_bytes(EXPORT_HEADERS, export_rows(w["agreement"]().versions.get(number=1)))
+    return {"file": SimpleUploadedFile("agreement-v1.csv", data)}
+
+
 def _current_hash(w: dict[str, Any]) -> dict[str, Any]:
     return {"terms_hash": w["agreement"]().versions.get().terms_hash}
 
@@ -83,6 +94,8 @@ AGREEMENTS_GET: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], dict
     "agreement_terms": (_pk, READERS),
     "agreement_diff": (_pk, READERS),
     "agreement_version": (lambda w: {**_pk(w), "number": 1}, READERS),
+    # The form only: no terms read until a copy is uploaded.
+    "agreement_copy_check": (_pk, READERS),
 }
 AGREEMENTS_LOGGED_READS: dict[str, dict[str, tuple[int, ...]]] = {
     "agreement_detail": ONE_READ,
@@ -119,4 +132,10 @@ AGREEMENTS_POST: dict[
         lambda w: {},
         _only({"oem_buyer": 302, "oem_engineer": 302, "ems_planner": 403}),
     ),
+    # The parties match a copy of version 1 (200, the result on the page): a read, nothing
+    # written but the read of the terms in the other party's access log.
+    "agreement_copy_check": (_pk, _copy, _only(dict.fromkeys(PARTIES, 200))),
+}
+AGREEMENTS_READ_POSTS: dict[str, dict[str, tuple[int, ...]]] = {
+    "agreement_copy_check": ONE_READ,
 }

@@ -44,6 +44,7 @@ from accord.web.tests.access_matrix_agreements import (
     AGREEMENTS_GET,
     AGREEMENTS_LOGGED_READS,
     AGREEMENTS_POST,
+    AGREEMENTS_READ_POSTS,
     agreements_world,
 )
 from accord.web.tests.access_matrix_planning import PLANNING_GET, PLANNING_POST, planning_world
@@ -84,6 +85,10 @@ EVERYONE = dict.fromkeys(PERSONAS[1:], 200)
 # Pages anyone may open, signed in or not: what anonymous gets there instead of the login page.
 PUBLIC_PAGES = {"login": 200, "logout": 405, "signup": 200}
 PUBLIC_POSTS = {"signup": 302}
+# POSTs that only read (an uploaded file compared, nothing stored): an accepted one changes
+# nothing either, and writes the access-log entries LOGGED_POSTS names.
+READ_POSTS: set[str] = set()
+LOGGED_POSTS: dict[str, dict[str, tuple[int, ...]]] = {}
 PAGE_MODULES = (
     "accord.web.urls",
     "accord.core.urls",
@@ -547,6 +552,8 @@ LOGGED_READS |= SCORECARDS_LOGGED_READS
 GET_MATRIX |= AGREEMENTS_GET
 POST_MATRIX |= AGREEMENTS_POST
 LOGGED_READS |= AGREEMENTS_LOGGED_READS
+READ_POSTS |= set(AGREEMENTS_READ_POSTS)
+LOGGED_POSTS |= AGREEMENTS_READ_POSTS
 # The RFQ and invoice pages (access_matrix_rfq_invoices.py).
 GET_MATRIX |= RFQ_INVOICES_GET
 POST_MATRIX |= RFQ_INVOICES_POST
@@ -657,7 +664,13 @@ def test_post_matrix(client_for: Any, world: dict[str, Any], name: str, persona:
     kwargs, data, expected = POST_MATRIX[name]
     url = reverse(name, kwargs=kwargs(world))
     before = _snapshot()
+    last_read = AccessLogEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     response = client_for(persona).post(url, data(world))
+    if name in READ_POSTS:
+        reads = AccessLogEntry.objects.filter(id__gt=last_read)
+        logged = sorted(reads.values_list("row_count", flat=True))
+        expected_reads = LOGGED_POSTS.get(name, {}).get(persona, ())
+        assert logged == sorted(expected_reads), (name, persona)
     if persona == "anonymous" and name in PUBLIC_POSTS:
         assert response.status_code == PUBLIC_POSTS[name], (name, url)
         assert _snapshot() != before, "an accepted request changed nothing"
@@ -668,7 +681,9 @@ def test_post_matrix(client_for: Any, world: dict[str, Any], name: str, persona:
         assert _snapshot() == before
         return
     assert response.status_code == expected[persona], (name, persona, url)
-    if response.status_code >= 400:
+    if name in READ_POSTS:
+        assert _snapshot() == before, "a POST that only reads changed something"
+    elif response.status_code >= 400:
         assert _snapshot() == before, "a refused request changed something"
     else:
         assert _snapshot() != before, "an accepted request changed nothing"

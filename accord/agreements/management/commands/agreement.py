@@ -9,6 +9,7 @@ accord agreement set-terms ID FILE --as maya          (a JSON file of the terms)
 accord agreement sign ID HASH --as maya
 accord agreement retire ID --reason "Program ended" --as maya     (the buyer's people)
 accord agreement reinstate ID --as maya
+accord agreement match ID FILE --as maya              (an exported CSV/XLSX of the terms)
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from accord.agreements.access import (
     get_version_for_user,
     log_terms_read,
 )
+from accord.agreements.copies import match_copy
 from accord.agreements.diff import diff_terms
 from accord.agreements.display import HEADERS, terms_rows
 from accord.agreements.queries import agreement_detail
@@ -39,6 +41,7 @@ from accord.agreements.services import (
 from accord.agreements.terms import parse_terms
 from accord.core.commands import WorkspaceCommand, listing, parse_bool
 from accord.orgs.models import Person
+from accord.parts.bom_import.tables import DEFAULT_MAX_BYTES
 
 
 def _agreement(parser: CommandParser) -> None:
@@ -77,10 +80,15 @@ def _sign(parser: CommandParser) -> None:
     parser.add_argument("hash", metavar="HASH", help="the SHA-256 of the version you read")
 
 
+def _match(parser: CommandParser) -> None:
+    _agreement(parser)
+    parser.add_argument("file", type=Path, metavar="FILE", help="an exported CSV or XLSX")
+
+
 class Command(WorkspaceCommand):
     help = (
-        "Agreements (statements of work): list, show, check, diff, edit, sign, retire and "
-        "reinstate."
+        "Agreements (statements of work): list, show, check, diff, edit, sign, retire, "
+        "reinstate and match a copy."
     )
     subcommands = (
         ("list", "the agreements you may see", _list, "list"),
@@ -91,6 +99,7 @@ class Command(WorkspaceCommand):
         ("sign", "sign the current draft's hash for your side", _sign, "sign"),
         ("retire", "end the agreement (the buyer's people)", _retire, "retire"),
         ("reinstate", "undo a retirement (the buyer's people)", _agreement, "reinstate"),
+        ("match", "which version an exported copy is, and what changed in it", _match, "match"),
     )
 
     def list(self, actor: Person, options: argparse.Namespace) -> Any:
@@ -173,3 +182,19 @@ class Command(WorkspaceCommand):
         agreement = get_agreement_for_user(actor, options.agreement, buyer=True)
         reinstate_agreement(actor=actor, agreement=agreement)
         return f"Reinstated {agreement.title}: in force again."
+
+    def match(self, actor: Person, options: argparse.Namespace) -> Any:
+        agreement = get_agreement_for_user(actor, options.agreement)
+        path: Path = options.file
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(DEFAULT_MAX_BYTES + 1)
+        except OSError as error:
+            raise CommandError(f"Could not read {path}: {error}") from None
+        result = match_copy(agreement, data, path.name)
+        log_terms_read(actor, agreement, channel="cli", path=self._path(options))
+        if options.json:
+            return result.as_dict()
+        lines = [result.summary, f"printed SHA-256: {result.printed_hash}"]
+        lines.append(f"file's SHA-256:  {result.file_hash}")
+        return lines + [f"  {line}" for line in result.differences]

@@ -60,6 +60,17 @@ def _new_agreement(w: World) -> dict[str, Any]:
     }
 
 
+def _copy(w: World) -> dict[str, Any]:
+    """An export of version 1 as the version's page gives it (CSV)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accord.agreements.copies import EXPORT_HEADERS, export_rows
+    from accord.core.exports import to_csv_bytes
+
+    data = to_csv_bytes(EXPORT_HEADERS, export_rows(_agreement(w).versions.get(number=1)))
+    return {"file": SimpleUploadedFile("agreement-v1.csv", data)}
+
+
 AGREEMENTS_MATRIX: dict[tuple[str, str], list[Case]] = {
     ("GET", "/agreements"): [case(lambda w: "/agreements", expect(SIGNED_IN))],
     ("POST", "/agreements"): [
@@ -102,5 +113,16 @@ AGREEMENTS_MATRIX: dict[tuple[str, str], list[Case]] = {
     ],
     ("GET", "/agreements/{agreement_id}/diff"): [
         case(lambda w: f"{_url(w)}/diff?from=1&to=1", expect(PARTIES), logged=ONE_READ)
+    ],
+    # Matching a copy writes nothing but the read of the terms in the other party's log.
+    ("POST", "/agreements/{agreement_id}/match"): [
+        case(
+            lambda w: f"{_url(w)}/match",
+            expect(PARTIES),
+            body=_copy,
+            multipart=True,
+            reads=True,
+            logged=ONE_READ,
+        )
     ],
 }

@@ -132,6 +132,9 @@ class Case:
     # log of a successful read (xfail_log). Strict, and only for that mismatch.
     xfail: dict[str, str] = field(default_factory=dict)
     xfail_log: dict[str, str] = field(default_factory=dict)
+    # A POST that only reads (an uploaded copy matched to a version): checked as a read, its
+    # access-log entries as `logged` says, nothing else written.
+    reads: bool = False
 
 
 def case(
@@ -147,6 +150,7 @@ def case(
     seen: dict[str, Any] | None = None,
     xfail: dict[str, str] | None = None,
     xfail_log: dict[str, str] | None = None,
+    reads: bool = False,
 ) -> Case:
     named = logged if isinstance(logged, dict) else dict.fromkeys(logged, 1)
     rows = {p: (1,) * n if isinstance(n, int) else tuple(n) for p, n in named.items()}
@@ -162,6 +166,7 @@ def case(
         seen or {},
         xfail or {},
         xfail_log or {},
+        reads,
     )
 
 
