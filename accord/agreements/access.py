@@ -226,3 +226,17 @@ def get_invoice_for_user(user: Any, pk: Any) -> Invoice:
         ),
         pk=pk,
     )
+
+
+# The rater's own records for its scorecards (ADR 0011): counted as a whole, never used to
+# show rows (a card's drill-down lists them through invoices_visible_to).
+
+
+def invoices_received_by(organisation_id: int) -> QuerySet[Invoice]:
+    """The invoices addressed to the organisation (the buyer of their agreement)."""
+    return Invoice.objects.filter(agreement__buyer_id=organisation_id)
+
+
+def invoices_issued_by(organisation_id: int) -> QuerySet[Invoice]:
+    """The invoices the organisation issued (the partner of their agreement)."""
+    return Invoice.objects.filter(agreement__partner_id=organisation_id)
