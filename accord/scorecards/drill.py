@@ -283,7 +283,7 @@ def _payments(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.d
         paid_on, due = row["paid_on"], row["due"]
         if paid_on is not None:
             late = (paid_on - due).days
-            verdict = "on time" if late <= 0 else f"late ({late} days)"
+            verdict = "on time" if late <= 0 else f"late ({late} day{'s' if late > 1 else ''})"
         else:
             verdict = "unpaid, past due (late)" if row["counted"] else "not yet due (not counted)"
         drill.rows.append(
