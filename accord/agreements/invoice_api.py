@@ -168,7 +168,7 @@ def record_payment_endpoint(
     """The buyer records the day it paid the invoice, or corrects it (the same call again).
     422 naming paid_on for a day in the future or before the invoice date; the issuer: 403."""
     user = person(request)
-    invoice = get_invoice_for_user(user, invoice_id)
+    invoice = get_invoice_for_user(user, invoice_id, buyer=True)
     return _invoice(record_invoice_payment(actor=user, invoice=invoice, paid_on=payload.paid_on))
 
 

@@ -26,7 +26,7 @@ from accord.agreements.invoice_services import (
 )
 from accord.agreements.models import Agreement
 from accord.agreements.rfq_forms import FeeRequestForm, InvoiceForm, InvoicePaymentForm
-from accord.core.errors import FORM_ERRORS, Forbidden
+from accord.core.errors import FORM_ERRORS
 from accord.parts.bom_import.inputs import read_upload
 from accord.web.pages import form_page
 from accord.web.tables import export_table, person, requested_export
@@ -129,9 +129,7 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def invoice_payment(request: HttpRequest, pk: int) -> HttpResponse:
     """The buyer records (or corrects) the day it paid the invoice; the issuer: 403."""
     user = person(request)
-    invoice = get_invoice_for_user(user, pk)
-    if invoice.agreement.side_of(user.organisation_id) != "buyer":
-        raise Forbidden("The buyer, to whom the invoice is addressed, records its payment.")
+    invoice = get_invoice_for_user(user, pk, buyer=True)
     form = InvoicePaymentForm(request.POST or None, initial={"paid_on": invoice.paid_on})
     if request.method == "POST" and form.is_valid():
         try:

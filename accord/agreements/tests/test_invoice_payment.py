@@ -277,3 +277,20 @@ def test_the_command_records_the_payment(invoice, people):
         call_command(
             "invoice_paid", str(invoice.pk), "--on", today.isoformat(), "--as", "supplier_rep"
         )
+
+
+def test_the_check_command_takes_a_due_date(sow, tmp_path):
+    path = tmp_path / "MER-INV-CLI.csv"
+    path.write_text("Fee Code,Qty,Unit Price\nFRT,10,0.15\n")
+    args = ["invoice_check", str(path), "--agreement", str(sow.pk), "--po", PO]
+    call_command(
+        *args, "--date", "2026-10-15", "--due", "2026-12-31", "--as", "oem_buyer", "--save",
+        stdout=StringIO(),
+    )  # fmt: skip
+    assert Invoice.objects.get(number="MER-INV-CLI").due_date == dt.date(2026, 12, 31)
+    path.rename(tmp_path / "MER-INV-CLI2.csv")
+    with pytest.raises(CommandError, match=r"\[due_date\]"):
+        call_command(
+            "invoice_check", str(tmp_path / "MER-INV-CLI2.csv"), "--agreement", str(sow.pk),
+            "--po", PO, "--date", "2026-10-15", "--due", "2026-10-01", "--as", "oem_buyer",
+        )  # fmt: skip

@@ -32,7 +32,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         actor = acting_person(options["acting_as"])
         try:
-            invoice = get_invoice_for_user(actor, options["invoice"])
+            invoice = get_invoice_for_user(actor, options["invoice"], buyer=True)
             invoice = record_invoice_payment(
                 actor=actor, invoice=invoice, paid_on=options["paid_on"]
             )
