@@ -50,7 +50,10 @@ usage: accord <command> [options]
          prices every quote you may see at every volume, at landed cost
   invoice-check FILE --agreement ID --po PO --as USERNAME [--format table|csv|json] [--save]
          check an invoice file line by line against the agreement in force at the PO's date
-         and its receipts (nothing written without --save)
+         and its receipts (nothing written without --save; --due YYYY-MM-DD, else the date
+         plus the agreement's payment terms)
+  invoice-paid INVOICE_ID --on YYYY-MM-DD --as USERNAME [--format table|json]
+         the buyer records (or corrects) the day it paid an invoice
   people | organisations | programs | ndas | boms | parts  ACTION --as USERNAME ...
          run the workspace from the command line, as that person (e.g. `accord people
          invite --as maya --email new@example.com` prints the sign-up link)

@@ -239,10 +239,29 @@ def invoices_visible_to(user: Any) -> QuerySet[Invoice]:
     return Invoice.objects.filter(agreement__in=agreements_visible_to(user))
 
 
-def get_invoice_for_user(user: Any, pk: Any) -> Invoice:
-    return get_or_404(
+def get_invoice_for_user(user: Any, pk: Any, *, buyer: bool = False) -> Invoice:
+    """An invoice the person sees, else 404; with `buyer` (recording its payment), 403 unless
+    their organisation is the party the invoice is addressed to."""
+    invoice = get_or_404(
         invoices_visible_to(user).select_related(
             "agreement", "agreement__program", "agreement__buyer", "agreement__partner"
         ),
         pk=pk,
     )
+    if buyer and invoice.agreement.buyer_id != reach_of(user).organisation_id:
+        raise Forbidden("The buyer, to whom the invoice is addressed, records its payment.")
+    return invoice
+
+
+# The rater's own records for its scorecards (ADR 0011): counted as a whole, never used to
+# show rows (a card's drill-down lists them through invoices_visible_to).
+
+
+def invoices_received_by(organisation_id: int) -> QuerySet[Invoice]:
+    """The invoices addressed to the organisation (the buyer of their agreement)."""
+    return Invoice.objects.filter(agreement__buyer_id=organisation_id)
+
+
+def invoices_issued_by(organisation_id: int) -> QuerySet[Invoice]:
+    """The invoices the organisation issued (the partner of their agreement)."""
+    return Invoice.objects.filter(agreement__partner_id=organisation_id)

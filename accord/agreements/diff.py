@@ -189,5 +189,6 @@ def diff_terms(old: Terms, new: Terms) -> list[str]:
         *_changed(
             "invoice tolerance %", old.invoice_tolerance_percent, new.invoice_tolerance_percent
         ),
+        *_changed("payment terms (net days)", old.payment_days, new.payment_days),
         *_changed("notes", old.notes, new.notes),
     ]

@@ -22,6 +22,7 @@ CLAUSES = {
     "frozen_window": "Frozen window",
     "flex_bands": "Flex band",
     "invoice_tolerance_percent": "Invoice tolerance %",
+    "payment_days": "Payment terms (net days)",
     "notes": "Notes",
 }
 HEADERS = ["Clause", "Item", "Value"]

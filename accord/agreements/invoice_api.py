@@ -27,6 +27,7 @@ from accord.agreements.invoice_services import (
     InvoiceIn,
     create_invoice,
     record_fee_request,
+    record_invoice_payment,
 )
 from accord.api.auth import person
 from accord.api.idempotency import idempotent
@@ -43,6 +44,8 @@ class InvoiceOut(Schema):
     date: dt.date
     currency: str
     po_reference: str
+    due_date: dt.date | None = Field(None, description="Empty on invoices entered before.")
+    paid_on: dt.date | None = Field(None, description="The day the buyer paid it, recorded.")
 
 
 class CheckedLineOut(Schema):
@@ -83,6 +86,8 @@ def _invoice(invoice: Any) -> dict[str, Any]:
         "date": invoice.date,
         "currency": invoice.currency,
         "po_reference": invoice.po_reference,
+        "due_date": invoice.due_date,
+        "paid_on": invoice.paid_on,
     }
 
 
@@ -150,6 +155,21 @@ def check_invoice_endpoint(request: HttpRequest, invoice_id: Id) -> dict[str, An
     invoice = get_invoice_for_user(user, invoice_id)
     log_terms_read(user, invoice.agreement, channel="api", path=request.path)
     return report_out(invoice_report(invoice))
+
+
+class InvoicePaymentIn(InputSchema):
+    paid_on: dt.date = Field(description="The day the buyer paid the invoice (YYYY-MM-DD).")
+
+
+@router.post("/invoices/{invoice_id}/payment", response=InvoiceOut)
+def record_payment_endpoint(
+    request: HttpRequest, invoice_id: Id, payload: InvoicePaymentIn
+) -> dict[str, Any]:
+    """The buyer records the day it paid the invoice, or corrects it (the same call again).
+    422 naming paid_on for a day in the future or before the invoice date; the issuer: 403."""
+    user = person(request)
+    invoice = get_invoice_for_user(user, invoice_id, buyer=True)
+    return _invoice(record_invoice_payment(actor=user, invoice=invoice, paid_on=payload.paid_on))
 
 
 class FeeRequestOut(Schema):

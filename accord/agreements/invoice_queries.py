@@ -355,6 +355,51 @@ def check_invoices(invoices: QuerySet[Invoice]) -> pl.DataFrame:
     return check_lines(**check_input(invoices).frames)
 
 
+TOTALS_SCHEMA = {
+    "invoice_id": pl.Int64,
+    "rated_id": pl.Int64,  # the issuer: the agreement's partner
+    "invoice_date": pl.Date,
+    "invoiced": pl.Float64,  # the check's totals, in the invoice's currency
+    "agreed": pl.Float64,
+}
+
+
+def invoice_totals(invoices: QuerySet[Invoice]) -> pl.DataFrame:
+    """The check's totals of each of these invoices checked against its agreement: a signed
+    version was in force at its PO's date and the invoice is in that version's currency (an
+    invoice in another currency is all disputed, never converted, and not compared). One
+    check over all their lines at once (TOTALS_SCHEMA)."""
+    if not invoices.exists():
+        return pl.DataFrame(schema=TOTALS_SCHEMA)
+    frames = check_input(invoices).frames
+    checked = check_lines(**frames)
+    compared = (
+        frames["invoices"]
+        .join(
+            frames["versions"].select("version_id", pl.col("currency").alias("agreed_currency")),
+            on="version_id",
+        )
+        .filter(pl.col("currency") == pl.col("agreed_currency"))
+        .select("invoice_id", "invoice_date")
+    )
+    issuers = pl.DataFrame(
+        list(invoices.order_by().values_list("pk", "agreement__partner_id")),
+        schema={"invoice_id": pl.Int64, "rated_id": pl.Int64},
+        orient="row",
+    )
+    sums = checked.group_by("invoice_id").agg(
+        (pl.col("amount").sum().cast(pl.Float64) / 100).alias("invoiced"),
+        (pl.col("agreed").sum().cast(pl.Float64) / 100).alias("agreed"),
+    )
+    return (
+        compared.join(issuers, on="invoice_id")
+        .join(sums, on="invoice_id")
+        .select(list(TOTALS_SCHEMA))
+        .cast(TOTALS_SCHEMA)  # type: ignore[arg-type]
+        .sort("invoice_id")
+    )
+
+
 # One invoice as people read it --------------------------------------------------------------
 
 HEADERS = [

@@ -1,5 +1,11 @@
-"""Every write to invoices: entering an invoice (form, API, file: all through create_invoice)
-and the buyer's record of a written request for a fee that needs one.
+"""Every write to invoices: entering an invoice (form, API, file: all through create_invoice),
+the buyer's record of the day it paid one (record_invoice_payment) and of a written request
+for a fee that needs one. Entering an invoice or its payment refreshes the cards it counts on:
+the buyer's card of the issuer (cost) and the issuer's card of the buyer (payment on time).
+
+An invoice is due on the date entered with it, else on its date plus the payment terms (net
+days, `payment_days`) of the agreement's version in force at the PO's date; without either it
+is refused, naming due_date.
 
 An invoice is refused whole, naming the line and field, for an amount written the way a locale
 writes it ("1.234,50"), a line in another currency than the invoice's (never converted),
@@ -13,12 +19,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from pydantic import BeforeValidator, Field, ValidationError
 
 from accord.agreements.choices import InvoiceLineKind, VersionStatus
+from accord.agreements.invoice_queries import po_date
 from accord.agreements.models import Agreement, FeeRequest, Invoice, InvoiceLine
-from accord.agreements.terms import Currency, Money, _clause, _decimal
+from accord.agreements.terms import Currency, Money, _clause, _decimal, parse_terms
 from accord.api.schemas import InputSchema, Text
+from accord.core.access import today
 from accord.core.choices import Classification
 from accord.core.errors import Conflict, Forbidden, InvalidInput
 from accord.core.events import record_event
@@ -50,11 +59,18 @@ class InvoiceLineIn(InputSchema):
     currency: Currency | None = Field(None, description="When given, the invoice's.")
 
 
+DUE_DATE_HELP = (
+    "The day the invoice is due; default: its date plus the payment terms (net days) of the "
+    "agreement's version in force at the PO's date, required when that version has none."
+)
+
+
 class InvoiceIn(InputSchema):
     number: Text = Field(min_length=1, max_length=60)
     date: dt.date
     currency: Currency
     po_reference: Text = Field(min_length=1, max_length=40)
+    due_date: dt.date | None = Field(None, description=DUE_DATE_HELP)
     lines: list[InvoiceLineIn] = Field(min_length=1, max_length=MAX_LINES)
 
 
@@ -142,14 +158,16 @@ def create_invoice(*, actor: Person, agreement: Agreement, invoice: Any) -> Invo
     it, the buyer's accounts payable receives it)."""
     parsed = parse_invoice(invoice)
     _party(actor, agreement)
-    if not PurchaseOrder.objects.filter(
+    order = PurchaseOrder.objects.filter(
         buyer_id=agreement.buyer_id, supplier_id=agreement.partner_id, number=parsed.po_reference
-    ).exists():
+    ).first()
+    if order is None:
         raise InvalidInput(
             f"po_reference: {parsed.po_reference} is not a purchase order of "
             f"{agreement.buyer} to {agreement.partner}.",
             detail={"field": "po_reference"},
         )
+    due_date = _due_date(agreement, order, parsed)
     try:
         with transaction.atomic():
             stored = Invoice.objects.create(
@@ -158,6 +176,7 @@ def create_invoice(*, actor: Person, agreement: Agreement, invoice: Any) -> Invo
                 date=parsed.date,
                 currency=parsed.currency,
                 po_reference=parsed.po_reference,
+                due_date=due_date,
                 created_by=actor,
             )
             InvoiceLine.objects.bulk_create(
@@ -181,12 +200,113 @@ def create_invoice(*, actor: Person, agreement: Agreement, invoice: Any) -> Invo
                 actor=actor,
                 verb="entered invoice",
                 obj=stored,
-                changes={"number": parsed.number, "lines": len(parsed.lines)},
+                changes={
+                    "number": parsed.number,
+                    "lines": len(parsed.lines),
+                    "due_date": due_date.isoformat(),
+                },
                 classification=Classification.RESTRICTED,
             )
+            _refresh_cards(stored)
     except IntegrityError:
         raise Conflict(f"Invoice {parsed.number} of this agreement is entered already.") from None
     return stored
+
+
+def payment_days_in_force(agreement: Agreement, on: dt.date) -> int | None:
+    """The payment terms (net days) of the agreement's version in force on that day: the last
+    one signed on or before it, as the invoice check picks the version for a PO's date."""
+    signed = (
+        agreement.versions.filter(
+            status__in=[VersionStatus.SIGNED, VersionStatus.SUPERSEDED], signed_at__isnull=False
+        )
+        .order_by("-signed_at", "-number")
+        .values_list("terms", "signed_at")
+    )
+    for terms, signed_at in signed:
+        if timezone.localdate(signed_at) <= on:
+            return parse_terms(terms).payment_days
+    return None
+
+
+def _due_date(agreement: Agreement, order: PurchaseOrder, parsed: InvoiceIn) -> dt.date:
+    """The due date given, else the invoice date plus the payment terms in force at the PO's
+    date; refused (naming due_date) before the invoice date or when there is neither."""
+    if parsed.due_date is not None:
+        if parsed.due_date < parsed.date:
+            raise InvalidInput(
+                f"due_date: {parsed.due_date} is before the invoice date {parsed.date}.",
+                detail={"field": "due_date"},
+            )
+        return parsed.due_date
+    days = payment_days_in_force(agreement, po_date(order))
+    if days is None:
+        raise InvalidInput(
+            "due_date: give the day the invoice is due (the version of the agreement in force "
+            "at the PO's date has no payment terms).",
+            detail={"field": "due_date"},
+        )
+    return parsed.date + dt.timedelta(days=days)
+
+
+def _refresh_cards(invoice: Invoice) -> None:
+    """Inside the writing transaction: the cards an invoice counts on are refreshed after the
+    commit: the buyer's card of the issuer (cost, in the month of the invoice date) and the
+    issuer's card of its customer (payment on time, in the month of the due date)."""
+    from accord.scorecards.choices import Direction
+    from accord.scorecards.services import refresh_card_months_after
+
+    agreement = invoice.agreement
+    months = [
+        (agreement.buyer_id, Direction.SUPPLIERS, agreement.partner_id, invoice.date),
+    ]
+    if invoice.due_date is not None:
+        months.append(
+            (agreement.partner_id, Direction.CUSTOMERS, agreement.buyer_id, invoice.due_date)
+        )
+    refresh_card_months_after(months)
+
+
+def record_invoice_payment(*, actor: Person, invoice: Invoice, paid_on: dt.date) -> Invoice:
+    """The buyer (the party the invoice is addressed to) records the day it paid the invoice,
+    or corrects it. Refused, naming paid_on, for a day in the future or before the invoice
+    date; 403 for the issuer."""
+    agreement = invoice.agreement
+    if _party(actor, agreement) != "buyer":
+        raise Forbidden("The buyer, to whom the invoice is addressed, records its payment.")
+    if not isinstance(paid_on, dt.date) or isinstance(paid_on, dt.datetime):
+        raise InvalidInput("paid_on: give a date (YYYY-MM-DD).", detail={"field": "paid_on"})
+    if paid_on > today():
+        raise InvalidInput(
+            f"paid_on: {paid_on} is in the future; record a payment once it is made.",
+            detail={"field": "paid_on"},
+        )
+    if paid_on < invoice.date:
+        raise InvalidInput(
+            f"paid_on: {paid_on} is before the invoice date {invoice.date}.",
+            detail={"field": "paid_on"},
+        )
+    with transaction.atomic():
+        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        before = locked.paid_on
+        locked.paid_on = paid_on
+        locked.paid_recorded_by = actor
+        locked.paid_recorded_at = timezone.now()
+        locked.save(update_fields=["paid_on", "paid_recorded_by", "paid_recorded_at"])
+        record_event(
+            actor=actor,
+            verb="recorded invoice payment" if before is None else "corrected invoice payment",
+            obj=locked,
+            changes={
+                "paid_on": [before.isoformat() if before else None, paid_on.isoformat()],
+            },
+            classification=Classification.RESTRICTED,
+        )
+        _refresh_cards(locked)
+    invoice.paid_on = locked.paid_on
+    invoice.paid_recorded_by = actor
+    invoice.paid_recorded_at = locked.paid_recorded_at
+    return invoice
 
 
 def _appendix_a_codes(agreement: Agreement) -> set[str]:
@@ -239,6 +359,7 @@ class InvoiceHeaderIn(InputSchema):
     date: dt.date
     currency: Currency
     po_reference: Text = Field(min_length=1, max_length=40)
+    due_date: dt.date | None = Field(None, description=DUE_DATE_HELP)
 
 
 def parse_invoice_header(data: Any) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Invoice pages: an agreement's invoices, entering one (a file or JSON lines), one invoice
-checked line by line (and the check's CSV/XLSX), recording a written fee request."""
+checked line by line (and the check's CSV/XLSX), the buyer's record of the day it paid one,
+recording a written fee request."""
 
 from __future__ import annotations
 
@@ -18,9 +19,13 @@ from accord.agreements.access import (
 )
 from accord.agreements.invoice_import import import_invoice_file
 from accord.agreements.invoice_queries import HEADERS, invoice_report
-from accord.agreements.invoice_services import create_invoice, record_fee_request
+from accord.agreements.invoice_services import (
+    create_invoice,
+    record_fee_request,
+    record_invoice_payment,
+)
 from accord.agreements.models import Agreement
-from accord.agreements.rfq_forms import FeeRequestForm, InvoiceForm
+from accord.agreements.rfq_forms import FeeRequestForm, InvoiceForm, InvoicePaymentForm
 from accord.core.errors import FORM_ERRORS
 from accord.parts.bom_import.inputs import read_upload
 from accord.web.pages import form_page
@@ -57,7 +62,7 @@ def invoice_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = InvoiceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        head = {k: data[k] for k in ("number", "date", "currency", "po_reference")}
+        head = {k: data[k] for k in ("number", "date", "currency", "po_reference", "due_date")}
         try:
             if data.get("file"):
                 content, filename = read_upload(data["file"])
@@ -114,7 +119,41 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "headers": HEADERS,
             "rows": rows,
             "breadcrumbs": _crumbs(invoice.agreement),
+            "records_payment": invoice.agreement.side_of(user.organisation_id) == "buyer",
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invoice_payment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The buyer records (or corrects) the day it paid the invoice; the issuer: 403."""
+    user = person(request)
+    invoice = get_invoice_for_user(user, pk, buyer=True)
+    form = InvoicePaymentForm(request.POST or None, initial={"paid_on": invoice.paid_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_invoice_payment(
+                actor=user, invoice=invoice, paid_on=form.cleaned_data["paid_on"]
+            )
+        except FORM_ERRORS as error:
+            form.add_error("paid_on", error.message)
+        else:
+            messages.success(
+                request, f"Recorded: invoice {invoice.number} paid on {invoice.paid_on}."
+            )
+            return redirect("invoice_detail", pk=invoice.pk)
+    due = f"due {invoice.due_date}" if invoice.due_date else "no due date kept"
+    return form_page(
+        request,
+        form=form,
+        title=f"Record the payment of invoice {invoice.number}",
+        lede=f"Invoice of {invoice.date}, {due}. The day you paid it counts on "
+        f"{invoice.agreement.partner}'s card of your organisation (invoices paid on time).",
+        action=reverse("invoice_payment", args=[invoice.pk]),
+        submit="Record the payment",
+        cancel_url=reverse("invoice_detail", args=[invoice.pk]),
+        breadcrumbs=_crumbs(invoice.agreement),
     )
 
 

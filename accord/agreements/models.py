@@ -238,13 +238,21 @@ class FeeRequest(models.Model):
 
 
 class Invoice(models.Model):
-    """An invoice of the agreement's partner to its buyer, for a purchase order."""
+    """An invoice of the agreement's partner to its buyer, for a purchase order. Due on
+    `due_date` (entered with it, else the invoice date plus the payment terms; empty on
+    invoices entered before due dates were kept); the buyer records the day it paid it."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="invoices")
     number = models.CharField(max_length=60)
     date = models.DateField()
     currency = models.CharField(max_length=3)
     po_reference = models.CharField(max_length=40)
+    due_date = models.DateField(null=True, blank=True)
+    paid_on = models.DateField(null=True, blank=True)
+    paid_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    paid_recorded_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -254,6 +262,14 @@ class Invoice(models.Model):
         ordering = ["agreement", "-date", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["agreement", "number"], name="invoice_number_unique"),
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True) | Q(due_date__gte=models.F("date")),
+                name="invoice_due_not_before_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_on__isnull=True) | Q(paid_on__gte=models.F("date")),
+                name="invoice_paid_not_before_date",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -75,6 +75,12 @@ class InvoiceForm(AccordForm):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     currency = forms.CharField(max_length=3, min_length=3)
     po_reference = forms.CharField(max_length=40, label="PO number")
+    due_date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty for the invoice date plus the agreement's payment terms "
+        "(required when its terms have none).",
+    )
     file = forms.FileField(
         required=False,
         help_text="The lines as CSV or XLSX (Kind, Description, Part Number, "
@@ -96,6 +102,15 @@ class InvoiceForm(AccordForm):
         if not cleaned.get("file") and not cleaned.get("lines") and not self.errors:
             raise forms.ValidationError("Upload a file of the lines or write them as JSON.")
         return cleaned
+
+
+class InvoicePaymentForm(AccordForm):
+    paid_on = forms.DateField(
+        label="Paid on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The day your organisation paid the invoice; not in the future, not before "
+        "the invoice date.",
+    )
 
 
 class FeeRequestForm(AccordForm):

@@ -231,6 +231,9 @@ class Terms(InputSchema):
     frozen_window: FrozenWindow | None = None
     flex_bands: list[FlexBand] = Field(default_factory=list, max_length=52)
     invoice_tolerance_percent: Percent | None = None
+    payment_days: Annotated[WholeNumber, Field(ge=0, le=365)] | None = Field(
+        default=None, description="Payment terms: net days from the invoice date (30 = net 30)."
+    )
     notes: Annotated[LongText, Field(max_length=MAX_TEXT)] = ""
 
     @model_validator(mode="after")
@@ -301,9 +304,19 @@ def parse_terms(data: Any) -> Terms:
         raise InvalidInput(f"Refused clauses: {listed}", detail={"problems": problems}) from None
 
 
+# Clauses added after versions were signed: left out of the canonical form while unset, so
+# that the terms of every version signed before they existed keep their SHA-256.
+_OMITTED_WHEN_UNSET = ("payment_days",)
+
+
 def canonical_terms(terms: Terms) -> dict[str, Any]:
-    """The terms as JSON data: every clause, keyed lists in key order, Decimals as strings."""
-    return terms.model_dump(mode="json")
+    """The terms as JSON data: every clause, keyed lists in key order, Decimals as strings
+    (a clause of _OMITTED_WHEN_UNSET only when set)."""
+    data = terms.model_dump(mode="json")
+    for name in _OMITTED_WHEN_UNSET:
+        if data.get(name) is None:
+            data.pop(name, None)
+    return data
 
 
 def canonical_json(data: dict[str, Any]) -> str:

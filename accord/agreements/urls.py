@@ -36,4 +36,5 @@ urlpatterns = [
         name="fee_request_create",
     ),
     path("invoices/<int:pk>/", invoice_views.invoice_detail, name="invoice_detail"),
+    path("invoices/<int:pk>/payment/", invoice_views.invoice_payment, name="invoice_payment"),
 ]

@@ -21,7 +21,7 @@ from typing import Any
 from django.db import transaction
 
 from accord.agreements.choices import VersionStatus
-from accord.agreements.invoice_services import create_invoice
+from accord.agreements.invoice_services import create_invoice, record_invoice_payment
 from accord.agreements.models import Agreement, Invoice, Rfq
 from accord.agreements.queries import program_bom_lines
 from accord.agreements.rfq_services import create_rfq, submit_quote
@@ -303,6 +303,9 @@ def _invoice(number: str, lines: list[dict[str, Any]]) -> dict[str, Any]:
         "date": today().isoformat(),
         "currency": "USD",
         "po_reference": PO_NUMBER,
+        # Due on receipt (the demo's terms carry no payment terms): paid the same day below,
+        # so that Meridian's card of Halcyon shows invoices paid on time this month.
+        "due_date": today().isoformat(),
         "lines": lines,
     }
 
@@ -345,12 +348,12 @@ def bill_the_first_order(world: World, sow: Agreement) -> Invoice:
         reference="EBX2 final assembly",
     )
     fee = {"kind": "fee", "quantity": "1"}
-    create_invoice(
+    stencil = create_invoice(
         actor=planner,
         agreement=sow,
         invoice=_invoice(STENCIL_INVOICE, [{**fee, "fee_code": "STN", "unit_price": "350.00"}]),
     )
-    return create_invoice(
+    invoice = create_invoice(
         actor=planner,
         agreement=sow,
         invoice=_invoice(
@@ -375,3 +378,6 @@ def bill_the_first_order(world: World, sow: Agreement) -> Invoice:
             ],
         ),
     )
+    for paid in (stencil, invoice):
+        record_invoice_payment(actor=buyer, invoice=paid, paid_on=today())
+    return invoice

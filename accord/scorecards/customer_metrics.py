@@ -54,6 +54,17 @@ revision have no data).
 
 Decision latency: the partner's proposals to the customer (sources proposed for its parts) and
 the customer's first decision, as responsiveness measures requests (metrics.responsiveness).
+
+Invoices paid on time (percent): the rater's invoices to the customer (the invoices of their
+agreements it issued), counted in the month of their due date: of the invoices due in the
+month that are paid, or unpaid and past due on the day of the computation, the share paid on
+or before the due date. An unpaid invoice past due counts as late; one not yet due and unpaid
+is not counted yet (it is pending). The day paid is the one the customer records; an invoice
+is due on the date entered with it, else its date plus the agreement's payment terms (net
+days). Invoices entered before due dates were kept have none and are not counted. Example:
+four invoices due in November, paid early, paid on the due day, paid a day late and unpaid
+(the computation in December): 2 of 4, 50%; one due in December, unpaid and not yet due, is
+not counted.
 """
 
 from __future__ import annotations
@@ -374,4 +385,32 @@ def forecast_share_stability(
         counted.with_columns((pl.col("numerator") / pl.col("denominator") * 100).alias("value"))
         .select(list(RESULT_SCHEMA))
         .sort("rated_id", "month")
+    )
+
+
+def payment_on_time(invoices: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """invoices: rated_id (the customer), due (Date, null when not kept), paid_on (Date, null
+    when unpaid)."""
+    counted = judged_payments(invoices, as_of).filter(pl.col("counted"))
+    if counted.is_empty():
+        return _empty()
+    return (
+        counted.group_by("rated_id", pl.col("due").dt.truncate("1mo").alias("month"))
+        .agg(
+            pl.col("on_time").sum().cast(pl.Float64).alias("numerator"),
+            pl.len().cast(pl.Float64).alias("denominator"),
+        )
+        .with_columns((pl.col("numerator") / pl.col("denominator") * 100).alias("value"))
+        .select(list(RESULT_SCHEMA))
+        .sort("rated_id", "month")
+    )
+
+
+def judged_payments(invoices: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """The invoices with a due date, each with on_time (paid on or before it) and counted
+    (paid, or unpaid and past due on as_of)."""
+    paid = pl.col("paid_on").is_not_null()
+    return invoices.filter(pl.col("due").is_not_null()).with_columns(
+        (paid & (pl.col("paid_on") <= pl.col("due"))).alias("on_time"),
+        (paid | (pl.col("due") < pl.lit(as_of))).alias("counted"),
     )

@@ -2,8 +2,8 @@
 programs it works on for others (their build schedules with every version, their BOM
 revisions, the proposals it made and their answers), of the forecasts its customers shared
 with it and of the orders they sent it, and the metric values computed from them
-(customer_metrics.py, whose docstring says which customer is rated from which records).
-Payment on time waits for invoices (agreements): no data yet."""
+(customer_metrics.py, whose docstring says which customer is rated from which records),
+and of the invoices it issued to them (payment on time)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import polars as pl
 from django.db.models import FloatField
 from django.db.models.functions import Cast
 
+from accord.agreements.access import invoices_issued_by
 from accord.core.db import frame_of_query
 from accord.orgs.access import programs_served_by
 from accord.orgs.choices import OrganisationKind
@@ -25,6 +26,7 @@ from accord.scorecards.customer_metrics import (
     forecast_share_stability,
     forecast_stability,
     ordered_against_forecast,
+    payment_on_time,
     revisions_after_release,
 )
 from accord.scorecards.metrics import responsiveness
@@ -170,6 +172,18 @@ def _from_forecasts(
     return frames
 
 
+def invoices_issued(rater_id: int, rated_id: int | None = None) -> pl.DataFrame:
+    """The rater's invoices to its customers: invoice_id, rated_id (the customer), due,
+    paid_on."""
+    issued = invoices_issued_by(rater_id)
+    if rated_id is not None:
+        issued = issued.filter(agreement__buyer_id=rated_id)
+    return frame_of_query(
+        issued.order_by().values_list("pk", "agreement__buyer_id", "due_date", "paid_on"),
+        {"invoice_id": pl.Int64, "rated_id": pl.Int64, "due": pl.Date, "paid_on": pl.Date},
+    )
+
+
 def rated_from_schedules(template: ScorecardTemplate, rated_id: int) -> bool:
     """Whether the customer's forecast accuracy and stability come from build schedules (a
     program owner the rater builds for), as customer_values decides, else from forecasts
@@ -199,4 +213,7 @@ def customer_values(template: ScorecardTemplate, as_of: dt.datetime) -> pl.DataF
         _proposals(template, customer_ids), float(template.response_sla_hours), as_of
     )
     frames.append(tagged(median, Metric.DECISION_HOURS))
+    frames.append(
+        tagged(payment_on_time(invoices_issued(template.organisation_id), today), Metric.PAYMENT)
+    )
     return pl.concat(frames, how="vertical").filter(pl.col("month") <= today)

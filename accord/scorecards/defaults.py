@@ -1,6 +1,8 @@
 """What a new template weighs, before its organisation changes it: common practice for
 electronics buyers (on-time and quality first), and for EMS rating their customers (forecast
-accuracy and stability first). Metrics with weight 0 are shown on the card but not scored."""
+accuracy and stability first, then decision latency, changes after release and payment on
+time: late payment strains the EMS's cash for the material it buys on the customer's behalf).
+Metrics with weight 0 are shown on the card but not scored."""
 
 from __future__ import annotations
 
@@ -18,12 +20,12 @@ SUPPLIER_METRICS: dict[str, dict[str, float]] = {
 }
 CUSTOMER_METRICS: dict[str, dict[str, float]] = {
     Metric.FORECAST_8W: {"weight": 30, "target": 95, "floor": 60},
-    Metric.STABILITY: {"weight": 30, "target": 0, "floor": 30},
-    Metric.CHANGES: {"weight": 20, "target": 0, "floor": 5},
+    Metric.STABILITY: {"weight": 25, "target": 0, "floor": 30},
+    Metric.CHANGES: {"weight": 15, "target": 0, "floor": 5},
     Metric.DECISION_HOURS: {"weight": 20, "target": 24, "floor": 240},
     Metric.FORECAST_4W: {"weight": 0, "target": 95, "floor": 60},
     Metric.FORECAST_12W: {"weight": 0, "target": 95, "floor": 60},
-    Metric.PAYMENT: {"weight": 0, "target": 98, "floor": 80},
+    Metric.PAYMENT: {"weight": 10, "target": 98, "floor": 80},
 }
 BANDS: list[dict[str, Any]] = [
     {"lower": 90, "grade": "A", "action": BandAction.NONE},

@@ -1,7 +1,7 @@
-"""What makes a number of a card: the order lines, deliveries, orders, builds or proposals of
-one metric in one month, each with its verdict, judged exactly as the metric judged it. Only
-the rows the reader may see are listed (supply/access.py, parts/access.py); the count of the
-others is said, never what they are."""
+"""What makes a number of a card: the order lines, deliveries, orders, builds, proposals or
+invoices of one metric in one month, each with its verdict, judged exactly as the metric
+judged it. Only the rows the reader may see are listed (supply/access.py, parts/access.py,
+agreements/access.py); the count of the others is said, never what they are."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from typing import Any
 import polars as pl
 from django.db.models import Model
 
+from accord.agreements.access import invoices_visible_to
+from accord.agreements.models import Invoice
 from accord.core.numbers import plain_number
 from accord.parts.access import boms_visible_to
 from accord.parts.models import Bom
 from accord.scorecards.choices import Metric
+from accord.scorecards.customer_metrics import judged_payments
 from accord.scorecards.customers import rated_from_schedules
 from accord.scorecards.metrics import OnTimeRule, judged_lines
 from accord.scorecards.models import ScorecardTemplate
@@ -119,7 +122,43 @@ def _prices(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.dat
                 "" if not quoted else f"{(row['unit_price'] / quoted - 1) * 100:.2f}",
             ]
         )
+    _checked_invoices(user, template, rated_id, month, drill)
     return drill
+
+
+def _checked_invoices(
+    user: Any, template: ScorecardTemplate, rated_id: int, month: dt.date, drill: Drill
+) -> None:
+    """The invoices of the month checked against the agreement, as rows of the cost drill:
+    invoiced (in the price column) against agreed (in the quoted column)."""
+    from accord.scorecards.queries import invoices_checked
+
+    checked = invoices_checked(template, month, rated_id).filter(
+        pl.col("invoice_date").dt.truncate("1mo") == month
+    )
+    visible = {
+        invoice.pk: invoice
+        for invoice in invoices_visible_to(user).filter(pk__in=checked["invoice_id"].to_list())
+    }
+    for row in checked.sort("invoice_date", "invoice_id").iter_rows(named=True):
+        invoice = visible.get(row["invoice_id"])
+        if invoice is None:
+            drill.hidden += 1
+            continue
+        invoiced, agreed = row["invoiced"], row["agreed"]
+        drill.rows.append(
+            [
+                f"Invoice {invoice.number}",
+                "",
+                "",
+                "",
+                f"invoiced {invoiced:.2f} {invoice.currency}",
+                f"agreed {agreed:.2f}",
+                "" if not agreed else f"{(invoiced / agreed - 1) * 100:.2f}",
+            ]
+        )
+    if not checked.is_empty():
+        drill.note = "Invoices count with their totals: invoiced against what the check agreed."
 
 
 def _receipts(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.date) -> Drill:
@@ -221,6 +260,39 @@ def _boms(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.date)
     return drill
 
 
+def _payments(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.date) -> Drill:
+    from accord.scorecards.customers import invoices_issued
+
+    as_of = dt.date.today()
+    issued = invoices_issued(template.organisation_id, rated_id).filter(
+        pl.col("due").dt.truncate("1mo") == month
+    )
+    judged = judged_payments(issued, as_of)
+    visible = {
+        invoice.pk: invoice
+        for invoice in invoices_visible_to(user)
+        .filter(pk__in=judged["invoice_id"].to_list())
+        .select_related("agreement")
+    }
+    drill = Drill(["Invoice", "Agreement", "Invoice date", "Due", "Paid on", "Verdict"], Invoice)
+    for row in judged.sort("due", "invoice_id").iter_rows(named=True):
+        invoice = visible.get(row["invoice_id"])
+        if invoice is None:
+            drill.hidden += 1
+            continue
+        paid_on, due = row["paid_on"], row["due"]
+        if paid_on is not None:
+            late = (paid_on - due).days
+            verdict = "on time" if late <= 0 else f"late ({late} day{'s' if late > 1 else ''})"
+        else:
+            verdict = "unpaid, past due (late)" if row["counted"] else "not yet due (not counted)"
+        drill.rows.append(
+            [invoice.number, invoice.agreement.title, invoice.date, due, paid_on or "", verdict]
+        )
+    drill.note = "Counted in the month of the due date, once paid or past due."
+    return drill
+
+
 DRILLS = {
     Metric.ON_TIME: _on_time,
     Metric.DPPM: _receipts,
@@ -232,6 +304,7 @@ DRILLS = {
     Metric.FORECAST_12W: _builds,
     Metric.STABILITY: _builds,
     Metric.CHANGES: _boms,
+    Metric.PAYMENT: _payments,
 }
 
 

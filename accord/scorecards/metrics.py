@@ -31,7 +31,13 @@ hours so far as a lower bound); before that it is pending and not counted.
 
 Cost (variance percent): for order lines with a unit price and a reference price (the agreed
 or quoted price for that quantity), (sum of price x quantity / sum of reference x quantity - 1)
-x 100, in the month the order was issued. Negative: cheaper than agreed.
+x 100, in the month the order was issued. Negative: cheaper than agreed. The supplier's
+invoices checked against the agreement count too, in the month of the invoice date: the
+invoiced total adds to the first sum and the total the check agreed to (the agreed prices and
+fees, what was received, Appendix A) to the second. An invoice counts when a signed version of
+the agreement was in force at its PO's date and it is in that version's currency. Example: a
+line of 1,000 at 1.10 quoted at 1.00 (1,100 against 1,000) and an invoice of 50,720.00 of
+which the check agreed 49,750.00 in the same month: (51,820 / 50,750 - 1) x 100 = +2.11%.
 
 Inventory under Min (percent): of the rated party's items (a part at a site with a Min level
 above zero that the party supplies or manages), the share whose stock at the site (all owners)
@@ -56,6 +62,9 @@ RESULT_SCHEMA = {
     "denominator": pl.Float64,
     "value": pl.Float64,
 }
+
+
+_SUMS_SCHEMA = {k: v for k, v in RESULT_SCHEMA.items() if k != "value"}
 
 
 @dataclass(frozen=True)
@@ -256,25 +265,42 @@ def responsiveness(
     return median, within
 
 
-def cost_variance(lines: pl.DataFrame) -> pl.DataFrame:
+def cost_variance(lines: pl.DataFrame, invoices: pl.DataFrame | None = None) -> pl.DataFrame:
     """lines: rated_id, issued_on (Date), quantity, unit_price, reference_price; lines without
-    a price or a reference are left out by the caller or here."""
+    a price or a reference are left out by the caller or here. invoices (optional):
+    rated_id, invoice_date (Date), invoiced, agreed: the check's totals of each invoice."""
     lines = lines.drop_nulls(["unit_price", "reference_price", "issued_on"]).filter(
         pl.col("reference_price") > 0
     )
-    if lines.is_empty():
-        return _empty()
-    quantity = lines["quantity"].to_numpy()
-    counted = (
-        MonthGroups(lines["rated_id"].to_numpy(), days_of(lines["issued_on"]))
-        .sums(
-            {
-                "numerator": lines["unit_price"].to_numpy() * quantity,
-                "denominator": lines["reference_price"].to_numpy() * quantity,
-            }
+    sums = [pl.DataFrame(schema=_SUMS_SCHEMA)]
+    if not lines.is_empty():
+        quantity = lines["quantity"].to_numpy()
+        sums.append(
+            MonthGroups(lines["rated_id"].to_numpy(), days_of(lines["issued_on"])).sums(
+                {
+                    "numerator": lines["unit_price"].to_numpy() * quantity,
+                    "denominator": lines["reference_price"].to_numpy() * quantity,
+                }
+            )
         )
+    if invoices is not None and not invoices.is_empty():
+        sums.append(
+            invoices.group_by("rated_id", _month("invoice_date")).agg(
+                pl.col("invoiced").sum().alias("numerator"),
+                pl.col("agreed").sum().alias("denominator"),
+            )
+        )
+    counted = (
+        pl.concat(
+            [frame.select(list(_SUMS_SCHEMA)).cast(_SUMS_SCHEMA) for frame in sums],  # type: ignore[arg-type]
+            how="vertical",
+        )
+        .group_by("rated_id", "month")
+        .agg(pl.col("numerator").sum(), pl.col("denominator").sum())
         .filter(pl.col("denominator") > 0)
     )
+    if counted.is_empty():
+        return _empty()
     return (
         counted.with_columns(
             ((pl.col("numerator") / pl.col("denominator") - 1.0) * 100.0).alias("value")

@@ -16,6 +16,8 @@ from django.db import connection
 from django.db.models import Count, F, FloatField, Max
 from django.db.models.functions import Cast, Coalesce
 
+from accord.agreements.access import invoices_received_by
+from accord.agreements.invoice_queries import invoice_totals
 from accord.core.db import frame_of_query, frame_of_sql
 from accord.parts.access import sources_supplied_to
 from accord.scorecards.choices import DueBasis, Metric
@@ -270,6 +272,19 @@ def without_nulls(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return frame.drop_nulls(columns)
 
 
+def invoices_checked(
+    template: ScorecardTemplate, since: dt.date | None = None, rated_id: int | None = None
+) -> pl.DataFrame:
+    """The check's totals of the invoices the rater received (dated from `since` on; of one
+    issuer, when given): agreements/invoice_queries.invoice_totals."""
+    received = invoices_received_by(template.organisation_id)
+    if since is not None:
+        received = received.filter(date__gte=since)
+    if rated_id is not None:
+        received = received.filter(agreement__partner_id=rated_id)
+    return invoice_totals(received)
+
+
 def tagged(frame: pl.DataFrame, metric: str) -> pl.DataFrame:
     return frame.with_columns(pl.lit(metric).alias("metric")).select(list(VALUES_SCHEMA))
 
@@ -328,7 +343,13 @@ def supplier_values(
         tagged(quality_dppm(receipts), Metric.DPPM),
         tagged(median, Metric.RESPONSE_MEDIAN),
         tagged(within, Metric.RESPONSE_SLA),
-        tagged(cost_variance(held_against_quotes(template.organisation_id, priced)), Metric.COST),
+        tagged(
+            cost_variance(
+                held_against_quotes(template.organisation_id, priced),
+                invoices_checked(template, since),
+            ),
+            Metric.COST,
+        ),
     ]
     items, moves = _stock_items(template, facts.supplied, since)
     if not items.is_empty():

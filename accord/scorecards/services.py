@@ -325,6 +325,34 @@ def refresh_cards_after(organisation_ids: Iterable[int]) -> None:
     enqueue_with(refresh_open_months, ids)
 
 
+def refresh_card_months_after(months: Iterable[tuple[int, str, int, dt.date]]) -> None:
+    """Inside a service's transaction: records counted in these months of these cards changed
+    ((rater, direction, rated party, any day of the month)). A month already closed (an
+    invoice entered, or its payment recorded, after the month of its date closed) is opened
+    again, so that the refresh after the commit computes it once more and closes it; then the
+    raters' open months are refreshed (refresh_cards_after). A template that stored nothing yet
+    computes its whole history at its first refresh anyway."""
+    changed = list(months)
+    today = timezone.localdate()
+    for rater_id, direction, rated_id, day in changed:
+        template = ScorecardTemplate.objects.filter(
+            organisation_id=rater_id, direction=direction, retired_at__isnull=True
+        ).first()
+        month = day.replace(day=1)
+        if template is None or month_closes(template, month) > today:
+            continue
+        if not CardMonth.objects.filter(template=template).exists():
+            continue
+        CardMonth.objects.update_or_create(
+            template=template,
+            rated_id=rated_id,
+            month=month,
+            defaults={"closed": False},
+            create_defaults={"closed": False, "computed_at": timezone.now()},
+        )
+    refresh_cards_after(rater for rater, _direction, _rated, _day in changed)
+
+
 def purchase_block(buyer_id: int, supplier_id: int) -> str:
     """Why new orders from this buyer to this supplier are blocked (the buyer's template puts
     the supplier's grade in a band that blocks them), or "" when they are not."""

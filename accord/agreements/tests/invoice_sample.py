@@ -1,7 +1,7 @@
 """The issue's invoice: Halcyon's SOW with Meridian for Earbuds X2 signed three times (v3 in
 force: tier 9.80, tolerance 0.5%, freight 0.15/unit, expedite 250.00 only on written request,
-stencil 350.00 one-time), PO HAL-PO-7001 issued after v3, 5,000 PCBAs received on it, and the
-stencil billed already on an earlier invoice."""
+stencil 350.00 one-time; every version net 30 days), PO HAL-PO-7001 issued after v3, 5,000
+PCBAs received on it, and the stencil billed already on an earlier invoice."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from accord.agreements.tests.sample import draft_ebx2, signable
 from accord.supply.models import Delivery, PurchaseOrder, PurchaseOrderLine, Site
 
 PO = "HAL-PO-7001"
+PAYMENT_DAYS = 30
 STENCIL = {
     "code": "STN",
     "description": "Stencil",
@@ -37,15 +38,15 @@ def _sign(people: Any, agreement: Any, number: int, days_ago: int) -> None:
 
 def sow_v3(people: Any, programs: Any, orgs: Any) -> Any:
     """v1 (tier 5,000 at 10.20) signed 90 days ago, v2 (10.00) 60 days ago, v3 (9.80, with the
-    stencil fee) 30 days ago."""
-    terms = signable()
+    stencil fee) 30 days ago; payment terms net 30 days in each."""
+    terms = {**signable(), "payment_days": PAYMENT_DAYS}
     terms["price_tiers"][1]["unit_price"] = "10.20"
     agreement = draft_ebx2(people["oem_buyer"], programs["EBX2"], orgs["meridian"], terms)
     _sign(people, agreement, 1, 90)
     terms["price_tiers"][1]["unit_price"] = "10.00"
     save_terms(actor=people["oem_buyer"], agreement=agreement, terms=terms)
     _sign(people, agreement, 2, 60)
-    terms = signable()
+    terms = {**signable(), "payment_days": PAYMENT_DAYS}
     terms["fees"].append(STENCIL)
     save_terms(actor=people["oem_buyer"], agreement=agreement, terms=terms)
     _sign(people, agreement, 3, 30)

@@ -8,8 +8,8 @@ members from Halcyon (oem_buyer, oem_engineer) see the RFQ with both quotes, eac
 quote in its EMS's access log; Meridian's planner sees it with its own quote only, never
 Corvid's nor its name (not logged); everyone else 404. Halcyon's people invite and award
 (Meridian: 403), Meridian quotes (Halcyon: 403), Halcyon's people close the RFQ without award
-(Meridian: 403). Invoices are both parties' (each read of a
-check in the other party's log); the buyer records fee requests (Meridian: 403).
+(Meridian: 403). Invoices are both parties' (each read of a check in the other party's log);
+the buyer records fee requests and the day it paid an invoice (Meridian, the issuer: 403).
 """
 
 from __future__ import annotations
@@ -153,6 +153,10 @@ RFQ_INVOICES_GET: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], di
     "invoice_create": (_sow, READERS),
     "fee_request_create": (_sow, READERS),
     "invoice_detail": (lambda w: {"pk": w["invoice"]().pk}, READERS),
+    "invoice_payment": (
+        lambda w: {"pk": w["invoice"]().pk},
+        _only({"ems_planner": 403, **dict.fromkeys(BUYERS, 200)}),
+    ),
 }
 RFQ_INVOICES_LOGGED_READS: dict[str, dict[str, tuple[int, ...]]] = {
     "rfq_detail": QUOTE_READ,
@@ -193,4 +197,16 @@ RFQ_INVOICES_POST: dict[
         lambda w: {"code": "EXP", "requested_on": "2027-01-10", "reference": "mail"},
         _only({"ems_planner": 403, **dict.fromkeys(BUYERS, 302)}),
     ),
+    # The invoice is dated today: paid today.
+    "invoice_payment": (
+        lambda w: {"pk": w["invoice"]().pk},
+        lambda w: {"paid_on": _today()},
+        _only({"ems_planner": 403, **dict.fromkeys(BUYERS, 302)}),
+    ),
 }
+
+
+def _today() -> str:
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()

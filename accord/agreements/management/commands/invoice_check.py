@@ -3,8 +3,10 @@ TSV, XLSX, XLS) line by line against the agreement version in force at the PO's 
 receipts, as that person (a party of the agreement). Nothing is written unless --save: the
 invoice is entered, checked and rolled back.
 
-Options: --number (default: the file's name), --date (default today), --currency (default: the
-currency of the agreement's signed tiers), --format table|csv|json, --save.
+Options: --number (default: the file's name), --date (default today), --due (default: the date
+plus the payment terms of the version in force at the PO's date; required when it has none),
+--currency (default: the currency of the agreement's signed tiers), --format table|csv|json,
+--save.
 """
 
 from __future__ import annotations
@@ -41,6 +43,12 @@ class Command(BaseCommand):
         parser.add_argument("--po", required=True, metavar="PO", help="the PO number invoiced")
         parser.add_argument("--number", metavar="NUMBER", help="default: the file's name")
         parser.add_argument("--date", type=parse_date, metavar="YYYY-MM-DD")
+        parser.add_argument(
+            "--due",
+            type=parse_date,
+            metavar="YYYY-MM-DD",
+            help="the due date (default: the date plus the agreement's payment terms)",
+        )
         parser.add_argument("--currency", metavar="CUR")
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
         parser.add_argument("--save", action="store_true", help="enter the invoice as well")
@@ -59,6 +67,7 @@ class Command(BaseCommand):
                 "date": options["date"] or today(),
                 "currency": options["currency"] or _currency(agreement),
                 "po_reference": options["po"],
+                "due_date": options["due"],
             }
             report = self._check(actor, agreement, head, data, path.name, options["save"])
         except DomainError as error:

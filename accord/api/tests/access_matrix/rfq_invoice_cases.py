@@ -11,7 +11,8 @@
   (the EMS: 403), the invited EMS quotes (the buyer: 403).
 - Halcyon's SOW with Meridian signed three times (v3 in force), PO HAL-PO-7001 with 5,000
   received, and the issue's invoice: both parties' program members read and enter invoices
-  (each check read in the other party's log); the buyer records fee requests (the EMS: 403).
+  (each check read in the other party's log); the buyer records fee requests and the day it
+  paid an invoice (the EMS, its issuer: 403).
 """
 
 from __future__ import annotations
@@ -90,6 +91,12 @@ def _sow(w: World) -> Any:
             actor=w["ems_planner"], agreement=w["sow"], invoice=invoice_data()
         )
     return w["sow"]
+
+
+def _today() -> str:
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()
 
 
 def _invoices_url(w: World) -> str:
@@ -199,6 +206,13 @@ RFQ_INVOICE_MATRIX: dict[tuple[str, str], list[Case]] = {
             lambda w: f"/invoices/{_sow(w) and w['invoice'].pk}/check",
             expect(PARTIES),
             logged=dict.fromkeys(PARTIES, (1,)),
+        )
+    ],
+    ("POST", "/invoices/{invoice_id}/payment"): [
+        case(
+            lambda w: f"/invoices/{_sow(w) and w['invoice'].pk}/payment",
+            expect(BUYERS, forbidden=["ems_planner"]),
+            body=lambda w: {"paid_on": _today()},  # the invoice is dated today
         )
     ],
     ("POST", "/agreements/{agreement_id}/fee-requests"): [
