@@ -217,4 +217,3 @@ def parse_value(text: str) -> Any:
         return json.loads(text)
     except ValueError:
         return text
-

@@ -146,60 +146,61 @@ def judge(
 ) -> FlexVerdict:
     """The verdict of one change under these terms (no database)."""
     old_quantity, new_quantity = Decimal(old_quantity), Decimal(new_quantity)
-    base = {
-        "from_quantity": old_quantity,
-        "to_quantity": new_quantity,
-        "from_due": old_due,
-        "to_due": new_due,
-    }
+
+    def verdict(outcome: str, message: str, **more: Any) -> FlexVerdict:
+        return FlexVerdict(
+            outcome,
+            message,
+            from_quantity=old_quantity,
+            to_quantity=new_quantity,
+            from_due=old_due,
+            to_due=new_due,
+            **more,
+        )
+
     if terms.frozen_window is None and not terms.flex_bands:
-        return FlexVerdict(UNCHECKED, "The agreement has no frozen window or flex bands.", **base)
+        return verdict(UNCHECKED, "The agreement has no frozen window or flex bands.")
     week = weeks_out(min(old_due, new_due), today)
     percent = change_percent(old_quantity, new_quantity)
     moved = old_due != new_due
     if old_quantity == new_quantity and not moved:
-        return FlexVerdict(ACCEPTED, "Neither quantity nor due date changes.", week, **base)
+        return verdict(ACCEPTED, "Neither quantity nor due date changes.", weeks_out=week)
     window = terms.frozen_window
     if window is not None and window.weeks_from <= week <= window.weeks_to:
         clause = f"frozen window (weeks {window.weeks_from}–{window.weeks_to})"
         what = f"{plain_number(old_quantity)} → {plain_number(new_quantity)}"
         if moved:
             what += f", due {old_due} → {new_due}"
-        return FlexVerdict(
+        return verdict(
             REFUSED,
             f"{build_label} is in week {week}, inside the {clause}: no change ({what}).",
-            week,
-            clause,
-            percent,
-            Decimal(0),
-            **base,
+            weeks_out=week,
+            clause=clause,
+            change_percent=percent,
+            allowed_percent=Decimal(0),
         )
     band = next((b for b in terms.flex_bands if b.weeks_from <= week <= b.weeks_to), None)
     if band is None:
-        return FlexVerdict(
-            ACCEPTED, f"Week {week} is beyond the frozen window and the flex bands.", week, **base
+        return verdict(
+            ACCEPTED,
+            f"Week {week} is beyond the frozen window and the flex bands.",
+            weeks_out=week,
+            change_percent=percent,
         )
     clause = band_label(band)
     shown = f"{'+' if percent > 0 else ''}{plain_number(percent)} %"
-    if abs(percent) <= band.allowed_change_percent:
-        return FlexVerdict(
-            ACCEPTED,
-            f"Week {week}: {shown} is within {clause}.",
-            week,
-            clause,
-            percent,
-            band.allowed_change_percent,
-            **base,
-        )
-    return FlexVerdict(
-        FLAGGED,
-        f"{build_label} in week {week}: {shown} is beyond {clause}; the EMS accepts or declines.",
-        week,
-        clause,
-        percent,
-        band.allowed_change_percent,
-        [fee_dict(f) for f in schedule_fees(terms)],
-        **base,
+    within = abs(percent) <= band.allowed_change_percent
+    return verdict(
+        ACCEPTED if within else FLAGGED,
+        f"Week {week}: {shown} is within {clause}."
+        if within
+        else f"{build_label} in week {week}: {shown} is beyond {clause}; the EMS accepts or "
+        "declines.",
+        weeks_out=week,
+        clause=clause,
+        change_percent=percent,
+        allowed_percent=band.allowed_change_percent,
+        fees=[] if within else [fee_dict(f) for f in schedule_fees(terms)],
     )
 
 
