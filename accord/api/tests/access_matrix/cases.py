@@ -132,6 +132,8 @@ class Case:
     # log of a successful read (xfail_log). Strict, and only for that mismatch.
     xfail: dict[str, str] = field(default_factory=dict)
     xfail_log: dict[str, str] = field(default_factory=dict)
+    # A POST that only answers (a check): like a read, it writes nothing but the access log.
+    stateless: bool = False
 
 
 def case(
@@ -147,6 +149,7 @@ def case(
     seen: dict[str, Any] | None = None,
     xfail: dict[str, str] | None = None,
     xfail_log: dict[str, str] | None = None,
+    stateless: bool = False,
 ) -> Case:
     named = logged if isinstance(logged, dict) else dict.fromkeys(logged, 1)
     rows = {p: (1,) * n if isinstance(n, int) else tuple(n) for p, n in named.items()}
@@ -162,6 +165,7 @@ def case(
         seen or {},
         xfail or {},
         xfail_log or {},
+        stateless,
     )
 
 
