@@ -34,6 +34,7 @@ from accord.agreements.flex_queries import (
 )
 from accord.agreements.flex_services import decide_flex_exception
 from accord.agreements.models import Agreement
+from accord.api.schemas import MAX_ID
 from accord.core.errors import FORM_ERRORS, InvalidInput
 from accord.web.tables import export_table, parse_sort, person, requested_export
 
@@ -167,6 +168,8 @@ def _proposed(text: str) -> list[ProposedChange]:
             build = int(cells[0])
             quantity = Decimal(cells[1]) if cells[1] else None
             due = dt.date.fromisoformat(cells[2]) if cells[2] else None
+            if not 1 <= build <= MAX_ID or (quantity is not None and not quantity.is_finite()):
+                raise ValueError(line)
         except (ValueError, InvalidOperation):
             raise InvalidInput(
                 f"line {number}: write build id, quantity, due date (YYYY-MM-DD): {line!r}",

@@ -166,8 +166,10 @@ def test_the_check_pages_answer_without_writing(builds, client_for, sow):
     page = buyer.get(reverse("flex_check", args=[sow.pk]), {"changes": lines}).content.decode()
     assert page.count("<td>refused</td>") == 1 and page.count("<td>flagged</td>") == 1
     assert page.count("<td>accepted</td>") == 1
-    bad = buyer.get(reverse("flex_check", args=[sow.pk]), {"changes": "x, 1"}).content.decode()
-    assert "line 1" in bad
+    for wrong_line in ("x, 1", "1, NaN", "99999999999999999999, 1", "1, 5, 2027-02-30"):
+        bad = buyer.get(reverse("flex_check", args=[sow.pk]), {"changes": f"1, 5\n{wrong_line}"})
+        assert bad.status_code == 200
+        assert "line 2" in bad.content.decode(), wrong_line
     answer = buyer.get(
         reverse("change_check", args=[sow.pk]), {"term": "moq", "value": "600"}
     ).content.decode()
