@@ -80,7 +80,11 @@ def band_label(band: FlexBand) -> str:
     )
 
 
-def schedule_fees(terms: Terms) -> list[Fee]:
+def schedule_fees(terms: Terms, band: FlexBand | None = None) -> list[Fee]:
+    """The fees a change beyond the band triggers: the one the band names, else those whose
+    code or description name flex, rescheduling, cancellation..."""
+    if band is not None and band.fee_code is not None:
+        return [f for f in terms.fees if f.code == band.fee_code]
     return [f for f in terms.fees if SCHEDULE_FEE.search(f"{f.code} {f.description}")]
 
 
@@ -200,7 +204,7 @@ def judge(
         clause=clause,
         change_percent=percent,
         allowed_percent=band.allowed_change_percent,
-        fees=[] if within else [fee_dict(f) for f in schedule_fees(terms)],
+        fees=[] if within else [fee_dict(f) for f in schedule_fees(terms, band)],
     )
 
 

@@ -278,3 +278,52 @@ def test_a_bad_term_or_value_is_refused_naming_it(term, value, field):
     with pytest.raises(InvalidInput) as refused:
         check_change_request(flex_terms(), term, value)
     assert refused.value.detail["field"] == field
+
+
+# A band that names its fee ---------------------------------------------------------------
+
+# The hashes of the sample terms before FlexBand had a fee_code: a band without one keeps them.
+SIGNABLE_HASH = "b7065c03f8cbf165fb196ed2c77b0f903080aa61763a6a786754b4bac78eeb99"
+FLEX_TERMS_HASH = "03c25d3d5ae529c66840304719efe28bb901a09b77a04d0eccfeb43fbc0e3c4a"
+
+
+def test_bands_without_a_fee_code_keep_their_hash():
+    from accord.agreements.terms import canonical_terms, terms_hash
+    from accord.agreements.tests.sample import signable
+
+    assert terms_hash(signable()) == SIGNABLE_HASH
+    assert terms_hash(flex_terms()) == FLEX_TERMS_HASH
+    assert "fee_code" not in canonical_terms(parse_terms(flex_terms()))["flex_bands"][0]
+    named = flex_terms()
+    named["flex_bands"][0]["fee_code"] = "FLX"
+    assert terms_hash(named) != FLEX_TERMS_HASH
+    assert canonical_terms(parse_terms(named))["flex_bands"][0]["fee_code"] == "FLX"
+
+
+def test_a_band_naming_its_fee_triggers_that_fee_only_and_the_check_knows_the_code():
+    from accord.agreements.checks import check_terms
+    from accord.agreements.diff import diff_terms
+
+    terms = flex_terms()
+    terms["fees"].append(
+        {"code": "UPS", "description": "Upside capacity", "basis": "per_event", "amount": "90"}
+    )
+    terms["fees"][-1]["currency"] = "USD"
+    terms["flex_bands"][0]["fee_code"] = "UPS"
+    parsed = parse_terms(terms)
+    # Week 6: 2,000 -> 2,300 = +15 % > 10 %: the band's own fee, not FLX.
+    verdict = judge(
+        parsed,
+        old_quantity=Decimal(2000),
+        new_quantity=Decimal(2300),
+        old_due=DAY + dt.timedelta(days=42),
+        new_due=DAY + dt.timedelta(days=42),
+        today=DAY,
+    )
+    assert [(f["code"], f["amount"]) for f in verdict.fees] == [("UPS", "90.00")]
+    assert (
+        diff_terms(parse_terms(flex_terms()), parsed)[-1] == "flex weeks 5–8 fee code: none → UPS"
+    )
+    terms["flex_bands"][0]["fee_code"] = "NOPE"
+    problems = [str(p) for p in check_terms(parse_terms(terms))]
+    assert any("fee NOPE is not in Appendix A" in p for p in problems)
