@@ -150,14 +150,14 @@ def _decide(request: HttpRequest, exception_id: int, payload: Any, accept: bool)
     user = person(request)
     exception = get_flex_exception_for_user(user, exception_id, decide=True)
     decided = decide_flex_exception(
-        actor=user, exception=exception, accept=accept, note=payload.note if payload else ""
+        actor=user, exception=exception, accept=accept, note=payload.note
     )
     return FlexExceptionOut.model_validate(exception_dict(decided))
 
 
 @router.post("/flex-exceptions/{exception_id}/accept", response=FlexExceptionOut)
 def accept_flex_exception(
-    request: HttpRequest, exception_id: Id, payload: FlexDecisionIn | None = None
+    request: HttpRequest, exception_id: Id, payload: FlexDecisionIn
 ) -> FlexExceptionOut:
     """The EMS commits to the change (and may bill the fees it triggers); others 403."""
     return _decide(request, exception_id, payload, True)
@@ -165,7 +165,7 @@ def accept_flex_exception(
 
 @router.post("/flex-exceptions/{exception_id}/decline", response=FlexExceptionOut)
 def decline_flex_exception(
-    request: HttpRequest, exception_id: Id, payload: FlexDecisionIn | None = None
+    request: HttpRequest, exception_id: Id, payload: FlexDecisionIn
 ) -> FlexExceptionOut:
     """The EMS does not commit to the change: the buyer changes the build back or the parties
     amend the agreement; others 403."""
