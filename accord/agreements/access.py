@@ -18,7 +18,14 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from accord.agreements.models import Agreement, AgreementVersion, Invoice, Rfq, RfqQuote
+from accord.agreements.models import (
+    Agreement,
+    AgreementVersion,
+    FlexException,
+    Invoice,
+    Rfq,
+    RfqQuote,
+)
 from accord.core.access import get_or_404, record_restricted_read, record_restricted_reads
 from accord.core.errors import Forbidden
 from accord.core.memo import memoised
@@ -265,3 +272,41 @@ def invoices_received_by(organisation_id: int) -> QuerySet[Invoice]:
 def invoices_issued_by(organisation_id: int) -> QuerySet[Invoice]:
     """The invoices the organisation issued (the partner of their agreement)."""
     return Invoice.objects.filter(agreement__partner_id=organisation_id)
+
+
+# Flex exceptions --------------------------------------------------------------------------
+# A schedule change beyond a flex band belongs to the agreement: whoever sees the agreement
+# sees its exceptions (both parties, under the NDA); only the EMS (the agreement's partner)
+# accepts or declines one: the buyer, who made the change, gets 403.
+
+
+def flex_exceptions_visible_to(user: Any) -> QuerySet[FlexException]:
+    return FlexException.objects.filter(agreement__in=agreements_visible_to(user))
+
+
+def flex_exceptions_of(user: Any, agreement: Agreement) -> QuerySet[FlexException]:
+    """The agreement's exceptions (reached through get_agreement_for_user), newest first."""
+    return (
+        flex_exceptions_visible_to(user)
+        .filter(agreement=agreement)
+        .select_related(
+            "build", "build__assembly", "build_version", "version", "raised_by", "decided_by"
+        )
+    )
+
+
+def get_flex_exception_for_user(user: Any, pk: Any, *, decide: bool = False) -> FlexException:
+    """An exception the person sees, else 404; with `decide`, 403 unless the person is of
+    the agreement's partner (the EMS)."""
+    exception = get_or_404(
+        flex_exceptions_visible_to(user).select_related(
+            "agreement", "agreement__program", "agreement__buyer", "agreement__partner", "build"
+        ),
+        pk=pk,
+    )
+    if decide and reach_of(user).organisation_id != exception.agreement.partner_id:
+        raise Forbidden(
+            f"Only {exception.agreement.partner} (the EMS of the agreement) accepts or "
+            "declines a flex exception."
+        )
+    return exception

@@ -178,6 +178,15 @@ def fee_problems(terms: Terms) -> list[Problem]:
             )
         if fee.currency is None:
             problems.append(Problem(f"fee {fee.code}", "no currency"))
+    codes = {fee.code for fee in terms.fees}
+    for band in terms.flex_bands:
+        if band.fee_code is not None and band.fee_code not in codes:
+            problems.append(
+                Problem(
+                    f"flex weeks {band.weeks_from}-{band.weeks_to}",
+                    f"fee {band.fee_code} is not in Appendix A",
+                )
+            )
     return problems
 
 

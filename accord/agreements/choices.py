@@ -65,3 +65,13 @@ class Verdict(models.TextChoices):
     CURRENCY_MISMATCH = "currency_mismatch", "Currency differs from the agreement's"
     NO_TIER = "no_tier", "No price tier covers this quantity"
     NO_TERMS = "no_terms", "No signed version in force at the PO date"
+
+
+class FlexStatus(models.TextChoices):
+    """A schedule change beyond a flex band waits for the EMS: accepted (it commits to the
+    change, with the fees it triggers) or declined (it does not: the buyer changes the build
+    back or the parties amend the agreement)."""
+
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"

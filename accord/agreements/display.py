@@ -79,7 +79,8 @@ def _row(terms: Terms, name: str, item: Any) -> tuple[str, str, str]:
             return (
                 label,
                 f"weeks {item.weeks_from}–{item.weeks_to}",
-                f"±{_text(item.allowed_change_percent)}%",
+                f"±{_text(item.allowed_change_percent)}%"
+                + (f", beyond it fee {item.fee_code}" if item.fee_code else ""),
             )
     raise ValueError(name)  # pragma: no cover
 

@@ -7,7 +7,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from accord.agreements.choices import FeeBasis, InvoiceLineKind, RfqStatus, Side, VersionStatus
+from accord.agreements.choices import (
+    FeeBasis,
+    FlexStatus,
+    InvoiceLineKind,
+    RfqStatus,
+    Side,
+    VersionStatus,
+)
 
 
 class Agreement(models.Model):
@@ -296,3 +303,45 @@ class InvoiceLine(models.Model):
                 name="invoice_line_positive",
             ),
         ]
+
+
+class FlexException(models.Model):
+    """A build-schedule change beyond the flex band of the agreement in force (flex.py): the
+    change stands in the schedule; the EMS (the agreement's partner) accepts or declines it."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="flex_exceptions"
+    )
+    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="+")
+    build = models.ForeignKey("supply.Build", on_delete=models.CASCADE, related_name="+")
+    build_version = models.ForeignKey(
+        "supply.BuildVersion", on_delete=models.CASCADE, related_name="+"
+    )
+    weeks_out = models.PositiveIntegerField()
+    from_quantity = models.DecimalField(max_digits=14, decimal_places=4)
+    to_quantity = models.DecimalField(max_digits=14, decimal_places=4)
+    from_due = models.DateField()
+    to_due = models.DateField()
+    change_percent = models.DecimalField(max_digits=12, decimal_places=2)
+    allowed_percent = models.DecimalField(max_digits=9, decimal_places=4)
+    band = models.CharField(max_length=100)
+    # The Appendix A lines the change triggers: [{"code", "description", "basis", "amount",
+    # "currency"}], amounts as strings.
+    fees = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=FlexStatus.choices, default=FlexStatus.PENDING)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    raised_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "-raised_at", "-id"]
+        indexes = [models.Index(fields=["agreement", "status"])]
+
+    def __str__(self) -> str:
+        return f"Flex exception {self.pk} on build {self.build_id}"

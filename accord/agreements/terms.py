@@ -24,8 +24,10 @@ from pydantic import (
     BeforeValidator,
     Field,
     PlainSerializer,
+    SerializerFunctionWrapHandler,
     ValidationError,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -195,12 +197,23 @@ class Fee(InputSchema):
 
 
 class FlexBand(InputSchema):
-    """Weeks ahead of today (1 = next week) in which a schedule quantity may change by at
-    most `allowed_change_percent`."""
+    """Weeks ahead of the change (week 1 = due within 7 days; accord/agreements/flex.py) in
+    which a schedule quantity may change by at most `allowed_change_percent`. `fee_code`
+    names the Appendix A fee a change beyond the band triggers (optional; without it, the
+    fees whose code or description name flex, rescheduling or cancellation). A band without
+    a fee code has the canonical JSON (and hash) it had before the field existed."""
 
     weeks_from: Annotated[WholeNumber, Field(ge=1, le=104)]
     weeks_to: Annotated[WholeNumber, Field(ge=1, le=104)]
     allowed_change_percent: Percent
+    fee_code: Annotated[Text, Field(min_length=1, max_length=30)] | None = None
+
+    @model_serializer(mode="wrap")
+    def _no_empty_fee_code(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("fee_code") is None:
+            data.pop("fee_code", None)
+        return data
 
     @model_validator(mode="after")
     def _ordered(self) -> FlexBand:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accord.agreements import copy_views, invoice_views, rfq_views, views
+from accord.agreements import copy_views, flex_views, invoice_views, rfq_views, views
 
 urlpatterns = [
     path("agreements/", views.agreement_list, name="agreement_list"),
@@ -37,4 +37,17 @@ urlpatterns = [
     ),
     path("invoices/<int:pk>/", invoice_views.invoice_detail, name="invoice_detail"),
     path("invoices/<int:pk>/payment/", invoice_views.invoice_payment, name="invoice_payment"),
+    path("agreements/<int:pk>/flex/", flex_views.flex_exceptions, name="flex_exceptions"),
+    path("agreements/<int:pk>/flex/check/", flex_views.flex_check, name="flex_check"),
+    path("agreements/<int:pk>/change-check/", flex_views.change_check, name="change_check"),
+    path(
+        "flex-exceptions/<int:pk>/accept/",
+        flex_views.flex_exception_accept,
+        name="flex_exception_accept",
+    ),
+    path(
+        "flex-exceptions/<int:pk>/decline/",
+        flex_views.flex_exception_decline,
+        name="flex_exception_decline",
+    ),
 ]

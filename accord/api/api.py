@@ -80,6 +80,7 @@ def api_root(request: HttpRequest, **kwargs: Any) -> JsonResponse:
 
 def build_api() -> AccordAPI:
     from accord.agreements.api import router as agreements_router
+    from accord.agreements.flex_api import router as flex_router
     from accord.agreements.invoice_api import router as invoices_router
     from accord.agreements.rfq_api import router as rfqs_router
     from accord.core.api import router as core_router
@@ -109,6 +110,7 @@ def build_api() -> AccordAPI:
     new_api.add_router("", agreements_router)
     new_api.add_router("", rfqs_router)
     new_api.add_router("", invoices_router)
+    new_api.add_router("", flex_router)
     return new_api
 
 

@@ -54,6 +54,7 @@ from accord.agreements.models import (
     Agreement,
     AgreementVersion,
     FeeRequest,
+    FlexException,
     Invoice,
     InvoiceLine,
     Rfq,
@@ -65,6 +66,7 @@ from accord.api.auth import SAFE_METHODS
 from accord.api.tests.access_matrix.agreements_cases import AGREEMENTS_MATRIX
 from accord.api.tests.access_matrix.cases import API_MATRIX as CORE_MATRIX
 from accord.api.tests.access_matrix.cases import MATRIX_PDF, PERSONAS, World
+from accord.api.tests.access_matrix.flex_cases import FLEX_MATRIX
 from accord.api.tests.access_matrix.planning_cases import PLANNING_MATRIX, planning_world
 from accord.api.tests.access_matrix.rfq_invoice_cases import RFQ_INVOICE_MATRIX
 from accord.api.tests.access_matrix.scorecards_cases import SCORECARDS_MATRIX
@@ -123,6 +125,7 @@ API_MATRIX = {
     **SCORECARDS_MATRIX,
     **AGREEMENTS_MATRIX,
     **RFQ_INVOICE_MATRIX,
+    **FLEX_MATRIX,
 }
 
 
@@ -221,6 +224,7 @@ HASHED: dict[type[Model], tuple[str, ...]] = {
     Rfq: (),
     RfqQuote: (),
     Invoice: (),
+    FlexException: (),
     InvoiceLine: (),
     FeeRequest: (),
 }

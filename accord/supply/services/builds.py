@@ -1,12 +1,22 @@
 """The build schedule: every change is a new version with who and when, so that forecast
-accuracy and stability can be measured from the versions (issue 9's customer card)."""
+accuracy and stability can be measured from the versions (issue 9's customer card).
+
+Every change of an existing build (its quantity, its due date, retiring it) passes the flex
+check of the agreement in force with the EMS that builds it (accord/agreements/flex.py): inside
+the frozen window it is refused with 409 and nothing is written (nobody overrides it; the
+parties amend the agreement instead); beyond its flex band it is written and a flex exception
+waits for the EMS. Pages, API, CLI and demo all change builds here. New builds (scheduled
+one by one or imported) are new demand, not a change, and are not checked."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import transaction
 
+from accord.agreements.flex_services import enforce_flex, record_flex_exception
+from accord.core.access import today
 from accord.core.choices import Classification
 from accord.core.errors import Conflict, Forbidden, InvalidInput
 from accord.core.events import record_event
@@ -114,10 +124,16 @@ def change_build(
             "due_date": locked.due_date,
             "firmness": locked.firmness,
         }
-        if quantity_due is not None:
-            locked.quantity = quantity(quantity_due, field="quantity", allow_zero=True)
-        if due_date is not None:
-            locked.due_date = due_date
+        new_quantity = (
+            locked.quantity
+            if quantity_due is None
+            else quantity(quantity_due, field="quantity", allow_zero=True)
+        )
+        new_due = locked.due_date if due_date is None else due_date
+        # The flex check of the agreement in force with the EMS: a change inside its frozen
+        # window is refused (409, nothing written); one beyond its band is flagged below.
+        verdict = enforce_flex(locked, new_quantity=new_quantity, new_due=new_due, today=today())
+        locked.quantity, locked.due_date = new_quantity, new_due
         if firmness is not None:
             locked.firmness = _firmness(firmness)
         after = {
@@ -129,7 +145,9 @@ def change_build(
             raise InvalidInput("Nothing changed: give a new quantity, due date or firmness.")
         locked.version += 1
         locked.save(update_fields=["quantity", "due_date", "firmness", "version"])
-        _version(locked, actor, note)
+        flagged = record_flex_exception(
+            actor=actor, verdict=verdict, build_version=_version(locked, actor, note)
+        )
         replan_after(program_ids=[locked.program_id])
         record_event(
             actor=actor,
@@ -142,7 +160,8 @@ def change_build(
                 for key in after
                 if before[key] != after[key]
             }
-            | {"version": locked.version},
+            | {"version": locked.version, "flex check": verdict.outcome}
+            | ({"flex exception": flagged.pk} if flagged else {}),
         )
     return locked
 
@@ -155,10 +174,16 @@ def retire_build(*, actor: Person, build: Build, note: str = "") -> Build:
         locked = Build.objects.select_for_update().get(pk=build.pk)
         if locked.status == BuildStatus.RETIRED:
             raise Conflict("This build is retired already.")
+        # Retiring a build takes its quantity to nothing: checked like any change.
+        verdict = enforce_flex(
+            locked, new_quantity=Decimal(0), new_due=locked.due_date, today=today()
+        )
         locked.status = BuildStatus.RETIRED
         locked.version += 1
         locked.save(update_fields=["status", "version"])
-        _version(locked, actor, note)
+        record_flex_exception(
+            actor=actor, verdict=verdict, build_version=_version(locked, actor, note)
+        )
         replan_after(program_ids=[locked.program_id])
         record_event(
             actor=actor,

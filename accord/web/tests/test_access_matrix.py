@@ -47,6 +47,12 @@ from accord.web.tests.access_matrix_agreements import (
     AGREEMENTS_READ_POSTS,
     agreements_world,
 )
+from accord.web.tests.access_matrix_flex import (
+    FLEX_GET,
+    FLEX_LOGGED_READS,
+    FLEX_POST,
+    flex_world,
+)
 from accord.web.tests.access_matrix_planning import PLANNING_GET, PLANNING_POST, planning_world
 from accord.web.tests.access_matrix_rfq_invoices import (
     RFQ_INVOICES_CONTENT,
@@ -559,6 +565,10 @@ GET_MATRIX |= RFQ_INVOICES_GET
 POST_MATRIX |= RFQ_INVOICES_POST
 LOGGED_READS |= RFQ_INVOICES_LOGGED_READS
 CONTENT_MATRIX |= RFQ_INVOICES_CONTENT
+# The flex pages (access_matrix_flex.py).
+GET_MATRIX |= FLEX_GET
+POST_MATRIX |= FLEX_POST
+LOGGED_READS |= FLEX_LOGGED_READS
 
 
 @pytest.fixture
@@ -610,6 +620,7 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> dict[
         **scorecards_world(people, programs, parts, orgs),
         **agreements_world(people, programs, orgs),
         **rfq_invoices_world(people, programs, boms, orgs, parts),
+        **flex_world(people, programs, orgs, parts),
     }
 
 

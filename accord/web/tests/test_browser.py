@@ -679,6 +679,8 @@ def _demo_agreements(server: LiveServer, *, meridian_pk: int) -> dict[str, Any]:
     return {
         "agreement": sow,
         "sow": sow,
+        # The flex pages read the signed SOW (access_matrix_flex.py names it flex_sow).
+        "flex_sow": sow,
         "rfq": one("SELECT id FROM agreements_rfq WHERE title = ?", RFQ_TITLE),
         # Meridian's quote: the one the EMS planner, an audited persona, may see.
         "rfq_quote": one(

@@ -10,12 +10,19 @@ accord agreement sign ID HASH --as maya
 accord agreement retire ID --reason "Program ended" --as maya     (the buyer's people)
 accord agreement reinstate ID --as maya
 accord agreement match ID FILE --as maya              (an exported CSV/XLSX of the terms)
+accord agreement change-check ID --term 'price_tiers[5000].unit_price' --value 9.60 --as maya
+accord agreement flex-check ID --build 12 --quantity 2300 [--due 2027-05-03] --as maya
+accord agreement flex-exceptions ID [--status pending] --as maya
+accord agreement flex-accept EXCEPTION_ID [--note TEXT] --as priya   (the EMS)
+accord agreement flex-decline EXCEPTION_ID [--note TEXT] --as priya  (the EMS)
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +31,27 @@ from django.utils import timezone
 
 from accord.agreements.access import (
     agreements_visible_to,
+    flex_exceptions_of,
     get_agreement_for_user,
+    get_flex_exception_for_user,
     get_version_for_user,
     log_terms_read,
 )
+from accord.agreements.change_check import parse_value
+from accord.agreements.choices import FlexStatus
 from accord.agreements.copies import match_copy
 from accord.agreements.diff import diff_terms
 from accord.agreements.display import HEADERS, terms_rows
+from accord.agreements.flex_queries import (
+    EXCEPTION_HEADERS,
+    ProposedChange,
+    change_request,
+    dry_run,
+    exception_cells,
+    exception_dict,
+    verdict_row,
+)
+from accord.agreements.flex_services import decide_flex_exception
 from accord.agreements.queries import agreement_detail
 from accord.agreements.services import (
     reinstate_agreement,
@@ -85,6 +106,31 @@ def _match(parser: CommandParser) -> None:
     parser.add_argument("file", type=Path, metavar="FILE", help="an exported CSV or XLSX")
 
 
+def _change_check(parser: CommandParser) -> None:
+    _agreement(parser)
+    parser.add_argument("--term", required=True, help="e.g. price_tiers[5000].unit_price")
+    parser.add_argument("--value", required=True, help="the new value (JSON or text)")
+
+
+def _flex_check(parser: CommandParser) -> None:
+    _agreement(parser)
+    parser.add_argument("--build", type=int, required=True, metavar="BUILD_ID")
+    parser.add_argument("--quantity", type=Decimal, metavar="N", help="default: unchanged")
+    parser.add_argument(
+        "--due", type=dt.date.fromisoformat, metavar="YYYY-MM-DD", help="default: unchanged"
+    )
+
+
+def _flex_exceptions(parser: CommandParser) -> None:
+    _agreement(parser)
+    parser.add_argument("--status", choices=FlexStatus.values)
+
+
+def _decide(parser: CommandParser) -> None:
+    parser.add_argument("exception", type=int, metavar="EXCEPTION_ID")
+    parser.add_argument("--note", default="")
+
+
 class Command(WorkspaceCommand):
     help = (
         "Agreements (statements of work): list, show, check, diff, edit, sign, retire, "
@@ -100,6 +146,21 @@ class Command(WorkspaceCommand):
         ("retire", "end the agreement (the buyer's people)", _retire, "retire"),
         ("reinstate", "undo a retirement (the buyer's people)", _agreement, "reinstate"),
         ("match", "which version an exported copy is, and what changed in it", _match, "match"),
+        (
+            "change-check",
+            "a change request against the SOW: in it, an amendment, or not in it",
+            _change_check,
+            "change_check",
+        ),
+        ("flex-check", "what a build change would answer today", _flex_check, "flex_check"),
+        (
+            "flex-exceptions",
+            "schedule changes beyond a flex band",
+            _flex_exceptions,
+            "flex_exceptions",
+        ),
+        ("flex-accept", "the EMS accepts a flex exception", _decide, "flex_accept"),
+        ("flex-decline", "the EMS declines a flex exception", _decide, "flex_decline"),
     )
 
     def list(self, actor: Person, options: argparse.Namespace) -> Any:
@@ -198,3 +259,43 @@ class Command(WorkspaceCommand):
         lines = [result.summary, f"printed SHA-256: {result.printed_hash}"]
         lines.append(f"file's SHA-256:  {result.file_hash}")
         return lines + [f"  {line}" for line in result.differences]
+
+    def change_check(self, actor: Person, options: argparse.Namespace) -> Any:
+        agreement = get_agreement_for_user(actor, options.agreement)
+        version, answer = change_request(agreement, options.term, parse_value(options.value))
+        log_terms_read(actor, agreement, channel="cli", path=self._path(options))
+        if options.json:
+            return {"version": version.number, **answer.as_dict()}
+        return f"{answer.answer} (version {version.number}): {answer.message}"
+
+    def flex_check(self, actor: Person, options: argparse.Namespace) -> Any:
+        agreement = get_agreement_for_user(actor, options.agreement)
+        change = ProposedChange(options.build, options.quantity, options.due)
+        verdict = dry_run(actor, agreement, [change])[0]
+        log_terms_read(actor, agreement, channel="cli", path=self._path(options))
+        if options.json:
+            return verdict_row(options.build, verdict)
+        return f"{verdict.outcome}: {verdict.message}"
+
+    def flex_exceptions(self, actor: Person, options: argparse.Namespace) -> Any:
+        agreement = get_agreement_for_user(actor, options.agreement)
+        found = flex_exceptions_of(actor, agreement)
+        if options.status:
+            found = found.filter(status=options.status)
+        log_terms_read(actor, agreement, channel="cli", path=self._path(options))
+        if options.json:
+            return [exception_dict(e) for e in found]
+        return listing([exception_cells(e) for e in found], EXCEPTION_HEADERS, as_json=False)
+
+    def _decide(self, actor: Person, options: argparse.Namespace, accept: bool) -> str:
+        exception = get_flex_exception_for_user(actor, options.exception, decide=True)
+        decided = decide_flex_exception(
+            actor=actor, exception=exception, accept=accept, note=options.note
+        )
+        return f"Flex exception {decided.pk} (build {decided.build_id}): {decided.status}."
+
+    def flex_accept(self, actor: Person, options: argparse.Namespace) -> Any:
+        return self._decide(actor, options, True)
+
+    def flex_decline(self, actor: Person, options: argparse.Namespace) -> Any:
+        return self._decide(actor, options, False)
