@@ -209,10 +209,13 @@ def judge(
 
 
 def agreement_in_force_for(build: Any) -> tuple[Agreement, AgreementVersion] | None:
-    """The agreement (and its signed version) that governs the build's schedule, or None."""
+    """The agreement (and its signed version) that governs the build's schedule, or None. A
+    retired agreement governs nothing more."""
     program = build.program
     signed = AgreementVersion.objects.filter(
-        status=VersionStatus.SIGNED, agreement__program_id=program.pk
+        status=VersionStatus.SIGNED,
+        agreement__program_id=program.pk,
+        agreement__retired_at__isnull=True,
     ).select_related("agreement")
     if build.site_id is not None:
         ems = build.site.organisation_id

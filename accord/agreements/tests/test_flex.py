@@ -21,6 +21,7 @@ from accord.agreements.flex import (
 )
 from accord.agreements.flex_services import decide_flex_exception
 from accord.agreements.models import FlexException
+from accord.agreements.services import reinstate_agreement, retire_agreement
 from accord.agreements.terms import parse_terms
 from accord.agreements.tests.flex_sample import (
     build_due_in,
@@ -208,6 +209,17 @@ def test_no_signed_agreement_or_the_buyers_own_site_means_no_check(people, progr
     draft_ebx2(people["oem_buyer"], programs["EBX2"], orgs["meridian"], flex_terms())
     build = build_due_in(people, programs, orgs, parts, days=21, quantity=1000)
     assert change_build(actor=people["oem_buyer"], build=build, quantity_due=1050).version == 2
+
+
+def test_a_retired_agreement_governs_no_schedule_and_reinstated_it_does_again(
+    sow, people, programs, orgs, parts
+):
+    build = build_due_in(people, programs, orgs, parts, days=21, quantity=1000)
+    retire_agreement(actor=people["oem_buyer"], agreement=sow, reason="Program ended")
+    assert change_build(actor=people["oem_buyer"], build=build, quantity_due=1050).version == 2
+    reinstate_agreement(actor=people["oem_buyer"], agreement=sow)
+    with pytest.raises(Conflict):
+        change_build(actor=people["oem_buyer"], build=build, quantity_due=1100)
 
 
 def test_a_build_at_the_owners_own_site_is_not_checked(sow, people, programs, orgs, parts):
