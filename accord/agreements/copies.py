@@ -205,7 +205,9 @@ def read_copy(data: bytes, filename: str) -> Copy:
         cell = row[value_column] if value_column < len(row) else ""
         if not path:
             if cell.strip():
-                problem("A value without a path: Accord cannot tell its clause.", number, 0)
+                problem(
+                    "A value without a path: Accord cannot tell its clause.", number, path_column
+                )
             continue
         if path in seen:
             problem(f"The path {path} is on row {seen[path]} already.", number, path_column)

@@ -200,6 +200,7 @@ def test_the_page_shows_the_version_and_the_changed_clause(agreement, client_for
             "moq",
         ),
         ("paths.csv", b"Value,Path\n5,../etc\n" + b"0" * 64 + b",sha256\n", 422, "not a path"),
+        ("nopath.csv", b"Value,Path\n5,\n" + b"0" * 64 + b",sha256\n", 422, "without a path"),
     ],
 )
 def test_bad_files_are_refused_with_a_clear_message(
