@@ -84,8 +84,8 @@ def build_api() -> AccordAPI:
     from accord.agreements.rfq_api import router as rfqs_router
     from accord.core.api import router as core_router
     from accord.orgs.api import router as orgs_router
-    from accord.parts.api import router as parts_router
     from accord.partners.api import router as partners_router
+    from accord.parts.api import router as parts_router
     from accord.planning.api import router as planning_router
     from accord.scorecards.api import router as scorecards_router
     from accord.supply.api import router as supply_router

@@ -58,12 +58,17 @@ def organisations_with_certificates_visible(user: Any) -> QuerySet[Organisation]
 
 
 def get_organisation_for_certificates(user: Any, key: Any) -> Organisation:
-    """An organisation whose certificates the person sees, by id or Accord id (slug)."""
+    """An organisation whose certificates the person sees: by id, Accord id (slug), name, or
+    the start of its Accord id when only one matches ("meridian"); else 404."""
     organisations = organisations_with_certificates_visible(user)
     text = str(key).strip()
     if text.isdigit():
         return get_or_404(organisations, pk=int(text))
-    return get_or_404(organisations, slug__iexact=text)
+    exact = organisations.filter(Q(slug__iexact=text) | Q(name__iexact=text))
+    found = list(exact[:2]) or list(organisations.filter(slug__istartswith=text)[:2])
+    if len(found) != 1:
+        raise NotFound(f"No single organisation whose certificates you see matches {text!r}.")
+    return found[0]
 
 
 def sites_with_certificates_visible(user: Any) -> QuerySet[Site]:

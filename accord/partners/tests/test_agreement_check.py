@@ -141,7 +141,10 @@ def _problems(certifications, held, recorded=True):
 
 
 def test_an_ipc_class_3_requirement_needs_a_class_3_listing():
-    missing = f"certification IPC-A-610 Class 3: {MER} holds no valid IPC-A-610 Class 3 certificate at any site"
+    missing = (
+        f"certification IPC-A-610 Class 3: {MER} holds no valid IPC-A-610 Class 3 "
+        "certificate at any site"
+    )
     assert _problems([IPC3], {("IPC-A-610", 2)}) == ([missing], [])
     assert _problems([IPC3], {("IPC-A-610", 3)}) == ([], [])
     # The class in the scope; a listing of a higher class covers a lower one.

@@ -46,6 +46,12 @@ from accord.web.tests.access_matrix_agreements import (
     AGREEMENTS_POST,
     agreements_world,
 )
+from accord.web.tests.access_matrix_partners import (
+    PARTNERS_GET,
+    PARTNERS_LOGGED_READS,
+    PARTNERS_POST,
+    partners_world,
+)
 from accord.web.tests.access_matrix_planning import PLANNING_GET, PLANNING_POST, planning_world
 from accord.web.tests.access_matrix_rfq_invoices import (
     RFQ_INVOICES_CONTENT,
@@ -93,6 +99,7 @@ PAGE_MODULES = (
     "accord.supply.urls",
     "accord.scorecards.urls",
     "accord.agreements.urls",
+    "accord.partners.urls",
 )
 
 
@@ -546,6 +553,10 @@ GET_MATRIX |= RFQ_INVOICES_GET
 POST_MATRIX |= RFQ_INVOICES_POST
 LOGGED_READS |= RFQ_INVOICES_LOGGED_READS
 CONTENT_MATRIX |= RFQ_INVOICES_CONTENT
+# The certificate pages (access_matrix_partners.py).
+GET_MATRIX |= PARTNERS_GET
+POST_MATRIX |= PARTNERS_POST
+LOGGED_READS |= PARTNERS_LOGGED_READS
 
 
 @pytest.fixture
@@ -597,6 +608,7 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> dict[
         **scorecards_world(people, programs, parts, orgs),
         **agreements_world(people, programs, orgs),
         **rfq_invoices_world(people, programs, boms, orgs, parts),
+        **partners_world(people),
     }
 
 
