@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accord.planning",
     "accord.scorecards",
     "accord.agreements",
+    "accord.partners",
     "accord.web",
     "accord.api",
 ]
@@ -188,6 +189,8 @@ DEFAULT_FROM_EMAIL = env("ACCORD_EMAIL_FROM", "accord@localhost")
 MAX_NDA_DOCUMENT_MB = int(env("ACCORD_MAX_NDA_DOCUMENT_MB", "10"))
 # Files attached to scorecard comments (corrective-action plans): at most this size each.
 MAX_SCORECARD_ATTACHMENT_MB = int(env("ACCORD_MAX_SCORECARD_ATTACHMENT_MB", "10"))
+# Evidence of certificates (PDF, PNG or JPEG): at most this size.
+MAX_EVIDENCE_MB = int(env("ACCORD_MAX_EVIDENCE_MB", "10"))
 # The first handler refuses a truncated multipart body (accord/core/uploads.py).
 FILE_UPLOAD_HANDLERS = [
     "accord.core.uploads.CompleteMultipartHandler",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("accord.supply.urls")),
     path("", include("accord.scorecards.urls")),
     path("", include("accord.agreements.urls")),
+    path("", include("accord.partners.urls")),
 ]
 
 handler400 = "accord.web.views.bad_request"

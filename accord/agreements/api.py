@@ -93,6 +93,11 @@ class ProblemOut(Schema):
 
 class AgreementDetailOut(AgreementOut):
     current: VersionTermsOut | None
+    notes: list[ProblemOut] = Field(
+        default_factory=list,
+        description="What the check cannot tell, e.g. a partner with no certificate recorded: "
+        "shown to the signers, never blocking.",
+    )
     problems: list[ProblemOut] = Field(
         description="What the check finds in the current draft; signing waits until empty."
     )
@@ -191,6 +196,7 @@ def _detail(request: HttpRequest, agreement: Agreement) -> AgreementDetailOut:
             **_summary(agreement, current),
             "current": _version(current, terms=True) if current else None,
             "problems": [{"clause": p.clause, "message": p.message} for p in detail.problems],
+            "notes": [{"clause": p.clause, "message": p.message} for p in detail.notes],
             "versions": [_version(v) for v in detail.versions],
         }
     )

@@ -4,7 +4,8 @@ A version is signed only when this finds nothing. It reports what a draft may la
 signed agreement may not: a vague word without a definition, a BOM line nobody procures,
 price tiers with gaps, overlaps, prices at or below zero or several currencies (never
 converted), a fee without basis or currency, a decision without owner or deadline, and (once
-certificates are recorded) a required certification the partner lacks.
+certificates are recorded) a required certification the partner lacks. What it cannot tell
+(a partner with no certificate recorded) is a note that does not block signing.
 
 Pure functions over the terms and the program's BOM lines: no database here (queries.py reads
 the lines), so the rules are tested on their own.
@@ -17,11 +18,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from itertools import pairwise
-from typing import Any
 
 from pydantic import BaseModel
 
-from accord.agreements.terms import Terms
+from accord.agreements.terms import Certification, Terms
 
 # Words that mean something different to each side until a definition binds them to a
 # criterion. Matched whole, in any case; "best effort" also as "best-effort".
@@ -212,20 +212,99 @@ def material_problems(terms: Terms, lines: Iterable[BomLineRef]) -> list[Problem
     ]
 
 
-def certification_problems(terms: Terms, partner_certifications: Any = None) -> list[Problem]:
-    """A required certification the partner lacks. Certificates are not recorded yet (the
-    partners app will hold them): until then nothing can be compared and nothing is reported.
-    Once they are, report each required standard missing from the partner's valid ones."""
-    return []
+@dataclass(frozen=True)
+class PartnerCertificates:
+    """What the partner's sites hold on the day of the check: whether it has recorded any
+    certificate at all, and the (standard, IPC-A-610 class or None) of each one in force
+    (not retired, not suspended, the day within its dates). Read by partners/queries.py."""
+
+    partner: str
+    recorded: bool
+    held: frozenset[tuple[str, int | None]] = frozenset()
 
 
-def check_terms(terms: Terms, lines: Sequence[BomLineRef] = ()) -> list[Problem]:
-    """Every problem of the terms, by clause; empty when they may be signed."""
+# The standards certificates record (partners.choices.Standard), as a term may write them:
+# "ISO 13485:2016", "iso13485", "IPC-A-610 Class 3", "IPC-A-610H class 2".
+_STANDARDS = ("ISO 9001", "ISO 13485", "IATF 16949", "AS9100", "IPC-A-610", "UL", "ITAR")
+
+
+def _standard_pattern(standard: str) -> re.Pattern[str]:
+    body = r"[\s-]*".join(re.escape(piece) for piece in re.split(r"[\s-]+", standard))
+    # Not followed by more of a number or a word, but for a revision letter (AS9100D).
+    after = r"[A-Za-z]?" if standard in ("AS9100", "IPC-A-610") else ""
+    after += r"(?![0-9A-Za-z])"
+    return re.compile(rf"^\s*{body}{after}", re.IGNORECASE)
+
+
+_STANDARD_PATTERNS = [(s, _standard_pattern(s)) for s in _STANDARDS]
+_CLASS = re.compile(r"\bclass\s*([123])\b", re.IGNORECASE)
+
+
+def required_standard(requirement: Certification) -> tuple[str, int | None] | None:
+    """(standard, IPC-A-610 class or None) a term requires, or None when it names a standard
+    certificates do not record (RoHS and REACH stay on approved sources)."""
+    standard = next((s for s, p in _STANDARD_PATTERNS if p.match(requirement.standard)), None)
+    if standard is None:
+        return None
+    if standard != "IPC-A-610":
+        return standard, None
+    found = _CLASS.search(requirement.standard) or _CLASS.search(requirement.scope)
+    return standard, int(found.group(1)) if found else None
+
+
+def _holds(held: frozenset[tuple[str, int | None]], standard: str, ipc_class: int | None) -> bool:
+    """A listing of a higher IPC-A-610 class covers a lower one (Class 3 is the strictest)."""
+    return any(
+        s == standard and (ipc_class is None or (c is not None and c >= ipc_class)) for s, c in held
+    )
+
+
+def certification_problems(
+    terms: Terms, partner: PartnerCertificates | None = None
+) -> list[Problem]:
+    """Each required certification that none of the partner's sites holds in force today
+    (none valid or expiring: expired, suspended, not yet valid, retired or never recorded),
+    once the partner has recorded certificates. A partner with none recorded cannot be
+    compared: certification_notes says so, without blocking."""
+    if partner is None or not partner.recorded:
+        return []
+    problems = []
+    for requirement in terms.certifications:
+        required = required_standard(requirement)
+        if required is None:
+            continue
+        standard, ipc_class = required
+        if not _holds(partner.held, standard, ipc_class):
+            named = f"{standard} Class {ipc_class}" if ipc_class else standard
+            problems.append(
+                Problem(
+                    f"certification {requirement.standard}",
+                    f"{partner.partner} holds no valid {named} certificate at any site",
+                )
+            )
+    return problems
+
+
+def certification_notes(terms: Terms, partner: PartnerCertificates | None = None) -> list[Problem]:
+    """What the check cannot tell and the signers should know, without blocking the
+    signature: required certifications of a partner that has recorded no certificate."""
+    if partner is None or partner.recorded or not terms.certifications:
+        return []
+    return [Problem("certifications", f"no certificates recorded for {partner.partner}")]
+
+
+def check_terms(
+    terms: Terms,
+    lines: Sequence[BomLineRef] = (),
+    partner: PartnerCertificates | None = None,
+) -> list[Problem]:
+    """Every problem of the terms, by clause; empty when they may be signed. `partner`: the
+    partner's certificates (None: not compared)."""
     return [
         *vague_words(terms),
         *material_problems(terms, lines),
         *price_tier_problems(terms),
         *fee_problems(terms),
         *decision_problems(terms),
-        *certification_problems(terms),
+        *certification_problems(terms, partner),
     ]

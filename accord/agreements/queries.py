@@ -3,14 +3,21 @@ page and the API show of it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from accord.agreements.checks import BomLineRef, Problem, check_terms
+from accord.agreements.checks import (
+    BomLineRef,
+    PartnerCertificates,
+    Problem,
+    certification_notes,
+    check_terms,
+)
 from accord.agreements.choices import VersionStatus
 from accord.agreements.models import Agreement, AgreementVersion, Signature
 from accord.agreements.terms import parse_terms
+from accord.core.access import today
 from accord.orgs.models import Program
 from accord.parts.choices import BomStatus
 from accord.parts.models import BomLine
@@ -34,6 +41,14 @@ def program_bom_lines(program: Program) -> list[BomLineRef]:
     ]
 
 
+def partner_certificates_of(agreement: Agreement) -> PartnerCertificates:
+    """The partner's certificates in force today, for the check before signing (both parties
+    see the partner's certificate summaries: it is a partner of the buyer's program)."""
+    from accord.partners.queries import partner_certificates
+
+    return partner_certificates(agreement.partner, today())
+
+
 @dataclass(frozen=True)
 class AgreementDetail:
     """What the agreement's page and the API show: every version with its signatures, the
@@ -42,6 +57,7 @@ class AgreementDetail:
     versions: list[AgreementVersion]
     current: AgreementVersion | None
     problems: list[Problem]
+    notes: list[Problem] = field(default_factory=list)  # shown, never blocking
 
 
 def agreement_detail(agreement: Agreement) -> AgreementDetail:
@@ -60,6 +76,10 @@ def agreement_detail(agreement: Agreement) -> AgreementDetail:
         or (versions[0] if versions else None)
     )
     problems: list[Problem] = []
+    notes: list[Problem] = []
     if current is not None and current.status == VersionStatus.DRAFT:
-        problems = check_terms(parse_terms(current.terms), program_bom_lines(agreement.program))
-    return AgreementDetail(versions=versions, current=current, problems=problems)
+        terms = parse_terms(current.terms)
+        partner = partner_certificates_of(agreement)
+        problems = check_terms(terms, program_bom_lines(agreement.program), partner)
+        notes = certification_notes(terms, partner)
+    return AgreementDetail(versions=versions, current=current, problems=problems, notes=notes)

@@ -22,7 +22,7 @@ from accord.agreements.checks import Problem, check_terms
 from accord.agreements.choices import Side, VersionStatus
 from accord.agreements.diff import diff_terms
 from accord.agreements.models import Agreement, AgreementVersion, Signature
-from accord.agreements.queries import program_bom_lines
+from accord.agreements.queries import partner_certificates_of, program_bom_lines
 from accord.agreements.terms import Terms, canonical_terms, parse_terms, terms_hash
 from accord.core.choices import Classification
 from accord.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -181,8 +181,14 @@ def save_terms(*, actor: Person, agreement: Agreement, terms: Any) -> AgreementV
 
 
 def check_version(version: AgreementVersion) -> list[Problem]:
-    """Every problem of the version's terms by clause (the program's BOM lines read once)."""
-    return check_terms(parse_terms(version.terms), program_bom_lines(version.agreement.program))
+    """Every problem of the version's terms by clause (the program's BOM lines read once, the
+    partner's certificates in force today): the notes of the check do not block signing."""
+    agreement = version.agreement
+    return check_terms(
+        parse_terms(version.terms),
+        program_bom_lines(agreement.program),
+        partner_certificates_of(agreement),
+    )
 
 
 def sign_agreement_version(

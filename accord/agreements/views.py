@@ -125,6 +125,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "current": current,
             "rows": terms_rows(parse_terms(current.terms)) if current else [],
             "problems": detail.problems,
+            "notes": detail.notes,
             "versions": detail.versions,
             "numbers": [v.number for v in detail.versions],
             "is_draft": current is not None and current.status == VersionStatus.DRAFT,

@@ -85,6 +85,7 @@ def build_api() -> AccordAPI:
     from accord.agreements.rfq_api import router as rfqs_router
     from accord.core.api import router as core_router
     from accord.orgs.api import router as orgs_router
+    from accord.partners.api import router as partners_router
     from accord.parts.api import router as parts_router
     from accord.planning.api import router as planning_router
     from accord.scorecards.api import router as scorecards_router
@@ -111,6 +112,7 @@ def build_api() -> AccordAPI:
     new_api.add_router("", rfqs_router)
     new_api.add_router("", invoices_router)
     new_api.add_router("", flex_router)
+    new_api.add_router("", partners_router)
     return new_api
 
 

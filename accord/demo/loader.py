@@ -16,6 +16,7 @@ from accord.core.access import today
 from accord.core.db import refresh_planner_statistics
 from accord.demo import DEMO_PASSWORD, data_path
 from accord.demo.agreements import SECOND_EMS_ADMIN, load_agreements
+from accord.demo.partners import draft_pulse_sow, record_certificates
 from accord.demo.personas import PEOPLE, World, build_world
 from accord.demo.scorecards import start_scorecards
 from accord.demo.services import set_demo_passwords
@@ -156,8 +157,12 @@ def load_demo() -> World:
         load_supply_story(world)
         tell_supply_story(world)
         start_scorecards(world)
+        # Meridian's plant (from the supply story) and its certificates, before the SOWs
+        # whose check compares the required certifications with them.
+        record_certificates(world)
         # After the supply story: the invoice is checked against the PO and its receipt.
         load_agreements(world)
+        draft_pulse_sow(world)
         set_demo_passwords(actor=None, usernames=[SECOND_EMS_ADMIN], password=DEMO_PASSWORD)
     refresh_planner_statistics()
     return world

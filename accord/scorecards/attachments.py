@@ -17,16 +17,16 @@ import io
 import os
 import unicodedata
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
 
 from accord.core.errors import InvalidInput, TooLarge
-from accord.scorecards.models import CommentAttachment
 
 MAX_FILES_PER_COMMENT = 5
 # Characters Windows and most shells refuse or treat specially in a file name.
@@ -85,8 +85,17 @@ ACCEPTED = ", ".join(sorted({k.removeprefix(".") for k in KINDS}))
 ACCEPT_ATTRIBUTE = ",".join(KINDS)
 
 
-def limit_bytes() -> int:
-    return int(settings.MAX_SCORECARD_ATTACHMENT_MB) * 1024 * 1024
+def _mb(max_mb: int | None) -> int:
+    return int(settings.MAX_SCORECARD_ATTACHMENT_MB if max_mb is None else max_mb)
+
+
+def limit_bytes(max_mb: int | None = None) -> int:
+    """The largest file accepted: `max_mb`, or the scorecards' limit when None."""
+    return _mb(max_mb) * 1024 * 1024
+
+
+def accepted_of(kinds: Mapping[str, Kind]) -> str:
+    return ", ".join(sorted({k.removeprefix(".") for k in kinds}))
 
 
 def safe_filename(filename: str) -> tuple[str, str]:
@@ -119,52 +128,87 @@ class AttachedFile:
         return hashlib.sha256(self.data).hexdigest()
 
     @classmethod
-    def checked(cls, data: bytes, filename: str) -> AttachedFile:
+    def checked(
+        cls,
+        data: bytes,
+        filename: str,
+        *,
+        kinds: Mapping[str, Kind] = KINDS,
+        field: str = "attachments",
+        max_mb: int | None = None,
+    ) -> AttachedFile:
+        """The file if its size and content pass; `kinds` the accepted extensions (the
+        scorecards' by default), `field` the name errors give, `max_mb` the limit (the
+        scorecards' setting when None)."""
         name, extension = safe_filename(filename)
-        detail = {"field": "attachments", "file": name}
-        mb = settings.MAX_SCORECARD_ATTACHMENT_MB
-        if len(data) > limit_bytes():
+        detail = {"field": field, "file": name}
+        mb = _mb(max_mb)
+        if len(data) > limit_bytes(max_mb):
             raise TooLarge(f"{name} is larger than {mb} MB.", detail={**detail, "max_mb": mb})
         if not data:
             raise InvalidInput(f"{name} is empty.", detail=detail)
-        kind = KINDS.get(extension)
+        kind = kinds.get(extension)
         if kind is None:
             raise InvalidInput(
-                f"{name}: attach a file of one of these kinds: {ACCEPTED}.", detail=detail
+                f"{name}: attach a file of one of these kinds: {accepted_of(kinds)}.",
+                detail=detail,
             )
         if not kind.matches(data):
             raise InvalidInput(f"{name} is not {kind.label}.", detail=detail)
         return cls(data, name, kind.content_type)
 
 
-def read_upload(upload: UploadedFile) -> AttachedFile:
+def read_upload(
+    upload: UploadedFile,
+    *,
+    kinds: Mapping[str, Kind] = KINDS,
+    field: str = "attachments",
+    max_mb: int | None = None,
+) -> AttachedFile:
     """An uploaded file, refused with 413 before it is read when it is too large."""
     name = upload.name or "attachment"
-    if (upload.size or 0) > limit_bytes():
+    if (upload.size or 0) > limit_bytes(max_mb):
         safe, _ext = safe_filename(name)
-        mb = settings.MAX_SCORECARD_ATTACHMENT_MB
+        mb = _mb(max_mb)
         raise TooLarge(
             f"{safe} is larger than {mb} MB.",
-            detail={"field": "attachments", "file": safe, "max_mb": mb},
+            detail={"field": field, "file": safe, "max_mb": mb},
         )
-    return AttachedFile.checked(upload.read(limit_bytes() + 1), name)
+    data = upload.read(limit_bytes(max_mb) + 1)
+    return AttachedFile.checked(data, name, kinds=kinds, field=field, max_mb=max_mb)
 
 
-def read_path(path: Path) -> AttachedFile:
+def read_path(
+    path: Path,
+    *,
+    kinds: Mapping[str, Kind] = KINDS,
+    field: str = "attachments",
+    max_mb: int | None = None,
+) -> AttachedFile:
     """A file named on the command line, refused before it is read when it is too large."""
     try:
-        if path.stat().st_size > limit_bytes():
-            mb = settings.MAX_SCORECARD_ATTACHMENT_MB
+        if path.stat().st_size > limit_bytes(max_mb):
+            mb = _mb(max_mb)
             raise TooLarge(f"{path.name} is larger than {mb} MB.", detail={"file": path.name})
         with path.open("rb") as handle:
-            data = handle.read(limit_bytes() + 1)
+            data = handle.read(limit_bytes(max_mb) + 1)
     except OSError as error:
         raise InvalidInput(f"Could not read {path}: {error.strerror or error}.") from None
-    return AttachedFile.checked(data, path.name)
+    return AttachedFile.checked(data, path.name, kinds=kinds, field=field, max_mb=max_mb)
 
 
-def file_response(attachment: CommentAttachment) -> FileResponse:
-    """The file of an attachment the caller reached through access.get_attachment_for_user."""
+class StoredFile(Protocol):
+    """A file kept in the database: a comment's attachment, a certificate's evidence."""
+
+    filename: str
+    content_type: str
+
+    @property
+    def data(self) -> bytes | memoryview: ...
+
+
+def file_response(attachment: StoredFile) -> FileResponse:
+    """The file of an attachment the caller reached through its app's access.py."""
     response = FileResponse(
         io.BytesIO(bytes(attachment.data)),
         as_attachment=True,

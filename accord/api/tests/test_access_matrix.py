@@ -67,6 +67,7 @@ from accord.api.tests.access_matrix.agreements_cases import AGREEMENTS_MATRIX
 from accord.api.tests.access_matrix.cases import API_MATRIX as CORE_MATRIX
 from accord.api.tests.access_matrix.cases import MATRIX_PDF, PERSONAS, World
 from accord.api.tests.access_matrix.flex_cases import FLEX_MATRIX
+from accord.api.tests.access_matrix.partners_cases import PARTNERS_MATRIX
 from accord.api.tests.access_matrix.planning_cases import PLANNING_MATRIX, planning_world
 from accord.api.tests.access_matrix.rfq_invoice_cases import RFQ_INVOICE_MATRIX
 from accord.api.tests.access_matrix.scorecards_cases import SCORECARDS_MATRIX
@@ -94,6 +95,7 @@ from accord.orgs.services import (
     invite_person,
     register_nda,
 )
+from accord.partners.models import Certificate, CertificateEvidence
 from accord.parts.models import (
     ApprovedSource,
     Bom,
@@ -116,7 +118,8 @@ from accord.supply.models import (
 # Every app's operations: the core, orgs and parts ones (cases.py), planning's, supply's (whose
 # world is built lazily by its cases' URLs: supply_cases.supply_world), the supply imports' and
 # the scorecards' (scorecards_cases.py, lazily too), the agreements' (agreements_cases.py,
-# lazily too) and the RFQs' and invoices' (rfq_invoice_cases.py, lazily too).
+# lazily too), the RFQs' and invoices' (rfq_invoice_cases.py, lazily too) and the
+# certificates' (partners_cases.py, lazily too).
 API_MATRIX = {
     **CORE_MATRIX,
     **PLANNING_MATRIX,
@@ -126,6 +129,7 @@ API_MATRIX = {
     **AGREEMENTS_MATRIX,
     **RFQ_INVOICE_MATRIX,
     **FLEX_MATRIX,
+    **PARTNERS_MATRIX,
 }
 
 
@@ -191,7 +195,7 @@ def caller(persona: str, world: World, *, session: bool) -> Client:
 
 # The fingerprint: everything a request could change ----------------------------------------
 
-COUNTED_APPS = ("core", "orgs", "parts", "supply", "agreements")
+COUNTED_APPS = ("core", "orgs", "parts", "supply", "agreements", "partners")
 # Rows compared field by field. ApiToken.last_used_at moves on every authenticated request.
 HASHED: dict[type[Model], tuple[str, ...]] = {
     Organisation: (),
@@ -227,6 +231,8 @@ HASHED: dict[type[Model], tuple[str, ...]] = {
     FlexException: (),
     InvoiceLine: (),
     FeeRequest: (),
+    Certificate: (),
+    CertificateEvidence: (),
 }
 
 

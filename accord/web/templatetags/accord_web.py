@@ -25,6 +25,7 @@ OBJECT_PAGES = {
     "supply.site": "site_detail",
     "supply.purchaseorder": "order_detail",
     "supply.build": "build_detail",
+    "partners.certificate": "certificate_detail",
 }
 
 

@@ -53,6 +53,12 @@ from accord.web.tests.access_matrix_flex import (
     FLEX_POST,
     flex_world,
 )
+from accord.web.tests.access_matrix_partners import (
+    PARTNERS_GET,
+    PARTNERS_LOGGED_READS,
+    PARTNERS_POST,
+    partners_world,
+)
 from accord.web.tests.access_matrix_planning import PLANNING_GET, PLANNING_POST, planning_world
 from accord.web.tests.access_matrix_rfq_invoices import (
     RFQ_INVOICES_CONTENT,
@@ -104,6 +110,7 @@ PAGE_MODULES = (
     "accord.supply.urls",
     "accord.scorecards.urls",
     "accord.agreements.urls",
+    "accord.partners.urls",
 )
 
 
@@ -569,6 +576,10 @@ CONTENT_MATRIX |= RFQ_INVOICES_CONTENT
 GET_MATRIX |= FLEX_GET
 POST_MATRIX |= FLEX_POST
 LOGGED_READS |= FLEX_LOGGED_READS
+# The certificate pages (access_matrix_partners.py).
+GET_MATRIX |= PARTNERS_GET
+POST_MATRIX |= PARTNERS_POST
+LOGGED_READS |= PARTNERS_LOGGED_READS
 
 
 @pytest.fixture
@@ -621,6 +632,7 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> dict[
         **agreements_world(people, programs, orgs),
         **rfq_invoices_world(people, programs, boms, orgs, parts),
         **flex_world(people, programs, orgs, parts),
+        **partners_world(people),
     }
 
 

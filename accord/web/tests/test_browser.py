@@ -611,6 +611,7 @@ NOT_AUDITED = {
     "bom_export": "a CSV or XLSX download",
     "nda_document": "a PDF download",
     "scorecard_attachment": "a file download",
+    "certificate_evidence": "a file download",
     "logout": "a POST that signs out",
     "bom_import_progress": "an htmx fragment polled inside the import preview",
     "login": "audited signed out, below",
@@ -661,6 +662,22 @@ def _demo_world(server: LiveServer) -> dict[str, Any]:
         )[0]
         world[name] = SimpleNamespace(pk=pk)
     world.update(_demo_agreements(server, meridian_pk=world["meridian"].pk))
+    # Meridian's ISO 9001 certificate of its Penang plant (accord/demo/partners.py).
+    from accord.demo.partners import ISO_9001_NUMBER
+
+    certificate = SimpleNamespace(
+        **dict(
+            zip(
+                ("pk", "site_id"),
+                server.rows(
+                    "SELECT id, site_id FROM partners_certificate WHERE number = ?",
+                    (ISO_9001_NUMBER,),
+                )[0],
+                strict=True,
+            )
+        )
+    )
+    world["certificate"] = lambda: certificate
     return world
 
 

@@ -208,8 +208,11 @@ class Command(WorkspaceCommand):
         detail = agreement_detail(agreement)
         log_terms_read(actor, agreement, channel="cli", path=self._path(options))
         if options.json:
-            return [{"clause": p.clause, "message": p.message} for p in detail.problems]
-        return [str(p) for p in detail.problems] or ["No problem found."]
+            return [{"clause": p.clause, "message": p.message} for p in detail.problems] + [
+                {"clause": p.clause, "message": p.message, "note": True} for p in detail.notes
+            ]
+        notes = [f"note (does not block signing): {p}" for p in detail.notes]
+        return ([str(p) for p in detail.problems] or ["No problem found."]) + notes
 
     def diff(self, actor: Person, options: argparse.Namespace) -> Any:
         agreement = get_agreement_for_user(actor, options.agreement)

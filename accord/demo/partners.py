@@ -1,0 +1,95 @@
+"""The demo's certificates, written through the partners services as the people would act:
+Meridian's quality engineer records the Penang plant's ISO 9001 (with its PDF, verified by
+Halcyon's buyer) and its IPC-A-610 Class 3 listing (expiring within 90 days). Halcyon then
+drafts a statement of work with Meridian for Pulse HRM, a medical device that needs ISO 13485:
+the check before signing shows the gap (issue 14's story), and nobody can sign it.
+
+The accessibility check of every page (accord/web/tests/test_browser.py) finds the ISO 9001
+certificate by its number (ISO_9001_NUMBER).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from accord.agreements.models import Agreement
+from accord.agreements.queries import program_bom_lines
+from accord.agreements.services import create_agreement
+from accord.core.access import today
+from accord.demo.personas import World
+from accord.partners.services import attach_evidence, create_certificate, verify_certificate
+from accord.scorecards.attachments import AttachedFile
+from accord.supply.models import Site
+
+ISO_9001_NUMBER = "TUV-9001-PEN1-2025"
+IPC_NUMBER = "IPC-610-C3-48213"
+PULSE_SOW_TITLE = "Pulse HRM manufacturing SOW"
+# A one-page PDF standing in for the scanned certificate.
+CERTIFICATE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def record_certificates(world: World) -> None:
+    """Meridian's plant PEN1 (accord/demo/supply.py) and what it is certified for."""
+    day = today()
+    quality, buyer = world.people["ems_quality"], world.people["oem_buyer"]
+    plant = Site.objects.get(organisation=world.orgs["meridian"], code="PEN1")
+    with transaction.atomic():
+        iso = create_certificate(
+            actor=quality,
+            site=plant,
+            standard="ISO 9001",
+            number=ISO_9001_NUMBER,
+            issuer="TÜV SÜD",
+            valid_from=day - dt.timedelta(days=400),
+            valid_until=day + dt.timedelta(days=695),
+            processes=["smt", "tht", "aoi", "ict", "box_build", "functional_test"],
+            product_categories=["consumer electronics", "industrial controls"],
+            scope_text="Contract manufacturing of printed circuit board assemblies and box build.",
+        )
+        attach_evidence(
+            actor=quality,
+            certificate=iso,
+            file=AttachedFile.checked(CERTIFICATE_PDF, "TUV ISO 9001 certificate PEN1.pdf"),
+        )
+        verify_certificate(actor=buyer, certificate=iso)
+        create_certificate(
+            actor=quality,
+            site=plant,
+            standard="IPC-A-610",
+            ipc_class=3,
+            number=IPC_NUMBER,
+            issuer="IPC Validation Services",
+            valid_from=day - dt.timedelta(days=670),
+            valid_until=day + dt.timedelta(days=60),
+            processes=["smt", "tht", "bga_xray", "aoi"],
+        )
+
+
+def draft_pulse_sow(world: World) -> Agreement:
+    """Halcyon's draft for Pulse HRM: each fitted BOM line's material decided, ISO 13485
+    required. Meridian's plant holds ISO 9001 only, so the check names the clause."""
+    program = world.programs["PHRM"]
+    parts = sorted({line.part for line in program_bom_lines(program)})
+    terms: dict[str, Any] = {
+        "materials": [{"part": part, "responsibility": "turnkey"} for part in parts],
+        "certifications": [
+            {"standard": "ISO 13485", "scope": "Medical device PCBA, final assembly and test"}
+        ],
+        "moq": 1000,
+        "notes": "Class II medical device: the EMS's quality system must be ISO 13485 certified.",
+    }
+    return create_agreement(
+        actor=world.people["oem_buyer"],
+        program=program,
+        partner=world.orgs["meridian"],
+        title=PULSE_SOW_TITLE,
+        terms=terms,
+    )
