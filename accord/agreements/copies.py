@@ -72,7 +72,7 @@ def export_rows(version: AgreementVersion) -> list[tuple[str, str, str, str, str
     data = canonical_terms(terms)
     rows: list[tuple[str, str, str, str, str]] = []
     for name, label in CLAUSES.items():
-        value = data[name]
+        value = data.get(name)  # clauses added later are left out of the canonical form when unset
         if isinstance(value, list):
             for index, item in enumerate(value):
                 shown = item_label(terms, name, getattr(terms, name)[index])

@@ -5,12 +5,14 @@ terms' editor, the term-level diff between two versions, retiring and reinstatin
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.agreements.access import (
@@ -27,7 +29,7 @@ from accord.agreements.copies import EXPORT_HEADERS, export_rows
 from accord.agreements.diff import diff_terms
 from accord.agreements.display import terms_rows
 from accord.agreements.forms import AgreementForm, RetireForm, SignForm, TermsForm
-from accord.agreements.models import Agreement
+from accord.agreements.models import Agreement, AgreementVersion
 from accord.agreements.queries import agreement_detail as agreement_detail_of
 from accord.agreements.services import (
     create_agreement,
@@ -41,15 +43,28 @@ from accord.agreements.terms import parse_terms
 from accord.core.errors import FORM_ERRORS
 from accord.orgs.access import programs_visible_to
 from accord.web.pages import form_page
-from accord.web.tables import export_table, person, requested_export
+from accord.web.tables import (
+    EXPORT_CAP,
+    export_table,
+    paginate,
+    parse_sort,
+    person,
+    requested_export,
+)
 
 
 @login_required
 @require_GET
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    """Titles, parties and states: no terms, so nothing to log."""
+    """Titles, parties and states: no terms, so nothing to log. Sorted, filtered, paged and
+    exported (CSV/XLSX) like every list."""
     user = person(request)
-    found = agreements_visible_to(user).select_related("program", "buyer", "partner")
+    sort, order = parse_sort(request, AGREEMENT_SORTS, "title")
+    found = (
+        agreements_visible_to(user)
+        .select_related("program", "buyer", "partner")
+        .order_by(order, "pk")
+    )
     retired = request.GET.get("retired", "").strip().lower()
     if retired == "yes":
         found = found.filter(retired_at__isnull=False)
@@ -57,12 +72,48 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         found = found.filter(retired_at__isnull=True)
     else:
         retired = ""
-    agreements = list(found)
-    latest = latest_versions(user, agreements)
-    rows = [(a, latest.get(a.pk)) for a in agreements]
+    fmt = requested_export(request)
+    if fmt:
+        agreements = list(found[:EXPORT_CAP])
+        latest = latest_versions(user, agreements)
+        return export_table(
+            fmt, "agreements", LIST_HEADERS, [_list_cells(a, latest.get(a.pk)) for a in agreements]
+        )
+    page_obj = paginate(request, found)
+    latest = latest_versions(user, page_obj.object_list)
+    rows = [(a, latest.get(a.pk)) for a in page_obj.object_list]
     owned = programs_visible_to(user).filter(owner_id=user.organisation_id).exists()
-    context = {"rows": rows, "can_draft": owned, "retired": retired}
+    context = {
+        "rows": rows,
+        "page_obj": page_obj,
+        "sort": sort,
+        "can_draft": owned,
+        "retired": retired,
+    }
     return render(request, "agreements/list.html", context)
+
+
+AGREEMENT_SORTS = {
+    "title": "title",
+    "program": "program__name",
+    "buyer": "buyer__name",
+    "partner": "partner__name",
+    "created": "created_at",
+    "retired": "retired_at",
+}
+LIST_HEADERS = ["Title", "Program", "Buyer", "Partner", "Version", "Status", "Retired on"]
+
+
+def _list_cells(agreement: Agreement, version: AgreementVersion | None) -> list[Any]:
+    return [
+        agreement.title,
+        agreement.program.name,
+        agreement.buyer.name,
+        agreement.partner.name,
+        version.number if version else "",
+        version.get_status_display() if version else "",
+        timezone.localdate(agreement.retired_at).isoformat() if agreement.retired_at else "",
+    ]
 
 
 @login_required

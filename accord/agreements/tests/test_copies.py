@@ -87,6 +87,42 @@ def test_texts_a_spreadsheet_would_change_come_back_exactly(people, programs, or
         assert body["intact"] is True, (fmt, body)
 
 
+def test_clauses_added_after_the_first_versions_come_back_exactly(
+    people, programs, orgs, client_for
+):
+    # payment_days and a band's fee_code are left out of the canonical form when unset (old
+    # hashes stay); set, they are exported and read back like every other field.
+    terms = signable()
+    terms["payment_days"] = 45
+    terms["fees"].append(
+        {
+            "code": "FLX",
+            "description": "Flex change",
+            "basis": "per_event",
+            "amount": "400.00",
+            "currency": "USD",
+            "written_request_needed": False,
+        }
+    )
+    terms["flex_bands"] = [
+        {"weeks_from": 5, "weeks_to": 8, "allowed_change_percent": "10", "fee_code": "FLX"},
+        {"weeks_from": 9, "weeks_to": 13, "allowed_change_percent": "25"},
+    ]
+    agreement = create_agreement(
+        actor=people.oem_buyer,
+        program=programs["EBX2"],
+        partner=orgs["meridian"],
+        title="Later clauses",
+        terms=terms,
+    )
+    buyer = client_for("oem_buyer")
+    exported = _export(buyer, agreement).decode("utf-8-sig")
+    assert "payment_days" in exported and "flex_bands[0].fee_code" in exported
+    for fmt in ("csv", "xlsx"):
+        body = _match(buyer, agreement, _export(buyer, agreement, fmt=fmt), f"c.{fmt}").json()
+        assert body["intact"] is True, (fmt, body)
+
+
 def test_a_copy_with_one_price_changed_names_the_clause(agreement, client_for):
     buyer = client_for("oem_buyer")
     text = _export(buyer, agreement).decode("utf-8-sig")

@@ -7,14 +7,17 @@ import json
 
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accord.agreements.choices import VersionStatus
 from accord.agreements.models import AgreementVersion, Signature
+from accord.agreements.services import create_agreement, retire_agreement
 from accord.agreements.tests.sample import signable
 from accord.api.tests.utils import API, assert_error, send
 from accord.core.models import AccessLogEntry
 from accord.orgs.models import Nda
 from accord.orgs.services import terminate_nda
+from accord.web.tests.helpers import table
 
 
 def _hash(agreement, number=1):
@@ -161,3 +164,30 @@ def test_the_pages_draft_edit_and_sign(people, programs, orgs, client_for):
         text.replace('"', "")
     )
     assert digest in text
+
+
+def test_the_list_sorts_pages_and_exports_what_the_reader_sees(agreement, client_for, people):
+    second = create_agreement(
+        actor=people.oem_buyer,
+        program=agreement.program,
+        partner=agreement.partner,
+        title="Box build addendum",
+        terms=signable(),
+    )
+    retire_agreement(actor=people.oem_buyer, agreement=second, reason="Merged into the SOW")
+    planner = client_for("ems_planner")
+    by_title = table(planner.get(reverse("agreement_list")), "Agreements you may see")
+    assert [row[0] for row in by_title] == ["Box build addendum", agreement.title]
+    reversed_ = table(
+        planner.get(reverse("agreement_list") + "?sort=-title"), "Agreements you may see"
+    )
+    assert [row[0] for row in reversed_] == [agreement.title, "Box build addendum"]
+    export = planner.get(reverse("agreement_list") + "?sort=-title&retired=yes&format=csv")
+    assert export.status_code == 200
+    lines = export.content.decode("utf-8-sig").strip().splitlines()
+    assert lines[0] == "Title,Program,Buyer,Partner,Version,Status,Retired on"
+    assert len(lines) == 2 and lines[1].startswith("Box build addendum,")
+    assert lines[1].endswith(f",1,Draft,{timezone.localdate().isoformat()}")
+    # Outsiders export nothing.
+    empty = client_for("outsider").get(reverse("agreement_list") + "?format=csv")
+    assert empty.content.decode("utf-8-sig").strip().splitlines()[1:] == []
