@@ -25,6 +25,7 @@ from accord.agreements.access import (
     quotes_visible_to,
     rfqs_visible_to,
 )
+from accord.agreements.choices import RfqStatus
 from accord.agreements.models import Rfq
 from accord.agreements.rfq_forms import InviteForm, QuoteForm, RfqForm
 from accord.agreements.rfq_queries import HEADERS, comparison_rows
@@ -41,7 +42,7 @@ from accord.orgs.access import programs_visible_to
 from accord.orgs.choices import OrganisationKind
 from accord.parts.access import boms_visible_to
 from accord.web.pages import form_page
-from accord.web.tables import export_table, person, requested_export
+from accord.web.tables import export_table, paginate, parse_sort, person, requested_export
 
 
 def _crumbs(rfq: Rfq | None = None) -> list[tuple[str, str]]:
@@ -54,11 +55,57 @@ def _crumbs(rfq: Rfq | None = None) -> list[tuple[str, str]]:
 @login_required
 @require_GET
 def rfq_list(request: HttpRequest) -> HttpResponse:
-    """Titles and states: no prices, nothing to log."""
+    """Titles and states: no prices, nothing to log. Sorted, filtered by status, paged and
+    exported (CSV/XLSX) like every list."""
     user = person(request)
-    rfqs = list(rfqs_visible_to(user).select_related("program", "buyer", "bom__assembly")[:500])
+    sort, order = parse_sort(request, RFQ_SORTS, "-due")
+    rfqs = (
+        rfqs_visible_to(user)
+        .select_related("program", "buyer", "bom__assembly")
+        .order_by(order, "pk")
+    )
+    status = request.GET.get("status", "").strip().lower()
+    if status in RfqStatus.values:
+        rfqs = rfqs.filter(status=status)
+    else:
+        status = ""
+    fmt = requested_export(request)
+    if fmt:
+        return export_table(
+            fmt, "rfqs", RFQ_HEADERS, (_rfq_cells(r) for r in rfqs.iterator(chunk_size=2000))
+        )
     owned = programs_visible_to(user).filter(owner_id=user.organisation_id).exists()
-    return render(request, "agreements/rfq_list.html", {"rfqs": rfqs, "can_ask": owned})
+    context = {
+        "page_obj": paginate(request, rfqs),
+        "sort": sort,
+        "status": status,
+        "statuses": RfqStatus.choices,
+        "can_ask": owned,
+    }
+    return render(request, "agreements/rfq_list.html", context)
+
+
+RFQ_SORTS = {
+    "title": "title",
+    "program": "program__name",
+    "buyer": "buyer__name",
+    "due": "due_date",
+    "status": "status",
+}
+RFQ_HEADERS = ["Title", "Program", "Buyer", "Assembly", "Revision", "Volumes", "Due", "Status"]
+
+
+def _rfq_cells(rfq: Rfq) -> list[Any]:
+    return [
+        rfq.title,
+        rfq.program.name,
+        rfq.buyer.name,
+        rfq.bom.assembly.number,
+        rfq.bom.revision,
+        " / ".join(str(v) for v in rfq.volumes),
+        rfq.due_date.isoformat(),
+        rfq.get_status_display(),
+    ]
 
 
 def _ems_partners(programs: Any) -> Any:
