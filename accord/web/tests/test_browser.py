@@ -123,6 +123,22 @@ def sign_in(page: Page, username: str) -> None:
     expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
 
 
+def signed_in(browser: Browser, server: LiveServer, username: str, problems: list[str]) -> Page:
+    """A new context's page, signed in as `username`, whose console errors, script errors and
+    CSP violations go to `problems`."""
+    context = browser.new_context(base_url=server.url, viewport=VIEWPORT, accept_downloads=True)
+    context.set_default_timeout(10_000)
+    context.add_init_script(CSP_REPORTER)
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda m: problems.append(f"{m.text} ({page.url})") if m.type == "error" else None,
+    )
+    page.on("pageerror", lambda error: problems.append(f"script error: {error} ({page.url})"))
+    sign_in(page, username)
+    return page
+
+
 def visit(page: Page, path: str, status: int = 200) -> Response:
     response = page.goto(path)
     assert response is not None

@@ -30,7 +30,6 @@ from accord.agreements.tests.sample import signable
 from accord.web.tests.live_server import (
     CHROMIUM,
     START_TIMEOUT,
-    VIEWPORT,
     LiveServer,
     chromium_available,
     empty_database,
@@ -38,7 +37,7 @@ from accord.web.tests.live_server import (
     running_server,
     running_under_ci,
 )
-from accord.web.tests.test_browser import CSP_REPORTER, csv_table, sign_in
+from accord.web.tests.test_browser import csv_table, signed_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -88,20 +87,6 @@ def browser() -> Iterator[Browser]:
         chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
-
-
-def signed_in(browser: Browser, server: LiveServer, username: str, problems: list[str]) -> Page:
-    context = browser.new_context(base_url=server.url, viewport=VIEWPORT, accept_downloads=True)
-    context.set_default_timeout(10_000)
-    context.add_init_script(CSP_REPORTER)
-    page = context.new_page()
-    page.on(
-        "console",
-        lambda m: problems.append(f"{m.text} ({page.url})") if m.type == "error" else None,
-    )
-    page.on("pageerror", lambda error: problems.append(f"script error: {error} ({page.url})"))
-    sign_in(page, username)
-    return page
 
 
 def save_terms(page: Page, terms: dict[str, object]) -> None:

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect, sync_playwright
 
 from accord.demo.order_history import ARROWPOINT
 from accord.demo.scorecards import PLAN_MONTH
@@ -30,14 +30,13 @@ from accord.scorecards.cards import SPARK_H, SPARK_W
 from accord.scorecards.months import next_month
 from accord.web.tests.live_server import (
     CHROMIUM,
-    VIEWPORT,
     LiveServer,
     chromium_available,
     launch_chromium,
     running_server,
     running_under_ci,
 )
-from accord.web.tests.test_browser import CSP_REPORTER, csv_table, download, sign_in, visit
+from accord.web.tests.test_browser import csv_table, download, signed_in, visit
 
 pytestmark = [
     pytest.mark.browser,
@@ -63,20 +62,6 @@ def browser() -> Iterator[Browser]:
         chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
-
-
-def signed_in(browser: Browser, server: LiveServer, username: str, problems: list[str]) -> Page:
-    context = browser.new_context(base_url=server.url, viewport=VIEWPORT, accept_downloads=True)
-    context.set_default_timeout(10_000)
-    context.add_init_script(CSP_REPORTER)
-    page = context.new_page()
-    page.on(
-        "console",
-        lambda m: problems.append(f"{m.text} ({page.url})") if m.type == "error" else None,
-    )
-    page.on("pageerror", lambda error: problems.append(f"script error: {error} ({page.url})"))
-    sign_in(page, username)
-    return page
 
 
 # What the server's database holds ------------------------------------------------------------
