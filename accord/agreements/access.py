@@ -278,8 +278,10 @@ def fee_requests_visible_to(user: Any) -> QuerySet[FeeRequest]:
 
 def fee_requests_of(user: Any, agreement: Agreement) -> QuerySet[FeeRequest]:
     """The agreement's fee requests (reached through get_agreement_for_user), newest first."""
-    return fee_requests_visible_to(user).filter(agreement=agreement).select_related(
-        "created_by", "cancelled_by"
+    return (
+        fee_requests_visible_to(user)
+        .filter(agreement=agreement)
+        .select_related("created_by", "cancelled_by")
     )
 
 
@@ -310,9 +312,7 @@ def invoices_received_by(organisation_id: int) -> QuerySet[Invoice]:
 def invoices_issued_by(organisation_id: int) -> QuerySet[Invoice]:
     """The invoices the organisation issued (the partner of their agreement), withdrawn ones
     left out."""
-    return Invoice.objects.filter(
-        agreement__partner_id=organisation_id, withdrawn_at__isnull=True
-    )
+    return Invoice.objects.filter(agreement__partner_id=organisation_id, withdrawn_at__isnull=True)
 
 
 # Flex exceptions --------------------------------------------------------------------------
