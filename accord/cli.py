@@ -45,7 +45,7 @@ usage: accord <command> [options]
   agreement list|show|check|diff|set-terms|sign --as USERNAME ...
          statements of work as that person sees them, e.g. `accord agreement diff ID
          --from 2 --to 3 --as maya`
-  rfq list|compare --as USERNAME ...
+  rfq list|compare|close|withdraw-quote --as USERNAME ...
          requests for quotes; `accord rfq compare RFQ --as maya --format table|csv|json`
          prices every quote you may see at every volume, at landed cost
   invoice-check FILE --agreement ID --po PO --as USERNAME [--format table|csv|json] [--save]
@@ -54,6 +54,9 @@ usage: accord <command> [options]
          plus the agreement's payment terms)
   invoice-paid INVOICE_ID --on YYYY-MM-DD --as USERNAME [--format table|json]
          the buyer records (or corrects) the day it paid an invoice
+  invoice list|withdraw|fee-requests|cancel-fee-request --as USERNAME ...
+         invoices entered: `accord invoice withdraw ID --reason TEXT --as priya` withdraws
+         one entered by mistake (the party that entered it, before its payment)
   people | organisations | programs | ndas | boms | parts  ACTION --as USERNAME ...
          run the workspace from the command line, as that person (e.g. `accord people
          invite --as maya --email new@example.com` prints the sign-up link)

@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 from accord.agreements.models import (
     Agreement,
     AgreementVersion,
+    FeeRequest,
     FlexException,
     Invoice,
     Rfq,
@@ -206,7 +207,12 @@ def quotes_visible_to(user: Any) -> QuerySet[RfqQuote]:
     if org is None or not reach.programs:
         return RfqQuote.objects.none()
     cover = nda_cover_of(org)
-    as_buyer = Q(rfq__buyer_id=org) & _covered_by(cover, "supplier_id", "rfq__program_id")
+    # A quote its EMS withdrew is gone for the buyer; its EMS still sees it, marked withdrawn.
+    as_buyer = (
+        Q(rfq__buyer_id=org)
+        & Q(withdrawn_at__isnull=True)
+        & _covered_by(cover, "supplier_id", "rfq__program_id")
+    )
     as_supplier = Q(supplier_id=org) & _covered_by(cover, "rfq__buyer_id", "rfq__program_id")
     return RfqQuote.objects.filter(Q(rfq__program_id__in=reach.programs) & (as_buyer | as_supplier))
 
@@ -220,8 +226,13 @@ def get_rfq_for_user(user: Any, pk: Any, *, buyer: bool = False) -> Rfq:
     return rfq
 
 
-def get_quote_for_user(user: Any, rfq: Rfq, pk: Any) -> RfqQuote:
-    return get_or_404(quotes_visible_to(user).filter(rfq=rfq).select_related("supplier"), pk=pk)
+def get_quote_for_user(user: Any, rfq: Rfq, pk: Any, *, supplier: bool = False) -> RfqQuote:
+    """A quote of the RFQ the person sees, else 404; with `supplier` (withdrawing it), 403
+    unless their organisation is the EMS that submitted it."""
+    quote = get_or_404(quotes_visible_to(user).filter(rfq=rfq).select_related("supplier"), pk=pk)
+    if supplier and quote.supplier_id != reach_of(user).organisation_id:
+        raise Forbidden("Only the EMS that submitted the quote withdraws it.")
+    return quote
 
 
 def log_quote_reads(
@@ -260,18 +271,48 @@ def get_invoice_for_user(user: Any, pk: Any, *, buyer: bool = False) -> Invoice:
     return invoice
 
 
+def fee_requests_visible_to(user: Any) -> QuerySet[FeeRequest]:
+    """A written fee request belongs to its agreement: whoever sees the agreement sees it."""
+    return FeeRequest.objects.filter(agreement__in=agreements_visible_to(user))
+
+
+def fee_requests_of(user: Any, agreement: Agreement) -> QuerySet[FeeRequest]:
+    """The agreement's fee requests (reached through get_agreement_for_user), newest first."""
+    return (
+        fee_requests_visible_to(user)
+        .filter(agreement=agreement)
+        .select_related("created_by", "cancelled_by")
+    )
+
+
+def get_fee_request_for_user(user: Any, pk: Any, *, buyer: bool = False) -> FeeRequest:
+    """A fee request the person sees, else 404; with `buyer` (cancelling it), 403 unless
+    their organisation is the agreement's buyer, who records them."""
+    fee_request = get_or_404(
+        fee_requests_visible_to(user).select_related(
+            "agreement", "agreement__program", "agreement__buyer", "agreement__partner"
+        ),
+        pk=pk,
+    )
+    if buyer and fee_request.agreement.buyer_id != reach_of(user).organisation_id:
+        raise Forbidden("The buyer records its written fee requests and cancels them.")
+    return fee_request
+
+
 # The rater's own records for its scorecards (ADR 0011): counted as a whole, never used to
 # show rows (a card's drill-down lists them through invoices_visible_to).
 
 
 def invoices_received_by(organisation_id: int) -> QuerySet[Invoice]:
-    """The invoices addressed to the organisation (the buyer of their agreement)."""
-    return Invoice.objects.filter(agreement__buyer_id=organisation_id)
+    """The invoices addressed to the organisation (the buyer of their agreement); a withdrawn
+    invoice is no billing and counts on no card."""
+    return Invoice.objects.filter(agreement__buyer_id=organisation_id, withdrawn_at__isnull=True)
 
 
 def invoices_issued_by(organisation_id: int) -> QuerySet[Invoice]:
-    """The invoices the organisation issued (the partner of their agreement)."""
-    return Invoice.objects.filter(agreement__partner_id=organisation_id)
+    """The invoices the organisation issued (the partner of their agreement), withdrawn ones
+    left out."""
+    return Invoice.objects.filter(agreement__partner_id=organisation_id, withdrawn_at__isnull=True)
 
 
 # Flex exceptions --------------------------------------------------------------------------

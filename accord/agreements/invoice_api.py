@@ -15,7 +15,9 @@ from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
 
 from accord.agreements.access import (
+    fee_requests_of,
     get_agreement_for_user,
+    get_fee_request_for_user,
     get_invoice_for_user,
     invoices_visible_to,
     log_terms_read,
@@ -25,9 +27,11 @@ from accord.agreements.invoice_queries import InvoiceReport, invoice_report
 from accord.agreements.invoice_services import (
     InvoiceHeaderIn,
     InvoiceIn,
+    cancel_fee_request,
     create_invoice,
     record_fee_request,
     record_invoice_payment,
+    withdraw_invoice,
 )
 from accord.api.auth import person
 from accord.api.idempotency import idempotent
@@ -46,6 +50,10 @@ class InvoiceOut(Schema):
     po_reference: str
     due_date: dt.date | None = Field(None, description="Empty on invoices entered before.")
     paid_on: dt.date | None = Field(None, description="The day the buyer paid it, recorded.")
+    withdrawn_at: dt.datetime | None = Field(
+        None, description="Withdrawn by the party that entered it: no billing any more."
+    )
+    withdraw_reason: str = ""
 
 
 class CheckedLineOut(Schema):
@@ -88,6 +96,8 @@ def _invoice(invoice: Any) -> dict[str, Any]:
         "po_reference": invoice.po_reference,
         "due_date": invoice.due_date,
         "paid_on": invoice.paid_on,
+        "withdrawn_at": invoice.withdrawn_at,
+        "withdraw_reason": invoice.withdraw_reason,
     }
 
 
@@ -101,10 +111,16 @@ def report_out(report: InvoiceReport) -> dict[str, Any]:
 
 
 @router.get("/agreements/{agreement_id}/invoices", response=list[InvoiceOut])
-def list_invoices(request: HttpRequest, agreement_id: Id) -> list[dict[str, Any]]:
-    """The agreement's invoices (heads only: no terms read)."""
+def list_invoices(
+    request: HttpRequest, agreement_id: Id, withdrawn: bool | None = None
+) -> list[dict[str, Any]]:
+    """The agreement's invoices (heads only: no terms read); `withdrawn=true` lists only the
+    withdrawn ones, `false` only the others."""
     agreement = get_agreement_for_user(person(request), agreement_id)
-    return [_invoice(i) for i in invoices_visible_to(person(request)).filter(agreement=agreement)]
+    invoices = invoices_visible_to(person(request)).filter(agreement=agreement)
+    if withdrawn is not None:
+        invoices = invoices.filter(withdrawn_at__isnull=not withdrawn)
+    return [_invoice(i) for i in invoices]
 
 
 @router.post("/agreements/{agreement_id}/invoices", response={201: InvoiceCheckOut})
@@ -172,11 +188,65 @@ def record_payment_endpoint(
     return _invoice(record_invoice_payment(actor=user, invoice=invoice, paid_on=payload.paid_on))
 
 
+class InvoiceWithdrawIn(InputSchema):
+    reason: Text = Field(min_length=1, max_length=500, description="Why, for the record.")
+
+
+@router.post("/invoices/{invoice_id}/withdraw", response=InvoiceOut)
+def withdraw_invoice_endpoint(
+    request: HttpRequest, invoice_id: Id, payload: InvoiceWithdrawIn
+) -> dict[str, Any]:
+    """The party that entered the invoice withdraws it (entered by mistake): it stays
+    readable but is no billing any more. The other party: 403; 409 once its payment is
+    recorded or when withdrawn already."""
+    user = person(request)
+    invoice = get_invoice_for_user(user, invoice_id)
+    return _invoice(withdraw_invoice(actor=user, invoice=invoice, reason=payload.reason))
+
+
 class FeeRequestOut(Schema):
     id: int
     code: str
     requested_on: dt.date
     reference: str
+    cancelled_at: dt.datetime | None = None
+    cancel_reason: str = ""
+
+
+def _fee_request(made: Any) -> dict[str, Any]:
+    return {
+        "id": made.pk,
+        "code": made.code,
+        "requested_on": made.requested_on,
+        "reference": made.reference,
+        "cancelled_at": made.cancelled_at,
+        "cancel_reason": made.cancel_reason,
+    }
+
+
+@router.get("/agreements/{agreement_id}/fee-requests", response=list[FeeRequestOut])
+def list_fee_requests(request: HttpRequest, agreement_id: Id) -> list[dict[str, Any]]:
+    """The buyer's written fee requests of the agreement, cancelled ones included."""
+    user = person(request)
+    agreement = get_agreement_for_user(user, agreement_id)
+    return [_fee_request(f) for f in fee_requests_of(user, agreement)]
+
+
+class FeeRequestCancelIn(InputSchema):
+    reason: Text = Field(min_length=1, max_length=500, description="Why, for the record.")
+
+
+@router.post("/fee-requests/{fee_request_id}/cancel", response=FeeRequestOut)
+def cancel_fee_request_endpoint(
+    request: HttpRequest, fee_request_id: Id, payload: FeeRequestCancelIn
+) -> dict[str, Any]:
+    """The buyer cancels a written fee request recorded by mistake: the fee is no longer
+    requested in the invoice check. The partner: 403; 409 when cancelled already."""
+    user = person(request)
+    fee_request = get_fee_request_for_user(user, fee_request_id, buyer=True)
+    return _fee_request(
+        cancel_fee_request(actor=user, fee_request=fee_request, reason=payload.reason)
+    )
 
 
 @router.post("/agreements/{agreement_id}/fee-requests", response={201: FeeRequestOut})
@@ -194,12 +264,4 @@ def fee_request_endpoint(
         requested_on=payload.requested_on,
         reference=payload.reference,
     )
-    return Status(
-        201,
-        {
-            "id": made.pk,
-            "code": made.code,
-            "requested_on": made.requested_on,
-            "reference": made.reference,
-        },
-    )
+    return Status(201, _fee_request(made))

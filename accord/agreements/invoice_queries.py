@@ -197,7 +197,9 @@ def check_input(invoices: QuerySet[Invoice]) -> CheckInput:
             "requests": pl.DataFrame(
                 [
                     (a, c.strip().upper())
-                    for a, c in FeeRequest.objects.filter(agreement_id__in=agreements)
+                    for a, c in FeeRequest.objects.filter(
+                        agreement_id__in=agreements, cancelled_at__isnull=True
+                    )
                     .values_list("agreement_id", "code")
                     .distinct()
                 ],
@@ -286,6 +288,7 @@ def _billed_before(invoices: pl.DataFrame, heads: list[dict[str, Any]]) -> pl.Da
     rows = (
         InvoiceLine.objects.filter(
             kind=InvoiceLineKind.PART,
+            invoice__withdrawn_at__isnull=True,
             invoice__agreement_id__in={h["agreement_id"] for h in heads},
             invoice__po_reference__in={h["po_reference"] for h in heads},
         )
@@ -331,7 +334,9 @@ def _billed_before(invoices: pl.DataFrame, heads: list[dict[str, Any]]) -> pl.Da
 
 def _billings(agreements: list[int]) -> pl.DataFrame:
     rows = (
-        InvoiceLine.objects.filter(invoice__agreement_id__in=agreements)
+        InvoiceLine.objects.filter(
+            invoice__agreement_id__in=agreements, invoice__withdrawn_at__isnull=True
+        )
         .exclude(kind=InvoiceLineKind.PART)
         .exclude(fee_code="")
         .values_list(

@@ -309,6 +309,87 @@ def record_invoice_payment(*, actor: Person, invoice: Invoice, paid_on: dt.date)
     return invoice
 
 
+def _reason(reason: str) -> str:
+    reason = checked_text((reason or "").strip(), field="reason", multiline=True)
+    if not reason:
+        raise InvalidInput("reason: say why (it stays in the history).", detail={"field": "reason"})
+    if len(reason) > 500:
+        raise InvalidInput("reason: at most 500 characters.", detail={"field": "reason"})
+    return reason
+
+
+def entering_party(invoice: Invoice) -> int:
+    """The organisation that entered the invoice (its issuer when the person is gone)."""
+    entered_by = invoice.created_by
+    org = getattr(entered_by, "organisation_id", None)
+    if org in (invoice.agreement.buyer_id, invoice.agreement.partner_id):
+        return int(org)
+    return int(invoice.agreement.partner_id)
+
+
+def withdraw_invoice(*, actor: Person, invoice: Invoice, reason: str) -> Invoice:
+    """The party that entered an invoice withdraws it (entered by mistake) while no payment is
+    recorded: it stays readable, marked withdrawn, but is no billing any more (the check's
+    earlier billings and the scorecards leave it out). The other party: 403; paid: 409."""
+    _party(actor, invoice.agreement)
+    if actor.organisation_id != entering_party(invoice):
+        raise Forbidden("Only the party that entered the invoice withdraws it.")
+    reason = _reason(reason)
+    with transaction.atomic():
+        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if locked.withdrawn_at is not None:
+            raise Conflict(f"Invoice {locked.number} is withdrawn already.")
+        if locked.paid_on is not None:
+            raise Conflict(
+                f"Invoice {locked.number} was paid on {locked.paid_on.isoformat()}: a paid "
+                "invoice is not withdrawn (the issuer credits it instead)."
+            )
+        locked.withdrawn_at = timezone.now()
+        locked.withdrawn_by = actor
+        locked.withdraw_reason = reason
+        locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
+        record_event(
+            actor=actor,
+            verb="withdrew invoice",
+            obj=locked,
+            changes={"number": locked.number, "reason": reason},
+            classification=Classification.RESTRICTED,
+        )
+        _refresh_cards(locked)
+    invoice.withdrawn_at = locked.withdrawn_at
+    invoice.withdrawn_by = actor
+    invoice.withdraw_reason = reason
+    return invoice
+
+
+def cancel_fee_request(*, actor: Person, fee_request: FeeRequest, reason: str) -> FeeRequest:
+    """The buyer cancels a written fee request it recorded by mistake: the fee is no longer
+    "requested" in the invoice check (unless another request of its code stands)."""
+    agreement = fee_request.agreement
+    if _party(actor, agreement) != "buyer":
+        raise Forbidden("The buyer records its written fee requests and cancels them.")
+    reason = _reason(reason)
+    with transaction.atomic():
+        locked = FeeRequest.objects.select_for_update().get(pk=fee_request.pk)
+        if locked.cancelled_at is not None:
+            raise Conflict("This fee request is cancelled already.")
+        locked.cancelled_at = timezone.now()
+        locked.cancelled_by = actor
+        locked.cancel_reason = reason
+        locked.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+        record_event(
+            actor=actor,
+            verb="cancelled fee request",
+            obj=agreement,
+            changes={"code": locked.code, "on": locked.requested_on.isoformat(), "reason": reason},
+            classification=Classification.RESTRICTED,
+        )
+    fee_request.cancelled_at = locked.cancelled_at
+    fee_request.cancelled_by = actor
+    fee_request.cancel_reason = reason
+    return fee_request
+
+
 def _appendix_a_codes(agreement: Agreement) -> set[str]:
     """The fee codes of every signed version and the draft: a request may precede the version
     that will be in force."""

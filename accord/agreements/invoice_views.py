@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.agreements.access import (
+    fee_requests_of,
     get_agreement_for_user,
+    get_fee_request_for_user,
     get_invoice_for_user,
     invoices_visible_to,
     log_terms_read,
@@ -20,9 +22,12 @@ from accord.agreements.access import (
 from accord.agreements.invoice_import import import_invoice_file
 from accord.agreements.invoice_queries import HEADERS, invoice_report
 from accord.agreements.invoice_services import (
+    cancel_fee_request,
     create_invoice,
+    entering_party,
     record_fee_request,
     record_invoice_payment,
+    withdraw_invoice,
 )
 from accord.agreements.models import Agreement
 from accord.agreements.rfq_forms import FeeRequestForm, InvoiceForm, InvoicePaymentForm
@@ -43,14 +48,27 @@ def _crumbs(agreement: Agreement) -> list[tuple[str, str]]:
 @login_required
 @require_GET
 def invoice_list(request: HttpRequest, pk: int) -> HttpResponse:
-    """The agreement's invoices: heads only, no terms read."""
+    """The agreement's invoices (heads only, no terms read; ?status=withdrawn or in-force
+    filters them) and the buyer's written fee requests."""
     user = person(request)
     agreement = get_agreement_for_user(user, pk)
     invoices = invoices_visible_to(user).filter(agreement=agreement)
+    status = request.GET.get("status", "")
+    if status == "withdrawn":
+        invoices = invoices.filter(withdrawn_at__isnull=False)
+    elif status == "in-force":
+        invoices = invoices.filter(withdrawn_at__isnull=True)
     return render(
         request,
         "agreements/invoice_list.html",
-        {"agreement": agreement, "invoices": invoices, "breadcrumbs": _crumbs(agreement)[:2]},
+        {
+            "agreement": agreement,
+            "invoices": invoices,
+            "status": status,
+            "fee_requests": fee_requests_of(user, agreement),
+            "is_buyer": agreement.side_of(user.organisation_id) == "buyer",
+            "breadcrumbs": _crumbs(agreement)[:2],
+        },
     )
 
 
@@ -119,7 +137,11 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "headers": HEADERS,
             "rows": rows,
             "breadcrumbs": _crumbs(invoice.agreement),
-            "records_payment": invoice.agreement.side_of(user.organisation_id) == "buyer",
+            "records_payment": invoice.agreement.side_of(user.organisation_id) == "buyer"
+            and not invoice.is_withdrawn,
+            "may_withdraw": not invoice.is_withdrawn
+            and invoice.paid_on is None
+            and user.organisation_id == entering_party(invoice),
         },
     )
 
@@ -182,3 +204,40 @@ def fee_request_create(request: HttpRequest, pk: int) -> HttpResponse:
         cancel_url=reverse("invoice_list", args=[agreement.pk]),
         breadcrumbs=_crumbs(agreement),
     )
+
+
+@login_required
+@require_POST
+def invoice_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The party that entered the invoice withdraws it (entered by mistake), with a reason;
+    the other party: 403; a paid invoice: refused (shown as a message)."""
+    user = person(request)
+    invoice = get_invoice_for_user(user, pk)
+    try:
+        withdraw_invoice(actor=user, invoice=invoice, reason=request.POST.get("reason", ""))
+    except FORM_ERRORS as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"Withdrew invoice {invoice.number}: it stays readable here, and counts as a "
+            "billing nowhere any more.",
+        )
+    return redirect("invoice_detail", pk=invoice.pk)
+
+
+@login_required
+@require_POST
+def fee_request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The buyer cancels a written fee request recorded by mistake, with a reason."""
+    user = person(request)
+    fee_request = get_fee_request_for_user(user, pk, buyer=True)
+    try:
+        cancel_fee_request(
+            actor=user, fee_request=fee_request, reason=request.POST.get("reason", "")
+        )
+    except FORM_ERRORS as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Cancelled the request for {fee_request.code}.")
+    return redirect("invoice_list", pk=fee_request.agreement_id)

@@ -184,6 +184,13 @@ class RfqQuote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     submitted_at = models.DateTimeField(auto_now=True)
+    # Withdrawn by its EMS while the RFQ is open: out of the comparison, still listed to its
+    # EMS; a new submission replaces it (and clears these).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdraw_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["rfq", "supplier__name", "id"]
@@ -197,6 +204,10 @@ class RfqQuote(models.Model):
 
     def __str__(self) -> str:
         return f"Quote for {self.rfq}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class RfqQuoteTier(models.Model):
@@ -239,6 +250,12 @@ class FeeRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Cancelled by the buyer (recorded by mistake): it makes no fee "requested" any more.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancel_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["agreement", "-requested_on", "-id"]
@@ -264,6 +281,13 @@ class Invoice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Withdrawn (entered by mistake) by the party that entered it, before any payment: it
+    # stays readable but is no billing any more (the check, the scorecards ignore it).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdraw_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["agreement", "-date", "-id"]
@@ -281,6 +305,10 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return f"Invoice {self.number}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class InvoiceLine(models.Model):

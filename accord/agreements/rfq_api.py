@@ -30,6 +30,7 @@ from accord.agreements.rfq_services import (
     create_rfq,
     invite_to_rfq,
     submit_quote,
+    withdraw_quote,
 )
 from accord.api.auth import person
 from accord.api.idempotency import idempotent
@@ -76,6 +77,10 @@ class QuoteOut(Schema):
     lead_time_days: int
     valid_until: dt.date
     expired: bool
+    withdrawn_at: dt.datetime | None = Field(
+        None, description="Withdrawn by its EMS (seen by that EMS only): in no comparison."
+    )
+    withdraw_reason: str = ""
     tiers: list[TierOut]
     fees: list[FeeOut]
 
@@ -115,6 +120,10 @@ class InviteIn(InputSchema):
 
 class RfqCloseIn(InputSchema):
     reason: Text = Field("", max_length=500, description="Why, for the record (optional).")
+
+
+class QuoteWithdrawIn(InputSchema):
+    reason: Text = Field(min_length=1, max_length=500, description="Why, told to the buyer.")
 
 
 class AwardOut(Schema):
@@ -169,6 +178,8 @@ def _detail(request: HttpRequest, rfq: Rfq) -> RfqDetailOut:
                     "lead_time_days": q.lead_time_days,
                     "valid_until": q.valid_until,
                     "expired": q.valid_until < now,
+                    "withdrawn_at": q.withdrawn_at,
+                    "withdraw_reason": q.withdraw_reason,
                     "tiers": [
                         {"from_quantity": t.from_quantity, "unit_price": format(t.unit_price, "f")}
                         for t in q.tiers.all()
@@ -281,6 +292,21 @@ def award_endpoint(request: HttpRequest, rfq_id: Id, quote_id: Id) -> Status[Any
         201,
         {"agreement_id": agreement.pk, "version": version.number, "terms_hash": version.terms_hash},
     )
+
+
+@router.post("/rfqs/{rfq_id}/quotes/{quote_id}/withdraw", response=QuoteOut)
+def withdraw_quote_endpoint(
+    request: HttpRequest, rfq_id: Id, quote_id: Id, payload: QuoteWithdrawIn
+) -> QuoteOut:
+    """The EMS that submitted the quote withdraws it while the RFQ is open: it leaves the
+    comparison and the buyer no longer sees it; a new submission replaces it. The buyer: 403;
+    409 when the RFQ is awarded or closed, or the quote withdrawn already."""
+    user = person(request)
+    rfq = get_rfq_for_user(user, rfq_id)
+    quote = get_quote_for_user(user, rfq, quote_id, supplier=True)
+    withdraw_quote(actor=user, rfq=rfq, quote=quote, reason=payload.reason)
+    detail = _detail(request, rfq)
+    return next(q for q in detail.quotes if q.id == quote.pk)
 
 
 @router.post("/rfqs/{rfq_id}/close", response=RfqOut)

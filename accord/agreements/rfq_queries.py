@@ -167,7 +167,8 @@ def compare_quotes(quotes: QuerySet[RfqQuote], today: dt.date) -> pl.DataFrame:
 
 def comparison_rows(rfq: Rfq, quotes: QuerySet[RfqQuote], today: dt.date) -> list[ComparisonRow]:
     """The RFQ's comparison over the quotes given (the ones the reader sees), by volume, then
-    by landed cost."""
+    by landed cost. A withdrawn quote is in no comparison."""
+    quotes = quotes.filter(withdrawn_at__isnull=True)
     info = {
         q.pk: q
         for q in quotes.filter(rfq=rfq)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from accord.agreements.access import agreements_visible_to, nda_covers
 from accord.agreements.choices import FeeBasis, RfqStatus
@@ -212,6 +213,42 @@ def quote_as_terms(quote: RfqQuote) -> QuoteTerms:
     )
 
 
+def withdraw_quote(*, actor: Person, rfq: Rfq, quote: RfqQuote, reason: str) -> RfqQuote:
+    """The EMS that submitted a quote withdraws it while the RFQ is open: it leaves the
+    comparison (the buyer no longer sees it), stays listed to its EMS as withdrawn; the EMS may
+    submit again (a new quote replaces it). Awarded or closed: 409."""
+    if quote.rfq_id != rfq.pk:
+        raise NotFound()
+    if quote.supplier_id != actor.organisation_id:
+        raise Forbidden("Only the EMS that submitted the quote withdraws it.")
+    reason = checked_text((reason or "").strip(), field="reason", multiline=True)
+    if not reason:
+        raise InvalidInput("reason: say why (the buyer is told).", detail={"field": "reason"})
+    if len(reason) > 500:
+        raise InvalidInput("reason: at most 500 characters.", detail={"field": "reason"})
+    with transaction.atomic():
+        locked_rfq = Rfq.objects.select_for_update().get(pk=rfq.pk)
+        if locked_rfq.status != RfqStatus.OPEN:
+            raise Conflict(
+                f"This RFQ is {RfqStatus(locked_rfq.status).label.lower()}: its quotes stand."
+            )
+        locked = RfqQuote.objects.select_for_update().get(pk=quote.pk)
+        if locked.withdrawn_at is not None:
+            raise Conflict("This quote is withdrawn already.")
+        locked.withdrawn_at = timezone.now()
+        locked.withdrawn_by = actor
+        locked.withdraw_reason = reason
+        # update() keeps submitted_at (auto_now) as it was.
+        RfqQuote.objects.filter(pk=locked.pk).update(
+            withdrawn_at=locked.withdrawn_at, withdrawn_by=actor, withdraw_reason=reason
+        )
+        _record(actor, "withdrew quote", locked_rfq, {"quote": locked.pk, "reason": reason})
+    quote.withdrawn_at = locked.withdrawn_at
+    quote.withdrawn_by = actor
+    quote.withdraw_reason = reason
+    return quote
+
+
 def award_quote(*, actor: Person, rfq: Rfq, quote: RfqQuote) -> Agreement:
     """The buyer awards a quote: its tiers, MOQ, multiple, NRE and fees become draft SOW terms
     with that EMS, a new draft version of their agreement on the program when there is one,
@@ -221,6 +258,8 @@ def award_quote(*, actor: Person, rfq: Rfq, quote: RfqQuote) -> Agreement:
         raise Forbidden("Only the buyer who asked for the quotes awards.")
     if quote.rfq_id != rfq.pk:
         raise NotFound()
+    if quote.withdrawn_at is not None:
+        raise Conflict("This quote is withdrawn: its EMS may submit a new one.")
     if quote.valid_until < today():
         raise Conflict(f"This quote expired on {quote.valid_until.isoformat()}: ask for a new one.")
     with transaction.atomic():

@@ -35,6 +35,7 @@ from accord.agreements.rfq_services import (
     create_rfq,
     invite_to_rfq,
     submit_quote,
+    withdraw_quote,
 )
 from accord.core.access import today
 from accord.core.errors import FORM_ERRORS
@@ -178,6 +179,7 @@ def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_buyer": is_buyer,
             "invited": invited,
             "can_quote": not is_buyer and rfq.status == "open",
+            "own_quotes": [] if is_buyer else read,
             "invite_form": InviteForm(partners=_ems_partners([rfq.program_id])),
             "breadcrumbs": _crumbs(),
         },
@@ -258,4 +260,22 @@ def rfq_close(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, "Closed without award: no more quotes are taken.")
+    return redirect("rfq_detail", pk=rfq.pk)
+
+
+@login_required
+@require_POST
+def rfq_quote_withdraw(request: HttpRequest, pk: int, quote_pk: int) -> HttpResponse:
+    """The EMS that submitted the quote withdraws it while the RFQ is open, with a reason."""
+    user = person(request)
+    rfq = get_rfq_for_user(user, pk)
+    quote = get_quote_for_user(user, rfq, quote_pk, supplier=True)
+    try:
+        withdraw_quote(actor=user, rfq=rfq, quote=quote, reason=request.POST.get("reason", ""))
+    except FORM_ERRORS as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, "Withdrew your quote: it is in no comparison; you may submit a new one."
+        )
     return redirect("rfq_detail", pk=rfq.pk)

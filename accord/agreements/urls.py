@@ -28,6 +28,11 @@ urlpatterns = [
     path("rfqs/<int:pk>/quote/", rfq_views.rfq_quote, name="rfq_quote"),
     path("rfqs/<int:pk>/quotes/<int:quote_pk>/award/", rfq_views.rfq_award, name="rfq_award"),
     path("rfqs/<int:pk>/close/", rfq_views.rfq_close, name="rfq_close"),
+    path(
+        "rfqs/<int:pk>/quotes/<int:quote_pk>/withdraw/",
+        rfq_views.rfq_quote_withdraw,
+        name="rfq_quote_withdraw",
+    ),
     path("agreements/<int:pk>/invoices/", invoice_views.invoice_list, name="invoice_list"),
     path("agreements/<int:pk>/invoices/new/", invoice_views.invoice_create, name="invoice_create"),
     path(
@@ -37,6 +42,12 @@ urlpatterns = [
     ),
     path("invoices/<int:pk>/", invoice_views.invoice_detail, name="invoice_detail"),
     path("invoices/<int:pk>/payment/", invoice_views.invoice_payment, name="invoice_payment"),
+    path("invoices/<int:pk>/withdraw/", invoice_views.invoice_withdraw, name="invoice_withdraw"),
+    path(
+        "fee-requests/<int:pk>/cancel/",
+        invoice_views.fee_request_cancel,
+        name="fee_request_cancel",
+    ),
     path("agreements/<int:pk>/flex/", flex_views.flex_exceptions, name="flex_exceptions"),
     path("agreements/<int:pk>/flex/check/", flex_views.flex_check, name="flex_check"),
     path("agreements/<int:pk>/change-check/", flex_views.change_check, name="change_check"),

@@ -215,3 +215,54 @@ def test_an_invoice_without_a_signed_version_in_force_is_not_compared(
     template = save_template(actor=people.oem_buyer, template=defaults, **rules_of(defaults))
     compute_cards(template, whole_history=True)
     assert not MetricMonth.objects.filter(template=template, metric="cost").exists()
+
+
+def test_a_withdrawn_invoice_leaves_both_cards(
+    sow, people, orgs, django_capture_on_commit_callbacks
+):
+    from accord.agreements.invoice_services import withdraw_invoice
+
+    today = timezone.localdate()
+    month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)  # last month
+    day = {n: month + dt.timedelta(days=n - 1) for n in range(1, 29)}
+    on_time = create_invoice(
+        actor=people.ems_planner, agreement=sow, invoice=_fee_invoice("INV-A", day[1], day[10])
+    )
+    record_invoice_payment(actor=people.oem_buyer, invoice=on_time, paid_on=day[10])
+    unpaid = create_invoice(
+        actor=people.ems_planner, agreement=sow, invoice=_fee_invoice("INV-B", day[1], day[20])
+    )
+    payments = template_of(orgs["meridian"], Direction.CUSTOMERS)
+    payments = save_template(actor=people.ems_planner, template=payments, **rules_of(payments))
+    costs = template_of(orgs["halcyon"], Direction.SUPPLIERS)
+    costs = save_template(actor=people.oem_buyer, template=costs, **rules_of(costs))
+    compute_cards(payments, whole_history=True)
+    halcyon, meridian = orgs["halcyon"], orgs["meridian"]
+    # INV-A paid on its due day, INV-B unpaid past due: 1 of 2.
+    assert _payment(payments, halcyon, month) == (1.0, 2.0, 50.0)
+
+    this_month = today.replace(day=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        stencil = create_invoice(
+            actor=people.ems_planner,
+            agreement=sow,
+            invoice={**earlier_stencil_invoice(), "date": today.isoformat()},
+        )
+        create_invoice(actor=people.ems_planner, agreement=sow, invoice=invoice_data())
+    cost = MetricMonth.objects.filter(template=costs, rated=meridian, metric="cost")
+    row = cost.get(month=this_month)
+    # As in the test above: (350 + 50,720) / (350 + 49,750).
+    assert (row.numerator, row.denominator) == (pytest.approx(51070.0), pytest.approx(50100.0))
+
+    # Withdrawing refreshes the cards as entering did. The stencil invoice gone, the issue's
+    # stencil line is its first billing (agreed): 50,720.00 invoiced, 49,750 + 350 = 50,100.00
+    # agreed, 50,720 / 50,100 - 1 = +1.238 %.
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw_invoice(actor=people.ems_planner, invoice=stencil, reason="Wrong PO")
+    row = cost.get(month=this_month)
+    assert (row.numerator, row.denominator) == (pytest.approx(50720.0), pytest.approx(50100.0))
+    assert row.value == pytest.approx((50720 / 50100 - 1) * 100)
+    # INV-B withdrawn: INV-A alone, paid on time: 1 of 1.
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw_invoice(actor=people.ems_planner, invoice=unpaid, reason="Entered twice")
+    assert _payment(payments, halcyon, month) == (1.0, 1.0, 100.0)

@@ -10,6 +10,8 @@ Corvid's nor its name (not logged); everyone else 404. Halcyon's people invite a
 (Meridian: 403), Meridian quotes (Halcyon: 403), Halcyon's people close the RFQ without award
 (Meridian: 403). Invoices are both parties' (each read of a check in the other party's log);
 the buyer records fee requests and the day it paid an invoice (Meridian, the issuer: 403).
+Withdrawing: Meridian withdraws its own quote (Halcyon: 403) and the invoice it entered
+(Halcyon: 403); Halcyon cancels its written fee request (Meridian: 403).
 """
 
 from __future__ import annotations
@@ -73,12 +75,27 @@ def rfq_invoices_world(
             )
         return built["sow"]
 
+    def fee_request() -> Any:
+        if "fee_request" not in built:
+            import datetime as dt
+
+            from accord.agreements.invoice_services import record_fee_request
+
+            built["fee_request"] = record_fee_request(
+                actor=people["oem_buyer"],
+                agreement=sow(),
+                code="EXP",
+                requested_on=dt.date(2027, 1, 10),
+            )
+        return built["fee_request"]
+
     return {
         "rfq": rfq,
         "rfq_quote": lambda: rfq() and built["quote"],
         "rfq_uninvited": uninvited,
         "sow": sow,
         "invoice": lambda: sow() and built["invoice"],
+        "fee_request": fee_request,
     }
 
 
@@ -195,6 +212,21 @@ RFQ_INVOICES_POST: dict[
     "fee_request_create": (
         _sow,
         lambda w: {"code": "EXP", "requested_on": "2027-01-10", "reference": "mail"},
+        _only({"ems_planner": 403, **dict.fromkeys(BUYERS, 302)}),
+    ),
+    "rfq_quote_withdraw": (
+        lambda w: {"pk": w["rfq"]().pk, "quote_pk": w["rfq_quote"]().pk},
+        lambda w: {"reason": "Quoted in the wrong currency"},
+        _only({"ems_planner": 302, **dict.fromkeys(BUYERS, 403)}),
+    ),
+    "invoice_withdraw": (
+        lambda w: {"pk": w["invoice"]().pk},
+        lambda w: {"reason": "Entered twice"},
+        _only({"ems_planner": 302, **dict.fromkeys(BUYERS, 403)}),
+    ),
+    "fee_request_cancel": (
+        lambda w: {"pk": w["fee_request"]().pk},
+        lambda w: {"reason": "Recorded by mistake"},
         _only({"ems_planner": 403, **dict.fromkeys(BUYERS, 302)}),
     ),
     # The invoice is dated today: paid today.

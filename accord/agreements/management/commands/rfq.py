@@ -4,6 +4,7 @@ person sees them (an EMS its own quote only; the buyer's reads of quotes are acc
 accord rfq list --as maya
 accord rfq compare RFQ --as maya [--format table|csv|json]
 accord rfq close RFQ --as maya [--reason "Program cancelled"]     (without award)
+accord rfq withdraw-quote RFQ QUOTE --reason "Wrong currency" --as priya   (the quote's EMS)
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from django.core.management.base import CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
 
 from accord.agreements.access import (
+    get_quote_for_user,
     get_rfq_for_user,
     log_quote_reads,
     quotes_visible_to,
     rfqs_visible_to,
 )
 from accord.agreements.rfq_queries import HEADERS, comparison_rows
-from accord.agreements.rfq_services import close_rfq
+from accord.agreements.rfq_services import close_rfq, withdraw_quote
 from accord.core.access import today
 from accord.core.commands import WorkspaceCommand, listing, no_arguments, table
 from accord.core.exports import to_csv_bytes
@@ -39,12 +41,27 @@ def _close(parser: CommandParser) -> None:
     parser.add_argument("--reason", default="", help="why, for the record")
 
 
+def _withdraw_quote(parser: CommandParser) -> None:
+    parser.add_argument("rfq", type=int, metavar="RFQ", help="the RFQ's id")
+    parser.add_argument("quote", type=int, metavar="QUOTE", help="the quote's id")
+    parser.add_argument("--reason", required=True, help="why, told to the buyer")
+
+
 class Command(WorkspaceCommand):
-    help = "Requests for quotes: list them, compare the quotes at landed cost, close one."
+    help = (
+        "Requests for quotes: list them, compare the quotes at landed cost, close one, "
+        "withdraw your quote."
+    )
     subcommands = (
         ("list", "the RFQs you may see", no_arguments, "list"),
         ("compare", "every quote you may see at every volume, at landed cost", _compare, "compare"),
         ("close", "close an open RFQ without award (the buyer's people)", _close, "close"),
+        (
+            "withdraw-quote",
+            "withdraw your quote while the RFQ is open (the quote's EMS)",
+            _withdraw_quote,
+            "withdraw_quote",
+        ),
     )
 
     def list(self, actor: Person, options: argparse.Namespace) -> Any:
@@ -84,3 +101,11 @@ class Command(WorkspaceCommand):
         rfq = get_rfq_for_user(actor, options.rfq, buyer=True)
         close_rfq(actor=actor, rfq=rfq, reason=options.reason)
         return f"Closed {rfq.title} without award."
+
+    def withdraw_quote(self, actor: Person, options: argparse.Namespace) -> Any:
+        rfq = get_rfq_for_user(actor, options.rfq)
+        quote = get_quote_for_user(actor, rfq, options.quote, supplier=True)
+        withdraw_quote(actor=actor, rfq=rfq, quote=quote, reason=options.reason)
+        if options.json:
+            return {"rfq": rfq.pk, "quote": quote.pk, "withdrawn_at": quote.withdrawn_at}
+        return f"Withdrew your quote {quote.pk} for {rfq.title}: it is in no comparison."

@@ -12,7 +12,8 @@
 - Halcyon's SOW with Meridian signed three times (v3 in force), PO HAL-PO-7001 with 5,000
   received, and the issue's invoice: both parties' program members read and enter invoices
   (each check read in the other party's log); the buyer records fee requests and the day it
-  paid an invoice (the EMS, its issuer: 403).
+  paid an invoice (the EMS, its issuer: 403). Meridian withdraws its quote and the invoice it
+  entered (Halcyon: 403); Halcyon lists and cancels its written fee requests (Meridian: 403).
 """
 
 from __future__ import annotations
@@ -91,6 +92,18 @@ def _sow(w: World) -> Any:
             actor=w["ems_planner"], agreement=w["sow"], invoice=invoice_data()
         )
     return w["sow"]
+
+
+def _fee_request(w: World) -> Any:
+    if "fee_request" not in w:
+        import datetime as dt
+
+        from accord.agreements.invoice_services import record_fee_request
+
+        w["fee_request"] = record_fee_request(
+            actor=w["oem_buyer"], agreement=_sow(w), code="EXP", requested_on=dt.date(2027, 1, 10)
+        )
+    return w["fee_request"]
 
 
 def _today() -> str:
@@ -182,6 +195,13 @@ RFQ_INVOICE_MATRIX: dict[tuple[str, str], list[Case]] = {
             expect(BUYERS, status=201, forbidden=["ems_planner"]),
         )
     ],
+    ("POST", "/rfqs/{rfq_id}/quotes/{quote_id}/withdraw"): [
+        case(
+            lambda w: f"{_rfq_url(w)}/quotes/{w['quote'].pk}/withdraw",
+            expect(["ems_planner"], forbidden=BUYERS),
+            body=lambda w: {"reason": "Quoted in the wrong currency"},
+        )
+    ],
     ("POST", "/rfqs/{rfq_id}/close"): [
         case(
             lambda w: f"{_rfq_url(w)}/close",
@@ -220,6 +240,25 @@ RFQ_INVOICE_MATRIX: dict[tuple[str, str], list[Case]] = {
             lambda w: f"/agreements/{_sow(w).pk}/fee-requests",
             expect(BUYERS, status=201, forbidden=["ems_planner"]),
             body=lambda w: {"code": "EXP", "requested_on": "2027-01-10", "reference": "mail"},
+        )
+    ],
+    ("POST", "/invoices/{invoice_id}/withdraw"): [
+        case(
+            lambda w: f"/invoices/{_sow(w) and w['invoice'].pk}/withdraw",
+            expect(["ems_planner"], forbidden=BUYERS),
+            body=lambda w: {"reason": "Entered twice"},
+        )
+    ],
+    ("GET", "/agreements/{agreement_id}/fee-requests"): [
+        case(
+            lambda w: f"/agreements/{_fee_request(w) and _sow(w).pk}/fee-requests", expect(PARTIES)
+        )
+    ],
+    ("POST", "/fee-requests/{fee_request_id}/cancel"): [
+        case(
+            lambda w: f"/fee-requests/{_fee_request(w).pk}/cancel",
+            expect(BUYERS, forbidden=["ems_planner"]),
+            body=lambda w: {"reason": "Recorded by mistake"},
         )
     ],
 }
