@@ -4,6 +4,8 @@ recording a written fee request."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -29,12 +31,12 @@ from accord.agreements.invoice_services import (
     record_invoice_payment,
     withdraw_invoice,
 )
-from accord.agreements.models import Agreement
+from accord.agreements.models import Agreement, Invoice
 from accord.agreements.rfq_forms import FeeRequestForm, InvoiceForm, InvoicePaymentForm
 from accord.core.errors import FORM_ERRORS
 from accord.parts.bom_import.inputs import read_upload
 from accord.web.pages import form_page
-from accord.web.tables import export_table, person, requested_export
+from accord.web.tables import export_table, paginate, parse_sort, person, requested_export
 
 
 def _crumbs(agreement: Agreement) -> list[tuple[str, str]]:
@@ -58,18 +60,47 @@ def invoice_list(request: HttpRequest, pk: int) -> HttpResponse:
         invoices = invoices.filter(withdrawn_at__isnull=False)
     elif status == "in-force":
         invoices = invoices.filter(withdrawn_at__isnull=True)
+    sort, order = parse_sort(request, INVOICE_SORTS, "-date")
+    invoices = invoices.order_by(order, "-pk")
+    fmt = requested_export(request)
+    if fmt:
+        rows = (_invoice_cells(i) for i in invoices.iterator(chunk_size=2000))
+        return export_table(fmt, f"agreement-{agreement.pk}-invoices", INVOICE_HEADERS, rows)
     return render(
         request,
         "agreements/invoice_list.html",
         {
             "agreement": agreement,
-            "invoices": invoices,
+            "page_obj": paginate(request, invoices),
+            "sort": sort,
             "status": status,
             "fee_requests": fee_requests_of(user, agreement),
             "is_buyer": agreement.side_of(user.organisation_id) == "buyer",
             "breadcrumbs": _crumbs(agreement)[:2],
         },
     )
+
+
+INVOICE_SORTS = {
+    "number": "number",
+    "date": "date",
+    "po": "po_reference",
+    "due": "due_date",
+    "paid": "paid_on",
+}
+INVOICE_HEADERS = ["Number", "Date", "PO", "Currency", "Due", "Paid on", "Status"]
+
+
+def _invoice_cells(invoice: Invoice) -> list[Any]:
+    return [
+        invoice.number,
+        invoice.date.isoformat(),
+        invoice.po_reference,
+        invoice.currency,
+        invoice.due_date.isoformat() if invoice.due_date else "",
+        invoice.paid_on.isoformat() if invoice.paid_on else "",
+        "withdrawn" if invoice.is_withdrawn else "in force",
+    ]
 
 
 @login_required

@@ -34,7 +34,7 @@ from accord.agreements.tests.invoice_sample import (
 from accord.api.tests.utils import API
 from accord.core.errors import Conflict, Forbidden, InvalidInput
 from accord.core.models import Event
-from accord.web.tests.helpers import text
+from accord.web.tests.helpers import table, text
 
 D = Decimal
 
@@ -249,3 +249,25 @@ def test_cancelling_a_fee_request_through_the_api_the_page_and_the_command_line(
         "cancelled: Asked twice",
         "cancelled: Duplicate",
     ]
+
+
+def test_the_invoice_list_sorts_pages_and_exports(
+    stencil: Invoice, sow: Any, people: Any, client_for: Any
+) -> None:
+    issue = create_invoice(actor=people.ems_planner, agreement=sow, invoice=invoice_data())
+    withdraw_invoice(actor=people.ems_planner, invoice=stencil, reason="Keyed twice")
+    buyer = client_for("oem_buyer")
+    url = reverse("invoice_list", args=[sow.pk])
+    caption = "Invoices of Meridian"
+    newest_first = table(buyer.get(url), caption)
+    assert [row[0] for row in newest_first] == ["MER-INV-2042", "MER-INV-2001"]
+    by_number = table(buyer.get(url + "?sort=number"), caption)
+    assert [row[0] for row in by_number] == ["MER-INV-2001", "MER-INV-2042"]
+    export = buyer.get(url + "?format=csv&sort=number")
+    lines = export.content.decode("utf-8-sig").strip().splitlines()
+    assert lines[0] == "Number,Date,PO,Currency,Due,Paid on,Status"
+    assert [line.split(",")[0] for line in lines[1:]] == ["MER-INV-2001", "MER-INV-2042"]
+    assert lines[1].endswith(",withdrawn") and lines[2].endswith(",in force")
+    assert lines[2].startswith(f"MER-INV-2042,{issue.date.isoformat()},{issue.po_reference},USD,")
+    only_withdrawn = buyer.get(url + "?format=csv&status=withdrawn")
+    assert len(only_withdrawn.content.decode("utf-8-sig").strip().splitlines()) == 2

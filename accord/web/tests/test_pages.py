@@ -307,3 +307,18 @@ def test_rendered_pages_label_every_control_and_scope_every_header(
 def test_event_details_read_as_words_not_python() -> None:
     changes = {"status": ["draft", "released"], "matches": {"mpn": 11, "new": 7}, "dnp": True}
     assert changes_text(changes) == "status: draft → released; matches: mpn 11, new 7; dnp: yes"
+
+
+def test_every_template_title_is_plain_text() -> None:
+    """A page's <title> holds text only: markup pasted into a title block (it happened with an
+    invoice list whose fee-request table ended up there) renders as the window's name and
+    leaves the page without it."""
+    root = Path(settings.BASE_DIR) / "accord"
+    title = re.compile(r"{%\s*block title\s*%}(.*?){%\s*endblock", re.S)
+    offenders = [
+        f"{path.relative_to(root)}: {found.group(1)[:60]!r}"
+        for path in sorted(root.glob("*/templates/**/*.html"))
+        for found in title.finditer(path.read_text(encoding="utf-8"))
+        if "<" in found.group(1) or "\n" in found.group(1).strip()
+    ]
+    assert offenders == []
