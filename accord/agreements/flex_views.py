@@ -36,6 +36,7 @@ from accord.agreements.flex_services import decide_flex_exception
 from accord.agreements.models import Agreement
 from accord.api.schemas import MAX_ID
 from accord.core.errors import FORM_ERRORS, InvalidInput
+from accord.core.forms import AccordForm
 from accord.web.tables import export_table, parse_sort, person, requested_export
 
 SORTS = {
@@ -52,17 +53,17 @@ WEEKS_RULE = (
 )
 
 
-class StatusFilter(forms.Form):
+class StatusFilter(AccordForm):
     status = forms.ChoiceField(
         choices=[("", "Any status"), *FlexStatus.choices], required=False, label="Status"
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(AccordForm):
     note = forms.CharField(max_length=300, required=False, label="Note")
 
 
-class FlexCheckForm(forms.Form):
+class FlexCheckForm(AccordForm):
     changes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
         label="Proposed changes",
@@ -71,7 +72,7 @@ class FlexCheckForm(forms.Form):
     )
 
 
-class ChangeCheckForm(forms.Form):
+class ChangeCheckForm(AccordForm):
     term = forms.CharField(
         max_length=200,
         label="Term",
