@@ -1,7 +1,10 @@
 """Types and schemas shared by every router: ids, text, quantities, references, errors."""
 
+import datetime as dt
+import re
 from decimal import Decimal
-from typing import Annotated, Any
+from functools import cache
+from typing import Annotated, Any, get_args
 
 from ninja import Schema
 from pydantic import (
@@ -12,6 +15,8 @@ from pydantic import (
     Field,
     GetJsonSchemaHandler,
     PlainSerializer,
+    ValidationInfo,
+    field_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
@@ -78,6 +83,38 @@ class InputSchema(Schema):
     string or a form, so there an unknown name is simply not read.)"""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _days_are_written_as_dates(cls, value: Any, info: ValidationInfo) -> Any:
+        # Pydantic reads a number (or a text of digits) as seconds since 1970 for a date or a
+        # moment: "due_date": 0 became 1970-01-01. The document says a date, so a date it is.
+        if info.field_name in _day_fields(cls):
+            for item in value if isinstance(value, list) else (value,):
+                if isinstance(item, int | float) or (
+                    isinstance(item, str) and _NUMBER.fullmatch(item.strip())
+                ):
+                    raise ValueError(
+                        "a date is written YYYY-MM-DD (a moment ISO 8601), not a number"
+                    )
+        return value
+
+
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?")
+
+
+def _names_a_day(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, dt.date):
+        return True
+    return any(_names_a_day(argument) for argument in get_args(annotation))
+
+
+@cache
+def _day_fields(schema: type[BaseModel]) -> frozenset[str]:
+    """The fields of a schema that hold a date or a moment (alone, optional or in a list)."""
+    return frozenset(
+        name for name, field in schema.model_fields.items() if _names_a_day(field.annotation)
+    )
 
 
 def _without_default(schema: dict[str, Any]) -> None:
