@@ -17,21 +17,27 @@ loop must be gone before the worker moves on to the database tests of other modu
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from accord.demo import DEMO_PASSWORD, data_path
 from accord.web.tests.access_matrix_supply import DEMO_SUPPLY_IDS
 from accord.web.tests.accessibility import audit
+from accord.web.tests.browser_pages import (
+    csv_table,
+    download,
+    sign_in,
+    signed_in,
+    visit,
+    watched_page,
+)
 from accord.web.tests.live_server import (
     CHROMIUM,
     VIEWPORT,
@@ -55,15 +61,6 @@ pytestmark = [
         "(apt-get install chromium, or `make test` as root) to run the browser tests",
     ),
 ]
-
-# Reports Content-Security-Policy violations on the console, where the collector below sees
-# them (Chromium also logs most of them itself; this catches every one, with the directive).
-CSP_REPORTER = """
-document.addEventListener("securitypolicyviolation", (event) => {
-  const what = event.blockedURI || "inline code";
-  console.error(`CSP violation: ${event.violatedDirective} blocked ${what}`);
-});
-"""
 
 
 @pytest.fixture(scope="session")
@@ -95,55 +92,14 @@ def problems() -> list[str]:
 
 @pytest.fixture
 def page(browser: Browser, accord_server: LiveServer, problems: list[str]) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=accord_server.url, viewport=VIEWPORT, accept_downloads=True
-    )
-    context.set_default_timeout(10_000)
-    context.add_init_script(CSP_REPORTER)
-    page = context.new_page()
-    page.on(
-        "console",
-        lambda m: problems.append(f"{m.text} ({page.url})") if m.type == "error" else None,
-    )
-    page.on("pageerror", lambda error: problems.append(f"script error: {error} ({page.url})"))
+    page = watched_page(browser, accord_server, problems)
     yield page
-    context.close()
+    page.context.close()
 
 
 def _require_chromium() -> None:
     if not chromium_available():
         pytest.fail(f"CI=true and {CHROMIUM} is missing: the browser tests must run under CI")
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
-
-
-def signed_in(browser: Browser, server: LiveServer, username: str, problems: list[str]) -> Page:
-    """A new context's page, signed in as `username`, whose console errors, script errors and
-    CSP violations go to `problems`."""
-    context = browser.new_context(base_url=server.url, viewport=VIEWPORT, accept_downloads=True)
-    context.set_default_timeout(10_000)
-    context.add_init_script(CSP_REPORTER)
-    page = context.new_page()
-    page.on(
-        "console",
-        lambda m: problems.append(f"{m.text} ({page.url})") if m.type == "error" else None,
-    )
-    page.on("pageerror", lambda error: problems.append(f"script error: {error} ({page.url})"))
-    sign_in(page, username)
-    return page
-
-
-def visit(page: Page, path: str, status: int = 200) -> Response:
-    response = page.goto(path)
-    assert response is not None
-    assert response.status == status, f"{path}: {response.status}"
-    return response
 
 
 def programs_table(page: Page, caption: str = "Programs you are a member of") -> list[str]:
@@ -152,19 +108,6 @@ def programs_table(page: Page, caption: str = "Programs you are a member of") ->
 
 def part_numbers(page: Page) -> list[str]:
     return page.locator("#results tbody th a").all_inner_texts()
-
-
-def download(page: Page, link_name: str) -> tuple[str, bytes]:
-    with page.expect_download() as info:
-        page.locator("p.exports").get_by_role("link", name=link_name).click()
-    got = info.value
-    path = got.path()
-    assert got.failure() is None
-    return got.suggested_filename, Path(path).read_bytes()
-
-
-def csv_table(data: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
 def test_buyer_goes_from_the_dashboard_to_a_bom_and_exports_it(page: Page) -> None:
@@ -430,21 +373,6 @@ def test_buyer_imports_a_real_bom_after_checking_the_preview(
 # Supply: a site, stock and its ledger, a purchase order from draft to the supplier's date ------
 
 
-def _signed_in(browser: Browser, server: LiveServer, username: str, problems: list[str]) -> Page:
-    """A new browser context signed in as `username`, its console errors collected."""
-    context = browser.new_context(base_url=server.url, viewport=VIEWPORT)
-    context.set_default_timeout(10_000)
-    context.add_init_script(CSP_REPORTER)
-    page = context.new_page()
-    page.on(
-        "console",
-        lambda m: problems.append(f"{m.text} ({page.url})") if m.type == "error" else None,
-    )
-    page.on("pageerror", lambda error: problems.append(f"script error: {error} ({page.url})"))
-    sign_in(page, username)
-    return page
-
-
 def _supply(page: Page, section: str) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Supply").click()
     page.get_by_role("navigation", name="Supply").get_by_role("link", name=section).click()
@@ -454,7 +382,7 @@ def test_supply_story_from_a_new_site_to_a_confirmed_order_line(
     browser: Browser, accord_server: LiveServer, problems: list[str]
 ) -> None:
     # Meridian's planner opens a site, receives stock there and issues some to a build.
-    planner = _signed_in(browser, accord_server, "ems_planner", problems)
+    planner = signed_in(browser, accord_server, "ems_planner", problems)
     _supply(planner, "Sites")
     add = planner.get_by_role("form", name="Add a site")
     add.get_by_label("Name").fill("Kulim plant")
@@ -493,7 +421,7 @@ def test_supply_story_from_a_new_site_to_a_confirmed_order_line(
     planner.context.close()
 
     # Halcyon's buyer orders drivers from Sunridge for Earbuds X2, to ship to Meridian.
-    buyer = _signed_in(browser, accord_server, "oem_buyer", problems)
+    buyer = signed_in(browser, accord_server, "oem_buyer", problems)
     _supply(buyer, "Purchase orders")
     buyer.get_by_role("link", name="New purchase order").click()
     buyer.get_by_label("Program").select_option(label="Earbuds X2")
@@ -518,7 +446,7 @@ def test_supply_story_from_a_new_site_to_a_confirmed_order_line(
     buyer.context.close()
 
     # Sunridge's representative finds the order among its own and confirms the line's date.
-    supplier = _signed_in(browser, accord_server, "supplier_rep", problems)
+    supplier = signed_in(browser, accord_server, "supplier_rep", problems)
     _supply(supplier, "Purchase orders")
     orders = supplier.get_by_role("table", name="Purchase orders you may see")
     expect(orders).not_to_contain_text("PO-2026-0152")  # Arrowpoint's order
@@ -554,7 +482,7 @@ def test_planning_story_from_a_short_controller_to_an_approved_alternate(
     controller runs short in week 6; its second approved source is in stock; the week-8
     earbuds are held to 200; the monitor's resistors run short and the planner proposes a
     parametric candidate, which the part's owner approves."""
-    planner = _signed_in(browser, accord_server, "ems_planner", problems)
+    planner = signed_in(browser, accord_server, "ems_planner", problems)
     _planning_board(planner, "Earbuds X2")
     controller = _board_row(planner, "ICE40UP5K-UWG30ITR")
     expect(controller).to_have_count(1)
@@ -605,7 +533,7 @@ def test_planning_story_from_a_short_controller_to_an_approved_alternate(
     planner.context.close()
 
     # Halcyon's buyer, who owns the part, approves the proposed source.
-    buyer = _signed_in(browser, accord_server, "oem_buyer", problems)
+    buyer = signed_in(browser, accord_server, "oem_buyer", problems)
     visit(buyer, "/parts/?q=RC0402FR-1310KL")
     buyer.locator("#results tbody th a").filter(has_text="RC0402FR-1310KL").first.click()
     sources = buyer.get_by_role("table", name="Approved manufacturer list of RC0402FR-1310KL")

@@ -27,6 +27,7 @@ import pytest
 from playwright.sync_api import Browser, FilePayload, Page, expect, sync_playwright
 
 from accord.agreements.tests.sample import signable
+from accord.web.tests.browser_pages import csv_table, signed_in
 from accord.web.tests.live_server import (
     CHROMIUM,
     START_TIMEOUT,
@@ -37,7 +38,6 @@ from accord.web.tests.live_server import (
     running_server,
     running_under_ci,
 )
-from accord.web.tests.test_browser import csv_table, signed_in
 
 pytestmark = [
     pytest.mark.browser,

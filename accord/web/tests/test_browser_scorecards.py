@@ -28,6 +28,7 @@ from accord.demo.order_history import ARROWPOINT
 from accord.demo.scorecards import PLAN_MONTH
 from accord.scorecards.cards import SPARK_H, SPARK_W
 from accord.scorecards.months import next_month
+from accord.web.tests.browser_pages import csv_table, download, signed_in, visit
 from accord.web.tests.live_server import (
     CHROMIUM,
     LiveServer,
@@ -36,7 +37,6 @@ from accord.web.tests.live_server import (
     running_server,
     running_under_ci,
 )
-from accord.web.tests.test_browser import csv_table, download, signed_in, visit
 
 pytestmark = [
     pytest.mark.browser,
