@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "accord.scorecards",
     "accord.agreements",
     "accord.partners",
+    "accord.threads",
     "accord.web",
     "accord.api",
 ]

@@ -55,6 +55,12 @@ class Person(AbstractUser):
         default=False,
         help_text="Signs statements of work on the organisation's behalf (an authorised signer).",
     )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="An IANA time zone (Europe/Berlin): when the person's days begin and end, for "
+        "due dates and digests. Empty: the workspace's time zone.",
+    )
     # Part of the session hash: raising it ends every session of the person at once.
     session_version = models.PositiveIntegerField(default=0, editable=False)
 
