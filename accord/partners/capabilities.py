@@ -58,7 +58,9 @@ def _pitch(value: Any) -> Decimal | None:
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        raise InvalidInput("min_pitch_mm: a number of mm.", detail={"field": "min_pitch_mm"}) from None
+        raise InvalidInput(
+            "min_pitch_mm: a number of mm.", detail={"field": "min_pitch_mm"}
+        ) from None
     if not number.is_finite() or number <= 0 or number > MAX_PITCH_MM:
         raise InvalidInput(
             f"min_pitch_mm: more than 0 and at most {MAX_PITCH_MM} mm.",

@@ -226,9 +226,7 @@ def get_capability_profile(request: HttpRequest, site_id: Id) -> dict[str, Any]:
 
 
 @router.put("/sites/{site_id}/capability-profile", response=ProfileOut)
-def put_capability_profile(
-    request: HttpRequest, site_id: Id, payload: ProfileIn
-) -> dict[str, Any]:
+def put_capability_profile(request: HttpRequest, site_id: Id, payload: ProfileIn) -> dict[str, Any]:
     """Set the volume band and the ITAR flag of a site of your organisation."""
     user = person(request)
     site = get_site_for_capabilities(user, site_id, write=True)

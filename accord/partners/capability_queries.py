@@ -52,6 +52,10 @@ class SiteMatch:
     processes: list[str] = field(default_factory=list)
     certificates: list[str] = field(default_factory=list)
 
+    @property
+    def process_names(self) -> str:
+        return ", ".join(PROCESS_LABELS.get(p, p) for p in self.processes)
+
     def cells(self) -> list[Any]:
         return [
             self.site.organisation.name,
@@ -60,7 +64,7 @@ class SiteMatch:
             self.site.country,
             self.volume_band,
             "yes" if self.itar_registered else "no",
-            ", ".join(PROCESS_LABELS.get(p, p) for p in self.processes),
+            self.process_names,
             ", ".join(self.certificates),
         ]
 

@@ -251,5 +251,3 @@ def sorted_rows(rows: list[GapRow], sort: str) -> list[GapRow]:
     key = SORTS.get(name, SORTS["organisation"])
     ordered = sorted(rows, key=lambda r: (r.organisation.lower(), r.site_code, r.requirement))
     return sorted(ordered, key=key, reverse=sort.startswith("-"))
-
-

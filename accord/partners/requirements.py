@@ -46,7 +46,7 @@ def _kind(value: Any) -> str:
     )
 
 
-def _standard(value: Any) -> str:
+def parse_standard(value: Any) -> str:
     text = str(value or "").strip()
     for standard in Standard:
         if text.replace(" ", "").lower() == standard.value.replace(" ", "").lower():
@@ -138,7 +138,7 @@ def cleaned_requirement(values: dict[str, Any]) -> dict[str, Any]:
         "note": text_input(values.get("note"), "note", max_length=300),
     }
     if kind == RequirementKind.CERTIFICATE:
-        standard = _standard(values.get("standard"))
+        standard = parse_standard(values.get("standard"))
         fields |= {
             "standard": standard,
             "min_ipc_class": _ipc_class(standard, values.get("min_ipc_class")),
@@ -189,9 +189,7 @@ def add_requirement(*, actor: Person, program: Program, **values: Any) -> Progra
                 raise Conflict(
                     "The program has this requirement already.", detail={"field": "kind"}
                 )
-        requirement = ProgramRequirement.objects.create(
-            program=program, created_by=actor, **fields
-        )
+        requirement = ProgramRequirement.objects.create(program=program, created_by=actor, **fields)
         _record(actor, "added requirement", requirement, {"requirement": requirement.label})
     return requirement
 
@@ -215,7 +213,9 @@ def change_requirement(
         fields["partner_kinds"] = _partner_kinds(changes["partner_kinds"] or [])
     if "note" in changes:
         fields["note"] = text_input(changes["note"], "note", max_length=300)
-    changed = {k: [getattr(requirement, k), v] for k, v in fields.items() if getattr(requirement, k) != v}
+    changed = {
+        k: [getattr(requirement, k), v] for k, v in fields.items() if getattr(requirement, k) != v
+    }
     if not changed:
         return requirement
     with transaction.atomic():
