@@ -21,7 +21,7 @@ from accord.core.events import record_event
 from accord.core.text import text_input
 from accord.orgs.models import Person
 from accord.partners.access import can_record
-from accord.partners.choices import VolumeBand
+from accord.partners.choices import Process, VolumeBand
 from accord.partners.models import SiteCapability, SiteProfile
 from accord.partners.services import parse_processes
 from accord.supply.models import Site
@@ -112,7 +112,8 @@ def add_capability(*, actor: Person, site: Site, process: Any, **values: Any) ->
     fields = _limits(values)
     if site.retired_at is not None:
         raise Conflict(f"The site {site.code} is retired: it takes no new capabilities.")
-    refusal = f"The site {site.code} has the {chosen} capability on record already: change it."
+    name = Process(chosen).label
+    refusal = f"The site {site.code} has the {name} capability on record already: change it."
     with transaction.atomic():
         if SiteCapability.objects.filter(
             site=site, process=chosen, retired_at__isnull=True

@@ -98,9 +98,7 @@ def test_a_few_queries_whatever_the_number_of_sites(people: Any, gap_world: GapW
     assert len(queries) <= 6
 
 
-def test_page_api_csv_and_cli_agree(
-    client_for: Any, people: Any, gap_world: GapWorld
-) -> None:
+def test_page_api_csv_and_cli_agree(client_for: Any, people: Any, gap_world: GapWorld) -> None:
     pk = gap_world.program.pk
     page = client_for("oem_buyer").get(reverse("program_gaps", args=[pk]))
     assert page.status_code == 200
