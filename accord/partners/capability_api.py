@@ -6,6 +6,7 @@ volume band."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from django.http import HttpRequest
@@ -125,7 +126,7 @@ def _out(c: Any) -> dict[str, Any]:
     }
 
 
-def _profiles(sites: list[Any]) -> list[dict[str, Any]]:
+def _profiles(sites: Sequence[Any]) -> list[dict[str, Any]]:
     return [
         {
             "site": m.site,

@@ -186,7 +186,7 @@ def capability_profile_edit(request: HttpRequest, site_id: int) -> HttpResponse:
                 messages.success(request, f"Saved the profile of {site.code}.")
                 return redirect("site_capabilities", site.pk)
     else:
-        current = with_profile(sites_with_capabilities_visible(user)).get(pk=site.pk)
+        current: Any = with_profile(sites_with_capabilities_visible(user)).get(pk=site.pk)
         form = ProfileForm(initial={"volume_band": current.volume, "itar_registered": current.itar})
     back = reverse("site_capabilities", args=[site.pk])
     return form_page(

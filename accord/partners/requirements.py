@@ -208,7 +208,7 @@ def change_requirement(
             f"Only the partner kinds and the note change (not {', '.join(sorted(unknown))}): "
             "retire the requirement and add another."
         )
-    fields = {}
+    fields: dict[str, Any] = {}
     if "partner_kinds" in changes:
         fields["partner_kinds"] = _partner_kinds(changes["partner_kinds"] or [])
     if "note" in changes:

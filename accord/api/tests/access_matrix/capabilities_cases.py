@@ -145,7 +145,7 @@ CAPABILITIES_MATRIX: dict[tuple[str, str], list[Case]] = {
             lambda w: f"{_program(w)}/gaps",
             expect(PHRM_MEMBERS),
             sees=_gap_rows,
-            seen=dict.fromkeys(PHRM_MEMBERS, {("PEN1", "ISO 13485", "missing")}),
+            seen={key: {("PEN1", "ISO 13485", "missing")} for key in PHRM_MEMBERS},
         )
     ],
 }
