@@ -16,7 +16,11 @@ from accord.core.access import today
 from accord.core.db import refresh_planner_statistics
 from accord.demo import DEMO_PASSWORD, data_path
 from accord.demo.agreements import SECOND_EMS_ADMIN, load_agreements
-from accord.demo.partners import draft_pulse_sow, record_certificates
+from accord.demo.partners import (
+    draft_pulse_sow,
+    record_capabilities_and_requirements,
+    record_certificates,
+)
 from accord.demo.personas import PEOPLE, World, build_world
 from accord.demo.scorecards import start_scorecards
 from accord.demo.services import set_demo_passwords
@@ -160,6 +164,7 @@ def load_demo() -> World:
         # Meridian's plant (from the supply story) and its certificates, before the SOWs
         # whose check compares the required certifications with them.
         record_certificates(world)
+        record_capabilities_and_requirements(world)
         # After the supply story: the invoice is checked against the PO and its receipt.
         load_agreements(world)
         draft_pulse_sow(world)

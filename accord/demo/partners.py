@@ -93,3 +93,59 @@ def draft_pulse_sow(world: World) -> Agreement:
         title=PULSE_SOW_TITLE,
         terms=terms,
     )
+
+
+def record_capabilities_and_requirements(world: World) -> None:
+    """Meridian's quality engineer records what the Penang plant runs (SMT, BGA/X-ray, AOI,
+    ICT, functional test...) and its profile; Halcyon's buyer records what Pulse HRM requires
+    of its EMS sites: ISO 13485, IPC-A-610 Class 3 with SMT, and the processes. The gap view
+    then shows ISO 13485 missing at PEN1 (it holds ISO 9001 only) and the IPC listing
+    unverified."""
+    from accord.partners.capabilities import add_capability, set_profile
+    from accord.partners.requirements import add_requirement
+
+    quality, buyer = world.people["ems_quality"], world.people["oem_buyer"]
+    plant = Site.objects.get(organisation=world.orgs["meridian"], code="PEN1")
+    capabilities: list[tuple[str, dict[str, Any]]] = [
+        (
+            "smt",
+            {
+                "max_board_mm": 510,
+                "min_pitch_mm": "0.3",
+                "max_layers": 24,
+                "limits": "01005 passives; two lines with 3D SPI",
+            },
+        ),
+        ("tht", {"limits": "Selective and wave soldering"}),
+        ("bga_xray", {"min_pitch_mm": "0.4", "limits": "BGA up to 1,500 balls; 3D X-ray"}),
+        ("aoi", {"limits": "3D AOI on both sides"}),
+        ("ict", {"max_board_mm": 460}),
+        ("functional_test", {"limits": "Customer fixtures; boundary scan"}),
+        ("box_build", {}),
+    ]
+    with transaction.atomic():
+        for process, limits in capabilities:
+            add_capability(actor=quality, site=plant, process=process, **limits)
+        set_profile(actor=quality, site=plant, volume_band="medium", itar_registered=False)
+        program = world.programs["PHRM"]
+        add_requirement(
+            actor=buyer,
+            program=program,
+            kind="certificate",
+            standard="ISO 13485",
+            note="Class II medical device: the EMS's quality system must be certified.",
+        )
+        add_requirement(
+            actor=buyer,
+            program=program,
+            kind="certificate",
+            standard="IPC-A-610",
+            min_ipc_class=3,
+            processes=["smt"],
+        )
+        add_requirement(
+            actor=buyer,
+            program=program,
+            kind="process",
+            processes=["smt", "bga_xray", "functional_test"],
+        )

@@ -40,3 +40,30 @@ class CertificateStatus(models.TextChoices):
     def in_force(cls) -> tuple[str, ...]:
         """The statuses of a certificate that holds today."""
         return (cls.VALID, cls.EXPIRING)
+
+
+class VolumeBand(models.TextChoices):
+    """The volumes a site is set up for (its capability profile)."""
+
+    PROTOTYPE = "prototype", "Prototype"
+    LOW = "low", "Low volume"
+    MEDIUM = "medium", "Medium volume"
+    HIGH = "high", "High volume"
+
+
+class RequirementKind(models.TextChoices):
+    """What a program requires of its partner sites."""
+
+    CERTIFICATE = "certificate", "Certificate"
+    PROCESS = "process", "Process capability"
+    COUNTRY = "country", "Country"
+
+
+class GapVerdict(models.TextChoices):
+    """One partner site against one requirement (partners/gaps.py), worst last."""
+
+    MET = "met", "Met"
+    UNVERIFIED = "unverified", "Unverified"
+    EXPIRING = "expiring_before_last_build", "Expiring before the last build"
+    OUT_OF_SCOPE = "out_of_scope", "Out of scope"
+    MISSING = "missing", "Missing"

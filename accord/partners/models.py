@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from accord.partners.choices import Standard
+from accord.partners.choices import Process, RequirementKind, Standard, VolumeBand
 
 
 class Certificate(models.Model):
@@ -98,3 +98,138 @@ class CertificateEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class SiteCapability(models.Model):
+    """A process a site runs (SMT, BGA/X-ray, AOI...), with its limits: the numbers a buyer
+    compares (longest board side, finest component pitch, layer count), each optional, and
+    the rest as text. Kept by the site's own organisation; retired ones stay for the record."""
+
+    site = models.ForeignKey("supply.Site", on_delete=models.PROTECT, related_name="capabilities")
+    process = models.CharField(max_length=20, choices=Process.choices)
+    max_board_mm = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The longest board side the line takes, in mm."
+    )
+    min_pitch_mm = models.DecimalField(
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="The finest component pitch placed or tested, in mm.",
+    )
+    max_layers = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The most board layers handled."
+    )
+    limits = models.CharField(
+        max_length=500, blank=True, help_text="Other limits, e.g. max BGA pins, 01005 parts."
+    )
+    retired_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["site_id", "process", "id"]
+        verbose_name_plural = "site capabilities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "process"],
+                condition=Q(retired_at__isnull=True),
+                name="capability_process_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_pitch_mm__isnull=True) | Q(min_pitch_mm__gt=0),
+                name="capability_pitch_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_board_mm__isnull=True) | Q(max_board_mm__gt=0),
+                name="capability_board_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_layers__isnull=True) | Q(max_layers__gt=0),
+                name="capability_layers_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_process_display()} at site {self.site_id}"
+
+
+class SiteProfile(models.Model):
+    """The rest of a site's capability profile: its volume band and whether it is ITAR
+    registered (its country is the site's own)."""
+
+    site = models.OneToOneField(
+        "supply.Site", on_delete=models.CASCADE, related_name="capability_profile"
+    )
+    volume_band = models.CharField(max_length=20, choices=VolumeBand.choices, blank=True)
+    itar_registered = models.BooleanField(default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Profile of site {self.site_id}"
+
+
+def default_partner_kinds() -> list[str]:
+    return ["ems"]
+
+
+class ProgramRequirement(models.Model):
+    """What a program requires of its partners' sites: a certificate (a standard, with a
+    minimum IPC-A-610 class and a scope: processes, a product category), process
+    capabilities, or a country among those allowed. It applies to the sites of the program's
+    partner organisations of the kinds named (EMS providers unless told). Kept by the owner's
+    people who are members of the program; retired ones count for nothing."""
+
+    program = models.ForeignKey(
+        "orgs.Program", on_delete=models.CASCADE, related_name="requirements"
+    )
+    kind = models.CharField(max_length=20, choices=RequirementKind.choices)
+    standard = models.CharField(max_length=20, choices=Standard.choices, blank=True)
+    min_ipc_class = models.PositiveSmallIntegerField(null=True, blank=True)
+    processes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="A certificate's required scope, or the capabilities required (all of them).",
+    )
+    product_category = models.CharField(max_length=100, blank=True)
+    countries = models.JSONField(default=list, blank=True, help_text="ISO 3166 alpha-2 codes.")
+    partner_kinds = models.JSONField(default=default_partner_kinds)
+    note = models.CharField(max_length=300, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["program_id", "kind", "standard", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_ipc_class__isnull=True) | Q(min_ipc_class__in=(1, 2, 3)),
+                name="requirement_ipc_class",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """How people name it: "IPC-A-610 Class 3 (SMT)", "Process: SMT, AOI", "Country: DE"."""
+        labels = dict(Process.choices)
+        processes = ", ".join(str(labels.get(p, p)) for p in self.processes)
+        if self.kind == RequirementKind.CERTIFICATE:
+            text = str(self.standard)
+            if self.min_ipc_class:
+                text += f" Class {self.min_ipc_class}"
+            scope = ", ".join(x for x in (processes, self.product_category) if x)
+            return f"{text} ({scope})" if scope else text
+        if self.kind == RequirementKind.PROCESS:
+            return f"Process: {processes}"
+        return f"Country: {', '.join(self.countries)}"

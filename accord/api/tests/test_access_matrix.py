@@ -64,6 +64,7 @@ from accord.agreements.models import (
 from accord.api.api import api
 from accord.api.auth import SAFE_METHODS
 from accord.api.tests.access_matrix.agreements_cases import AGREEMENTS_MATRIX
+from accord.api.tests.access_matrix.capabilities_cases import CAPABILITIES_MATRIX
 from accord.api.tests.access_matrix.cases import API_MATRIX as CORE_MATRIX
 from accord.api.tests.access_matrix.cases import MATRIX_PDF, PERSONAS, World
 from accord.api.tests.access_matrix.flex_cases import FLEX_MATRIX
@@ -95,7 +96,13 @@ from accord.orgs.services import (
     invite_person,
     register_nda,
 )
-from accord.partners.models import Certificate, CertificateEvidence
+from accord.partners.models import (
+    Certificate,
+    CertificateEvidence,
+    ProgramRequirement,
+    SiteCapability,
+    SiteProfile,
+)
 from accord.parts.models import (
     ApprovedSource,
     Bom,
@@ -130,6 +137,7 @@ API_MATRIX = {
     **RFQ_INVOICE_MATRIX,
     **FLEX_MATRIX,
     **PARTNERS_MATRIX,
+    **CAPABILITIES_MATRIX,
 }
 
 
@@ -233,6 +241,9 @@ HASHED: dict[type[Model], tuple[str, ...]] = {
     FeeRequest: (),
     Certificate: (),
     CertificateEvidence: (),
+    SiteCapability: (),
+    SiteProfile: (),
+    ProgramRequirement: (),
 }
 
 

@@ -47,6 +47,11 @@ from accord.web.tests.access_matrix_agreements import (
     AGREEMENTS_READ_POSTS,
     agreements_world,
 )
+from accord.web.tests.access_matrix_capabilities import (
+    CAPABILITIES_GET,
+    CAPABILITIES_POST,
+    capabilities_world,
+)
 from accord.web.tests.access_matrix_flex import (
     FLEX_GET,
     FLEX_LOGGED_READS,
@@ -580,6 +585,9 @@ LOGGED_READS |= FLEX_LOGGED_READS
 GET_MATRIX |= PARTNERS_GET
 POST_MATRIX |= PARTNERS_POST
 LOGGED_READS |= PARTNERS_LOGGED_READS
+# The capability, requirement and gap pages (access_matrix_capabilities.py).
+GET_MATRIX |= CAPABILITIES_GET
+POST_MATRIX |= CAPABILITIES_POST
 
 
 @pytest.fixture
@@ -633,6 +641,7 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> dict[
         **rfq_invoices_world(people, programs, boms, orgs, parts),
         **flex_world(people, programs, orgs, parts),
         **partners_world(people),
+        **capabilities_world(people, programs),
     }
 
 
