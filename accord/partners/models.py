@@ -98,3 +98,13 @@ class CertificateEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+# Audits, findings and 8Ds live in their own module (issue 14, item 5).
+from accord.partners.audit_models import (  # noqa: E402, F401
+    Audit,
+    EightD,
+    EightDStep,
+    Finding,
+    FindingEvidence,
+)
