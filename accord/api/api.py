@@ -86,6 +86,7 @@ def build_api() -> AccordAPI:
     from accord.core.api import router as core_router
     from accord.orgs.api import router as orgs_router
     from accord.partners.api import router as partners_router
+    from accord.partners.audit_api import router as audits_router
     from accord.parts.api import router as parts_router
     from accord.planning.api import router as planning_router
     from accord.scorecards.api import router as scorecards_router
@@ -113,6 +114,7 @@ def build_api() -> AccordAPI:
     new_api.add_router("", invoices_router)
     new_api.add_router("", flex_router)
     new_api.add_router("", partners_router)
+    new_api.add_router("", audits_router)
     return new_api
 
 

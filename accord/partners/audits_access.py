@@ -30,7 +30,7 @@ from django.db.models import Count, Q, QuerySet
 
 from accord.agreements.access import nda_cover_of, nda_covers
 from accord.core.access import get_or_404, record_restricted_reads, record_restricted_rows_read
-from accord.core.errors import Forbidden, NotFound
+from accord.core.errors import Forbidden, InvalidInput, NotFound
 from accord.orgs.access import reach_of
 from accord.orgs.models import Organisation, Person, Program, ProgramPartner
 from accord.partners.access import sites_with_certificates_visible
@@ -341,3 +341,30 @@ def organisations_audited_visible(user: Any) -> QuerySet[Organisation]:
     """The organisations of the audits the person sees (the list page's filter)."""
     ids = audits_visible_to(user).values("audited_organisation_id")
     return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+def lead_auditor_for(user: Any, pk: Any) -> Person:
+    """A colleague named as lead auditor, or InvalidInput naming the field."""
+    found = lead_auditor_candidates(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        raise InvalidInput(
+            "lead_auditor: an active person of your own organisation (the auditing side).",
+            detail={"field": "lead_auditor"},
+        )
+    return found
+
+
+def program_for_audit(user: Any, pk: Any, site: Site) -> Program:
+    """A program the audit may be tied to, or InvalidInput naming the field."""
+    found = (
+        auditable_programs(user, site.organisation_id).filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if found is None:
+        raise InvalidInput(
+            f"program: not a program of your organisation, with you a member, in which "
+            f"{site.organisation.name} is a partner.",
+            detail={"field": "program"},
+        )
+    return found

@@ -22,3 +22,8 @@ urlpatterns = [
         "certificates/<int:pk>/evidence/", views.certificate_evidence, name="certificate_evidence"
     ),
 ]
+
+# The audit pages (issue 14, item 5).
+from accord.partners.audit_urls import urlpatterns as audit_urlpatterns  # noqa: E402
+
+urlpatterns += audit_urlpatterns
