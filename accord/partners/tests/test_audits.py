@@ -335,7 +335,9 @@ def test_planning_an_audit_takes_a_program_of_ones_own_with_the_partner(
     engineer = client_for("oem_engineer")
     refused = send(engineer, "POST", f"{API}/audits", body | {"program_id": programs["PHRM"].pk})
     assert refused.status_code == 422 and "program" in refused.json()["message"]
-    lead = send(engineer, "POST", f"{API}/audits", body | {"lead_auditor_id": people.ems_quality.pk})
+    lead = send(
+        engineer, "POST", f"{API}/audits", body | {"lead_auditor_id": people.ems_quality.pk}
+    )
     assert lead.status_code == 422 and "lead_auditor" in lead.json()["message"]
     done = send(engineer, "POST", f"{API}/audits", body | {"program_id": programs["EBX2"].pk})
     assert done.status_code == 201
