@@ -44,7 +44,7 @@ class AuditForm(AccordForm):
     kind = forms.ChoiceField(choices=AuditKind.choices)
     planned_date = _date("Planned date")
     performed_date = _date("Performed on", required=False)
-    lead_auditor = forms.ChoiceField(label="Lead auditor")
+    lead_auditor = forms.ChoiceField(label="Lead auditor", required=False)
     scope = _text("Scope")
 
     def __init__(self, *args: Any, sites: Any, programs: Any, people: Any, **kwargs: Any):
@@ -55,7 +55,7 @@ class AuditForm(AccordForm):
         self.fields["program"].choices = [("", "(no program)")] + [
             (p.pk, f"{p.code} {p.name}") for p in programs
         ]
-        self.fields["lead_auditor"].choices = [
+        self.fields["lead_auditor"].choices = [("", "(yourself)")] + [
             (p.pk, p.get_full_name() or p.username) for p in people
         ]
 

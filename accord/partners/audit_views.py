@@ -177,7 +177,6 @@ def _audit_form(request: HttpRequest, data: Any = None) -> AuditForm:
         sites=auditable_sites(user).order_by("organisation__name", "code"),
         programs=auditable_programs(user),
         people=lead_auditor_candidates(user),
-        initial={"lead_auditor": user.pk},
     )
 
 
@@ -201,7 +200,9 @@ def audit_create(request: HttpRequest) -> HttpResponse:
                 planned_date=data["planned_date"],
                 performed_date=data.get("performed_date"),
                 scope=data["scope"],
-                lead_auditor=lead_auditor_for(user, data["lead_auditor"]),
+                lead_auditor=lead_auditor_for(user, data["lead_auditor"])
+                if data.get("lead_auditor")
+                else None,
                 program=program_for_audit(user, data["program"], site)
                 if data.get("program")
                 else None,

@@ -64,6 +64,7 @@ from accord.agreements.models import (
 from accord.api.api import api
 from accord.api.auth import SAFE_METHODS
 from accord.api.tests.access_matrix.agreements_cases import AGREEMENTS_MATRIX
+from accord.api.tests.access_matrix.audits_cases import AUDITS_MATRIX
 from accord.api.tests.access_matrix.cases import API_MATRIX as CORE_MATRIX
 from accord.api.tests.access_matrix.cases import MATRIX_PDF, PERSONAS, World
 from accord.api.tests.access_matrix.flex_cases import FLEX_MATRIX
@@ -95,7 +96,15 @@ from accord.orgs.services import (
     invite_person,
     register_nda,
 )
-from accord.partners.models import Certificate, CertificateEvidence
+from accord.partners.models import (
+    Audit,
+    Certificate,
+    CertificateEvidence,
+    EightD,
+    EightDStep,
+    Finding,
+    FindingEvidence,
+)
 from accord.parts.models import (
     ApprovedSource,
     Bom,
@@ -130,6 +139,7 @@ API_MATRIX = {
     **RFQ_INVOICE_MATRIX,
     **FLEX_MATRIX,
     **PARTNERS_MATRIX,
+    **AUDITS_MATRIX,
 }
 
 
@@ -233,6 +243,11 @@ HASHED: dict[type[Model], tuple[str, ...]] = {
     FeeRequest: (),
     Certificate: (),
     CertificateEvidence: (),
+    Audit: (),
+    Finding: (),
+    EightD: (),
+    EightDStep: (),
+    FindingEvidence: (),
 }
 
 

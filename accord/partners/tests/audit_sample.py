@@ -63,3 +63,45 @@ def evidence(finding_: Any, actor: Any, name: str = "profile.pdf") -> Any:
     return attach_finding_evidence(
         actor=actor, finding=finding_, file=AttachedFile.checked(PDF, name)
     )
+
+
+def matrix_world(people: Any, programs: Any) -> dict[str, Any]:
+    """The access matrices' audit (Halcyon's, of PEN1 on PHRM) and one finding per state: a
+    major one with D1-D4 filled and evidence (open), a minor one with evidence (ready to be
+    submitted), a minor one submitted, an observation. `people` and `programs` by name."""
+    from accord.partners.audit_services import submit_finding
+    from accord.partners.tests.sample import penang
+
+    buyer, quality = people["oem_buyer"], people["ems_quality"]
+    audit = pulse_audit_of(buyer, penang(people["ems_planner"]), programs["PHRM"])
+    major = finding(audit, buyer, "major")
+    fill(major, quality, 4)
+    file = evidence(major, quality)
+    minor = finding(audit, buyer, "minor", description="Expired flux in store B.")
+    evidence(minor, quality, "flux.pdf")
+    submitted = finding(audit, buyer, "minor", description="ESD wrist straps untested.")
+    evidence(submitted, quality, "esd.pdf")
+    submit_finding(actor=quality, finding=submitted, response="Tester installed.")
+    note = finding(audit, buyer, "observation", description="Labels fade in the sun.")
+    return {
+        "audit": audit,
+        "major": major,
+        "evidence": file,
+        "minor": minor,
+        "submitted": submitted,
+        "observation": note,
+    }
+
+
+def pulse_audit_of(buyer: Any, site: Any, program: Any) -> Any:
+    from accord.partners.audit_services import plan_audit
+
+    return plan_audit(
+        actor=buyer,
+        site=site,
+        kind="process",
+        planned_date=today() - dt.timedelta(days=7),
+        performed_date=today() - dt.timedelta(days=7),
+        scope="SMT and final assembly of the Pulse HRM main board.",
+        program=program,
+    )

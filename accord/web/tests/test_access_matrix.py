@@ -47,6 +47,12 @@ from accord.web.tests.access_matrix_agreements import (
     AGREEMENTS_READ_POSTS,
     agreements_world,
 )
+from accord.web.tests.access_matrix_audits import (
+    AUDITS_GET,
+    AUDITS_LOGGED_READS,
+    AUDITS_POST,
+    audits_world,
+)
 from accord.web.tests.access_matrix_flex import (
     FLEX_GET,
     FLEX_LOGGED_READS,
@@ -580,6 +586,10 @@ LOGGED_READS |= FLEX_LOGGED_READS
 GET_MATRIX |= PARTNERS_GET
 POST_MATRIX |= PARTNERS_POST
 LOGGED_READS |= PARTNERS_LOGGED_READS
+# The audit pages (access_matrix_audits.py).
+GET_MATRIX |= AUDITS_GET
+POST_MATRIX |= AUDITS_POST
+LOGGED_READS |= AUDITS_LOGGED_READS
 
 
 @pytest.fixture
@@ -633,6 +643,7 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> dict[
         **rfq_invoices_world(people, programs, boms, orgs, parts),
         **flex_world(people, programs, orgs, parts),
         **partners_world(people),
+        **audits_world(people, programs),
     }
 
 

@@ -181,7 +181,9 @@ class Command(WorkspaceCommand):
             )
         )
         found = list(rows.order_by("due_date", "audit_id", "number"))
-        record_findings_read(actor, [f.pk for f in found], channel="cli", path="accord audits findings")
+        record_findings_read(
+            actor, [f.pk for f in found], channel="cli", path="accord audits findings"
+        )
         data = [
             [
                 f.pk,
