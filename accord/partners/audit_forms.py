@@ -38,6 +38,12 @@ def _text(label: str, *, required: bool = True, max_length: int = 4000) -> forms
     )
 
 
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
 class AuditForm(AccordForm):
     site = forms.ChoiceField(label="Site audited")
     program = forms.ChoiceField(label="Program", required=False)
@@ -49,13 +55,13 @@ class AuditForm(AccordForm):
 
     def __init__(self, *args: Any, sites: Any, programs: Any, people: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["site"].choices = [
+        _choice_field(self, "site").choices = [
             (s.pk, f"{s.organisation.name}: {s.name} ({s.code})") for s in sites
         ]
-        self.fields["program"].choices = [("", "(no program)")] + [
+        _choice_field(self, "program").choices = [("", "(no program)")] + [
             (p.pk, f"{p.code} {p.name}") for p in programs
         ]
-        self.fields["lead_auditor"].choices = [("", "(yourself)")] + [
+        _choice_field(self, "lead_auditor").choices = [("", "(yourself)")] + [
             (p.pk, p.get_full_name() or p.username) for p in people
         ]
 

@@ -44,7 +44,7 @@ def _count(queryset: QuerySet[Any], outer: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def audit_rows(audits: QuerySet[Audit]) -> QuerySet[Audit]:
+def audit_rows(audits: QuerySet[Audit]) -> QuerySet[Any]:
     """Audits (reached through audits_access.py) with their findings counted."""
     findings = Finding.objects.all()
     return audits.annotate(
@@ -55,7 +55,7 @@ def audit_rows(audits: QuerySet[Audit]) -> QuerySet[Audit]:
     )
 
 
-def finding_rows(findings: QuerySet[Finding]) -> QuerySet[Finding]:
+def finding_rows(findings: QuerySet[Finding]) -> QuerySet[Any]:
     """Findings with `has_eightd`, `filled` (disciplines filled) and `evidence_count`."""
     return findings.annotate(
         eightd_count=_count(EightD.objects.all(), "finding"),
@@ -161,7 +161,7 @@ FINDING_HEADERS = [
 ]
 
 
-def finding_export_rows(rows: QuerySet[Finding]) -> Iterator[list[Any]]:
+def finding_export_rows(rows: QuerySet[Any]) -> Iterator[list[Any]]:
     for f in rows.iterator(chunk_size=500):
         yield [
             label(f),

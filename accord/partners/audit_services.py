@@ -145,7 +145,9 @@ def plan_audit(
     performed already). The lead auditor is a person of the actor's organisation (the actor
     when not named); a program, when given, is one the actor's organisation owns with the
     site's organisation as a partner."""
-    if site.organisation_id not in auditable_organisation_ids(actor):
+    if actor.organisation_id is None or site.organisation_id not in auditable_organisation_ids(
+        actor
+    ):
         raise Forbidden(
             "An audit is planned by a member of a program of your organisation in which the "
             "site's organisation is a partner."

@@ -332,6 +332,8 @@ def get_site_for_audit_by_code(user: Any, organisation: str, code: str) -> Site:
 def lead_auditor_candidates(user: Any) -> QuerySet[Person]:
     """The person's active colleagues: a lead auditor is a person of the auditing side."""
     org = reach_of(user).organisation_id
+    if org is None:
+        return Person.objects.none()
     return Person.objects.filter(organisation_id=org, is_active=True).order_by(
         "last_name", "first_name", "username"
     )

@@ -157,7 +157,7 @@ class Command(WorkspaceCommand):
         rows = audit_rows(audits_visible_to(actor))
         if options.open:
             rows = rows.exclude(status="closed")
-        audits = list(rows.order_by("-planned_date", "-pk"))
+        audits: list[Any] = list(rows.order_by("-planned_date", "-pk"))
         record_audits_read(actor, [a.pk for a in audits], channel="cli", path="accord audits list")
         data = [
             [
@@ -180,7 +180,7 @@ class Command(WorkspaceCommand):
                 findings_visible_to(actor), audit_id=options.audit, open_only=options.open
             )
         )
-        found = list(rows.order_by("due_date", "audit_id", "number"))
+        found: list[Any] = list(rows.order_by("due_date", "audit_id", "number"))
         record_findings_read(
             actor, [f.pk for f in found], channel="cli", path="accord audits findings"
         )
