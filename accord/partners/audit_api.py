@@ -426,14 +426,12 @@ def download_finding_evidence(
 
 
 @router.post("/findings/{finding_id}/submit", response=FindingOut)
-def submit_finding_endpoint(
-    request: HttpRequest, finding_id: Id, payload: SubmitIn | None = None
-) -> FindingOut:
+def submit_finding_endpoint(request: HttpRequest, finding_id: Id, payload: SubmitIn) -> FindingOut:
     """The audited side submits for verification: an 8D complete (D1-D8) or, for a minor
     finding, a response; evidence on file (409 otherwise)."""
     user = person(request)
     finding = get_finding_for_user(user, finding_id, side=AUDITED)
-    response = payload.response if payload and "response" in payload.model_fields_set else ""
+    response = payload.response if "response" in payload.model_fields_set else ""
     submit_finding(actor=user, finding=finding, response=response)
     return _fresh(user, finding.pk)
 
@@ -458,11 +456,11 @@ def reject_finding_endpoint(request: HttpRequest, finding_id: Id, payload: Rejec
 
 @router.post("/findings/{finding_id}/acknowledge", response=FindingOut)
 def acknowledge_finding_endpoint(
-    request: HttpRequest, finding_id: Id, payload: SubmitIn | None = None
+    request: HttpRequest, finding_id: Id, payload: SubmitIn
 ) -> FindingOut:
     """The audited side acknowledges an observation: it closes."""
     user = person(request)
     finding = get_finding_for_user(user, finding_id, side=AUDITED)
-    response = payload.response if payload and "response" in payload.model_fields_set else ""
+    response = payload.response if "response" in payload.model_fields_set else ""
     acknowledge_finding(actor=user, finding=finding, response=response)
     return _fresh(user, finding.pk)

@@ -99,13 +99,13 @@ def test_a_major_finding_goes_through_its_8d_to_closure(people, programs, client
     assert steps[3]["text"] == STEP_TEXTS[4]
 
     # Closing needs the evidence: neither submitted nor verified without it.
-    no_evidence = send(quality, "POST", f"{url}/submit")
+    no_evidence = send(quality, "POST", f"{url}/submit", {})
     assert no_evidence.status_code == 409
     assert "evidence" in no_evidence.json()["message"]
     assert send(buyer, "POST", f"{url}/verify").status_code == 409
     assert Finding.objects.get(pk=fid).status == "open"
     assert _upload(quality, fid).status_code == 201
-    submitted = send(quality, "POST", f"{url}/submit")
+    submitted = send(quality, "POST", f"{url}/submit", {})
     assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
     assert send(quality, "PUT", f"{url}/eightd/3", {"text": "late"}).status_code == 409
 
@@ -119,7 +119,7 @@ def test_a_major_finding_goes_through_its_8d_to_closure(people, programs, client
     assert send(buyer, "POST", f"{url}/verify").status_code == 409
     rewritten = send(quality, "PUT", f"{url}/eightd/6", {"text": "Cpk 1.67 over 30 boards."})
     assert rewritten.json()["eightd"][5]["text"] == "Cpk 1.67 over 30 boards."
-    assert send(quality, "POST", f"{url}/submit").json()["status"] == "submitted"
+    assert send(quality, "POST", f"{url}/submit", {}).json()["status"] == "submitted"
     assert send(quality, "POST", f"{url}/verify").status_code == 403
     verified = send(buyer, "POST", f"{url}/verify")
     assert verified.status_code == 200 and verified.json()["status"] == "closed"
@@ -166,7 +166,7 @@ def test_minor_findings_observations_and_the_audit_closing(people, programs, cli
 
     # A minor one: the response and the evidence, then the auditor's verification.
     url = f"{API}/findings/{minor.pk}"
-    assert send(quality, "POST", f"{url}/submit").status_code == 422  # no response
+    assert send(quality, "POST", f"{url}/submit", {}).status_code == 422  # no response
     assert send(quality, "POST", f"{url}/submit", {"response": "Flux scrapped."}).status_code == 409
     assert _upload(quality, minor.pk, "flux.png", PNG).status_code == 201
     done = send(quality, "POST", f"{url}/submit", {"response": "Flux scrapped, FIFO labels."})
@@ -175,10 +175,10 @@ def test_minor_findings_observations_and_the_audit_closing(people, programs, cli
 
     # An observation: acknowledged by the audited side; not submitted, no 8D.
     url = f"{API}/findings/{note.pk}"
-    assert send(quality, "POST", f"{url}/submit").status_code == 409
+    assert send(quality, "POST", f"{url}/submit", {}).status_code == 409
     assert send(buyer, "POST", f"{url}/eightd").status_code == 409
-    assert send(buyer, "POST", f"{url}/acknowledge").status_code == 403
-    assert send(quality, "POST", f"{url}/acknowledge").json()["status"] == "closed"
+    assert send(buyer, "POST", f"{url}/acknowledge", {}).status_code == 403
+    assert send(quality, "POST", f"{url}/acknowledge", {}).json()["status"] == "closed"
     assert Audit.objects.get(pk=audit.pk).status == "open"  # the major one is still open
 
     assert [f.pk for f in open_findings_visible_to(people.ems_quality, programs["PHRM"])] == [
@@ -188,7 +188,7 @@ def test_minor_findings_observations_and_the_audit_closing(people, programs, cli
     assert not open_findings_visible_to(people.outsider).exists()
     fill(major, people.ems_quality)
     evidence(major, people.ems_quality)
-    send(quality, "POST", f"{API}/findings/{major.pk}/submit")
+    send(quality, "POST", f"{API}/findings/{major.pk}/submit", {})
     send(buyer, "POST", f"{API}/findings/{major.pk}/verify")
     assert Audit.objects.get(pk=audit.pk).status == "closed"
 
@@ -314,7 +314,7 @@ def test_each_side_does_its_own_part(people, programs, client_for, persona, acti
         "verify": lambda: send(client, "POST", f"{url}/verify"),
         "reject": lambda: send(client, "POST", f"{url}/reject", {"reason": "No."}),
         "evidence": lambda: _upload(client, major.pk),
-        "submit": lambda: send(client, "POST", f"{url}/submit"),
+        "submit": lambda: send(client, "POST", f"{url}/submit", {}),
         "fill": lambda: send(client, "PUT", f"{url}/eightd/1", {"text": "Team."}),
     }
     assert calls[action]().status_code == status
@@ -467,7 +467,7 @@ def test_a_rejection_needs_a_reason(people, programs, client_for):
     major = finding(pulse_audit(people, programs), people.oem_buyer)
     fill(major, people.ems_quality)
     evidence(major, people.ems_quality)
-    send(client_for("ems_quality"), "POST", f"{API}/findings/{major.pk}/submit")
+    send(client_for("ems_quality"), "POST", f"{API}/findings/{major.pk}/submit", {})
     for reason in ("", "<script>no</script>"):
         response = send(
             client_for("oem_buyer"), "POST", f"{API}/findings/{major.pk}/reject", {"reason": reason}

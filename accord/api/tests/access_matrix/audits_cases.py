@@ -167,6 +167,7 @@ AUDITS_MATRIX: dict[tuple[str, str], list[Case]] = {
         case(
             lambda w: f"{_finding('observation')(w)}/acknowledge",
             expect(MERIDIAN, forbidden=HALCYON),
+            body=lambda w: {"response": "Noted: revision check added to the shift start."},
         )
     ],
 }
