@@ -86,6 +86,7 @@ def build_api() -> AccordAPI:
     from accord.core.api import router as core_router
     from accord.orgs.api import router as orgs_router
     from accord.partners.api import router as partners_router
+    from accord.partners.audit_api import router as audits_router
     from accord.partners.capability_api import router as capabilities_router
     from accord.partners.requirement_api import router as requirements_router
     from accord.parts.api import router as parts_router
@@ -117,6 +118,7 @@ def build_api() -> AccordAPI:
     new_api.add_router("", partners_router)
     new_api.add_router("", capabilities_router)
     new_api.add_router("", requirements_router)
+    new_api.add_router("", audits_router)
     return new_api
 
 

@@ -16,6 +16,7 @@ from accord.core.access import today
 from accord.core.db import refresh_planner_statistics
 from accord.demo import DEMO_PASSWORD, data_path
 from accord.demo.agreements import SECOND_EMS_ADMIN, load_agreements
+from accord.demo.audits import record_audit
 from accord.demo.partners import (
     draft_pulse_sow,
     record_capabilities_and_requirements,
@@ -165,6 +166,8 @@ def load_demo() -> World:
         # whose check compares the required certifications with them.
         record_certificates(world)
         record_capabilities_and_requirements(world)
+        # Halcyon's audit of the plant for Pulse HRM: an open 8D (accord/demo/audits.py).
+        record_audit(world)
         # After the supply story: the invoice is checked against the PO and its receipt.
         load_agreements(world)
         draft_pulse_sow(world)

@@ -233,3 +233,13 @@ class ProgramRequirement(models.Model):
         if self.kind == RequirementKind.PROCESS:
             return f"Process: {processes}"
         return f"Country: {', '.join(self.countries)}"
+
+
+# Audits, findings and 8Ds live in their own module (issue 14, item 5).
+from accord.partners.audit_models import (  # noqa: E402, F401
+    Audit,
+    EightD,
+    EightDStep,
+    Finding,
+    FindingEvidence,
+)

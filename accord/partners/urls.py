@@ -1,6 +1,7 @@
 from django.urls import path
 
 from accord.partners import capability_views, requirement_views, views
+from accord.partners.audit_urls import urlpatterns as audit_urlpatterns
 
 urlpatterns = [
     path("sites/<int:site_id>/certificates/", views.certificate_list, name="certificate_list"),
@@ -64,3 +65,5 @@ urlpatterns += [
     ),
     path("programs/<int:pk>/gaps/", requirement_views.program_gaps, name="program_gaps"),
 ]
+# The audit pages (issue 14, item 5).
+urlpatterns += audit_urlpatterns

@@ -25,6 +25,7 @@ SECTIONS: list[tuple[str, str, tuple[str, ...], bool]] = [
     ("Supply", "stock_list", ("/supply/",), False),
     ("Scorecards", "scorecard_index", ("/scorecards/",), False),
     ("Agreements", "agreement_list", ("/agreements/",), False),
+    ("Audits", "audit_list", ("/audits/", "/findings/"), False),
     ("NDAs", "nda_list", ("/ndas/",), False),
     ("People", "people_list", ("/people/",), False),
     ("Organisation", "organisation_page", ("/organisation/",), False),

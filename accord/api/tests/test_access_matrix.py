@@ -64,6 +64,7 @@ from accord.agreements.models import (
 from accord.api.api import api
 from accord.api.auth import SAFE_METHODS
 from accord.api.tests.access_matrix.agreements_cases import AGREEMENTS_MATRIX
+from accord.api.tests.access_matrix.audits_cases import AUDITS_MATRIX
 from accord.api.tests.access_matrix.capabilities_cases import CAPABILITIES_MATRIX
 from accord.api.tests.access_matrix.cases import API_MATRIX as CORE_MATRIX
 from accord.api.tests.access_matrix.cases import MATRIX_PDF, PERSONAS, World
@@ -97,8 +98,13 @@ from accord.orgs.services import (
     register_nda,
 )
 from accord.partners.models import (
+    Audit,
     Certificate,
     CertificateEvidence,
+    EightD,
+    EightDStep,
+    Finding,
+    FindingEvidence,
     ProgramRequirement,
     SiteCapability,
     SiteProfile,
@@ -138,6 +144,7 @@ API_MATRIX = {
     **FLEX_MATRIX,
     **PARTNERS_MATRIX,
     **CAPABILITIES_MATRIX,
+    **AUDITS_MATRIX,
 }
 
 
@@ -244,6 +251,11 @@ HASHED: dict[type[Model], tuple[str, ...]] = {
     SiteCapability: (),
     SiteProfile: (),
     ProgramRequirement: (),
+    Audit: (),
+    Finding: (),
+    EightD: (),
+    EightDStep: (),
+    FindingEvidence: (),
 }
 
 

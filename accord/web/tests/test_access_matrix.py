@@ -47,6 +47,12 @@ from accord.web.tests.access_matrix_agreements import (
     AGREEMENTS_READ_POSTS,
     agreements_world,
 )
+from accord.web.tests.access_matrix_audits import (
+    AUDITS_GET,
+    AUDITS_LOGGED_READS,
+    AUDITS_POST,
+    audits_world,
+)
 from accord.web.tests.access_matrix_capabilities import (
     CAPABILITIES_GET,
     CAPABILITIES_POST,
@@ -588,6 +594,10 @@ LOGGED_READS |= PARTNERS_LOGGED_READS
 # The capability, requirement and gap pages (access_matrix_capabilities.py).
 GET_MATRIX |= CAPABILITIES_GET
 POST_MATRIX |= CAPABILITIES_POST
+# The audit pages (access_matrix_audits.py).
+GET_MATRIX |= AUDITS_GET
+POST_MATRIX |= AUDITS_POST
+LOGGED_READS |= AUDITS_LOGGED_READS
 
 
 @pytest.fixture
@@ -642,6 +652,7 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> dict[
         **flex_world(people, programs, orgs, parts),
         **partners_world(people),
         **capabilities_world(people, programs),
+        **audits_world(people, programs),
     }
 
 

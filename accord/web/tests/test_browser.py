@@ -556,6 +556,7 @@ NOT_AUDITED = {
     "nda_document": "a PDF download",
     "scorecard_attachment": "a file download",
     "certificate_evidence": "a file download",
+    "finding_evidence": "a file download",
     "logout": "a POST that signs out",
     "bom_import_progress": "an htmx fragment polled inside the import preview",
     "login": "audited signed out, below",
@@ -622,6 +623,13 @@ def _demo_world(server: LiveServer) -> dict[str, Any]:
         )
     )
     world["certificate"] = lambda: certificate
+    # Halcyon's audit of the Penang plant and its major finding (accord/demo/audits.py).
+    audit_id, major_id = server.rows(
+        "SELECT a.id, f.id FROM partners_audit a JOIN partners_finding f ON f.audit_id = a.id"
+        " WHERE f.severity = 'major' ORDER BY a.id LIMIT 1"
+    )[0]
+    audits = {"audit": SimpleNamespace(pk=audit_id), "major": SimpleNamespace(pk=major_id)}
+    world["audits"] = lambda: audits
     return world
 
 
