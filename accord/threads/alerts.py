@@ -57,7 +57,9 @@ def alert_levels() -> tuple[int, ...]:
 
 def due_levels(valid_until: dt.date, day: dt.date, levels: Sequence[int]) -> list[int]:
     """The levels due on the day, the most recent last: those whose day has come."""
-    return sorted((lvl for lvl in levels if valid_until - dt.timedelta(days=lvl) <= day), reverse=True)
+    return sorted(
+        (lvl for lvl in levels if valid_until - dt.timedelta(days=lvl) <= day), reverse=True
+    )
 
 
 def _recipients(organisation_ids: set[int]) -> dict[int, set[int]]:

@@ -80,10 +80,10 @@ def digest_items(person: Any, now: dt.datetime) -> list[DigestItem]:
 
 def period_of(frequency: str, local: dt.datetime) -> str | None:
     """The digest period a local moment falls in, if the digest of it is due by then."""
-    if local.hour < settings.ACCORD_DIGEST_HOUR:
-        # Before the hour: today's daily digest is not due; a week's is due from Monday's hour.
-        if frequency == DigestFrequency.DAILY or local.weekday() == 0:
-            return None
+    # Before the hour: today's daily digest is not due; a week's is due from Monday's hour.
+    early = local.hour < settings.ACCORD_DIGEST_HOUR
+    if early and (frequency == DigestFrequency.DAILY or local.weekday() == 0):
+        return None
     if frequency == DigestFrequency.DAILY:
         return local.date().isoformat()
     year, week, _ = local.isocalendar()

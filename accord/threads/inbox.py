@@ -48,7 +48,9 @@ def unread_count(user: Any) -> int:
     return inbox_of(user).filter(read_at__isnull=True).count()
 
 
-def inbox_rows(user: Any, *, unread_only: bool = False, limit: int = 50, offset: int = 0) -> list[InboxRow]:
+def inbox_rows(
+    user: Any, *, unread_only: bool = False, limit: int = 50, offset: int = 0
+) -> list[InboxRow]:
     """A window of the inbox, unread first then newest, as the person may see it now."""
     rows = inbox_of(user)
     if unread_only:

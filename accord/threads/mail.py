@@ -21,7 +21,6 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -166,7 +165,9 @@ class Skip(Exception):
 
 
 def _footer(person: Person, events: list[str]) -> tuple[str, str]:
-    link = absolute(reverse("notification_unsubscribe", args=[unsubscribe_token(person.pk, events)]))
+    link = absolute(
+        reverse("notification_unsubscribe", args=[unsubscribe_token(person.pk, events)])
+    )
     text = (
         "\n--\nYou get this e-mail because of your notification settings: "
         f"{absolute(reverse('notification_settings'))}\n"
@@ -263,7 +264,7 @@ def send_delivery(delivery_id: int, now: dt.datetime) -> str:
     )
     try:
         get_connection(fail_silently=False).send_messages([message])
-    except Exception as error:  # noqa: BLE001 - any SMTP or socket failure is retried
+    except Exception as error:  # any SMTP or socket failure is retried
         failed = delivery.attempts >= settings.ACCORD_NOTIFY_MAX_ATTEMPTS
         EmailDelivery.objects.filter(pk=delivery_id).update(
             status=DeliveryStatus.FAILED if failed else DeliveryStatus.PENDING,

@@ -44,9 +44,7 @@ def mark_read(*, actor: Any, notification: Notification, now: dt.datetime | None
     """Mark one of the person's notifications read (again: nothing changes but the event)."""
     moment = now or timezone.now()
     with transaction.atomic():
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
-            read_at=moment
-        )
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=moment)
         notification.refresh_from_db(fields=["read_at"])
         _event(actor, "notification.read", notification)
 
@@ -133,7 +131,11 @@ def _mute(actor: Any, group_key: str, now: dt.datetime) -> Mute:
     group = Notification.objects.filter(recipient_id=actor.pk)
     if ":" in group_key:
         kind, _, pk = group_key.partition(":")
-        own = group.filter(group_key="", target_kind=kind, target_id=int(pk)) if pk.isdigit() else None
+        own = (
+            group.filter(group_key="", target_kind=kind, target_id=int(pk))
+            if pk.isdigit()
+            else None
+        )
     else:
         own = None
     for rows in (group.filter(group_key=group_key), own):

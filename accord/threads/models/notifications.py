@@ -185,9 +185,7 @@ class Mute(models.Model):
 
     class Meta:
         ordering = ["group_key"]
-        constraints = [
-            models.UniqueConstraint(fields=["person", "group_key"], name="mute_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["person", "group_key"], name="mute_unique")]
 
     def __str__(self) -> str:
         return f"{self.person_id} muted {self.group_key}"
