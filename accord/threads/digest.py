@@ -1,4 +1,5 @@
-"""The digest of "my open items": daily or weekly (Mondays) per the person's preference, at
+"""The digest of "my open items": daily or weekly (Mondays) as the person chose (off unless they
+do), at
 ACCORD_DIGEST_HOUR of their own day (Person.time_zone), once per period (DigestRun is unique
 per person and period), and not at all when there is nothing open.
 
@@ -96,15 +97,17 @@ def queue_digests(now: dt.datetime) -> int:
     if not settings.ACCORD_EMAIL_ENABLED:
         return 0
     people = (
-        Person.objects.filter(is_active=True)
+        Person.objects.filter(
+            is_active=True,
+            notification_settings__digest__in=(DigestFrequency.DAILY, DigestFrequency.WEEKLY),
+        )
         .exclude(email="")
-        .exclude(notification_settings__digest=DigestFrequency.OFF)
         .values_list("pk", "time_zone", "notification_settings__digest")
     )
     due: dict[int, str] = {}
     for pk, zone_name, frequency in people:
         local = now.astimezone(zone_of(_Zoned(zone_name)))
-        period = period_of(frequency or DigestFrequency.WEEKLY, local)
+        period = period_of(frequency, local)
         if period is not None:
             due[pk] = period
     done = set(

@@ -192,7 +192,7 @@ def _settings(user: Any) -> dict[str, Any]:
     stored = {(p.event, p.channel): p.enabled for p in preferences_of(user)}
     mutes: list[Mute] = list(mutes_of(user))
     return {
-        "digest": current.digest if current else DigestFrequency.WEEKLY,
+        "digest": current.digest if current else DigestFrequency.OFF,
         "time_zone": user.time_zone,
         "preferences": [
             {"event": e, "channel": c, "enabled": stored.get((e, c), True)}

@@ -111,7 +111,7 @@ def notification_unmute(request: HttpRequest, pk: int) -> HttpResponse:
 def _initial(user: Any) -> dict[str, Any]:
     current = settings_of(user)
     initial: dict[str, Any] = {
-        "digest": current.digest if current else DigestFrequency.WEEKLY,
+        "digest": current.digest if current else DigestFrequency.OFF,
         "time_zone": user.time_zone,
     }
     off = set(preferences_of(user).filter(enabled=False).values_list("event", "channel"))

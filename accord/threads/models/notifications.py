@@ -143,7 +143,7 @@ class NotificationSettings(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
     )
     digest = models.CharField(
-        max_length=10, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY
+        max_length=10, choices=DigestFrequency.choices, default=DigestFrequency.OFF
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -126,7 +126,7 @@ class Command(WorkspaceCommand):
         ]
         mutes = [f"muted {m.group_key} (id {m.pk})" for m in mutes_of(actor)]
         return [
-            f"digest: {current.digest if current else DigestFrequency.WEEKLY}",
+            f"digest: {current.digest if current else DigestFrequency.OFF}",
             f"time zone: {actor.time_zone or '(the workspace’s)'}",
             *table(rows, ["event", *Channel.values]),
             *mutes,
