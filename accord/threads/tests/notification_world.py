@@ -23,7 +23,9 @@ def restricted_programs(user: Any, ids: Sequence[int]) -> dict[int, Target]:
     """A program's restricted data: members whose organisation owns it or has an NDA in force
     covering it. The title is the kind of text that must never be mailed."""
     allowed = set(reach_of(user).restricted)
-    names = dict(Program.objects.filter(pk__in=[i for i in ids if i in allowed]).values_list("pk", "code"))
+    names = dict(
+        Program.objects.filter(pk__in=[i for i in ids if i in allowed]).values_list("pk", "code")
+    )
     return {
         pk: Target(f"{SECRET} ({code})", f"/programs/{pk}/", restricted=True)
         for pk, code in names.items()
@@ -60,3 +62,38 @@ def meridian_certificate(people: Any, **values: Any) -> Any:
     site = penang(people["ems_planner"])
     found = None if values else Certificate.objects.filter(site=site, number="ISO9001-PEN1").first()
     return found or certificate(people["ems_quality"], site, **values)
+
+
+def matrix_notification(people: Any) -> Notification:
+    """oem_buyer's unread notification of a post about Meridian's certificate (the access
+    matrices' world: only its recipient reaches it)."""
+    certificate = meridian_certificate(people)
+    (made,) = send_notice(
+        people["ems_quality"],
+        [people["oem_buyer"]],
+        kind="certificate",
+        pk=certificate.pk,
+        event="post",
+    )
+    return made
+
+
+def matrix_mute(people: Any) -> Any:
+    """oem_buyer's mute of a thread about Meridian's certificate."""
+    from accord.threads.notification_services import mute_group
+
+    certificate = meridian_certificate(people)
+    (made,) = send_notice(
+        people["ems_quality"],
+        [people["oem_buyer"]],
+        kind="certificate",
+        pk=certificate.pk,
+        group_key="thread:matrix",
+    )
+    return mute_group(actor=people["oem_buyer"], notification=made)
+
+
+def matrix_unsubscribe_token(people: Any) -> str:
+    from accord.threads.notification_services import unsubscribe_token
+
+    return unsubscribe_token(people["oem_buyer"].pk, ["post"])

@@ -53,9 +53,7 @@ def test_the_levels_by_hand() -> None:
 
 
 def test_each_level_once_to_both_sides_and_missed_days_caught_up(people: Any) -> None:
-    certificate = meridian_certificate(
-        people, valid_from=dt.date(2024, 3, 1), valid_until=UNTIL
-    )
+    certificate = meridian_certificate(people, valid_from=dt.date(2024, 3, 1), valid_until=UNTIL)
     assert run_sweep(at("2026-11-30"))["certificate_alerts"] == 0
     assert run_sweep(at("2026-12-01"))["certificate_alerts"] == 1
     assert alerted(certificate) == [(90, True)]
@@ -83,9 +81,7 @@ def test_each_level_once_to_both_sides_and_missed_days_caught_up(people: Any) ->
 
 
 def test_a_renewed_certificate_alerts_again(people: Any) -> None:
-    certificate = meridian_certificate(
-        people, valid_from=dt.date(2024, 3, 1), valid_until=UNTIL
-    )
+    certificate = meridian_certificate(people, valid_from=dt.date(2024, 3, 1), valid_until=UNTIL)
     run_sweep(at("2027-02-25"))
     assert alerted(certificate) == [(90, False), (30, False), (7, True)]
     update_certificate(
@@ -116,18 +112,14 @@ def test_retired_and_long_expired_certificates_are_not_alerted(people: Any) -> N
 
 def test_levels_come_from_the_setting(people: Any, settings: Any) -> None:
     settings.ACCORD_CERT_ALERT_DAYS = (14,)
-    certificate = meridian_certificate(
-        people, valid_from=dt.date(2024, 3, 1), valid_until=UNTIL
-    )
+    certificate = meridian_certificate(people, valid_from=dt.date(2024, 3, 1), valid_until=UNTIL)
     assert run_sweep(at("2027-02-14"))["certificate_alerts"] == 0
     assert run_sweep(at("2027-02-15"))["certificate_alerts"] == 1
     assert alerted(certificate) == [(14, True)]
 
 
 def test_sweep_command_prints_each_step_and_runs_twice_without_duplicates(people: Any) -> None:
-    certificate = meridian_certificate(
-        people, valid_from=dt.date(2024, 3, 1), valid_until=UNTIL
-    )
+    certificate = meridian_certificate(people, valid_from=dt.date(2024, 3, 1), valid_until=UNTIL)
     out = StringIO()
     call_command("sweep", "--now", "2026-12-01T08:00:00+00:00", stdout=out)
     lines = out.getvalue().splitlines()

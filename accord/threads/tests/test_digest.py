@@ -48,7 +48,11 @@ def test_daily_digest_in_the_persons_time_zone_once_and_skipped_when_empty(
         update_notification_settings(actor=person, digest="daily", time_zone="Asia/Tokyo")
     certificate = meridian_certificate(people)
     send_notice(
-        people.oem_buyer, [planner], kind="certificate", pk=certificate.pk, event="post",
+        people.oem_buyer,
+        [planner],
+        kind="certificate",
+        pk=certificate.pk,
+        event="post",
         now=utc("2026-12-06T10:00:00"),
     )
     # 06:30 in Tokyo on 7 December: not yet.

@@ -181,12 +181,24 @@ def test_settings_api_page_and_command(people: Any, client_for: Any) -> None:
     # The command line.
     out = StringIO()
     call_command(
-        "notifications", "prefs", "--as", "ems_planner", "--digest", "off", "--email-on", "post",
+        "notifications",
+        "prefs",
+        "--as",
+        "ems_planner",
+        "--digest",
+        "off",
+        "--email-on",
+        "post",
         stdout=out,
     )
     text = out.getvalue()
     assert "digest: off" in text and "time zone: Europe/Berlin" in text
-    assert not NotificationPreference.objects.get(person=planner, event="post", channel="email").enabled is False
+    assert (
+        not NotificationPreference.objects.get(
+            person=planner, event="post", channel="email"
+        ).enabled
+        is False
+    )
 
 
 def test_command_lists_and_reads(people: Any, programs: Any) -> None:

@@ -45,12 +45,12 @@ def test_one_email_per_thread_after_the_delay_to_those_who_may_see_it(
             now=now + dt.timedelta(minutes=minute),
         )
     # Before the delay: nothing.
-    assert sweep(django_capture_on_commit_callbacks, now + dt.timedelta(minutes=5))["email_send"] == 0
+    assert (
+        sweep(django_capture_on_commit_callbacks, now + dt.timedelta(minutes=5))["email_send"] == 0
+    )
     assert smtp.inbox.messages == []
     counts = sweep(django_capture_on_commit_callbacks, now + DELAY + dt.timedelta(minutes=1))
-    expected = {
-        people[name].email for name in ("oem_engineer", "ems_planner", "supplier_rep")
-    }
+    expected = {people[name].email for name in ("oem_engineer", "ems_planner", "supplier_rep")}
     assert smtp.inbox.recipients() == expected
     assert counts["email_batches"] == 3 and counts["email_send"] == 3
     for name in ("other_oem_user", "nda_expired_partner", "outsider", "oem_buyer"):
@@ -79,7 +79,14 @@ def test_certificate_email_carries_title_and_link(
 ) -> None:
     certificate = meridian_certificate(people)
     now = timezone.now()
-    send_notice(people.ems_quality, [people.oem_buyer], kind="certificate", pk=certificate.pk, event="post", now=now)
+    send_notice(
+        people.ems_quality,
+        [people.oem_buyer],
+        kind="certificate",
+        pk=certificate.pk,
+        event="post",
+        now=now,
+    )
     sweep(django_capture_on_commit_callbacks, now + DELAY)
     (message,) = smtp.inbox.to(people.oem_buyer.email)
     assert message["Subject"].startswith("Accord: ISO 9001 ISO9001-PEN1 of Penang plant")
@@ -94,7 +101,9 @@ def test_read_before_the_delay_is_not_mailed(
 ) -> None:
     certificate = meridian_certificate(people)
     now = timezone.now()
-    (n,) = send_notice(people.ems_quality, [people.oem_buyer], kind="certificate", pk=certificate.pk, now=now)
+    (n,) = send_notice(
+        people.ems_quality, [people.oem_buyer], kind="certificate", pk=certificate.pk, now=now
+    )
     Notification.objects.filter(pk=n.pk).update(read_at=now + dt.timedelta(minutes=2))
     counts = sweep(django_capture_on_commit_callbacks, now + DELAY)
     assert counts["email_batches"] == 0
@@ -106,7 +115,9 @@ def test_read_between_queueing_and_sending_is_skipped(
 ) -> None:
     certificate = meridian_certificate(people)
     now = timezone.now()
-    (n,) = send_notice(people.ems_quality, [people.oem_buyer], kind="certificate", pk=certificate.pk, now=now)
+    (n,) = send_notice(
+        people.ems_quality, [people.oem_buyer], kind="certificate", pk=certificate.pk, now=now
+    )
     run_sweep(now + DELAY)  # queued; the task has not run (no commit)
     Notification.objects.filter(pk=n.pk).update(read_at=now + DELAY)
     delivery = EmailDelivery.objects.get()
@@ -121,7 +132,9 @@ def test_nda_lapsing_between_queueing_and_sending_stops_the_email(
 ) -> None:
     now = timezone.now()
     ebx2 = programs["EBX2"].pk
-    send_notice(people.oem_buyer, [people.ems_planner], kind="test-restricted-program", pk=ebx2, now=now)
+    send_notice(
+        people.oem_buyer, [people.ems_planner], kind="test-restricted-program", pk=ebx2, now=now
+    )
     run_sweep(now + DELAY)  # queued, not yet sent
     delivery = EmailDelivery.objects.get(recipient=people.ems_planner)
     assert delivery.status == DeliveryStatus.PENDING
@@ -140,7 +153,9 @@ def test_smtp_down_is_retried_with_backoff_and_recorded_without_blocking_request
 ) -> None:
     certificate = meridian_certificate(people)
     now = timezone.now()
-    send_notice(people.ems_quality, [people.oem_buyer], kind="certificate", pk=certificate.pk, now=now)
+    send_notice(
+        people.ems_quality, [people.oem_buyer], kind="certificate", pk=certificate.pk, now=now
+    )
     smtp.stop()
     first = now + DELAY
     assert sweep(django_capture_on_commit_callbacks, first)["email_send"] == 1
@@ -154,7 +169,10 @@ def test_smtp_down_is_retried_with_backoff_and_recorded_without_blocking_request
     assert client_for("oem_buyer").get(reverse("inbox")).status_code == 200
     assert time.monotonic() - started < 2
     # Not retried before its time; then again with a doubled backoff.
-    assert sweep(django_capture_on_commit_callbacks, first + dt.timedelta(minutes=4))["email_send"] == 0
+    assert (
+        sweep(django_capture_on_commit_callbacks, first + dt.timedelta(minutes=4))["email_send"]
+        == 0
+    )
     second = first + dt.timedelta(minutes=5)
     assert sweep(django_capture_on_commit_callbacks, second)["email_send"] == 1
     delivery.refresh_from_db()
@@ -176,7 +194,9 @@ def test_gives_up_after_the_last_attempt(
     settings.ACCORD_NOTIFY_MAX_ATTEMPTS = 2
     certificate = meridian_certificate(people)
     now = timezone.now()
-    send_notice(people.ems_quality, [people.oem_buyer], kind="certificate", pk=certificate.pk, now=now)
+    send_notice(
+        people.ems_quality, [people.oem_buyer], kind="certificate", pk=certificate.pk, now=now
+    )
     smtp.stop()
     sweep(django_capture_on_commit_callbacks, now + DELAY)
     sweep(django_capture_on_commit_callbacks, now + DELAY + dt.timedelta(minutes=5))
@@ -201,15 +221,34 @@ def test_email_preference_off_and_mute_stop_email(
     certificate = meridian_certificate(people)
     now = timezone.now()
     update_notification_settings(actor=people.oem_buyer, preferences={("post", "email"): False})
-    (n,) = send_notice(people.ems_quality, [people.oem_buyer, people.oem_engineer], kind="certificate", pk=certificate.pk, event="post", now=now)[:1]
-    mute_group(actor=people.oem_engineer, notification=Notification.objects.get(recipient=people.oem_engineer))
+    (n,) = send_notice(
+        people.ems_quality,
+        [people.oem_buyer, people.oem_engineer],
+        kind="certificate",
+        pk=certificate.pk,
+        event="post",
+        now=now,
+    )[:1]
+    mute_group(
+        actor=people.oem_engineer,
+        notification=Notification.objects.get(recipient=people.oem_engineer),
+    )
     sweep(django_capture_on_commit_callbacks, now + DELAY)
     assert smtp.inbox.messages == []
     # The buyer still has it in the inbox; the engineer muted it out of theirs.
     assert Notification.objects.get(pk=n.pk).in_inbox
     assert not Notification.objects.get(recipient=people.oem_engineer).in_inbox
     # Muted: nothing new for that group at all.
-    assert send_notice(people.ems_quality, [people.oem_engineer], kind="certificate", pk=certificate.pk, now=now) == []
+    assert (
+        send_notice(
+            people.ems_quality,
+            [people.oem_engineer],
+            kind="certificate",
+            pk=certificate.pk,
+            now=now,
+        )
+        == []
+    )
 
 
 def test_unsubscribe_link_turns_email_off_without_signing_in(
@@ -217,7 +256,14 @@ def test_unsubscribe_link_turns_email_off_without_signing_in(
 ) -> None:
     certificate = meridian_certificate(people)
     now = timezone.now()
-    send_notice(people.ems_quality, [people.oem_buyer], kind="certificate", pk=certificate.pk, event="post", now=now)
+    send_notice(
+        people.ems_quality,
+        [people.oem_buyer],
+        kind="certificate",
+        pk=certificate.pk,
+        event="post",
+        now=now,
+    )
     sweep(django_capture_on_commit_callbacks, now + DELAY)
     (message,) = smtp.inbox.to(people.oem_buyer.email)
     link = str(message["List-Unsubscribe"]).strip().strip("<>")
@@ -229,22 +275,40 @@ def test_unsubscribe_link_turns_email_off_without_signing_in(
     assert done.status_code == 200 and b"Done" in done.content
     from accord.threads.models import NotificationPreference
 
-    assert NotificationPreference.objects.get(person=people.oem_buyer, event="post", channel="email").enabled is False
+    assert (
+        NotificationPreference.objects.get(
+            person=people.oem_buyer, event="post", channel="email"
+        ).enabled
+        is False
+    )
     smtp.inbox.clear()
-    send_notice(people.ems_quality, [people.oem_buyer], kind="certificate", pk=certificate.pk, event="post", now=now + DELAY)
+    send_notice(
+        people.ems_quality,
+        [people.oem_buyer],
+        kind="certificate",
+        pk=certificate.pk,
+        event="post",
+        now=now + DELAY,
+    )
     sweep(django_capture_on_commit_callbacks, now + 2 * DELAY)
     assert smtp.inbox.messages == []
-    assert anonymous.get(reverse("notification_unsubscribe", args=["forged:token"])).status_code == 404
+    assert (
+        anonymous.get(reverse("notification_unsubscribe", args=["forged:token"])).status_code == 404
+    )
     tampered = path.rstrip("/")[:-2] + "xx/"
     assert anonymous.get("/" + tampered).status_code == 404
 
 
 @pytest.mark.parametrize("enabled", [False])
-def test_without_smtp_nothing_is_queued_or_piled_up(people: Any, settings: Any, enabled: bool) -> None:
+def test_without_smtp_nothing_is_queued_or_piled_up(
+    people: Any, settings: Any, enabled: bool
+) -> None:
     settings.ACCORD_EMAIL_ENABLED = enabled
     certificate = meridian_certificate(people)
     now = timezone.now()
-    send_notice(people.ems_quality, [people.oem_buyer], kind="certificate", pk=certificate.pk, now=now)
+    send_notice(
+        people.ems_quality, [people.oem_buyer], kind="certificate", pk=certificate.pk, now=now
+    )
     assert run_sweep(now + DELAY)["email_batches"] == 0
     assert not EmailDelivery.objects.exists()
     assert not Notification.objects.filter(mail_checked_at__isnull=True).exists()

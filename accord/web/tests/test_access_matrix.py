@@ -53,6 +53,14 @@ from accord.web.tests.access_matrix_flex import (
     FLEX_POST,
     flex_world,
 )
+from accord.web.tests.access_matrix_notifications import (
+    NOTIFICATIONS_CONTENT,
+    NOTIFICATIONS_GET,
+    NOTIFICATIONS_POST,
+    NOTIFICATIONS_PUBLIC_PAGES,
+    NOTIFICATIONS_PUBLIC_POSTS,
+    notifications_world,
+)
 from accord.web.tests.access_matrix_partners import (
     PARTNERS_GET,
     PARTNERS_LOGGED_READS,
@@ -111,6 +119,7 @@ PAGE_MODULES = (
     "accord.scorecards.urls",
     "accord.agreements.urls",
     "accord.partners.urls",
+    "accord.threads.notification_urls",
 )
 
 
@@ -580,6 +589,12 @@ LOGGED_READS |= FLEX_LOGGED_READS
 GET_MATRIX |= PARTNERS_GET
 POST_MATRIX |= PARTNERS_POST
 LOGGED_READS |= PARTNERS_LOGGED_READS
+# The inbox, notification settings and unsubscribe pages (access_matrix_notifications.py).
+GET_MATRIX |= NOTIFICATIONS_GET
+POST_MATRIX |= NOTIFICATIONS_POST
+CONTENT_MATRIX |= NOTIFICATIONS_CONTENT
+PUBLIC_PAGES |= NOTIFICATIONS_PUBLIC_PAGES
+PUBLIC_POSTS |= NOTIFICATIONS_PUBLIC_POSTS
 
 
 @pytest.fixture
@@ -633,6 +648,7 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> dict[
         **rfq_invoices_world(people, programs, boms, orgs, parts),
         **flex_world(people, programs, orgs, parts),
         **partners_world(people),
+        **notifications_world(people),
     }
 
 
