@@ -12,7 +12,7 @@ from accord.threads.digest import DigestItem, period_of, register_digest_source
 from accord.threads.models import DigestRun, EmailDelivery
 from accord.threads.notification_services import update_notification_settings
 from accord.threads.sweep import register_step, run_sweep, step_names
-from accord.threads.tests.mail_server import SmtpServer, smtp  # noqa: F401
+from accord.threads.tests.mail_server import SmtpServer
 from accord.threads.tests.notification_world import meridian_certificate, send_notice
 
 

@@ -194,10 +194,8 @@ def test_settings_api_page_and_command(people: Any, client_for: Any) -> None:
     text = out.getvalue()
     assert "digest: off" in text and "time zone: Europe/Berlin" in text
     assert (
-        not NotificationPreference.objects.get(
-            person=planner, event="post", channel="email"
-        ).enabled
-        is False
+        NotificationPreference.objects.get(person=planner, event="post", channel="email").enabled
+        is True
     )
 
 
