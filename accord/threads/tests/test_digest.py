@@ -9,7 +9,7 @@ from typing import Any
 
 from accord.threads import digest as digest_module
 from accord.threads.digest import DigestItem, period_of, register_digest_source
-from accord.threads.models import DigestRun, EmailDelivery
+from accord.threads.models import DigestRun, EmailDelivery, NotificationSettings
 from accord.threads.notification_services import update_notification_settings
 from accord.threads.sweep import register_step, run_sweep, step_names
 from accord.threads.tests.mail_server import SmtpServer
@@ -41,7 +41,7 @@ def test_periods_in_the_persons_day() -> None:
 
 
 def test_daily_digest_in_the_persons_time_zone_once_and_skipped_when_empty(
-    people: Any, smtp: SmtpServer, django_capture_on_commit_callbacks: Any
+    people: Any, client_for: Any, smtp: SmtpServer, django_capture_on_commit_callbacks: Any
 ) -> None:
     planner, quality = people.ems_planner, people.ems_quality
     for person in (planner, quality):
@@ -75,6 +75,13 @@ def test_daily_digest_in_the_persons_time_zone_once_and_skipped_when_empty(
     assert digests(smtp) == []
     assert sweep(django_capture_on_commit_callbacks, utc("2026-12-07T22:05:00"))["digests"] == 1
     assert EmailDelivery.objects.filter(kind="digest", status="sent").count() == 2
+    # Its one-click unsubscribe turns the digest off.
+    (latest,) = digests(smtp)
+    link = str(latest["List-Unsubscribe"]).strip().strip("<>")
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    assert client_for("anonymous").post(path).status_code == 200
+    assert NotificationSettings.objects.get(person=planner).digest == "off"
+    assert sweep(django_capture_on_commit_callbacks, utc("2026-12-08T22:05:00"))["digests"] == 0
 
 
 def test_digest_off_and_registered_sources(
