@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core import signing
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accord.core.choices import Classification
@@ -127,21 +128,15 @@ def _mute(actor: Any, group_key: str, now: dt.datetime) -> Mute:
     mute, _ = Mute.objects.get_or_create(
         person_id=actor.pk, group_key=group_key, defaults={"created_at": now}
     )
-    # Out of the inbox, and nothing of it mailed any more.
-    group = Notification.objects.filter(recipient_id=actor.pk)
-    if ":" in group_key:
-        kind, _, pk = group_key.partition(":")
-        own = (
-            group.filter(group_key="", target_kind=kind, target_id=int(pk))
-            if pk.isdigit()
-            else None
-        )
-    else:
-        own = None
-    for rows in (group.filter(group_key=group_key), own):
-        if rows is not None:
-            rows.update(in_inbox=False)
-            rows.filter(mail_checked_at__isnull=True).update(mail_checked_at=now)
+    # Out of the inbox, and nothing of it mailed any more: the notifications of the group, and
+    # those without a group key whose own target is the group ("certificate:7").
+    in_group = Q(group_key=group_key)
+    kind, _, pk = group_key.partition(":")
+    if pk.isdigit():
+        in_group |= Q(group_key="", target_kind=kind, target_id=int(pk))
+    rows = Notification.objects.filter(in_group, recipient_id=actor.pk)
+    rows.update(in_inbox=False)
+    rows.filter(mail_checked_at__isnull=True).update(mail_checked_at=now)
     return mute
 
 

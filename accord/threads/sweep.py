@@ -1,9 +1,10 @@
 """`accord sweep`: the periodic work of notifications, run every few minutes, each step on the
 clock it is given (`now`) and idempotent (a second run at the same moment does nothing new).
 
-Steps run in order; another part of Accord adds its own with `register_step(name, fn,
-before=...)`: the escalation of overdue action items goes before "email_batches", so that its
-notifications are mailed once their delay has passed.
+Steps run in order, each called as fn(now=...); another part of Accord adds its own with
+`register_step(name, fn, before=...)`: `register_step("escalation", escalate_overdue,
+before="email_batches")` puts the escalation of overdue action items before the e-mails, so
+that its notifications are mailed once their delay has passed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-Step = Callable[[dt.datetime], int]
+# fn(*, now) -> the number of things it did (a parameter named `now`, keyword or not).
+Step = Callable[..., int]
 
 
 def _certificate_alerts(now: dt.datetime) -> int:
@@ -47,8 +49,8 @@ _steps: list[tuple[str, Step]] = [
 
 
 def register_step(name: str, fn: Step, *, before: str | None = None) -> None:
-    """Add (or replace) a step: fn(now) -> the number of things it did; at the end, or just
-    before the step named `before`."""
+    """Add (or replace) a step: fn(now=...) -> the number of things it did; at the end, or
+    just before the step named `before`."""
     _steps[:] = [(n, f) for n, f in _steps if n != name]
     names = [n for n, _ in _steps]
     at = names.index(before) if before in names else len(_steps)
@@ -61,4 +63,4 @@ def step_names() -> list[str]:
 
 def run_sweep(now: dt.datetime) -> dict[str, int]:
     """Run every step at `now`; returns what each did, in order."""
-    return {name: fn(now) for name, fn in list(_steps)}
+    return {name: fn(now=now) for name, fn in list(_steps)}

@@ -112,10 +112,10 @@ def test_digest_off_and_registered_sources(
         digest_module._sources.pop("test-open-items")
 
 
-def test_steps_registered_later_run_where_asked() -> None:
+def test_steps_registered_later_run_where_asked(db: Any) -> None:
     ran: list[str] = []
 
-    def escalate(now: dt.datetime) -> int:
+    def escalate(*, now: dt.datetime) -> int:
         ran.append(now.isoformat())
         return 2
 
@@ -124,6 +124,9 @@ def test_steps_registered_later_run_where_asked() -> None:
         names = step_names()
         assert names.index("test-escalation") == names.index("email_batches") - 1
         assert names[0] == "certificate_alerts"
+        counts = run_sweep(utc("2026-12-07T08:00:00"))
+        assert counts["test-escalation"] == 2 and ran == ["2026-12-07T08:00:00+00:00"]
+        assert list(counts) == names
     finally:
         from accord.threads import sweep as sweep_module
 
