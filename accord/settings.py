@@ -186,6 +186,20 @@ EMAIL_HOST_PASSWORD = env("ACCORD_SMTP_PASSWORD")
 EMAIL_USE_TLS = env_bool("ACCORD_SMTP_TLS", True)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env("ACCORD_EMAIL_FROM", "accord@localhost")
+# Notifications (accord/threads): e-mailed this many minutes after they happen (one e-mail per
+# thread; none if read by then); a failed e-mail is tried again after ACCORD_NOTIFY_RETRY_MINUTES,
+# doubled each time, at most ACCORD_NOTIFY_MAX_ATTEMPTS times; digests go out at this hour of the
+# person's day; certificate expiry alerts at these numbers of days before expiry (0: the day).
+ACCORD_NOTIFY_EMAIL_DELAY_MINUTES = int(env("ACCORD_NOTIFY_EMAIL_DELAY_MINUTES", "10"))
+ACCORD_NOTIFY_RETRY_MINUTES = int(env("ACCORD_NOTIFY_RETRY_MINUTES", "5"))
+ACCORD_NOTIFY_MAX_ATTEMPTS = int(env("ACCORD_NOTIFY_MAX_ATTEMPTS", "6"))
+ACCORD_DIGEST_HOUR = int(env("ACCORD_DIGEST_HOUR", "7"))
+ACCORD_CERT_ALERT_DAYS = tuple(
+    sorted(
+        {int(d) for d in env("ACCORD_CERT_ALERT_DAYS", "90,30,7,0").split(",") if d.strip()},
+        reverse=True,
+    )
+)
 # Signed NDAs: PDF only, at most this size.
 MAX_NDA_DOCUMENT_MB = int(env("ACCORD_MAX_NDA_DOCUMENT_MB", "10"))
 # Files attached to scorecard comments (corrective-action plans): at most this size each.

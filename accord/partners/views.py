@@ -167,7 +167,7 @@ def certificate_create(request: HttpRequest, site_id: int) -> HttpResponse:
         action=reverse("certificate_create", args=[site.pk]),
         submit="Record the certificate",
         cancel_url=list_url,
-        breadcrumbs=[(list_url, f"Certificates of {site.name}")],
+        breadcrumbs=[(f"Certificates of {site.name}", list_url)],
     )
 
 
@@ -236,8 +236,8 @@ def certificate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         submit="Save",
         cancel_url=detail_url,
         breadcrumbs=[
-            (reverse("certificate_list", args=[certificate.site_id]), certificate.site.name),
-            (detail_url, str(certificate)),
+            (certificate.site.name, reverse("certificate_list", args=[certificate.site_id])),
+            (str(certificate), detail_url),
         ],
     )
 

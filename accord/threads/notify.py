@@ -22,7 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accord.threads.models import Notification
+from accord.threads.models import Channel, Mute, Notification, NotificationPreference
 
 
 @dataclass(frozen=True)
@@ -85,19 +85,40 @@ def notify(
     now: dt.datetime | None = None,
 ) -> list[Notification]:
     """Notify each recipient who may see the target (never the actor), inside the caller's
-    transaction. Returns the notifications written."""
+    transaction. Nobody who muted the group, nor who turned both the inbox and e-mail off for
+    the event, gets one; with the inbox off for the event it is written for e-mail only.
+    Returns the notifications written."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notify must run inside the service's transaction")
     if kind not in _resolvers:
         raise LookupError(f"No resolver is registered for notifications about {kind!r}.")
     actor_id = getattr(actor, "pk", None)
     seen: set[int] = set()
-    rows: list[Notification] = []
-    moment = now or timezone.now()
+    people: list[Any] = []
     for person in recipients:
         if person.pk in seen or person.pk == actor_id or not person.is_active:
             continue
         seen.add(person.pk)
+        people.append(person)
+    if not people:
+        return []
+    group = group_key or f"{kind}:{pk}"
+    ids = [p.pk for p in people]
+    muted = set(
+        Mute.objects.filter(person_id__in=ids, group_key=group).values_list("person_id", flat=True)
+    )
+    off = set(
+        NotificationPreference.objects.filter(
+            person_id__in=ids, event=event, enabled=False
+        ).values_list("person_id", "channel")
+    )
+    rows: list[Notification] = []
+    moment = now or timezone.now()
+    for person in people:
+        inbox = (person.pk, Channel.INBOX) not in off
+        email = (person.pk, Channel.EMAIL) not in off
+        if person.pk in muted or not (inbox or email):
+            continue
         if not may_see_target(person, kind, pk):
             continue
         rows.append(
@@ -109,6 +130,9 @@ def notify(
                 group_key=group_key,
                 actor_id=actor_id,
                 created_at=moment,
+                in_inbox=inbox,
+                # Nothing to mail: the e-mail sweep need not look at it.
+                mail_checked_at=None if email else moment,
             )
         )
     return Notification.objects.bulk_create(rows)

@@ -6,6 +6,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from accord.threads.inbox import unread_count
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -47,4 +49,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         url = reverse(name)
         current = request.path == url or any(request.path.startswith(p) for p in prefixes)
         items.append(NavItem(label, url, current))
-    return {"nav_organisation": getattr(user, "organisation", None), "nav_items": items}
+    return {
+        "nav_organisation": getattr(user, "organisation", None),
+        "nav_items": items,
+        # Called by the header when it is drawn: one COUNT.
+        "nav_unread": lambda: unread_count(user),
+    }

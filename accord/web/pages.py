@@ -23,7 +23,13 @@ def form_page(
     danger: bool = False,
     status: int | None = None,
 ) -> HttpResponse:
-    """web/form_page.html: 200 to show the form, 422 when a POST came back to it."""
+    """web/form_page.html: 200 to show the form, 422 when a POST came back to it.
+    `breadcrumbs` are (label, url) pairs, the url a path of this site."""
+    for label, url in breadcrumbs or []:
+        # Swapped pairs printed paths as link text; every page is visited by the access
+        # matrix, so a swap fails the suite instead of reaching a user.
+        if not url.startswith("/") or label.startswith("/"):
+            raise ValueError(f"Breadcrumbs are (label, url) pairs: got ({label!r}, {url!r}).")
     context = {
         "form": form,
         "title": title,

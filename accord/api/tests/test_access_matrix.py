@@ -69,6 +69,7 @@ from accord.api.tests.access_matrix.capabilities_cases import CAPABILITIES_MATRI
 from accord.api.tests.access_matrix.cases import API_MATRIX as CORE_MATRIX
 from accord.api.tests.access_matrix.cases import MATRIX_PDF, PERSONAS, World
 from accord.api.tests.access_matrix.flex_cases import FLEX_MATRIX
+from accord.api.tests.access_matrix.notifications_cases import NOTIFICATIONS_MATRIX
 from accord.api.tests.access_matrix.partners_cases import PARTNERS_MATRIX
 from accord.api.tests.access_matrix.planning_cases import PLANNING_MATRIX, planning_world
 from accord.api.tests.access_matrix.rfq_invoice_cases import RFQ_INVOICE_MATRIX
@@ -145,6 +146,7 @@ API_MATRIX = {
     **PARTNERS_MATRIX,
     **CAPABILITIES_MATRIX,
     **AUDITS_MATRIX,
+    **NOTIFICATIONS_MATRIX,
 }
 
 
@@ -210,7 +212,7 @@ def caller(persona: str, world: World, *, session: bool) -> Client:
 
 # The fingerprint: everything a request could change ----------------------------------------
 
-COUNTED_APPS = ("core", "orgs", "parts", "supply", "agreements", "partners")
+COUNTED_APPS = ("core", "orgs", "parts", "supply", "agreements", "partners", "threads")
 # Rows compared field by field. ApiToken.last_used_at moves on every authenticated request.
 HASHED: dict[type[Model], tuple[str, ...]] = {
     Organisation: (),

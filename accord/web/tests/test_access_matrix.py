@@ -64,6 +64,14 @@ from accord.web.tests.access_matrix_flex import (
     FLEX_POST,
     flex_world,
 )
+from accord.web.tests.access_matrix_notifications import (
+    NOTIFICATIONS_CONTENT,
+    NOTIFICATIONS_GET,
+    NOTIFICATIONS_POST,
+    NOTIFICATIONS_PUBLIC_PAGES,
+    NOTIFICATIONS_PUBLIC_POSTS,
+    notifications_world,
+)
 from accord.web.tests.access_matrix_partners import (
     PARTNERS_GET,
     PARTNERS_LOGGED_READS,
@@ -122,6 +130,7 @@ PAGE_MODULES = (
     "accord.scorecards.urls",
     "accord.agreements.urls",
     "accord.partners.urls",
+    "accord.threads.notification_urls",
 )
 
 
@@ -598,6 +607,12 @@ POST_MATRIX |= CAPABILITIES_POST
 GET_MATRIX |= AUDITS_GET
 POST_MATRIX |= AUDITS_POST
 LOGGED_READS |= AUDITS_LOGGED_READS
+# The inbox, notification settings and unsubscribe pages (access_matrix_notifications.py).
+GET_MATRIX |= NOTIFICATIONS_GET
+POST_MATRIX |= NOTIFICATIONS_POST
+CONTENT_MATRIX |= NOTIFICATIONS_CONTENT
+PUBLIC_PAGES |= NOTIFICATIONS_PUBLIC_PAGES
+PUBLIC_POSTS |= NOTIFICATIONS_PUBLIC_POSTS
 
 
 @pytest.fixture
@@ -653,6 +668,7 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> dict[
         **partners_world(people),
         **capabilities_world(people, programs),
         **audits_world(people, programs),
+        **notifications_world(people),
     }
 
 

@@ -1,0 +1,284 @@
+"""E-mail of notifications: batches queued by the sweep, sent by a background task.
+
+- Queueing (`queue_email_batches`, a sweep step): notifications older than the delay
+  (ACCORD_NOTIFY_EMAIL_DELAY_MINUTES) that nobody has dealt with become one EmailDelivery per
+  (recipient, group): one e-mail per thread. A group whose notifications were all read by
+  then, or whose event the person does not want by e-mail, is not mailed.
+- Dispatching (`dispatch_due_deliveries`, the last sweep step): each pending delivery whose
+  time has come is handed to the task worker (mail_tasks.send_email_delivery), with a lease so
+  that the next sweep does not hand it over twice.
+- Sending (`send_delivery`): the text is made now, from references, after the person's access
+  to each target is checked again: a lapsed NDA stops delivery at once (the delivery is
+  recorded as skipped, with the reason). Restricted subjects are mailed as a link only. Every
+  e-mail carries a one-click unsubscribe link (and the List-Unsubscribe headers). SMTP errors
+  are recorded on the delivery (attempts, last error) and retried with a doubling backoff, up
+  to ACCORD_NOTIFY_MAX_ATTEMPTS; no request ever waits for SMTP.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+
+from accord.orgs.models import Person
+from accord.threads.inbox import event_label
+from accord.threads.models import (
+    Channel,
+    DeliveryKind,
+    DeliveryStatus,
+    EmailDelivery,
+    Mute,
+    Notification,
+    NotificationPreference,
+)
+from accord.threads.notification_services import unsubscribe_token
+from accord.threads.notify import resolve_targets
+
+# A queued delivery is handed to the worker again only after this long without an answer.
+LEASE = dt.timedelta(minutes=15)
+SUBJECT_MAX = 150
+_SPACE = re.compile(r"\s+")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_subject(text: str) -> str:
+    """One line: line breaks and control characters become spaces (no header injection), then
+    at most SUBJECT_MAX characters."""
+    one_line = _SPACE.sub(" ", _CONTROL.sub(" ", text)).strip()
+    if len(one_line) > SUBJECT_MAX:
+        one_line = one_line[: SUBJECT_MAX - 1].rstrip() + "…"
+    return one_line
+
+
+def absolute(url: str) -> str:
+    return url if "://" in url else f"{settings.ACCORD_BASE_URL}{url}"
+
+
+# Queueing --------------------------------------------------------------------------------------
+
+
+def _email_off(person_ids: set[int], events: set[str]) -> set[tuple[int, str]]:
+    return set(
+        NotificationPreference.objects.filter(
+            person_id__in=sorted(person_ids),
+            event__in=sorted(events),
+            channel=Channel.EMAIL,
+            enabled=False,
+        ).values_list("person_id", "event")
+    )
+
+
+def queue_email_batches(now: dt.datetime) -> int:
+    """Turn the notifications due for e-mail into deliveries, one per (recipient, group).
+    Returns the number of deliveries queued."""
+    cutoff = now - dt.timedelta(minutes=settings.ACCORD_NOTIFY_EMAIL_DELAY_MINUTES)
+    with transaction.atomic():
+        due = list(
+            Notification.objects.select_for_update()
+            .filter(mail_checked_at__isnull=True, created_at__lte=cutoff)
+            .order_by("id")
+        )
+        if not due:
+            return 0
+        if not settings.ACCORD_EMAIL_ENABLED:
+            # No SMTP server: nothing is mailed, and nothing piles up for later.
+            Notification.objects.filter(pk__in=[n.pk for n in due]).update(mail_checked_at=now)
+            return 0
+        people = {n.recipient_id for n in due}
+        off = _email_off(people, {n.event for n in due})
+        muted = set(
+            Mute.objects.filter(person_id__in=sorted(people)).values_list("person_id", "group_key")
+        )
+        addressed = set(
+            Person.objects.filter(pk__in=sorted(people), is_active=True)
+            .exclude(email="")
+            .values_list("pk", flat=True)
+        )
+        groups: dict[tuple[int, str], list[Notification]] = defaultdict(list)
+        for n in due:
+            n.mail_checked_at = now
+            wanted = (
+                n.read_at is None
+                and (n.recipient_id, n.event) not in off
+                and (n.recipient_id, n.group) not in muted
+                and n.recipient_id in addressed
+            )
+            if wanted:
+                groups[(n.recipient_id, n.group)].append(n)
+        deliveries = EmailDelivery.objects.bulk_create(
+            EmailDelivery(
+                recipient_id=recipient,
+                kind=DeliveryKind.BATCH,
+                group_key=group,
+                created_at=now,
+                next_attempt_at=now,
+            )
+            for recipient, group in groups
+        )
+        for delivery, members in zip(deliveries, groups.values(), strict=True):
+            for n in members:
+                n.delivery_id = delivery.pk
+        Notification.objects.bulk_update(due, ["mail_checked_at", "delivery"], batch_size=500)
+    return len(deliveries)
+
+
+def dispatch_due_deliveries(now: dt.datetime) -> int:
+    """Hand every pending delivery whose time has come to the task worker. Returns how many."""
+    from accord.core.background import enqueue_with
+    from accord.threads.mail_tasks import send_email_delivery
+
+    with transaction.atomic():
+        due = list(
+            EmailDelivery.objects.select_for_update()
+            .filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+            .order_by("id")
+            .values_list("pk", flat=True)
+        )
+        if not due:
+            return 0
+        EmailDelivery.objects.filter(pk__in=due).update(next_attempt_at=now + LEASE)
+        for pk in due:
+            enqueue_with(send_email_delivery, pk, now.isoformat())
+    return len(due)
+
+
+# Sending ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Composed:
+    subject: str
+    body: str
+    events: list[str]
+
+
+class Skip(Exception):
+    """The delivery is not to be sent; the message says why."""
+
+
+def _footer(person: Person, events: list[str]) -> tuple[str, str]:
+    link = absolute(
+        reverse("notification_unsubscribe", args=[unsubscribe_token(person.pk, events)])
+    )
+    text = (
+        "\n--\nYou get this e-mail because of your notification settings: "
+        f"{absolute(reverse('notification_settings'))}\n"
+        f"Stop these e-mails with one click: {link}\n"
+    )
+    return text, link
+
+
+def compose_batch(delivery: EmailDelivery, person: Person) -> Composed:
+    rows = list(
+        Notification.objects.filter(delivery_id=delivery.pk, read_at__isnull=True)
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+    if not rows:
+        raise Skip("read before it was sent")
+    if Mute.objects.filter(person_id=person.pk, group_key=delivery.group_key).exists():
+        raise Skip("the group was muted")
+    off = _email_off({person.pk}, {n.event for n in rows})
+    rows = [n for n in rows if (person.pk, n.event) not in off]
+    if not rows:
+        raise Skip("e-mail turned off for these events")
+    targets = resolve_targets(person, [(n.target_kind, n.target_id) for n in rows])
+    rows = [n for n in rows if (n.target_kind, n.target_id) in targets]
+    if not rows:
+        raise Skip("the recipient may no longer see the subject")
+    lines = []
+    restricted = False
+    for n in rows:
+        target = targets[(n.target_kind, n.target_id)]
+        url = absolute(target.url)
+        if target.restricted:
+            restricted = True
+            lines.append(f"- New activity on a restricted subject: {url}")
+        else:
+            who = n.actor.get_full_name() or n.actor.username if n.actor else "Accord"
+            lines.append(f"- {who}: {event_label(n.event)}: {target.title}\n  {url}")
+    first = targets[(rows[0].target_kind, rows[0].target_id)]
+    if restricted:
+        subject = "Accord: new activity on a restricted subject"
+    else:
+        subject = f"Accord: {first.title} ({event_label(rows[0].event)})"
+    count = len(rows)
+    intro = f"{count} new notification{'s' if count != 1 else ''} for you in Accord:\n\n"
+    body = intro + "\n".join(lines) + "\n"
+    return Composed(clean_subject(subject), body, sorted({n.event for n in rows}))
+
+
+def compose(delivery: EmailDelivery, person: Person, now: dt.datetime) -> Composed:
+    if delivery.kind == DeliveryKind.DIGEST:
+        from accord.threads.digest import compose_digest
+
+        return compose_digest(delivery, person, now)
+    return compose_batch(delivery, person)
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(minutes=settings.ACCORD_NOTIFY_RETRY_MINUTES * 2 ** max(attempts - 1, 0))
+
+
+def send_delivery(delivery_id: int, now: dt.datetime) -> str:
+    """Send one delivery (claimed first, so that two workers never send it twice). Returns its
+    status afterwards: sent, skipped, pending (to be retried) or failed."""
+    current = EmailDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).first()
+    if current is None:
+        return "gone"
+    claimed = EmailDelivery.objects.filter(
+        pk=delivery_id, status=DeliveryStatus.PENDING, attempts=current.attempts
+    ).update(attempts=F("attempts") + 1, next_attempt_at=now + LEASE)
+    if not claimed:
+        return "gone"
+    delivery = EmailDelivery.objects.select_related("recipient").get(pk=delivery_id)
+    person = delivery.recipient
+    try:
+        if not person.is_active or not person.email:
+            raise Skip("the recipient has no address")
+        composed = compose(delivery, person, now)
+    except Skip as skip:
+        EmailDelivery.objects.filter(pk=delivery_id).update(
+            status=DeliveryStatus.SKIPPED, skip_reason=str(skip)[:200]
+        )
+        return DeliveryStatus.SKIPPED
+    text, link = _footer(person, composed.events)
+    message = EmailMessage(
+        subject=composed.subject,
+        body=composed.body + text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[person.email],
+        headers={
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    try:
+        get_connection(fail_silently=False).send_messages([message])
+    except Exception as error:  # any SMTP or socket failure is retried
+        failed = delivery.attempts >= settings.ACCORD_NOTIFY_MAX_ATTEMPTS
+        EmailDelivery.objects.filter(pk=delivery_id).update(
+            status=DeliveryStatus.FAILED if failed else DeliveryStatus.PENDING,
+            last_error=f"{type(error).__name__}: {error}"[:500],
+            next_attempt_at=now + _backoff(delivery.attempts),
+            subject=composed.subject,
+            recipients=[person.email],
+        )
+        return DeliveryStatus.FAILED if failed else DeliveryStatus.PENDING
+    EmailDelivery.objects.filter(pk=delivery_id).update(
+        status=DeliveryStatus.SENT,
+        sent_at=now,
+        subject=composed.subject,
+        recipients=[person.email],
+        last_error="",
+    )
+    return DeliveryStatus.SENT

@@ -1,0 +1,20 @@
+"""The background task that sends one e-mail of notifications (threads/mail.py), run by the
+django-tasks backend named in settings.TASKS (with the default database backend: by
+`accord worker`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django_tasks import task
+
+
+@task()
+def send_email_delivery(delivery_id: int, now_iso: str = "") -> str:
+    """Send the delivery; `now_iso` is the sweep's clock (its retries are timed from it)."""
+    from django.utils import timezone
+
+    from accord.threads.mail import send_delivery
+
+    now = dt.datetime.fromisoformat(now_iso) if now_iso else timezone.now()
+    return str(send_delivery(delivery_id, now))
