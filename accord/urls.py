@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("accord.scorecards.urls")),
     path("", include("accord.agreements.urls")),
     path("", include("accord.partners.urls")),
+    path("", include("accord.threads.thread_urls")),
 ]
 
 handler400 = "accord.web.views.bad_request"

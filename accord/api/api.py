@@ -91,6 +91,7 @@ def build_api() -> AccordAPI:
     from accord.scorecards.api import router as scorecards_router
     from accord.supply.api import router as supply_router
     from accord.supply.import_api import router as supply_import_router
+    from accord.threads.thread_api import router as threads_router
 
     new_api = AccordAPI(
         title="Accord API",
@@ -113,6 +114,7 @@ def build_api() -> AccordAPI:
     new_api.add_router("", invoices_router)
     new_api.add_router("", flex_router)
     new_api.add_router("", partners_router)
+    new_api.add_router("", threads_router)
     return new_api
 
 

@@ -16,12 +16,12 @@ from django.utils import timezone
 from accord.core.choices import Classification
 from accord.core.errors import Forbidden, InvalidInput
 from accord.core.events import record_event
+from accord.core.text import text_input
 from accord.orgs.models import Person
 from accord.orgs.zones import local_day, zone_of
 from accord.threads.eligibility import checked_people
 from accord.threads.models import MAX_TITLE, ActionItem, ActionStatus, Thread
 from accord.threads.notify import notify
-from accord.core.text import text_input
 
 
 def is_overdue(item: ActionItem, now: dt.datetime | None = None) -> bool:
@@ -134,7 +134,9 @@ def update_action_item(
             )
         cleaned["status"] = status
     if "title" in changes:
-        cleaned["title"] = text_input(changes["title"], "title", max_length=MAX_TITLE, required=True)
+        cleaned["title"] = text_input(
+            changes["title"], "title", max_length=MAX_TITLE, required=True
+        )
     owner = item.owner
     if "owner" in changes:
         if item.thread is None:

@@ -22,7 +22,7 @@ from accord.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accord.core.events import record_event
 from accord.core.memo import forget_memoised
 from accord.core.text import text_input
-from accord.orgs.models import Organisation, Person, Program, ProgramMember, ProgramPartner
+from accord.orgs.models import Person, Program, ProgramMember, ProgramPartner
 from accord.orgs.zones import local_day
 from accord.scorecards.attachments import KINDS as ATTACHMENT_KINDS
 from accord.scorecards.attachments import AttachedFile, Kind
@@ -214,19 +214,25 @@ def update_thread(*, actor: Person, thread: Thread, **changes: Any) -> Thread:
     return thread
 
 
-def invite_organisation(
-    *, actor: Person, thread: Thread, organisation: Organisation
-) -> ThreadInvitation:
+def invite_organisation(*, actor: Person, thread: Thread, organisation_id: Any) -> ThreadInvitation:
     """The program owner's or its EMS's members invite a partner of the program; some person
     of it on the program must then see the thread, else nothing is written."""
     if not can_invite(actor, thread):
         raise Forbidden("The program owner's and its EMS partner's members invite to a thread.")
     program = thread.program
-    if not ProgramPartner.objects.filter(program=program, organisation=organisation).exists():
+    partner = (
+        ProgramPartner.objects.filter(program=program, organisation_id=organisation_id)
+        .select_related("organisation")
+        .first()
+    )
+    if partner is None:
+        # Named only if the actor may see it anyway: a stranger's name is not revealed.
         raise InvalidInput(
-            f"organisation: {organisation.name} is not a partner of program {program.name}.",
+            f"organisation: organisation {organisation_id} is not a partner of program "
+            f"{program.name}.",
             detail={"field": "organisation"},
         )
+    organisation = partner.organisation
     if ThreadInvitation.objects.filter(thread=thread, organisation=organisation).exists():
         raise Conflict(f"{organisation.name} is invited to this thread already.")
     with transaction.atomic():
@@ -321,8 +327,9 @@ def add_post(
         _store_files(actor, post, files)
         Thread.objects.filter(pk=thread.pk).update(updated_at=moment)
         followers = list(
-            Person.objects.filter(pk__in=ThreadFollower.objects.filter(thread=thread).values("person"))
-            .select_related("organisation")
+            Person.objects.filter(
+                pk__in=ThreadFollower.objects.filter(thread=thread).values("person")
+            ).select_related("organisation")
         )
         _follow(thread, [actor, *mentioned])
         group = f"thread:{thread.pk}"
@@ -407,7 +414,10 @@ def attach_files(*, actor: Person, post: Post, files: Sequence[AttachedFile]) ->
     with transaction.atomic():
         _store_files(actor, post, files)
         _event(
-            actor, "attached to post", post.thread, {"post": post.pk, "files": [f.filename for f in files]}
+            actor,
+            "attached to post",
+            post.thread,
+            {"post": post.pk, "files": [f.filename for f in files]},
         )
     return post
 

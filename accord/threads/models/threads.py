@@ -98,9 +98,7 @@ class ThreadFollower(models.Model):
     """Who hears of new shared posts: the thread's creator, its posters, the people mentioned."""
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="followers")
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         constraints = [
@@ -155,9 +153,7 @@ class PostRevision(models.Model):
 
 class PostMention(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         constraints = [
@@ -281,9 +277,7 @@ class EscalationSent(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["item", "days", "target"], name="escalation_sent_once"
-            )
+            models.UniqueConstraint(fields=["item", "days", "target"], name="escalation_sent_once")
         ]
 
     def __str__(self) -> str:

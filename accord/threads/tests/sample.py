@@ -41,7 +41,9 @@ def driver_thread(people: Any, *, invite_supplier: bool = True) -> Thread:
     )
     if invite_supplier:
         invite_organisation(
-            actor=people["oem_buyer"], thread=thread, organisation=people["supplier_rep"].organisation
+            actor=people["oem_buyer"],
+            thread=thread,
+            organisation_id=people["supplier_rep"].organisation_id,
         )
     return thread
 

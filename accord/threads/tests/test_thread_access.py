@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from accord.core.errors import NotFound
+from accord.scorecards.attachments import AttachedFile
 from accord.threads.access import (
     get_attachment_for_user,
     get_post_for_user,
@@ -13,11 +17,6 @@ from accord.threads.access import (
 )
 from accord.threads.tests.sample import PDF, driver_thread, nordic_threads
 from accord.threads.thread_services import add_post
-from accord.scorecards.attachments import AttachedFile
-
-import pytest
-
-from accord.core.errors import NotFound
 
 
 def _sees(person: Any, thread: Any) -> bool:
@@ -52,7 +51,9 @@ def test_restricted_subject_needs_nda_and_suppliers_an_invitation(people):
     from accord.threads.thread_services import invite_organisation
 
     invite_organisation(
-        actor=people.ems_planner, thread=thread, organisation=people.supplier_rep.organisation
+        actor=people.ems_planner,
+        thread=thread,
+        organisation_id=people["supplier_rep"].organisation_id,
     )
     seen = {p for p in people if _sees(people[p], thread)}
     assert seen == {"oem_buyer", "oem_engineer", "ems_planner", "supplier_rep"}
@@ -60,7 +61,9 @@ def test_restricted_subject_needs_nda_and_suppliers_an_invitation(people):
 
 def test_internal_note_only_for_the_authors_organisation(people):
     thread = driver_thread(people)
-    note = add_post(actor=people.ems_planner, thread=thread, body="Our buffer is 2 weeks", internal=True)
+    note = add_post(
+        actor=people.ems_planner, thread=thread, body="Our buffer is 2 weeks", internal=True
+    )
     shared = add_post(actor=people.ems_planner, thread=thread, body="Lead time is 12 weeks")
     assert list(posts_of(people.oem_buyer, thread)) == [shared]
     assert list(posts_of(people.ems_planner, thread)) == [note, shared]
