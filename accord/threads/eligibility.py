@@ -104,3 +104,12 @@ def mentionable(thread: Thread) -> QuerySet[Person]:
     )
     refused = refusals(thread, candidates)
     return Person.objects.filter(pk__in=[p.pk for p in candidates if p.pk not in refused])
+
+
+def mentionable_for(user: Any, thread: Thread) -> QuerySet[Person]:
+    """mentionable(thread) as the person may list them: a seller sees only the program
+    owner's people and its own (as on the program's page), never the other partners'."""
+    from accord.orgs.access import members_visible_to
+
+    seen = members_visible_to(user, thread.program).values("person_id")
+    return mentionable(thread).filter(pk__in=seen)

@@ -35,7 +35,7 @@ from accord.threads.access import (
     threads_visible_to,
 )
 from accord.threads.actions import create_action_item, update_action_item
-from accord.threads.eligibility import mentionable
+from accord.threads.eligibility import mentionable_for
 from accord.threads.escalation import DEFAULT_LADDER, set_ladder
 from accord.threads.models import (
     MAX_BODY,
@@ -339,7 +339,9 @@ def mentionable_people(request: HttpRequest, thread_id: Id) -> list[PersonOut]:
             name=p.get_full_name(),
             organisation=p.organisation.name,
         )
-        for p in mentionable(thread).select_related("organisation").order_by("username")
+        for p in mentionable_for(person(request), thread)
+        .select_related("organisation")
+        .order_by("username")
     ]
 
 

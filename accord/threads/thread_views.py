@@ -41,7 +41,7 @@ from accord.threads.access import (
     threads_visible_to,
 )
 from accord.threads.actions import create_action_item, update_action_item
-from accord.threads.eligibility import mentionable
+from accord.threads.eligibility import mentionable_for
 from accord.threads.escalation import DEFAULT_LADDER, set_ladder
 from accord.threads.models import ActionItem, ActionStatus, Thread, ThreadStatus
 from accord.threads.render import render_body
@@ -217,7 +217,7 @@ def _detail(
             else thread.subject_kind,
             "posts": [(p, render_body(p.body), files.get(p.pk, [])) for p in posts],
             "items": items,
-            "mentionable": mentionable(thread),
+            "mentionable": mentionable_for(user, thread),
             "invitations": invitations_of(user, thread),
             "invitable": invitable_organisations(user, thread) if inviter else [],
             "status_form": ThreadStatusForm(

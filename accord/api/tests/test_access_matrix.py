@@ -73,6 +73,7 @@ from accord.api.tests.access_matrix.rfq_invoice_cases import RFQ_INVOICE_MATRIX
 from accord.api.tests.access_matrix.scorecards_cases import SCORECARDS_MATRIX
 from accord.api.tests.access_matrix.supply_cases import SUPPLY_MATRIX
 from accord.api.tests.access_matrix.supply_import_cases import SUPPLY_IMPORT_MATRIX
+from accord.api.tests.access_matrix.threads_cases import THREADS_MATRIX
 from accord.api.tests.utils import API, send
 from accord.core.models import AccessLogEntry, ApiToken, Event
 from accord.core.services import create_api_token
@@ -130,6 +131,7 @@ API_MATRIX = {
     **RFQ_INVOICE_MATRIX,
     **FLEX_MATRIX,
     **PARTNERS_MATRIX,
+    **THREADS_MATRIX,
 }
 
 
@@ -195,7 +197,7 @@ def caller(persona: str, world: World, *, session: bool) -> Client:
 
 # The fingerprint: everything a request could change ----------------------------------------
 
-COUNTED_APPS = ("core", "orgs", "parts", "supply", "agreements", "partners")
+COUNTED_APPS = ("core", "orgs", "parts", "supply", "agreements", "partners", "threads")
 # Rows compared field by field. ApiToken.last_used_at moves on every authenticated request.
 HASHED: dict[type[Model], tuple[str, ...]] = {
     Organisation: (),

@@ -85,3 +85,37 @@ def nordic_threads(people: Any) -> tuple[Thread, Thread]:
         title="nRF5340 allocation (Rover)",
     )
     return first, second
+
+
+def matrix_world(people: Any) -> dict[str, Any]:
+    """The access matrices' world: the driver thread (Sunridge invited), a shared post of
+    Halcyon's buyer with a PDF, and an action item he gave Meridian's planner (due in 30 days)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accord.scorecards.attachments import AttachedFile
+    from accord.threads.actions import create_action_item
+    from accord.threads.thread_services import add_post
+
+    thread = driver_thread(people)
+    post = add_post(
+        actor=people["oem_buyer"],
+        thread=thread,
+        body="Sunridge, can you hold 12 weeks?",
+        files=[AttachedFile.checked(PDF, "forecast.pdf")],
+    )
+    item = create_action_item(
+        actor=people["oem_buyer"],
+        thread=thread,
+        title="Matrix item",
+        owner="ems_planner",
+        due_date=timezone.now().date() + dt.timedelta(days=30),
+    )
+    return {
+        "thread": thread,
+        "post": post,
+        "attachment": post.attachments.get(),
+        "item": item,
+        "program": thread.program,
+    }
