@@ -89,7 +89,7 @@ def can_invite(user: Any, thread: Thread) -> bool:
         return True
     return ProgramPartner.objects.filter(
         program_id=thread.program_id,
-        organisation_id=reach.organisation_id,
+        organisation_id=int(reach.organisation_id),
         organisation__kind=OrganisationKind.EMS,
     ).exists()
 
@@ -102,7 +102,7 @@ def invitations_of(user: Any, thread: Thread) -> QuerySet[ThreadInvitation]:
     )
     reach = reach_of(user)
     if reach.seller:
-        invitations = invitations.filter(organisation_id=reach.organisation_id)
+        invitations = invitations.filter(organisation_id=int(reach.organisation_id or 0))
     return invitations.order_by("organisation__name")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -30,6 +31,11 @@ def mentioned_usernames(body: str) -> list[str]:
     return seen
 
 
+def _sells(person: Person) -> bool:
+    organisation = person.organisation
+    return organisation is not None and organisation.kind in OrganisationKind.sellers()
+
+
 def refusals(thread: Thread, people: Iterable[Person]) -> dict[int, str]:
     """person id -> why they may not see the thread; people who may are left out. Membership
     and invitations are read once for all; the subject rule is asked per remaining person."""
@@ -46,13 +52,12 @@ def refusals(thread: Thread, people: Iterable[Person]) -> dict[int, str]:
         )
     )
     restricted = subject_kind(thread.subject_kind).is_restricted(thread.subject_id)
-    sellers = OrganisationKind.sellers()
     reasons: dict[int, str] = {}
     for person in people:
         name = f"@{person.username}"
         if not person.is_active or person.pk not in members:
             reasons[person.pk] = f"{name} is not a member of program {program.name}."
-        elif person.organisation.kind in sellers and person.organisation_id not in invited:
+        elif _sells(person) and person.organisation_id not in invited:
             reasons[person.pk] = f"{name}: their organisation was not invited to this thread."
         elif restricted and thread.program_id not in reach_of(person).restricted:
             reasons[person.pk] = (

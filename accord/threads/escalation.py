@@ -140,7 +140,7 @@ def escalate_overdue(*, now: dt.datetime) -> int:
                 due.append((item, days, target, late))
     if not due:
         return 0
-    contacts = _organisation_contacts({item.owner.organisation_id for item, *_ in due})
+    contacts = _organisation_contacts({_org(item.owner) for item, *_ in due})
     managers = _program_managers({item.program_id for item, *_ in due})
     count = 0
     with transaction.atomic():
@@ -154,7 +154,7 @@ def escalate_overdue(*, now: dt.datetime) -> int:
             if target == EscalationTarget.OWNER:
                 recipients: list[Person] = [item.owner]
             elif target == EscalationTarget.ORGANISATION_CONTACT:
-                recipients = contacts.get(item.owner.organisation_id, [])
+                recipients = contacts.get(_org(item.owner), [])
             else:
                 recipients = managers.get(item.program_id, [])
             record_event(
@@ -182,12 +182,16 @@ def escalate_overdue(*, now: dt.datetime) -> int:
     return count
 
 
+def _org(person: Person) -> int:
+    return int(person.organisation_id or 0)
+
+
 def _organisation_contacts(organisation_ids: set[int]) -> dict[int, list[Person]]:
     found: dict[int, list[Person]] = defaultdict(list)
     for person in Person.objects.filter(
         organisation_id__in=sorted(organisation_ids), is_org_admin=True, is_active=True
     ).order_by("pk"):
-        found[person.organisation_id].append(person)
+        found[_org(person)].append(person)
     return found
 
 

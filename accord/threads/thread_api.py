@@ -5,7 +5,7 @@ program's escalation ladder. Everything under a thread one may not see is 404.""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
@@ -279,7 +279,7 @@ def list_threads(
     if filters.subject_kind is not None:
         rows = rows.filter(subject_kind=filters.subject_kind)
     rows = rows.order_by("-updated_at", "-id")
-    return paginate(request, rows, paging, lambda page: [_thread(t) for t in page])
+    return paginate(request, rows, paging, lambda page: [ThreadOut.model_validate(t) for t in page])
 
 
 @router.post("/threads", response={201: ThreadOut})
@@ -337,7 +337,7 @@ def mentionable_people(request: HttpRequest, thread_id: Id) -> list[PersonOut]:
             id=p.pk,
             username=p.username,
             name=p.get_full_name(),
-            organisation=p.organisation.name,
+            organisation=p.organisation.name if p.organisation else "",
         )
         for p in mentionable_for(person(request), thread)
         .select_related("organisation")
@@ -357,7 +357,7 @@ def list_posts(request: HttpRequest, thread_id: Id, paging: Query[PageParams]) -
         request,
         posts_of(user, thread).order_by("created_at", "id"),
         paging,
-        lambda page: _posts(user, list(page)),
+        lambda page: _posts(user, cast(list[Post], list(page))),
     )
 
 
@@ -457,7 +457,7 @@ def list_action_items(
     if filters.status is not None:
         rows = rows.filter(status=filters.status)
     rows = rows.order_by("due_date", "id")
-    return paginate(request, rows, paging, lambda page: _items(list(page)))
+    return paginate(request, rows, paging, lambda page: _items(cast(list[ActionItem], list(page))))
 
 
 @router.post("/action-items", response={201: ActionItemOut})

@@ -48,7 +48,7 @@ class PostForm(AccordForm):
     internal = forms.BooleanField(
         label="Internal note (only your organisation sees it)", required=False
     )
-    files = forms.FileField(
+    files = forms.FileField(  # type: ignore[assignment]
         label="Attachments (PDF, PNG or JPEG)",
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(POST_FILE_KINDS)}),

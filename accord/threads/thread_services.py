@@ -22,6 +22,7 @@ from accord.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accord.core.events import record_event
 from accord.core.memo import forget_memoised
 from accord.core.text import text_input
+from accord.orgs.choices import OrganisationKind
 from accord.orgs.models import Person, Program, ProgramMember, ProgramPartner
 from accord.orgs.zones import local_day
 from accord.scorecards.attachments import KINDS as ATTACHMENT_KINDS
@@ -124,13 +125,14 @@ def create_thread(
             f"subject_id: this {entry.label.lower()} belongs to another program.",
             detail={"field": "subject_id"},
         )
-    fields = {
+    when = _date(next_update, "next_update")
+    fields: dict[str, Any] = {
         "title": checked_title(title),
         "status": _status(status),
-        "next_update": _date(next_update, "next_update"),
+        "next_update": when,
     }
     moment = now or timezone.now()
-    if fields["next_update"] and fields["next_update"] < local_day(actor, moment):
+    if when and when < local_day(actor, moment):
         raise InvalidInput(
             "next_update: the next update is in the past.", detail={"field": "next_update"}
         )
@@ -157,9 +159,10 @@ def create_thread(
             raise Conflict(
                 f"This {entry.label.lower()} has a thread in {program.name} already."
             ) from None
-        if actor.organisation.kind in _sellers():
+        organisation = actor.organisation
+        if organisation is not None and organisation.kind in OrganisationKind.sellers():
             ThreadInvitation.objects.create(
-                thread=thread, organisation_id=actor.organisation_id, invited_by=actor
+                thread=thread, organisation=organisation, invited_by=actor
             )
         forget_memoised()
         if not may_see_thread(actor, thread):
@@ -174,12 +177,6 @@ def create_thread(
             {"subject": f"{entry.kind}:{subject.pk}", "title": thread.title},
         )
     return thread
-
-
-def _sellers() -> Sequence[str]:
-    from accord.orgs.choices import OrganisationKind
-
-    return OrganisationKind.sellers()
 
 
 def update_thread(*, actor: Person, thread: Thread, **changes: Any) -> Thread:
@@ -318,7 +315,7 @@ def add_post(
         post = Post.objects.create(
             thread=thread,
             author=actor,
-            author_organisation_id=actor.organisation_id,
+            author_organisation_id=int(actor.organisation_id or 0),
             internal=internal,
             body=text,
             created_at=moment,

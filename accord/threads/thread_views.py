@@ -201,10 +201,9 @@ def _detail(
     now = timezone.now()
     items = list(items_of_thread(user, thread))
     for item in items:
-        item.overdue = (
-            item.status == ActionStatus.OPEN and local_day(item.owner, now) > item.due_date
-        )  # type: ignore[attr-defined]
-        item.may_change = user.pk in (item.owner_id, item.created_by_id)  # type: ignore[attr-defined]
+        overdue = item.status == ActionStatus.OPEN and local_day(item.owner, now) > item.due_date
+        setattr(item, "overdue", overdue)  # noqa: B010 - shown by the template
+        setattr(item, "may_change", user.pk in (item.owner_id, item.created_by_id))  # noqa: B010
     inviter = can_invite(user, thread)
     return render(
         request,

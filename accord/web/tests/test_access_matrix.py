@@ -80,6 +80,7 @@ from accord.web.tests.access_matrix_supply import (
     SUPPLY_POST,
 )
 from accord.web.tests.access_matrix_supply_import import SUPPLY_IMPORT_GET, SUPPLY_IMPORT_POST
+from accord.web.tests.access_matrix_threads import THREADS_GET, THREADS_POST, threads_world
 from accord.web.tests.helpers import table, text
 
 PERSONAS = [
@@ -111,6 +112,7 @@ PAGE_MODULES = (
     "accord.scorecards.urls",
     "accord.agreements.urls",
     "accord.partners.urls",
+    "accord.threads.thread_urls",
 )
 
 
@@ -580,6 +582,9 @@ LOGGED_READS |= FLEX_LOGGED_READS
 GET_MATRIX |= PARTNERS_GET
 POST_MATRIX |= PARTNERS_POST
 LOGGED_READS |= PARTNERS_LOGGED_READS
+# The thread pages (access_matrix_threads.py).
+GET_MATRIX |= THREADS_GET
+POST_MATRIX |= THREADS_POST
 
 
 @pytest.fixture
@@ -633,6 +638,7 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> dict[
         **rfq_invoices_world(people, programs, boms, orgs, parts),
         **flex_world(people, programs, orgs, parts),
         **partners_world(people),
+        **threads_world(people),
     }
 
 
