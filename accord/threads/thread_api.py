@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from accord.api.auth import person
 from accord.api.idempotency import idempotent
 from accord.api.pagination import Page, PageParams, paginate
-from accord.api.schemas import Id, InputSchema, LongText, Text, omittable
+from accord.api.schemas import Id, InputSchema, LongText, Text, WholeNumber, omittable
 from accord.orgs.zones import local_day
 from accord.scorecards.attachments import file_response, read_upload
 from accord.threads.access import (
@@ -103,11 +103,11 @@ class ThreadFilters(InputSchema):
     subject_kind: Kind | None = None
 
 
-class InvitationIn(InputSchema):
+class ThreadInvitationIn(InputSchema):
     organisation_id: Id
 
 
-class AttachmentOut(BaseModel):
+class PostAttachmentOut(BaseModel):
     id: int
     filename: str
     content_type: str
@@ -123,7 +123,7 @@ class PostOut(BaseModel):
     body: str
     created_at: dt.datetime
     edited_at: dt.datetime | None
-    attachments: list[AttachmentOut]
+    attachments: list[PostAttachmentOut]
 
 
 class PostIn(InputSchema):
@@ -147,7 +147,7 @@ class RevisionOut(BaseModel):
     editor: str | None
 
 
-class PersonOut(BaseModel):
+class MentionablePersonOut(BaseModel):
     id: int
     username: str
     name: str
@@ -201,7 +201,7 @@ class LadderOut(BaseModel):
 
 
 class StepIn(InputSchema):
-    days: int = Field(ge=1, le=365)
+    days: WholeNumber = Field(ge=1, le=365)
     target: EscalationTarget
 
 
@@ -226,7 +226,7 @@ def _posts(user: Any, posts: list[Post]) -> list[PostOut]:
             created_at=p.created_at,
             edited_at=p.edited_at,
             attachments=[
-                AttachmentOut(
+                PostAttachmentOut(
                     id=a.pk, filename=a.filename, content_type=a.content_type, size=a.size
                 )
                 for a in files.get(p.pk, [])
@@ -318,7 +318,9 @@ def patch_thread(request: HttpRequest, thread_id: Id, payload: ThreadPatch) -> T
 
 @router.post("/threads/{thread_id}/invitations", response={201: ThreadOut})
 @idempotent
-def invite_to_thread(request: HttpRequest, thread_id: Id, payload: InvitationIn) -> Status[Any]:
+def invite_to_thread(
+    request: HttpRequest, thread_id: Id, payload: ThreadInvitationIn
+) -> Status[Any]:
     """The program owner's or its EMS's members invite a partner of the program (422 for an
     organisation that is not one, or none of whose people may see the thread)."""
     user = person(request)
@@ -327,13 +329,13 @@ def invite_to_thread(request: HttpRequest, thread_id: Id, payload: InvitationIn)
     return Status(201, _thread(thread))
 
 
-@router.get("/threads/{thread_id}/mentionable", response=list[PersonOut])
-def mentionable_people(request: HttpRequest, thread_id: Id) -> list[PersonOut]:
+@router.get("/threads/{thread_id}/mentionable", response=list[MentionablePersonOut])
+def mentionable_people(request: HttpRequest, thread_id: Id) -> list[MentionablePersonOut]:
     """The people who may be mentioned in the thread or own its action items: those who may
     see it."""
     thread = get_thread_for_user(person(request), thread_id)
     return [
-        PersonOut(
+        MentionablePersonOut(
             id=p.pk,
             username=p.username,
             name=p.get_full_name(),
