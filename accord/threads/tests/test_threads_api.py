@@ -70,16 +70,10 @@ def test_mention_of_a_supplier_not_invited_is_refused_with_the_reason(people, th
         {"body": "Status?", "mentions": ["nda_expired_partner", "other_oem_user", "ems_planner"]},
     )
     refused = assert_error(response, 422, "invalid")["detail"]["refused"]
-    assert refused == [
-        "@other_oem_user is not a member of program Earbuds X2.",
+    assert sorted(refused) == [
         "@nda_expired_partner: no NDA in force covers program Earbuds X2 for their organisation.",
-    ] or sorted(refused) == sorted(
-        [
-            "@other_oem_user is not a member of program Earbuds X2.",
-            "@nda_expired_partner: no NDA in force covers program Earbuds X2 for their "
-            "organisation.",
-        ]
-    )
+        "@other_oem_user is not a member of program Earbuds X2.",
+    ]
     page = client_post(people, "oem_buyer", reverse("thread_post", args=[thread.pk]))(
         {"body": "@supplier_rep please"}
     )
