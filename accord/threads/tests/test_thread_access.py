@@ -71,3 +71,26 @@ def test_internal_note_only_for_the_authors_organisation(people):
         get_post_for_user(people.oem_buyer, note.pk)
     with pytest.raises(NotFound):
         get_post_for_user(people.supplier_rep, note.pk)
+
+
+def test_inviting_an_organisation_not_a_partner_or_by_a_supplier_is_refused(people, orgs):
+    from accord.core.errors import Forbidden, InvalidInput
+    from accord.threads.models import ThreadInvitation
+    from accord.threads.thread_services import invite_organisation
+
+    thread = driver_thread(people)
+    before = ThreadInvitation.objects.count()
+    with pytest.raises(InvalidInput, match="not a partner of program Earbuds X2"):
+        invite_organisation(
+            actor=people.oem_buyer, thread=thread, organisation_id=orgs["quillon"].pk
+        )
+    # Brightline is a partner, but none of its people may see the restricted subject.
+    with pytest.raises(InvalidInput, match="no NDA in force"):
+        invite_organisation(
+            actor=people.oem_buyer, thread=thread, organisation_id=orgs["brightline"].pk
+        )
+    with pytest.raises(Forbidden):
+        invite_organisation(
+            actor=people.supplier_rep, thread=thread, organisation_id=orgs["meridian"].pk
+        )
+    assert ThreadInvitation.objects.count() == before
