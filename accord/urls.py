@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("accord.agreements.urls")),
     path("", include("accord.partners.urls")),
     path("", include("accord.threads.notification_urls")),
+    path("", include("accord.threads.thread_urls")),
 ]
 
 handler400 = "accord.web.views.bad_request"

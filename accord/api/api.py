@@ -95,6 +95,7 @@ def build_api() -> AccordAPI:
     from accord.supply.api import router as supply_router
     from accord.supply.import_api import router as supply_import_router
     from accord.threads.notification_api import router as notifications_router
+    from accord.threads.thread_api import router as threads_router
 
     new_api = AccordAPI(
         title="Accord API",
@@ -121,6 +122,7 @@ def build_api() -> AccordAPI:
     new_api.add_router("", requirements_router)
     new_api.add_router("", audits_router)
     new_api.add_router("", notifications_router)
+    new_api.add_router("", threads_router)
     return new_api
 
 

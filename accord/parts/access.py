@@ -302,6 +302,19 @@ def sources_visible_to(user: Any, part: Part) -> QuerySet[ApprovedSource]:
     return qs
 
 
+def approved_sources_visible_to(user: Any) -> QuerySet[ApprovedSource]:
+    """Every AML line the person sees, across the parts they see (sources_visible_to, as a
+    set): a seller only its own lines of another organisation's parts."""
+    reach = reach_of(user)
+    if reach.organisation_id is None:
+        return ApprovedSource.objects.none()
+    lines = ApprovedSource.objects.filter(part_id__in=parts_visible_to(user).values("pk"))
+    if reach.seller:
+        org = reach.organisation_id
+        lines = lines.filter(Q(part__owner_id=org) | _seller_lines(org))
+    return lines
+
+
 def with_listed_source(user: Any, parts: QuerySet[Part]) -> QuerySet[Part]:
     """Annotate parts (of parts_visible_to) for the lists' manufacturer and MPN columns:
     `listed_manufacturer` and `listed_mpn` of the first approved source by rank that the person

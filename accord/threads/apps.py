@@ -7,5 +7,11 @@ class ThreadsConfig(AppConfig):
     verbose_name = "Threads and notifications"
 
     def ready(self) -> None:
-        # The resolvers of the kinds of targets notifications point at register on import.
-        from accord.threads import alerts  # noqa: F401
+        # Registration on import: the notification resolvers of certificates (alerts) and of
+        # threads and action items (targets); escalation in `accord sweep` and action items
+        # in the digest (wiring).
+        from accord.threads import (
+            alerts,  # noqa: F401
+            targets,  # noqa: F401
+            wiring,  # noqa: F401
+        )

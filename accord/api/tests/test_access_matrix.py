@@ -76,6 +76,7 @@ from accord.api.tests.access_matrix.rfq_invoice_cases import RFQ_INVOICE_MATRIX
 from accord.api.tests.access_matrix.scorecards_cases import SCORECARDS_MATRIX
 from accord.api.tests.access_matrix.supply_cases import SUPPLY_MATRIX
 from accord.api.tests.access_matrix.supply_import_cases import SUPPLY_IMPORT_MATRIX
+from accord.api.tests.access_matrix.threads_cases import THREADS_MATRIX
 from accord.api.tests.utils import API, send
 from accord.core.models import AccessLogEntry, ApiToken, Event
 from accord.core.services import create_api_token
@@ -147,6 +148,7 @@ API_MATRIX = {
     **CAPABILITIES_MATRIX,
     **AUDITS_MATRIX,
     **NOTIFICATIONS_MATRIX,
+    **THREADS_MATRIX,
 }
 
 

@@ -1,5 +1,5 @@
-"""The threads app's models, a module per part: notifications (the inbox and its deliveries);
-threads, posts and action items live beside them."""
+"""The threads app's models, a module per part: notifications (the inbox and its deliveries),
+threads with their posts and action items."""
 
 from accord.threads.models.notifications import (
     CertificateAlert,
@@ -14,8 +14,29 @@ from accord.threads.models.notifications import (
     NotificationPreference,
     NotificationSettings,
 )
+from accord.threads.models.threads import (
+    MAX_BODY,
+    MAX_TITLE,
+    ActionItem,
+    ActionStatus,
+    EscalationSent,
+    EscalationStep,
+    EscalationTarget,
+    Post,
+    PostAttachment,
+    PostMention,
+    PostRevision,
+    Thread,
+    ThreadFollower,
+    ThreadInvitation,
+    ThreadStatus,
+)
 
 __all__ = [
+    "MAX_BODY",
+    "MAX_TITLE",
+    "ActionItem",
+    "ActionStatus",
     "CertificateAlert",
     "Channel",
     "DeliveryKind",
@@ -23,8 +44,19 @@ __all__ = [
     "DigestFrequency",
     "DigestRun",
     "EmailDelivery",
+    "EscalationSent",
+    "EscalationStep",
+    "EscalationTarget",
     "Mute",
     "Notification",
     "NotificationPreference",
     "NotificationSettings",
+    "Post",
+    "PostAttachment",
+    "PostMention",
+    "PostRevision",
+    "Thread",
+    "ThreadFollower",
+    "ThreadInvitation",
+    "ThreadStatus",
 ]

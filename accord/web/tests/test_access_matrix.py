@@ -99,6 +99,7 @@ from accord.web.tests.access_matrix_supply import (
     SUPPLY_POST,
 )
 from accord.web.tests.access_matrix_supply_import import SUPPLY_IMPORT_GET, SUPPLY_IMPORT_POST
+from accord.web.tests.access_matrix_threads import THREADS_GET, THREADS_POST, threads_world
 from accord.web.tests.helpers import table, text
 
 PERSONAS = [
@@ -131,6 +132,7 @@ PAGE_MODULES = (
     "accord.agreements.urls",
     "accord.partners.urls",
     "accord.threads.notification_urls",
+    "accord.threads.thread_urls",
 )
 
 
@@ -613,6 +615,9 @@ POST_MATRIX |= NOTIFICATIONS_POST
 CONTENT_MATRIX |= NOTIFICATIONS_CONTENT
 PUBLIC_PAGES |= NOTIFICATIONS_PUBLIC_PAGES
 PUBLIC_POSTS |= NOTIFICATIONS_PUBLIC_POSTS
+# The thread pages (access_matrix_threads.py).
+GET_MATRIX |= THREADS_GET
+POST_MATRIX |= THREADS_POST
 
 
 @pytest.fixture
@@ -669,6 +674,7 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> dict[
         **capabilities_world(people, programs),
         **audits_world(people, programs),
         **notifications_world(people),
+        **threads_world(people),
     }
 
 

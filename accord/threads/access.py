@@ -1,0 +1,250 @@
+"""Who may see which thread, post, attachment and action item. The only way to reach them.
+
+A thread is visible to a person when all of these hold:
+
+- they are a member of its program (need-to-know, person by person);
+- they see its subject (the owning app's rule, threads/subjects.py);
+- the subject is restricted data (a restricted part, a build schedule, a shortage): an NDA
+  in force covers the program (their own organisation owning it counts);
+- their organisation sells (supplier, distributor): it was invited to the thread.
+
+Anything else is 404: the thread, its posts, attachments, action items, mentions. An internal
+note is seen by its author's organisation only. An action item is seen by whoever sees its
+source (a thread; check-ins and findings later).
+
+Lists are one queryset: per subject kind, an `IN` of the visible subjects' ids, never a check
+per thread in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from accord.core.access import get_or_404, is_person
+from accord.core.errors import Forbidden
+from accord.core.memo import memoised
+from accord.orgs.access import reach_of
+from accord.orgs.choices import MemberRole, OrganisationKind
+from accord.orgs.models import Program, ProgramPartner
+from accord.threads.models import (
+    ActionItem,
+    EscalationStep,
+    Post,
+    PostAttachment,
+    PostRevision,
+    Thread,
+    ThreadInvitation,
+)
+from accord.threads.subjects import subject_kinds
+
+NOTHING = Q(pk__in=[])
+
+
+def thread_visibility(user: Any) -> Q:
+    """The condition on Thread for this person (see the module's docstring)."""
+    reach = reach_of(user)
+    if reach.organisation_id is None or not reach.programs:
+        return NOTHING
+    by_subject = Q()
+    for entry in subject_kinds().values():
+        by_subject |= entry.condition(user)
+    condition = Q(program_id__in=reach.programs) & by_subject
+    if reach.seller:
+        invited = ThreadInvitation.objects.filter(organisation_id=reach.organisation_id)
+        condition &= Q(pk__in=invited.values("thread_id"))
+    return condition
+
+
+def threads_visible_to(user: Any) -> QuerySet[Thread]:
+    if not is_person(user):
+        return Thread.objects.none()
+    built = memoised(
+        ("threads_visible_to", user.pk), lambda: Thread.objects.filter(thread_visibility(user))
+    )
+    return built.all()
+
+
+def get_thread_for_user(user: Any, pk: Any, *, write: bool = False) -> Thread:
+    """A thread the person sees, else 404. Anyone who sees a thread may post in it and set its
+    status (`write` needs nothing more)."""
+    return get_or_404(
+        threads_visible_to(user).select_related("program", "program__owner", "created_by"),
+        pk=pk,
+    )
+
+
+def may_see_thread(person: Any, thread: Thread) -> bool:
+    return threads_visible_to(person).filter(pk=thread.pk).exists()
+
+
+def can_invite(user: Any, thread: Thread) -> bool:
+    """The program owner's members, and the members from an EMS partner of the program."""
+    reach = reach_of(user)
+    if thread.program_id not in reach.programs or reach.organisation_id is None:
+        return False
+    if reach.owners.get(thread.program_id) == reach.organisation_id:
+        return True
+    return ProgramPartner.objects.filter(
+        program_id=thread.program_id,
+        organisation_id=int(reach.organisation_id),
+        organisation__kind=OrganisationKind.EMS,
+    ).exists()
+
+
+def invitations_of(user: Any, thread: Thread) -> QuerySet[ThreadInvitation]:
+    """The organisations invited to a thread the caller reached through get_thread_for_user;
+    a seller sees only its own invitation (not the other suppliers)."""
+    invitations = ThreadInvitation.objects.filter(thread_id=thread.pk).select_related(
+        "organisation"
+    )
+    reach = reach_of(user)
+    if reach.seller:
+        invitations = invitations.filter(organisation_id=int(reach.organisation_id or 0))
+    return invitations.order_by("organisation__name")
+
+
+def invitable_organisations(user: Any, thread: Thread) -> QuerySet[ProgramPartner]:
+    """The program's partners not invited yet, for someone who may invite."""
+    if not can_invite(user, thread):
+        return ProgramPartner.objects.none()
+    invited = ThreadInvitation.objects.filter(thread_id=thread.pk).values("organisation_id")
+    return (
+        ProgramPartner.objects.filter(program_id=thread.program_id)
+        .exclude(organisation_id__in=invited)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+# Posts --------------------------------------------------------------------------------------
+
+
+def post_visibility(user: Any, prefix: str = "") -> Q:
+    reach = reach_of(user)
+    if reach.organisation_id is None:
+        return NOTHING
+    p = prefix
+    visible_threads = threads_visible_to(user).order_by().values("pk")
+    return Q(**{f"{p}thread_id__in": visible_threads}) & (
+        Q(**{f"{p}internal": False}) | Q(**{f"{p}author_organisation_id": reach.organisation_id})
+    )
+
+
+def posts_visible_to(user: Any) -> QuerySet[Post]:
+    if not is_person(user):
+        return Post.objects.none()
+    return Post.objects.filter(post_visibility(user))
+
+
+def posts_of(user: Any, thread: Thread) -> QuerySet[Post]:
+    """The posts of a thread the caller reached through get_thread_for_user."""
+    reach = reach_of(user)
+    return (
+        Post.objects.filter(thread_id=thread.pk)
+        .filter(Q(internal=False) | Q(author_organisation_id=reach.organisation_id))
+        .select_related("author", "author_organisation")
+    )
+
+
+def get_post_for_user(user: Any, pk: Any, *, write: bool = False) -> Post:
+    """A post the person sees, else 404; `write` (edit): only its author (403 otherwise)."""
+    post = get_or_404(
+        posts_visible_to(user).select_related("thread", "thread__program", "author"), pk=pk
+    )
+    if write and post.author_id != user.pk:
+        raise Forbidden("Only the author edits a post.")
+    return post
+
+
+def revisions_of(user: Any, post: Post) -> QuerySet[PostRevision]:
+    """The earlier bodies of a post the caller reached through get_post_for_user."""
+    return PostRevision.objects.filter(post_id=post.pk).select_related("editor")
+
+
+def attachments_of(user: Any, posts: Sequence[Post]) -> dict[int, list[PostAttachment]]:
+    """The attachments (without their bytes) of posts the caller reached through access."""
+    found: dict[int, list[PostAttachment]] = {}
+    rows = (
+        PostAttachment.objects.filter(post_id__in=[p.pk for p in posts])
+        .defer("data")
+        .order_by("uploaded_at", "id")
+    )
+    for attachment in rows:
+        found.setdefault(attachment.post_id, []).append(attachment)
+    return found
+
+
+def get_attachment_for_user(user: Any, pk: Any) -> PostAttachment:
+    """An attachment of a post the person sees, else 404."""
+    return get_or_404(
+        PostAttachment.objects.filter(post__in=posts_visible_to(user).values("pk")), pk=pk
+    )
+
+
+# Action items -------------------------------------------------------------------------------
+
+
+def action_visibility(user: Any) -> Q:
+    """Items whose source the person sees (a thread; later a check-in, a finding)."""
+    visible_threads = threads_visible_to(user).order_by().values("pk")
+    return Q(source_kind="thread", thread_id__in=visible_threads)
+
+
+def action_items_visible_to(user: Any) -> QuerySet[ActionItem]:
+    if not is_person(user):
+        return ActionItem.objects.none()
+    return ActionItem.objects.filter(action_visibility(user))
+
+
+def get_action_item_for_user(user: Any, pk: Any, *, write: bool = False) -> ActionItem:
+    """An item the person sees, else 404; `write` (done, cancel, change): its owner or its
+    creator (403 otherwise)."""
+    item = get_or_404(
+        action_items_visible_to(user).select_related("owner", "thread", "program", "created_by"),
+        pk=pk,
+    )
+    if write and user.pk not in (item.owner_id, item.created_by_id):
+        raise Forbidden("Only the item's owner or its creator changes it.")
+    return item
+
+
+def items_of_thread(user: Any, thread: Thread) -> QuerySet[ActionItem]:
+    return ActionItem.objects.filter(source_kind="thread", thread_id=thread.pk).select_related(
+        "owner"
+    )
+
+
+# The escalation ladder ----------------------------------------------------------------------
+
+
+def get_program_for_threads(user: Any, ref: Any) -> Program:
+    """A program the person is a member of, by id or code (the CLI's way), else 404."""
+    reach = reach_of(user)
+    programs = Program.objects.filter(pk__in=reach.programs).select_related("owner")
+    if isinstance(ref, str) and not ref.strip().isdigit():
+        return get_or_404(programs, code__iexact=ref.strip())
+    return get_or_404(programs, pk=ref)
+
+
+def get_program_for_ladder(user: Any, ref: Any, *, write: bool = False) -> Program:
+    """The program whose ladder the person reads (a member), or changes (`write`: its
+    managers, 403 for other members)."""
+    program = get_program_for_threads(user, ref)
+    if write and not can_manage_ladder(user, program):
+        raise Forbidden("Only the program's managers change its escalation ladder.")
+    return program
+
+
+def can_manage_ladder(user: Any, program: Program) -> bool:
+    return reach_of(user).roles.get(program.pk) == MemberRole.MANAGER
+
+
+def ladder_steps_of(user: Any, program: Program) -> QuerySet[EscalationStep]:
+    return EscalationStep.objects.filter(program_id=program.pk)
+
+
+def visible_thread_ids(user: Any, ids: Iterable[int]) -> set[int]:
+    return set(threads_visible_to(user).filter(pk__in=list(ids)).values_list("pk", flat=True))

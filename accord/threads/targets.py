@@ -1,0 +1,61 @@
+"""What notifications about threads and action items show: resolvers registered with
+threads/notify.py, answering only the ids the person may see now (one query per kind)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.urls import reverse
+
+from accord.threads.access import action_items_visible_to, threads_visible_to
+from accord.threads.notify import Target, register_target
+from accord.threads.subjects import subject_kinds
+
+
+def _restricted_kinds() -> set[str]:
+    """Kinds whose subjects may be restricted data: mailed as a link, never as text."""
+    return {kind for kind, entry in subject_kinds().items() if entry.restricted is not None}
+
+
+def action_item_url(item: Any) -> str:
+    """Where an action item is shown: in its thread, or among the person's own items when it
+    came from a check-in or a finding rather than a thread."""
+    if item.thread_id is None:
+        return reverse("my_action_items")
+    return reverse("thread_detail", args=[item.thread_id]) + f"#action-{item.pk}"
+
+
+@register_target("thread")
+def threads_for(user: Any, ids: Sequence[int]) -> dict[int, Target]:
+    restricted = _restricted_kinds()
+    rows = threads_visible_to(user).filter(pk__in=list(ids))
+    return {
+        t.pk: Target(
+            title=t.title,
+            url=reverse("thread_detail", args=[t.pk]),
+            restricted=t.subject_kind in restricted,
+            program_id=t.program_id,
+        )
+        for t in rows.only("pk", "title", "subject_kind", "program_id")
+    }
+
+
+@register_target("action_item")
+def action_items_for(user: Any, ids: Sequence[int]) -> dict[int, Target]:
+    restricted = _restricted_kinds()
+    rows = (
+        action_items_visible_to(user)
+        .filter(pk__in=list(ids))
+        .select_related("thread")
+        .only("pk", "title", "program_id", "thread__subject_kind", "thread_id")
+    )
+    return {
+        item.pk: Target(
+            title=item.title,
+            url=action_item_url(item),
+            restricted=item.thread is None or item.thread.subject_kind in restricted,
+            program_id=item.program_id,
+        )
+        for item in rows
+    }
