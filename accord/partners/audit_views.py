@@ -220,7 +220,7 @@ def audit_create(request: HttpRequest) -> HttpResponse:
         action=reverse("audit_create"),
         submit="Plan the audit",
         cancel_url=reverse("audit_list"),
-        breadcrumbs=[(reverse("audit_list"), "Audits")],
+        breadcrumbs=[("Audits", reverse("audit_list"))],
     )
 
 
@@ -268,7 +268,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
         action=reverse("finding_create", args=[audit.pk]),
         submit="Record the finding",
         cancel_url=detail_url,
-        breadcrumbs=[(reverse("audit_list"), "Audits"), (detail_url, str(audit))],
+        breadcrumbs=[("Audits", reverse("audit_list")), (str(audit), detail_url)],
         status=status,
     )
 

@@ -180,7 +180,7 @@ def thread_create(request: HttpRequest, program_id: int) -> HttpResponse:
         action=reverse("thread_create", args=[program.pk]),
         submit="Open the thread",
         cancel_url=list_url,
-        breadcrumbs=[(list_url, f"Threads of {program.name}")],
+        breadcrumbs=[(f"Threads of {program.name}", list_url)],
     )
 
 
@@ -323,7 +323,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         action=reverse("post_edit", args=[post.pk]),
         submit="Save",
         cancel_url=thread_url,
-        breadcrumbs=[(thread_url, post.thread.title)],
+        breadcrumbs=[(post.thread.title, thread_url)],
     )
 
 
