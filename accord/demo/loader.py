@@ -27,6 +27,7 @@ from accord.demo.scorecards import start_scorecards
 from accord.demo.services import set_demo_passwords
 from accord.demo.supply import load_supply_story
 from accord.demo.supply_story import tell_supply_story
+from accord.demo.threads import start_threads
 from accord.orgs import services as org_services
 from accord.orgs.access import programs_visible_to, restricted_program_ids
 from accord.orgs.choices import MemberRole, OrganisationKind, PersonRole, ProgramStatus
@@ -168,6 +169,8 @@ def load_demo() -> World:
         record_capabilities_and_requirements(world)
         # Halcyon's audit of the plant for Pulse HRM: an open 8D (accord/demo/audits.py).
         record_audit(world)
+        # The earbuds' microcontroller and driver threads (accord/demo/threads.py).
+        start_threads(world)
         # After the supply story: the invoice is checked against the PO and its receipt.
         load_agreements(world)
         draft_pulse_sow(world)

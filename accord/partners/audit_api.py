@@ -101,7 +101,7 @@ class AuditOut(BaseModel):
     findings_open: int = Field(description="Open or submitted, not yet closed.")
 
 
-class StepOut(BaseModel):
+class EightDStepOut(BaseModel):
     discipline: int
     name: str
     text: str
@@ -131,7 +131,7 @@ class FindingOut(BaseModel):
     rejection_reason: str
     submitted_at: dt.datetime | None
     closed_at: dt.datetime | None
-    eightd: list[StepOut] | None = Field(description="D1 to D8; null when it has no 8D.")
+    eightd: list[EightDStepOut] | None = Field(description="D1 to D8; null when it has no 8D.")
     evidence: list[EvidenceOut] = Field(
         description="Evidence files, for who may download them (empty for anyone else)."
     )
@@ -184,7 +184,7 @@ class FindingFilters(InputSchema):
     open_only: bool = False
 
 
-class StepIn(InputSchema):
+class EightDStepIn(InputSchema):
     text: StepText
 
 
@@ -370,7 +370,7 @@ def create_eightd(request: HttpRequest, finding_id: Id) -> Status[Any]:
 
 @router.put("/findings/{finding_id}/eightd/{discipline}", response=FindingOut)
 def put_discipline(
-    request: HttpRequest, finding_id: Id, discipline: Discipline, payload: StepIn
+    request: HttpRequest, finding_id: Id, discipline: Discipline, payload: EightDStepIn
 ) -> FindingOut:
     """Fill (or rewrite) one discipline, D1 to D8 in order (the audited side, while open)."""
     user = person(request)

@@ -189,7 +189,7 @@ class ActionFilters(InputSchema):
     status: ActionStatus | None = None
 
 
-class StepOut(BaseModel):
+class LadderStepOut(BaseModel):
     days: int
     target: EscalationTarget
 
@@ -197,16 +197,16 @@ class StepOut(BaseModel):
 class LadderOut(BaseModel):
     program_id: int
     default: bool
-    steps: list[StepOut]
+    steps: list[LadderStepOut]
 
 
-class StepIn(InputSchema):
+class LadderStepIn(InputSchema):
     days: WholeNumber = Field(ge=1, le=365)
     target: EscalationTarget
 
 
 class LadderIn(InputSchema):
-    steps: list[StepIn] = Field(max_length=10, description="Empty: the default ladder.")
+    steps: list[LadderStepIn] = Field(max_length=10, description="Empty: the default ladder.")
 
 
 def _thread(t: Thread) -> ThreadOut:
@@ -504,7 +504,7 @@ def _ladder(user: Any, program: Any) -> LadderOut:
     return LadderOut(
         program_id=program.pk,
         default=not steps,
-        steps=[StepOut(days=d, target=EscalationTarget(t)) for d, t in shown],
+        steps=[LadderStepOut(days=d, target=EscalationTarget(t)) for d, t in shown],
     )
 
 

@@ -30,6 +30,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from accord.demo import DEMO_PASSWORD, data_path
 from accord.web.tests.access_matrix_supply import DEMO_SUPPLY_IDS
 from accord.web.tests.accessibility import audit
+from accord.web.tests.browser_collab_world import collaboration_world
 from accord.web.tests.browser_pages import (
     csv_table,
     download,
@@ -557,6 +558,7 @@ NOT_AUDITED = {
     "scorecard_attachment": "a file download",
     "certificate_evidence": "a file download",
     "finding_evidence": "a file download",
+    "post_attachment": "a file download",
     "logout": "a POST that signs out",
     "bom_import_progress": "an htmx fragment polled inside the import preview",
     "login": "audited signed out, below",
@@ -630,6 +632,7 @@ def _demo_world(server: LiveServer) -> dict[str, Any]:
     )[0]
     audits = {"audit": SimpleNamespace(pk=audit_id), "major": SimpleNamespace(pk=major_id)}
     world["audits"] = lambda: audits
+    world.update(collaboration_world(server, world))
     return world
 
 
