@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
 
+from accord.api.openapi import file_download_doc
 from accord.core.errors import NotFound, TooLarge
 from accord.orgs.models import Nda
 from accord.orgs.services import SignedDocument
@@ -16,14 +17,7 @@ NDA_UPLOAD_DOC = {
         f"(at most {settings.MAX_NDA_DOCUMENT_MB} MB)."
     )
 }
-PDF_DOC = {
-    "responses": {
-        200: {
-            "description": "The signed NDA.",
-            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-        }
-    }
-}
+PDF_DOC = file_download_doc("The signed NDA.", ["application/pdf"])
 
 
 def read_document(upload: UploadedFile | None) -> SignedDocument | None:

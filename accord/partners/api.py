@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from accord.api.auth import person
 from accord.api.idempotency import idempotent
+from accord.api.openapi import file_download_doc
 from accord.api.pagination import Page, PageParams, paginate
 from accord.api.schemas import Id, InputSchema, LongText, OrgRef, Text, WholeNumber, omittable
 from accord.core.access import today
@@ -221,9 +222,6 @@ def verify_certificate_endpoint(request: HttpRequest, certificate_id: Id) -> Cer
     return _one(user, certificate.pk)
 
 
-EVIDENCE_TYPES = sorted({k.content_type for k in EVIDENCE_KINDS.values()})
-
-
 @router.post(
     "/certificates/{certificate_id}/evidence",
     response={201: CertificateOut},
@@ -245,16 +243,10 @@ def upload_certificate_evidence(
 
 @router.get(
     "/certificates/{certificate_id}/evidence",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "The evidence, as an attachment, with its checked content type.",
-                "content": {
-                    t: {"schema": {"type": "string", "format": "binary"}} for t in EVIDENCE_TYPES
-                },
-            }
-        }
-    },
+    openapi_extra=file_download_doc(
+        "The evidence, as an attachment, with its checked content type.",
+        (k.content_type for k in EVIDENCE_KINDS.values()),
+    ),
 )
 def download_certificate_evidence(request: HttpRequest, certificate_id: Id) -> FileResponse:
     """The evidence file: the owner, and organisations sharing a program with it under an NDA

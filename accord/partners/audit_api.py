@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from accord.api.auth import person
 from accord.api.idempotency import idempotent
+from accord.api.openapi import file_download_doc
 from accord.api.pagination import Page, PageParams, paginate
 from accord.api.schemas import Id, InputSchema, LongText, OrgRef, Text, omittable
 from accord.partners.audit_choices import AuditKind, AuditStatus, FindingStatus, Severity
@@ -379,9 +380,6 @@ def put_discipline(
     return _fresh(user, finding.pk)
 
 
-EVIDENCE_TYPES = sorted({k.content_type for k in EVIDENCE_KINDS.values()})
-
-
 @router.post(
     "/findings/{finding_id}/evidence",
     response={201: FindingOut},
@@ -403,16 +401,10 @@ def upload_finding_evidence(
 
 @router.get(
     "/findings/{finding_id}/evidence/{evidence_id}",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "The evidence, as an attachment, with its checked content type.",
-                "content": {
-                    t: {"schema": {"type": "string", "format": "binary"}} for t in EVIDENCE_TYPES
-                },
-            }
-        }
-    },
+    openapi_extra=file_download_doc(
+        "The evidence, as an attachment, with its checked content type.",
+        (k.content_type for k in EVIDENCE_KINDS.values()),
+    ),
 )
 def download_finding_evidence(
     request: HttpRequest, finding_id: Id, evidence_id: Id

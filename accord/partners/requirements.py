@@ -26,10 +26,10 @@ from accord.core.events import record_event
 from accord.core.text import text_input
 from accord.orgs.choices import OrganisationKind
 from accord.orgs.models import Person, Program
-from accord.partners.choices import RequirementKind, Standard
+from accord.partners.choices import RequirementKind
 from accord.partners.models import ProgramRequirement
 from accord.partners.requirement_access import MANAGE_REFUSAL, can_manage_requirements
-from accord.partners.services import parse_processes
+from accord.partners.services import parse_ipc_class, parse_processes, parse_standard
 
 COUNTRY = re.compile(r"[A-Z]{2}")
 MAX_COUNTRIES = 50
@@ -44,40 +44,6 @@ def _kind(value: Any) -> str:
         f"kind: one of {', '.join(RequirementKind.values)} (got {str(value or '').strip()!r}).",
         detail={"field": "kind"},
     )
-
-
-def parse_standard(value: Any) -> str:
-    text = str(value or "").strip()
-    for standard in Standard:
-        if text.replace(" ", "").lower() == standard.value.replace(" ", "").lower():
-            return standard.value
-    raise InvalidInput(
-        f"standard: one of {', '.join(Standard.values)} (got {text!r}).",
-        detail={"field": "standard"},
-    )
-
-
-def _ipc_class(standard: str, value: Any) -> int | None:
-    if value is None or str(value).strip() == "":
-        number = None
-    else:
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            number = 0
-    if standard == Standard.IPC_A_610:
-        if number not in (1, 2, 3):
-            raise InvalidInput(
-                "min_ipc_class: an IPC-A-610 requirement names its minimum class, 1, 2 or 3.",
-                detail={"field": "min_ipc_class"},
-            )
-        return number
-    if number is not None:
-        raise InvalidInput(
-            f"min_ipc_class: only an IPC-A-610 requirement has a class ({standard} has none).",
-            detail={"field": "min_ipc_class"},
-        )
-    return None
 
 
 def _countries(values: Iterable[Any]) -> list[str]:
@@ -141,7 +107,13 @@ def cleaned_requirement(values: dict[str, Any]) -> dict[str, Any]:
         standard = parse_standard(values.get("standard"))
         fields |= {
             "standard": standard,
-            "min_ipc_class": _ipc_class(standard, values.get("min_ipc_class")),
+            "min_ipc_class": parse_ipc_class(
+                standard,
+                values.get("min_ipc_class"),
+                field="min_ipc_class",
+                holder="requirement",
+                names="its minimum class",
+            ),
             "processes": processes,
             "product_category": category,
         }

@@ -51,7 +51,8 @@ def evidence_max_mb() -> int:
     return int(settings.MAX_EVIDENCE_MB)
 
 
-def _standard(value: Any) -> str:
+def parse_standard(value: Any) -> str:
+    """A standard as people write it ("ISO13485", "iso 13485"), or InvalidInput."""
     text = str(value or "").strip()
     for standard in Standard:
         if text.replace(" ", "").lower() == standard.value.replace(" ", "").lower():
@@ -62,8 +63,17 @@ def _standard(value: Any) -> str:
     )
 
 
-def _ipc_class(standard: str, value: Any) -> int | None:
-    if value in (None, ""):
+def parse_ipc_class(
+    standard: str,
+    value: Any,
+    *,
+    field: str = "ipc_class",
+    holder: str = "listing",
+    names: str = "its class",
+) -> int | None:
+    """The IPC-A-610 class (1 to 3) an IPC-A-610 listing or requirement must name and no other
+    standard may; blank is none."""
+    if value is None or str(value).strip() == "":
         number = None
     else:
         try:
@@ -73,14 +83,14 @@ def _ipc_class(standard: str, value: Any) -> int | None:
     if standard == Standard.IPC_A_610:
         if number not in (1, 2, 3):
             raise InvalidInput(
-                "ipc_class: an IPC-A-610 listing names its class, 1, 2 or 3.",
-                detail={"field": "ipc_class"},
+                f"{field}: an IPC-A-610 {holder} names {names}, 1, 2 or 3.",
+                detail={"field": field},
             )
         return number
     if number is not None:
         raise InvalidInput(
-            f"ipc_class: only an IPC-A-610 listing has a class ({standard} has none).",
-            detail={"field": "ipc_class"},
+            f"{field}: only an IPC-A-610 {holder} has a class ({standard} has none).",
+            detail={"field": field},
         )
     return None
 
@@ -133,7 +143,7 @@ def _date(value: Any, field: str) -> dt.date:
 
 def _cleaned(values: dict[str, Any]) -> dict[str, Any]:
     """Every field of a certificate checked, or InvalidInput naming the first one wrong."""
-    standard = _standard(values.get("standard"))
+    standard = parse_standard(values.get("standard"))
     valid_from = _date(values.get("valid_from"), "valid_from")
     valid_until = _date(values.get("valid_until"), "valid_until")
     if valid_until < valid_from:
@@ -143,7 +153,7 @@ def _cleaned(values: dict[str, Any]) -> dict[str, Any]:
         )
     return {
         "standard": standard,
-        "ipc_class": _ipc_class(standard, values.get("ipc_class")),
+        "ipc_class": parse_ipc_class(standard, values.get("ipc_class")),
         "number": text_input(values.get("number"), "number", max_length=100, required=True),
         "issuer": text_input(values.get("issuer"), "issuer", max_length=200, required=True),
         "processes": parse_processes(values.get("processes") or []),

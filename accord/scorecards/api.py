@@ -15,6 +15,7 @@ from ninja.responses import Status
 
 from accord.api.auth import person
 from accord.api.idempotency import idempotent
+from accord.api.openapi import file_download_doc
 from accord.api.pagination import Page, PageParams, paginate_rows
 from accord.api.schemas import Id, InputSchema, LongText, Text, WholeNumber
 from accord.core.errors import Forbidden, InvalidInput, NotFound
@@ -353,19 +354,10 @@ ATTACH_DOC = {
         "the rated party its corrective-action plan, typically."
     )
 }
-FILE_DOC = {
-    "responses": {
-        200: {
-            "description": "The file, as an attachment, with the content type of its kind.",
-            # Every type a stored file may have (attachments.KINDS), so that a client and the
-            # schema check of CI know each response.
-            "content": {
-                kind: {"schema": {"type": "string", "format": "binary"}}
-                for kind in sorted({k.content_type for k in KINDS.values()})
-            },
-        }
-    }
-}
+FILE_DOC = file_download_doc(
+    "The file, as an attachment, with the content type of its kind.",
+    (k.content_type for k in KINDS.values()),
+)
 
 
 @router.post(

@@ -16,9 +16,9 @@ from pydantic import BaseModel, ConfigDict
 
 from accord.api.auth import person
 from accord.api.idempotency import idempotent
+from accord.api.openapi import file_download_doc
 from accord.api.pagination import Page, PageParams, paginate
 from accord.api.schemas import Id, InputSchema, LongText, Text, WholeNumber, omittable
-from accord.orgs.zones import local_day
 from accord.scorecards.attachments import file_response, read_upload
 from accord.threads.access import (
     action_items_visible_to,
@@ -34,7 +34,7 @@ from accord.threads.access import (
     revisions_of,
     threads_visible_to,
 )
-from accord.threads.actions import create_action_item, update_action_item
+from accord.threads.actions import create_action_item, is_overdue, update_action_item
 from accord.threads.eligibility import mentionable_for
 from accord.threads.escalation import DEFAULT_LADDER, set_ladder
 from accord.threads.models import (
@@ -254,7 +254,7 @@ def _items(items: list[ActionItem]) -> list[ActionItemOut]:
             owner=i.owner.username,
             due_date=i.due_date,
             status=ActionStatus(i.status),
-            overdue=i.status == ActionStatus.OPEN and local_day(i.owner, now) > i.due_date,
+            overdue=is_overdue(i, now),
             created_by=i.created_by.username if i.created_by else None,
             created_at=i.created_at,
         )
@@ -402,9 +402,6 @@ def post_history(request: HttpRequest, post_id: Id) -> list[RevisionOut]:
     ]
 
 
-FILE_TYPES = sorted({k.content_type for k in POST_FILE_KINDS.values()})
-
-
 @router.post(
     "/posts/{post_id}/attachments",
     response={201: PostOut},
@@ -426,16 +423,10 @@ def upload_post_attachment(
 
 @router.get(
     "/post-attachments/{attachment_id}",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "The file, as an attachment, with its checked content type.",
-                "content": {
-                    t: {"schema": {"type": "string", "format": "binary"}} for t in FILE_TYPES
-                },
-            }
-        }
-    },
+    openapi_extra=file_download_doc(
+        "The file, as an attachment, with its checked content type.",
+        (k.content_type for k in POST_FILE_KINDS.values()),
+    ),
 )
 def download_post_attachment(request: HttpRequest, attachment_id: Id) -> FileResponse:
     """A file of a post you see (404 otherwise)."""

@@ -40,7 +40,7 @@ from accord.threads.access import (
     revisions_of,
     threads_visible_to,
 )
-from accord.threads.actions import create_action_item, update_action_item
+from accord.threads.actions import create_action_item, is_overdue, update_action_item
 from accord.threads.eligibility import mentionable_for
 from accord.threads.escalation import DEFAULT_LADDER, set_ladder
 from accord.threads.models import ActionItem, ActionStatus, Thread, ThreadStatus
@@ -201,7 +201,7 @@ def _detail(
     now = timezone.now()
     items = list(items_of_thread(user, thread))
     for item in items:
-        overdue = item.status == ActionStatus.OPEN and local_day(item.owner, now) > item.due_date
+        overdue = is_overdue(item, now)
         setattr(item, "overdue", overdue)  # noqa: B010 - shown by the template
         setattr(item, "may_change", user.pk in (item.owner_id, item.created_by_id))  # noqa: B010
     inviter = can_invite(user, thread)
@@ -387,7 +387,7 @@ def action_item_update(request: HttpRequest, pk: int) -> HttpResponse:
 def _action_rows(rows: QuerySet[ActionItem]) -> Iterator[list[Any]]:
     now = timezone.now()
     for item in rows.iterator(chunk_size=500):
-        overdue = item.status == ActionStatus.OPEN and local_day(item.owner, now) > item.due_date
+        overdue = is_overdue(item, now)
         yield [
             item.title,
             item.program.code,

@@ -594,9 +594,10 @@ def _demo_world(server: LiveServer) -> dict[str, Any]:
     card = {"card_template": SimpleNamespace(pk=template_id), "card_month": str(month)[:7]}
     world["scorecards"] = lambda: card
     # The forecast Halcyon shared with Sunridge (accord/demo/supply_story.py).
-    world["forecast"] = SimpleNamespace(
+    forecast = SimpleNamespace(
         pk=server.rows("SELECT id FROM planning_forecastshare ORDER BY id LIMIT 1")[0][0]
     )
+    world["planning"] = lambda: {"forecast": forecast}
     for name, number, mpn in (
         ("yageo", "HAL-100-0002", "RC0402FR-0710KL"),
         ("nordic", "HAL-200-0001", "NRF5340-QKAA-R7"),

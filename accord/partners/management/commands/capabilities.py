@@ -44,7 +44,7 @@ from accord.partners.capability_queries import (
     site_matches,
 )
 from accord.partners.choices import Standard
-from accord.partners.requirements import parse_standard
+from accord.partners.services import parse_standard
 
 HEADERS = ["id", "site", "process", "max_board_mm", "min_pitch_mm", "max_layers", "limits"]
 

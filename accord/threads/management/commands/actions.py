@@ -15,13 +15,12 @@ from django.utils import timezone
 
 from accord.core.commands import WorkspaceCommand, parse_date, table
 from accord.orgs.models import Person
-from accord.orgs.zones import local_day
 from accord.threads.access import (
     action_items_visible_to,
     get_action_item_for_user,
     get_thread_for_user,
 )
-from accord.threads.actions import create_action_item, update_action_item
+from accord.threads.actions import create_action_item, is_overdue, update_action_item
 from accord.threads.models import ActionStatus
 
 HEADERS = ["id", "program", "thread", "owner", "due", "status", "overdue", "title"]
@@ -67,9 +66,7 @@ class Command(WorkspaceCommand):
                 i.owner.username,
                 i.due_date,
                 i.status,
-                "yes"
-                if i.status == ActionStatus.OPEN and local_day(i.owner, now) > i.due_date
-                else "no",
+                "yes" if is_overdue(i, now) else "no",
                 i.title,
             ]
             for i in rows.order_by("due_date", "pk")
