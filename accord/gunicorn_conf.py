@@ -49,6 +49,9 @@ gc.disable()
 
 def pre_fork(server: Any, worker: Any) -> None:
     """In the master, right before a worker forks: freeze what the workers will share."""
+    from accord.api.api import api
+
+    api.get_openapi_schema()  # built once here rather than by each worker's first docs visit
     gc.freeze()
 
 

@@ -61,10 +61,16 @@ class AccordAPI(NinjaAPI):
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> Any:
-        # Every operation declares the errors it can answer (accord/api/openapi.py).
+        # Every operation declares the errors it can answer (accord/api/openapi.py). Building
+        # the schema walks every operation's pydantic models (about a second): it cannot change
+        # while the process runs, so it is built once per prefix, and gunicorn's master builds
+        # it before forking (gunicorn_conf.pre_fork) so that no request waits for it.
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
-        return AccordOpenAPISchema(self, path_prefix)
+        schemas: dict[str, Any] = self.__dict__.setdefault("_openapi_schemas", {})
+        if path_prefix not in schemas:
+            schemas[path_prefix] = AccordOpenAPISchema(self, path_prefix)
+        return schemas[path_prefix]
 
 
 def api_root(request: HttpRequest, **kwargs: Any) -> JsonResponse:

@@ -21,6 +21,8 @@ it before anything is set up.
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import hashlib
 import os
 import shutil
 import socket
@@ -51,7 +53,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT: ViewportSize = {"width": 1366, "height": 900}
-START_TIMEOUT = 60.0  # seconds for migrate + demo load, and again for gunicorn to answer
+START_TIMEOUT = 60.0  # seconds for gunicorn to answer, and for an `accord` command
+# Migrating and loading the demo takes ~15 s alone, but several times that on a 2-core machine
+# running the rest of the suite beside it.
+PREPARE_TIMEOUT = 240.0
+TEMPLATE_MAX_AGE = 6 * 3600  # seconds: older templates are a finished run's leftovers
 
 
 def chromium_available() -> bool:
@@ -158,28 +164,69 @@ def free_port() -> int:
 
 def load_demo_database(data_dir: Path, env: dict[str, str]) -> None:
     """Migrate a new SQLite file and load the demo workspace (`accord demo --no-serve`)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "accord.cli", "demo", "--no-serve"],
-        env=env,
-        cwd=data_dir,
-        capture_output=True,
-        text=True,
-        timeout=START_TIMEOUT,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(
-            f"`accord demo --no-serve` failed (exit {result.returncode}):\n"
-            f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-        )
+    from_template("demo", data_dir, env, _accord_step(["demo", "--no-serve"]))
 
 
 def empty_database(data_dir: Path, env: dict[str, str]) -> None:
     """Only the schema: no organisation, no person (`accord migrate`)."""
-    run_accord(["migrate", "--verbosity", "0"], data_dir, env)
+    from_template("empty", data_dir, env, _accord_step(["migrate", "--verbosity", "0"]))
 
 
-def run_accord(args: list[str], data_dir: Path, env: dict[str, str]) -> str:
+def _accord_step(args: list[str]) -> Callable[[Path, dict[str, str]], Any]:
+    return lambda directory, env: run_accord(args, directory, env, timeout=PREPARE_TIMEOUT)
+
+
+def from_template(
+    name: str, data_dir: Path, env: dict[str, str], build: Callable[[Path, dict[str, str]], Any]
+) -> None:
+    """Fill data_dir with a copy of a data directory that `build` prepared once per test run.
+
+    Each browser story wants its own fresh database, but migrating (79 migrations) and loading
+    the demo cost ~15 s of CPU each time, several times that under the load of the suite's
+    other worker. So the first story of a run builds the directory under a lock and the others
+    copy the files (a SQLite file and the media under it hold no absolute path). The template
+    is keyed by the run (pytest-xdist's run id, shared by its workers, or this process) and by
+    the ACCORD_ settings that could change what is built.
+    """
+    settings = sorted(
+        (key, value)
+        for key, value in env.items()
+        if key.startswith("ACCORD_") and key != "ACCORD_DATA_DIR"
+    )
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"pid{os.getpid()}"
+    key = hashlib.sha256(repr((run, name, settings)).encode()).hexdigest()[:16]
+    root = Path(tempfile.gettempdir()) / "accord-test-templates"
+    root.mkdir(exist_ok=True)
+    template = root / key
+    with (root / f"{key}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the other worker waits while this one builds
+        if not template.is_dir():
+            _remove_old_templates(root)
+            building = root / f"{key}.building"
+            shutil.rmtree(building, ignore_errors=True)
+            building.mkdir()
+            template_env = env | {
+                "ACCORD_DATA_DIR": str(building),
+                "DATABASE_URL": f"sqlite:///{building / 'accord.sqlite3'}",
+            }
+            build(building, template_env)
+            building.rename(template)
+    shutil.copytree(template, data_dir, dirs_exist_ok=True)
+
+
+def _remove_old_templates(root: Path) -> None:
+    deadline = time.time() - TEMPLATE_MAX_AGE
+    for entry in root.iterdir():
+        if entry.stat().st_mtime < deadline:
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
+def run_accord(
+    args: list[str], data_dir: Path, env: dict[str, str], *, timeout: float = START_TIMEOUT
+) -> str:
     """Run an `accord` command against the server's database; its output, or RuntimeError."""
     result = subprocess.run(  # noqa: S603 (our own console command, no shell)
         [sys.executable, "-m", "accord.cli", *args],
@@ -187,7 +234,7 @@ def run_accord(args: list[str], data_dir: Path, env: dict[str, str]) -> str:
         cwd=data_dir,
         capture_output=True,
         text=True,
-        timeout=START_TIMEOUT,
+        timeout=timeout,
         check=False,
     )
     if result.returncode != 0:
