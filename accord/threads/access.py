@@ -23,7 +23,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from accord.core.access import get_or_404, is_person
+from accord.core.access import get_or_404, is_person, record_restricted_reads
 from accord.core.errors import Forbidden
 from accord.core.memo import memoised
 from accord.orgs.access import reach_of
@@ -177,11 +177,31 @@ def attachments_of(user: Any, posts: Sequence[Post]) -> dict[int, list[PostAttac
     return found
 
 
-def get_attachment_for_user(user: Any, pk: Any) -> PostAttachment:
-    """An attachment of a post the person sees, else 404."""
-    return get_or_404(
-        PostAttachment.objects.filter(post__in=posts_visible_to(user).values("pk")), pk=pk
+def get_attachment_for_user(user: Any, pk: Any, *, channel: str, path: str) -> PostAttachment:
+    """An attachment of a post the person sees, else 404. A download of another
+    organisation's file goes into that organisation's access log, as evidence files do."""
+    attachment = get_or_404(
+        PostAttachment.objects.filter(post__in=posts_visible_to(user).values("pk")).select_related(
+            "post__thread"
+        ),
+        pk=pk,
     )
+    post = attachment.post
+    record_restricted_reads(
+        user,
+        [
+            (
+                post.author_organisation_id,
+                post.thread.program_id,
+                "threads.postattachment",
+                attachment.pk,
+                f"{attachment.filename} ({post.thread.title})",
+            )
+        ],
+        channel=channel,
+        path=path,
+    )
+    return attachment
 
 
 # Action items -------------------------------------------------------------------------------

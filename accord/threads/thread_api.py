@@ -430,7 +430,9 @@ def upload_post_attachment(
 )
 def download_post_attachment(request: HttpRequest, attachment_id: Id) -> FileResponse:
     """A file of a post you see (404 otherwise)."""
-    return file_response(get_attachment_for_user(person(request), attachment_id))
+    return file_response(
+        get_attachment_for_user(person(request), attachment_id, channel="api", path=request.path)
+    )
 
 
 # Action items -------------------------------------------------------------------------------

@@ -343,7 +343,9 @@ def post_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def post_attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
-    return file_response(get_attachment_for_user(person(request), pk))
+    return file_response(
+        get_attachment_for_user(person(request), pk, channel="web", path=request.path)
+    )
 
 
 @login_required

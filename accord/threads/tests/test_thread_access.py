@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from accord.core.errors import NotFound
+from accord.core.models import AccessLogEntry
 from accord.scorecards.attachments import AttachedFile
 from accord.threads.access import (
     get_attachment_for_user,
@@ -40,8 +41,17 @@ def test_one_mpn_in_two_programs_has_two_threads_each_seen_by_its_members(people
     with pytest.raises(NotFound):
         get_post_for_user(people.oem_engineer, post.pk)
     with pytest.raises(NotFound):
-        get_attachment_for_user(people.oem_engineer, attachment.pk)
-    assert get_attachment_for_user(people.ems_planner, attachment.pk).pk == attachment.pk
+        get_attachment_for_user(people.oem_engineer, attachment.pk, channel="web", path="/")
+    read = get_attachment_for_user(people.ems_planner, attachment.pk, channel="web", path="/f")
+    assert read.pk == attachment.pk
+    # The download of the other organisation's file is in that organisation's access log.
+    (entry,) = AccessLogEntry.objects.filter(object_type="threads.postattachment")
+    assert (entry.reader_id, entry.owner_id, entry.program_id, entry.object_id) == (
+        people.ems_planner.pk,
+        people.other_oem_user.organisation_id,
+        rvc.program_id,
+        str(attachment.pk),
+    )
 
 
 def test_restricted_subject_needs_nda_and_suppliers_an_invitation(people):

@@ -97,6 +97,10 @@ THREADS_GET: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "post_attachment": (_attachment, _only(dict.fromkeys(VIEW, 200))),
     "my_action_items": (lambda w: {}, dict.fromkeys(PERSONAS, 200)),
 }
+# A download of Halcyon's file by another organisation goes into Halcyon's access log.
+THREADS_LOGGED_READS: dict[str, dict[str, tuple[int, ...]]] = {
+    "post_attachment": {"ems_planner": (1,), "supplier_rep": (1,)},
+}
 THREADS_POST: dict[str, tuple[Kwargs, Kwargs, dict[str, int]]] = {
     # HAL-200-0001 is read on Earbuds X2's BOMs under an NDA in force: not by Brightline
     # (lapsed) nor Sunridge (not on its AML), who get 404 for the subject.

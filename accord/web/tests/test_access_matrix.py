@@ -99,7 +99,12 @@ from accord.web.tests.access_matrix_supply import (
     SUPPLY_POST,
 )
 from accord.web.tests.access_matrix_supply_import import SUPPLY_IMPORT_GET, SUPPLY_IMPORT_POST
-from accord.web.tests.access_matrix_threads import THREADS_GET, THREADS_POST, threads_world
+from accord.web.tests.access_matrix_threads import (
+    THREADS_GET,
+    THREADS_LOGGED_READS,
+    THREADS_POST,
+    threads_world,
+)
 from accord.web.tests.helpers import table, text
 
 PERSONAS = [
@@ -617,6 +622,7 @@ PUBLIC_PAGES |= NOTIFICATIONS_PUBLIC_PAGES
 PUBLIC_POSTS |= NOTIFICATIONS_PUBLIC_POSTS
 # The thread pages (access_matrix_threads.py).
 GET_MATRIX |= THREADS_GET
+LOGGED_READS |= THREADS_LOGGED_READS
 POST_MATRIX |= THREADS_POST
 
 

@@ -150,7 +150,11 @@ THREADS_MATRIX: dict[tuple[str, str], list[Case]] = {
         )
     ],
     ("GET", "/post-attachments/{attachment_id}"): [
-        case(lambda w: f"/post-attachments/{_w(w)['attachment'].pk}", expect(VIEW))
+        case(
+            lambda w: f"/post-attachments/{_w(w)['attachment'].pk}",
+            expect(VIEW),
+            logged={"ems_planner": (1,), "supplier_rep": (1,)},
+        )
     ],
     ("GET", "/action-items"): [
         case(
