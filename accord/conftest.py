@@ -13,6 +13,22 @@ from accord.orgs.models import Organisation, Person, Program
 from accord.parts.models import Bom, Part
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under PostgreSQL, skip the browser tests: each starts its own server on a fresh SQLite
+    file whatever the suite's database (accord/web/tests/live_server.py), so they would repeat
+    the SQLite run of the suite exactly, on a 2-core machine, for no added coverage."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        return
+    skip = pytest.mark.skip(
+        reason="browser tests run on their own SQLite server: the SQLite run of the suite runs them"
+    )
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock():
