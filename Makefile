@@ -20,7 +20,8 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 # --dist loadfile: the tests of a file run on one worker, so the browser tests (all in
 # accord/web/tests/test_browser.py) start one server and one Chromium. Not loadgroup: with
 # pytest 9.2 it silently stops grouping (pytest-dev/pytest-xdist#1386).
-PYTEST_ARGS ?= -n 2 --dist loadfile
+# --durations: the slowest tests at the end of each run, to keep the suite fast as it grows.
+PYTEST_ARGS ?= -n 2 --dist loadfile --durations=20
 DEMO_ARGS ?=
 BENCH_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from accord.demo.personas import PERSONAS, build_world
@@ -44,29 +45,66 @@ class People(dict[str, Person]):
             raise AttributeError(name) from None
 
 
+def load_people() -> People:
+    return People({p.username: p for p in Person.objects.select_related("organisation")})
+
+
+def load_programs() -> dict[str, Program]:
+    return {p.code: p for p in Program.objects.all()}
+
+
+def load_orgs() -> dict[str, Organisation]:
+    return {o.slug.split("-")[0]: o for o in Organisation.objects.all()}
+
+
+def load_parts() -> dict[str, Part]:
+    return {p.number: p for p in Part.objects.all()}
+
+
+def load_boms() -> dict[str, Bom]:
+    return {b.assembly.number: b for b in Bom.objects.select_related("assembly")}
+
+
 @pytest.fixture
 def people(db: Any) -> People:
-    return People({p.username: p for p in Person.objects.select_related("organisation")})
+    return load_people()
 
 
 @pytest.fixture
 def programs(db: Any) -> dict[str, Program]:
-    return {p.code: p for p in Program.objects.all()}
+    return load_programs()
 
 
 @pytest.fixture
 def orgs(db: Any) -> dict[str, Organisation]:
-    return {o.slug.split("-")[0]: o for o in Organisation.objects.all()}
+    return load_orgs()
 
 
 @pytest.fixture
 def parts(db: Any) -> dict[str, Part]:
-    return {p.number: p for p in Part.objects.all()}
+    return load_parts()
 
 
 @pytest.fixture
 def boms(db: Any) -> dict[str, Bom]:
-    return {b.assembly.number: b for b in Bom.objects.select_related("assembly")}
+    return load_boms()
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """One transaction around a test module, rolled back at its end: rows its module-scoped
+    fixtures build (the access matrices' worlds) are built once, and every test's own
+    transaction is a savepoint inside it, rolled back after the test as usual. For modules of
+    non-transactional tests only (a TransactionTestCase would flush the database)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer._from_testcase = True  # what TestCase marks its own: durable blocks may nest
+        outer.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture
@@ -86,4 +124,13 @@ def client_for(db: Any) -> Any:
 # A database shared with real worker processes, for the crash tests of the task worker.
 from accord.core.tests.shared_db import shared_database, shared_db_template  # noqa: E402
 
-__all__ = ["People", "shared_database", "shared_db_template"]
+__all__ = [
+    "People",
+    "load_boms",
+    "load_orgs",
+    "load_parts",
+    "load_people",
+    "load_programs",
+    "shared_database",
+    "shared_db_template",
+]

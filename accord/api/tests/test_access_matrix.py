@@ -78,6 +78,7 @@ from accord.api.tests.access_matrix.supply_cases import SUPPLY_MATRIX
 from accord.api.tests.access_matrix.supply_import_cases import SUPPLY_IMPORT_MATRIX
 from accord.api.tests.access_matrix.threads_cases import THREADS_MATRIX
 from accord.api.tests.utils import API, send
+from accord.conftest import load_boms, load_orgs, load_parts, load_people, load_programs
 from accord.core.models import AccessLogEntry, ApiToken, Event
 from accord.core.services import create_api_token
 from accord.orgs.models import (
@@ -152,8 +153,22 @@ API_MATRIX = {
 }
 
 
+@pytest.fixture(scope="module")
+def module_world(module_transaction: None) -> World:
+    """The rows every case shares, built once for the module's cases (each case rolls back
+    what it changes)."""
+    return _shared_world(load_people(), load_programs(), load_parts(), load_boms(), load_orgs())
+
+
 @pytest.fixture
-def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> World:
+def world(module_world: World, db: Any) -> World:
+    """The shared rows and, per case, the apps' worlds, each built on the case's first use
+    (inside the case's transaction: the apps' worlds were never built together)."""
+    people, programs = module_world["people"], module_world["programs"]
+    return {**module_world, **planning_world(people, programs)}
+
+
+def _shared_world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> World:
     buyer_token, _ = create_api_token(actor=people.oem_buyer, name="buyer script")
     buyer, halcyon = people.oem_buyer, people.oem_buyer.organisation
     deactivated, _ = add_person(
@@ -183,7 +198,8 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> World
         "deactivated": deactivated,
         "no_password": no_password,
         "nda_with_document": nda_with_document,
-        **planning_world(people, programs),
+        "people": people,
+        "programs": programs,
         "unconnected": create_organisation(actor=None, name="Matrix Unconnected", kind="supplier"),
         "invitation": invite_person(actor=buyer, email="someone@halcyon.example"),
         "connection": invite_organisation(actor=people.outsider, accord_id=halcyon.slug),

@@ -26,6 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accord.api.tests.test_access_matrix import fingerprint, without_access_log
+from accord.conftest import load_boms, load_orgs, load_parts, load_people, load_programs
 from accord.core.models import AccessLogEntry
 from accord.core.services import create_api_token
 from accord.orgs.models import Nda
@@ -626,8 +627,36 @@ LOGGED_READS |= THREADS_LOGGED_READS
 POST_MATRIX |= THREADS_POST
 
 
+@pytest.fixture(scope="module")
+def module_world(module_transaction: None) -> dict[str, Any]:
+    """The rows every case shares, built once for the module's 2,000-odd cases (each case
+    rolls back what it changes)."""
+    return _shared_world(load_people(), load_programs(), load_parts(), load_boms(), load_orgs())
+
+
 @pytest.fixture
-def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> dict[str, Any]:
+def world(module_world: dict[str, Any], db: Any) -> dict[str, Any]:
+    """The shared rows and, per case, the apps' worlds, each built on the case's first use
+    (inside the case's transaction: the apps' worlds were never built together)."""
+    w = module_world
+    people, programs, orgs = w["people"], w["programs"], w["orgs"]
+    parts, boms = w["parts"], w["boms"]
+    return {
+        **w,
+        **planning_world(people, programs),
+        **scorecards_world(people, programs, parts, orgs),
+        **agreements_world(people, programs, orgs),
+        **rfq_invoices_world(people, programs, boms, orgs, parts),
+        **flex_world(people, programs, orgs, parts),
+        **partners_world(people),
+        **capabilities_world(people, programs),
+        **audits_world(people, programs),
+        **notifications_world(people),
+        **threads_world(people),
+    }
+
+
+def _shared_world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> dict[str, Any]:
     token, _ = create_api_token(actor=people.oem_buyer, name="buyer script")
     bom_upload = stage_bom_import(
         actor=people.oem_buyer,
@@ -671,16 +700,11 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> dict[
         "buyer_token": token,
         "bom_upload": bom_upload,
         "parts_upload": parts_upload,
-        **planning_world(people, programs),
-        **scorecards_world(people, programs, parts, orgs),
-        **agreements_world(people, programs, orgs),
-        **rfq_invoices_world(people, programs, boms, orgs, parts),
-        **flex_world(people, programs, orgs, parts),
-        **partners_world(people),
-        **capabilities_world(people, programs),
-        **audits_world(people, programs),
-        **notifications_world(people),
-        **threads_world(people),
+        "people": people,
+        "programs": programs,
+        "parts": parts,
+        "boms": boms,
+        "orgs": orgs,
     }
 
 
