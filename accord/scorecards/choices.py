@@ -52,9 +52,7 @@ class Metric(models.TextChoices):
         # Responsiveness is on both cards: each side's answers to the other's questions.
         both = {cls.RESPONSE_MEDIAN, cls.RESPONSE_SLA}
         return [
-            m
-            for m in cls
-            if m in both or (m in customers) == (direction == Direction.CUSTOMERS)
+            m for m in cls if m in both or (m in customers) == (direction == Direction.CUSTOMERS)
         ]
 
 

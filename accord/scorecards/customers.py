@@ -1,9 +1,9 @@
 """The inputs of a customer's card, read from the rating organisation's records of the
 programs it works on for others (their build schedules with every version, their BOM
-revisions, the proposals it made and their answers, the questions it asked them in threads), of the
-forecasts its customers shared with it and of the orders they sent it, and the metric values computed from them
-(customer_metrics.py, whose docstring says which customer is rated from which records),
-and of the invoices it issued to them (payment on time)."""
+revisions, the proposals it made and their answers, the questions it asked them in threads),
+of the forecasts its customers shared with it and of the orders they sent it, and the metric
+values computed from them (customer_metrics.py, whose docstring says which customer is rated
+from which records), and of the invoices it issued to them (payment on time)."""
 
 from __future__ import annotations
 

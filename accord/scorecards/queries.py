@@ -327,7 +327,7 @@ def supplier_values(
     )
     # Requests are the orders issued and the questions asked in threads (threads/queries.py).
     requests = pl.concat(
-        [ordered, thread_requests_of(template)[1].cast(ordered.schema)],  # type: ignore[arg-type]
+        [ordered, thread_requests_of(template)[1].cast(ordered.schema)],
         how="vertical",
     )
     local = settings.TIME_ZONE

@@ -34,6 +34,8 @@ it asked (shared_replies_to) are read.
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from accord.core.db import frame_of_query
@@ -48,7 +50,7 @@ CUSTOMER = "customer"
 
 _UTC = pl.Datetime("us", "UTC")
 
-QUESTION_SCHEMA = {
+QUESTION_SCHEMA: dict[str, Any] = {
     "kind": pl.String,  # MENTION or ACTION_ITEM
     "question_id": pl.Int64,  # the post's or the item's id
     "thread_id": pl.Int64,  # null for an item without a thread
@@ -240,3 +242,22 @@ def thread_requests(
     questions = thread_questions(asking_id, rated_id).filter(pl.col("relation") == relation)
     counted = questions.filter(~pl.col("withdrawn")).select("rated_id", "asked_at", "answered_at")
     return questions, counted
+
+
+def refresh_cards_of_askers(thread_id: int, answering_id: int) -> None:
+    """Inside a service's transaction: a shared post of `answering_id` may answer questions
+    other organisations asked in the thread; their cards' open months are computed again once
+    it commits (scorecards/services.refresh_cards_after: nothing when they keep no card)."""
+    from accord.scorecards.services import refresh_cards_after
+    from accord.threads.models import ActionItem, Post
+
+    posters = Post.objects.filter(thread_id=thread_id, internal=False).values_list(
+        "author_organisation_id", flat=True
+    )
+    givers = ActionItem.objects.filter(thread_id=thread_id).values_list(
+        "created_by__organisation_id", flat=True
+    )
+    askers = {pk for pk in (*posters.distinct(), *givers.distinct()) if pk}
+    askers.discard(answering_id)
+    if askers:
+        refresh_cards_after(askers)

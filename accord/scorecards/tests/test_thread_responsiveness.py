@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from accord.scorecards.choices import Direction, Metric
 from accord.scorecards.drill import drill
@@ -48,9 +49,7 @@ def october(people: Any) -> dict[str, Any]:
     # Mon 10-05 08:00 Meridian asks Sunridge: Meridian's own question, not Halcyon's.
     add_post(actor=planner, thread=driver, body="@supplier_rep lot codes?", now=at(5, 8))
     # Q1 Mon 09:00: one post, two organisations asked: Meridian and Sunridge.
-    add_post(
-        actor=buyer, thread=driver, body="@ems_planner @supplier_rep EVT dates?", now=at(5, 9)
-    )
+    add_post(actor=buyer, thread=driver, body="@ems_planner @supplier_rep EVT dates?", now=at(5, 9))
     # 10:00 a Meridian internal note (no answer); 15:00 its shared answer: 6 hours.
     add_post(actor=planner, thread=driver, body="Ask purchasing.", internal=True, now=at(5, 10))
     add_post(actor=planner, thread=driver, body="EVT on the 20th.", now=at(5, 15))
@@ -136,9 +135,12 @@ def test_the_buyers_answers_on_the_partners_card_of_its_customers(october, peopl
     assert halcyon[Metric.RESPONSE_MEDIAN] == (15.0, 2.0, 15.0)
     assert halcyon[Metric.RESPONSE_SLA] == (1.0, 2.0, 50.0)
     # Shown on the card, not weighed by default: the month's score is the other metrics'.
-    assert MetricMonth.objects.get(
-        template=template, rated=orgs["halcyon"], month=OCT, metric=Metric.RESPONSE_SLA
-    ).score is None
+    assert (
+        MetricMonth.objects.get(
+            template=template, rated=orgs["halcyon"], month=OCT, metric=Metric.RESPONSE_SLA
+        ).score
+        is None
+    )
 
 
 def test_who_asks_whom(october, orgs):
@@ -192,5 +194,28 @@ def test_the_withdrawn_item_is_shown_but_not_counted(october, people, orgs):
     assert [(row[0], row[4], row[5]) for row in found.rows] == [
         ("Mention in a shared post", "4.0", "yes"),
         ("Action item: Approve the second source", "26.0", "no"),
-        ("Action item: Sign the allocation letter", "", "withdrawn by the asking side (not counted)"),
+        (
+            "Action item: Sign the allocation letter",
+            "",
+            "withdrawn by the asking side (not counted)",
+        ),
     ]
+
+
+def test_an_answer_refreshes_the_askers_open_month(
+    people, orgs, django_capture_on_commit_callbacks
+):
+    template = started(people.oem_buyer, orgs["halcyon"], Direction.SUPPLIERS)
+    driver = driver_thread(people)
+    now = timezone.now()
+    asked = now - dt.timedelta(hours=3)
+    add_post(actor=people.oem_buyer, thread=driver, body="@ems_planner ETA?", now=asked)
+    with django_capture_on_commit_callbacks(execute=True):
+        add_post(actor=people.ems_planner, thread=driver, body="Friday.", now=now)
+    found = MetricMonth.objects.get(
+        template=template,
+        rated=orgs["meridian"],
+        month=asked.date().replace(day=1),
+        metric=Metric.RESPONSE_MEDIAN,
+    )
+    assert (found.denominator, found.value) == (1.0, pytest.approx(3.0))
