@@ -20,6 +20,7 @@ from accord.scorecards.drill import drill
 from accord.scorecards.models import MetricMonth
 from accord.scorecards.services import compute_cards, rules_of, save_template, template_of
 from accord.threads.actions import create_action_item, update_action_item
+from accord.threads.models import ActionItem
 from accord.threads.queries import CUSTOMER, SUPPLIER, thread_questions
 from accord.threads.tests.sample import driver_thread, nordic_threads
 from accord.threads.thread_services import add_post
@@ -219,3 +220,27 @@ def test_an_answer_refreshes_the_askers_open_month(
         metric=Metric.RESPONSE_MEDIAN,
     )
     assert (found.denominator, found.value) == (1.0, pytest.approx(3.0))
+
+
+def test_an_item_without_a_thread_is_answered_by_its_owners_side_closing_it(people, programs, orgs):
+    """Items from a check-in or a finding have no thread (none is written by the services yet:
+    made here as they will be): the owner's side closing one answers it; the asking side
+    closing one withdraws it."""
+    common = {
+        "program": programs["EBX2"],
+        "source_kind": "checkin",
+        "source_id": 1,
+        "title": "Bring the build plan",
+        "owner": people.ems_planner,
+        "due_date": dt.date(2026, 10, 23),
+        "created_by": people.oem_buyer,
+        "created_at": at(20, 9),
+        "status": "done",
+    }
+    done = ActionItem.objects.create(**common, closed_at=at(21, 9), closed_by=people.ems_planner)
+    dropped = ActionItem.objects.create(**common, closed_at=at(20, 10), closed_by=people.oem_buyer)
+    found = thread_questions(orgs["halcyon"].pk, orgs["meridian"].pk)
+    rows = {row["question_id"]: row for row in found.iter_rows(named=True)}
+    assert rows[done.pk]["answered_at"] == at(21, 9) and not rows[done.pk]["withdrawn"]
+    assert rows[dropped.pk]["answered_at"] is None and rows[dropped.pk]["withdrawn"]
+    assert rows[done.pk]["thread_id"] is None and rows[done.pk]["relation"] == SUPPLIER
