@@ -49,7 +49,11 @@ class Metric(models.TextChoices):
             cls.CHANGES,
             cls.DECISION_HOURS,
         }
-        return [m for m in cls if (m in customers) == (direction == Direction.CUSTOMERS)]
+        # Responsiveness is on both cards: each side's answers to the other's questions.
+        both = {cls.RESPONSE_MEDIAN, cls.RESPONSE_SLA}
+        return [
+            m for m in cls if m in both or (m in customers) == (direction == Direction.CUSTOMERS)
+        ]
 
 
 class BandAction(models.TextChoices):

@@ -55,6 +55,13 @@ revision have no data).
 Decision latency: the partner's proposals to the customer (sources proposed for its parts) and
 the customer's first decision, as responsiveness measures requests (metrics.responsiveness).
 
+Responsiveness (median hours, and percent answered within the SLA): the questions the rater
+asked the customer in threads (a shared post mentioning its people, an action item given to
+one of them) and the customer's first shared answer in the thread, or its closing the item,
+measured as on a supplier's card (metrics.py; threads/queries.py): each side's card shows the
+other's answers, so the two cards between a buyer and its partner measure both ways. Shown
+with weight 0 until the organisation weighs it.
+
 Invoices paid on time (percent): the rater's invoices to the customer (the invoices of their
 agreements it issued), counted in the month of their due date: of the invoices due in the
 month that are paid, or unpaid and past due on the day of the computation, the share paid on

@@ -1,9 +1,9 @@
 """The inputs of a customer's card, read from the rating organisation's records of the
 programs it works on for others (their build schedules with every version, their BOM
-revisions, the proposals it made and their answers), of the forecasts its customers shared
-with it and of the orders they sent it, and the metric values computed from them
-(customer_metrics.py, whose docstring says which customer is rated from which records),
-and of the invoices it issued to them (payment on time)."""
+revisions, the proposals it made and their answers, the questions it asked them in threads),
+of the forecasts its customers shared with it and of the orders they sent it, and the metric
+values computed from them (customer_metrics.py, whose docstring says which customer is rated
+from which records), and of the invoices it issued to them (payment on time)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from accord.scorecards.customer_metrics import (
 )
 from accord.scorecards.metrics import responsiveness
 from accord.scorecards.models import ScorecardTemplate
-from accord.scorecards.queries import frame_of, tagged
+from accord.scorecards.queries import frame_of, tagged, thread_requests_of
 from accord.supply.access import build_versions_of, order_lines_received_by
 from accord.supply.choices import BuildStatus
 
@@ -213,6 +213,10 @@ def customer_values(template: ScorecardTemplate, as_of: dt.datetime) -> pl.DataF
         _proposals(template, customer_ids), float(template.response_sla_hours), as_of
     )
     frames.append(tagged(median, Metric.DECISION_HOURS))
+    # The customers' answers to the rater's questions in threads (threads/queries.py).
+    asked = thread_requests_of(template)[1]
+    answers, within = responsiveness(asked, float(template.response_sla_hours), as_of)
+    frames.extend([tagged(answers, Metric.RESPONSE_MEDIAN), tagged(within, Metric.RESPONSE_SLA)])
     frames.append(
         tagged(payment_on_time(invoices_issued(template.organisation_id), today), Metric.PAYMENT)
     )

@@ -26,6 +26,10 @@ CUSTOMER_METRICS: dict[str, dict[str, float]] = {
     Metric.FORECAST_4W: {"weight": 0, "target": 95, "floor": 60},
     Metric.FORECAST_12W: {"weight": 0, "target": 95, "floor": 60},
     Metric.PAYMENT: {"weight": 10, "target": 98, "floor": 80},
+    # The customer's answers to questions in threads: shown, not weighed until the
+    # organisation gives them a weight (decision latency weighs its decisions already).
+    Metric.RESPONSE_SLA: {"weight": 0, "target": 95, "floor": 50},
+    Metric.RESPONSE_MEDIAN: {"weight": 0, "target": 24, "floor": 120},
 }
 BANDS: list[dict[str, Any]] = [
     {"lower": 90, "grade": "A", "action": BandAction.NONE},

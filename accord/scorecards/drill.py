@@ -1,7 +1,8 @@
-"""What makes a number of a card: the order lines, deliveries, orders, builds, proposals or
-invoices of one metric in one month, each with its verdict, judged exactly as the metric
-judged it. Only the rows the reader may see are listed (supply/access.py, parts/access.py,
-agreements/access.py); the count of the others is said, never what they are."""
+"""What makes a number of a card: the order lines, deliveries, orders, questions in threads,
+builds, proposals or invoices of one metric in one month, each with its verdict, judged exactly
+as the metric judged it. Only the rows the reader may see are listed (supply/access.py,
+parts/access.py, agreements/access.py, threads/access.py); the count of the others is said,
+never what they are."""
 
 from __future__ import annotations
 
@@ -11,16 +12,17 @@ from typing import Any
 
 import polars as pl
 from django.db.models import Model
+from django.utils import timezone
 
 from accord.agreements.access import invoices_visible_to
 from accord.agreements.models import Invoice
 from accord.core.numbers import plain_number
 from accord.parts.access import boms_visible_to
 from accord.parts.models import Bom
-from accord.scorecards.choices import Metric
+from accord.scorecards.choices import Direction, Metric
 from accord.scorecards.customer_metrics import judged_payments
 from accord.scorecards.customers import rated_from_schedules
-from accord.scorecards.metrics import OnTimeRule, judged_lines
+from accord.scorecards.metrics import OnTimeRule, judged_lines, judged_requests
 from accord.scorecards.models import ScorecardTemplate
 from accord.scorecards.months import next_month
 from accord.scorecards.services import month_closes
@@ -31,6 +33,9 @@ from accord.supply.access import (
     orders_visible_to,
 )
 from accord.supply.models import Build, Delivery, PurchaseOrder, PurchaseOrderLine
+from accord.threads.access import action_items_visible_to, threads_visible_to
+from accord.threads.models import Thread
+from accord.threads.queries import ACTION_ITEM
 
 
 @dataclass
@@ -190,35 +195,111 @@ def _receipts(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.d
 
 
 def _requests(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.date) -> Drill:
-    orders = (
-        orders_visible_to(user)
-        .filter(
-            buyer_id=template.organisation_id,
-            supplier_id=rated_id,
-            issued_at__date__gte=month,
-            issued_at__date__lt=next_month(month),
-        )
-        .order_by("issued_at", "pk")
+    """The orders issued to a supplier in the month (on a card of suppliers) and the questions
+    the rater asked the rated party in threads."""
+    suppliers = template.direction == Direction.SUPPLIERS
+    drill = Drill(
+        ["Request", "Thread", "Asked", "Answered", "Hours", "Within the SLA"],
+        PurchaseOrder if suppliers else Thread,
     )
-    drill = Drill(["Order", "Issued", "Acknowledged", "Hours", "Within the SLA"], PurchaseOrder)
     sla = template.response_sla_hours
-    for order in orders:
-        hours = (
-            (order.acknowledged_at - order.issued_at).total_seconds() / 3600
-            if order.acknowledged_at and order.issued_at
-            else None
+    if suppliers:
+        orders = (
+            orders_visible_to(user)
+            .filter(
+                buyer_id=template.organisation_id,
+                supplier_id=rated_id,
+                issued_at__date__gte=month,
+                issued_at__date__lt=next_month(month),
+            )
+            .order_by("issued_at", "pk")
         )
+        for order in orders:
+            hours = (
+                (order.acknowledged_at - order.issued_at).total_seconds() / 3600
+                if order.acknowledged_at and order.issued_at
+                else None
+            )
+            drill.rows.append(
+                [
+                    f"Order {order.number}",
+                    "",
+                    order.issued_at,
+                    order.acknowledged_at or "not yet",
+                    "" if hours is None else f"{hours:.1f}",
+                    "" if hours is None else ("yes" if hours <= sla else "no"),
+                ]
+            )
+    _thread_questions(user, template, rated_id, month, drill)
+    drill.note = (
+        f"The agreed SLA: {sla} hours. A question in a thread is answered by the first shared "
+        "post of the asked organisation in the thread after it (internal notes never count), "
+        "or an action item by its owner's side closing it; unanswered past the SLA is missed."
+    )
+    return drill
+
+
+def _question_verdict(row: dict[str, Any]) -> tuple[str, str]:
+    """The hours and the verdict of a question, as responsiveness judged it."""
+    if row["withdrawn"]:
+        return "", "withdrawn by the asking side (not counted)"
+    hours = f"{row['hours']:.1f}"
+    if row["answered"]:
+        return hours, "yes" if row["within"] else "no"
+    if row["counted"]:
+        return f"{hours} so far", "no (unanswered past the SLA: missed)"
+    return f"{hours} so far", "pending (not counted yet)"
+
+
+def _thread_questions(
+    user: Any, template: ScorecardTemplate, rated_id: int, month: dt.date, drill: Drill
+) -> None:
+    """The rater's questions to the rated party in threads asked in the month, those of the
+    threads (and action items) the reader sees (threads/access.py); the others are counted."""
+    from accord.scorecards.queries import thread_requests_of
+
+    questions, _counted = thread_requests_of(template, rated_id)
+    asked_month = pl.col("asked_at").dt.replace_time_zone(None).dt.truncate("1mo").cast(pl.Date)
+    judged = judged_requests(
+        questions.filter(asked_month == month),
+        float(template.response_sla_hours),
+        timezone.now(),
+    )
+    if judged.is_empty():
+        return
+    threads = {
+        thread.pk: thread
+        for thread in threads_visible_to(user)
+        .filter(pk__in=judged["thread_id"].drop_nulls().unique().to_list())
+        .only("pk", "title")
+    }
+    items = {
+        item.pk: item
+        for item in action_items_visible_to(user)
+        .filter(pk__in=judged.filter(pl.col("kind") == ACTION_ITEM)["question_id"].to_list())
+        .only("pk", "title")
+    }
+    for row in judged.iter_rows(named=True):
+        thread = threads.get(row["thread_id"])
+        if row["kind"] == ACTION_ITEM:
+            item = items.get(row["question_id"])
+            request = None if item is None else f"Action item: {item.title}"
+        else:
+            request = None if thread is None else "Mention in a shared post"
+        if request is None:
+            drill.hidden += 1
+            continue
+        hours, verdict = _question_verdict(row)
         drill.rows.append(
             [
-                order.number,
-                order.issued_at,
-                order.acknowledged_at or "not yet",
-                "" if hours is None else f"{hours:.1f}",
-                "" if hours is None else ("yes" if hours <= sla else "no"),
+                request,
+                "" if thread is None else thread.title,
+                row["asked_at"],
+                row["answered_at"] or "not yet",
+                hours,
+                verdict,
             ]
         )
-    drill.note = f"The agreed SLA: {sla} hours."
-    return drill
 
 
 def _builds(user: Any, template: ScorecardTemplate, rated_id: int, month: dt.date) -> Drill:

@@ -23,11 +23,17 @@ time), and quality counts the rejections besides.
 Quality (DPPM): rejected quantity / received quantity x 1,000,000 over the receipts of the
 month; a month with receipts and no rejection is 0, a month without receipts has no data.
 
-Responsiveness: for each request to the rated party (today an issued purchase order, answered
-by its acknowledgement; collaboration threads add their questions later), the hours to the
-first answer. Median hours, and the share (percent) answered within the SLA, in the month the
-request was made. A request still unanswered counts once its SLA has passed (as not within, its
-hours so far as a lower bound); before that it is pending and not counted.
+Responsiveness: for each request to the rated party, the hours to the first answer. Requests
+are the purchase orders issued to it (answered by their acknowledgement) and the questions the
+rating organisation asked it in threads: a shared post mentioning its people, or an action
+item given to one of them, answered by its first shared post in the thread after it (internal
+notes never count) or by its closing the item (threads/queries.py says it all). Median
+hours, and the share (percent) answered within the SLA, in the month the request was made. A
+request still unanswered counts once its SLA has passed (as missed: not within, its hours so
+far as a lower bound); before that it is pending and not counted. Example, SLA 24 hours: four
+questions in a month answered after 6 and 30 hours, one item closed by its owner after 12 and
+one unanswered for 891 hours: median (12 + 30) / 2 = 21 hours, within the SLA 2 of 4, 50%.
+A customer's card counts its answers to the rater's questions in threads the same way.
 
 Cost (variance percent): for order lines with a unit price and a reference price (the agreed
 or quoted price for that quantity), (sum of price x quantity / sum of reference x quantity - 1)
@@ -237,21 +243,10 @@ def responsiveness(
     (median hours, share within the SLA in percent), each one row per rated party and month."""
     if requests.is_empty():
         return _empty(), _empty()
-    asked = pl.col("asked_at").dt.replace_time_zone(None)
-    answered = pl.col("answered_at").dt.replace_time_zone(None)
-    now = pl.lit(as_of.replace(tzinfo=None))
-    timed = (
-        requests.with_columns(
-            ((pl.coalesce(answered, now) - asked).dt.total_microseconds() / 3.6e9).alias("hours"),
-            pl.col("answered_at").is_not_null().alias("answered"),
-            asked.dt.truncate("1mo").cast(pl.Date).alias("month"),
-        )
-        .with_columns(pl.col("hours").clip(lower_bound=0.0))
-        .filter(pl.col("answered") | (pl.col("hours") > sla_hours))
-    )
+    timed = judged_requests(requests, sla_hours, as_of).filter(pl.col("counted"))
     grouped = timed.group_by("rated_id", "month").agg(
         pl.col("hours").median().alias("median"),
-        (pl.col("answered") & (pl.col("hours") <= sla_hours)).sum().cast(pl.Float64).alias("n"),
+        pl.col("within").sum().cast(pl.Float64).alias("n"),
         pl.len().cast(pl.Float64).alias("denominator"),
     )
     median = grouped.select(
@@ -263,6 +258,29 @@ def responsiveness(
     ).sort("rated_id", "month")
     within = _ratio(grouped.rename({"n": "numerator"}), 100.0).sort("rated_id", "month")
     return median, within
+
+
+def judged_requests(requests: pl.DataFrame, sla_hours: float, as_of: dt.datetime) -> pl.DataFrame:
+    """The requests (any columns, with asked_at and answered_at), each with hours (to the
+    answer, or so far), answered, month (of asking, UTC), counted (answered, or unanswered
+    past the SLA: missed) and within (answered within the SLA): how responsiveness judges
+    each, for the rows behind its numbers too."""
+    asked = pl.col("asked_at").dt.replace_time_zone(None)
+    answered = pl.col("answered_at").dt.replace_time_zone(None)
+    utc = as_of if as_of.tzinfo is None else as_of.astimezone(dt.UTC)
+    now = pl.lit(utc.replace(tzinfo=None))
+    return (
+        requests.with_columns(
+            ((pl.coalesce(answered, now) - asked).dt.total_microseconds() / 3.6e9).alias("hours"),
+            pl.col("answered_at").is_not_null().alias("answered"),
+            asked.dt.truncate("1mo").cast(pl.Date).alias("month"),
+        )
+        .with_columns(pl.col("hours").clip(lower_bound=0.0))
+        .with_columns(
+            (pl.col("answered") | (pl.col("hours") > sla_hours)).alias("counted"),
+            (pl.col("answered") & (pl.col("hours") <= sla_hours)).alias("within"),
+        )
+    )
 
 
 def cost_variance(lines: pl.DataFrame, invoices: pl.DataFrame | None = None) -> pl.DataFrame:

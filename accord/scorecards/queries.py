@@ -20,7 +20,7 @@ from accord.agreements.access import invoices_received_by
 from accord.agreements.invoice_queries import invoice_totals
 from accord.core.db import frame_of_query, frame_of_sql
 from accord.parts.access import sources_supplied_to
-from accord.scorecards.choices import DueBasis, Metric
+from accord.scorecards.choices import Direction, DueBasis, Metric
 from accord.scorecards.facts import current_facts
 from accord.scorecards.metrics import (
     RESULT_SCHEMA,
@@ -41,6 +41,7 @@ from accord.supply.access import (
     order_lines_placed_by,
     stock_levels_at_sites_of,
 )
+from accord.threads.queries import CUSTOMER, SUPPLIER, thread_requests
 
 VALUES_SCHEMA = {**RESULT_SCHEMA, "metric": pl.String}
 
@@ -285,6 +286,16 @@ def invoices_checked(
     return invoice_totals(received)
 
 
+def thread_requests_of(
+    template: ScorecardTemplate, rated_id: int | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The questions the template's organisation asked in threads of the parties its cards
+    rate (its suppliers, or its customers), as threads/queries.thread_requests answers: every
+    question, and the requests the card counts."""
+    relation = SUPPLIER if template.direction == Direction.SUPPLIERS else CUSTOMER
+    return thread_requests(template.organisation_id, relation, rated_id)
+
+
 def tagged(frame: pl.DataFrame, metric: str) -> pl.DataFrame:
     return frame.with_columns(pl.lit(metric).alias("metric")).select(list(VALUES_SCHEMA))
 
@@ -309,10 +320,15 @@ def supplier_values(
         pl.col("order_id").ne_missing(pl.col("order_id").shift(1))
         & pl.col("issued_at").is_not_null()
     )
-    requests = runs.unique("order_id").select(
+    ordered = runs.unique("order_id").select(
         "rated_id",
         pl.col("issued_at").alias("asked_at"),
         pl.col("acknowledged_at").alias("answered_at"),
+    )
+    # Requests are the orders issued and the questions asked in threads (threads/queries.py).
+    requests = pl.concat(
+        [ordered, thread_requests_of(template)[1].cast(ordered.schema)],
+        how="vertical",
     )
     local = settings.TIME_ZONE
     # The day of issue where the organisation works (a time-zone conversion of ten million

@@ -34,6 +34,7 @@ from accord.threads.models import (
     EscalationStep,
     Post,
     PostAttachment,
+    PostMention,
     PostRevision,
     Thread,
     ThreadInvitation,
@@ -268,3 +269,38 @@ def ladder_steps_of(user: Any, program: Program) -> QuerySet[EscalationStep]:
 
 def visible_thread_ids(user: Any, ids: Iterable[int]) -> set[int]:
     return set(threads_visible_to(user).filter(pk__in=list(ids)).values_list("pk", flat=True))
+
+
+# An organisation's own questions in threads, for its scorecards ------------------------------
+# Not for showing: a card counts the questions the rating organisation asked and the shared
+# answers in the same threads, never an internal note and never a thread it took no part in
+# (threads/queries.thread_questions). Pages and the API reach threads through the rules above.
+
+
+def mentions_asked_by(organisation_id: int) -> QuerySet[PostMention]:
+    """The mentions of other organisations' people in the organisation's own shared posts."""
+    return PostMention.objects.filter(
+        post__author_organisation_id=organisation_id,
+        post__internal=False,
+        person__organisation_id__isnull=False,
+    ).exclude(person__organisation_id=organisation_id)
+
+
+def action_items_asked_by(organisation_id: int) -> QuerySet[ActionItem]:
+    """The action items the organisation's people gave people of other organisations."""
+    return ActionItem.objects.filter(
+        created_by__organisation_id=organisation_id, owner__organisation_id__isnull=False
+    ).exclude(owner__organisation_id=organisation_id)
+
+
+def shared_replies_to(organisation_id: int) -> QuerySet[Post]:
+    """The shared posts of other organisations in the threads where the organisation asked
+    (mentions_asked_by, action_items_asked_by): the answers its questions may have had."""
+    asked_in = Q(thread_id__in=mentions_asked_by(organisation_id).values("post__thread_id")) | Q(
+        thread_id__in=action_items_asked_by(organisation_id)
+        .filter(thread_id__isnull=False)
+        .values("thread_id")
+    )
+    return Post.objects.filter(asked_in, internal=False).exclude(
+        author_organisation_id=organisation_id
+    )

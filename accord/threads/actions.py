@@ -68,6 +68,15 @@ def _event(actor: Person, verb: str, item: ActionItem, changes: dict[str, Any]) 
     )
 
 
+def _refresh_creators_cards(item: ActionItem) -> None:
+    """The creator's organisation's scorecards count the item when it asked another."""
+    creator = item.created_by.organisation_id if item.created_by else None
+    if creator and creator != item.owner.organisation_id:
+        from accord.scorecards.services import refresh_cards_after
+
+        refresh_cards_after([creator])
+
+
 def create_action_item(
     *,
     actor: Person,
@@ -175,6 +184,8 @@ def update_action_item(
                 group_key=f"thread:{item.thread_id}",
                 now=moment,
             )
+        if "status" in cleaned:  # closing answers (or withdraws) the creator's question
+            _refresh_creators_cards(item)
         verb = {
             ActionStatus.DONE: "completed action item",
             ActionStatus.CANCELLED: "cancelled action item",

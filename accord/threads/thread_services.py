@@ -42,6 +42,7 @@ from accord.threads.models import (
     ThreadStatus,
 )
 from accord.threads.notify import notify
+from accord.threads.queries import refresh_cards_of_askers
 from accord.threads.subjects import get_subject_for_user, subject_kind, subject_program_id
 
 # Attachments on posts: as a certificate's evidence, PDF, PNG or JPEG only.
@@ -354,6 +355,8 @@ def add_post(
             group_key=group,
             now=moment,
         )
+        if not internal:  # it may answer questions on other organisations' scorecards
+            refresh_cards_of_askers(thread.pk, int(actor.organisation_id or 0))
         _event(
             actor,
             "wrote internal note" if internal else "posted in thread",
