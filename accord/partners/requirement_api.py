@@ -79,7 +79,8 @@ class RequirementPatch(InputSchema):
     processes: list[Process] = omittable(max_length=len(Process))
     product_category: Category = omittable()
     countries: list[Country] = omittable(max_length=50)
-    partner_kinds: list[OrganisationKind] = omittable(min_length=1, max_length=4)
+    # No min_length: an empty list is the service's to refuse, with the page's message.
+    partner_kinds: list[OrganisationKind] = omittable(max_length=4)
     note: Note = omittable()
 
 
