@@ -190,7 +190,7 @@ class FindingPatch(InputSchema):
     due_date: dt.date = omittable(description="Today or later.")
 
 
-class CancelIn(InputSchema):
+class AuditCancelIn(InputSchema):
     reason: Reason
 
 
@@ -355,7 +355,7 @@ def create_finding(request: HttpRequest, audit_id: Id, payload: FindingIn) -> St
 
 
 @router.post("/audits/{audit_id}/cancel", response=AuditOut)
-def cancel_audit_endpoint(request: HttpRequest, audit_id: Id, payload: CancelIn) -> AuditOut:
+def cancel_audit_endpoint(request: HttpRequest, audit_id: Id, payload: AuditCancelIn) -> AuditOut:
     """Cancel a planned audit, with the reason (the auditing side); it takes no findings
     after. An open, closed or cancelled audit: 409."""
     user = person(request)
