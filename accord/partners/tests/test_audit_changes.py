@@ -237,8 +237,7 @@ def test_a_finding_the_audited_side_answered_is_not_corrected(
     waiting = _patch(buyer, submitted, {"description": "Other words."})
     assert waiting.status_code == 409
     assert waiting.json()["message"] == (
-        "This finding is submitted for verification: a finding is corrected only while it is "
-        "open."
+        "This finding is submitted for verification: a finding is corrected only while it is open."
     )
     detail = buyer.get(reverse("finding_detail", args=[with_evidence.pk])).content.decode()
     assert reverse("finding_edit", args=[with_evidence.pk]) not in detail

@@ -154,11 +154,12 @@ def test_bad_changes_are_refused_alike(
     api_change: dict[str, Any],
     field: str | None,
 ) -> None:
-    values: dict[str, Any] = {
+    starts: dict[str, dict[str, Any]] = {
         "certificate": {"standard": "ISO 13485"},
         "process": {"processes": ["smt"]},
         "country": {"countries": ["DE"]},
-    }[kind]
+    }
+    values = starts[kind]
     requirement = add_requirement(
         actor=people.oem_buyer, program=programs["PHRM"], kind=kind, **values
     )
