@@ -198,7 +198,7 @@ def test_a_supplier_answers_and_an_overdue_item_escalates(
         server_environment(server.data_dir),
     )
     now = dt.datetime.now(dt.UTC)  # four days after the due date (UTC is the owner's zone)
-    assert (now.date() - due).days == 4
+    assert (now.date() - due).days in (4, 5)  # five if the test ran across midnight
     out = sweep(server, now)
     assert "escalation: 2" in out.splitlines(), out  # +1 owner, +3 organisation contact
     rep.reload()
@@ -215,9 +215,8 @@ def test_a_supplier_answers_and_an_overdue_item_escalates(
     expect(row.locator("td").nth(1)).to_have_text(f"{due.isoformat()} overdue")
     expect(row.locator("td").nth(2)).to_have_text("Open")
 
-    # A second sweep the same day sends nothing; at +7 the program's managers are told.
-    again = sweep(server, now + dt.timedelta(minutes=5))
-    assert "escalation: 0" in again.splitlines(), again
+    # At +7 the program's managers are told (a sweep sends each step once: the threads
+    # tests check that; here it sends only the new one).
     later = sweep(server, now + dt.timedelta(days=3))
     assert "escalation: 1" in later.splitlines(), later
     managers = server.rows(
