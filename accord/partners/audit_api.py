@@ -18,6 +18,7 @@ from accord.api.idempotency import idempotent
 from accord.api.openapi import file_download_doc
 from accord.api.pagination import Page, PageParams, paginate
 from accord.api.schemas import Id, InputSchema, LongText, OrgRef, Text, omittable
+from accord.partners.audit_changes import cancel_audit, correct_finding
 from accord.partners.audit_choices import AuditKind, AuditStatus, FindingStatus, Severity
 from accord.partners.audit_models import Audit, Finding
 from accord.partners.audit_queries import (
@@ -98,6 +99,8 @@ class AuditOut(BaseModel):
     lead_auditor: str
     status: AuditStatus
     closed_at: dt.datetime | None
+    cancelled_at: dt.datetime | None
+    cancellation_reason: str
     findings_total: int
     findings_open: int = Field(description="Open or submitted, not yet closed.")
 
@@ -177,6 +180,20 @@ class FindingIn(InputSchema):
     due_date: dt.date = Field(description="Today or later.")
 
 
+class FindingPatch(InputSchema):
+    """A correction by the auditing side while the finding is open and the audited side has
+    neither evidence on file nor a submission; the fields left out stay."""
+
+    severity: Severity = omittable(description="To major: its 8D is created.")
+    clause: Text = omittable(max_length=100)
+    description: Description = omittable()
+    due_date: dt.date = omittable(description="Today or later.")
+
+
+class AuditCancelIn(InputSchema):
+    reason: Reason
+
+
 class FindingFilters(InputSchema):
     audit_id: Id | None = None
     program_id: Id | None = None
@@ -216,6 +233,8 @@ def _audit(a: Audit) -> AuditOut:
             "lead_auditor": _name(a.lead_auditor),
             "status": a.status,
             "closed_at": a.closed_at,
+            "cancelled_at": a.cancelled_at,
+            "cancellation_reason": a.cancellation_reason,
             "findings_total": getattr(a, "total_findings", 0),
             "findings_open": getattr(a, "open_findings", 0),
         }
@@ -333,6 +352,28 @@ def create_finding(request: HttpRequest, audit_id: Id, payload: FindingIn) -> St
     audit = get_audit_for_user(user, audit_id, side=AUDITING)
     finding = record_finding(actor=user, audit=audit, **payload.model_dump())
     return Status(201, _fresh(user, finding.pk))
+
+
+@router.post("/audits/{audit_id}/cancel", response=AuditOut)
+def cancel_audit_endpoint(request: HttpRequest, audit_id: Id, payload: AuditCancelIn) -> AuditOut:
+    """Cancel a planned audit, with the reason (the auditing side); it takes no findings
+    after. An open, closed or cancelled audit: 409."""
+    user = person(request)
+    audit = get_audit_for_user(user, audit_id, side=AUDITING)
+    cancel_audit(actor=user, audit=audit, reason=payload.reason)
+    return _one_audit(user, audit.pk)
+
+
+@router.patch("/findings/{finding_id}", response=FindingOut)
+def patch_finding(request: HttpRequest, finding_id: Id, payload: FindingPatch) -> FindingOut:
+    """Correct a finding (the auditing side): its severity, clause, description, due date.
+    Each correction is in the event log with the values before and after. Leaving major
+    while the audited side has started the 8D: 409."""
+    user = person(request)
+    finding = get_finding_for_user(user, finding_id, side=AUDITING)
+    changes = payload.model_dump(include=payload.model_fields_set)
+    correct_finding(actor=user, finding=finding, **changes)
+    return _fresh(user, finding.pk)
 
 
 @router.get("/findings", response=Page[FindingRow])

@@ -15,6 +15,8 @@ class AuditStatus(models.TextChoices):
     PLANNED = "planned", "Planned"
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"
+    # Called off while planned (with a reason): it takes no findings and stays on record.
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class Severity(models.TextChoices):

@@ -99,6 +99,10 @@ class RejectForm(AccordForm):
     reason = _text("Reason", max_length=2000)
 
 
+class CancelAuditForm(AccordForm):
+    reason = _text("Reason", max_length=2000)
+
+
 class AuditFilterForm(AccordForm):
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *AuditStatus.choices])
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *AuditKind.choices])

@@ -15,7 +15,8 @@ class Audit(models.Model):
     """An audit of one site (supply.Site) by an auditing organisation, typically the OEM that
     owns a program in which the site's organisation is a partner; optionally tied to that
     program. Planned until its first finding is recorded (or it is performed), open while
-    findings are, closed when every finding is."""
+    findings are, closed when every finding is; a planned one may be cancelled (with a
+    reason) by the auditing side."""
 
     site = models.ForeignKey("supply.Site", on_delete=models.PROTECT, related_name="audits")
     # The site's organisation, kept on the row: every visibility rule reads it.
@@ -39,6 +40,11 @@ class Audit(models.Model):
         max_length=10, choices=AuditStatus.choices, default=AuditStatus.PLANNED
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancellation_reason = models.TextField(max_length=2000, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

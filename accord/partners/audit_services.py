@@ -247,8 +247,11 @@ def record_finding(
         )
     with transaction.atomic():
         locked = Audit.objects.select_for_update().get(pk=audit.pk)
-        if locked.status == AuditStatus.CLOSED:
-            raise Conflict("This audit is closed: it takes no new findings.")
+        if locked.status in (AuditStatus.CLOSED, AuditStatus.CANCELLED):
+            raise Conflict(
+                f"This audit is {AuditStatus(locked.status).label.lower()}: it takes no new "
+                "findings."
+            )
         number = (Finding.objects.filter(audit=audit).aggregate(n=Max("number"))["n"] or 0) + 1
         finding = Finding.objects.create(
             audit=audit,

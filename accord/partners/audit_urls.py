@@ -1,5 +1,6 @@
 from django.urls import path
 
+from accord.partners import audit_change_views as changes
 from accord.partners import audit_views as views
 
 urlpatterns = [
@@ -7,8 +8,10 @@ urlpatterns = [
     path("audits/new/", views.audit_create, name="audit_create"),
     path("audits/<int:pk>/", views.audit_detail, name="audit_detail"),
     path("audits/<int:pk>/findings/new/", views.finding_create, name="finding_create"),
+    path("audits/<int:pk>/cancel/", changes.audit_cancel, name="audit_cancel"),
     path("findings/", views.finding_list, name="finding_list"),
     path("findings/<int:pk>/", views.finding_detail, name="finding_detail"),
+    path("findings/<int:pk>/edit/", changes.finding_edit, name="finding_edit"),
     path("findings/<int:pk>/eightd/", views.finding_eightd_request, name="finding_eightd_request"),
     path("findings/<int:pk>/eightd/fill/", views.finding_discipline, name="finding_discipline"),
     path(

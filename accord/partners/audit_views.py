@@ -238,7 +238,9 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "audit": audit,
             "findings": findings,
             "kind": _KINDS.get(audit.kind, audit.kind),
-            "can_add": side == AUDITING and audit.status != AuditStatus.CLOSED,
+            "can_add": side == AUDITING
+            and audit.status not in (AuditStatus.CLOSED, AuditStatus.CANCELLED),
+            "can_cancel": side == AUDITING and audit.status == AuditStatus.PLANNED,
         },
     )
 
@@ -346,6 +348,11 @@ def _finding_page(
         if side == AUDITING and finding.status == FindingStatus.SUBMITTED
         else None,
         "can_verify": side == AUDITING and finding.status == FindingStatus.SUBMITTED,
+        # audit_changes.py refuses the rest; the link is offered only where it would work.
+        "can_correct": side == AUDITING
+        and is_open
+        and finding.submitted_at is None
+        and not finding.evidence.exists(),
         "can_request_eightd": side == AUDITING
         and steps is None
         and finding.severity == Severity.MINOR

@@ -130,3 +130,23 @@ class RequirementForm(AccordForm):
         data = dict(self.cleaned_data)
         data["countries"] = [c for c in data.get("countries", "").split(",") if c.strip()]
         return data
+
+
+class RequirementEditForm(RequirementForm):
+    """Every field of a requirement but its kind (retire it and add another for that)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+
+    @staticmethod
+    def initial_of(requirement: Any) -> dict[str, Any]:
+        return {
+            "standard": requirement.standard,
+            "min_ipc_class": "" if requirement.min_ipc_class is None else requirement.min_ipc_class,
+            "processes": requirement.processes,
+            "product_category": requirement.product_category,
+            "countries": ", ".join(requirement.countries),
+            "partner_kinds": requirement.partner_kinds,
+            "note": requirement.note,
+        }

@@ -68,9 +68,19 @@ class RequirementIn(InputSchema):
 
 
 class RequirementPatch(InputSchema):
-    """Whom it applies to and its note; what it requires stays (retire it and add another)."""
+    """Any field but the kind (retire it and add another for that); the fields left out keep
+    their values, and the result is checked as a new requirement would be. A new standard
+    without min_ipc_class drops the old class."""
 
-    partner_kinds: list[OrganisationKind] = omittable(min_length=1, max_length=4)
+    standard: Standard | None = omittable(description="A certificate requirement's standard.")
+    min_ipc_class: Annotated[WholeNumber, Field(ge=1, le=3)] | None = omittable(
+        description="Required for IPC-A-610 (1, 2 or 3); null for any other standard."
+    )
+    processes: list[Process] = omittable(max_length=len(Process))
+    product_category: Category = omittable()
+    countries: list[Country] = omittable(max_length=50)
+    # No min_length: an empty list is the service's to refuse, with the page's message.
+    partner_kinds: list[OrganisationKind] = omittable(max_length=4)
     note: Note = omittable()
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accord.core.access import today
 from accord.core.errors import FORM_ERRORS
-from accord.partners.capability_forms import RequirementForm
+from accord.partners.capability_forms import RequirementEditForm, RequirementForm
 from accord.partners.capability_views import show_error
 from accord.partners.choices import GapVerdict
 from accord.partners.gaps import HEADERS, SORTS, gap_report, sorted_rows
@@ -25,7 +25,11 @@ from accord.partners.requirement_access import (
     get_requirement_for_user,
     requirements_visible_to,
 )
-from accord.partners.requirements import add_requirement, retire_requirement
+from accord.partners.requirements import (
+    add_requirement,
+    change_requirement,
+    retire_requirement,
+)
 from accord.web.pages import form_page
 from accord.web.tables import export_table, parse_sort, person, requested_export
 
@@ -76,6 +80,40 @@ def requirement_create(request: HttpRequest, pk: int) -> HttpResponse:
         submit="Add the requirement",
         cancel_url=back,
         breadcrumbs=[(f"Requirements of {program.name}", back)],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def requirement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = person(request)
+    requirement = get_requirement_for_user(user, pk, write=True)
+    form = RequirementEditForm(
+        request.POST or None, initial=RequirementEditForm.initial_of(requirement)
+    )
+    status = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            change_requirement(actor=user, requirement=requirement, **form.values())
+        except FORM_ERRORS as error:
+            show_error(form, error)
+            status = error.http_status
+        else:
+            messages.success(request, f"Changed the requirement {requirement.label}.")
+            return redirect("program_requirements", requirement.program_id)
+    program = requirement.program
+    back = reverse("program_requirements", args=[program.pk])
+    return form_page(
+        request,
+        form=form,
+        title=f"Change the requirement {requirement.label}",
+        lede=f"A {requirement.get_kind_display().lower()} requirement of {program.name}; "
+        "its kind stays (retire it and add another for that).",
+        action=reverse("requirement_edit", args=[requirement.pk]),
+        submit="Save the requirement",
+        cancel_url=back,
+        breadcrumbs=[(f"Requirements of {program.name}", back)],
+        status=status,
     )
 
 

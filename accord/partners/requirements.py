@@ -1,6 +1,6 @@
-"""Every write to a program's requirements: add, change the note and the partner kinds,
-retire. Kept by the owner's people who are members of the program; each write in one
-transaction with its event on the program (program-classified: its members see it).
+"""Every write to a program's requirements: add, change (every field but the kind), retire.
+Kept by the owner's people who are members of the program; each write in one transaction
+with its event on the program (program-classified: its members see it).
 
 A requirement is one of:
 - certificate: a standard, with the minimum class for IPC-A-610 (1 to 3, required there and
@@ -33,7 +33,18 @@ from accord.partners.services import parse_ipc_class, parse_processes, parse_sta
 
 COUNTRY = re.compile(r"[A-Z]{2}")
 MAX_COUNTRIES = 50
+# What two requirements may differ in and still be the same requirement (add refuses twins).
 CHANGEABLE = ("partner_kinds", "note")
+# What a change may name: every field but the kind.
+EDITABLE = (
+    "standard",
+    "min_ipc_class",
+    "processes",
+    "product_category",
+    "countries",
+    "partner_kinds",
+    "note",
+)
 
 
 def _kind(value: Any) -> str:
@@ -169,35 +180,60 @@ def add_requirement(*, actor: Person, program: Program, **values: Any) -> Progra
 def change_requirement(
     *, actor: Person, requirement: ProgramRequirement, **changes: Any
 ) -> ProgramRequirement:
-    """Change whom it applies to (partner kinds) or its note; what it requires stays (retire
-    it and add another)."""
+    """Change any of its fields but its kind (retire it and add another for that): the
+    standard, class and scope of a certificate requirement, the processes, the countries,
+    whom it applies to, the note. The fields not given keep their values; the result is
+    checked as a new one would be (and may not repeat another of the program's)."""
     _check(actor, requirement.program)
     if requirement.retired_at is not None:
         raise Conflict("This requirement is retired.")
-    unknown = set(changes) - set(CHANGEABLE)
+    unknown = set(changes) - set(EDITABLE) - {"kind"}
     if unknown:
+        raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    if "kind" in changes and _kind(changes["kind"]) != requirement.kind:
         raise InvalidInput(
-            f"Only the partner kinds and the note change (not {', '.join(sorted(unknown))}): "
-            "retire the requirement and add another."
+            "kind: a requirement keeps its kind (retire it and add another).",
+            detail={"field": "kind"},
         )
-    fields: dict[str, Any] = {}
-    if "partner_kinds" in changes:
-        fields["partner_kinds"] = _partner_kinds(changes["partner_kinds"] or [])
-    if "note" in changes:
-        fields["note"] = text_input(changes["note"], "note", max_length=300)
+    current = {name: getattr(requirement, name) for name in EDITABLE}
+    if (
+        requirement.kind == RequirementKind.CERTIFICATE
+        and "standard" in changes
+        and "min_ipc_class" not in changes
+        and parse_standard(changes["standard"]) != requirement.standard
+    ):
+        # A new standard does not inherit the old one's class (only IPC-A-610 has one).
+        current["min_ipc_class"] = None
+    fields = cleaned_requirement({**current, **changes, "kind": requirement.kind})
     changed = {
-        k: [getattr(requirement, k), v] for k, v in fields.items() if getattr(requirement, k) != v
+        k: [getattr(requirement, k), v]
+        for k, v in fields.items()
+        if k != "kind" and getattr(requirement, k) != v
     }
     if not changed:
         return requirement
+    same = {k: v for k, v in fields.items() if k not in CHANGEABLE}
     with transaction.atomic():
         locked = ProgramRequirement.objects.select_for_update().get(pk=requirement.pk)
         if locked.retired_at is not None:
             raise Conflict("This requirement is retired.")
-        for name, value in fields.items():
-            setattr(requirement, name, value)
-        requirement.save(update_fields=list(fields))
-        _record(actor, "changed requirement", requirement, changed)
+        others = ProgramRequirement.objects.filter(
+            program_id=requirement.program_id, retired_at__isnull=True
+        ).exclude(pk=requirement.pk)
+        for other in others.values(*same):
+            if other == same:
+                raise Conflict(
+                    "The program has this requirement already.", detail={"field": "kind"}
+                )
+        for name in changed:
+            setattr(requirement, name, fields[name])
+        requirement.save(update_fields=list(changed))
+        _record(
+            actor,
+            "changed requirement",
+            requirement,
+            {**changed, "requirement": requirement.label},
+        )
     return requirement
 
 

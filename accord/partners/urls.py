@@ -59,6 +59,11 @@ urlpatterns += [
         name="requirement_create",
     ),
     path(
+        "requirements/<int:pk>/edit/",
+        requirement_views.requirement_edit,
+        name="requirement_edit",
+    ),
+    path(
         "requirements/<int:pk>/retire/",
         requirement_views.requirement_retire,
         name="requirement_retire",

@@ -64,6 +64,7 @@ from accord.agreements.models import (
 from accord.api.api import api
 from accord.api.auth import SAFE_METHODS
 from accord.api.tests.access_matrix.agreements_cases import AGREEMENTS_MATRIX
+from accord.api.tests.access_matrix.audit_changes_cases import AUDIT_CHANGES_MATRIX
 from accord.api.tests.access_matrix.audits_cases import AUDITS_MATRIX
 from accord.api.tests.access_matrix.capabilities_cases import CAPABILITIES_MATRIX
 from accord.api.tests.access_matrix.cases import API_MATRIX as CORE_MATRIX
@@ -148,6 +149,7 @@ API_MATRIX = {
     **PARTNERS_MATRIX,
     **CAPABILITIES_MATRIX,
     **AUDITS_MATRIX,
+    **AUDIT_CHANGES_MATRIX,
     **NOTIFICATIONS_MATRIX,
     **THREADS_MATRIX,
 }

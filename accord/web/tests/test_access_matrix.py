@@ -48,6 +48,7 @@ from accord.web.tests.access_matrix_agreements import (
     AGREEMENTS_READ_POSTS,
     agreements_world,
 )
+from accord.web.tests.access_matrix_audit_changes import AUDIT_CHANGES_GET, AUDIT_CHANGES_POST
 from accord.web.tests.access_matrix_audits import (
     AUDITS_GET,
     AUDITS_LOGGED_READS,
@@ -615,6 +616,9 @@ POST_MATRIX |= CAPABILITIES_POST
 GET_MATRIX |= AUDITS_GET
 POST_MATRIX |= AUDITS_POST
 LOGGED_READS |= AUDITS_LOGGED_READS
+# Changing a requirement, cancelling an audit, correcting a finding (access_matrix_audit_changes).
+GET_MATRIX |= AUDIT_CHANGES_GET
+POST_MATRIX |= AUDIT_CHANGES_POST
 # The inbox, notification settings and unsubscribe pages (access_matrix_notifications.py).
 GET_MATRIX |= NOTIFICATIONS_GET
 POST_MATRIX |= NOTIFICATIONS_POST

@@ -135,7 +135,13 @@ CAPABILITIES_MATRIX: dict[tuple[str, str], list[Case]] = {
             _req_url,
             expect(["oem_buyer"], forbidden=MERIDIAN),
             body=lambda w: {"note": "Class II device"},
-        )
+        ),
+        case(
+            _req_url,
+            expect(["oem_buyer"], forbidden=MERIDIAN),
+            body=lambda w: {"standard": "IPC-A-610", "min_ipc_class": 3, "processes": ["smt"]},
+            label="standard",
+        ),
     ],
     ("POST", "/requirements/{requirement_id}/retire"): [
         case(lambda w: f"{_req_url(w)}/retire", expect(["oem_buyer"], forbidden=MERIDIAN))

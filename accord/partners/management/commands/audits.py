@@ -13,6 +13,9 @@ accord audits submit FINDING [--response TEXT] [--evidence FILE] --as daniel
 accord audits acknowledge FINDING [--response TEXT] --as daniel
 accord audits verify FINDING --as maya
 accord audits reject FINDING --reason TEXT --as maya
+accord audits cancel AUDIT --reason TEXT --as maya          (a planned audit)
+accord audits correct FINDING [--severity minor] [--description TEXT] [--due 2027-02-01] \\
+    [--clause TEXT] --as maya        (open, before the audited side answers; the rest stays)
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from accord.core.commands import WorkspaceCommand, parse_date, table
 from accord.core.errors import InvalidInput
 from accord.core.exports import to_csv_bytes
 from accord.orgs.models import Person
+from accord.partners.audit_changes import cancel_audit, correct_finding
 from accord.partners.audit_choices import AuditKind, Severity
 from accord.partners.audit_queries import audit_rows, finding_filter, finding_rows, label
 from accord.partners.audit_services import (
@@ -120,6 +124,19 @@ def _reject(parser: CommandParser) -> None:
     parser.add_argument("--reason", required=True)
 
 
+def _cancel(parser: CommandParser) -> None:
+    parser.add_argument("audit", type=int, metavar="AUDIT", help="its id")
+    parser.add_argument("--reason", required=True)
+
+
+def _correct(parser: CommandParser) -> None:
+    _one(parser)
+    parser.add_argument("--severity", help=", ".join(Severity.values))
+    parser.add_argument("--description")
+    parser.add_argument("--due", type=parse_date)
+    parser.add_argument("--clause")
+
+
 def _out(rows: list[list[Any]], headers: list[str], options: argparse.Namespace) -> Any:
     if options.json:
         return [dict(zip(headers, row, strict=True)) for row in rows]
@@ -151,12 +168,14 @@ class Command(WorkspaceCommand):
         ("acknowledge", "acknowledge an observation (the audited side)", _one, "acknowledge"),
         ("verify", "verify and close a submitted finding (the auditor)", _one, "verify"),
         ("reject", "send a submitted finding back (the auditor)", _reject, "reject"),
+        ("cancel", "cancel a planned audit, with the reason (the auditor)", _cancel, "cancel"),
+        ("correct", "correct an open finding (the auditor)", _correct, "correct"),
     )
 
     def list(self, actor: Person, options: argparse.Namespace) -> Any:
         rows = audit_rows(audits_visible_to(actor))
         if options.open:
-            rows = rows.exclude(status="closed")
+            rows = rows.exclude(status__in=("closed", "cancelled"))
         audits: list[Any] = list(rows.order_by("-planned_date", "-pk"))
         record_audits_read(actor, [a.pk for a in audits], channel="cli", path="accord audits list")
         data = [
@@ -291,3 +310,25 @@ class Command(WorkspaceCommand):
         found = get_finding_for_user(actor, options.finding, side=AUDITING)
         reject_finding(actor=actor, finding=found, reason=options.reason)
         return f"Rejected finding {found.pk} ({label(found)}): open again"
+
+    def cancel(self, actor: Person, options: argparse.Namespace) -> Any:
+        audit = get_audit_for_user(actor, options.audit, side=AUDITING)
+        cancel_audit(actor=actor, audit=audit, reason=options.reason)
+        return f"Cancelled audit {audit.pk} of {audit.site.code}"
+
+    def correct(self, actor: Person, options: argparse.Namespace) -> Any:
+        found = get_finding_for_user(actor, options.finding, side=AUDITING)
+        changes = {
+            field: value
+            for field, value in (
+                ("severity", options.severity),
+                ("description", options.description),
+                ("due_date", options.due),
+                ("clause", options.clause),
+            )
+            if value is not None
+        }
+        if not changes:
+            raise InvalidInput("Name what changes: --severity, --description, --due or --clause.")
+        corrected = correct_finding(actor=actor, finding=found, **changes)
+        return f"Corrected finding {found.pk} ({label(found)}, {corrected.severity})"

@@ -6,6 +6,9 @@ accord requirements add PHRM --certificate "ISO 13485" [--class 3] [--process SM
     [--category "medical devices"] [--partner-kind ems ...] [--note TEXT] --as maya
 accord requirements add PHRM --process SMT --process AOI --as maya
 accord requirements add PHRM --country DE --country MY --as maya
+accord requirements change REQUIREMENT [--certificate STANDARD] [--class 2 | --no-class] \\
+    [--process SMT ... | --no-processes] [--category TEXT] [--country DE ...] \\
+    [--partner-kind ems ...] [--note TEXT] --as maya   (what is not given stays)
 accord requirements retire REQUIREMENT --as maya
 """
 
@@ -24,7 +27,11 @@ from accord.partners.requirement_access import (
     get_requirement_for_user,
     requirements_visible_to,
 )
-from accord.partners.requirements import add_requirement, retire_requirement
+from accord.partners.requirements import (
+    add_requirement,
+    change_requirement,
+    retire_requirement,
+)
 
 HEADERS = ["id", "kind", "requirement", "applies to", "note"]
 
@@ -50,11 +57,51 @@ def _one(parser: CommandParser) -> None:
     parser.add_argument("requirement", type=int, metavar="REQUIREMENT", help="its id")
 
 
+def _change(parser: CommandParser) -> None:
+    _one(parser)
+    parser.add_argument("--certificate", metavar="STANDARD", help="a certificate's standard")
+    parser.add_argument("--class", dest="ipc_class", type=int, help="IPC-A-610 minimum class")
+    parser.add_argument("--no-class", action="store_true", help="no minimum class")
+    parser.add_argument("--process", action="append", default=None, help="repeat for each")
+    parser.add_argument("--no-processes", action="store_true", help="no process at all")
+    parser.add_argument("--category", default=None, help="a product category in the scope")
+    parser.add_argument("--country", action="append", default=None, help="repeat for each")
+    parser.add_argument("--partner-kind", action="append", default=None, help="repeat for each")
+    parser.add_argument("--note", default=None)
+
+
+def _changes(options: argparse.Namespace) -> dict[str, Any]:
+    """Only what the command names: the rest of the requirement stays as it is."""
+    changes: dict[str, Any] = {}
+    if options.certificate is not None:
+        changes["standard"] = options.certificate
+    if options.no_class:
+        changes["min_ipc_class"] = None
+    elif options.ipc_class is not None:
+        changes["min_ipc_class"] = options.ipc_class
+    if options.no_processes:
+        changes["processes"] = []
+    elif options.process is not None:
+        changes["processes"] = options.process
+    for option, field in (
+        ("category", "product_category"),
+        ("country", "countries"),
+        ("partner_kind", "partner_kinds"),
+        ("note", "note"),
+    ):
+        if getattr(options, option) is not None:
+            changes[field] = getattr(options, option)
+    if not changes:
+        raise CommandError("Name what changes: --certificate, --class, --process, --note...")
+    return changes
+
+
 class Command(WorkspaceCommand):
-    help = "A program's requirements of its partner sites: list, add, retire."
+    help = "A program's requirements of its partner sites: list, add, change, retire."
     subcommands = (
         ("list", "a program's requirements", _program, "list"),
         ("add", "add a requirement (the owner's members of the program)", _add, "add"),
+        ("change", "change a requirement (all but its kind)", _change, "change"),
         ("retire", "retire a requirement", _one, "retire"),
     )
 
@@ -92,6 +139,12 @@ class Command(WorkspaceCommand):
             note=options.note,
         )
         return f"Added requirement {requirement.pk} of {program.code}: {requirement.label}"
+
+    def change(self, actor: Person, options: argparse.Namespace) -> Any:
+        requirement = get_requirement_for_user(actor, options.requirement, write=True)
+        changes = _changes(options)
+        change_requirement(actor=actor, requirement=requirement, **changes)
+        return f"Changed requirement {requirement.pk}: {requirement.label}"
 
     def retire(self, actor: Person, options: argparse.Namespace) -> Any:
         requirement = get_requirement_for_user(actor, options.requirement, write=True)
