@@ -30,6 +30,9 @@ class OfflineSwagger(DocsBase):
     settings: dict[str, Any] = {
         "layout": "BaseLayout",
         "deepLinking": True,
+        # Tags folded: listing every one of some 300 operations at once kept the page busy for
+        # seconds; a tag opens on a click (or a deep link).
+        "docExpansion": "none",
         # Swagger UI otherwise sends the schema to validator.swagger.io for a badge.
         "validatorUrl": None,
     }

@@ -319,7 +319,11 @@ def test_main_pages_have_no_console_errors_or_csp_violations(
     expect(page.locator("#results tbody th a")).to_have_text(["HAL-300-0001"])
     # Swagger UI boots from our own static script, without inline code.
     visit(page, "/api/v1/docs")
-    expect(page.locator("#swagger-ui .info .title")).to_contain_text("Accord")
+    # Parsing the 600 kB schema takes seconds on a machine busy with the rest of the suite.
+    expect(page.locator("#swagger-ui .info .title")).to_contain_text("Accord", timeout=30_000)
+    tag = page.locator("#swagger-ui .opblock-tag").first
+    expect(tag).to_be_visible()
+    tag.click()
     expect(page.locator("#swagger-ui .opblock").first).to_be_visible()
     assert problems == []
 
