@@ -1,8 +1,8 @@
 """Every write to action items: add one (its owner told), change it, mark it done or cancel it.
 
 The owner must see the item's source (a thread, or a check-in they take part in); the due
-date must not be past in the owner's own time zone. Overdue is decided there too (`is_overdue`): the owner's today after the due
-date, the item still open.
+date must not be past in the owner's own time zone. Overdue is decided there too
+(`is_overdue`): the owner's today after the due date, the item still open.
 """
 
 from __future__ import annotations

@@ -340,9 +340,7 @@ def add_agenda_item(*, actor: Person, checkin: CheckIn, text: Any) -> AgendaItem
     label = text_input(text, "text", max_length=MAX_ITEM_TEXT, required=True)
     with transaction.atomic():
         lock_open(checkin)
-        last = (
-            AgendaItem.objects.filter(checkin=checkin).order_by("-position").first()
-        )
+        last = AgendaItem.objects.filter(checkin=checkin).order_by("-position").first()
         item = AgendaItem.objects.create(
             checkin=checkin,
             kind=AgendaKind.MANUAL,

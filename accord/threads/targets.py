@@ -51,7 +51,12 @@ def action_items_for(user: Any, ids: Sequence[int]) -> dict[int, Target]:
         .filter(pk__in=list(ids))
         .select_related("thread")
         .only(
-            "pk", "title", "program_id", "thread__subject_kind", "thread_id", "source_kind",
+            "pk",
+            "title",
+            "program_id",
+            "thread__subject_kind",
+            "thread_id",
+            "source_kind",
             "source_id",
         )
     )

@@ -133,6 +133,7 @@ PAGE_MODULES = (
     "accord.partners.urls",
     "accord.threads.notification_urls",
     "accord.threads.thread_urls",
+    "accord.threads.checkin_urls",
 )
 
 
