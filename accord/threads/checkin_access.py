@@ -95,7 +95,7 @@ def partners_for_checkins(user: Any, program: Program) -> QuerySet[Organisation]
 
 
 def chosen_partner(user: Any, program: Program, ref: Any) -> Organisation:
-    """The partner a person names (id, slug or name) for a check-in of a program they are a
+    """The partner a person names (id, slug, name, or the start of one) for a check-in of a program they are a
     member of: 422 for an organisation that is not a partner, 403 for another partner than
     their own (a partner's people hold only their own check-ins)."""
     text = str(ref or "").strip()
@@ -110,6 +110,11 @@ def chosen_partner(user: Any, program: Program, ref: Any) -> Organisation:
         else Q(organisation__slug__iexact=text) | Q(organisation__name__iexact=text)
     )
     found = partners.filter(lookup).select_related("organisation").first()
+    if found is None and not text.isdigit():
+        # A word the name or slug starts with ("meridian"), when it names one partner only.
+        starts = Q(organisation__slug__istartswith=text) | Q(organisation__name__istartswith=text)
+        several = list(partners.filter(starts).select_related("organisation")[:2])
+        found = several[0] if len(several) == 1 else None
     if found is None:
         raise InvalidInput(
             f"partner: {text} is not a partner of program {program.name}.",

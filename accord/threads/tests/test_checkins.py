@@ -304,8 +304,7 @@ def test_closing_freezes_and_queues_the_minutes_for_the_participants_only(
     assert set(queued.values_list("status", flat=True)) == {"sent"}
     week = checkin.week
     subject = (
-        f"Accord: minutes of the Pulse HRM check-in with Meridian Electronics Manufacturing, "
-        f"{week}"
+        f"Accord: minutes of the Pulse HRM check-in with Meridian Electronics Manufacturing, {week}"
     )
     minutes = {a: m for rcpt, m in smtp.inbox.messages if m["Subject"] == subject for a in rcpt}
     assert set(minutes) == {people.oem_buyer.email, people.ems_planner.email}
