@@ -8,7 +8,8 @@
   Halcyon member of PHRM), Meridian's planner and quality engineer.
 - Earbuds X2 (EBX2) with Meridian, for the matrices: the driver thread (threads/tests/sample.py
   matrix_world: Sunridge invited, an action item for the planner) and a check-in of the current
-  week opened by the buyer; participants Halcyon's buyer and engineer and Meridian's planner.
+  week opened by the buyer; participants Halcyon's buyer and Meridian's planner (Halcyon's
+  engineer sees it too, and may be added).
 """
 
 from __future__ import annotations
@@ -73,14 +74,20 @@ def phrm_world(people: Any, programs: Any, parts: Any) -> dict[str, Any]:
     }
 
 
-def open_ebx2_checkin(people: Any, week: str | None = None) -> CheckIn:
+def open_ebx2_checkin(
+    people: Any, week: str | None = None, participants: list[str] | None = None
+) -> CheckIn:
     from accord.orgs.models import Organisation, Program
     from accord.threads.checkins import current_week, open_checkin
 
     program = Program.objects.select_related("owner").get(code="EBX2")
     partner = Organisation.objects.get(pk=people["ems_planner"].organisation_id)
     return open_checkin(
-        actor=people["oem_buyer"], program=program, partner=partner, week=week or current_week()
+        actor=people["oem_buyer"],
+        program=program,
+        partner=partner,
+        week=week or current_week(),
+        participants=participants,
     )
 
 
@@ -95,7 +102,7 @@ def matrix_world(people: Any) -> dict[str, Any]:
         if not Thread.objects.filter(title="Driver lead time for EVT-2").exists()
         else {}
     )
-    checkin = open_ebx2_checkin(people)
+    checkin = open_ebx2_checkin(people, participants=["oem_buyer", "ems_planner"])
     line = add_agenda_item(actor=people["oem_buyer"], checkin=checkin, text="EVT-2 dates")
     record_decision(actor=people["oem_buyer"], checkin=checkin, text="Keep the EVT-2 date.")
     from accord.threads.actions import create_action_item

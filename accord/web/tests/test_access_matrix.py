@@ -99,6 +99,7 @@ from accord.web.tests.access_matrix_supply import (
     SUPPLY_POST,
 )
 from accord.web.tests.access_matrix_supply_import import SUPPLY_IMPORT_GET, SUPPLY_IMPORT_POST
+from accord.web.tests.access_matrix_checkins import CHECKINS_GET, CHECKINS_POST, checkins_world
 from accord.web.tests.access_matrix_threads import THREADS_GET, THREADS_POST, threads_world
 from accord.web.tests.helpers import table, text
 
@@ -619,6 +620,9 @@ PUBLIC_POSTS |= NOTIFICATIONS_PUBLIC_POSTS
 # The thread pages (access_matrix_threads.py).
 GET_MATRIX |= THREADS_GET
 POST_MATRIX |= THREADS_POST
+# The check-in pages (access_matrix_checkins.py).
+GET_MATRIX |= CHECKINS_GET
+POST_MATRIX |= CHECKINS_POST
 
 
 @pytest.fixture
@@ -676,6 +680,7 @@ def world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> dict[
         **audits_world(people, programs),
         **notifications_world(people),
         **threads_world(people),
+        **checkins_world(people),
     }
 
 
