@@ -95,9 +95,9 @@ def partners_for_checkins(user: Any, program: Program) -> QuerySet[Organisation]
 
 
 def chosen_partner(user: Any, program: Program, ref: Any) -> Organisation:
-    """The partner a person names (id, slug, name, or the start of one) for a check-in of a program they are a
-    member of: 422 for an organisation that is not a partner, 403 for another partner than
-    their own (a partner's people hold only their own check-ins)."""
+    """The partner a person names (id, slug, name, or the start of one) for a check-in of a
+    program they are a member of: 422 for an organisation that is not a partner, 403 for
+    another partner than their own (a partner's people hold only their own check-ins)."""
     text = str(ref or "").strip()
     if not text:
         raise InvalidInput("partner: name the partner organisation.", detail={"field": "partner"})

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from accord.core.memo import request_memo
 from accord.threads.checkin_access import (
     agenda_of,
     checkins_visible_to,
@@ -68,7 +69,8 @@ def _mask(user: Any, checkin: CheckIn, agenda: list[AgendaItem]) -> None:
             refs.setdefault(item.ref_kind, set()).add(int(item.ref_id))
     if not refs:
         return
-    seen = visible_refs(user, checkin.program, checkin.partner_id, refs)
+    with request_memo():
+        seen = visible_refs(user, checkin.program, checkin.partner_id, refs)
     for item in agenda:
         if item.ref_id is not None and int(item.ref_id) not in seen.get(item.ref_kind, set()):
             item.label, item.detail, item.note = MASKED, "", ""

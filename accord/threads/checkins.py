@@ -24,7 +24,7 @@ from accord.core.access import today
 from accord.core.choices import Classification
 from accord.core.errors import Conflict, Forbidden, InvalidInput
 from accord.core.events import record_event
-from accord.core.memo import forget_memoised
+from accord.core.memo import forget_memoised, request_memo
 from accord.core.text import normalise_username, text_input
 from accord.orgs.models import Organisation, Person, Program
 from accord.threads.checkin_access import eligible_people, may_see_checkin
@@ -239,9 +239,12 @@ def open_checkin(
             CheckInParticipant(checkin=checkin, person=p, added_at=moment) for p in people
         )
         forget_memoised()
-        computed = shared_agenda(
-            checkin, viewers, previous=previous, now=moment, day=timezone.localdate(moment)
-        )
+        # Each person's reach is worked out once for the whole computation (as within a
+        # request), also from a command or the demo loader.
+        with request_memo():
+            computed = shared_agenda(
+                checkin, viewers, previous=previous, now=moment, day=timezone.localdate(moment)
+            )
         _agenda_rows(checkin, [*computed, *_carried_lines(previous)], actor)
         _event(
             actor,
@@ -269,7 +272,8 @@ def add_participant(*, actor: Person, checkin: CheckIn, username: Any) -> Person
     refs: dict[str, set[int]] = {}
     for item in computed:
         refs.setdefault(item.ref_kind, set()).add(int(item.ref_id or 0))
-    seen = visible_refs(person, checkin.program, checkin.partner_id, refs)
+    with request_memo():
+        seen = visible_refs(person, checkin.program, checkin.partner_id, refs)
     hidden = [i.pk for i in computed if int(i.ref_id or 0) not in seen.get(i.ref_kind, set())]
     with transaction.atomic():
         lock_open(checkin)
