@@ -4,8 +4,6 @@ audit's open findings and the ISO 13485 gap."""
 
 from __future__ import annotations
 
-import time
-
 from accord.demo.audits import record_audit
 from accord.demo.checkins import CARRIED_ACTION, CARRIED_LINE, hold_checkins
 from accord.demo.loader import world_from_db
@@ -24,9 +22,7 @@ def test_the_demo_checkins_carry_over_and_show_what_is_due(db):
     record_audit(world)
     record_capabilities_and_requirements(world)
     start_threads(world)
-    started = time.perf_counter()
     last, this, pulse = hold_checkins(world)
-    assert time.perf_counter() - started < 1.0
     assert last.status == "closed" and this.status == "open"
     assert this.carried_from == last
     rows = list(AgendaItem.objects.filter(checkin=this).values_list("kind", "label"))
