@@ -6,7 +6,7 @@ a closed one answers 409 to every write."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router
@@ -248,7 +248,7 @@ def list_checkins(
     if filters.status is not None:
         rows = rows.filter(status=filters.status)
     rows = rows.order_by("-week", "partner__name", "pk")
-    return paginate(request, rows, paging, lambda page: [_checkin(c) for c in page])
+    return paginate(request, rows, paging, lambda page: [_checkin(cast(CheckIn, c)) for c in page])
 
 
 @router.post("/programs/{program_id}/checkins", response={201: CheckInDetailOut})
@@ -343,7 +343,7 @@ def add_checkin_participant(
             id=added.pk,
             username=added.username,
             name=added.get_full_name(),
-            organisation=added.organisation.name,
+            organisation=added.organisation.name if added.organisation else "",
         ),
     )
 

@@ -58,6 +58,7 @@ from accord.web.tests.access_matrix_capabilities import (
     CAPABILITIES_POST,
     capabilities_world,
 )
+from accord.web.tests.access_matrix_checkins import CHECKINS_GET, CHECKINS_POST, checkins_world
 from accord.web.tests.access_matrix_flex import (
     FLEX_GET,
     FLEX_LOGGED_READS,
@@ -99,7 +100,6 @@ from accord.web.tests.access_matrix_supply import (
     SUPPLY_POST,
 )
 from accord.web.tests.access_matrix_supply_import import SUPPLY_IMPORT_GET, SUPPLY_IMPORT_POST
-from accord.web.tests.access_matrix_checkins import CHECKINS_GET, CHECKINS_POST, checkins_world
 from accord.web.tests.access_matrix_threads import THREADS_GET, THREADS_POST, threads_world
 from accord.web.tests.helpers import table, text
 
