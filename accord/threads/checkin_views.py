@@ -54,7 +54,7 @@ from accord.threads.checkins import (
     remove_participant,
     update_agenda_item,
 )
-from accord.threads.models import AgendaKind, CheckIn, CheckInStatus
+from accord.threads.models import ActionStatus, AgendaKind, CheckIn, CheckInStatus
 from accord.web.pages import form_page
 from accord.web.tables import (
     EXPORT_CAP,
@@ -173,6 +173,7 @@ def _detail(
     now = timezone.now()
     for item in minutes.actions:
         setattr(item, "overdue", is_overdue(item, now))  # noqa: B010 - shown by the template
+        setattr(item, "may_change", user.pk in (item.owner_id, item.created_by_id))  # noqa: B010
     taking_part = {p.pk for p in minutes.participants}
     candidates = [p for p in eligible_people(checkin.program, checkin.partner_id)]
     forms: dict[str, Any] = {
@@ -204,6 +205,7 @@ def _detail(
             "decisions": minutes.decisions,
             "actions": minutes.actions,
             "participants": minutes.participants,
+            "action_statuses": ActionStatus.choices,
             "addable": [p for p in candidates if p.pk not in taking_part],
             **forms,
         },

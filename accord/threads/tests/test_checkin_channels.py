@@ -59,6 +59,11 @@ def test_a_checkin_through_the_pages(client_for: Any, people: Any, programs: Any
     html = page.content.decode()
     for text in ("EVT-2 dates", "Keep the date.", "Send the plan", "@ems_planner"):
         assert text in html
+    # Its creator (or owner) changes the item's status from the check-in page, and is back.
+    item = ActionItem.objects.get(source_kind="checkin", source_id=checkin.pk)
+    done = buyer.post(f"/actions/{item.pk}/status/", {"status": "done"})
+    assert done.status_code == 302
+    assert done["Location"] == f"{url}#action-{item.pk}"
     line = AgendaItem.objects.get(checkin=checkin, kind="manual")
     saved = buyer.post(f"/agenda-items/{line.pk}/", {"note": "Week 6 at the latest."})
     assert saved.status_code == 302
