@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("accord.partners.urls")),
     path("", include("accord.threads.notification_urls")),
     path("", include("accord.threads.thread_urls")),
+    path("", include("accord.threads.checkin_urls")),
 ]
 
 handler400 = "accord.web.views.bad_request"

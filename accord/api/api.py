@@ -100,6 +100,7 @@ def build_api() -> AccordAPI:
     from accord.scorecards.api import router as scorecards_router
     from accord.supply.api import router as supply_router
     from accord.supply.import_api import router as supply_import_router
+    from accord.threads.checkin_api import router as checkins_router
     from accord.threads.notification_api import router as notifications_router
     from accord.threads.thread_api import router as threads_router
 
@@ -129,6 +130,7 @@ def build_api() -> AccordAPI:
     new_api.add_router("", audits_router)
     new_api.add_router("", notifications_router)
     new_api.add_router("", threads_router)
+    new_api.add_router("", checkins_router)
     return new_api
 
 

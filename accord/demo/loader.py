@@ -17,6 +17,7 @@ from accord.core.db import refresh_planner_statistics
 from accord.demo import DEMO_PASSWORD, data_path
 from accord.demo.agreements import SECOND_EMS_ADMIN, load_agreements
 from accord.demo.audits import record_audit
+from accord.demo.checkins import hold_checkins
 from accord.demo.partners import (
     draft_pulse_sow,
     record_capabilities_and_requirements,
@@ -171,6 +172,9 @@ def load_demo() -> World:
         record_audit(world)
         # The earbuds' microcontroller and driver threads (accord/demo/threads.py).
         start_threads(world)
+        # Weekly check-ins of Earbuds X2 and Pulse HRM with Meridian, built from the threads,
+        # the open findings and the gap (accord/demo/checkins.py).
+        hold_checkins(world)
         # After the supply story: the invoice is checked against the PO and its receipt.
         load_agreements(world)
         draft_pulse_sow(world)

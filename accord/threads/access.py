@@ -10,7 +10,7 @@ A thread is visible to a person when all of these hold:
 
 Anything else is 404: the thread, its posts, attachments, action items, mentions. An internal
 note is seen by its author's organisation only. An action item is seen by whoever sees its
-source (a thread; check-ins and findings later).
+source (a thread or a check-in; findings later).
 
 Lists are one queryset: per subject kind, an `IN` of the visible subjects' ids, never a check
 per thread in Python.
@@ -209,9 +209,14 @@ def get_attachment_for_user(user: Any, pk: Any, *, channel: str, path: str) -> P
 
 
 def action_visibility(user: Any) -> Q:
-    """Items whose source the person sees (a thread; later a check-in, a finding)."""
+    """Items whose source the person sees (a thread or a check-in; later a finding)."""
+    from accord.threads.checkin_access import checkins_visible_to
+
     visible_threads = threads_visible_to(user).order_by().values("pk")
-    return Q(source_kind="thread", thread_id__in=visible_threads)
+    visible_checkins = checkins_visible_to(user).order_by().values("pk")
+    return Q(source_kind="thread", thread_id__in=visible_threads) | Q(
+        source_kind="checkin", source_id__in=visible_checkins
+    )
 
 
 def action_items_visible_to(user: Any) -> QuerySet[ActionItem]:

@@ -1,8 +1,8 @@
 """Every write to action items: add one (its owner told), change it, mark it done or cancel it.
 
-The owner must see the item's source (a thread); the due date must not be past in the owner's
-own time zone. Overdue is decided there too (`is_overdue`): the owner's today after the due
-date, the item still open.
+The owner must see the item's source (a thread, or a check-in they take part in); the due
+date must not be past in the owner's own time zone. Overdue is decided there too
+(`is_overdue`): the owner's today after the due date, the item still open.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from accord.core.text import text_input
 from accord.orgs.models import Person
 from accord.orgs.zones import local_day, zone_of
 from accord.threads.eligibility import checked_people
-from accord.threads.models import MAX_TITLE, ActionItem, ActionStatus, Thread
+from accord.threads.models import MAX_TITLE, ActionItem, ActionStatus, CheckIn, Thread
 from accord.threads.notify import notify
 
 
@@ -80,23 +80,43 @@ def _refresh_creators_cards(item: ActionItem) -> None:
 def create_action_item(
     *,
     actor: Person,
-    thread: Thread,
+    thread: Thread | None = None,
+    checkin: CheckIn | None = None,
     title: Any,
     owner: Any,
     due_date: Any,
     now: dt.datetime | None = None,
 ) -> ActionItem:
-    """An item from a thread the actor sees, owned by someone who sees it too."""
+    """An item from a thread the actor sees, owned by someone who sees it too; or from a
+    check-in (source_kind "checkin"), owned by one of its participants who may see it. The
+    caller reached the source through access; a closed check-in takes no more (409)."""
+    if (thread is None) == (checkin is None):
+        raise InvalidInput("An action item comes from one thread or one check-in.")
     text = text_input(title, "title", max_length=MAX_TITLE, required=True)
-    person = _owner(thread, owner)
+    if checkin is not None:
+        from accord.threads.checkins import checked_checkin_owner, ensure_open
+
+        ensure_open(checkin)
+        person = checked_checkin_owner(checkin, owner)
+        program_id, kind, source_id = checkin.program_id, "checkin", checkin.pk
+        group = f"checkin:{checkin.pk}"
+    else:
+        assert thread is not None
+        person = _owner(thread, owner)
+        program_id, kind, source_id = thread.program_id, "thread", thread.pk
+        group = f"thread:{thread.pk}"
     due = _due(due_date)
     moment = now or timezone.now()
     _check_due(person, due, moment)
     with transaction.atomic():
+        if checkin is not None:
+            from accord.threads.checkins import lock_open
+
+            lock_open(checkin)
         item = ActionItem.objects.create(
-            program_id=thread.program_id,
-            source_kind="thread",
-            source_id=thread.pk,
+            program_id=program_id,
+            source_kind=kind,
+            source_id=source_id,
             thread=thread,
             title=text,
             owner=person,
@@ -110,14 +130,14 @@ def create_action_item(
             event="assigned",
             kind="action_item",
             pk=item.pk,
-            group_key=f"thread:{thread.pk}",
+            group_key=group,
             now=moment,
         )
         _event(
             actor,
             "added action item",
             item,
-            {"owner": person.username, "due_date": due.isoformat(), "thread": thread.pk},
+            {"owner": person.username, "due_date": due.isoformat(), kind: source_id},
         )
     return item
 

@@ -22,6 +22,7 @@ EVENT_LABELS = {
     "escalation": "an action item is overdue",
     "certificate_expiring": "a certificate expires soon",
     "certificate_expired": "a certificate has expired",
+    "checkin_minutes": "the minutes of a check-in",
 }
 
 

@@ -21,6 +21,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -217,6 +218,10 @@ def compose_batch(delivery: EmailDelivery, person: Person) -> Composed:
 
 
 def compose(delivery: EmailDelivery, person: Person, now: dt.datetime) -> Composed:
+    if delivery.kind == DeliveryKind.MINUTES:
+        from accord.threads.checkin_minutes import compose_minutes
+
+        return cast(Composed, compose_minutes(delivery, person, now))
     if delivery.kind == DeliveryKind.DIGEST:
         from accord.threads.digest import compose_digest
 

@@ -13,14 +13,16 @@ from accord.threads.notify import Target, register_target
 from accord.threads.subjects import subject_kinds
 
 
-def _restricted_kinds() -> set[str]:
+def restricted_kinds() -> set[str]:
     """Kinds whose subjects may be restricted data: mailed as a link, never as text."""
     return {kind for kind, entry in subject_kinds().items() if entry.restricted is not None}
 
 
 def action_item_url(item: Any) -> str:
-    """Where an action item is shown: in its thread, or among the person's own items when it
-    came from a check-in or a finding rather than a thread."""
+    """Where an action item is shown: in its thread or its check-in, or among the person's own
+    items when it came from a finding."""
+    if item.thread_id is None and item.source_kind == "checkin":
+        return reverse("checkin_detail", args=[item.source_id]) + f"#action-{item.pk}"
     if item.thread_id is None:
         return reverse("my_action_items")
     return reverse("thread_detail", args=[item.thread_id]) + f"#action-{item.pk}"
@@ -28,7 +30,7 @@ def action_item_url(item: Any) -> str:
 
 @register_target("thread")
 def threads_for(user: Any, ids: Sequence[int]) -> dict[int, Target]:
-    restricted = _restricted_kinds()
+    restricted = restricted_kinds()
     rows = threads_visible_to(user).filter(pk__in=list(ids))
     return {
         t.pk: Target(
@@ -43,12 +45,20 @@ def threads_for(user: Any, ids: Sequence[int]) -> dict[int, Target]:
 
 @register_target("action_item")
 def action_items_for(user: Any, ids: Sequence[int]) -> dict[int, Target]:
-    restricted = _restricted_kinds()
+    restricted = restricted_kinds()
     rows = (
         action_items_visible_to(user)
         .filter(pk__in=list(ids))
         .select_related("thread")
-        .only("pk", "title", "program_id", "thread__subject_kind", "thread_id")
+        .only(
+            "pk",
+            "title",
+            "program_id",
+            "thread__subject_kind",
+            "thread_id",
+            "source_kind",
+            "source_id",
+        )
     )
     return {
         item.pk: Target(

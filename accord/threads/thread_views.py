@@ -46,6 +46,7 @@ from accord.threads.escalation import DEFAULT_LADDER, set_ladder
 from accord.threads.models import ActionItem, ActionStatus, Thread, ThreadStatus
 from accord.threads.render import render_body
 from accord.threads.subjects import names_of, subject_kinds
+from accord.threads.targets import action_item_url
 from accord.threads.thread_forms import (
     ActionFilterForm,
     ActionItemForm,
@@ -383,7 +384,8 @@ def action_item_update(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, f"{item.title}: {ActionStatus(item.status).label.lower()}.")
     if request.POST.get("next") == "mine":
         return redirect("my_action_items")
-    return redirect("thread_detail", item.thread_id)
+    # An item of a check-in goes back to its check-in (threads/targets.py says where).
+    return redirect(action_item_url(item))
 
 
 def _action_rows(rows: QuerySet[ActionItem]) -> Iterator[list[Any]]:

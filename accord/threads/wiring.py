@@ -30,7 +30,9 @@ def open_action_items(person: Any, now: dt.datetime) -> list[DigestItem]:
         action_items_visible_to(person)
         .filter(owner_id=person.pk, status=ActionStatus.OPEN)
         .order_by("due_date", "pk")
-        .only("pk", "title", "due_date", "thread_id")[:DIGEST_ACTION_ITEMS]
+        .only("pk", "title", "due_date", "thread_id", "source_kind", "source_id")[
+            :DIGEST_ACTION_ITEMS
+        ]
     )
     return [
         DigestItem(

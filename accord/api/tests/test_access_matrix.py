@@ -69,6 +69,7 @@ from accord.api.tests.access_matrix.audits_cases import AUDITS_MATRIX
 from accord.api.tests.access_matrix.capabilities_cases import CAPABILITIES_MATRIX
 from accord.api.tests.access_matrix.cases import API_MATRIX as CORE_MATRIX
 from accord.api.tests.access_matrix.cases import MATRIX_PDF, PERSONAS, World
+from accord.api.tests.access_matrix.checkins_cases import CHECKINS_MATRIX
 from accord.api.tests.access_matrix.flex_cases import FLEX_MATRIX
 from accord.api.tests.access_matrix.notifications_cases import NOTIFICATIONS_MATRIX
 from accord.api.tests.access_matrix.partners_cases import PARTNERS_MATRIX
@@ -152,6 +153,7 @@ API_MATRIX = {
     **AUDIT_CHANGES_MATRIX,
     **NOTIFICATIONS_MATRIX,
     **THREADS_MATRIX,
+    **CHECKINS_MATRIX,
 }
 
 

@@ -1,6 +1,17 @@
 """The threads app's models, a module per part: notifications (the inbox and its deliveries),
-threads with their posts and action items."""
+threads with their posts and action items, weekly check-ins."""
 
+from accord.threads.models.checkins import (
+    MAX_DECISION,
+    MAX_ITEM_TEXT,
+    MAX_NOTE,
+    AgendaItem,
+    AgendaKind,
+    CheckIn,
+    CheckInParticipant,
+    CheckInStatus,
+    Decision,
+)
 from accord.threads.models.notifications import (
     CertificateAlert,
     Channel,
@@ -34,11 +45,20 @@ from accord.threads.models.threads import (
 
 __all__ = [
     "MAX_BODY",
+    "MAX_DECISION",
+    "MAX_ITEM_TEXT",
+    "MAX_NOTE",
     "MAX_TITLE",
     "ActionItem",
     "ActionStatus",
+    "AgendaItem",
+    "AgendaKind",
     "CertificateAlert",
     "Channel",
+    "CheckIn",
+    "CheckInParticipant",
+    "CheckInStatus",
+    "Decision",
     "DeliveryKind",
     "DeliveryStatus",
     "DigestFrequency",

@@ -28,6 +28,7 @@ class DigestFrequency(models.TextChoices):
 class DeliveryKind(models.TextChoices):
     BATCH = "batch", "Notifications of one group"
     DIGEST = "digest", "Digest"
+    MINUTES = "minutes", "Minutes of a check-in"
 
 
 class DeliveryStatus(models.TextChoices):

@@ -38,6 +38,22 @@ def collaboration_world(server: LiveServer, people: dict[str, Any]) -> dict[str,
         "program": SimpleNamespace(pk=program_id),
         "post": first("SELECT id FROM threads_post WHERE thread_id = ? ORDER BY id", thread_id),
     }
+    # This week's Earbuds X2 check-in with Meridian and one of its hand-added lines
+    # (accord/demo/checkins.py); the check-in pages' matrix reads these three.
+    from accord.demo.checkins import CARRIED_LINE
+
+    (checkin_id,) = server.rows(
+        "SELECT id FROM threads_checkin WHERE program_id = ? AND status = 'open'", (program_id,)
+    )[0]
+    checkins = {
+        "checkin": SimpleNamespace(pk=checkin_id),
+        "program": SimpleNamespace(pk=program_id),
+        "line": first(
+            "SELECT id FROM threads_agendaitem WHERE checkin_id = ? AND label = ?",
+            checkin_id,
+            CARRIED_LINE,
+        ),
+    }
     token = run_accord(
         [
             "shell",
@@ -51,6 +67,7 @@ def collaboration_world(server: LiveServer, people: dict[str, Any]) -> dict[str,
     return {
         "capabilities": lambda: capabilities,
         "threads": lambda: threads,
+        "checkins": lambda: checkins,
         # The inbox page's address names no notification; the matrix's world only builds one.
         "notification": lambda: None,
         "unsubscribe_token": lambda: token,

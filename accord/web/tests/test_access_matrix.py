@@ -60,6 +60,7 @@ from accord.web.tests.access_matrix_capabilities import (
     CAPABILITIES_POST,
     capabilities_world,
 )
+from accord.web.tests.access_matrix_checkins import CHECKINS_GET, CHECKINS_POST, checkins_world
 from accord.web.tests.access_matrix_flex import (
     FLEX_GET,
     FLEX_LOGGED_READS,
@@ -140,6 +141,7 @@ PAGE_MODULES = (
     "accord.partners.urls",
     "accord.threads.notification_urls",
     "accord.threads.thread_urls",
+    "accord.threads.checkin_urls",
 )
 
 
@@ -629,6 +631,9 @@ PUBLIC_POSTS |= NOTIFICATIONS_PUBLIC_POSTS
 GET_MATRIX |= THREADS_GET
 LOGGED_READS |= THREADS_LOGGED_READS
 POST_MATRIX |= THREADS_POST
+# The check-in pages (access_matrix_checkins.py).
+GET_MATRIX |= CHECKINS_GET
+POST_MATRIX |= CHECKINS_POST
 
 
 @pytest.fixture(scope="module")
@@ -657,6 +662,7 @@ def world(module_world: dict[str, Any], db: Any) -> dict[str, Any]:
         **audits_world(people, programs),
         **notifications_world(people),
         **threads_world(people),
+        **checkins_world(people),
     }
 
 

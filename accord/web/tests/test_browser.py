@@ -563,6 +563,7 @@ NOT_AUDITED = {
     "certificate_evidence": "a file download",
     "finding_evidence": "a file download",
     "post_attachment": "a file download",
+    "checkin_minutes": "a CSV or XLSX download",
     "logout": "a POST that signs out",
     "bom_import_progress": "an htmx fragment polled inside the import preview",
     "login": "audited signed out, below",
