@@ -4,14 +4,59 @@ export and reading it back."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, Response, expect
+import pytest
+from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
 
 from accord.demo import DEMO_PASSWORD
-from accord.web.tests.live_server import VIEWPORT, LiveServer
+from accord.web.tests.live_server import (
+    CHROMIUM,
+    VIEWPORT,
+    LiveServer,
+    chromium_available,
+    launch_chromium,
+    load_demo_database,
+    running_server,
+    running_under_ci,
+)
+
+# A browser story module's marks: skipped without Chromium, except under CI, where it fails.
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not chromium_available() and not running_under_ci(),
+        reason=f"{CHROMIUM} is missing: install Debian's chromium package to run browser tests",
+    ),
+]
+
+
+@contextlib.contextmanager
+def story_server(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    prepare: Callable[[Path, dict[str, str]], None] = load_demo_database,
+) -> Iterator[LiveServer]:
+    """A story's own server (by default on the demo), for a module-scoped fixture."""
+    if not chromium_available():
+        pytest.fail(f"CI=true and {CHROMIUM} is missing: the browser tests must run under CI")
+    with running_server(tmp_path_factory.mktemp(name), prepare=prepare) as live:
+        yield live
+
+
+@contextlib.contextmanager
+def story_browser() -> Iterator[Browser]:
+    """Chromium for a module-scoped fixture: Playwright's loop must be gone before the worker
+    runs database tests again."""
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
 
 # Reports Content-Security-Policy violations on the console, where the collector below sees
 # them (Chromium also logs most of them itself; this catches every one, with the directive).

@@ -24,28 +24,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, FilePayload, Page, expect, sync_playwright
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from accord.agreements.tests.sample import signable
-from accord.web.tests.browser_pages import csv_table, signed_in
+from accord.web.tests.browser_pages import (
+    BROWSER_MARKS,
+    csv_table,
+    signed_in,
+    story_browser,
+    story_server,
+)
 from accord.web.tests.live_server import (
-    CHROMIUM,
     START_TIMEOUT,
     LiveServer,
-    chromium_available,
     empty_database,
-    launch_chromium,
-    running_server,
-    running_under_ci,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not chromium_available() and not running_under_ci(),
-        reason=f"{CHROMIUM} is missing: install Debian's chromium package to run browser tests",
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 TITLE = "Earbuds X2 PCBA build SOW"
 UNDECIDED = "HAL-200-0003"
@@ -73,20 +68,14 @@ def story_world(data_dir: Path, env: dict[str, str]) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    if not chromium_available():
-        pytest.fail(f"CI=true and {CHROMIUM} is missing: the browser tests must run under CI")
-    directory = tmp_path_factory.mktemp("accord-agreements")
-    with running_server(directory, prepare=story_world) as live:
+    with story_server(tmp_path_factory, "accord-agreements", story_world) as live:
         yield live
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    # Module-scoped: Playwright's loop must be gone before this worker runs database tests.
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
+    with story_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 def save_terms(page: Page, terms: dict[str, object]) -> None:

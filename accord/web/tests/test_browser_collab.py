@@ -26,28 +26,23 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from accord.demo.threads import DRIVER_THREAD_TITLE
-from accord.web.tests.browser_pages import signed_in, visit
+from accord.web.tests.browser_pages import (
+    BROWSER_MARKS,
+    signed_in,
+    story_browser,
+    story_server,
+    visit,
+)
 from accord.web.tests.live_server import (
-    CHROMIUM,
     LiveServer,
-    chromium_available,
-    launch_chromium,
     run_accord,
-    running_server,
-    running_under_ci,
     server_environment,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not chromium_available() and not running_under_ci(),
-        reason=f"{CHROMIUM} is missing: install Debian's chromium package to run browser tests",
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 QUESTION = (
     "@supplier_rep we may pull the EVT-2 build forward two weeks. Can Sunridge ship "
@@ -60,19 +55,14 @@ MOVED_BACK = 5  # days the item's due date is moved into the past: "time passes"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    if not chromium_available():
-        pytest.fail(f"CI=true and {CHROMIUM} is missing: the browser tests must run under CI")
-    with running_server(tmp_path_factory.mktemp("accord-collab")) as live:
+    with story_server(tmp_path_factory, "accord-collab") as live:
         yield live
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    # Module-scoped: Playwright's loop must be gone before this worker runs database tests.
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
+    with story_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 def person_id(server: LiveServer, username: str) -> int:

@@ -22,46 +22,38 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from accord.demo.order_history import ARROWPOINT
 from accord.demo.scorecards import PLAN_MONTH
 from accord.scorecards.cards import SPARK_H, SPARK_W
 from accord.scorecards.months import next_month
-from accord.web.tests.browser_pages import csv_table, download, signed_in, visit
+from accord.web.tests.browser_pages import (
+    BROWSER_MARKS,
+    csv_table,
+    download,
+    signed_in,
+    story_browser,
+    story_server,
+    visit,
+)
 from accord.web.tests.live_server import (
-    CHROMIUM,
     LiveServer,
-    chromium_available,
-    launch_chromium,
-    running_server,
-    running_under_ci,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not chromium_available() and not running_under_ci(),
-        reason=f"{CHROMIUM} is missing: install Debian's chromium package to run browser tests",
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    if not chromium_available():
-        pytest.fail(f"CI=true and {CHROMIUM} is missing: the browser tests must run under CI")
-    with running_server(tmp_path_factory.mktemp("accord-scorecards")) as live:
+    with story_server(tmp_path_factory, "accord-scorecards") as live:
         yield live
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    # Module-scoped: Playwright's loop must be gone before this worker runs database tests.
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
+    with story_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 # What the server's database holds ------------------------------------------------------------

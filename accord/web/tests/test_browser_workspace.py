@@ -15,19 +15,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from accord.demo import data_path
+from accord.web.tests.browser_pages import BROWSER_MARKS, story_browser, story_server
 from accord.web.tests.live_server import (
-    CHROMIUM,
     VIEWPORT,
     LiveServer,
-    chromium_available,
     empty_database,
-    launch_chromium,
     run_accord,
-    running_server,
-    running_under_ci,
 )
 
 ADMIN_PASSWORD = "halcyon-admin passphrase"
@@ -36,13 +32,7 @@ COLLEAGUE_PASSWORD = "tomas passphrase 2026"
 FOMU_BOM = data_path("boms", "im-tomu_fomu-hardware", "pvt1_tomu-fpga-bom.csv")
 SIGNED_PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not chromium_available() and not running_under_ci(),
-        reason=f"{CHROMIUM} is missing: install Debian's chromium package to run browser tests",
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 
 def _bootstrap(data_dir: Path, env: dict[str, str]) -> None:
@@ -72,18 +62,14 @@ def _bootstrap(data_dir: Path, env: dict[str, str]) -> None:
 
 @pytest.fixture(scope="module")
 def empty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    if not chromium_available():
-        pytest.fail(f"CI=true and {CHROMIUM} is missing: the browser tests must run under CI")
-    with running_server(tmp_path_factory.mktemp("accord-empty"), prepare=_bootstrap) as server:
+    with story_server(tmp_path_factory, "accord-empty", _bootstrap) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
+    with story_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 def new_page(browser: Browser, server: LiveServer, problems: list[str]) -> Page:
