@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from accord.core.memo import access_memo
 from accord.orgs.models import Person
 from accord.orgs.zones import zone_of
 from accord.threads.inbox import event_label
@@ -76,7 +77,8 @@ def unread_notifications(person: Any, now: dt.datetime) -> list[DigestItem]:
 
 
 def digest_items(person: Any, now: dt.datetime) -> list[DigestItem]:
-    return [item for source in _sources.values() for item in source(person, now)]
+    with access_memo():  # the person's programs and NDAs read once for every source
+        return [item for source in _sources.values() for item in source(person, now)]
 
 
 def period_of(frequency: str, local: dt.datetime) -> str | None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from accord.threads.access import action_items_visible_to, threads_visible_to
+from accord.threads.access import action_items_visible_among, threads_visible_among
 from accord.threads.notify import Target, register_target
 from accord.threads.subjects import subject_kinds
 
@@ -29,7 +29,7 @@ def action_item_url(item: Any) -> str:
 @register_target("thread")
 def threads_for(user: Any, ids: Sequence[int]) -> dict[int, Target]:
     restricted = _restricted_kinds()
-    rows = threads_visible_to(user).filter(pk__in=list(ids))
+    rows = threads_visible_among(user, ids)
     return {
         t.pk: Target(
             title=t.title,
@@ -45,8 +45,7 @@ def threads_for(user: Any, ids: Sequence[int]) -> dict[int, Target]:
 def action_items_for(user: Any, ids: Sequence[int]) -> dict[int, Target]:
     restricted = _restricted_kinds()
     rows = (
-        action_items_visible_to(user)
-        .filter(pk__in=list(ids))
+        action_items_visible_among(user, ids)
         .select_related("thread")
         .only("pk", "title", "program_id", "thread__subject_kind", "thread_id")
     )

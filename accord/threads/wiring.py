@@ -8,10 +8,10 @@ import datetime as dt
 from typing import Any
 
 from accord.orgs.zones import local_day
-from accord.threads.access import action_items_visible_to
+from accord.threads.access import action_items_visible_among
 from accord.threads.digest import DigestItem, register_digest_source
 from accord.threads.escalation import escalate_overdue
-from accord.threads.models import ActionStatus
+from accord.threads.models import ActionItem, ActionStatus
 from accord.threads.sweep import register_step
 from accord.threads.targets import action_item_url
 
@@ -26,9 +26,9 @@ def open_action_items(person: Any, now: dt.datetime) -> list[DigestItem]:
     """The person's open action items they may still see, earliest due first, marked overdue
     by their own calendar."""
     today = local_day(person, now)
+    mine = ActionItem.objects.filter(owner_id=person.pk, status=ActionStatus.OPEN)
     items = (
-        action_items_visible_to(person)
-        .filter(owner_id=person.pk, status=ActionStatus.OPEN)
+        action_items_visible_among(person, mine.values("pk"))
         .order_by("due_date", "pk")
         .only("pk", "title", "due_date", "thread_id")[:DIGEST_ACTION_ITEMS]
     )
