@@ -549,8 +549,15 @@ def main() -> None:
         f"overdue, {world['sent_before']:,} steps sent before), {world['notifications']:,} "
         f"notifications in {time.perf_counter() - started:.0f} s"
     )
+    from django.urls import get_resolver
+
     from accord.threads.models import EscalationSent
 
+    # Loading the URLs (links in notifications) is the process's start, not the sweep's work:
+    # the CLI's start-up has its own benchmark (cli_startup.py).
+    started = time.perf_counter()
+    get_resolver().url_patterns  # noqa: B018
+    print(f"URLs loaded (once a process) in {time.perf_counter() - started:.1f} s")
     before = EscalationSent.objects.count()
     sweep_s, first, again_s, second = sweep(sweep_now)
     escalated = EscalationSent.objects.count() - before
