@@ -4,7 +4,8 @@
 
 Generates, with a fixed seed and set-based inserts: 10 OEMs and 20 EMS providers, 100
 programs (each OEM's ten, with two EMS partners, a BOM of 200 parts), 5,000 people in eight
-time zones (members of three of their organisation's programs, two managers a program),
+time zones (in program teams: eight an organisation, each on one to three of its
+programs; two managers a program),
 20,000 threads (one per program and part) and 200,000 action items (ten a thread, owned by
 members of the program): a quarter open, two in five of those overdue by 1 to 40 days, every
 step up to yesterday's already sent (the sweep runs every few minutes: today's is what is new).
@@ -17,7 +18,8 @@ The clock is fixed: the sweep runs on a Sunday at 13:30 UTC, the digests on the 
 Timed:
 - sweep: one `run_sweep(now)` (certificate alerts, escalation, e-mail batches, digests, sending),
   then a second at the same moment (idempotent: nothing new);
-- digests: `queue_digests` for everyone due, then `compose_digest` of every digest queued;
+- digests: `queue_digests` for everyone due, then every digest queued composed and sent as the
+  worker does (`send_deliveries` in the dispatcher's batches, to an in-memory mail backend);
 - inbox: `inbox_rows` and `unread_count` of 200 random people, each in a request's memo; the
   query count of a person with 5 notifications and of one with 500 must be the same.
 
@@ -195,13 +197,18 @@ def generate(scale: float, now: dt.datetime) -> dict[str, Any]:
             programs_of_org[owner].append(pk)
             for org in partners[pk]:
                 programs_of_org[org].append(pk)
+        # People work in program teams: eight an organisation, each on one to three of the
+        # organisation's programs.
+        teams = {
+            org: [rng.sample(options, min(rng.randint(1, 3), len(options))) for _ in range(8)]
+            for org, options in programs_of_org.items()
+        }
         members: dict[int, list[int]] = defaultdict(list)
         managers: dict[int, int] = defaultdict(int)
         member_rows = []
         owner_of = dict(programs)
         for person, org, _ in people:
-            options = programs_of_org[org]
-            for program in rng.sample(options, min(3, len(options))):
+            for program in teams[org][rng.randrange(8)] if org in teams else ():
                 owner_side = org == owner_of[program]
                 role = MemberRole.MEMBER
                 if owner_side and managers[program] < 2:
@@ -398,26 +405,30 @@ def sweep(now: dt.datetime) -> tuple[float, dict[str, int], float, dict[str, int
 
 
 def digests(now: dt.datetime) -> tuple[float, float, int, int]:
-    """Queue everyone's digest, then compose each one queued (as sending would)."""
-    from accord.threads.digest import compose_digest, queue_digests
-    from accord.threads.mail import Skip
-    from accord.threads.models import DeliveryKind, EmailDelivery
+    """Queue everyone's digest (the sweep's step), then send each one queued as the worker
+    does (mail.send_deliveries, in the dispatcher's batches): composed from their sources
+    again, access checked again, handed to an in-memory mail backend."""
+    from django.test.utils import override_settings
+
+    from accord.threads.digest import queue_digests
+    from accord.threads.mail import SEND_BATCH, send_deliveries
+    from accord.threads.models import DeliveryKind, DeliveryStatus, EmailDelivery
 
     started = time.perf_counter()
     queued = queue_digests(now)
     queue_s = time.perf_counter() - started
+    ids = list(
+        EmailDelivery.objects.filter(kind=DeliveryKind.DIGEST, created_at=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     started = time.perf_counter()
-    composed = 0
-    deliveries = EmailDelivery.objects.filter(
-        kind=DeliveryKind.DIGEST, created_at=now
-    ).select_related("recipient")
-    for delivery in deliveries:
-        try:
-            compose_digest(delivery, delivery.recipient, now)
-            composed += 1
-        except Skip:
-            pass
-    return queue_s, time.perf_counter() - started, queued, composed
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        for start in range(0, len(ids), SEND_BATCH):
+            send_deliveries(ids[start : start + SEND_BATCH], now)
+    send_s = time.perf_counter() - started
+    sent = EmailDelivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENT).count()
+    return queue_s, send_s, queued, sent
 
 
 def inbox_request(person: Any) -> int:
@@ -566,11 +577,11 @@ def main() -> None:
     print(f"second sweep at the same moment (idempotent): {again_s:.2f} s {second}")
     assert not any(second.values()), "a second sweep at the same moment did something"
 
-    queue_s, compose_s, queued, composed = digests(digest_now)
-    digest_s = queue_s + compose_s
+    queue_s, send_s, queued, sent = digests(digest_now)
+    digest_s = queue_s + send_s
     print(
         f"digests at {digest_now:%a %Y-%m-%d %H:%M} UTC: {queued:,} queued in {queue_s:.2f} s, "
-        f"{composed:,} composed in {compose_s:.2f} s; all digests {digest_s:.2f} s"
+        f"{sent:,} composed and sent (in memory) in {send_s:.2f} s; all digests {digest_s:.2f} s"
     )
 
     samples = inbox(world["person_ids"], INBOX_REQUESTS)

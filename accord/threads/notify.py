@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from accord.core.access import is_person
 from accord.core.memo import access_memo
+from accord.orgs.access import remember_reaches, sight_of
 from accord.threads.models import Channel, Mute, Notification, NotificationPreference
 
 
@@ -39,14 +41,25 @@ class Target:
 
 Resolver = Callable[[Any, Sequence[int]], dict[int, Target]]
 _resolvers: dict[str, Resolver] = {}
+# Kinds whose resolver reads only the person's sight (orgs.access.sight_of): many people are
+# checked with one call for each group of them who see alike.
+_by_sight: set[str] = set()
+# The most ids one resolver call is given.
+RESOLVE_CHUNK = 5000
 
 
-def register_target(kind: str) -> Callable[[Resolver], Resolver]:
+def register_target(kind: str, *, by_sight: bool = False) -> Callable[[Resolver], Resolver]:
     """Decorator: `@register_target("thread") def threads_for(user, ids) -> {id: Target}`.
-    The resolver answers only the ids the person may see now."""
+    The resolver answers only the ids the person may see now. `by_sight`: its answer depends
+    on nothing but the person's sight (it reads only *_visible_to rules of their Reach), so
+    that one call answers for everyone with the same sight."""
 
     def register(resolver: Resolver) -> Resolver:
         _resolvers[kind] = resolver
+        if by_sight:
+            _by_sight.add(kind)
+        else:
+            _by_sight.discard(kind)
         return resolver
 
     return register
@@ -69,6 +82,60 @@ def resolve_targets(user: Any, refs: Iterable[tuple[str, int]]) -> dict[tuple[st
                 continue
             for pk, target in resolver(user, sorted(ids)).items():
                 found[(kind, pk)] = target
+    return found
+
+
+def resolve_targets_of_many(
+    wanted: Iterable[tuple[Any, Iterable[tuple[str, int]]]],
+) -> dict[int, dict[tuple[str, int], Target]]:
+    """resolve_targets for many people at once (person, refs), by person id: their Reach read
+    together, and for kinds resolved by sight one resolver call for each group of people who
+    see alike (with the union of their ids), not one a person."""
+    people: dict[int, Any] = {}
+    asked: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    for person, refs in wanted:
+        people[person.pk] = person
+        asked[person.pk].update(refs)
+    found: dict[int, dict[tuple[str, int], Target]] = {pk: {} for pk in people}
+    with access_memo():
+        remember_reaches(people.values())
+        groups: dict[tuple[str, Hashable], tuple[Any, set[int]]] = {}
+        alone: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        # Each group is checked as its first person by id among all those given (with refs
+        # or not): the same person for each call of a digest's sources, so that what was
+        # built for them (memoised) is reused.
+        first: dict[Hashable, Any] = {}
+        for pk in sorted(people):
+            if is_person(people[pk]):
+                first.setdefault(sight_of(people[pk]), people[pk])
+        for pk in sorted(asked):
+            person = people[pk]
+            if not is_person(person):
+                continue
+            for kind, target in asked[pk]:
+                if kind in _by_sight:
+                    sight = sight_of(person)
+                    groups.setdefault((kind, sight), (first[sight], set()))[1].add(target)
+                else:
+                    alone[pk].append((kind, target))
+        answers: dict[tuple[str, Hashable], dict[int, Target]] = {}
+        for (kind, sight), (someone, ids) in groups.items():
+            ordered = sorted(ids)
+            answer: dict[int, Target] = {}
+            for start in range(0, len(ordered), RESOLVE_CHUNK):  # within any IN (...) limit
+                answer.update(_resolvers[kind](someone, ordered[start : start + RESOLVE_CHUNK]))
+            answers[(kind, sight)] = answer
+        for pk, refs in asked.items():
+            person = people[pk]
+            if not is_person(person):
+                continue
+            for kind, target in refs:
+                if kind in _by_sight:
+                    hit = answers[(kind, sight_of(person))].get(target)
+                    if hit is not None:
+                        found[pk][(kind, target)] = hit
+            if alone.get(pk):
+                found[pk].update(resolve_targets(person, alone[pk]))
     return found
 
 
@@ -160,11 +227,11 @@ def notify_many(
                 continue
             wanted.append((notice, person, inbox, email))
             asked.setdefault(person.pk, (person, set()))[1].add(notice.pk)
-    # No side-effect access: each person's targets checked together, now.
-    seen_by = {
-        pk: {target for _, target in resolve_targets(person, [(kind, t) for t in targets])}
-        for pk, (person, targets) in asked.items()
-    }
+    # No side-effect access: every recipient's targets checked now, together.
+    resolved = resolve_targets_of_many(
+        (person, [(kind, t) for t in targets]) for person, targets in asked.values()
+    )
+    seen_by = {pk: {target for _, target in refs} for pk, refs in resolved.items()}
     moment = now or timezone.now()
     rows = [
         Notification(
