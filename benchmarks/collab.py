@@ -158,8 +158,8 @@ def generate(scale: float, now: dt.datetime) -> dict[str, Any]:
         boms = dict(Bom.objects.values_list("program_id", "pk"))
         part_of: dict[tuple[int, int], int] = {}
         for number, pk in Part.objects.filter(is_assembly=False).values_list("number", "pk"):
-            _, program, index = number.split("-")
-            part_of[(int(program), int(index))] = pk
+            _, program_text, index_text = number.split("-")
+            part_of[(int(program_text), int(index_text))] = pk
         insert_rows(
             BomLine,
             ["bom", "position", "part", "quantity"],
@@ -203,6 +203,10 @@ def generate(scale: float, now: dt.datetime) -> dict[str, Any]:
             org: [rng.sample(options, min(rng.randint(1, 3), len(options))) for _ in range(8)]
             for org, options in programs_of_org.items()
         }
+        for org, options in programs_of_org.items():  # every program has a team on it
+            for k, program in enumerate(options):
+                if not any(program in team for team in teams[org]):
+                    teams[org][k % 8].append(program)
         members: dict[int, list[int]] = defaultdict(list)
         managers: dict[int, int] = defaultdict(int)
         member_rows = []
@@ -234,7 +238,7 @@ def generate(scale: float, now: dt.datetime) -> dict[str, Any]:
         zone_of_person = {pk: zone for pk, _, zone in people}
         today_of_zone = {z: local_day(_Zoned(z), now) for z in ZONES}
         yesterday_of_zone = {z: local_day(_Zoned(z), now - dt.timedelta(days=1)) for z in ZONES}
-        item_rows = []
+        item_rows: list[tuple[Any, ...]] = []
         overdue_plan: list[tuple[int, int]] = []  # (row index, days late yesterday)
         for thread, program in threads:
             team = members[program]
@@ -283,9 +287,9 @@ def generate(scale: float, now: dt.datetime) -> dict[str, Any]:
         )
         item_ids = _ids(ActionItem)
         sent_rows = [
-            (item_ids[index], days, target, now - dt.timedelta(days=1))
+            (item_ids[index], days, step_target, now - dt.timedelta(days=1))
             for index, late in overdue_plan
-            for days, target in DEFAULT_LADDER
+            for days, step_target in DEFAULT_LADDER
             if days <= late
         ]
         insert_rows(EscalationSent, ["item", "days", "target", "sent_at"], sent_rows)

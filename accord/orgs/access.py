@@ -123,9 +123,7 @@ def _compute_reaches(people: Sequence[Any]) -> dict[int, Reach]:
         return {}
     # The organisation's kind: from the person when it was loaded with them (a request's user).
     kinds = {
-        p.organisation_id: p.organisation.kind
-        for p in people
-        if Person.organisation.is_cached(p)  # type: ignore[attr-defined]
+        p.organisation_id: p.organisation.kind for p in people if Person.organisation.is_cached(p)
     }
     missing = sorted({p.organisation_id for p in people} - set(kinds))
     if missing:

@@ -81,7 +81,7 @@ def unread_notifications(people: Sequence[Any], now: dt.datetime) -> dict[int, l
     """Each person's newest unread notifications (in their inbox) whose targets they may
     still see."""
     rows: dict[int, list[tuple[str, str, int]]] = {p.pk: [] for p in people}
-    for recipient, event, kind, target in (
+    for recipient, event, kind, target_id in (
         Notification.objects.filter(
             recipient_id__in=sorted(rows), read_at__isnull=True, in_inbox=True, created_at__lte=now
         )
@@ -89,15 +89,15 @@ def unread_notifications(people: Sequence[Any], now: dt.datetime) -> dict[int, l
         .values_list("recipient_id", "event", "target_kind", "target_id")
     ):
         if len(rows[recipient]) < DIGEST_NOTIFICATIONS:
-            rows[recipient].append((event, kind, target))
+            rows[recipient].append((event, kind, target_id))
     targets = resolve_targets_of_many(
         (p, [(kind, target) for _, kind, target in rows[p.pk]]) for p in people
     )
     found: dict[int, list[DigestItem]] = {}
     for person in people:
         items = []
-        for event, kind, pk in rows[person.pk]:
-            target = targets[person.pk].get((kind, pk))
+        for event, kind, target_id in rows[person.pk]:
+            target = targets[person.pk].get((kind, target_id))
             if target is not None:
                 title = "" if target.restricted else f"{event_label(event)}: {target.title}"
                 items.append(

@@ -129,8 +129,6 @@ def escalate_overdue(*, now: dt.datetime) -> int:
     # UTC's date: nothing due after today's UTC date can be overdue anywhere.
     open_items = ActionItem.objects.filter(status=ActionStatus.OPEN, due_date__lte=utc_day)
     pending = _pending_steps(now)
-    if pending is None:
-        return 0
     candidates = list(
         open_items.filter(pending)
         .select_related("owner", "owner__organisation", "program")
@@ -219,10 +217,10 @@ def _write_steps(
         ]
 
 
-def _pending_steps(now: dt.datetime) -> Q | None:
+def _pending_steps(now: dt.datetime) -> Q:
     """The condition on ActionItem for "a step of its ladder is due and not sent yet": per
     ladder, per step, per calendar day the owners' zones are on at `now` (at most three; the
-    owners are grouped by zone, never read one by one). None: no ladder has a step."""
+    owners are grouped by zone, never read one by one)."""
     zones: dict[dt.date, list[str]] = defaultdict(list)
     names = Person.objects.order_by().values_list("time_zone", flat=True).distinct()
     for name in names:
@@ -247,10 +245,10 @@ def _pending_steps(now: dt.datetime) -> Q | None:
                 late_enough |= Q(
                     owner__time_zone__in=zone_names, due_date__lte=day - dt.timedelta(days=days)
                 )
-            not_sent = ~Exists(
+            sent = Exists(
                 EscalationSent.objects.filter(item_id=OuterRef("pk"), days=days, target=target)
             )
-            condition |= programs & late_enough & not_sent
+            condition |= programs & late_enough & ~Q(sent)
     return condition
 
 

@@ -230,7 +230,7 @@ def compose(
         from accord.threads.digest import compose_digest
 
         items = None if prepared is None else prepared.get(person.pk)
-        return compose_digest(delivery, person, now, items)  # type: ignore[no-any-return]
+        return compose_digest(delivery, person, now, items)
     return compose_batch(delivery, person)
 
 

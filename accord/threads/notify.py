@@ -114,8 +114,8 @@ def resolve_targets_of_many(
                 continue
             for kind, target in asked[pk]:
                 if kind in _by_sight:
-                    sight = sight_of(person)
-                    groups.setdefault((kind, sight), (first[sight], set()))[1].add(target)
+                    seen_as = sight_of(person)
+                    groups.setdefault((kind, seen_as), (first[seen_as], set()))[1].add(target)
                 else:
                     alone[pk].append((kind, target))
         answers: dict[tuple[str, Hashable], dict[int, Target]] = {}
