@@ -71,7 +71,8 @@ class Reach:
     seller: bool = False
     programs: tuple[int, ...] = ()  # member of (need-to-know, person by person)
     owners: dict[int, int] = field(default_factory=dict)  # program -> owning organisation
-    roles: dict[int, str] = field(default_factory=dict)  # program -> their role in it
+    # program -> their role in it: who manages, never who reads (not part of sight_of).
+    roles: dict[int, str] = field(default_factory=dict)
     restricted: tuple[int, ...] = ()  # programs whose owner's restricted data they may read
     owned: tuple[int, ...] = ()  # member programs their own organisation owns
     nda_partners: frozenset[int] = frozenset()  # organisations with an NDA in force with theirs
@@ -103,14 +104,14 @@ def remember_reaches(people: Iterable[Any]) -> None:
 def sight_of(user: Any) -> tuple[Hashable, ...]:
     """What decides what a person may read through the *_visible_to rules that read only their
     Reach (and whether they are active): two people with the same sight see the same rows
-    there, so a check made for one holds for the other."""
+    there, so a check made for one holds for the other. Their roles are left out: a role
+    decides who manages a program (can_manage_program), never what anyone may read."""
     reach = reach_of(user)
     return (
         reach.organisation_id,
         reach.seller,
         reach.programs,
         tuple(sorted(reach.owners.items())),
-        tuple(sorted(reach.roles.items())),
         reach.restricted,
         reach.owned,
         tuple(sorted(reach.nda_partners)),
