@@ -51,7 +51,7 @@ ManySource = Callable[[Sequence[Any], dt.datetime], dict[int, list[DigestItem]]]
 _sources: dict[str, ManySource] = {}
 # People whose digests are made together (their access is read together: one check for
 # each group who see alike, so the bigger the chunk the fewer checks).
-CHUNK = 2000
+CHUNK = 5000
 
 
 def register_digest_source(name: str) -> Callable[[DigestSource], DigestSource]:

@@ -46,7 +46,7 @@ from accord.threads.notify import resolve_targets
 # A queued delivery is handed to the worker again only after this long without an answer.
 LEASE = dt.timedelta(minutes=15)
 # Deliveries handed to one task: its digests are composed together (send_deliveries).
-SEND_BATCH = 500
+SEND_BATCH = 1000
 SUBJECT_MAX = 150
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
