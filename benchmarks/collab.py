@@ -310,7 +310,7 @@ def generate(scale: float, now: dt.datetime) -> dict[str, Any]:
         counts: dict[int, int] = {}
         # The two whose inbox query counts are compared: 5 and 500 notifications, both kinds.
         few, many = [pk for pk, _, _ in people if items_of_owner[pk]][:2]
-        for index, (person, _, _) in enumerate(people):
+        for person, _, _ in people:
             count = (
                 5
                 if person == few
