@@ -122,13 +122,15 @@ def sight_of(user: Any) -> tuple[Hashable, ...]:
 def _compute_reaches(people: Sequence[Any]) -> dict[int, Reach]:
     if not people:
         return {}
-    # The organisation's kind: from the person when it was loaded with them (a request's user).
-    kinds = {
-        p.organisation_id: p.organisation.kind for p in people if Person.organisation.is_cached(p)
-    }
-    missing = sorted({p.organisation_id for p in people} - set(kinds))
+    # The organisation's kind: from the person when it was loaded with them (a request's user);
+    # else loaded (in one query) and kept on the person, as reading user.organisation would.
+    missing = sorted({p.organisation_id for p in people if not Person.organisation.is_cached(p)})
     if missing:
-        kinds.update(Organisation.objects.filter(pk__in=missing).values_list("pk", "kind"))
+        loaded = Organisation.objects.in_bulk(missing)
+        for person in people:
+            if not Person.organisation.is_cached(person):
+                person.organisation = loaded[person.organisation_id]
+    kinds = {p.organisation_id: p.organisation.kind for p in people}
     memberships: dict[int, list[tuple[int, int, str]]] = {p.pk: [] for p in people}
     for person, program, owner, role in (
         ProgramMember.objects.filter(person_id__in=sorted(memberships))
