@@ -29,6 +29,19 @@ def request_memo() -> Iterator[None]:
         _request_memo.reset(token)
 
 
+@contextmanager
+def access_memo() -> Iterator[None]:
+    """Remember access facts until the block ends, within the request's memo when there is one.
+    Work outside a request that checks many things for one person at one moment (a digest, the
+    targets of an inbox window, the recipients of a notification) opens one, so that the
+    person's programs and NDAs are read once, not once per visibility rule."""
+    if _request_memo.get() is not None:
+        yield
+        return
+    with request_memo():
+        yield
+
+
 def memoised(key: Hashable, compute: Callable[[], T]) -> T:
     """compute() once per request for this key; every call outside a request computes anew."""
     memo = _request_memo.get()

@@ -15,6 +15,7 @@ program's events.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,7 +71,8 @@ class Reach:
     seller: bool = False
     programs: tuple[int, ...] = ()  # member of (need-to-know, person by person)
     owners: dict[int, int] = field(default_factory=dict)  # program -> owning organisation
-    roles: dict[int, str] = field(default_factory=dict)  # program -> their role in it
+    # program -> their role in it: who manages, never who reads (not part of sight_of).
+    roles: dict[int, str] = field(default_factory=dict)
     restricted: tuple[int, ...] = ()  # programs whose owner's restricted data they may read
     owned: tuple[int, ...] = ()  # member programs their own organisation owns
     nda_partners: frozenset[int] = frozenset()  # organisations with an NDA in force with theirs
@@ -87,33 +89,95 @@ def reach_of(user: Any) -> Reach:
     """The person's Reach; anonymous visitors and people without an organisation reach nothing."""
     if not is_person(user):
         return NOBODY
-    return memoised(("reach", user.pk), lambda: _compute_reach(user))
+    return memoised(("reach", user.pk), lambda: _compute_reaches([user])[user.pk])
 
 
-def _compute_reach(user: Any) -> Reach:
-    org = user.organisation_id
-    seller = user.organisation.kind in OrganisationKind.sellers()
-    memberships = list(
-        ProgramMember.objects.filter(person_id=user.pk)
-        .order_by("program_id")
-        .values_list("program_id", "program__owner_id", "role")
+def remember_reaches(people: Iterable[Any]) -> None:
+    """Work out the Reach of many people at once (three queries in all, not two or three a
+    person) into the memo that is open (accord.core.memo.access_memo), for work that checks
+    access for thousands of people (a sweep's notifications, everyone's digest)."""
+    persons = [p for p in people if is_person(p)]
+    for pk, reach in _compute_reaches(persons).items():
+        memoised(("reach", pk), lambda reach=reach: reach)  # type: ignore[misc]
+
+
+def sight_of(user: Any) -> tuple[Hashable, ...]:
+    """What decides what a person may read through the *_visible_to rules that read only their
+    Reach (and whether they are active): two people with the same sight see the same rows
+    there, so a check made for one holds for the other. Their roles are left out: a role
+    decides who manages a program (can_manage_program), never what anyone may read."""
+    reach = reach_of(user)
+    return (
+        reach.organisation_id,
+        reach.seller,
+        reach.programs,
+        tuple(sorted(reach.owners.items())),
+        reach.restricted,
+        reach.owned,
+        tuple(sorted(reach.nda_partners)),
+        bool(getattr(user, "is_active", False)),
     )
+
+
+def _compute_reaches(people: Sequence[Any]) -> dict[int, Reach]:
+    if not people:
+        return {}
+    # The organisation's kind: from the person when it was loaded with them (a request's user);
+    # else loaded (in one query) and kept on the person, as reading user.organisation would.
+    missing = sorted({p.organisation_id for p in people if not Person.organisation.is_cached(p)})
+    if missing:
+        loaded = Organisation.objects.in_bulk(missing)
+        for person in people:
+            if not Person.organisation.is_cached(person):
+                person.organisation = loaded[person.organisation_id]
+    kinds = {p.organisation_id: p.organisation.kind for p in people}
+    memberships: dict[int, list[tuple[int, int, str]]] = {p.pk: [] for p in people}
+    for person, program, owner, role in (
+        ProgramMember.objects.filter(person_id__in=sorted(memberships))
+        .order_by("person_id", "program_id")
+        .values_list("person_id", "program_id", "program__owner_id", "role")
+    ):
+        memberships[person].append((program, owner, role))
+    # The NDAs matter for another owner's programs, and for a seller's parts (any NDA in force
+    # with a part's owner): people whose programs are all their own organisation's skip them.
+    needing: set[int] = set()
+    for user in people:
+        org = user.organisation_id
+        owners = {program: owner for program, owner, _ in memberships[user.pk]}
+        if kinds[org] in OrganisationKind.sellers() or any(o != org for o in owners.values()):
+            needing.add(org)
+    ndas: dict[int, list[tuple[int, bool, int | None]]] = {org: [] for org in needing}
+    if needing:
+        for party_a, party_b, all_programs, program in (
+            ndas_in_force()
+            .filter(Q(party_a_id__in=sorted(needing)) | Q(party_b_id__in=sorted(needing)))
+            .values_list("party_a_id", "party_b_id", "covers_all_programs", "programs")
+        ):
+            for org, other in ((party_a, party_b), (party_b, party_a)):
+                if org in ndas:
+                    ndas[org].append((other, all_programs, program))
+    return {
+        user.pk: _reach(user, kinds[user.organisation_id], memberships[user.pk], ndas)
+        for user in people
+    }
+
+
+def _reach(
+    user: Any,
+    kind: str,
+    memberships: list[tuple[int, int, str]],
+    ndas: dict[int, list[tuple[int, bool, int | None]]],
+) -> Reach:
+    org = user.organisation_id
+    seller = kind in OrganisationKind.sellers()
     owners = {program: owner for program, owner, _ in memberships}
     roles = {program: role for program, _, role in memberships}
     owned = tuple(p for p, owner in owners.items() if owner == org)
     partners: set[int] = set()
     covers_all: set[int] = set()
     covered: set[tuple[int, int]] = set()
-    # The NDAs matter for another owner's programs, and for a seller's parts (any NDA in force
-    # with a part's owner): people whose programs are all their own organisation's skip them.
     if seller or len(owned) < len(owners):
-        ndas = (
-            ndas_in_force()
-            .filter(Q(party_a_id=org) | Q(party_b_id=org))
-            .values_list("party_a_id", "party_b_id", "covers_all_programs", "programs")
-        )
-        for party_a, party_b, all_programs, program in ndas:
-            other = party_b if party_a == org else party_a
+        for other, all_programs, program in ndas.get(org, ()):
             partners.add(other)
             if all_programs:
                 covers_all.add(other)

@@ -12,13 +12,15 @@ is made and again when it is sent (its text is made at sending, from the sources
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from accord.core.memo import access_memo
+from accord.orgs.access import remember_reaches
 from accord.orgs.models import Person
 from accord.orgs.zones import zone_of
 from accord.threads.inbox import event_label
@@ -29,7 +31,7 @@ from accord.threads.models import (
     EmailDelivery,
     Notification,
 )
-from accord.threads.notify import resolve_targets
+from accord.threads.notify import resolve_targets_of_many
 
 # The most unread notifications one digest lists (the newest).
 DIGEST_NOTIFICATIONS = 100
@@ -44,7 +46,12 @@ class DigestItem:
 
 
 DigestSource = Callable[[Any, dt.datetime], list[DigestItem]]
-_sources: dict[str, DigestSource] = {}
+# A source for many people at once: (people, now) -> {person id: their items}.
+ManySource = Callable[[Sequence[Any], dt.datetime], dict[int, list[DigestItem]]]
+_sources: dict[str, ManySource] = {}
+# People whose digests are made together (their access is read together: one check for
+# each group who see alike, so the bigger the chunk the fewer checks).
+CHUNK = 5000
 
 
 def register_digest_source(name: str) -> Callable[[DigestSource], DigestSource]:
@@ -52,31 +59,69 @@ def register_digest_source(name: str) -> Callable[[DigestSource], DigestSource]:
     person's open items of that kind, only those they may see now."""
 
     def register(source: DigestSource) -> DigestSource:
+        _sources[name] = lambda people, now: {p.pk: source(p, now) for p in people}
+        return source
+
+    return register
+
+
+def register_digest_source_of_many(name: str) -> Callable[[ManySource], ManySource]:
+    """Decorator: `@register_digest_source_of_many("action_items") def open_items(people,
+    now) -> {person id: items}`: the same, for many people at once (one query for them all,
+    access resolved together: notify.resolve_targets_of_many)."""
+
+    def register(source: ManySource) -> ManySource:
         _sources[name] = source
         return source
 
     return register
 
 
-@register_digest_source("notifications")
-def unread_notifications(person: Any, now: dt.datetime) -> list[DigestItem]:
-    rows = list(
+@register_digest_source_of_many("notifications")
+def unread_notifications(people: Sequence[Any], now: dt.datetime) -> dict[int, list[DigestItem]]:
+    """Each person's newest unread notifications (in their inbox) whose targets they may
+    still see."""
+    rows: dict[int, list[tuple[str, str, int]]] = {p.pk: [] for p in people}
+    for recipient, event, kind, target_id in (
         Notification.objects.filter(
-            recipient_id=person.pk, read_at__isnull=True, in_inbox=True, created_at__lte=now
-        ).order_by("-created_at", "-id")[:DIGEST_NOTIFICATIONS]
+            recipient_id__in=sorted(rows), read_at__isnull=True, in_inbox=True, created_at__lte=now
+        )
+        .order_by("recipient_id", "-created_at", "-id")
+        .values_list("recipient_id", "event", "target_kind", "target_id")
+    ):
+        if len(rows[recipient]) < DIGEST_NOTIFICATIONS:
+            rows[recipient].append((event, kind, target_id))
+    targets = resolve_targets_of_many(
+        (p, [(kind, target) for _, kind, target in rows[p.pk]]) for p in people
     )
-    targets = resolve_targets(person, [(n.target_kind, n.target_id) for n in rows])
-    items = []
-    for n in rows:
-        target = targets.get((n.target_kind, n.target_id))
-        if target is not None:
-            title = "" if target.restricted else f"{event_label(n.event)}: {target.title}"
-            items.append(DigestItem("Unread notifications", title, target.url, target.restricted))
-    return items
+    found: dict[int, list[DigestItem]] = {}
+    for person in people:
+        items = []
+        for event, kind, target_id in rows[person.pk]:
+            target = targets[person.pk].get((kind, target_id))
+            if target is not None:
+                title = "" if target.restricted else f"{event_label(event)}: {target.title}"
+                items.append(
+                    DigestItem("Unread notifications", title, target.url, target.restricted)
+                )
+        found[person.pk] = items
+    return found
 
 
 def digest_items(person: Any, now: dt.datetime) -> list[DigestItem]:
-    return [item for source in _sources.values() for item in source(person, now)]
+    return digest_items_of([person], now)[person.pk]
+
+
+def digest_items_of(people: Sequence[Any], now: dt.datetime) -> dict[int, list[DigestItem]]:
+    """The digest items of many people: each source once for all of them, their access read
+    together."""
+    found: dict[int, list[DigestItem]] = {p.pk: [] for p in people}
+    with access_memo():
+        remember_reaches(people)
+        for source in _sources.values():
+            for pk, items in source(people, now).items():
+                found[pk].extend(items)
+    return found
 
 
 def period_of(frequency: str, local: dt.datetime) -> str | None:
@@ -115,33 +160,83 @@ def queue_digests(now: dt.datetime) -> int:
             person_id__in=sorted(due), period__in=sorted(set(due.values()))
         ).values_list("person_id", "period")
     )
-    persons = Person.objects.in_bulk([pk for pk, period in due.items() if (pk, period) not in done])
+    persons = Person.objects.select_related("organisation").in_bulk(
+        [pk for pk, period in due.items() if (pk, period) not in done]
+    )
+    ordered = [persons[pk] for pk in sorted(persons)]
     queued = 0
-    for pk in sorted(persons):
-        person = persons[pk]
-        items = digest_items(person, now)
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start : start + CHUNK]
+        items = digest_items_of(chunk, now)
         try:
-            with transaction.atomic():
-                delivery = None
-                if items:
-                    delivery = EmailDelivery.objects.create(
-                        recipient=person,
-                        kind=DeliveryKind.DIGEST,
-                        period=due[pk],
-                        created_at=now,
-                        next_attempt_at=now,
-                    )
-                DigestRun.objects.create(
+            queued += _record_digests(chunk, items, due, now)
+        except IntegrityError:  # another sweep made some of them: one by one
+            queued += sum(_record_digest(p, items[p.pk], due[p.pk], now) for p in chunk)
+    return queued
+
+
+def _record_digests(
+    people: Sequence[Person],
+    items: dict[int, list[DigestItem]],
+    due: dict[int, str],
+    now: dt.datetime,
+) -> int:
+    """The digests of many people, written together: a delivery for each that has items, a
+    run for each (empty ones are recorded, not queued)."""
+    with transaction.atomic():
+        deliveries = EmailDelivery.objects.bulk_create(
+            [
+                EmailDelivery(
+                    recipient=person,
+                    kind=DeliveryKind.DIGEST,
+                    period=due[person.pk],
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+                for person in people
+                if items[person.pk]
+            ],
+            batch_size=500,
+        )
+        delivery_of = {d.recipient_id: d for d in deliveries}
+        DigestRun.objects.bulk_create(
+            [
+                DigestRun(
                     person=person,
-                    period=due[pk],
-                    item_count=len(items),
-                    delivery=delivery,
+                    period=due[person.pk],
+                    item_count=len(items[person.pk]),
+                    delivery=delivery_of.get(person.pk),
                     created_at=now,
                 )
-        except IntegrityError:
-            continue  # another sweep made it
-        queued += delivery is not None
-    return queued
+                for person in people
+            ],
+            batch_size=500,
+        )
+    return len(deliveries)
+
+
+def _record_digest(person: Person, items: list[DigestItem], period: str, now: dt.datetime) -> int:
+    try:
+        with transaction.atomic():
+            delivery = None
+            if items:
+                delivery = EmailDelivery.objects.create(
+                    recipient=person,
+                    kind=DeliveryKind.DIGEST,
+                    period=period,
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+            DigestRun.objects.create(
+                person=person,
+                period=period,
+                item_count=len(items),
+                delivery=delivery,
+                created_at=now,
+            )
+    except IntegrityError:
+        return 0  # another sweep made it
+    return int(delivery is not None)
 
 
 @dataclass(frozen=True)
@@ -149,10 +244,18 @@ class _Zoned:
     time_zone: str
 
 
-def compose_digest(delivery: EmailDelivery, person: Person, now: dt.datetime) -> Any:
+def compose_digest(
+    delivery: EmailDelivery,
+    person: Person,
+    now: dt.datetime,
+    items: list[DigestItem] | None = None,
+) -> Any:
+    """The digest's e-mail, from its sources now (access checked again); `items`: what
+    digest_items_of answered for the person just now, for many digests sent together."""
     from accord.threads.mail import Composed, Skip, absolute, clean_subject
 
-    items = digest_items(person, now)
+    if items is None:
+        items = digest_items(person, now)
     if not items:
         raise Skip("nothing open")
     weekly = "-W" in delivery.period

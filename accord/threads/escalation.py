@@ -15,13 +15,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 
 from accord.core.choices import Classification
 from accord.core.errors import Forbidden, InvalidInput
-from accord.core.events import record_event
+from accord.core.events import event_of, record_event, record_events
 from accord.orgs.access import can_manage_program
 from accord.orgs.choices import MemberRole
 from accord.orgs.models import Person, Program, ProgramMember
@@ -33,7 +35,7 @@ from accord.threads.models import (
     EscalationStep,
     EscalationTarget,
 )
-from accord.threads.notify import notify
+from accord.threads.notify import Notice, notify_many
 
 Step = tuple[int, str]
 DEFAULT_LADDER: tuple[Step, ...] = (
@@ -116,18 +118,28 @@ def _label(steps: Iterable[Step]) -> str:
 
 
 def escalate_overdue(*, now: dt.datetime) -> int:
-    """Send every step due for every open overdue item, each once; the number sent."""
+    """Send every step due for every open overdue item, each once; the number sent.
+
+    Only the items with a step due and not sent yet are read (the condition is in SQL, per
+    calendar day that the owners' zones are on and per ladder), not every open overdue item on
+    each run of a sweep that runs every few minutes. The steps are written, logged and notified
+    together: each recipient's access is checked once for all the items they hear of."""
     utc_day = now.astimezone(dt.UTC).date()
     # Overdue needs the owner's today after the due date, and no zone is a day ahead of
     # UTC's date: nothing due after today's UTC date can be overdue anywhere.
     open_items = ActionItem.objects.filter(status=ActionStatus.OPEN, due_date__lte=utc_day)
+    pending = _pending_steps(now)
     candidates = list(
-        open_items.select_related("owner", "owner__organisation", "program").order_by("pk")
+        open_items.filter(pending)
+        .select_related("owner", "owner__organisation", "program")
+        .order_by("pk")
     )
     if not candidates:
         return 0
     sent = set(
-        EscalationSent.objects.filter(item__in=open_items).values_list("item_id", "days", "target")
+        EscalationSent.objects.filter(item_id__in=[item.pk for item in candidates]).values_list(
+            "item_id", "days", "target"
+        )
     )
     ladders = ladders_of(item.program_id for item in candidates)
     due: list[tuple[ActionItem, int, str, int]] = []
@@ -142,44 +154,107 @@ def escalate_overdue(*, now: dt.datetime) -> int:
         return 0
     contacts = _organisation_contacts({_org(item.owner) for item, *_ in due})
     managers = _program_managers({item.program_id for item, *_ in due})
-    count = 0
     with transaction.atomic():
-        for item, days, target, late in due:
-            _, created = EscalationSent.objects.get_or_create(
-                item=item, days=days, target=target, defaults={"sent_at": now}
-            )
-            if not created:
-                continue
-            count += 1
+        written = _write_steps(due, now)
+        events = []
+        notices = []
+        for item, days, target, late in written:
             if target == EscalationTarget.OWNER:
                 recipients: list[Person] = [item.owner]
             elif target == EscalationTarget.ORGANISATION_CONTACT:
                 recipients = contacts.get(_org(item.owner), [])
             else:
                 recipients = managers.get(item.program_id, [])
-            record_event(
-                actor=None,
-                verb="escalated action item",
-                obj=item,
-                program=item.program,
-                organisation=item.owner.organisation,
-                classification=Classification.INTERNAL,
-                changes={
-                    "step": f"+{days} {target}",
-                    "days overdue": late,
-                    "to": sorted(p.username for p in recipients),
-                },
+            events.append(
+                event_of(
+                    actor=None,
+                    verb="escalated action item",
+                    obj=item,
+                    program=item.program,
+                    organisation=item.owner.organisation,
+                    classification=Classification.INTERNAL,
+                    changes={
+                        "step": f"+{days} {target}",
+                        "days overdue": late,
+                        "to": sorted(p.username for p in recipients),
+                    },
+                )
             )
-            notify(
-                actor=None,
-                recipients=recipients,
-                event="escalation",
-                kind="action_item",
-                pk=item.pk,
-                group_key=f"thread:{item.thread_id}" if item.thread_id else "",
-                now=now,
+            notices.append(
+                Notice(
+                    pk=item.pk,
+                    recipients=recipients,
+                    group_key=f"thread:{item.thread_id}" if item.thread_id else "",
+                )
             )
-    return count
+        record_events(events)
+        notify_many(actor=None, event="escalation", kind="action_item", notices=notices, now=now)
+    return len(written)
+
+
+def _write_steps(
+    due: list[tuple[ActionItem, int, str, int]], now: dt.datetime
+) -> list[tuple[ActionItem, int, str, int]]:
+    """Record the steps as sent, all at once; those another sweep sent meanwhile are left out
+    (each step is sent once)."""
+    try:
+        with transaction.atomic():
+            EscalationSent.objects.bulk_create(
+                [
+                    EscalationSent(item=item, days=days, target=target, sent_at=now)
+                    for item, days, target, _ in due
+                ],
+                batch_size=1000,
+            )
+        return due
+    except IntegrityError:  # a concurrent sweep got some first: one by one, as it did
+        return [
+            step
+            for step in due
+            if EscalationSent.objects.get_or_create(
+                item=step[0], days=step[1], target=step[2], defaults={"sent_at": now}
+            )[1]
+        ]
+
+
+def _pending_steps(now: dt.datetime) -> Q:
+    """The condition on ActionItem for "a step of its ladder is due and not sent yet": per
+    ladder, per step, per calendar day the owners' zones are on at `now` (at most three; the
+    owners are grouped by zone, never read one by one)."""
+    zones: dict[dt.date, list[str]] = defaultdict(list)
+    names = Person.objects.order_by().values_list("time_zone", flat=True).distinct()
+    for name in names:
+        zones[local_day(_Zone(name), now)].append(name)
+    configured: dict[int, list[Step]] = defaultdict(list)
+    for program_id, days, target in EscalationStep.objects.values_list(
+        "program_id", "days", "target"
+    ):
+        configured[program_id].append((days, target))
+    programs_of: dict[tuple[Step, ...], list[int]] = defaultdict(list)
+    for program_id, steps in configured.items():
+        programs_of[tuple(sorted(steps))].append(program_id)
+    ladders: list[tuple[tuple[Step, ...], Q]] = [
+        (ladder, Q(program_id__in=sorted(ids))) for ladder, ids in programs_of.items()
+    ]
+    ladders.append((DEFAULT_LADDER, ~Q(program_id__in=sorted(configured))))
+    condition = Q(pk__in=[])
+    for ladder, programs in ladders:
+        for days, target in ladder:
+            late_enough = Q(pk__in=[])
+            for day, zone_names in zones.items():
+                late_enough |= Q(
+                    owner__time_zone__in=zone_names, due_date__lte=day - dt.timedelta(days=days)
+                )
+            sent = Exists(
+                EscalationSent.objects.filter(item_id=OuterRef("pk"), days=days, target=target)
+            )
+            condition |= programs & late_enough & ~Q(sent)
+    return condition
+
+
+@dataclass(frozen=True)
+class _Zone:
+    time_zone: str
 
 
 def _org(person: Person) -> int:

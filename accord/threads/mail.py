@@ -21,7 +21,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -45,6 +45,8 @@ from accord.threads.notify import resolve_targets
 
 # A queued delivery is handed to the worker again only after this long without an answer.
 LEASE = dt.timedelta(minutes=15)
+# Deliveries handed to one task: its digests are composed together (send_deliveries).
+SEND_BATCH = 1000
 SUBJECT_MAX = 150
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -134,7 +136,7 @@ def queue_email_batches(now: dt.datetime) -> int:
 def dispatch_due_deliveries(now: dt.datetime) -> int:
     """Hand every pending delivery whose time has come to the task worker. Returns how many."""
     from accord.core.background import enqueue_with
-    from accord.threads.mail_tasks import send_email_delivery
+    from accord.threads.mail_tasks import send_email_deliveries
 
     with transaction.atomic():
         due = list(
@@ -146,8 +148,9 @@ def dispatch_due_deliveries(now: dt.datetime) -> int:
         if not due:
             return 0
         EmailDelivery.objects.filter(pk__in=due).update(next_attempt_at=now + LEASE)
-        for pk in due:
-            enqueue_with(send_email_delivery, pk, now.isoformat())
+        # In batches: a batch's digests read their people's access together.
+        for start in range(0, len(due), SEND_BATCH):
+            enqueue_with(send_email_deliveries, due[start : start + SEND_BATCH], now.isoformat())
     return len(due)
 
 
@@ -217,7 +220,12 @@ def compose_batch(delivery: EmailDelivery, person: Person) -> Composed:
     return Composed(clean_subject(subject), body, sorted({n.event for n in rows}))
 
 
-def compose(delivery: EmailDelivery, person: Person, now: dt.datetime) -> Composed:
+def compose(
+    delivery: EmailDelivery,
+    person: Person,
+    now: dt.datetime,
+    prepared: dict[int, list[Any]] | None = None,
+) -> Composed:
     if delivery.kind == DeliveryKind.MINUTES:
         from accord.threads.checkin_minutes import compose_minutes
 
@@ -225,15 +233,34 @@ def compose(delivery: EmailDelivery, person: Person, now: dt.datetime) -> Compos
     if delivery.kind == DeliveryKind.DIGEST:
         from accord.threads.digest import compose_digest
 
-        return compose_digest(delivery, person, now)
+        items = None if prepared is None else prepared.get(person.pk)
+        return compose_digest(delivery, person, now, items)
     return compose_batch(delivery, person)
+
+
+def send_deliveries(delivery_ids: list[int], now: dt.datetime) -> list[str]:
+    """Send many deliveries (send_delivery each), the digests among them composed from items
+    read for all their people at once (their access checked now, together)."""
+    from accord.threads.digest import digest_items_of
+
+    people = [
+        d.recipient
+        for d in EmailDelivery.objects.filter(
+            pk__in=delivery_ids, kind=DeliveryKind.DIGEST, status=DeliveryStatus.PENDING
+        ).select_related("recipient__organisation")
+        if d.recipient.is_active and d.recipient.email
+    ]
+    prepared = digest_items_of(people, now) if people else {}
+    return [send_delivery(pk, now, prepared) for pk in delivery_ids]
 
 
 def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=settings.ACCORD_NOTIFY_RETRY_MINUTES * 2 ** max(attempts - 1, 0))
 
 
-def send_delivery(delivery_id: int, now: dt.datetime) -> str:
+def send_delivery(
+    delivery_id: int, now: dt.datetime, prepared: dict[int, list[Any]] | None = None
+) -> str:
     """Send one delivery (claimed first, so that two workers never send it twice). Returns its
     status afterwards: sent, skipped, pending (to be retried) or failed."""
     current = EmailDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).first()
@@ -249,7 +276,7 @@ def send_delivery(delivery_id: int, now: dt.datetime) -> str:
     try:
         if not person.is_active or not person.email:
             raise Skip("the recipient has no address")
-        composed = compose(delivery, person, now)
+        composed = compose(delivery, person, now, prepared)
     except Skip as skip:
         EmailDelivery.objects.filter(pk=delivery_id).update(
             status=DeliveryStatus.SKIPPED, skip_reason=str(skip)[:200]

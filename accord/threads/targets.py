@@ -4,11 +4,12 @@ threads/notify.py, answering only the ids the person may see now (one query per 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
-from accord.threads.access import action_items_visible_to, threads_visible_to
+from accord.threads.access import action_items_visible_among, threads_visible_among
 from accord.threads.notify import Target, register_target
 from accord.threads.subjects import subject_kinds
 
@@ -25,17 +26,31 @@ def action_item_url(item: Any) -> str:
         return reverse("checkin_detail", args=[item.source_id]) + f"#action-{item.pk}"
     if item.thread_id is None:
         return reverse("my_action_items")
-    return reverse("thread_detail", args=[item.thread_id]) + f"#action-{item.pk}"
+    return thread_url(item.thread_id) + f"#action-{item.pk}"
 
 
-@register_target("thread")
+_PLACEHOLDER = 987654321
+
+
+@lru_cache(maxsize=16)
+def _thread_url_pattern(script_prefix: str) -> str:
+    return reverse("thread_detail", args=[_PLACEHOLDER])
+
+
+def thread_url(pk: int) -> str:
+    """reverse("thread_detail", args=[pk]), without resolving the pattern again for each of the
+    thousands of targets a sweep or a digest links to."""
+    return _thread_url_pattern(get_script_prefix()).replace(str(_PLACEHOLDER), str(int(pk)))
+
+
+@register_target("thread", by_sight=True)
 def threads_for(user: Any, ids: Sequence[int]) -> dict[int, Target]:
     restricted = restricted_kinds()
-    rows = threads_visible_to(user).filter(pk__in=list(ids))
+    rows = threads_visible_among(user, ids)
     return {
         t.pk: Target(
             title=t.title,
-            url=reverse("thread_detail", args=[t.pk]),
+            url=thread_url(t.pk),
             restricted=t.subject_kind in restricted,
             program_id=t.program_id,
         )
@@ -43,12 +58,11 @@ def threads_for(user: Any, ids: Sequence[int]) -> dict[int, Target]:
     }
 
 
-@register_target("action_item")
+@register_target("action_item", by_sight=True)
 def action_items_for(user: Any, ids: Sequence[int]) -> dict[int, Target]:
     restricted = restricted_kinds()
     rows = (
-        action_items_visible_to(user)
-        .filter(pk__in=list(ids))
+        action_items_visible_among(user, ids)
         .select_related("thread")
         .only(
             "pk",

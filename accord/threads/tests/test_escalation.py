@@ -99,3 +99,21 @@ def test_a_program_ladder_replaces_the_default_and_only_managers_change_it(peopl
     assert _escalations() == [("ems_quality", "action_item"), ("oem_buyer", "action_item")]
     set_ladder(actor=people.oem_buyer, program=program, steps=[])
     assert ladders_of([program.pk])[program.pk] == DEFAULT_LADDER
+
+
+def test_a_step_added_below_those_sent_is_sent_once_and_sent_steps_never_again(people, item):
+    assert escalate_overdue(now=_at("2026-12-08T00:00")) == 3  # +1, +3, +7 at once
+    set_ladder(
+        actor=people.oem_buyer,
+        program=item.program,
+        steps=["1:owner", "2:organisation_contact", "3:organisation_contact", "7:program_manager"],
+    )
+    assert escalate_overdue(now=_at("2026-12-08T00:00")) == 1  # only +2, new
+    assert escalate_overdue(now=_at("2026-12-09T00:00")) == 0
+    sent = sorted(EscalationSent.objects.filter(item=item).values_list("days", "target"))
+    assert sent == [
+        (1, "owner"),
+        (2, "organisation_contact"),
+        (3, "organisation_contact"),
+        (7, "program_manager"),
+    ]
