@@ -99,6 +99,17 @@ class InputSchema(Schema):
                     )
         return value
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _flags_are_true_or_false(cls, value: Any, info: ValidationInfo) -> Any:
+        # Pydantic reads 0 and 1 as false and true for a boolean (schemathesis had a capability
+        # profile accept "itar_registered": 0). The document says true or false. Query strings
+        # and forms carry text ("true", "false"), which Pydantic reads as it always has.
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if number and info.field_name in _flag_fields(cls):
+            raise ValueError("true or false is needed, not a number")
+        return value
+
 
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?")
 
@@ -114,6 +125,20 @@ def _day_fields(schema: type[BaseModel]) -> frozenset[str]:
     """The fields of a schema that hold a date or a moment (alone, optional or in a list)."""
     return frozenset(
         name for name, field in schema.model_fields.items() if _names_a_day(field.annotation)
+    )
+
+
+def _names_a_flag(annotation: Any) -> bool:
+    if annotation is bool:
+        return True
+    return any(_names_a_flag(argument) for argument in get_args(annotation))
+
+
+@cache
+def _flag_fields(schema: type[BaseModel]) -> frozenset[str]:
+    """The fields of a schema that hold true or false (alone or optional)."""
+    return frozenset(
+        name for name, field in schema.model_fields.items() if _names_a_flag(field.annotation)
     )
 
 
