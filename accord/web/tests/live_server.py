@@ -184,10 +184,14 @@ def from_template(
     Each browser story wants its own fresh database, but migrating (79 migrations) and loading
     the demo cost ~15 s of CPU each time, several times that under the load of the suite's
     other worker. So the first story of a run builds the directory under a lock and the others
-    copy the files (a SQLite file and the media under it hold no absolute path). The template
-    is keyed by the run (pytest-xdist's run id, shared by its workers, or this process) and by
+    copy the files (a SQLite file and the media under it hold no absolute path); a server
+    given another database (extra_env) is prepared in place, as before. The template is
+    keyed by the run (pytest-xdist's run id, shared by its workers, or this process) and by
     the ACCORD_ settings that could change what is built.
     """
+    if env.get("DATABASE_URL") != f"sqlite:///{data_dir / 'accord.sqlite3'}":
+        build(data_dir, env)  # a server on another database (PostgreSQL) is prepared in place
+        return
     settings = sorted(
         (key, value)
         for key, value in env.items()
