@@ -1,8 +1,9 @@
 """Every page, every persona: the status code each one gets. A page missing here fails.
 
 HOW TO ADD AN ENTRY: name the page's route in its app's urls.py, then add the name to GET_MATRIX:
-route name -> (URL kwargs built from the `world` fixture below, expected status per signed-in
-persona). If the route takes a POST, add it to POST_MATRIX too: (kwargs, form data, statuses).
+route name -> (URL kwargs built from the `world` fixture of access_matrix_world.py, expected
+status per signed-in persona). If the route takes a POST, add it to POST_MATRIX too: (kwargs,
+form data, statuses).
 `only({...})` gives everyone not listed 404; anonymous is checked for every page (sent to the
 login page). A page that shows another organisation's restricted data names, in LOGGED_READS,
 the access-log entries each persona's visit must write (the rows of each: 1 for one object, the
@@ -26,46 +27,28 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accord.api.tests.test_access_matrix import fingerprint, without_access_log
-from accord.conftest import load_boms, load_orgs, load_parts, load_people, load_programs
 from accord.core.models import AccessLogEntry
-from accord.core.services import create_api_token
-from accord.orgs.models import Nda
-from accord.orgs.services import (
-    add_person,
-    create_organisation,
-    deactivate_person,
-    invite_organisation,
-    invite_person,
-)
-from accord.parts.bom_import.request import BomImportRequest
-from accord.parts.models import ApprovedSource
-from accord.parts.services import stage_bom_import
-from accord.parts.services.catalogue_staging import stage_catalogue_import
 from accord.web.tests.access_matrix_agreements import (
     AGREEMENTS_GET,
     AGREEMENTS_LOGGED_READS,
     AGREEMENTS_POST,
     AGREEMENTS_READ_POSTS,
-    agreements_world,
 )
 from accord.web.tests.access_matrix_audit_changes import AUDIT_CHANGES_GET, AUDIT_CHANGES_POST
 from accord.web.tests.access_matrix_audits import (
     AUDITS_GET,
     AUDITS_LOGGED_READS,
     AUDITS_POST,
-    audits_world,
 )
 from accord.web.tests.access_matrix_capabilities import (
     CAPABILITIES_GET,
     CAPABILITIES_POST,
-    capabilities_world,
 )
-from accord.web.tests.access_matrix_checkins import CHECKINS_GET, CHECKINS_POST, checkins_world
+from accord.web.tests.access_matrix_checkins import CHECKINS_GET, CHECKINS_POST
 from accord.web.tests.access_matrix_flex import (
     FLEX_GET,
     FLEX_LOGGED_READS,
     FLEX_POST,
-    flex_world,
 )
 from accord.web.tests.access_matrix_notifications import (
     NOTIFICATIONS_CONTENT,
@@ -73,27 +56,23 @@ from accord.web.tests.access_matrix_notifications import (
     NOTIFICATIONS_POST,
     NOTIFICATIONS_PUBLIC_PAGES,
     NOTIFICATIONS_PUBLIC_POSTS,
-    notifications_world,
 )
 from accord.web.tests.access_matrix_partners import (
     PARTNERS_GET,
     PARTNERS_LOGGED_READS,
     PARTNERS_POST,
-    partners_world,
 )
-from accord.web.tests.access_matrix_planning import PLANNING_GET, PLANNING_POST, planning_world
+from accord.web.tests.access_matrix_planning import PLANNING_GET, PLANNING_POST
 from accord.web.tests.access_matrix_rfq_invoices import (
     RFQ_INVOICES_CONTENT,
     RFQ_INVOICES_GET,
     RFQ_INVOICES_LOGGED_READS,
     RFQ_INVOICES_POST,
-    rfq_invoices_world,
 )
 from accord.web.tests.access_matrix_scorecards import (
     SCORECARDS_GET,
     SCORECARDS_LOGGED_READS,
     SCORECARDS_POST,
-    scorecards_world,
 )
 from accord.web.tests.access_matrix_supply import (
     SUPPLY_CONTENT,
@@ -106,8 +85,8 @@ from accord.web.tests.access_matrix_threads import (
     THREADS_GET,
     THREADS_LOGGED_READS,
     THREADS_POST,
-    threads_world,
 )
+from accord.web.tests.access_matrix_world import MATRIX_BOM, MATRIX_PARTS
 from accord.web.tests.helpers import table, text
 
 PERSONAS = [
@@ -187,8 +166,6 @@ def admins(status: int) -> dict[str, int]:
 
 # People of OEMs (the owners of programs) load parts lists; everyone else is refused with 403.
 OEM_PEOPLE = {"oem_buyer": 200, "oem_engineer": 200, "other_oem_user": 200}
-MATRIX_BOM = b"Designator,Qty,Value,Manufacturer,MPN\nR1 R2,2,10k,Yageo,RC0402FR-0710KL\n"
-MATRIX_PARTS = b"Manufacturer,MPN,Description\nYageo,RC0402FR-07MATRIX,Matrix resistor\n"
 MATRIX_PDF = b"%PDF-1.7\n% matrix\n%%EOF\n"
 
 
@@ -634,88 +611,6 @@ POST_MATRIX |= THREADS_POST
 # The check-in pages (access_matrix_checkins.py).
 GET_MATRIX |= CHECKINS_GET
 POST_MATRIX |= CHECKINS_POST
-
-
-@pytest.fixture(scope="module")
-def module_world(module_transaction: None) -> dict[str, Any]:
-    """The rows every case shares, built once for the module's 2,000-odd cases (each case
-    rolls back what it changes)."""
-    return _shared_world(load_people(), load_programs(), load_parts(), load_boms(), load_orgs())
-
-
-@pytest.fixture
-def world(module_world: dict[str, Any], db: Any) -> dict[str, Any]:
-    """The shared rows and, per case, the apps' worlds, each built on the case's first use
-    (inside the case's transaction: the apps' worlds were never built together)."""
-    w = module_world
-    people, programs, orgs = w["people"], w["programs"], w["orgs"]
-    parts, boms = w["parts"], w["boms"]
-    return {
-        **w,
-        **planning_world(people, programs),
-        **scorecards_world(people, programs, parts, orgs),
-        **agreements_world(people, programs, orgs),
-        **rfq_invoices_world(people, programs, boms, orgs, parts),
-        **flex_world(people, programs, orgs, parts),
-        **partners_world(people),
-        **capabilities_world(people, programs),
-        **audits_world(people, programs),
-        **notifications_world(people),
-        **threads_world(people),
-        **checkins_world(people),
-    }
-
-
-def _shared_world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> dict[str, Any]:
-    token, _ = create_api_token(actor=people.oem_buyer, name="buyer script")
-    bom_upload = stage_bom_import(
-        actor=people.oem_buyer,
-        request=BomImportRequest(
-            program=programs["EBX2"],
-            assembly_number="MATRIX-UPLOAD",
-            revision="A",
-            data=MATRIX_BOM,
-            filename="matrix.csv",
-        ),
-    )
-    parts_upload = stage_catalogue_import(
-        actor=people.oem_buyer, data=MATRIX_PARTS, filename="parts.csv"
-    )
-    yageo = ApprovedSource.objects.get(
-        part=parts["HAL-100-0002"], manufacturer_part__mpn="RC0402FR-0710KL"
-    )
-    buyer, halcyon = people.oem_buyer, people.oem_buyer.organisation
-    deactivated, _ = add_person(
-        actor=buyer, organisation=halcyon, username="gone", email="gone@halcyon.example"
-    )
-    deactivate_person(actor=buyer, person=deactivated)
-    no_password, _ = add_person(
-        actor=buyer, organisation=halcyon, username="newcomer", email="new@halcyon.example"
-    )
-    unconnected = create_organisation(actor=None, name="Matrix Unconnected", kind="supplier")
-    return {
-        **people,
-        **programs,
-        **parts,
-        **boms,
-        **{n.reference: n for n in Nda.objects.all()},
-        "yageo": yageo,
-        "nordic": ApprovedSource.objects.get(part=parts["HAL-200-0001"]),
-        **orgs,
-        "deactivated": deactivated,
-        "no_password": no_password,
-        "unconnected": unconnected,
-        "invitation": invite_person(actor=buyer, email="someone@halcyon.example"),
-        "connection": invite_organisation(actor=people.outsider, accord_id=halcyon.slug),
-        "buyer_token": token,
-        "bom_upload": bom_upload,
-        "parts_upload": parts_upload,
-        "people": people,
-        "programs": programs,
-        "parts": parts,
-        "boms": boms,
-        "orgs": orgs,
-    }
 
 
 def _page_routes() -> set[str]:
