@@ -416,21 +416,22 @@ def digests(now: dt.datetime) -> tuple[float, float, int, int]:
     from django.test.utils import override_settings
 
     from accord.threads.digest import queue_digests
-    from accord.threads.mail import SEND_BATCH, send_deliveries
+    from accord.threads.mail import send_deliveries, sending_batches
     from accord.threads.models import DeliveryKind, DeliveryStatus, EmailDelivery
 
     started = time.perf_counter()
     queued = queue_digests(now)
     queue_s = time.perf_counter() - started
-    ids = list(
+    due = list(
         EmailDelivery.objects.filter(kind=DeliveryKind.DIGEST, created_at=now)
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "kind")
     )
+    ids = [pk for pk, _ in due]
     started = time.perf_counter()
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        for start in range(0, len(ids), SEND_BATCH):
-            send_deliveries(ids[start : start + SEND_BATCH], now)
+        for batch in sending_batches(due):
+            send_deliveries(batch, now)
     send_s = time.perf_counter() - started
     sent = EmailDelivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENT).count()
     return queue_s, send_s, queued, sent

@@ -5,8 +5,10 @@ per person and period), and not at all when there is nothing open.
 
 What is open comes from sources registered here: the person's unread notifications (in their
 inbox, whose targets they may still see), and whatever another part of Accord registers (open
-action items: `register_digest_source("action_items", fn)`). Access is checked when the digest
-is made and again when it is sent (its text is made at sending, from the sources).
+action items: `register_digest_source_of_many("action_items")`). A source names targets (kind
+and id), never their text; the targets of all sources are resolved together, so access is read
+once per digest run. It is checked when the digest is made and again when it is sent (its text
+is made at sending, from the sources).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from accord.threads.models import (
     EmailDelivery,
     Notification,
 )
-from accord.threads.notify import resolve_targets_of_many
+from accord.threads.notify import Target, resolve_targets_of_many
 
 # The most unread notifications one digest lists (the newest).
 DIGEST_NOTIFICATIONS = 100
@@ -45,43 +47,84 @@ class DigestItem:
     restricted: bool = False
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """An item a source would list if the person may still see its target (kind, pk): `make`
+    turns what the person may see of the target into the item."""
+
+    kind: str
+    pk: int
+    make: Callable[[Target], DigestItem]
+
+
 DigestSource = Callable[[Any, dt.datetime], list[DigestItem]]
-# A source for many people at once: (people, now) -> {person id: their items}.
-ManySource = Callable[[Sequence[Any], dt.datetime], dict[int, list[DigestItem]]]
-_sources: dict[str, ManySource] = {}
+# A source for many people at once: (people, now) -> {person id: their candidates}.
+ManySource = Callable[[Sequence[Any], dt.datetime], dict[int, list[Candidate]]]
+
+
+@dataclass(frozen=True)
+class _Source:
+    of_many: ManySource
+    # The most items the source lists in one digest (of those the person may see).
+    limit: int | None = None
+
+
+_sources: dict[str, _Source] = {}
 # People whose digests are made together (their access is read together: one check for
 # each group who see alike, so the bigger the chunk the fewer checks).
 CHUNK = 5000
 
 
 def register_digest_source(name: str) -> Callable[[DigestSource], DigestSource]:
-    """Decorator: `@register_digest_source("action_items") def open_items(person, now)`: the
-    person's open items of that kind, only those they may see now."""
+    """Decorator: `@register_digest_source("reminders") def reminders(person, now)`: the
+    person's items of that kind, ready-made (the source has checked that they may see them)."""
 
     def register(source: DigestSource) -> DigestSource:
-        _sources[name] = lambda people, now: {p.pk: source(p, now) for p in people}
+        def of_many(people: Sequence[Any], now: dt.datetime) -> dict[int, list[Candidate]]:
+            return {p.pk: [_ready(item) for item in source(p, now)] for p in people}
+
+        _sources[name] = _Source(of_many)
         return source
 
     return register
 
 
-def register_digest_source_of_many(name: str) -> Callable[[ManySource], ManySource]:
-    """Decorator: `@register_digest_source_of_many("action_items") def open_items(people,
-    now) -> {person id: items}`: the same, for many people at once (one query for them all,
-    access resolved together: notify.resolve_targets_of_many)."""
+def register_digest_source_of_many(
+    name: str, *, limit: int | None = None
+) -> Callable[[ManySource], ManySource]:
+    """Decorator: `@register_digest_source_of_many("action_items", limit=100) def
+    open_items(people, now) -> {person id: [Candidate, ...]}`: for many people at once (one
+    query for them all), each item a reference to a notification target; the targets of every
+    source are resolved together (notify.resolve_targets_of_many), and only the first `limit`
+    the person may see are listed."""
 
     def register(source: ManySource) -> ManySource:
-        _sources[name] = source
+        _sources[name] = _Source(source, limit)
         return source
 
     return register
+
+
+_READY = "digest-ready"
+
+
+def _ready(item: DigestItem) -> Candidate:
+    return Candidate(_READY, 0, lambda _target: item)
+
+
+def _unread_item(event: str) -> Callable[[Target], DigestItem]:
+    def make(target: Target) -> DigestItem:
+        title = "" if target.restricted else f"{event_label(event)}: {target.title}"
+        return DigestItem("Unread notifications", title, target.url, target.restricted)
+
+    return make
 
 
 @register_digest_source_of_many("notifications")
-def unread_notifications(people: Sequence[Any], now: dt.datetime) -> dict[int, list[DigestItem]]:
-    """Each person's newest unread notifications (in their inbox) whose targets they may
-    still see."""
-    rows: dict[int, list[tuple[str, str, int]]] = {p.pk: [] for p in people}
+def unread_notifications(people: Sequence[Any], now: dt.datetime) -> dict[int, list[Candidate]]:
+    """Each person's newest unread notifications (in their inbox), to be listed if they may
+    still see their targets."""
+    rows: dict[int, list[Candidate]] = {p.pk: [] for p in people}
     for recipient, event, kind, target_id in (
         Notification.objects.filter(
             recipient_id__in=sorted(rows), read_at__isnull=True, in_inbox=True, created_at__lte=now
@@ -90,22 +133,8 @@ def unread_notifications(people: Sequence[Any], now: dt.datetime) -> dict[int, l
         .values_list("recipient_id", "event", "target_kind", "target_id")
     ):
         if len(rows[recipient]) < DIGEST_NOTIFICATIONS:
-            rows[recipient].append((event, kind, target_id))
-    targets = resolve_targets_of_many(
-        (p, [(kind, target) for _, kind, target in rows[p.pk]]) for p in people
-    )
-    found: dict[int, list[DigestItem]] = {}
-    for person in people:
-        items = []
-        for event, kind, target_id in rows[person.pk]:
-            target = targets[person.pk].get((kind, target_id))
-            if target is not None:
-                title = "" if target.restricted else f"{event_label(event)}: {target.title}"
-                items.append(
-                    DigestItem("Unread notifications", title, target.url, target.restricted)
-                )
-        found[person.pk] = items
-    return found
+            rows[recipient].append(Candidate(kind, target_id, _unread_item(event)))
+    return rows
 
 
 def digest_items(person: Any, now: dt.datetime) -> list[DigestItem]:
@@ -113,15 +142,42 @@ def digest_items(person: Any, now: dt.datetime) -> list[DigestItem]:
 
 
 def digest_items_of(people: Sequence[Any], now: dt.datetime) -> dict[int, list[DigestItem]]:
-    """The digest items of many people: each source once for all of them, their access read
-    together."""
-    found: dict[int, list[DigestItem]] = {p.pk: [] for p in people}
+    """The digest items of many people: each source once for all of them, then the targets of
+    every source resolved together (one check per kind for each group who see alike)."""
+    candidates: dict[str, dict[int, list[Candidate]]] = {}
     with access_memo():
         remember_reaches(people)
-        for source in _sources.values():
-            for pk, items in source(people, now).items():
-                found[pk].extend(items)
+        for name, source in _sources.items():
+            candidates[name] = source.of_many(people, now)
+        targets = resolve_targets_of_many(
+            (
+                p,
+                {
+                    (c.kind, c.pk)
+                    for listed in candidates.values()
+                    for c in listed.get(p.pk, ())
+                    if c.kind != _READY
+                },
+            )
+            for p in people
+        )
+    found: dict[int, list[DigestItem]] = {p.pk: [] for p in people}
+    for name, source in _sources.items():
+        for person in people:
+            seen = targets[person.pk]
+            items: list[DigestItem] = []
+            for c in candidates[name].get(person.pk, ()):
+                if source.limit is not None and len(items) >= source.limit:
+                    break
+                if c.kind == _READY:
+                    items.append(c.make(_NO_TARGET))
+                elif (target := seen.get((c.kind, c.pk))) is not None:
+                    items.append(c.make(target))
+            found[person.pk].extend(items)
     return found
+
+
+_NO_TARGET = Target(title="", url="")
 
 
 def period_of(frequency: str, local: dt.datetime) -> str | None:

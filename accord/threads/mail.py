@@ -5,9 +5,10 @@
   (recipient, group): one e-mail per thread. A group whose notifications were all read by
   then, or whose event the person does not want by e-mail, is not mailed.
 - Dispatching (`dispatch_due_deliveries`, the last sweep step): each pending delivery whose
-  time has come is handed to the task worker (mail_tasks.send_email_delivery), with a lease so
-  that the next sweep does not hand it over twice.
-- Sending (`send_delivery`): the text is made now, from references, after the person's access
+  time has come is handed to the task worker in batches (mail_tasks.send_email_deliveries,
+  sending_batches), with a lease so that the next sweep does not hand it over twice.
+- Sending (`send_deliveries`, a task's batch claimed together, over one SMTP connection;
+  `send_delivery` for one): the text is made now, from references, after the person's access
   to each target is checked again: a lapsed NDA stops delivery at once (the delivery is
   recorded as skipped, with the reason). Restricted subjects are mailed as a link only. Every
   e-mail carries a one-click unsubscribe link (and the List-Unsubscribe headers). SMTP errors
@@ -17,8 +18,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, cast
@@ -29,6 +32,7 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 
+from accord.core.db import update_rows
 from accord.orgs.models import Person
 from accord.threads.inbox import event_label
 from accord.threads.models import (
@@ -47,6 +51,9 @@ from accord.threads.notify import resolve_targets
 LEASE = dt.timedelta(minutes=15)
 # Deliveries handed to one task: its digests are composed together (send_deliveries).
 SEND_BATCH = 1000
+# A task records what it sent after this many messages (at most these are sent again when a
+# worker dies mid-batch).
+RECORD_EVERY = 200
 SUBJECT_MAX = 150
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -143,15 +150,29 @@ def dispatch_due_deliveries(now: dt.datetime) -> int:
             EmailDelivery.objects.select_for_update()
             .filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
             .order_by("id")
-            .values_list("pk", flat=True)
+            .values_list("pk", "kind")
         )
         if not due:
             return 0
-        EmailDelivery.objects.filter(pk__in=due).update(next_attempt_at=now + LEASE)
-        # In batches: a batch's digests read their people's access together.
-        for start in range(0, len(due), SEND_BATCH):
-            enqueue_with(send_email_deliveries, due[start : start + SEND_BATCH], now.isoformat())
+        EmailDelivery.objects.filter(pk__in=[pk for pk, _ in due]).update(
+            next_attempt_at=now + LEASE
+        )
+        for batch in sending_batches(due):
+            enqueue_with(send_email_deliveries, batch, now.isoformat())
     return len(due)
+
+
+def sending_batches(due: list[tuple[int, str]]) -> list[list[int]]:
+    """The deliveries (id, kind) in the batches one task sends: digests in batches as large as
+    those they were queued in (a batch's digests read their people's access together: the
+    bigger, the fewer checks), the other e-mails in batches of SEND_BATCH."""
+    from accord.threads.digest import CHUNK
+
+    digests = [pk for pk, kind in due if kind == DeliveryKind.DIGEST]
+    others = [pk for pk, kind in due if kind != DeliveryKind.DIGEST]
+    return [digests[i : i + CHUNK] for i in range(0, len(digests), CHUNK)] + [
+        others[i : i + SEND_BATCH] for i in range(0, len(others), SEND_BATCH)
+    ]
 
 
 # Sending ---------------------------------------------------------------------------------------
@@ -226,6 +247,8 @@ def compose(
     now: dt.datetime,
     prepared: dict[int, list[Any]] | None = None,
 ) -> Composed:
+    """The delivery's e-mail, made now; `prepared`: digest items already read for its
+    recipient (send_deliveries reads everyone's together)."""
     if delivery.kind == DeliveryKind.MINUTES:
         from accord.threads.checkin_minutes import compose_minutes
 
@@ -238,49 +261,124 @@ def compose(
     return compose_batch(delivery, person)
 
 
+def send_delivery(delivery_id: int, now: dt.datetime) -> str:
+    """Send one delivery (see send_deliveries). Returns its status afterwards: sent, skipped,
+    pending (to be retried), failed, or gone (not pending, or claimed by another worker)."""
+    return send_deliveries([delivery_id], now)[0]
+
+
 def send_deliveries(delivery_ids: list[int], now: dt.datetime) -> list[str]:
-    """Send many deliveries (send_delivery each), the digests among them composed from items
-    read for all their people at once (their access checked now, together)."""
+    """Send many deliveries: claimed together (two workers never send one twice), the digests
+    among them composed from items read for all their people at once (access checked now,
+    together), the messages sent over one SMTP connection, and the outcomes recorded every
+    RECORD_EVERY messages (a worker that dies mid-batch sends at most that many again).
+    Returns each delivery's status afterwards, in the order of `delivery_ids`."""
     from accord.threads.digest import digest_items_of
 
+    claimed = _claim(delivery_ids, now)
     people = [
         d.recipient
-        for d in EmailDelivery.objects.filter(
-            pk__in=delivery_ids, kind=DeliveryKind.DIGEST, status=DeliveryStatus.PENDING
-        ).select_related("recipient__organisation")
-        if d.recipient.is_active and d.recipient.email
+        for d in claimed
+        if d.kind == DeliveryKind.DIGEST and d.recipient.is_active and d.recipient.email
     ]
     prepared = digest_items_of(people, now) if people else {}
-    return [send_delivery(pk, now, prepared) for pk in delivery_ids]
+    statuses: dict[int, str] = {}
+    outbox = _Outbox()
+    try:
+        for start in range(0, len(claimed), RECORD_EVERY):
+            done = claimed[start : start + RECORD_EVERY]
+            for delivery in done:
+                statuses[delivery.pk] = _send_one(delivery, now, prepared, outbox)
+            with transaction.atomic():
+                update_rows(EmailDelivery, _OUTCOME_FIELDS, done)
+    finally:
+        outbox.close()
+    return [statuses.get(pk, "gone") for pk in delivery_ids]
 
 
-def _backoff(attempts: int) -> dt.timedelta:
-    return dt.timedelta(minutes=settings.ACCORD_NOTIFY_RETRY_MINUTES * 2 ** max(attempts - 1, 0))
+def _claim(delivery_ids: list[int], now: dt.datetime) -> list[EmailDelivery]:
+    """Claim the pending ones among the deliveries for this worker (each one's attempts
+    counted, a lease taken): each is claimed only if no one else has since it was read (its
+    attempts unchanged), and marked with this claim's token, so that the ones claimed here
+    are read back exactly."""
+    token = uuid.uuid4().hex
+    by_attempts: dict[int, list[int]] = defaultdict(list)
+    with transaction.atomic():
+        for pk, attempts in EmailDelivery.objects.filter(
+            pk__in=delivery_ids, status=DeliveryStatus.PENDING
+        ).values_list("pk", "attempts"):
+            by_attempts[attempts].append(pk)
+        for attempts, pks in by_attempts.items():
+            EmailDelivery.objects.filter(
+                pk__in=pks, status=DeliveryStatus.PENDING, attempts=attempts
+            ).update(attempts=F("attempts") + 1, next_attempt_at=now + LEASE, claim=token)
+    return list(
+        EmailDelivery.objects.filter(pk__in=delivery_ids, claim=token)
+        .select_related("recipient__organisation")
+        .order_by("pk")
+    )
 
 
-def send_delivery(
-    delivery_id: int, now: dt.datetime, prepared: dict[int, list[Any]] | None = None
+# What sending a delivery changes on it (its attempts were counted when it was claimed).
+_OUTCOME_FIELDS = [
+    "status",
+    "sent_at",
+    "subject",
+    "recipients",
+    "last_error",
+    "skip_reason",
+    "next_attempt_at",
+]
+
+
+class _Outbox:
+    """One SMTP connection for a batch of messages, opened at the first. When it cannot be
+    opened, the batch's other messages fail at once with the same error (they are retried
+    later) rather than each waiting for the server again."""
+
+    def __init__(self) -> None:
+        self.connection: Any = None
+        self.down: Exception | None = None
+
+    def send(self, message: EmailMessage) -> None:
+        if self.down is not None:
+            raise self.down
+        if self.connection is None:
+            connection = get_connection(fail_silently=False)
+            try:
+                connection.open()
+            except Exception as error:
+                self.down = error
+                raise
+            self.connection = connection
+        try:
+            self.connection.send_messages([message])
+        except Exception:
+            self.close()  # the next message opens a new connection
+            raise
+
+    def close(self) -> None:
+        if self.connection is not None:
+            with contextlib.suppress(Exception):  # a broken connection: nothing to keep
+                self.connection.close()
+            self.connection = None
+
+
+def _send_one(
+    delivery: EmailDelivery,
+    now: dt.datetime,
+    prepared: dict[int, list[Any]],
+    outbox: _Outbox,
 ) -> str:
-    """Send one delivery (claimed first, so that two workers never send it twice). Returns its
-    status afterwards: sent, skipped, pending (to be retried) or failed."""
-    current = EmailDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).first()
-    if current is None:
-        return "gone"
-    claimed = EmailDelivery.objects.filter(
-        pk=delivery_id, status=DeliveryStatus.PENDING, attempts=current.attempts
-    ).update(attempts=F("attempts") + 1, next_attempt_at=now + LEASE)
-    if not claimed:
-        return "gone"
-    delivery = EmailDelivery.objects.select_related("recipient").get(pk=delivery_id)
+    """Compose and send one claimed delivery; its outcome is set on it, to be recorded."""
     person = delivery.recipient
     try:
         if not person.is_active or not person.email:
             raise Skip("the recipient has no address")
         composed = compose(delivery, person, now, prepared)
     except Skip as skip:
-        EmailDelivery.objects.filter(pk=delivery_id).update(
-            status=DeliveryStatus.SKIPPED, skip_reason=str(skip)[:200]
-        )
+        delivery.status = DeliveryStatus.SKIPPED
+        delivery.skip_reason = str(skip)[:200]
         return DeliveryStatus.SKIPPED
     text, link = _footer(person, composed.events)
     message = EmailMessage(
@@ -294,23 +392,21 @@ def send_delivery(
             "Auto-Submitted": "auto-generated",
         },
     )
+    delivery.subject = composed.subject
+    delivery.recipients = [person.email]
     try:
-        get_connection(fail_silently=False).send_messages([message])
+        outbox.send(message)
     except Exception as error:  # any SMTP or socket failure is retried
         failed = delivery.attempts >= settings.ACCORD_NOTIFY_MAX_ATTEMPTS
-        EmailDelivery.objects.filter(pk=delivery_id).update(
-            status=DeliveryStatus.FAILED if failed else DeliveryStatus.PENDING,
-            last_error=f"{type(error).__name__}: {error}"[:500],
-            next_attempt_at=now + _backoff(delivery.attempts),
-            subject=composed.subject,
-            recipients=[person.email],
-        )
-        return DeliveryStatus.FAILED if failed else DeliveryStatus.PENDING
-    EmailDelivery.objects.filter(pk=delivery_id).update(
-        status=DeliveryStatus.SENT,
-        sent_at=now,
-        subject=composed.subject,
-        recipients=[person.email],
-        last_error="",
-    )
+        delivery.status = DeliveryStatus.FAILED if failed else DeliveryStatus.PENDING
+        delivery.last_error = f"{type(error).__name__}: {error}"[:500]
+        delivery.next_attempt_at = now + _backoff(delivery.attempts)
+        return str(delivery.status)
+    delivery.status = DeliveryStatus.SENT
+    delivery.sent_at = now
+    delivery.last_error = ""
     return DeliveryStatus.SENT
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(minutes=settings.ACCORD_NOTIFY_RETRY_MINUTES * 2 ** max(attempts - 1, 0))

@@ -20,12 +20,19 @@ class Inbox:
     """What the server received: one message per e-mail, with its envelope recipients."""
 
     messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
+    # The SMTP session (one a connection) each message came in.
+    sessions: list[Any] = field(default_factory=list)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         self.messages.append((list(envelope.rcpt_tos), message))
+        self.sessions.append(session)
         return "250 OK"
+
+    def connections(self) -> int:
+        """How many connections the messages came over."""
+        return len({id(session) for session in self.sessions})
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for rcpt, m in self.messages if address in rcpt]
@@ -35,6 +42,7 @@ class Inbox:
 
     def clear(self) -> None:
         self.messages.clear()
+        self.sessions.clear()
 
 
 @dataclass
