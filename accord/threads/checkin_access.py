@@ -20,7 +20,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from accord.core.access import get_or_404, is_person
-from accord.core.errors import Forbidden, InvalidInput, NotFound
+from accord.core.errors import InvalidInput, NotFound
 from accord.orgs.access import reach_of
 from accord.orgs.models import Organisation, Person, Program, ProgramPartner
 from accord.threads.models import AgendaItem, CheckIn, CheckInParticipant, Decision
@@ -96,34 +96,25 @@ def partners_for_checkins(user: Any, program: Program) -> QuerySet[Organisation]
 
 def chosen_partner(user: Any, program: Program, ref: Any) -> Organisation:
     """The partner a person names (id, slug, name, or the start of one) for a check-in of a
-    program they are a member of: 422 for an organisation that is not a partner, 403 for
-    another partner than their own (a partner's people hold only their own check-ins)."""
+    program they are a member of, among those they may hold one with (partners_for_checkins):
+    any other organisation is refused alike (422), whether it is a partner of the program or
+    not, so that a partner's people learn nothing of the program's other partners."""
     text = str(ref or "").strip()
     if not text:
         raise InvalidInput("partner: name the partner organisation.", detail={"field": "partner"})
-    partners = ProgramPartner.objects.filter(program_id=program.pk).exclude(
-        organisation_id=program.owner_id
-    )
-    lookup = (
-        Q(organisation_id=int(text))
-        if text.isdigit()
-        else Q(organisation__slug__iexact=text) | Q(organisation__name__iexact=text)
-    )
-    found = partners.filter(lookup).select_related("organisation").first()
+    partners = partners_for_checkins(user, program)
+    lookup = Q(pk=int(text)) if text.isdigit() else Q(slug__iexact=text) | Q(name__iexact=text)
+    found = partners.filter(lookup).first()
     if found is None and not text.isdigit():
         # A word the name or slug starts with ("meridian"), when it names one partner only.
-        starts = Q(organisation__slug__istartswith=text) | Q(organisation__name__istartswith=text)
-        several = list(partners.filter(starts).select_related("organisation")[:2])
+        several = list(partners.filter(Q(slug__istartswith=text) | Q(name__istartswith=text))[:2])
         found = several[0] if len(several) == 1 else None
     if found is None:
         raise InvalidInput(
-            f"partner: {text} is not a partner of program {program.name}.",
+            f"partner: {text} is not a partner you hold check-ins with in program {program.name}.",
             detail={"field": "partner"},
         )
-    organisation = found.organisation
-    if not partners_for_checkins(user, program).filter(pk=organisation.pk).exists():
-        raise Forbidden("A partner's people hold check-ins with their own organisation only.")
-    return organisation
+    return found
 
 
 def eligible_people(program: Program, partner_id: int) -> QuerySet[Person]:

@@ -30,7 +30,13 @@ from typing import Any
 from django.db.models import OuterRef, Subquery
 
 from accord.orgs.models import Organisation, Program
-from accord.threads.models import ActionItem, ActionStatus, AgendaKind, CheckIn, ThreadStatus
+from accord.threads.models import (
+    ActionItem,
+    ActionStatus,
+    AgendaKind,
+    CheckIn,
+    ThreadStatus,
+)
 
 # How far ahead a certificate's expiry is on the agenda.
 EXPIRING_DAYS = 90
@@ -204,7 +210,7 @@ def _threads(viewer: Any, checkin: CheckIn, now: dt.datetime) -> list[Candidate]
     from accord.orgs.zones import local_day
     from accord.threads.access import threads_visible_to
     from accord.threads.models import Post
-    from accord.threads.targets import restricted_kinds
+    from accord.threads.targets import restricted_subjects
 
     program = checkin.program
     sides = {program.owner_id: program.owner, checkin.partner_id: checkin.partner}
@@ -221,8 +227,8 @@ def _threads(viewer: Any, checkin: CheckIn, now: dt.datetime) -> list[Candidate]
         .order_by("next_update", "-updated_at", "pk")
     )
     today = local_day(viewer, now)
-    restricted = restricted_kinds()
     found = []
+    waiting: list[tuple[Any, str, Organisation | None]] = []
     for thread in rows:
         last = getattr(thread, "last_side", None)
         late = thread.next_update is not None and thread.next_update < today
@@ -237,6 +243,12 @@ def _threads(viewer: Any, checkin: CheckIn, now: dt.datetime) -> list[Candidate]
             continue
         if late:
             why += f"; the next update was due {thread.next_update}"
+        waiting.append((thread, why, waits))
+        if len(waiting) >= MAX_PER_KIND:
+            break
+    # Restricted data is read per subject (a restricted part), not per kind of subject.
+    restricted = restricted_subjects((t.subject_kind, t.subject_id) for t, _, _ in waiting)
+    for thread, why, waits in waiting:
         found.append(
             Candidate(
                 AgendaKind.THREAD,
@@ -245,11 +257,9 @@ def _threads(viewer: Any, checkin: CheckIn, now: dt.datetime) -> list[Candidate]
                 thread.title,
                 why + ".",
                 waits_on_id=waits.pk if waits else None,
-                restricted=thread.subject_kind in restricted,
+                restricted=(thread.subject_kind, thread.subject_id) in restricted,
             )
         )
-        if len(found) >= MAX_PER_KIND:
-            break
     return found
 
 

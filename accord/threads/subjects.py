@@ -67,6 +67,18 @@ class SubjectKind:
         model = self.visible(None).model  # nobody's view: the model, no rows
         return model._default_manager.filter(self.restricted, pk=pk).exists()
 
+    def restricted_among(self, ids: Iterable[int]) -> set[int]:
+        """Which of these subjects are restricted data (one query, none when the kind is
+        always or never restricted)."""
+        wanted = set(ids)
+        if self.restricted is None or not wanted:
+            return set()
+        if not self.restricted:
+            return wanted
+        model = self.visible(None).model
+        found = model._default_manager.filter(self.restricted, pk__in=sorted(wanted))
+        return set(found.values_list("pk", flat=True))
+
 
 _kinds: dict[str, SubjectKind] = {}
 

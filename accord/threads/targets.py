@@ -3,20 +3,37 @@ threads/notify.py, answering only the ids the person may see now (one query per 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
 from django.urls import get_script_prefix, reverse
 
+from accord.core.memo import memoised
 from accord.threads.access import action_items_visible_among, threads_visible_among
 from accord.threads.notify import Target, register_target
 from accord.threads.subjects import subject_kinds
 
 
-def restricted_kinds() -> set[str]:
-    """Kinds whose subjects may be restricted data: mailed as a link, never as text."""
-    return {kind for kind, entry in subject_kinds().items() if entry.restricted is not None}
+def restricted_subjects(subjects: Iterable[tuple[str, int]]) -> set[tuple[str, int]]:
+    """Which of the subjects (kind, id) are restricted data: mailed as a link, never as text.
+    What is known is kept for the memo's life (a digest run asks about the same subjects for
+    each group of people), so each subject is looked up once; a subject's classification is
+    the same for everyone."""
+    asked = set(subjects)
+    known: dict[tuple[str, int], bool] = memoised(("restricted_subjects",), dict)
+    unknown: dict[str, set[int]] = {}
+    for kind, pk in asked:
+        if (kind, pk) not in known:
+            unknown.setdefault(kind, set()).add(pk)
+    kinds = subject_kinds()
+    for kind, ids in unknown.items():
+        entry = kinds.get(kind)
+        # A kind no longer registered: treated as restricted (a link only).
+        restricted = ids if entry is None else entry.restricted_among(ids)
+        for pk in ids:
+            known[(kind, pk)] = pk in restricted
+    return {ref for ref in asked if known[ref]}
 
 
 def action_item_url(item: Any) -> str:
@@ -45,23 +62,29 @@ def thread_url(pk: int) -> str:
 
 @register_target("thread", by_sight=True)
 def threads_for(user: Any, ids: Sequence[int]) -> dict[int, Target]:
-    restricted = restricted_kinds()
-    rows = threads_visible_among(user, ids)
+    rows = list(
+        threads_visible_among(user, ids).only(
+            "pk", "title", "subject_kind", "subject_id", "program_id"
+        )
+    )
+    restricted = restricted_subjects((t.subject_kind, t.subject_id) for t in rows)
     return {
         t.pk: Target(
             title=t.title,
             url=thread_url(t.pk),
-            restricted=t.subject_kind in restricted,
+            restricted=(t.subject_kind, t.subject_id) in restricted,
             program_id=t.program_id,
         )
-        for t in rows.only("pk", "title", "subject_kind", "program_id")
+        for t in rows
     }
 
 
 @register_target("action_item", by_sight=True)
 def action_items_for(user: Any, ids: Sequence[int]) -> dict[int, Target]:
-    restricted = restricted_kinds()
-    rows = (
+    """An item of a thread is restricted as the thread's subject is; one of a finding is (audit
+    findings are restricted data); one of a check-in is not (its title was written in the
+    meeting of the two sides, and is in the minutes mailed to them)."""
+    rows = list(
         action_items_visible_among(user, ids)
         .select_related("thread")
         .only(
@@ -69,16 +92,24 @@ def action_items_for(user: Any, ids: Sequence[int]) -> dict[int, Target]:
             "title",
             "program_id",
             "thread__subject_kind",
+            "thread__subject_id",
             "thread_id",
             "source_kind",
             "source_id",
         )
     )
+    restricted = restricted_subjects(
+        (i.thread.subject_kind, i.thread.subject_id) for i in rows if i.thread is not None
+    )
     return {
         item.pk: Target(
             title=item.title,
             url=action_item_url(item),
-            restricted=item.thread is None or item.thread.subject_kind in restricted,
+            restricted=(
+                item.source_kind != "checkin"
+                if item.thread is None
+                else (item.thread.subject_kind, item.thread.subject_id) in restricted
+            ),
             program_id=item.program_id,
         )
         for item in rows

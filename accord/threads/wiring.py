@@ -25,8 +25,9 @@ def _open_item(title: str, due: dt.date, today: dt.date) -> Callable[[Target], D
     def make(target: Target) -> DigestItem:
         return DigestItem(
             "Overdue action items" if due < today else "Open action items",
-            f"{title} (due {due.isoformat()})",
+            "" if target.restricted else f"{title} (due {due.isoformat()})",
             target.url,
+            target.restricted,
         )
 
     return make

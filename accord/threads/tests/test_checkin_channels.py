@@ -160,6 +160,35 @@ def test_a_checkin_through_the_api(client_for: Any, people: Any, programs: Any, 
         assert other.get(url).status_code == 404
 
 
+def test_a_partner_naming_another_partner_learns_nothing_of_it(
+    client_for: Any, people: Any, programs: Any, orgs: Any
+) -> None:
+    """Kestrel's people may hold PHRM check-ins with Kestrel only: Meridian (another partner of
+    PHRM) and Halcyon (no partner) are refused alike, 422 on the page and the API, nothing
+    written: the answer does not tell which organisations are the program's partners."""
+    phrm = programs["PHRM"]
+    api, _ = token_client(people.kestrel_rep)
+    answers = {}
+    for n, name in enumerate(("meridian", "halcyon")):
+        answer = send(
+            api,
+            "POST",
+            f"{API}/programs/{phrm.pk}/checkins",
+            {"partner": name, "week": current_week()},
+            **{"Idempotency-Key": f"other-{n}"},
+        )
+        assert answer.status_code == 422, answer.content
+        answers[name] = answer.json()["message"].replace(name, "NAME")
+        page = client_for("kestrel_rep").post(
+            f"/programs/{phrm.pk}/checkins/new/",
+            {"partner": str(orgs[name].pk), "week": current_week()},
+        )
+        assert page.status_code == 422
+    assert answers["meridian"] == answers["halcyon"]
+    assert answers["meridian"].startswith("partner: NAME is not a partner you hold check-ins")
+    assert not CheckIn.objects.filter(program=phrm).exists()
+
+
 def test_the_command_line(people: Any, programs: Any, parts: Any) -> None:
     phrm_world(people, programs, parts)
     week = current_week()
