@@ -29,7 +29,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 
 from accord.core.db import update_rows
@@ -297,21 +297,19 @@ def send_deliveries(delivery_ids: list[int], now: dt.datetime) -> list[str]:
 
 
 def _claim(delivery_ids: list[int], now: dt.datetime) -> list[EmailDelivery]:
-    """Claim the pending ones among the deliveries for this worker (each one's attempts
-    counted, a lease taken): each is claimed only if no one else has since it was read (its
-    attempts unchanged), and marked with this claim's token, so that the ones claimed here
-    are read back exactly."""
+    """Claim the pending ones among the deliveries for this worker, with one UPDATE: each is
+    taken only if no other worker holds it (claimed_until past or unset; on PostgreSQL a
+    racing UPDATE waits for the other's and reads the row again), its attempts counted, a lease
+    taken, and marked with this claim's token, so that the ones claimed here are read back
+    exactly."""
     token = uuid.uuid4().hex
-    by_attempts: dict[int, list[int]] = defaultdict(list)
-    with transaction.atomic():
-        for pk, attempts in EmailDelivery.objects.filter(
-            pk__in=delivery_ids, status=DeliveryStatus.PENDING
-        ).values_list("pk", "attempts"):
-            by_attempts[attempts].append(pk)
-        for attempts, pks in by_attempts.items():
-            EmailDelivery.objects.filter(
-                pk__in=pks, status=DeliveryStatus.PENDING, attempts=attempts
-            ).update(attempts=F("attempts") + 1, next_attempt_at=now + LEASE, claim=token)
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+    EmailDelivery.objects.filter(free, pk__in=delivery_ids, status=DeliveryStatus.PENDING).update(
+        attempts=F("attempts") + 1,
+        next_attempt_at=now + LEASE,
+        claim=token,
+        claimed_until=now + LEASE,
+    )
     return list(
         EmailDelivery.objects.filter(pk__in=delivery_ids, claim=token)
         .select_related("recipient__organisation")
@@ -321,6 +319,7 @@ def _claim(delivery_ids: list[int], now: dt.datetime) -> list[EmailDelivery]:
 
 # What sending a delivery changes on it (its attempts were counted when it was claimed).
 _OUTCOME_FIELDS = [
+    "claimed_until",
     "status",
     "sent_at",
     "subject",
@@ -370,8 +369,10 @@ def _send_one(
     prepared: dict[int, list[Any]],
     outbox: _Outbox,
 ) -> str:
-    """Compose and send one claimed delivery; its outcome is set on it, to be recorded."""
+    """Compose and send one claimed delivery; its outcome is set on it, to be recorded (and
+    the claim let go: a delivery to be retried is free for the worker of its next attempt)."""
     person = delivery.recipient
+    delivery.claimed_until = None
     try:
         if not person.is_active or not person.email:
             raise Skip("the recipient has no address")

@@ -64,8 +64,10 @@ class EmailDelivery(models.Model):
     last_error = models.CharField(max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     # The token of the worker's claim that last took it (mail.send_deliveries claims many at
-    # once and reads back those it got).
+    # once and reads back those it got), and until when that worker has it: nobody else
+    # claims it before then (cleared once its outcome is recorded).
     claim = models.CharField(max_length=32, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
