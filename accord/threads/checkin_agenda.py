@@ -9,8 +9,8 @@ normally), through each app's access functions:
   same program and partner come first, "carried over";
 - threads of the program not resolved, waiting on one side: the last shared post came from
   the other one, or the next update has passed;
-- the program's coming shortages (the stored plan of a participant who may plan it, as the
-  shortage board reads it);
+- the program's coming shortages (the newest stored plan of the participants who may plan
+  it, as the shortage board reads it);
 - the partner's certificates expiring within EXPIRING_DAYS, and its rows of the gap view
   that are not met;
 - the audit findings of the partner's sites in the program that are not closed.
@@ -264,38 +264,39 @@ def _threads(viewer: Any, checkin: CheckIn, now: dt.datetime) -> list[Candidate]
 
 
 def _shortages(people: Sequence[Any], checkin: CheckIn) -> list[Candidate]:
-    """From the stored plan of the first of the people who may plan the program and has one."""
+    """From the newest stored plan of the people who may plan the program (each plan is one
+    person's view; the newest is the freshest picture)."""
     from accord.core.numbers import plain_number
     from accord.planning.access import part_plans_of, plan_run_for
     from accord.planning.queries import exact, week_date
 
     program = checkin.program
-    for person in people:
-        run = plan_run_for(person, program)
-        if run is None:
-            continue
-        plans = (
-            part_plans_of(person, run)
-            .filter(first_shortage_week__isnull=False)
-            .select_related("part")
-            .order_by("first_shortage_week", "part__number")[:MAX_PER_KIND]
-        )
-        found = []
-        for plan in plans:
-            first = week_date(run, plan.first_shortage_week)
-            found.append(
-                Candidate(
-                    AgendaKind.SHORTAGE,
-                    "shortage",
-                    plan.part_id,
-                    f"Shortage of {plan.part.number} {plan.part.description}".strip(),
-                    f"Short from the week of {first}, by {plain_number(exact(plan.quantity_short))}"
-                    f" (plan of {run.computed_at:%Y-%m-%d})",
-                    restricted=True,
-                )
+    runs = [(run, person) for person in people if (run := plan_run_for(person, program))]
+    runs.sort(key=lambda pair: (pair[0].computed_at, pair[0].pk), reverse=True)
+    if not runs:
+        return []
+    run, person = runs[0]
+    plans = (
+        part_plans_of(person, run)
+        .filter(first_shortage_week__isnull=False)
+        .select_related("part")
+        .order_by("first_shortage_week", "part__number")[:MAX_PER_KIND]
+    )
+    found = []
+    for plan in plans:
+        first = week_date(run, plan.first_shortage_week)
+        found.append(
+            Candidate(
+                AgendaKind.SHORTAGE,
+                "shortage",
+                plan.part_id,
+                f"Shortage of {plan.part.number} {plan.part.description}".strip(),
+                f"Short from the week of {first}, by {plain_number(exact(plan.quantity_short))}"
+                f" (plan of {run.computed_at:%Y-%m-%d})",
+                restricted=True,
             )
-        return found
-    return []
+        )
+    return found
 
 
 def _certificates(viewer: Any, checkin: CheckIn, day: dt.date) -> list[Candidate]:

@@ -94,6 +94,31 @@ def test_the_agenda_is_computed_from_the_program_when_it_opens(
     assert event.changes["agenda_items"] == 4
 
 
+def test_the_partners_certificates_expiring_within_90_days_are_on_the_agenda(
+    people: Any, programs: Any, orgs: Any, parts: Any
+) -> None:
+    from accord.partners.tests.sample import certificate
+
+    world = phrm_world(people, programs, parts)
+    day = today()
+    for standard, days in (("IATF 16949", 30), ("AS9100", 90), ("UL", 91), ("ITAR", -1)):
+        certificate(
+            people.ems_quality,
+            world["plant"],
+            standard,
+            valid_until=day + dt.timedelta(days=days),
+        )
+    checkin = _open_phrm(people, programs, orgs)
+    rows = AgendaItem.objects.filter(checkin=checkin, kind="certificate").order_by("position")
+    # Within 90 days and not yet expired: the nearest first; the one past 90 days and the
+    # expired one are not "expiring".
+    assert [(r.label.split(" ")[0], r.detail) for r in rows] == [
+        ("IATF", f"Expires {(day + dt.timedelta(days=30)).isoformat()}"),
+        ("AS9100", f"Expires {(day + dt.timedelta(days=90)).isoformat()}"),
+    ]
+    assert [r.ref_kind for r in rows] == ["certificate", "certificate"]
+
+
 def test_an_item_one_participant_may_not_see_is_left_out_of_the_shared_agenda(
     people: Any, programs: Any, orgs: Any, parts: Any
 ) -> None:
