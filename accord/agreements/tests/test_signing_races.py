@@ -4,8 +4,6 @@ edit lands on the version it read or is refused, never on terms it did not see."
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,7 +15,7 @@ from accord.agreements.services import save_terms, sign_agreement_version
 from accord.agreements.tests.sample import draft_ebx2, signable
 from accord.core.errors import Conflict
 from accord.core.models import Event
-from accord.core.tests.threads import in_own_connection
+from accord.core.tests.threads import at_once, in_own_connection
 from accord.orgs.models import Organisation, Person, Program
 
 pytestmark = pytest.mark.skipif(
@@ -25,29 +23,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 ROUNDS = 8
-
-
-def _race(*actions: Callable[[], Any]) -> list[Any]:
-    """Run the actions at once, each in its own thread and connection; their results or
-    errors, in order."""
-    barrier = threading.Barrier(len(actions))
-    results: list[Any] = [None] * len(actions)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = actions[index]()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def _person(username: str) -> Person:
@@ -81,7 +56,7 @@ def _sign_at_once(pk: int) -> None:
             actor=_person(username), agreement=agreement, terms_hash=digest
         )
 
-    results = _race(lambda: sign("oem_buyer"), lambda: sign("ems_planner"))
+    results = at_once(lambda: sign("oem_buyer"), lambda: sign("ems_planner"))
     assert not [r for r in results if isinstance(r, Exception)], results
     version = in_own_connection(lambda: AgreementVersion.objects.get(agreement_id=pk))
     assert version.status == VersionStatus.SIGNED
@@ -125,7 +100,7 @@ def _sign_while_editing(pk: int, moq: int) -> None:
         found = AgreementVersion.objects.filter(agreement_id=pk).order_by("number")
         return list(found.values_list("number", "status"))
 
-    signed, edited = _race(sign, edit)
+    signed, edited = at_once(sign, edit)
     assert not isinstance(edited, Exception), edited
     if isinstance(signed, Exception):
         # The edit came first and changed the draft in place: the hash read is stale.

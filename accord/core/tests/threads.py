@@ -29,3 +29,26 @@ def in_own_connection(work: Callable[[], Any]) -> Any:
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")
+
+
+def at_once(*actions: Callable[[], Any]) -> list[Any]:
+    """Run the actions at the same moment, each in its own thread and connection (released
+    together by a barrier); their results, or the exceptions they raised, in order."""
+    barrier = threading.Barrier(len(actions))
+    results: list[Any] = [None] * len(actions)
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = actions[index]()
+        except Exception as exc:  # reported by the caller
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results

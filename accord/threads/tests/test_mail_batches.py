@@ -6,7 +6,6 @@ batch send each e-mail once (PostgreSQL, real threads and connections)."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +13,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from accord.core.tests.threads import in_own_connection
+from accord.core.tests.threads import at_once, in_own_connection
 from accord.orgs.models import Person
 from accord.threads import digest as digest_module
 from accord.threads.digest import DigestItem, register_digest_source
@@ -145,23 +144,7 @@ def test_workers_racing_on_one_batch_send_each_email_once(
 
 def _race_on_one_batch(ids: list[int]) -> None:
     try:
-        barrier = threading.Barrier(3)
-        results: list[Any] = [None] * 3
-
-        def work(index: int) -> None:
-            try:
-                barrier.wait()
-                results[index] = send_deliveries(ids, NOW)
-            except Exception as error:
-                results[index] = error
-            finally:
-                connection.close()
-
-        workers = [threading.Thread(target=work, args=(i,)) for i in range(3)]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join(timeout=120)
+        results = at_once(*[lambda: send_deliveries(ids, NOW)] * 3)
         assert not [r for r in results if isinstance(r, Exception)], results
         for position in range(len(ids)):
             outcomes = sorted(str(r[position]) for r in results)
