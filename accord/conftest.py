@@ -57,6 +57,25 @@ def load_orgs() -> dict[str, Organisation]:
     return {o.slug.split("-")[0]: o for o in Organisation.objects.all()}
 
 
+def add_matrix_accounts(people: Any) -> dict[str, Person]:
+    """Two accounts of the buyer's organisation the access matrices try besides the personas:
+    one deactivated, one never given a password."""
+    from accord.orgs.services import add_person, deactivate_person
+
+    buyer = people.oem_buyer
+    deactivated, _ = add_person(
+        actor=buyer, organisation=buyer.organisation, username="gone", email="gone@halcyon.example"
+    )
+    deactivate_person(actor=buyer, person=deactivated)
+    no_password, _ = add_person(
+        actor=buyer,
+        organisation=buyer.organisation,
+        username="newcomer",
+        email="new@halcyon.example",
+    )
+    return {"deactivated": deactivated, "no_password": no_password}
+
+
 def load_parts() -> dict[str, Part]:
     return {p.number: p for p in Part.objects.all()}
 

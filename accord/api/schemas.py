@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
 from typing import Annotated, Any, get_args
@@ -114,32 +115,34 @@ class InputSchema(Schema):
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?")
 
 
-def _names_a_day(annotation: Any) -> bool:
-    if isinstance(annotation, type) and issubclass(annotation, dt.date):
-        return True
-    return any(_names_a_day(argument) for argument in get_args(annotation))
+def _is_day(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, dt.date)
+
+
+def _is_flag(annotation: Any) -> bool:
+    return annotation is bool
+
+
+def _names(annotation: Any, kind: Callable[[Any], bool]) -> bool:
+    """Whether the annotation is of that kind, alone, optional or in a list."""
+    return kind(annotation) or any(_names(argument, kind) for argument in get_args(annotation))
 
 
 @cache
+def _fields_of_kind(schema: type[BaseModel], kind: Callable[[Any], bool]) -> frozenset[str]:
+    return frozenset(
+        name for name, field in schema.model_fields.items() if _names(field.annotation, kind)
+    )
+
+
 def _day_fields(schema: type[BaseModel]) -> frozenset[str]:
     """The fields of a schema that hold a date or a moment (alone, optional or in a list)."""
-    return frozenset(
-        name for name, field in schema.model_fields.items() if _names_a_day(field.annotation)
-    )
+    return _fields_of_kind(schema, _is_day)
 
 
-def _names_a_flag(annotation: Any) -> bool:
-    if annotation is bool:
-        return True
-    return any(_names_a_flag(argument) for argument in get_args(annotation))
-
-
-@cache
 def _flag_fields(schema: type[BaseModel]) -> frozenset[str]:
     """The fields of a schema that hold true or false (alone or optional)."""
-    return frozenset(
-        name for name, field in schema.model_fields.items() if _names_a_flag(field.annotation)
-    )
+    return _fields_of_kind(schema, _is_flag)
 
 
 def _without_default(schema: dict[str, Any]) -> None:

@@ -80,7 +80,14 @@ from accord.api.tests.access_matrix.supply_cases import SUPPLY_MATRIX
 from accord.api.tests.access_matrix.supply_import_cases import SUPPLY_IMPORT_MATRIX
 from accord.api.tests.access_matrix.threads_cases import THREADS_MATRIX
 from accord.api.tests.utils import API, send
-from accord.conftest import load_boms, load_orgs, load_parts, load_people, load_programs
+from accord.conftest import (
+    add_matrix_accounts,
+    load_boms,
+    load_orgs,
+    load_parts,
+    load_people,
+    load_programs,
+)
 from accord.core.models import AccessLogEntry, ApiToken, Event
 from accord.core.services import create_api_token
 from accord.orgs.models import (
@@ -95,9 +102,7 @@ from accord.orgs.models import (
 )
 from accord.orgs.services import (
     SignedDocument,
-    add_person,
     create_organisation,
-    deactivate_person,
     invite_organisation,
     invite_person,
     register_nda,
@@ -175,13 +180,7 @@ def world(module_world: World, db: Any) -> World:
 def _shared_world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) -> World:
     buyer_token, _ = create_api_token(actor=people.oem_buyer, name="buyer script")
     buyer, halcyon = people.oem_buyer, people.oem_buyer.organisation
-    deactivated, _ = add_person(
-        actor=buyer, organisation=halcyon, username="gone", email="gone@halcyon.example"
-    )
-    deactivate_person(actor=buyer, person=deactivated)
-    no_password, _ = add_person(
-        actor=buyer, organisation=halcyon, username="newcomer", email="new@halcyon.example"
-    )
+    accounts = add_matrix_accounts(people)
     nda_with_document = register_nda(
         actor=buyer,
         reference="NDA-WITH-DOCUMENT",
@@ -199,8 +198,7 @@ def _shared_world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) 
         **{f"org:{key}": org for key, org in orgs.items()},
         **{n.reference: n for n in Nda.objects.all()},
         "buyer_token": buyer_token,
-        "deactivated": deactivated,
-        "no_password": no_password,
+        **accounts,
         "nda_with_document": nda_with_document,
         "people": people,
         "programs": programs,

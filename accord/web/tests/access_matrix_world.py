@@ -8,13 +8,18 @@ from typing import Any
 
 import pytest
 
-from accord.conftest import load_boms, load_orgs, load_parts, load_people, load_programs
+from accord.conftest import (
+    add_matrix_accounts,
+    load_boms,
+    load_orgs,
+    load_parts,
+    load_people,
+    load_programs,
+)
 from accord.core.services import create_api_token
 from accord.orgs.models import Nda
 from accord.orgs.services import (
-    add_person,
     create_organisation,
-    deactivate_person,
     invite_organisation,
     invite_person,
 )
@@ -87,13 +92,7 @@ def _shared_world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) 
         part=parts["HAL-100-0002"], manufacturer_part__mpn="RC0402FR-0710KL"
     )
     buyer, halcyon = people.oem_buyer, people.oem_buyer.organisation
-    deactivated, _ = add_person(
-        actor=buyer, organisation=halcyon, username="gone", email="gone@halcyon.example"
-    )
-    deactivate_person(actor=buyer, person=deactivated)
-    no_password, _ = add_person(
-        actor=buyer, organisation=halcyon, username="newcomer", email="new@halcyon.example"
-    )
+    accounts = add_matrix_accounts(people)
     unconnected = create_organisation(actor=None, name="Matrix Unconnected", kind="supplier")
     return {
         **people,
@@ -104,8 +103,7 @@ def _shared_world(people: Any, programs: Any, parts: Any, boms: Any, orgs: Any) 
         "yageo": yageo,
         "nordic": ApprovedSource.objects.get(part=parts["HAL-200-0001"]),
         **orgs,
-        "deactivated": deactivated,
-        "no_password": no_password,
+        **accounts,
         "unconnected": unconnected,
         "invitation": invite_person(actor=buyer, email="someone@halcyon.example"),
         "connection": invite_organisation(actor=people.outsider, accord_id=halcyon.slug),
